@@ -1,0 +1,105 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createConnection } from 'mysql2/promise';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { entities } from './server/entities/index.ts';
+import { migrations } from './server/migrations/index.ts';
+
+export const projectRoot = path.dirname(fileURLToPath(import.meta.url));
+
+/** The embedded database a fresh checkout uses when nothing else is said. */
+export const defaultDatabaseUrl = `sqlite:${path.join(projectRoot, 'data', 'sms106.sqlite')}`;
+
+export class DatabaseUrlError extends Error {}
+
+/**
+ * Turns a database URL (FORMATS.md: `mysql://user:pass@host:3306/name`, `sqlite:PATH`,
+ * `sqlite::memory:`) into TypeORM options. Schema changes always go through migrations.
+ */
+export function dataSourceOptions(url: string): DataSourceOptions {
+  const common = { entities, migrations, synchronize: false, logging: false } as const;
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (!file) throw new DatabaseUrlError(`database URL "${url}" names no file (use sqlite:PATH or sqlite::memory:)`);
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: file,
+      // Foreign keys are off by default in SQLite; the schema relies on them.
+      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+        db.pragma('foreign_keys = ON');
+        db.pragma('journal_mode = WAL');
+      },
+    };
+  }
+  if (url.startsWith('mysql:') || url.startsWith('mariadb:')) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new DatabaseUrlError(`database URL "${url}" is not a valid URL`);
+    }
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+    if (!database) throw new DatabaseUrlError(`database URL "${url}" names no database (mysql://user:pass@host:3306/NAME)`);
+    return {
+      ...common,
+      type: 'mysql',
+      host: parsed.hostname || '127.0.0.1',
+      port: parsed.port ? Number(parsed.port) : 3306,
+      username: decodeURIComponent(parsed.username || 'root'),
+      password: decodeURIComponent(parsed.password),
+      database,
+      charset: 'utf8mb4_unicode_ci',
+      // Timestamps are stored in UTC; DATE columns come back as the YYYY-MM-DD they were given.
+      timezone: 'Z',
+      dateStrings: ['DATE'],
+      extra: { connectionLimit: 10 },
+    };
+  }
+  throw new DatabaseUrlError(`unsupported database URL "${url}": use mysql://user:pass@host:3306/name, sqlite:PATH or sqlite::memory:`);
+}
+
+export function createDataSource(url: string = process.env.DATABASE_URL || defaultDatabaseUrl): DataSource {
+  return new DataSource(dataSourceOptions(url));
+}
+
+/**
+ * Opens the database at `url` and brings its schema up to date (FORMATS.md: every command first
+ * runs pending migrations; a new SQLite path is created).
+ */
+export async function openDatabase(url: string = process.env.DATABASE_URL || defaultDatabaseUrl): Promise<DataSource> {
+  let options = dataSourceOptions(url);
+  if (options.type === 'mysql') options = { ...options, type: await mysqlFlavour(options) };
+  if (options.type === 'better-sqlite3' && options.database !== ':memory:') {
+    mkdirSync(path.dirname(path.resolve(String(options.database))), { recursive: true });
+  }
+  const dataSource = new DataSource(options);
+  await dataSource.initialize();
+  try {
+    await dataSource.runMigrations({ transaction: 'each' });
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+  return dataSource;
+}
+
+/**
+ * MariaDB and MySQL speak one protocol but report column defaults differently; TypeORM reads
+ * MariaDB's schema correctly only when told it is MariaDB, so ask the server which it is.
+ */
+async function mysqlFlavour(options: Extract<DataSourceOptions, { type: 'mysql' | 'mariadb' }>): Promise<'mysql' | 'mariadb'> {
+  const connection = await createConnection({
+    host: options.host, port: options.port, user: options.username, password: options.password as string,
+  });
+  try {
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    return /mariadb/i.test(String((rows as Array<{ version: string }>)[0].version)) ? 'mariadb' : 'mysql';
+  } finally {
+    await connection.end();
+  }
+}
+
+/** For the TypeORM CLI (`npx typeorm-ts-node-esm -d ormconfig.ts …`). */
+export default createDataSource();

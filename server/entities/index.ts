@@ -1,0 +1,21 @@
+import { Agent } from './Agent.ts';
+import { Allocation } from './Allocation.ts';
+import { Carrier } from './Carrier.ts';
+import { Complaint } from './Complaint.ts';
+import { ImportRun } from './ImportRun.ts';
+import { ImportRunError } from './ImportRunError.ts';
+import { Message } from './Message.ts';
+import { ProtectedSender } from './ProtectedSender.ts';
+import { Signature } from './Signature.ts';
+import { UrlListEntry } from './UrlListEntry.ts';
+import { UsingEntity } from './UsingEntity.ts';
+
+export {
+  Agent, Allocation, Carrier, Complaint, ImportRun, ImportRunError, Message, ProtectedSender,
+  Signature, UrlListEntry, UsingEntity,
+};
+
+export const entities = [
+  Carrier, Agent, UsingEntity, Signature, Allocation, Message, Complaint, ProtectedSender,
+  UrlListEntry, ImportRun, ImportRunError,
+];

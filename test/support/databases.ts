@@ -1,0 +1,44 @@
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../../ormconfig.ts';
+
+export const mariadbUrl = process.env.TEST_DATABASE_URL || 'mysql://root@127.0.0.1:3306/test';
+
+export interface TestDatabase {
+  /** "SQLite" or "MariaDB", for test titles. */
+  name: string;
+  url: string;
+}
+
+/** Every integration test runs once per database the product supports. */
+export const testDatabases: TestDatabase[] = [
+  { name: 'SQLite', url: 'sqlite::memory:' },
+  { name: 'MariaDB', url: mariadbUrl },
+];
+
+/** Tables in an order where each only references tables after it. */
+const tablesChildFirst = [
+  'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders', 'complaints', 'messages',
+  'allocations', 'signatures', 'entities', 'agents', 'carriers',
+];
+
+export async function clearAllData(dataSource: DataSource): Promise<void> {
+  // allocations reference each other; unlink them so one DELETE cannot trip over its own rows.
+  await dataSource.query('UPDATE allocations SET parent_id = NULL');
+  for (const table of tablesChildFirst) await dataSource.query(`DELETE FROM ${table}`);
+}
+
+/**
+ * Declares `suite` once per database. Inside, `ctx.dataSource` is an open, migrated database
+ * emptied before each test.
+ */
+export function describeEachDatabase(title: string, suite: (ctx: { dataSource: DataSource; database: TestDatabase }) => void): void {
+  for (const database of testDatabases) {
+    describe(`${title} [${database.name}]`, function () {
+      const ctx = { database } as { dataSource: DataSource; database: TestDatabase };
+      before(async () => { ctx.dataSource = await openDatabase(database.url); });
+      after(async () => { await ctx.dataSource?.destroy(); });
+      beforeEach(async () => { await clearAllData(ctx.dataSource); });
+      suite(ctx);
+    });
+  }
+}
