@@ -1,0 +1,94 @@
+import path from 'node:path';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { projectRoot } from '../ormconfig.ts';
+import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
+import { ImportJobs } from './services/importJobs.ts';
+import { ViewEngine } from './views.ts';
+import { registerRoutes } from './routes/index.ts';
+
+export interface AppContext {
+  dataSource: DataSource;
+  views: ViewEngine;
+  imports: ImportJobs;
+  /** The database URL, so an import can run in a worker with its own connection. */
+  databaseUrl: string | null;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    locale: Locale;
+  }
+  interface Response {
+    /** Renders `views/<page>.hbs` inside the layout with the locale and navigation filled in. */
+    page(page: string, model: Record<string, unknown>, status?: number): void;
+  }
+}
+
+/** A request the user can correct: shown as a message, never as a stack trace. */
+export class HttpError extends Error {
+  constructor(readonly status: number, readonly messageKey: string, readonly params: Record<string, string | number> = {}) {
+    super(messageKey);
+  }
+}
+
+/** Builds the web app; never listens (server/index.ts does). */
+export function createApp(dataSource: DataSource, options: { databaseUrl?: string | null } = {}): express.Express {
+  const context: AppContext = {
+    dataSource,
+    views: new ViewEngine(),
+    imports: new ImportJobs(),
+    databaseUrl: options.databaseUrl ?? null,
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(chooseLocale);
+  app.use((req, res, next) => {
+    res.page = (page, model, status = 200) => {
+      const html = context.views.render(page, {
+        ...model,
+        locale: req.locale,
+        htmlLang: req.locale,
+        otherLocale: req.locale === 'en' ? 'zh-CN' : 'en',
+        currentPath: req.path,
+        langSwitchUrl: switchUrl(req, req.locale === 'en' ? 'zh-CN' : 'en'),
+      });
+      res.status(status).type('html').send(html);
+    };
+    next();
+  });
+  registerRoutes(app, context);
+  app.use((req, _res, next) => next(new HttpError(404, 'error.not_found')));
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = error instanceof HttpError ? error.status : 500;
+    if (status === 500) console.error(error);
+    const message = error instanceof HttpError ? t(req.locale ?? DEFAULT_LOCALE, error.messageKey, error.params) : t(req.locale ?? DEFAULT_LOCALE, 'error.internal');
+    if (req.accepts(['html', 'json']) === 'json') {
+      res.status(status).json({ error: message });
+      return;
+    }
+    res.page('error', { title: t(req.locale, 'error.title'), status, message }, status);
+  });
+  return app;
+}
+
+/** `?lang=en` switches the language and remembers it in a cookie; zh-CN otherwise. */
+function chooseLocale(req: Request, res: Response, next: NextFunction): void {
+  const asked = req.query.lang;
+  if (isLocale(asked)) {
+    res.cookie('lang', asked, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000 });
+    req.locale = asked;
+  } else {
+    const cookie = /(?:^|;\s*)lang=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    req.locale = isLocale(cookie) ? cookie : DEFAULT_LOCALE;
+  }
+  next();
+}
+
+function switchUrl(req: Request, locale: Locale): string {
+  const params = new URLSearchParams(req.query as Record<string, string>);
+  params.set('lang', locale);
+  return `${req.path}?${params.toString()}`;
+}

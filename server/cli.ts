@@ -1,0 +1,211 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DataSource } from 'typeorm';
+import { DatabaseUrlError, defaultDatabaseUrl, openDatabase } from '../ormconfig.ts';
+import { demoDatasetDir } from './demo.ts';
+import { DatasetOpenError, openDataset } from './dataset/readers.ts';
+import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
+import { formatShanghai } from './numbering/time.ts';
+import { exportDataset } from './services/exporter.ts';
+import type { ImportIssue, ImportSummary } from './services/importer.ts';
+import { runImport } from './services/importRuns.ts';
+import { LookupInputError, lookupJson, lookupNumber } from './services/lookup.ts';
+
+/** FORMATS.md: 0 on success, 1 when the input was refused, 2 when the command was used wrongly. */
+export const EXIT_OK = 0;
+export const EXIT_REFUSED = 1;
+export const EXIT_USAGE = 2;
+
+
+const USAGE = `usage: sms106 <command> [arguments] [--db URL] [--json] [--lang zh-CN|en]
+
+commands:
+  import PATH                  import a dataset (a directory of CSV files or an .xlsx workbook)
+  lookup NUMBER [--at TIME]    the chain that held NUMBER at TIME (default now) and its using entity
+  export DIR                   write the stored data as a dataset into DIR
+  seed                         load the demo dataset (seeds/demo)
+  serve [--port N]             start the web server (default port: PORT or 3000)
+
+--db URL   mysql://user:pass@host:3306/name, sqlite:PATH or sqlite::memory:
+           (default: DATABASE_URL, else the embedded SQLite file under data/)
+`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+class UsageError extends Error {}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Runs one command; returns the exit code. `serve` resolves only when the server stops. */
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        db: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        lang: { type: 'string' },
+        at: { type: 'string' },
+        port: { type: 'string' },
+        'demo-if-empty': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr(`sms106: ${(error as Error).message}\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    (values.help ? io.stdout : io.stderr)(USAGE);
+    return values.help ? EXIT_OK : EXIT_USAGE;
+  }
+  const locale = cliLocale(values.lang);
+  if (!locale) {
+    io.stderr(`sms106: --lang must be zh-CN or en\n`);
+    return EXIT_USAGE;
+  }
+  const commands: Record<string, (db: () => Promise<DataSource>) => Promise<number>> = {
+    import: (db) => importCommand(db, expectArgs(args, 1, 'import PATH')[0], values.json, locale, io),
+    lookup: (db) => lookupCommand(db, expectArgs(args, 1, 'lookup NUMBER [--at TIME]')[0], values.at, values.json, locale, io),
+    export: (db) => exportCommand(db, expectArgs(args, 1, 'export DIR')[0], values.json, io),
+    seed: (db) => { expectArgs(args, 0, 'seed'); return importCommand(db, demoDatasetDir, values.json, locale, io); },
+    serve: (db) => { expectArgs(args, 0, 'serve [--port N]'); return serveCommand(db, databaseUrl, values.port, values['demo-if-empty'], io); },
+  };
+  const run = commands[command];
+  if (!run) {
+    io.stderr(`sms106: unknown command "${command}"\n${USAGE}`);
+    return EXIT_USAGE;
+  }
+  const databaseUrl = values.db || process.env.DATABASE_URL || defaultDatabaseUrl;
+  let dataSource: DataSource | null = null;
+  const db = async () => (dataSource ??= await openDatabase(databaseUrl));
+  try {
+    return await run(db);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof DatabaseUrlError) {
+      io.stderr(`sms106: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  } finally {
+    if (command !== 'serve') await (dataSource as DataSource | null)?.destroy();
+  }
+}
+
+function cliLocale(flag: string | undefined): Locale | null {
+  if (flag !== undefined) return isLocale(flag) ? flag : null;
+  return /^en/i.test(process.env.LANG ?? '') ? 'en' : DEFAULT_LOCALE;
+}
+
+function expectArgs(args: string[], count: number, form: string): string[] {
+  if (args.length !== count) throw new UsageError(`expected: sms106 ${form}`);
+  return args;
+}
+
+async function importCommand(db: () => Promise<DataSource>, location: string, json: boolean, locale: Locale, io: CliIo): Promise<number> {
+  let dataset;
+  try {
+    dataset = await openDataset(location);
+  } catch (error) {
+    if (!(error instanceof DatasetOpenError)) throw error;
+    const message = t(locale, `issue.${error.code}`, { subject: error.subject });
+    io.stderr(json ? `${JSON.stringify({ status: 'refused', error: { code: error.code, message } })}\n` : `sms106: ${message}\n`);
+    return EXIT_REFUSED;
+  }
+  const outcome = await runImport(await db(), dataset, { source: location });
+  if (outcome.status === 'succeeded') {
+    io.stdout(json ? `${JSON.stringify({ status: 'succeeded', ...outcome.summary })}\n` : formatSummary(outcome.summary, locale));
+    return EXIT_OK;
+  }
+  const { issues, issueCount } = outcome.refused;
+  if (json) {
+    io.stdout(`${JSON.stringify({ status: 'refused', issueCount, issues: issues.map((i) => ({ ...i, message: issueMessage(i, locale) })) })}\n`);
+  } else {
+    for (const issue of issues) io.stderr(`${formatIssue(issue, locale)}\n`);
+    if (issueCount > issues.length) io.stderr(locale === 'en' ? `… and ${issueCount - issues.length} more\n` : `……另有 ${issueCount - issues.length} 处问题未列出\n`);
+    io.stderr(locale === 'en'
+      ? `import refused: ${issueCount} problem(s); nothing was written\n`
+      : `导入被拒绝：共 ${issueCount} 处问题，未写入任何数据\n`);
+  }
+  return EXIT_REFUSED;
+}
+
+export function issueMessage(issue: ImportIssue, locale: Locale): string {
+  return t(locale, `issue.${issue.code}`, issue.params);
+}
+
+/** `allocations.csv:12: valid_to "2021-01-01": ends before it starts (2022-01-01)` */
+export function formatIssue(issue: ImportIssue, locale: Locale): string {
+  const where = issue.column ? ` ${issue.column}${issue.value !== null ? ` "${issue.value}"` : ''}` : '';
+  return `${issue.file}:${issue.line}:${where}: ${issueMessage(issue, locale)}`;
+}
+
+function formatSummary(summary: ImportSummary, locale: Locale): string {
+  const lines = summary.files.map((f) => {
+    const unknown = f.unknownColumns.length
+      ? (locale === 'en' ? ` (ignored unknown columns: ${f.unknownColumns.join(', ')})` : `（已忽略未知列：${f.unknownColumns.join('、')}）`)
+      : '';
+    return locale === 'en' ? `  ${f.file}: ${f.rows} rows, ${f.added} new${unknown}` : `  ${f.file}：${f.rows} 行，新增 ${f.added}${unknown}`;
+  });
+  if (summary.ignoredFiles.length) {
+    lines.push(locale === 'en' ? `  ignored (not dataset files): ${summary.ignoredFiles.join(', ')}` : `  已忽略（非数据集文件）：${summary.ignoredFiles.join('、')}`);
+  }
+  return `${locale === 'en' ? `imported ${summary.dataset}` : `已导入 ${summary.dataset}`}\n${lines.join('\n')}\n`;
+}
+
+async function lookupCommand(db: () => Promise<DataSource>, number: string, at: string | undefined, json: boolean, locale: Locale, io: CliIo): Promise<number> {
+  let result;
+  try {
+    result = await lookupNumber(await db(), number, at);
+  } catch (error) {
+    if (!(error instanceof LookupInputError)) throw error;
+    io.stderr(`sms106: ${t(locale, `lookup.${error.field}.invalid`, { reason: t(locale, `issue.${error.code}`) })}: ${error.value}\n`);
+    return EXIT_REFUSED;
+  }
+  if (json) {
+    io.stdout(`${JSON.stringify(lookupJson(result, formatShanghai))}\n`);
+    return EXIT_OK;
+  }
+  const when = formatShanghai(result.at);
+  if (!result.chain) {
+    io.stdout(locale === 'en'
+      ? `${result.number} at ${when}: no allocation covered this number\n`
+      : `${result.number} 在 ${when}：没有任何有效的号段分配覆盖此号码\n`);
+    return EXIT_OK;
+  }
+  const lines = result.chain.links.map((link) => {
+    const lessee = `${t(locale, `kind.${link.lessee.kind}`)} ${link.lessee.name} (${link.lessee.key})`;
+    const level = locale === 'en' ? `level ${link.level}` : `第 ${link.level} 级`;
+    return `  ${link.prefix}  ${link.holder.name} → ${lessee}  [${level}]`;
+  });
+  const entity = result.chain.entity;
+  const registered = entity
+    ? (locale === 'en' ? `registered using entity: ${entity.name} (${entity.key})` : `登记使用主体：${entity.name}（${entity.key}）`)
+    : (locale === 'en' ? 'registered using entity: none (the chain ends at an agent)' : '登记使用主体：无（租用链止于代理商）');
+  io.stdout(`${result.number} @ ${when}\n${lines.join('\n')}\n${registered}\n`);
+  return EXIT_OK;
+}
+
+async function exportCommand(db: () => Promise<DataSource>, directory: string, json: boolean, io: CliIo): Promise<number> {
+  const summary = await exportDataset(await db(), directory);
+  io.stdout(json ? `${JSON.stringify(summary)}\n` : summary.files.map((f) => `${path.join(directory, f.file)}: ${f.rows}\n`).join(''));
+  return EXIT_OK;
+}
+
+async function serveCommand(db: () => Promise<DataSource>, databaseUrl: string, portFlag: string | undefined, demoIfEmpty: boolean, io: CliIo): Promise<number> {
+  const port = Number(portFlag ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${portFlag}"`);
+  const { serve } = await import('./index.ts');
+  await serve(await db(), { port, demoIfEmpty, databaseUrl, log: io.stderr });
+  return EXIT_OK;
+}

@@ -1,0 +1,220 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import { DATASET_FILES, datasetFileOf, type DatasetFile } from './tables.ts';
+
+/** One record of a dataset file: its 1-based first line (CSV) or row number (XLSX). */
+export interface SourceRecord {
+  line: number;
+  cells: string[];
+  /** Bytes of the file read so far, where the reader knows it (CSV): drives the progress bar. */
+  bytesRead?: number;
+}
+
+/** A file (or sheet) of a dataset that can be read from the start as often as needed. */
+export interface DatasetTable {
+  file: DatasetFile;
+  /** How the user knows it: `allocations.csv`, or `demo.xlsx: allocations`. */
+  label: string;
+  sizeBytes: number | null;
+  /** The header first, then the rows. Throws DatasetSyntaxError where the file cannot be parsed. */
+  records(): AsyncIterable<SourceRecord>;
+}
+
+export interface Dataset {
+  name: string;
+  tables: DatasetTable[];
+  /** Files present that are not part of the format: reported, not refused. */
+  ignoredFiles: string[];
+}
+
+/** The file cannot be read as CSV/XLSX past `line`: the rest of that file is not examined. */
+export class DatasetSyntaxError extends Error {
+  constructor(readonly line: number, readonly code: string, readonly detail: string) {
+    super(`${code} at line ${line}: ${detail}`);
+  }
+}
+
+/** The dataset as a whole cannot be opened (no such path, no dataset files, …). */
+export class DatasetOpenError extends Error {
+  constructor(readonly code: string, readonly subject: string) {
+    super(`${code}: ${subject}`);
+  }
+}
+
+/** A directory of CSV files, or one .xlsx workbook. */
+export async function openDataset(location: string): Promise<Dataset> {
+  let info;
+  try {
+    info = await stat(location);
+  } catch {
+    throw new DatasetOpenError('dataset.not_found', location);
+  }
+  if (info.isDirectory()) return openCsvDirectory(location);
+  if (location.toLowerCase().endsWith('.xlsx')) return openWorkbook(location);
+  if (location.toLowerCase().endsWith('.csv')) return openCsvFiles([location], path.basename(location));
+  throw new DatasetOpenError('dataset.unsupported', location);
+}
+
+async function openCsvDirectory(directory: string): Promise<Dataset> {
+  const names = (await readdir(directory)).sort();
+  const workbooks = names.filter((name) => name.toLowerCase().endsWith('.xlsx'));
+  const csvs = names.filter((name) => name.toLowerCase().endsWith('.csv'));
+  if (csvs.length === 0 && workbooks.length === 1) return openWorkbook(path.join(directory, workbooks[0]));
+  return openCsvFiles(names.map((name) => path.join(directory, name)), path.basename(path.resolve(directory)));
+}
+
+/** Several CSV files, named as FORMATS.md says (an upload, or a directory's contents). */
+export async function openCsvFiles(files: string[], name: string): Promise<Dataset> {
+  const tables: DatasetTable[] = [];
+  const ignoredFiles: string[] = [];
+  for (const file of files) {
+    const base = path.basename(file);
+    const datasetFile = base.toLowerCase().endsWith('.csv') ? datasetFileOf(base) : null;
+    if (!datasetFile) {
+      ignoredFiles.push(base);
+      continue;
+    }
+    if (tables.some((t) => t.file === datasetFile)) throw new DatasetOpenError('dataset.duplicate_file', base);
+    const { size } = await stat(file);
+    tables.push({ file: datasetFile, label: base, sizeBytes: size, records: () => csvRecords(file) });
+  }
+  if (tables.length === 0) throw new DatasetOpenError('dataset.no_files', name);
+  return { name, tables: sortTables(tables), ignoredFiles };
+}
+
+function sortTables(tables: DatasetTable[]): DatasetTable[] {
+  return tables.sort((a, b) => DATASET_FILES.indexOf(a.file) - DATASET_FILES.indexOf(b.file));
+}
+
+async function* csvRecords(file: string): AsyncIterable<SourceRecord> {
+  const parser = createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, info: true }));
+  let previousEnd = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
+      const line = previousEnd + 1;
+      previousEnd = info.lines;
+      yield { line, cells: record, bytesRead: info.bytes };
+    }
+  } catch (error) {
+    const csvError = error as { code?: string; lines?: number; message?: string };
+    if (csvError.code?.startsWith('CSV_')) {
+      throw new DatasetSyntaxError(csvError.lines ?? previousEnd + 1, 'csv.syntax', csvError.message ?? csvError.code);
+    }
+    throw error;
+  }
+}
+
+/**
+ * A workbook is read as a stream when its parts are in the usual order (workbook.xml before the
+ * sheets). exceljs's streaming reader cannot name the sheets of a file whose sheets come first
+ * (exceljs's own writer produces such files), so those are read whole instead.
+ */
+async function openWorkbook(file: string): Promise<Dataset> {
+  try {
+    return await openWorkbookStreaming(file);
+  } catch (error) {
+    if (!(error instanceof DatasetSyntaxError) || !/reading 'sheets'/.test(error.detail)) throw error;
+    return openWorkbookWhole(file);
+  }
+}
+
+async function openWorkbookWhole(file: string): Promise<Dataset> {
+  const label = path.basename(file);
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.readFile(file);
+  } catch (error) {
+    throw new DatasetSyntaxError(0, 'xlsx.unreadable', error instanceof Error ? error.message : String(error));
+  }
+  const tables: DatasetTable[] = [];
+  const ignoredFiles: string[] = [];
+  for (const sheet of workbook.worksheets) {
+    const datasetFile = datasetFileOf(sheet.name);
+    if (!datasetFile) {
+      ignoredFiles.push(`${label}: ${sheet.name}`);
+      continue;
+    }
+    if (tables.some((t) => t.file === datasetFile)) throw new DatasetOpenError('dataset.duplicate_file', `${label}: ${sheet.name}`);
+    tables.push({
+      file: datasetFile, label: `${label}: ${sheet.name}`, sizeBytes: null,
+      records: async function* () {
+        for (let number = 1; number <= sheet.rowCount; number++) {
+          const values = sheet.getRow(number).values as unknown[];
+          yield { line: number, cells: rowCells(values) };
+        }
+      },
+    });
+  }
+  if (tables.length === 0) throw new DatasetOpenError('dataset.no_sheets', label);
+  return { name: label, tables: sortTables(tables), ignoredFiles };
+}
+
+/** exceljs rows are 1-based sparse arrays: values[0] is always empty. */
+function rowCells(values: unknown[]): string[] {
+  return Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
+}
+
+async function openWorkbookStreaming(file: string): Promise<Dataset> {
+  const label = path.basename(file);
+  const tables: DatasetTable[] = [];
+  const ignoredFiles: string[] = [];
+  for await (const sheet of workbookReader(file)) {
+    const datasetFile = datasetFileOf(sheet.name);
+    // Each sheet is read to the end to reach the next one; the rows are read again on demand.
+    for await (const _ of sheet) { /* skip */ }
+    if (!datasetFile) {
+      ignoredFiles.push(`${label}: ${sheet.name}`);
+      continue;
+    }
+    if (tables.some((t) => t.file === datasetFile)) throw new DatasetOpenError('dataset.duplicate_file', `${label}: ${sheet.name}`);
+    const sheetName = sheet.name;
+    tables.push({ file: datasetFile, label: `${label}: ${sheetName}`, sizeBytes: null, records: () => sheetRecords(file, sheetName) });
+  }
+  if (tables.length === 0) throw new DatasetOpenError('dataset.no_sheets', label);
+  return { name: label, tables: sortTables(tables), ignoredFiles };
+}
+
+interface SheetReader extends AsyncIterable<{ number: number; values: unknown[] }> { name: string }
+
+async function* workbookReader(file: string): AsyncIterable<SheetReader> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit',
+  } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookReader>[1]);
+  try {
+    for await (const sheet of reader as unknown as AsyncIterable<SheetReader>) yield sheet;
+  } catch (error) {
+    if (error instanceof DatasetSyntaxError) throw error;
+    throw new DatasetSyntaxError(0, 'xlsx.unreadable', error instanceof Error ? error.message : String(error));
+  }
+}
+
+async function* sheetRecords(file: string, sheetName: string): AsyncIterable<SourceRecord> {
+  for await (const sheet of workbookReader(file)) {
+    if (sheet.name !== sheetName) {
+      for await (const _ of sheet) { /* skip */ }
+      continue;
+    }
+    for await (const row of sheet) yield { line: row.number, cells: rowCells(row.values) };
+  }
+}
+
+/** A spreadsheet cell as the text a CSV would hold. */
+function cellText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) {
+    // Spreadsheet dates carry no zone: exceljs gives their wall-clock time as UTC fields.
+    const iso = value.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19);
+  }
+  if (typeof value === 'object') {
+    const cell = value as { richText?: Array<{ text: string }>; text?: unknown; result?: unknown; error?: string };
+    if (cell.richText) return cell.richText.map((part) => part.text).join('');
+    if (cell.text !== undefined) return cellText(cell.text);
+    if (cell.result !== undefined) return cellText(cell.result);
+    if (cell.error !== undefined) return String(cell.error);
+  }
+  return String(value);
+}

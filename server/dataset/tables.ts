@@ -1,0 +1,45 @@
+/**
+ * The dataset files of FORMATS.md: names, columns and which are required. This is a public
+ * interface: columns may be added, never renamed or removed.
+ */
+export const DATASET_FILES = [
+  'carriers', 'agents', 'entities', 'allocations', 'messages', 'complaints', 'protected_senders', 'url_lists',
+] as const;
+export type DatasetFile = (typeof DATASET_FILES)[number];
+
+export interface TableSpec {
+  required: readonly string[];
+  optional: readonly string[];
+}
+
+export const TABLE_SPECS: Record<DatasetFile, TableSpec> = {
+  carriers: { required: ['code', 'name'], optional: [] },
+  agents: { required: ['uscc', 'name'], optional: ['licence_no', 'contact', 'address'] },
+  entities: { required: ['uscc', 'name'], optional: ['signatures', 'kind'] },
+  allocations: { required: ['prefix', 'holder', 'lessee', 'valid_from'], optional: ['valid_to', 'miit_filing_no', 'declared'] },
+  messages: { required: ['sender', 'sent_at', 'content'], optional: ['id', 'recipient'] },
+  complaints: { required: ['sender', 'reported_at'], optional: ['id', 'received_at', 'loss_yuan', 'region', 'summary'] },
+  protected_senders: { required: ['name'], optional: ['uscc', 'aliases'] },
+  url_lists: { required: ['domain', 'list'], optional: ['note'] },
+};
+
+/** Column order used when writing a dataset (export): required first, as FORMATS.md lists them. */
+export function exportColumns(file: DatasetFile): string[] {
+  const order: Record<DatasetFile, string[]> = {
+    carriers: ['code', 'name'],
+    agents: ['uscc', 'name', 'licence_no', 'contact', 'address'],
+    entities: ['uscc', 'name', 'signatures', 'kind'],
+    allocations: ['prefix', 'holder', 'lessee', 'valid_from', 'valid_to', 'miit_filing_no', 'declared'],
+    messages: ['id', 'sender', 'sent_at', 'content', 'recipient'],
+    complaints: ['id', 'sender', 'reported_at', 'received_at', 'loss_yuan', 'region', 'summary'],
+    protected_senders: ['name', 'uscc', 'aliases'],
+    url_lists: ['domain', 'list', 'note'],
+  };
+  return order[file];
+}
+
+/** `allocations.csv` or an XLSX sheet called `allocations` / `allocations.csv` → the file it is. */
+export function datasetFileOf(name: string): DatasetFile | null {
+  const base = name.trim().toLowerCase().replace(/\.csv$/, '');
+  return (DATASET_FILES as readonly string[]).includes(base) ? (base as DatasetFile) : null;
+}

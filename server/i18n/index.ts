@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** zh-CN is the default: the users are Chinese compliance staff; en is the switch. */
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+
+type Messages = Record<string, string>;
+
+const messages: Record<Locale, Messages> = {
+  'zh-CN': load('zh-CN'),
+  en: load('en'),
+};
+
+/** Each locale is a folder of JSON files, one per area of the product, merged; a key may appear once. */
+function load(locale: Locale): Messages {
+  const folder = new URL(`./locales/${locale}/`, import.meta.url);
+  const merged: Messages = {};
+  for (const file of readdirSync(folder).filter((name) => name.endsWith('.json')).sort()) {
+    const part = JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Messages;
+    for (const [key, text] of Object.entries(part)) {
+      if (key in merged) throw new Error(`locale ${locale}: key "${key}" is defined twice (${file})`);
+      merged[key] = text;
+    }
+  }
+  return merged;
+}
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/**
+ * The text for `key` in `locale`, with `{name}` placeholders filled from `params`. A key missing
+ * from a locale falls back to zh-CN, then to the key itself, so a gap shows rather than hides.
+ */
+export function t(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
+  const template = messages[locale][key] ?? messages[DEFAULT_LOCALE][key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** Every key of a locale: for the test that both locales say everything. */
+export function messageKeys(locale: Locale): string[] {
+  return Object.keys(messages[locale]);
+}

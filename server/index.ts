@@ -1,0 +1,55 @@
+import type { Server } from 'node:http';
+import type { DataSource } from 'typeorm';
+import { createApp } from './app.ts';
+import { demoDatasetDir } from './demo.ts';
+import { openDataset } from './dataset/readers.ts';
+import { Carrier, ImportRun } from './entities/index.ts';
+import { runImport } from './services/importRuns.ts';
+import { allocationIndexFor } from './services/lookup.ts';
+
+export interface ServeOptions {
+  port: number;
+  /** Load the demo dataset when the store has never held any data (what `npm start` asks for). */
+  demoIfEmpty?: boolean;
+  databaseUrl?: string | null;
+  log?: (text: string) => void;
+}
+
+/** Starts the web server; resolves once it has stopped (SIGINT/SIGTERM) and the database is closed. */
+export async function serve(dataSource: DataSource, options: ServeOptions): Promise<void> {
+  const log = options.log ?? ((text: string) => process.stderr.write(text));
+  // An import that was running when the last process stopped never committed: say so.
+  await dataSource.getRepository(ImportRun).update({ status: 'running' }, { status: 'failed', failure: 'interrupted by a server restart', finishedAt: new Date() });
+  if (options.demoIfEmpty && await isPristine(dataSource)) {
+    log('empty database: loading the demo dataset (seeds/demo)…\n');
+    const outcome = await runImport(dataSource, await openDataset(demoDatasetDir), { source: 'seeds/demo' });
+    if (outcome.status !== 'succeeded') throw new Error(`the demo dataset was refused (${outcome.refused.issueCount} problems); run "sms106 seed" to see them`);
+  }
+  await allocationIndexFor(dataSource);
+  const app = createApp(dataSource, { databaseUrl: options.databaseUrl ?? null });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(options.port, () => resolve(listening));
+    listening.on('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  log(`sms106 is listening on http://localhost:${port}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      log('shutting down…\n');
+      server.close(() => resolve());
+      server.closeAllConnections();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await dataSource.destroy();
+}
+
+/** Nothing was ever imported here: no carrier and no successful import. */
+async function isPristine(dataSource: DataSource): Promise<boolean> {
+  return (await dataSource.getRepository(Carrier).count()) === 0
+    && (await dataSource.getRepository(ImportRun).countBy({ status: 'succeeded' })) === 0;
+}

@@ -1,0 +1,161 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { HttpError, type AppContext } from '../app.ts';
+import { datasetFileOf } from '../dataset/tables.ts';
+import { ImportRun, ImportRunError } from '../entities/index.ts';
+import { t, type Locale } from '../i18n/index.ts';
+import { formatShanghai } from '../numbering/time.ts';
+import { ImportBusyError } from '../services/importJobs.ts';
+import { latestImports } from '../services/dashboard.ts';
+
+/** Per uploaded file; a 1,000,000-row allocations.csv is about 80 MB. */
+const MAX_FILE_BYTES = 1024 * 1024 * 1024;
+const MAX_FILES = 9;
+const ERRORS_PER_PAGE = 100;
+
+export function importRunView(run: ImportRun, locale: Locale) {
+  return {
+    id: run.id,
+    source: run.source,
+    status: run.status,
+    statusText: t(locale, `imports.status.${run.status}`),
+    startedAt: formatShanghai(run.startedAt),
+    finishedAt: run.finishedAt ? formatShanghai(run.finishedAt) : null,
+    rowsRead: run.rowsRead,
+    errorCount: run.errorCount,
+    url: `/imports/${run.id}`,
+  };
+}
+
+/** GET /imports — the upload form and the latest imports. */
+export async function getImports(req: Request, res: Response, context: AppContext): Promise<void> {
+  const runs = await latestImports(context.dataSource, 20);
+  res.page('imports/index', {
+    title: t(req.locale, 'imports.title'),
+    section: 'imports',
+    runs: runs.map((run) => importRunView(run, req.locale)),
+    busy: context.imports.running !== null,
+    maxFileMb: MAX_FILE_BYTES / 1024 / 1024,
+  });
+}
+
+class UploadRefused extends Error {
+  constructor(readonly messageKey: string, readonly params: Record<string, string | number> = {}) {
+    super(messageKey);
+  }
+}
+
+/** Streams the uploaded files to a fresh temporary directory, refusing what is not a dataset file. */
+async function receiveUpload(req: Request): Promise<{ directory: string; names: string[] }> {
+  const type = req.headers['content-type'] ?? '';
+  if (!type.startsWith('multipart/form-data')) throw new UploadRefused('imports.upload.not_multipart');
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-upload-'));
+  const names: string[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const writes: Array<Promise<void>> = [];
+      let failed = false;
+      const fail = (error: Error) => { if (!failed) { failed = true; reject(error); } };
+      const parser = busboy({ headers: req.headers, limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: 10 } });
+      parser.on('file', (_field, stream, info) => {
+        const name = path.basename(info.filename || '');
+        if (name === '') { stream.resume(); return; }
+        const isWorkbook = name.toLowerCase().endsWith('.xlsx');
+        if (!isWorkbook && !datasetFileOf(name)) {
+          stream.resume();
+          fail(new UploadRefused('imports.upload.bad_name', { name }));
+          return;
+        }
+        if (names.includes(name)) { stream.resume(); fail(new UploadRefused('imports.upload.duplicate', { name })); return; }
+        names.push(name);
+        stream.on('limit', () => fail(new UploadRefused('imports.upload.too_large', { name, max: MAX_FILE_BYTES / 1024 / 1024 })));
+        writes.push(pipeline(stream, createWriteStream(path.join(directory, name))));
+      });
+      parser.on('filesLimit', () => fail(new UploadRefused('imports.upload.too_many', { max: MAX_FILES })));
+      parser.on('error', (error: Error) => fail(error));
+      parser.on('close', () => { Promise.all(writes).then(() => { if (!failed) resolve(); }, fail); });
+      req.pipe(parser);
+    });
+    if (names.length === 0) throw new UploadRefused('imports.upload.none');
+    const workbooks = names.filter((n) => n.toLowerCase().endsWith('.xlsx'));
+    if (workbooks.length > 0 && names.length > 1) throw new UploadRefused('imports.upload.mixed');
+    return { directory, names };
+  } catch (error) {
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** POST /imports — receive the files and start importing them in the background. */
+export async function postImport(req: Request, res: Response, context: AppContext): Promise<void> {
+  let upload;
+  try {
+    upload = await receiveUpload(req);
+  } catch (error) {
+    if (!(error instanceof UploadRefused)) throw error;
+    // The rest of a refused upload is not read; close the connection after answering.
+    res.set('Connection', 'close');
+    throw new HttpError(400, error.messageKey, error.params);
+  }
+  const location = upload.names.length === 1 && upload.names[0].toLowerCase().endsWith('.xlsx')
+    ? path.join(upload.directory, upload.names[0])
+    : upload.directory;
+  try {
+    const runId = await context.imports.start(context.dataSource, context.databaseUrl, location, upload.names.join(', '));
+    res.redirect(303, `/imports/${runId}`);
+  } catch (error) {
+    if (error instanceof ImportBusyError) throw new HttpError(409, 'imports.busy');
+    throw error;
+  }
+}
+
+const runParams = z.object({ id: z.coerce.number().int().positive() });
+const reportQuery = z.object({ page: z.coerce.number().int().positive().default(1) });
+
+/** GET /imports/:id — progress while it runs, then the summary or the full error report. */
+export async function getImport(req: Request, res: Response, context: AppContext): Promise<void> {
+  const params = runParams.safeParse(req.params);
+  if (!params.success) throw new HttpError(404, 'error.not_found');
+  const run = await context.dataSource.getRepository(ImportRun).findOneBy({ id: params.data.id });
+  if (!run) throw new HttpError(404, 'error.not_found');
+  const job = context.imports.state(run.id);
+  // A run this server does not know is being imported by another process (the command line).
+  const running = run.status === 'running' && (job === null || !job.done);
+  const model: Record<string, unknown> = {
+    title: t(req.locale, 'imports.run_title', { id: run.id }),
+    section: 'imports',
+    run: importRunView(run, req.locale),
+    running,
+    refreshSeconds: running ? 2 : null,
+  };
+  if (running && job === null) model.elsewhere = true;
+  if (running && job?.progress) {
+    const { rowsRead, bytesRead, bytesTotal } = job.progress;
+    model.progress = { rowsRead, bytesRead, bytesTotal, percent: bytesTotal ? Math.min(100, Math.round((100 * bytesRead) / bytesTotal)) : null };
+  }
+  if (run.status === 'succeeded') model.summary = run.summary;
+  if (run.status === 'refused') {
+    const query = reportQuery.parse(req.query);
+    const [errors, stored] = await context.dataSource.getRepository(ImportRunError).findAndCount({
+      where: { runId: run.id }, order: { id: 'ASC' }, skip: (query.page - 1) * ERRORS_PER_PAGE, take: ERRORS_PER_PAGE,
+    });
+    model.errors = errors.map((e) => {
+      const { code, params } = JSON.parse(e.reason) as { code: string; params: Record<string, string | number> };
+      return { file: e.file, line: e.line, column: e.column, value: e.value, reason: t(req.locale, `issue.${code}`, params) };
+    });
+    model.unlisted = run.errorCount - stored;
+    const pages = Math.max(1, Math.ceil(stored / ERRORS_PER_PAGE));
+    model.pager = pages > 1 ? {
+      page: query.page, pages, total: stored,
+      previousUrl: query.page > 1 ? `/imports/${run.id}?page=${query.page - 1}` : null,
+      nextUrl: query.page < pages ? `/imports/${run.id}?page=${query.page + 1}` : null,
+    } : null;
+  }
+  res.page('imports/show', model);
+}

@@ -1,0 +1,19 @@
+import type { Express, Request, Response } from 'express';
+import type { AppContext } from '../app.ts';
+import { getDashboard, getDatasetFormat } from './dashboard.ts';
+import { getImport, getImports, postImport } from './imports.ts';
+import { getLookup, getLookupJson } from './lookup.ts';
+
+type Handler = (req: Request, res: Response, context: AppContext) => Promise<void> | void;
+
+/** Every route of the app; handlers get the shared context as their third argument. */
+export function registerRoutes(app: Express, context: AppContext): void {
+  const bind = (handler: Handler) => (req: Request, res: Response) => handler(req, res, context);
+  app.get('/', bind(getDashboard));
+  app.get('/lookup', bind(getLookup));
+  app.get('/api/lookup', bind(getLookupJson));
+  app.get('/imports', bind(getImports));
+  app.post('/imports', bind(postImport));
+  app.get('/imports/:id', bind(getImport));
+  app.get('/docs/dataset-format', bind(getDatasetFormat));
+}

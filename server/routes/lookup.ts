@@ -1,0 +1,78 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../app.ts';
+import type { IndexedAllocation, Party } from '../chain/allocationIndex.ts';
+import { t } from '../i18n/index.ts';
+import { formatShanghai } from '../numbering/time.ts';
+import { LookupInputError, lookupJson, lookupNumber } from '../services/lookup.ts';
+
+const lookupQuery = z.object({
+  number: z.string().max(100).optional(),
+  at: z.string().max(40).optional(),
+});
+
+export function partyUrl(party: Party): string {
+  const base = party.kind === 'carrier' ? '/carriers' : party.kind === 'agent' ? '/agents' : '/entities';
+  return `${base}/${encodeURIComponent(party.key)}`;
+}
+
+function linkView(link: IndexedAllocation, index: number, links: IndexedAllocation[], req: Request) {
+  return {
+    prefix: link.prefix,
+    level: link.level,
+    depth: index,
+    holder: { name: link.holder.name, key: link.holder.key, url: partyUrl(link.holder), kind: t(req.locale, `kind.${link.holder.kind}`) },
+    lessee: { name: link.lessee.name, key: link.lessee.key, url: partyUrl(link.lessee), kind: t(req.locale, `kind.${link.lessee.kind}`) },
+    validFrom: link.validFrom,
+    validTo: link.validTo,
+    declared: link.declared,
+    miitFilingNo: link.miitFilingNo,
+    isRelease: link.holder.kind === 'agent' && link.lessee.kind === 'agent',
+    isLeaf: index === links.length - 1,
+  };
+}
+
+/** GET /lookup — the form, and for a number (and optional moment) the chain that held it. */
+export async function getLookup(req: Request, res: Response, context: AppContext): Promise<void> {
+  const query = lookupQuery.safeParse(req.query);
+  const form = { number: query.success ? query.data.number ?? '' : '', at: query.success ? query.data.at ?? '' : '' };
+  const model: Record<string, unknown> = { title: t(req.locale, 'lookup.title'), section: 'lookup', form };
+  if (!query.success || form.number.trim() === '') {
+    if (!query.success) model.error = t(req.locale, 'lookup.bad_request');
+    res.page('lookup/show', model, query.success ? 200 : 400);
+    return;
+  }
+  try {
+    const result = await lookupNumber(context.dataSource, form.number, form.at);
+    const links = result.chain?.links ?? [];
+    model.result = {
+      number: result.number,
+      at: formatShanghai(result.at),
+      found: result.chain !== null,
+      links: links.map((link, i) => linkView(link, i, links, req)),
+      entity: result.chain?.entity ? { name: result.chain.entity.name, uscc: result.chain.entity.key, url: partyUrl(result.chain.entity) } : null,
+      topLevel: links.reduce((max, l) => Math.max(max, l.level), 0),
+    };
+    res.page('lookup/show', model);
+  } catch (error) {
+    if (!(error instanceof LookupInputError)) throw error;
+    model.error = t(req.locale, `lookup.${error.field}.invalid`, { reason: t(req.locale, `issue.${error.code}`) });
+    res.page('lookup/show', model, 400);
+  }
+}
+
+/** GET /api/lookup?number=…&at=… — the same answer as `sms106 lookup --json`. */
+export async function getLookupJson(req: Request, res: Response, context: AppContext): Promise<void> {
+  const query = lookupQuery.safeParse(req.query);
+  if (!query.success || !query.data.number) {
+    res.status(400).json({ error: t(req.locale, 'lookup.bad_request') });
+    return;
+  }
+  try {
+    const result = await lookupNumber(context.dataSource, query.data.number, query.data.at);
+    res.json(lookupJson(result, formatShanghai));
+  } catch (error) {
+    if (!(error instanceof LookupInputError)) throw error;
+    res.status(400).json({ error: t(req.locale, `lookup.${error.field}.invalid`, { reason: t(req.locale, `issue.${error.code}`) }), code: error.code });
+  }
+}

@@ -1,0 +1,97 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DataSource } from 'typeorm';
+import { projectRoot } from '../../ormconfig.ts';
+import { openDataset } from '../dataset/readers.ts';
+import type { ImportProgress } from './importer.ts';
+import { runImport } from './importRuns.ts';
+import { invalidateAllocationIndex } from './lookup.ts';
+import type { ImportWorkerData, ImportWorkerMessage } from './importWorkerMain.ts';
+
+export interface ImportJobState {
+  runId: number;
+  progress: ImportProgress | null;
+  done: boolean;
+}
+
+/** Another import is still running: one at a time keeps the report and the store easy to trust. */
+export class ImportBusyError extends Error {}
+
+/**
+ * Imports started from the web page run in the background (a worker thread with its own
+ * database connection); the page polls their progress here and reads the outcome from
+ * import_runs once they are done.
+ */
+export class ImportJobs {
+  private current: ImportJobState | null = null;
+  private readonly finished = new Map<number, ImportJobState>();
+
+  get running(): ImportJobState | null {
+    return this.current && !this.current.done ? this.current : null;
+  }
+
+  state(runId: number): ImportJobState | null {
+    return this.current?.runId === runId ? this.current : this.finished.get(runId) ?? null;
+  }
+
+  /**
+   * Starts importing the dataset at `location` (a temporary upload directory, removed when the
+   * import ends) and resolves with the import run's id as soon as it is recorded.
+   */
+  async start(dataSource: DataSource, databaseUrl: string | null, location: string, source: string): Promise<number> {
+    if (this.running) {
+      await rm(location, { recursive: true, force: true });
+      throw new ImportBusyError();
+    }
+    const placeholder: ImportJobState = { runId: -1, progress: null, done: false };
+    this.current = placeholder;
+    const cleanUp = () => rm(location, { recursive: true, force: true });
+    const settle = (state: ImportJobState) => {
+      state.done = true;
+      invalidateAllocationIndex(dataSource);
+      this.finished.set(state.runId, state);
+      void cleanUp();
+    };
+    try {
+      if (!databaseUrl || databaseUrl === 'sqlite::memory:') return await this.startInProcess(dataSource, location, source, placeholder, settle);
+      return await this.startWorker(databaseUrl, location, source, placeholder, settle);
+    } catch (error) {
+      placeholder.done = true;
+      await cleanUp();
+      throw error;
+    }
+  }
+
+  /** An in-memory database exists only in this process: import here (tests use this path). */
+  private async startInProcess(dataSource: DataSource, location: string, source: string, state: ImportJobState, settle: (s: ImportJobState) => void): Promise<number> {
+    const dataset = await openDataset(location);
+    return new Promise<number>((resolve, reject) => {
+      runImport(dataSource, dataset, {
+        source,
+        onStart: (runId) => { state.runId = runId; resolve(runId); },
+        onProgress: (progress) => { state.progress = progress; },
+      }).then(() => settle(state), (error) => { console.error(error); settle(state); reject(error); });
+    });
+  }
+
+  private startWorker(databaseUrl: string, location: string, source: string, state: ImportJobState, settle: (s: ImportJobState) => void): Promise<number> {
+    const workerData: ImportWorkerData & { tsconfig: string } = { databaseUrl, location, source, tsconfig: path.join(projectRoot, 'tsconfig.json') };
+    const worker = new Worker(new URL('./importWorker.js', import.meta.url), { workerData });
+    return new Promise<number>((resolve, reject) => {
+      let started = false;
+      worker.on('message', (message: ImportWorkerMessage) => {
+        if (message.type === 'started') { started = true; state.runId = message.runId; resolve(message.runId); }
+        if (message.type === 'progress') state.progress = message.progress;
+      });
+      worker.on('error', (error) => {
+        console.error('import worker failed:', error);
+        if (!started) reject(error);
+      });
+      worker.on('exit', () => {
+        if (started) settle(state);
+        else { state.done = true; reject(new Error('the import worker stopped before the import started')); }
+      });
+    });
+  }
+}

@@ -1,0 +1,51 @@
+import type { DataSource } from 'typeorm';
+import { ImportRun, ImportRunError } from '../entities/index.ts';
+import type { Dataset } from '../dataset/readers.ts';
+import { importDataset, ImportRefused, type ImportProgress, type ImportSummary } from './importer.ts';
+import { invalidateAllocationIndex } from './lookup.ts';
+
+export type ImportOutcome =
+  | { status: 'succeeded'; runId: number; summary: ImportSummary }
+  | { status: 'refused'; runId: number; refused: ImportRefused };
+
+/**
+ * Imports a dataset and keeps a record of it (import_runs): when, what, how it ended, and the
+ * problems of a refused import, so the web pages can show them later. The record is written
+ * outside the import's transaction, so a refused import still leaves its report.
+ */
+export async function runImport(
+  dataSource: DataSource,
+  dataset: Dataset,
+  options: { source?: string; onStart?: (runId: number) => void; onProgress?: (progress: ImportProgress) => void } = {},
+): Promise<ImportOutcome> {
+  const runs = dataSource.getRepository(ImportRun);
+  const run = await runs.save(runs.create({
+    source: (options.source ?? dataset.name).slice(0, 300), status: 'running', startedAt: new Date(), finishedAt: null,
+    rowsRead: 0, rowsTotal: null, summary: null, errorCount: 0, failure: null,
+  }));
+  options.onStart?.(run.id);
+  let rowsRead = 0;
+  try {
+    const summary = await importDataset(dataSource, dataset, {
+      onProgress: (progress) => { rowsRead = progress.rowsRead; options.onProgress?.(progress); },
+    });
+    invalidateAllocationIndex(dataSource);
+    await runs.update(run.id, { status: 'succeeded', finishedAt: new Date(), rowsRead, summary });
+    return { status: 'succeeded', runId: run.id, summary };
+  } catch (error) {
+    if (error instanceof ImportRefused) {
+      await runs.update(run.id, { status: 'refused', finishedAt: new Date(), rowsRead, errorCount: error.issueCount });
+      const rows = error.issues.map((issue) => ({
+        runId: run.id, file: issue.file.slice(0, 100), line: issue.line, column: issue.column?.slice(0, 100) ?? null,
+        value: issue.value?.slice(0, 500) ?? null, reason: JSON.stringify({ code: issue.code, params: issue.params ?? {} }).slice(0, 500),
+      }));
+      for (let i = 0; i < rows.length; i += 500) {
+        await dataSource.createQueryBuilder().insert().into(ImportRunError).values(rows.slice(i, i + 500)).updateEntity(false).execute();
+      }
+      return { status: 'refused', runId: run.id, refused: error };
+    }
+    const failure = error instanceof Error ? error.message : String(error);
+    await runs.update(run.id, { status: 'failed', finishedAt: new Date(), rowsRead, failure: failure.slice(0, 1000) });
+    throw error;
+  }
+}

@@ -1,0 +1,744 @@
+import { createHash } from 'node:crypto';
+import { domainToASCII } from 'node:url';
+import type { DataSource, EntityManager, ObjectLiteral, EntityTarget } from 'typeorm';
+import {
+  Agent, Allocation, Carrier, Complaint, Message, ProtectedSender, Signature, UrlListEntry, UsingEntity,
+} from '../entities/index.ts';
+import type { LesseeKind } from '../entities/Allocation.ts';
+import { DatasetSyntaxError, type Dataset, type DatasetTable, type SourceRecord } from '../dataset/readers.ts';
+import { TABLE_SPECS, type DatasetFile } from '../dataset/tables.ts';
+import { parse106 } from '../numbering/number106.ts';
+import { normalisePhone } from '../numbering/phone.ts';
+import { parseDate, parseTimestamp } from '../numbering/time.ts';
+import { ENTITY_KINDS, isUsccShaped, normaliseUscc } from '../numbering/uscc.ts';
+
+/** One thing wrong with a dataset: where (file, line, column), what was there, and why (an i18n code). */
+export interface ImportIssue {
+  file: string;
+  line: number;
+  column: string | null;
+  value: string | null;
+  code: string;
+  params?: Record<string, string | number>;
+}
+
+export interface FileSummary {
+  file: string;
+  rows: number;
+  /** Rows that were not in the store before (the rest updated or confirmed existing rows). */
+  added: number;
+  unknownColumns: string[];
+}
+
+export interface ImportSummary {
+  dataset: string;
+  files: FileSummary[];
+  ignoredFiles: string[];
+}
+
+export interface ImportProgress {
+  rowsRead: number;
+  bytesRead: number;
+  /** Bytes the import will read in all, when every file's size is known (CSV). */
+  bytesTotal: number | null;
+}
+
+export interface ImportOptions {
+  onProgress?: (progress: ImportProgress) => void;
+  /** Issues kept for the report; the rest are only counted. */
+  maxReportedIssues?: number;
+}
+
+/** The dataset was refused: nothing was written. */
+export class ImportRefused extends Error {
+  constructor(readonly issues: ImportIssue[], readonly issueCount: number) {
+    super(`import refused: ${issueCount} problem(s) in the dataset`);
+  }
+}
+
+const BATCH_ROWS = 500;
+const PROGRESS_EVERY = 1000;
+const FAR_FUTURE = '9999-12-31';
+
+/**
+ * Imports a dataset in one transaction (FORMATS.md): every bad row of every file is reported,
+ * a refused import leaves the store exactly as it was, and re-importing the same dataset changes
+ * nothing (rows are matched on their natural keys and updated in place).
+ */
+export async function importDataset(dataSource: DataSource, dataset: Dataset, options: ImportOptions = {}): Promise<ImportSummary> {
+  return dataSource.transaction(async (manager) => {
+    const job = new ImportJob(manager, dataset, options);
+    await job.run();
+    if (job.issueCount > 0) throw new ImportRefused(job.issues, job.issueCount);
+    return job.summary;
+  });
+}
+
+/** A validated allocations row, before it has a parent. */
+interface AllocationRow {
+  line: number;
+  key: string;
+  prefix: string;
+  holderCarrier: string | null;
+  holderAgent: string | null;
+  lesseeKind: LesseeKind;
+  lesseeUscc: string;
+  validFrom: string;
+  validTo: string | null;
+  miitFilingNo: string | null;
+  declared: boolean;
+}
+
+/** An allocation through which an agent holds a prefix: a possible parent for that agent's grants. */
+interface Holding {
+  key: string;
+  prefix: string;
+  validFrom: string;
+  validTo: string;
+  id: number | null;
+  level: number | null;
+  row: AllocationRow | null;
+  parentKey?: string | null;
+}
+
+/** Access to the cells of one row, reporting problems against the row's line. */
+class RowReader {
+  constructor(
+    private readonly job: ImportJob,
+    private readonly label: string,
+    readonly line: number,
+    private readonly cells: string[],
+    private readonly columns: Map<string, number>,
+  ) {}
+
+  bad = false;
+
+  raw(column: string): string {
+    const index = this.columns.get(column);
+    return index === undefined ? '' : (this.cells[index] ?? '').trim();
+  }
+
+  issue(column: string | null, value: string | null, code: string, params?: Record<string, string | number>): null {
+    this.bad = true;
+    this.job.report({ file: this.label, line: this.line, column, value, code, params });
+    return null;
+  }
+
+  required(column: string, maxLength: number): string | null {
+    const value = this.raw(column);
+    if (value === '') return this.issue(column, null, 'cell.required');
+    return this.checkLength(column, value, maxLength);
+  }
+
+  optional(column: string, maxLength: number): string | null {
+    const value = this.raw(column);
+    return value === '' ? null : this.checkLength(column, value, maxLength);
+  }
+
+  private checkLength(column: string, value: string, maxLength: number): string | null {
+    if (value.includes('\uFFFD')) return this.issue(column, value, 'cell.not_utf8');
+    if ([...value].length > maxLength) return this.issue(column, value, 'cell.too_long', { max: maxLength });
+    return value;
+  }
+
+  uscc(column: string, required = true): string | null {
+    const raw = this.raw(column);
+    if (raw === '') return required ? this.issue(column, null, 'cell.required') : null;
+    const value = normaliseUscc(raw);
+    return isUsccShaped(value) ? value : this.issue(column, raw, 'uscc.bad_shape');
+  }
+
+  number106(column: string, kind: 'prefix' | 'number'): string | null {
+    const raw = this.raw(column);
+    if (raw === '') return this.issue(column, null, 'cell.required');
+    const parsed = parse106(raw, kind);
+    return parsed.ok ? parsed.value : this.issue(column, raw, parsed.code);
+  }
+
+  date(column: string, required: boolean): string | null {
+    const raw = this.raw(column);
+    if (raw === '') return required ? this.issue(column, null, 'cell.required') : null;
+    const parsed = parseDate(raw);
+    return parsed.ok ? parsed.value : this.issue(column, raw, parsed.code);
+  }
+
+  timestamp(column: string, required: boolean): Date | null {
+    const raw = this.raw(column);
+    if (raw === '') return required ? this.issue(column, null, 'cell.required') : null;
+    const parsed = parseTimestamp(raw);
+    if (!parsed.ok) return this.issue(column, raw, parsed.code);
+    // Stored as DATETIME, which keeps whole seconds: drop the rest now so keys built from it match later.
+    return new Date(Math.floor(parsed.value.getTime() / 1000) * 1000);
+  }
+}
+
+class ImportJob {
+  readonly issues: ImportIssue[] = [];
+  issueCount = 0;
+  readonly summary: ImportSummary;
+  private readonly maxReportedIssues: number;
+  private rowsRead = 0;
+  private bytesDone = 0;
+  private readonly bytesTotal: number | null;
+
+  /** Known parties by natural key → database id (null while only validated, not written). */
+  private readonly carriers = new Map<string, number | null>();
+  private readonly agents = new Map<string, number | null>();
+  private readonly entities = new Map<string, number | null>();
+
+  constructor(private readonly manager: EntityManager, private readonly dataset: Dataset, private readonly options: ImportOptions) {
+    this.maxReportedIssues = options.maxReportedIssues ?? 10_000;
+    this.summary = { dataset: dataset.name, files: [], ignoredFiles: dataset.ignoredFiles };
+    const sizes = dataset.tables.map((t) => (t.file === 'allocations' && t.sizeBytes !== null ? 2 * t.sizeBytes : t.sizeBytes));
+    this.bytesTotal = sizes.every((s) => s !== null) ? sizes.reduce<number>((a, b) => a + (b ?? 0), 0) : null;
+  }
+
+  report(issue: ImportIssue): void {
+    this.issueCount++;
+    if (this.issues.length < this.maxReportedIssues) this.issues.push(issue);
+  }
+
+  /** Writing stops at the first problem; validation goes on so that every problem is reported. */
+  private get writing(): boolean {
+    return this.issueCount === 0;
+  }
+
+  async run(): Promise<void> {
+    await this.loadParties();
+    const handlers: Record<DatasetFile, (table: DatasetTable) => Promise<void>> = {
+      carriers: (t) => this.importCarriers(t),
+      agents: (t) => this.importAgents(t),
+      entities: (t) => this.importEntities(t),
+      allocations: (t) => this.importAllocations(t),
+      messages: (t) => this.importMessages(t),
+      complaints: (t) => this.importComplaints(t),
+      protected_senders: (t) => this.importProtectedSenders(t),
+      url_lists: (t) => this.importUrlLists(t),
+    };
+    for (const table of this.dataset.tables) {
+      const before = await this.count(table.file);
+      const fileSummary: FileSummary = { file: table.label, rows: 0, added: 0, unknownColumns: [] };
+      this.summary.files.push(fileSummary);
+      this.currentFile = fileSummary;
+      await handlers[table.file](table);
+      fileSummary.added = (await this.count(table.file)) - before;
+    }
+  }
+
+  private currentFile!: FileSummary;
+
+  private async count(file: DatasetFile): Promise<number> {
+    const target: Record<DatasetFile, EntityTarget<ObjectLiteral>> = {
+      carriers: Carrier, agents: Agent, entities: UsingEntity, allocations: Allocation, messages: Message,
+      complaints: Complaint, protected_senders: ProtectedSender, url_lists: UrlListEntry,
+    };
+    return this.manager.count(target[file]);
+  }
+
+  private async loadParties(): Promise<void> {
+    for (const c of await this.manager.find(Carrier, { select: { id: true, code: true } })) this.carriers.set(c.code, c.id);
+    for (const a of await this.manager.find(Agent, { select: { id: true, uscc: true } })) this.agents.set(a.uscc, a.id);
+    for (const e of await this.manager.find(UsingEntity, { select: { id: true, uscc: true } })) this.entities.set(e.uscc, e.id);
+  }
+
+  /**
+   * Reads a table's header and rows, calling `onRow` for every non-blank row. `countRows` is
+   * false on a second pass over the same file.
+   */
+  private async eachRow(table: DatasetTable, onRow: (row: RowReader) => Promise<void> | void, countRows = true): Promise<boolean> {
+    const spec = TABLE_SPECS[table.file];
+    let columns: Map<string, number> | null = null;
+    let bytesSeen = 0;
+    try {
+      for await (const record of table.records()) {
+        if (record.bytesRead !== undefined) {
+          this.bytesDone += record.bytesRead - bytesSeen;
+          bytesSeen = record.bytesRead;
+        }
+        if (isBlank(record)) continue;
+        if (!columns) {
+          columns = countRows ? this.readHeader(table.label, record, spec) : headerColumns(record);
+          if (!columns) return false;
+          continue;
+        }
+        if (countRows) this.currentFile.rows++;
+        const row = new RowReader(this, table.label, record.line, record.cells, columns);
+        await onRow(row);
+        if (++this.rowsRead % PROGRESS_EVERY === 0) this.progress();
+      }
+    } catch (error) {
+      if (!(error instanceof DatasetSyntaxError)) throw error;
+      if (countRows) this.report({ file: table.label, line: error.line, column: null, value: null, code: error.code, params: { detail: error.detail } });
+      this.progress();
+      return false;
+    }
+    if (!columns && countRows) this.report({ file: table.label, line: 1, column: null, value: null, code: 'file.no_header' });
+    this.progress();
+    return columns !== null;
+  }
+
+  private progress(): void {
+    this.options.onProgress?.({ rowsRead: this.rowsRead, bytesRead: this.bytesDone, bytesTotal: this.bytesTotal });
+  }
+
+  private readHeader(label: string, record: SourceRecord, spec: { required: readonly string[]; optional: readonly string[] }): Map<string, number> | null {
+    const columns = headerColumns(record);
+    let ok = true;
+    const seen = new Set<string>();
+    record.cells.forEach((cell) => {
+      const name = normaliseHeader(cell);
+      if (name === '') return;
+      if (seen.has(name)) {
+        ok = false;
+        this.report({ file: label, line: record.line, column: name, value: cell, code: 'column.duplicate' });
+      }
+      seen.add(name);
+      if (!spec.required.includes(name) && !spec.optional.includes(name)) this.currentFile.unknownColumns.push(cell.trim());
+    });
+    for (const name of spec.required) {
+      if (!columns.has(name)) {
+        ok = false;
+        this.report({ file: label, line: record.line, column: name, value: null, code: 'column.missing' });
+      }
+    }
+    return ok ? columns : null;
+  }
+
+  /** Flags a second row with the same natural key in one file. */
+  private duplicateCheck(): (row: RowReader, key: string, column: string, value: string) => boolean {
+    const firstLines = new Map<string, number>();
+    return (row, key, column, value) => {
+      const first = firstLines.get(key);
+      if (first !== undefined) {
+        row.issue(column, value, 'row.duplicate_key', { first });
+        return false;
+      }
+      firstLines.set(key, row.line);
+      return true;
+    };
+  }
+
+  private batcher<T extends ObjectLiteral>(target: EntityTarget<T>, conflict: string[], update: string[]) {
+    let pending: Array<Partial<T>> = [];
+    const flush = async () => {
+      if (pending.length && this.writing) {
+        await this.manager.createQueryBuilder().insert().into(target).values(pending as never)
+          .orUpdate(update, conflict).updateEntity(false).execute();
+      }
+      pending = [];
+    };
+    return {
+      add: async (row: Partial<T>) => {
+        if (!this.writing) return;
+        pending.push(row);
+        if (pending.length >= BATCH_ROWS) await flush();
+      },
+      flush,
+    };
+  }
+
+  private async importCarriers(table: DatasetTable): Promise<void> {
+    const unique = this.duplicateCheck();
+    const batch = this.batcher(Carrier, ['code'], ['name']);
+    await this.eachRow(table, async (row) => {
+      const code = row.required('code', 16);
+      const name = row.required('name', 100);
+      if (code !== null && !/^[A-Za-z0-9_-]+$/.test(code)) row.issue('code', code, 'carrier.bad_code');
+      if (row.bad || code === null || name === null || !unique(row, code, 'code', code)) return;
+      if (!this.carriers.has(code)) this.carriers.set(code, null);
+      await batch.add({ code, name } as Carrier);
+    });
+    await batch.flush();
+    if (this.writing) for (const c of await this.manager.find(Carrier)) this.carriers.set(c.code, c.id);
+  }
+
+  private async importAgents(table: DatasetTable): Promise<void> {
+    const unique = this.duplicateCheck();
+    const batch = this.batcher(Agent, ['uscc'], ['name', 'licence_no', 'contact', 'address']);
+    await this.eachRow(table, async (row) => {
+      const uscc = row.uscc('uscc');
+      const name = row.required('name', 200);
+      const licenceNo = row.optional('licence_no', 64);
+      const contact = row.optional('contact', 200);
+      const address = row.optional('address', 300);
+      if (row.bad || uscc === null || name === null || !unique(row, uscc, 'uscc', uscc)) return;
+      if (!this.agents.has(uscc)) this.agents.set(uscc, null);
+      await batch.add({ uscc, name, licenceNo, contact, address } as Agent);
+    });
+    await batch.flush();
+    if (this.writing) for (const a of await this.manager.find(Agent, { select: { id: true, uscc: true } })) this.agents.set(a.uscc, a.id);
+  }
+
+  private async importEntities(table: DatasetTable): Promise<void> {
+    const unique = this.duplicateCheck();
+    const batch = this.batcher(UsingEntity, ['uscc'], ['name', 'kind']);
+    const signaturesByUscc = new Map<string, string[]>();
+    await this.eachRow(table, async (row) => {
+      const uscc = row.uscc('uscc');
+      const name = row.required('name', 200);
+      const kind = row.optional('kind', 20);
+      if (kind !== null && !(ENTITY_KINDS as readonly string[]).includes(kind)) row.issue('kind', kind, 'entity.bad_kind', { kinds: ENTITY_KINDS.join(', ') });
+      const signatures = splitList(row.raw('signatures')).map(stripSignatureBrackets).filter((s) => s !== '');
+      for (const signature of signatures) {
+        if ([...signature].length > 100) row.issue('signatures', signature, 'cell.too_long', { max: 100 });
+      }
+      if (row.bad || uscc === null || name === null || !unique(row, uscc, 'uscc', uscc)) return;
+      if (!this.entities.has(uscc)) this.entities.set(uscc, null);
+      signaturesByUscc.set(uscc, [...new Set(signatures)]);
+      await batch.add({ uscc, name, kind } as UsingEntity);
+    });
+    await batch.flush();
+    if (!this.writing) return;
+    for (const e of await this.manager.find(UsingEntity, { select: { id: true, uscc: true } })) this.entities.set(e.uscc, e.id);
+    await this.replaceSignatures(signaturesByUscc);
+  }
+
+  /** An entity row lists its whole set of signatures: add the new ones, drop the ones it no longer lists. */
+  private async replaceSignatures(signaturesByUscc: Map<string, string[]>): Promise<void> {
+    const ids = [...signaturesByUscc.keys()].map((uscc) => this.entities.get(uscc)!);
+    const existing = new Map<number, Signature[]>();
+    for (let i = 0; i < ids.length; i += BATCH_ROWS) {
+      const chunk = ids.slice(i, i + BATCH_ROWS);
+      const rows = await this.manager.createQueryBuilder(Signature, 's').where('s.entity_id IN (:...chunk)', { chunk }).getMany();
+      for (const s of rows) pushTo(existing, s.entityId, s);
+    }
+    const toInsert: Array<Partial<Signature>> = [];
+    const toDelete: number[] = [];
+    for (const [uscc, wanted] of signaturesByUscc) {
+      const entityId = this.entities.get(uscc)!;
+      const have = existing.get(entityId) ?? [];
+      for (const text of wanted) if (!have.some((s) => s.text === text)) toInsert.push({ entityId, text });
+      for (const s of have) if (!wanted.includes(s.text)) toDelete.push(s.id);
+    }
+    for (let i = 0; i < toDelete.length; i += BATCH_ROWS) await this.manager.delete(Signature, toDelete.slice(i, i + BATCH_ROWS));
+    for (let i = 0; i < toInsert.length; i += BATCH_ROWS) {
+      await this.manager.createQueryBuilder().insert().into(Signature).values(toInsert.slice(i, i + BATCH_ROWS)).updateEntity(false).execute();
+    }
+  }
+
+  /** Validates one allocations row; null when it has a problem (already reported). */
+  private readAllocation(row: RowReader): AllocationRow | null {
+    const prefix = row.number106('prefix', 'prefix');
+    const holderRaw = row.raw('holder');
+    let holderCarrier: string | null = null;
+    let holderAgent: string | null = null;
+    if (holderRaw === '') row.issue('holder', null, 'cell.required');
+    else if (this.carriers.has(holderRaw)) holderCarrier = holderRaw;
+    else {
+      const uscc = normaliseUscc(holderRaw);
+      if (this.agents.has(uscc)) holderAgent = uscc;
+      else if (this.entities.has(uscc)) row.issue('holder', holderRaw, 'allocation.holder_is_entity');
+      else row.issue('holder', holderRaw, 'allocation.holder_unknown');
+    }
+    const lesseeUscc = row.uscc('lessee');
+    let lesseeKind: LesseeKind | null = null;
+    if (lesseeUscc !== null) {
+      const isAgent = this.agents.has(lesseeUscc);
+      const isEntity = this.entities.has(lesseeUscc);
+      if (isAgent && isEntity) row.issue('lessee', lesseeUscc, 'allocation.lessee_ambiguous');
+      else if (isAgent) lesseeKind = 'agent';
+      else if (isEntity) lesseeKind = 'entity';
+      else row.issue('lessee', lesseeUscc, 'allocation.lessee_unknown');
+    }
+    const validFrom = row.date('valid_from', true);
+    const validTo = row.date('valid_to', false);
+    if (validFrom !== null && validTo !== null && validTo < validFrom) row.issue('valid_to', validTo, 'allocation.ends_before_start', { from: validFrom });
+    const miitFilingNo = row.optional('miit_filing_no', 64);
+    const declaredRaw = row.raw('declared').toLowerCase();
+    const declared = declaredRaw === '' || declaredRaw === 'true' ? true : declaredRaw === 'false' ? false : null;
+    if (declared === null) row.issue('declared', row.raw('declared'), 'allocation.bad_declared');
+    if (row.bad) return null;
+    return {
+      line: row.line, key: `${prefix}|${lesseeUscc}|${validFrom}`, prefix: prefix!, holderCarrier, holderAgent,
+      lesseeKind: lesseeKind!, lesseeUscc: lesseeUscc!, validFrom: validFrom!, validTo, miitFilingNo, declared: declared!,
+    };
+  }
+
+  /**
+   * Allocations refer to each other: a child's parent is the allocation through which its holder
+   * held an enclosing prefix at the child's valid_from, and it may come later in the file. Pass 1
+   * validates every row and keeps only the agent-held ones (the possible parents, few) in memory;
+   * those are linked and written level by level. Pass 2 streams the file again and writes the
+   * grants to using entities (the bulk) with their parents known.
+   */
+  private async importAllocations(table: DatasetTable): Promise<void> {
+    const unique = this.duplicateCheck();
+    const badLines = new Set<number>();
+    const agentRows: AllocationRow[] = [];
+    const readable = await this.eachRow(table, (row) => {
+      const allocation = this.readAllocation(row);
+      if (!allocation || !unique(row, allocation.key, 'prefix', allocation.prefix)) {
+        badLines.add(row.line);
+        return;
+      }
+      if (allocation.lesseeKind === 'agent') agentRows.push(allocation);
+    });
+    // A file whose header or syntax is broken has been reported; its rows cannot be trusted.
+    if (!readable) return;
+
+    const holdings = await this.loadHoldings(agentRows);
+    this.linkAgentRows(table.label, agentRows, holdings, badLines);
+    await this.writeAgentRows(agentRows.filter((r) => !badLines.has(r.line)), holdings);
+
+    const batch = this.batcher(Allocation, ['prefix', 'lessee_uscc', 'valid_from'], ALLOCATION_UPDATE_COLUMNS);
+    await this.eachRow(table, async (row) => {
+      if (badLines.has(row.line)) return;
+      const allocation = this.readAllocation(row);
+      if (!allocation || allocation.lesseeKind !== 'entity') return;
+      let parent: Holding | null = null;
+      if (allocation.holderAgent) {
+        parent = findParent(holdings, allocation);
+        if (!parent) {
+          row.issue('prefix', allocation.prefix, 'allocation.not_within_holder', { holder: allocation.holderAgent, date: allocation.validFrom });
+          return;
+        }
+      }
+      await batch.add(this.allocationValues(allocation, parent?.id ?? null, parent?.level ?? 0));
+    }, false);
+    await batch.flush();
+  }
+
+  /** Every agent's holdings: those already stored, overridden by this file's rows with the same key. */
+  private async loadHoldings(agentRows: AllocationRow[]): Promise<Map<string, Holding[]>> {
+    const byKey = new Map<string, Holding & { holder: string }>();
+    const stored = await this.manager.createQueryBuilder(Allocation, 'a')
+      .select(['a.id', 'a.prefix', 'a.lesseeUscc', 'a.validFrom', 'a.validTo', 'a.level'])
+      .where("a.lessee_kind = 'agent'").getMany();
+    for (const a of stored) {
+      const key = `${a.prefix}|${a.lesseeUscc}|${a.validFrom}`;
+      byKey.set(key, { key, holder: a.lesseeUscc, prefix: a.prefix, validFrom: a.validFrom, validTo: a.validTo ?? FAR_FUTURE, id: a.id, level: a.level, row: null });
+    }
+    for (const row of agentRows) {
+      const storedId = byKey.get(row.key)?.id ?? null;
+      byKey.set(row.key, { key: row.key, holder: row.lesseeUscc, prefix: row.prefix, validFrom: row.validFrom, validTo: row.validTo ?? FAR_FUTURE, id: storedId, level: null, row });
+    }
+    const holdings = new Map<string, Holding[]>();
+    for (const holding of byKey.values()) pushTo(holdings, holding.holder, holding);
+    return holdings;
+  }
+
+  /** Gives each agent-held row of the file its parent and level, parents first. */
+  private linkAgentRows(label: string, agentRows: AllocationRow[], holdings: Map<string, Holding[]>, badLines: Set<number>): void {
+    const holdingOf = new Map<string, Holding>();
+    for (const list of holdings.values()) for (const h of list) if (h.row) holdingOf.set(h.key, h);
+    let unresolved = agentRows.filter((r) => !badLines.has(r.line));
+    for (const row of unresolved) {
+      if (row.holderCarrier) Object.assign(holdingOf.get(row.key)!, { level: 1, parentKey: null });
+    }
+    unresolved = unresolved.filter((r) => !r.holderCarrier);
+    let progressed = true;
+    while (unresolved.length && progressed) {
+      progressed = false;
+      const waiting: AllocationRow[] = [];
+      for (const row of unresolved) {
+        const parent = findParent(holdings, row);
+        if (!parent) {
+          badLines.add(row.line);
+          this.report({ file: label, line: row.line, column: 'prefix', value: row.prefix, code: 'allocation.not_within_holder', params: { holder: row.holderAgent!, date: row.validFrom } });
+          progressed = true;
+        } else if (parent.level !== null && (parent.row === null || !badLines.has(parent.row.line))) {
+          Object.assign(holdingOf.get(row.key)!, { level: parent.level + 1, parentKey: parent.key });
+          progressed = true;
+        } else if (parent.row && badLines.has(parent.row.line)) {
+          // Its parent is itself refused: that report names the cause; do not pile on.
+          badLines.add(row.line);
+          progressed = true;
+        } else {
+          waiting.push(row);
+        }
+      }
+      unresolved = waiting;
+    }
+    for (const row of unresolved) {
+      badLines.add(row.line);
+      this.report({ file: label, line: row.line, column: 'holder', value: row.holderAgent, code: 'allocation.cycle' });
+    }
+  }
+
+  private async writeAgentRows(rows: AllocationRow[], holdings: Map<string, Holding[]>): Promise<void> {
+    if (!this.writing || rows.length === 0) return;
+    const byKey = new Map<string, Holding>();
+    for (const list of holdings.values()) for (const h of list) byKey.set(h.key, h);
+    const levels = [...new Set(rows.map((r) => byKey.get(r.key)!.level!))].sort((a, b) => a - b);
+    for (const level of levels) {
+      const atLevel = rows.filter((r) => byKey.get(r.key)!.level === level);
+      for (let i = 0; i < atLevel.length; i += BATCH_ROWS) {
+        const chunk = atLevel.slice(i, i + BATCH_ROWS);
+        const values = chunk.map((r) => {
+          const holding = byKey.get(r.key)!;
+          const parentId = holding.parentKey ? byKey.get(holding.parentKey)!.id : null;
+          return this.allocationValues(r, parentId, level);
+        });
+        await this.manager.createQueryBuilder().insert().into(Allocation).values(values)
+          .orUpdate(ALLOCATION_UPDATE_COLUMNS, ['prefix', 'lessee_uscc', 'valid_from']).updateEntity(false).execute();
+        const prefixes = [...new Set(chunk.map((r) => r.prefix))];
+        const written = await this.manager.createQueryBuilder(Allocation, 'a')
+          .select(['a.id', 'a.prefix', 'a.lesseeUscc', 'a.validFrom'])
+          .where('a.prefix IN (:...prefixes)', { prefixes }).getMany();
+        for (const a of written) {
+          const holding = byKey.get(`${a.prefix}|${a.lesseeUscc}|${a.validFrom}`);
+          if (holding) holding.id = a.id;
+        }
+      }
+    }
+  }
+
+  private allocationValues(row: AllocationRow, parentId: number | null, level: number): Partial<Allocation> {
+    return {
+      prefix: row.prefix,
+      holderCarrierId: row.holderCarrier ? this.carriers.get(row.holderCarrier)! : null,
+      holderAgentId: row.holderAgent ? this.agents.get(row.holderAgent)! : null,
+      lesseeKind: row.lesseeKind,
+      lesseeUscc: row.lesseeUscc,
+      lesseeAgentId: row.lesseeKind === 'agent' ? this.agents.get(row.lesseeUscc)! : null,
+      lesseeEntityId: row.lesseeKind === 'entity' ? this.entities.get(row.lesseeUscc)! : null,
+      validFrom: row.validFrom,
+      validTo: row.validTo,
+      miitFilingNo: row.miitFilingNo,
+      declared: row.declared,
+      parentId,
+      level,
+    };
+  }
+
+  private async importMessages(table: DatasetTable): Promise<void> {
+    const unique = this.duplicateCheck();
+    const batch = this.batcher(Message, ['natural_key'], ['external_id', 'sender', 'sent_at', 'content', 'recipient']);
+    await this.eachRow(table, async (row) => {
+      const externalId = row.optional('id', 64);
+      const sender = row.number106('sender', 'number');
+      const sentAt = row.timestamp('sent_at', true);
+      const content = row.required('content', 5000);
+      let recipient: string | null = null;
+      const recipientRaw = row.raw('recipient');
+      if (recipientRaw !== '') {
+        const phone = normalisePhone(recipientRaw);
+        if (phone.ok) recipient = phone.value;
+        else row.issue('recipient', recipientRaw, phone.code);
+      }
+      if (row.bad) return;
+      const naturalKey = externalId !== null ? `id:${externalId}` : `h:${sha256([sender!, sentAt!.toISOString(), content!])}`;
+      if (!unique(row, naturalKey, externalId !== null ? 'id' : 'content', externalId ?? content!)) return;
+      await batch.add({ externalId, naturalKey, sender: sender!, sentAt: sentAt!, content: content!, recipient } as Message);
+    });
+    await batch.flush();
+  }
+
+  private async importComplaints(table: DatasetTable): Promise<void> {
+    const unique = this.duplicateCheck();
+    const batch = this.batcher(Complaint, ['natural_key'], ['external_id', 'sender', 'reported_at', 'received_at', 'loss_yuan', 'region', 'summary']);
+    await this.eachRow(table, async (row) => {
+      const externalId = row.optional('id', 64);
+      const sender = row.number106('sender', 'number');
+      const reportedAt = row.timestamp('reported_at', true);
+      const receivedAt = row.timestamp('received_at', false);
+      const lossRaw = row.raw('loss_yuan');
+      let lossYuan: string | null = null;
+      if (lossRaw !== '') {
+        if (/^\d{1,12}(\.\d{1,2})?$/.test(lossRaw)) lossYuan = Number(lossRaw).toFixed(2);
+        else row.issue('loss_yuan', lossRaw, 'complaint.bad_amount');
+      }
+      const region = row.optional('region', 100);
+      const summary = row.optional('summary', 5000);
+      if (row.bad) return;
+      const naturalKey = externalId !== null
+        ? `id:${externalId}`
+        : `h:${sha256([sender!, reportedAt!.toISOString(), receivedAt?.toISOString() ?? '', lossYuan ?? '', region ?? '', summary ?? ''])}`;
+      if (!unique(row, naturalKey, externalId !== null ? 'id' : 'sender', externalId ?? sender!)) return;
+      await batch.add({ externalId, naturalKey, sender: sender!, reportedAt: reportedAt!, receivedAt, lossYuan, region, summary } as Complaint);
+    });
+    await batch.flush();
+  }
+
+  private async importProtectedSenders(table: DatasetTable): Promise<void> {
+    const unique = this.duplicateCheck();
+    const batch = this.batcher(ProtectedSender, ['name'], ['uscc', 'aliases']);
+    await this.eachRow(table, async (row) => {
+      const name = row.required('name', 100);
+      const uscc = row.uscc('uscc', false);
+      const aliases = [...new Set(splitList(row.raw('aliases')))];
+      for (const alias of aliases) if ([...alias].length > 100) row.issue('aliases', alias, 'cell.too_long', { max: 100 });
+      if (row.bad || name === null || !unique(row, name, 'name', name)) return;
+      await batch.add({ name, uscc, aliases } as ProtectedSender);
+    });
+    await batch.flush();
+  }
+
+  private async importUrlLists(table: DatasetTable): Promise<void> {
+    const unique = this.duplicateCheck();
+    const batch = this.batcher(UrlListEntry, ['domain'], ['list', 'note']);
+    await this.eachRow(table, async (row) => {
+      const raw = row.required('domain', 253);
+      const domain = raw === null ? null : normaliseDomain(raw);
+      if (raw !== null && domain === null) row.issue('domain', raw, 'url_list.bad_domain');
+      const list = row.required('list', 5);
+      if (list !== null && list !== 'allow' && list !== 'block') row.issue('list', list, 'url_list.bad_list');
+      const note = row.optional('note', 500);
+      if (row.bad || domain === null || !unique(row, domain, 'domain', raw!)) return;
+      await batch.add({ domain, list: list as 'allow' | 'block', note } as UrlListEntry);
+    });
+    await batch.flush();
+  }
+}
+
+const ALLOCATION_UPDATE_COLUMNS = [
+  'holder_carrier_id', 'holder_agent_id', 'lessee_kind', 'lessee_agent_id', 'lessee_entity_id', 'valid_to',
+  'miit_filing_no', 'declared', 'parent_id', 'level',
+];
+
+/**
+ * The allocation through which the row's holder held an enclosing prefix on its valid_from:
+ * the most specific one (longest prefix), and among equals the latest granted.
+ */
+function findParent(holdings: Map<string, Holding[]>, row: AllocationRow): Holding | null {
+  let best: Holding | null = null;
+  for (const h of holdings.get(row.holderAgent!) ?? []) {
+    if (h.key === row.key || !row.prefix.startsWith(h.prefix)) continue;
+    if (h.validFrom > row.validFrom || h.validTo < row.validFrom) continue;
+    if (!best || h.prefix.length > best.prefix.length || (h.prefix.length === best.prefix.length && h.validFrom > best.validFrom)) best = h;
+  }
+  return best;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function headerColumns(record: SourceRecord): Map<string, number> {
+  const columns = new Map<string, number>();
+  record.cells.forEach((cell, index) => {
+    const name = normaliseHeader(cell);
+    if (name !== '' && !columns.has(name)) columns.set(name, index);
+  });
+  return columns;
+}
+
+function normaliseHeader(cell: string): string {
+  return cell.replace(/^\uFEFF/, '').trim().toLowerCase();
+}
+
+function isBlank(record: SourceRecord): boolean {
+  return record.cells.every((cell) => cell.trim() === '');
+}
+
+function splitList(value: string): string[] {
+  return value.split('|').map((part) => part.trim()).filter((part) => part !== '');
+}
+
+function stripSignatureBrackets(signature: string): string {
+  return signature.replace(/^[【\[]/, '').replace(/[】\]]$/, '').trim();
+}
+
+function sha256(parts: string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex');
+}
+
+/** A bare host name (IDN to punycode), or null. A pasted scheme, path or trailing dot is dropped. */
+export function normaliseDomain(raw: string): string | null {
+  const host = raw.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/[/?#].*$/, '').replace(/\.$/, '');
+  const ascii = domainToASCII(host);
+  if (!ascii || ascii.length > 253) return null;
+  return /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(ascii) ? ascii : null;
+}

@@ -1,0 +1,134 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import { openDatabase } from '../../ormconfig.ts';
+import { main } from '../../server/cli.ts';
+import { clearAllData, mariadbUrl } from '../support/databases.ts';
+import { E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
+
+const run = promisify(execFile);
+const projectRoot = path.join(import.meta.dirname, '..', '..');
+
+/** Runs the CLI in-process, capturing what it prints. */
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  return { code, stdout, stderr };
+}
+
+for (const kind of ['SQLite', 'MariaDB'] as const) {
+  describe(`sms106 command line [${kind}]`, () => {
+    let url: string;
+
+    beforeEach(async () => {
+      url = kind === 'SQLite' ? `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-cli-')), 'db.sqlite')}` : mariadbUrl;
+      const dataSource = await openDatabase(url);
+      await clearAllData(dataSource);
+      await dataSource.destroy();
+    });
+
+    it('import prints a summary and exits 0', async () => {
+      const result = await cli('import', await writeDataset(smallDataset()), '--db', url);
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.include('allocations.csv：6 行，新增 6');
+    });
+
+    it('import of a bad dataset lists every problem on stderr and exits 1', async () => {
+      const files = smallDataset();
+      files['allocations.csv'] = files['allocations.csv'].replace('2021-03-01', '2021-02-30');
+      files['url_lists.csv'] = files['url_lists.csv'].replace('t.cn,block', 't.cn,deny');
+      const result = await cli('import', await writeDataset(files), '--db', url, '--lang', 'en');
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.include('allocations.csv:6: valid_from "2021-02-30": invalid date');
+      expect(result.stderr).to.include('url_lists.csv:2: list "deny": list must be allow or block');
+      expect(result.stderr).to.include('import refused: 2 problem(s); nothing was written');
+    });
+
+    it('lookup --json prints the chain and the registered entity as FORMATS.md says', async () => {
+      await cli('import', await writeDataset(smallDataset()), '--db', url);
+      const result = await cli('lookup', '10690123450188', '--at', '2022-03-14T09:30:00+08:00', '--json', '--db', url);
+      expect(result.code).to.equal(0);
+      const answer = JSON.parse(result.stdout);
+      expect(Object.keys(answer)).to.deep.equal(['number', 'at', 'chain', 'entity']);
+      expect(answer.chain[2]).to.deep.equal({ prefix: '10690123450188', holder: answer.chain[1].lessee, lessee: E_SHOP, lessee_kind: 'entity', level: 2 });
+      expect(answer.entity).to.deep.equal({ uscc: E_SHOP, name: '杭州某网店有限公司' });
+    });
+
+    it('lookup prints the chain as text, and says so when nothing covered the number', async () => {
+      await cli('import', await writeDataset(smallDataset()), '--db', url);
+      const found = await cli('lookup', '10690123450188', '--at', '2022-03-14', '--db', url);
+      expect(found.stdout).to.include('登记使用主体：杭州某网店有限公司');
+      const none = await cli('lookup', '10699999999999', '--db', url);
+      expect(none.code).to.equal(0);
+      expect(none.stdout).to.include('没有任何有效的号段分配覆盖此号码');
+    });
+
+    it('lookup of something that is not a 106 number exits 1 with the reason', async () => {
+      const result = await cli('lookup', '13800138000', '--db', url);
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.include('不是 106 号码');
+    });
+
+    it('export writes a dataset that imports back', async () => {
+      await cli('import', await writeDataset(smallDataset()), '--db', url);
+      const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-export-'));
+      const exported = await cli('export', directory, '--db', url);
+      expect(exported.code).to.equal(0);
+      expect(await readFile(path.join(directory, 'carriers.csv'), 'utf8')).to.equal('code,name\nCMCC,中国移动\nCUCC,中国联通\n');
+      const again = await cli('import', directory, '--db', url);
+      expect(again.stdout).to.include('allocations.csv：6 行，新增 0');
+    });
+
+    it('seed loads the demo dataset', async function () {
+      this.timeout(120_000);
+      const result = await cli('seed', '--db', url, '--json');
+      expect(result.code).to.equal(0);
+      expect(JSON.parse(result.stdout).status).to.equal('succeeded');
+    });
+  });
+}
+
+describe('sms106 usage errors', () => {
+  it('exits 2 with the usage on stderr when no command is given', async () => {
+    const result = await cli();
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('usage: sms106');
+  });
+
+  it('exits 2 on an unknown command', async () => {
+    expect((await cli('frobnicate')).code).to.equal(2);
+  });
+
+  it('exits 2 when a command lacks its argument', async () => {
+    const result = await cli('lookup');
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('expected: sms106 lookup NUMBER');
+  });
+
+  it('exits 2 on a database URL it cannot use', async () => {
+    const result = await cli('lookup', '10690123456789', '--db', 'postgres://x');
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.include('unsupported database URL');
+  });
+
+  it('exits 1 when the dataset path does not exist', async () => {
+    const result = await cli('import', '/no/such/dataset', '--db', 'sqlite::memory:');
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include('找不到数据集');
+  });
+
+  it('the installed bin runs from another directory and returns the exit code', async function () {
+    this.timeout(60_000);
+    const bin = path.join(projectRoot, 'bin', 'sms106.js');
+    const ok = await run(process.execPath, [bin, 'lookup', '10690123456789', '--db', 'sqlite::memory:', '--json'], { cwd: os.tmpdir() });
+    expect(JSON.parse(ok.stdout)).to.deep.include({ number: '10690123456789', chain: [], entity: null });
+    const refused = await run(process.execPath, [bin, 'lookup', 'abc', '--db', 'sqlite::memory:'], { cwd: os.tmpdir() }).then(() => null, (error) => error);
+    expect(refused?.code).to.equal(1);
+    const usage = await run(process.execPath, [bin], { cwd: os.tmpdir() }).then(() => null, (error) => error);
+    expect(usage?.code).to.equal(2);
+  });
+});

@@ -1,0 +1,278 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { expect } from 'chai';
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { openDataset } from '../../server/dataset/readers.ts';
+import { Allocation } from '../../server/entities/index.ts';
+import { importDataset, ImportRefused, type ImportIssue } from '../../server/services/importer.ts';
+import { describeEachDatabase } from '../support/databases.ts';
+import { A1, A2, E_GOV, E_SHOP, smallDataset, snapshot, uscc, writeDataset } from '../support/fixtures.ts';
+
+/** Imports and expects a refusal; returns its issues. */
+async function refusedIssues(run: () => Promise<unknown>): Promise<ImportIssue[]> {
+  try {
+    await run();
+  } catch (error) {
+    if (error instanceof ImportRefused) return error.issues;
+    throw error;
+  }
+  throw new Error('the import was accepted but should have been refused');
+}
+
+/** One kind of bad file: the change to the small dataset and the one problem it must produce. */
+interface BadCase {
+  title: string;
+  change: (files: Record<string, string | Buffer>) => void;
+  expected: Partial<ImportIssue>;
+}
+
+const replaceLine = (text: string, line: number, replacement: string) => {
+  const lines = text.split('\n');
+  lines[line - 1] = replacement;
+  return lines.join('\n');
+};
+
+const badCases: BadCase[] = [
+  {
+    title: 'a missing required column',
+    change: (f) => { f['allocations.csv'] = (f['allocations.csv'] as string).replace('prefix,holder,lessee,valid_from,', 'prefix,holder,lessee,start,'); },
+    expected: { file: 'allocations.csv', line: 1, column: 'valid_from', code: 'column.missing' },
+  },
+  {
+    title: 'a missing required cell',
+    change: (f) => { f['agents.csv'] = replaceLine(f['agents.csv'] as string, 3, `${A2},,沪B2-20200002,,`); },
+    expected: { file: 'agents.csv', line: 3, column: 'name', code: 'cell.required' },
+  },
+  {
+    title: 'a date that does not exist',
+    change: (f) => { f['allocations.csv'] = (f['allocations.csv'] as string).replace('2021-03-01', '2021-02-30'); },
+    expected: { file: 'allocations.csv', line: 6, column: 'valid_from', value: '2021-02-30', code: 'date.invalid' },
+  },
+  {
+    title: 'an unparseable timestamp',
+    change: (f) => { f['messages.csv'] = (f['messages.csv'] as string).replace('2022-05-01 10:00:00', 'yesterday'); },
+    expected: { file: 'messages.csv', line: 3, column: 'sent_at', value: 'yesterday', code: 'timestamp.invalid' },
+  },
+  {
+    title: 'a prefix that is not a 106 number',
+    change: (f) => { f['allocations.csv'] = (f['allocations.csv'] as string).replace('10655,CUCC', '10755,CUCC'); },
+    expected: { file: 'allocations.csv', line: 7, column: 'prefix', value: '10755', code: 'number.not_106' },
+  },
+  {
+    title: 'a prefix longer than 20 digits',
+    change: (f) => { f['allocations.csv'] = (f['allocations.csv'] as string).replace('10655,CUCC', '106551234567890123456,CUCC'); },
+    expected: { file: 'allocations.csv', line: 7, column: 'prefix', code: 'number.too_long' },
+  },
+  {
+    title: 'a sender that is not a 106 number',
+    change: (f) => { f['complaints.csv'] = (f['complaints.csv'] as string).replace('C1,10690123450188', 'C1,13800138000'); },
+    expected: { file: 'complaints.csv', line: 2, column: 'sender', value: '13800138000', code: 'number.not_106' },
+  },
+  {
+    title: 'a USCC with a letter outside the USCC alphabet',
+    change: (f) => { f['agents.csv'] = (f['agents.csv'] as string).replace(A1, `${A1.slice(0, 10)}I${A1.slice(11)}`); },
+    expected: { file: 'agents.csv', line: 2, column: 'uscc', code: 'uscc.bad_shape' },
+  },
+  {
+    title: 'a holder that names no known carrier or agent',
+    change: (f) => { f['allocations.csv'] = (f['allocations.csv'] as string).replace('10655,CUCC', '10655,CTCC'); },
+    expected: { file: 'allocations.csv', line: 7, column: 'holder', value: 'CTCC', code: 'allocation.holder_unknown' },
+  },
+  {
+    title: 'a holder that is a using entity',
+    change: (f) => { f['allocations.csv'] = (f['allocations.csv'] as string).replace(`106901234502,${A1}`, `106901234502,${E_GOV}`); },
+    expected: { file: 'allocations.csv', line: 6, column: 'holder', code: 'allocation.holder_is_entity' },
+  },
+  {
+    title: 'a lessee that names no known agent or entity',
+    change: (f) => { f['allocations.csv'] = (f['allocations.csv'] as string).replace(`${A1},${E_GOV}`, `${A1},${uscc('91110000MA09YYYY9')}`); },
+    expected: { file: 'allocations.csv', line: 6, column: 'lessee', code: 'allocation.lessee_unknown' },
+  },
+  {
+    title: 'valid_to before valid_from',
+    change: (f) => { f['allocations.csv'] = (f['allocations.csv'] as string).replace('2022-01-01,2023-06-30', '2022-01-01,2021-06-30'); },
+    expected: { file: 'allocations.csv', line: 2, column: 'valid_to', value: '2021-06-30', code: 'allocation.ends_before_start' },
+  },
+  {
+    title: 'a child prefix that does not extend any prefix its holder held',
+    change: (f) => { f['allocations.csv'] = (f['allocations.csv'] as string).replace(`106901234502,${A1}`, `106909999902,${A1}`); },
+    expected: { file: 'allocations.csv', line: 6, column: 'prefix', value: '106909999902', code: 'allocation.not_within_holder' },
+  },
+  {
+    title: 'a child granted before its holder held the enclosing prefix',
+    change: (f) => { f['allocations.csv'] = (f['allocations.csv'] as string).replace(`${A1},${A2},2021-06-01`, `${A1},${A2},2020-06-01`); },
+    expected: { file: 'allocations.csv', line: 4, column: 'prefix', value: '106901234501', code: 'allocation.not_within_holder' },
+  },
+  {
+    title: 'a declared value other than true or false',
+    change: (f) => { f['allocations.csv'] = (f['allocations.csv'] as string).replace(',,false', ',,maybe'); },
+    expected: { file: 'allocations.csv', line: 4, column: 'declared', value: 'maybe', code: 'allocation.bad_declared' },
+  },
+  {
+    title: 'an unknown list value',
+    change: (f) => { f['url_lists.csv'] = (f['url_lists.csv'] as string).replace('t.cn,block', 't.cn,deny'); },
+    expected: { file: 'url_lists.csv', line: 2, column: 'list', value: 'deny', code: 'url_list.bad_list' },
+  },
+  {
+    title: 'a duplicate key inside one file',
+    change: (f) => { f['carriers.csv'] = `${f['carriers.csv']}CMCC,移动重复\n`; },
+    expected: { file: 'carriers.csv', line: 4, column: 'code', value: 'CMCC', code: 'row.duplicate_key' },
+  },
+  {
+    title: 'a duplicate allocation key inside one file',
+    change: (f) => { f['allocations.csv'] = `${f['allocations.csv']}10655,CUCC,${(f['allocations.csv'] as string).split('\n')[6].split(',')[2]},2020-01-01,,,true\n`; },
+    expected: { file: 'allocations.csv', line: 8, column: 'prefix', code: 'row.duplicate_key' },
+  },
+  {
+    title: 'malformed CSV quoting',
+    change: (f) => { f['messages.csv'] = (f['messages.csv'] as string).replace('"【某网店】', '"【某网店"】'); },
+    expected: { file: 'messages.csv', line: 2, code: 'csv.syntax' },
+  },
+  {
+    title: 'a file in GBK rather than UTF-8',
+    change: (f) => { f['carriers.csv'] = Buffer.from([...Buffer.from('code,name\nCMCC,'), 0xd6, 0xd0, 0xb9, 0xfa, 0x0a]); },
+    expected: { file: 'carriers.csv', line: 2, column: 'name', code: 'cell.not_utf8' },
+  },
+  {
+    title: 'an empty file',
+    change: (f) => { f['protected_senders.csv'] = ''; },
+    expected: { file: 'protected_senders.csv', line: 1, code: 'file.no_header' },
+  },
+  {
+    title: 'a column named twice',
+    change: (f) => { f['url_lists.csv'] = (f['url_lists.csv'] as string).replace('domain,list,note', 'domain,list,list'); },
+    expected: { file: 'url_lists.csv', line: 1, column: 'list', code: 'column.duplicate' },
+  },
+  {
+    title: 'a loss amount with a unit',
+    change: (f) => { f['complaints.csv'] = (f['complaints.csv'] as string).replace(',30000,', ',3万元,'); },
+    expected: { file: 'complaints.csv', line: 2, column: 'loss_yuan', value: '3万元', code: 'complaint.bad_amount' },
+  },
+  {
+    title: 'a recipient that is not a phone number',
+    change: (f) => { f['messages.csv'] = (f['messages.csv'] as string).replace(',13800138000', ',12345'); },
+    expected: { file: 'messages.csv', line: 2, column: 'recipient', value: '12345', code: 'phone.invalid' },
+  },
+];
+
+describeEachDatabase('import', (ctx) => {
+  const importFiles = async (files: Record<string, string | Buffer>) => importDataset(ctx.dataSource, await openDataset(await writeDataset(files)));
+
+  it('imports a valid dataset with every allocation linked to its parent and level', async () => {
+    const summary = await importFiles(smallDataset());
+    expect(summary.files.map((f) => [f.file, f.rows, f.added])).to.deep.include(['allocations.csv', 6, 6]);
+    const allocations = await ctx.dataSource.getRepository(Allocation).find();
+    const byKey = new Map(allocations.map((a) => [`${a.prefix}|${a.lesseeUscc}|${a.validFrom}`, a]));
+    const root = byKey.get(`1069012345|${A1}|2021-01-01`)!;
+    const release = byKey.get(`106901234501|${A2}|2021-06-01`)!;
+    const leaf = byKey.get(`10690123450188|${E_SHOP}|2022-01-01`)!;
+    expect([root.parentId, root.level]).to.deep.equal([null, 1]);
+    expect([release.parentId, release.level, Boolean(release.declared)]).to.deep.equal([root.id, 2, false]);
+    expect([leaf.parentId, leaf.level, leaf.validTo]).to.deep.equal([release.id, 2, '2023-06-30']);
+    expect(byKey.get(`106901234502|${E_GOV}|2021-03-01`)!.level).to.equal(1);
+  });
+
+  it('normalises numbers, phone numbers and signatures on the way in', async () => {
+    const files = smallDataset();
+    files['messages.csv'] = (files['messages.csv'] as string).replace('M1,10690123450188', 'M1,+86 1069-0123-4501-88');
+    await importFiles(files);
+    const [message] = await ctx.dataSource.query("SELECT sender, recipient FROM messages WHERE external_id = 'M1'");
+    expect(message).to.deep.equal({ sender: '10690123450188', recipient: '+8613800138000' });
+    const signatures = (await ctx.dataSource.query('SELECT text FROM signatures ORDER BY text')).map((r: { text: string }) => r.text);
+    expect(signatures).to.include('某物流');
+  });
+
+  it('re-importing the same dataset changes nothing', async () => {
+    await importFiles(smallDataset());
+    const before = await snapshot(ctx.dataSource);
+    const summary = await importFiles(smallDataset());
+    expect(summary.files.every((f) => f.added === 0)).to.equal(true);
+    expect(await snapshot(ctx.dataSource)).to.deep.equal(before);
+  });
+
+  it('updates a row in place when only its non-key columns changed', async () => {
+    await importFiles(smallDataset());
+    const files = smallDataset();
+    files['agents.csv'] = (files['agents.csv'] as string).replace('北京一级通信有限公司', '北京一级通信股份有限公司');
+    const summary = await importFiles(files);
+    expect(summary.files.find((f) => f.file === 'agents.csv')!.added).to.equal(0);
+    const [agent] = await ctx.dataSource.query(`SELECT name FROM agents WHERE uscc = '${A1}'`);
+    expect(agent.name).to.equal('北京一级通信股份有限公司');
+  });
+
+  it('reports unknown columns as a warning and imports the rest', async () => {
+    const files = smallDataset();
+    files['carriers.csv'] = 'code,name,remark\nCMCC,中国移动,x\nCUCC,中国联通,y\n';
+    const summary = await importFiles(files);
+    expect(summary.files.find((f) => f.file === 'carriers.csv')!.unknownColumns).to.deep.equal(['remark']);
+  });
+
+  for (const badCase of badCases) {
+    it(`refuses ${badCase.title}, naming file, line and column, and leaves the store unchanged`, async () => {
+      await importFiles(smallDataset());
+      const before = await snapshot(ctx.dataSource);
+      const files: Record<string, string | Buffer> = smallDataset();
+      badCase.change(files);
+      const issues = await refusedIssues(() => importFiles(files));
+      expect(issues).to.have.length(1);
+      expect(issues[0]).to.include(badCase.expected);
+      expect(await snapshot(ctx.dataSource)).to.deep.equal(before);
+    });
+  }
+
+  it('reports every bad row of every file, not just the first', async () => {
+    const files = smallDataset();
+    files['agents.csv'] = `${files['agents.csv']}BAD,名称\n,缺信用代码\n`;
+    files['url_lists.csv'] = `${files['url_lists.csv']}bad domain,allow,\n`;
+    files['messages.csv'] = `${files['messages.csv']}M9,10690123450188,not a time,x,\n`;
+    const issues = await refusedIssues(() => importFiles(files));
+    expect(issues.map((i) => `${i.file}:${i.line}:${i.code}`)).to.have.members([
+      'agents.csv:5:uscc.bad_shape', 'agents.csv:6:cell.required', 'url_lists.csv:4:url_list.bad_domain', 'messages.csv:4:timestamp.invalid',
+    ]);
+    expect((await snapshot(ctx.dataSource)).carriers).to.deep.equal([]);
+  });
+
+  it('imports an .xlsx workbook with sheets named like the files, and reports its rows by sheet and row', async () => {
+    const workbook = new ExcelJS.Workbook();
+    for (const [name, text] of Object.entries(smallDataset())) {
+      const sheet = workbook.addWorksheet(name.replace(/\.csv$/, ''));
+      for (const record of parseCsv(text) as string[][]) sheet.addRow(record);
+    }
+    const directory = await writeDataset({});
+    const good = path.join(directory, 'good.xlsx');
+    await workbook.xlsx.writeFile(good);
+    await importDataset(ctx.dataSource, await openDataset(good));
+    expect(await ctx.dataSource.getRepository(Allocation).count()).to.equal(6);
+
+    workbook.getWorksheet('url_lists')!.getRow(3).getCell(2).value = 'grey';
+    const bad = path.join(directory, 'bad.xlsx');
+    await workbook.xlsx.writeFile(bad);
+    const issues = await refusedIssues(async () => importDataset(ctx.dataSource, await openDataset(bad)));
+    expect(issues).to.deep.equal([{ file: 'bad.xlsx: url_lists', line: 3, column: 'list', value: 'grey', code: 'url_list.bad_list', params: undefined }]);
+  });
+
+  it('keeps a message text with commas, quotes and line breaks intact', async () => {
+    const files = smallDataset();
+    files['messages.csv'] = `${files['messages.csv']}M3,10690123450188,2022-03-15T08:00:00+08:00,"第一行, ""引号""\n第二行",\n`;
+    await importFiles(files);
+    const [row] = await ctx.dataSource.query("SELECT content FROM messages WHERE external_id = 'M3'");
+    expect(row.content).to.equal('第一行, "引号"\n第二行');
+  });
+
+  it('reads a file that starts with a UTF-8 byte order mark', async () => {
+    const files: Record<string, string | Buffer> = smallDataset();
+    files['carriers.csv'] = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(files['carriers.csv'] as string)]);
+    await importFiles(files);
+    expect((await ctx.dataSource.query('SELECT code FROM carriers ORDER BY code')).map((r: { code: string }) => r.code)).to.deep.equal(['CMCC', 'CUCC']);
+  });
+
+  it('finds the demo dataset importable', async function () {
+    this.timeout(120_000);
+    const demo = path.join(import.meta.dirname, '..', '..', 'seeds', 'demo');
+    await readFile(path.join(demo, 'allocations.csv'));
+    const summary = await importDataset(ctx.dataSource, await openDataset(demo));
+    expect(summary.files.find((f) => f.file === 'allocations.csv')!.rows).to.be.greaterThan(100);
+  });
+});
+
