@@ -22,7 +22,7 @@ export interface IndexedAllocation {
   miitFilingNo: string | null;
 }
 
-interface Entry {
+export interface Entry {
   allocation: IndexedAllocation;
   fromDay: number;
   toDay: number;
@@ -77,9 +77,9 @@ export class AllocationIndex {
     this.size = size;
   }
 
-  /** Allocations with exactly this prefix valid on `day`, parents before children. */
-  validAt(prefix: string, day: number): IndexedAllocation[] {
-    return (this.byPrefix.get(prefix) ?? []).filter((e) => e.fromDay <= day && day <= e.toDay).map((e) => e.allocation);
+  /** The allocations with exactly this prefix and their validity as day numbers, parents first. */
+  entries(prefix: string): readonly Entry[] | undefined {
+    return this.byPrefix.get(prefix);
   }
 
   /** Every allocation, in no particular order. */
@@ -102,16 +102,23 @@ export class AllocationIndex {
  */
 export function chainAt(index: AllocationIndex, number: string, at: Date): Chain | null {
   const day = shanghaiDayNumber(at);
-  let links: IndexedAllocation[] = [];
+  const links: IndexedAllocation[] = [];
   for (const length of index.prefixLengths()) {
     if (length > number.length) break;
-    for (const allocation of index.validAt(number.slice(0, length), day)) {
+    const entries = index.entries(number.slice(0, length));
+    if (!entries) continue;
+    for (const { allocation, fromDay, toDay } of entries) {
+      if (day < fromDay || day > toDay) continue;
       if (allocation.parentId === null) {
-        links = [allocation];
+        links.length = 0;
+        links.push(allocation);
         continue;
       }
       const parentAt = links.findIndex((link) => link.id === allocation.parentId);
-      if (parentAt >= 0) links = [...links.slice(0, parentAt + 1), allocation];
+      if (parentAt >= 0) {
+        links.length = parentAt + 1;
+        links.push(allocation);
+      }
     }
   }
   if (links.length === 0) return null;
