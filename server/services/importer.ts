@@ -6,6 +6,7 @@ import {
 } from '../entities/index.ts';
 import type { LesseeKind } from '../entities/Allocation.ts';
 import { DatasetSyntaxError, type Dataset, type DatasetTable, type SourceRecord } from '../dataset/readers.ts';
+import { HashedKeySet } from '../dataset/keySet.ts';
 import { TABLE_SPECS, type DatasetFile } from '../dataset/tables.ts';
 import { parse106 } from '../numbering/number106.ts';
 import { normalisePhone } from '../numbering/phone.ts';
@@ -462,19 +463,34 @@ class ImportJob {
    * grants to using entities (the bulk) with their parents known.
    */
   private async importAllocations(table: DatasetTable): Promise<void> {
-    const unique = this.duplicateCheck();
+    // Duplicate keys are found through hashes (HashedKeySet); a hash hit is only a suspicion
+    // until the two rows' real keys are compared: agent rows here, entity rows in pass 2.
+    const seen = new HashedKeySet();
+    const suspects = new Map<number, number>();
     const badLines = new Set<number>();
     const agentRows: AllocationRow[] = [];
     const readable = await this.eachRow(table, (row) => {
       const allocation = this.readAllocation(row);
-      if (!allocation || !unique(row, allocation.key, 'prefix', allocation.prefix)) {
+      if (!allocation) {
         badLines.add(row.line);
         return;
       }
+      const first = seen.add(allocation.key, row.line);
+      if (first !== null) suspects.set(row.line, first);
       if (allocation.lesseeKind === 'agent') agentRows.push(allocation);
     });
     // A file whose header or syntax is broken has been reported; its rows cannot be trusted.
     if (!readable) return;
+    const agentRowAt = new Map(agentRows.map((r) => [r.line, r]));
+    for (const row of agentRows) {
+      const first = suspects.get(row.line);
+      if (first !== undefined && agentRowAt.get(first)?.key === row.key) {
+        this.reportDuplicate(table.label, row, first);
+        badLines.add(row.line);
+      }
+    }
+    const entityKeysNeeded = new Set([...suspects.values()]);
+    const entityKeys = new Map<number, string>();
 
     const holdings = await this.loadHoldings(agentRows);
     this.linkAgentRows(table.label, agentRows, holdings, badLines);
@@ -485,6 +501,12 @@ class ImportJob {
       if (badLines.has(row.line)) return;
       const allocation = this.readAllocation(row);
       if (!allocation || allocation.lesseeKind !== 'entity') return;
+      if (entityKeysNeeded.has(row.line)) entityKeys.set(row.line, allocation.key);
+      const first = suspects.get(row.line);
+      if (first !== undefined && entityKeys.get(first) === allocation.key) {
+        this.reportDuplicate(table.label, allocation, first);
+        return;
+      }
       let parent: Holding | null = null;
       if (allocation.holderAgent) {
         parent = findParent(holdings, allocation);
@@ -496,6 +518,10 @@ class ImportJob {
       await batch.add(this.allocationValues(allocation, parent?.id ?? null, parent?.level ?? 0));
     }, false);
     await batch.flush();
+  }
+
+  private reportDuplicate(label: string, row: AllocationRow, firstLine: number): void {
+    this.report({ file: label, line: row.line, column: 'prefix', value: row.prefix, code: 'row.duplicate_key', params: { first: firstLine } });
   }
 
   /** Every agent's holdings: those already stored, overridden by this file's rows with the same key. */

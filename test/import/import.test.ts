@@ -125,6 +125,11 @@ const badCases: BadCase[] = [
     expected: { file: 'allocations.csv', line: 8, column: 'prefix', code: 'row.duplicate_key' },
   },
   {
+    title: 'the same grant to an entity twice in one file',
+    change: (f) => { f['allocations.csv'] = `${f['allocations.csv']}106901234502,${A1},${E_GOV},2021-03-01,,,false\n`; },
+    expected: { file: 'allocations.csv', line: 8, column: 'prefix', value: '106901234502', code: 'row.duplicate_key', params: { first: 6 } },
+  },
+  {
     title: 'malformed CSV quoting',
     change: (f) => { f['messages.csv'] = (f['messages.csv'] as string).replace('"【某网店】', '"【某网店"】'); },
     expected: { file: 'messages.csv', line: 2, code: 'csv.syntax' },
@@ -216,7 +221,7 @@ describeEachDatabase('import', (ctx) => {
       badCase.change(files);
       const issues = await refusedIssues(() => importFiles(files));
       expect(issues).to.have.length(1);
-      expect(issues[0]).to.include(badCase.expected);
+      expect(issues[0]).to.deep.include(badCase.expected);
       expect(await snapshot(ctx.dataSource)).to.deep.equal(before);
     });
   }
