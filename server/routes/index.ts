@@ -1,6 +1,9 @@
 import type { Express, Request, Response } from 'express';
 import type { AppContext } from '../app.ts';
+import { getAgent, getAgents } from './agents.ts';
+import { getCarrier, getCarriers } from './carriers.ts';
 import { getDashboard, getDatasetFormat } from './dashboard.ts';
+import { getEntities, getEntity } from './entities.ts';
 import { getImport, getImports, postImport } from './imports.ts';
 import { getLookup, getLookupJson } from './lookup.ts';
 
@@ -16,4 +19,10 @@ export function registerRoutes(app: Express, context: AppContext): void {
   app.post('/imports', bind(postImport));
   app.get('/imports/:id', bind(getImport));
   app.get('/docs/dataset-format', bind(getDatasetFormat));
+  app.get('/carriers', bind(getCarriers));
+  app.get('/carriers/:code', bind(getCarrier));
+  app.get('/agents', bind(getAgents));
+  app.get('/agents/:uscc', bind(getAgent));
+  app.get('/entities', bind(getEntities));
+  app.get('/entities/:uscc', bind(getEntity));
 }

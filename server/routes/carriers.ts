@@ -1,0 +1,36 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { HttpError, type AppContext } from '../app.ts';
+import { t } from '../i18n/index.ts';
+import { carrierSegments, carrierSummaries, findCarrier } from '../services/browse.ts';
+import { allocationView, partyUrl } from './agents.ts';
+import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
+
+const segmentsQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).optional() });
+
+/** GET /carriers — every carrier with its segments and the allocations under them. */
+export async function getCarriers(req: Request, res: Response, context: AppContext): Promise<void> {
+  const carriers = await carrierSummaries(context.dataSource);
+  res.page('carriers/index', {
+    title: t(req.locale, 'carriers.title'),
+    section: 'carriers',
+    carriers: carriers.map((c) => ({ ...c, url: partyUrl({ kind: 'carrier', key: c.code }) })),
+  });
+}
+
+/** GET /carriers/:code — the carrier's root segments and the first-level agents holding them. */
+export async function getCarrier(req: Request, res: Response, context: AppContext): Promise<void> {
+  const carrier = await findCarrier(context.dataSource, String(req.params.code));
+  if (!carrier) throw new HttpError(404, 'error.not_found');
+  const query = segmentsQuery.safeParse(req.query);
+  if (!query.success) throw new HttpError(400, 'browse.bad_request');
+  const segments = await carrierSegments(context.dataSource, carrier.id, { page: query.data.page ?? 1, perPage: PER_PAGE });
+  res.page('carriers/show', {
+    title: carrier.name,
+    section: 'carriers',
+    carrier: { code: carrier.code, name: carrier.name },
+    total: segments.total,
+    segments: segments.rows.map((row) => allocationView(row, req.locale)),
+    pager: pagerView(segments.page, segments.total, PER_PAGE, pageUrlBuilder(`/carriers/${encodeURIComponent(carrier.code)}`, req.query)),
+  });
+}

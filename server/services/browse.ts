@@ -1,0 +1,281 @@
+import { Brackets, In, type DataSource, type SelectQueryBuilder } from 'typeorm';
+import { Agent, Allocation, Carrier, Signature, UsingEntity } from '../entities/index.ts';
+import { isValidUscc, normaliseUscc, usccKind, type EntityKind } from '../numbering/uscc.ts';
+
+/** A carrier, agent or using entity named on a page, with the key its page is found by. */
+export interface PartyRef {
+  kind: 'carrier' | 'agent' | 'entity';
+  /** Carrier code or USCC. */
+  key: string;
+  name: string;
+}
+
+/** One page of a longer list; `page` is the page actually read (a page past the end reads the last). */
+export interface PageOf<T> {
+  rows: T[];
+  total: number;
+  page: number;
+}
+
+export interface Paging {
+  page: number;
+  perPage: number;
+}
+
+export interface AllocationRow {
+  id: number;
+  prefix: string;
+  holder: PartyRef;
+  lessee: PartyRef;
+  validFrom: string;
+  validTo: string | null;
+  miitFilingNo: string | null;
+  declared: boolean;
+  level: number;
+}
+
+export interface CarrierSummary {
+  code: string;
+  name: string;
+  /** Root allocations: the carrier's grants to first-level agents. */
+  segments: number;
+  /** Every allocation in the trees under those roots, the roots included. */
+  allocations: number;
+}
+
+export interface AgentSummary {
+  uscc: string;
+  name: string;
+  licenceNo: string | null;
+  /** Allocations where the agent is the lessee. */
+  held: number;
+  /** The highest level among those; null when it holds nothing. */
+  topLevel: number | null;
+}
+
+export interface AgentDetails {
+  id: number;
+  uscc: string;
+  usccValid: boolean;
+  name: string;
+  licenceNo: string | null;
+  contact: string | null;
+  address: string | null;
+  /** The distinct levels at which the agent is a lessee, lowest first. */
+  levels: number[];
+}
+
+export interface EntitySummary {
+  uscc: string;
+  name: string;
+  /** The staff override when there is one, else the class the USCC implies. */
+  kind: EntityKind;
+  signatures: string[];
+}
+
+export interface EntityDetails extends EntitySummary {
+  id: number;
+  usccValid: boolean;
+  /** The class the USCC's first characters imply, whatever the override says. */
+  usccKind: EntityKind;
+  /** True when staff set a class different from the one the USCC implies. */
+  kindOverridden: boolean;
+}
+
+/** SQLite and MariaDB both honour an explicit ESCAPE character; `!` needs no quoting in either. */
+function likeEscape(text: string): string {
+  return text.replace(/[!%_]/g, (c) => `!${c}`);
+}
+
+/** Reads one page of `query` after counting it; the page asked for is pulled into range. */
+async function readPage<T extends object>(query: SelectQueryBuilder<T>, paging: Paging): Promise<PageOf<T>> {
+  const total = await query.getCount();
+  const pages = Math.max(1, Math.ceil(total / paging.perPage));
+  const page = Math.min(Math.max(1, Math.floor(paging.page)), pages);
+  const rows = total === 0 ? [] : await query.offset((page - 1) * paging.perPage).limit(paging.perPage).getMany();
+  return { rows, total, page };
+}
+
+// ---------------------------------------------------------------- allocations
+
+/** Allocations with both parties joined, so each row can name its holder and lessee. */
+function allocationsWithParties(dataSource: DataSource): SelectQueryBuilder<Allocation> {
+  return dataSource.getRepository(Allocation).createQueryBuilder('a')
+    .leftJoinAndSelect('a.holderCarrier', 'holderCarrier')
+    .leftJoinAndSelect('a.holderAgent', 'holderAgent')
+    .leftJoinAndSelect('a.lesseeAgent', 'lesseeAgent')
+    .leftJoinAndSelect('a.lesseeEntity', 'lesseeEntity')
+    .orderBy('a.prefix', 'ASC')
+    .addOrderBy('a.validFrom', 'ASC')
+    .addOrderBy('a.id', 'ASC');
+}
+
+function allocationRow(a: Allocation): AllocationRow {
+  const holder: PartyRef = a.holderCarrier
+    ? { kind: 'carrier', key: a.holderCarrier.code, name: a.holderCarrier.name }
+    : { kind: 'agent', key: a.holderAgent!.uscc, name: a.holderAgent!.name };
+  const lessee: PartyRef = a.lesseeAgent
+    ? { kind: 'agent', key: a.lesseeAgent.uscc, name: a.lesseeAgent.name }
+    : { kind: 'entity', key: a.lesseeEntity!.uscc, name: a.lesseeEntity!.name };
+  return {
+    id: a.id,
+    prefix: a.prefix,
+    holder,
+    lessee,
+    validFrom: a.validFrom,
+    validTo: a.validTo,
+    miitFilingNo: a.miitFilingNo,
+    // SQLite hands booleans back as 0/1.
+    declared: Boolean(a.declared),
+    level: a.level,
+  };
+}
+
+async function allocationPage(query: SelectQueryBuilder<Allocation>, paging: Paging): Promise<PageOf<AllocationRow>> {
+  const result = await readPage(query, paging);
+  return { ...result, rows: result.rows.map(allocationRow) };
+}
+
+// ---------------------------------------------------------------- carriers
+
+/** Every carrier with its segment count and the size of the allocation trees under them. */
+export async function carrierSummaries(dataSource: DataSource): Promise<CarrierSummary[]> {
+  const carriers = await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } });
+  const segments = await dataSource.getRepository(Allocation).createQueryBuilder('a')
+    .select('a.holderCarrierId', 'carrierId').addSelect('COUNT(a.id)', 'count')
+    .where('a.holderCarrierId IS NOT NULL').groupBy('a.holderCarrierId')
+    .getRawMany<{ carrierId: number; count: number | string }>();
+  // Walks each root's subtree through parent_id; both SQLite and MariaDB (10.2+) run recursive CTEs.
+  const trees: Array<{ carrierId: number; count: number | string }> = await dataSource.query(`
+    WITH RECURSIVE tree (id, carrier_id) AS (
+      SELECT id, holder_carrier_id FROM allocations WHERE holder_carrier_id IS NOT NULL
+      UNION ALL
+      SELECT child.id, tree.carrier_id FROM allocations child JOIN tree ON child.parent_id = tree.id
+    )
+    SELECT carrier_id AS carrierId, COUNT(*) AS count FROM tree GROUP BY carrier_id`);
+  const segmentsOf = new Map(segments.map((s) => [Number(s.carrierId), Number(s.count)]));
+  const treeOf = new Map(trees.map((s) => [Number(s.carrierId), Number(s.count)]));
+  return carriers.map((c) => ({ code: c.code, name: c.name, segments: segmentsOf.get(c.id) ?? 0, allocations: treeOf.get(c.id) ?? 0 }));
+}
+
+export async function findCarrier(dataSource: DataSource, code: string): Promise<{ id: number; code: string; name: string } | null> {
+  const carrier = await dataSource.getRepository(Carrier).findOneBy({ code });
+  return carrier ? { id: carrier.id, code: carrier.code, name: carrier.name } : null;
+}
+
+/** The carrier's root segments, by prefix. */
+export function carrierSegments(dataSource: DataSource, carrierId: number, paging: Paging): Promise<PageOf<AllocationRow>> {
+  return allocationPage(allocationsWithParties(dataSource).where('a.holderCarrierId = :carrierId', { carrierId }), paging);
+}
+
+// ---------------------------------------------------------------- agents
+
+/** Agents whose name contains `q` or whose USCC starts with it (all agents for an empty `q`), by name. */
+export async function searchAgents(dataSource: DataSource, q: string, paging: Paging): Promise<PageOf<AgentSummary>> {
+  const query = dataSource.getRepository(Agent).createQueryBuilder('agent').orderBy('agent.name', 'ASC').addOrderBy('agent.id', 'ASC');
+  const text = q.trim();
+  if (text !== '') {
+    query.where(new Brackets((match) => match
+      .where("agent.name LIKE :name ESCAPE '!'", { name: `%${likeEscape(text)}%` })
+      .orWhere("agent.uscc LIKE :uscc ESCAPE '!'", { uscc: `${likeEscape(normaliseUscc(text))}%` })));
+  }
+  const result = await readPage(query, paging);
+  const ids = result.rows.map((a) => a.id);
+  const stats = ids.length === 0 ? [] : await dataSource.getRepository(Allocation).createQueryBuilder('a')
+    .select('a.lesseeAgentId', 'agentId').addSelect('COUNT(a.id)', 'held').addSelect('MAX(a.level)', 'topLevel')
+    .where('a.lesseeAgentId IN (:...ids)', { ids }).groupBy('a.lesseeAgentId')
+    .getRawMany<{ agentId: number; held: number | string; topLevel: number | string }>();
+  const statsOf = new Map(stats.map((s) => [Number(s.agentId), { held: Number(s.held), topLevel: Number(s.topLevel) }]));
+  return {
+    ...result,
+    rows: result.rows.map((a) => ({
+      uscc: a.uscc,
+      name: a.name,
+      licenceNo: a.licenceNo,
+      held: statsOf.get(a.id)?.held ?? 0,
+      topLevel: statsOf.get(a.id)?.topLevel ?? null,
+    })),
+  };
+}
+
+export async function findAgent(dataSource: DataSource, uscc: string): Promise<AgentDetails | null> {
+  const agent = await dataSource.getRepository(Agent).findOneBy({ uscc });
+  if (!agent) return null;
+  const levels = await dataSource.getRepository(Allocation).createQueryBuilder('a')
+    .select('DISTINCT a.level', 'level').where('a.lesseeAgentId = :id', { id: agent.id })
+    .getRawMany<{ level: number | string }>();
+  return {
+    id: agent.id,
+    uscc: agent.uscc,
+    usccValid: isValidUscc(agent.uscc),
+    name: agent.name,
+    licenceNo: agent.licenceNo,
+    contact: agent.contact,
+    address: agent.address,
+    levels: levels.map((l) => Number(l.level)).sort((x, y) => x - y),
+  };
+}
+
+/** What the agent holds, and from whom: allocations where it is the lessee. */
+export function agentHoldings(dataSource: DataSource, agentId: number, paging: Paging): Promise<PageOf<AllocationRow>> {
+  return allocationPage(allocationsWithParties(dataSource).where('a.lesseeAgentId = :agentId', { agentId }), paging);
+}
+
+/** What the agent grants, and to whom: allocations where it is the holder. */
+export function agentGrants(dataSource: DataSource, agentId: number, paging: Paging): Promise<PageOf<AllocationRow>> {
+  return allocationPage(allocationsWithParties(dataSource).where('a.holderAgentId = :agentId', { agentId }), paging);
+}
+
+// ---------------------------------------------------------------- using entities
+
+function entityKindOf(entity: UsingEntity): EntityKind {
+  return (entity.kind as EntityKind | null) ?? usccKind(entity.uscc);
+}
+
+async function signaturesOf(dataSource: DataSource, entityIds: number[]): Promise<Map<number, string[]>> {
+  const byEntity = new Map<number, string[]>();
+  if (entityIds.length === 0) return byEntity;
+  const signatures = await dataSource.getRepository(Signature).find({ where: { entityId: In(entityIds) }, order: { id: 'ASC' } });
+  for (const s of signatures) byEntity.set(s.entityId, [...(byEntity.get(s.entityId) ?? []), s.text]);
+  return byEntity;
+}
+
+/** Entities whose name contains `q` or whose USCC starts with it (all for an empty `q`), by name. */
+export async function searchEntities(dataSource: DataSource, q: string, paging: Paging): Promise<PageOf<EntitySummary>> {
+  const query = dataSource.getRepository(UsingEntity).createQueryBuilder('entity').orderBy('entity.name', 'ASC').addOrderBy('entity.id', 'ASC');
+  const text = q.trim();
+  if (text !== '') {
+    query.where(new Brackets((match) => match
+      .where("entity.name LIKE :name ESCAPE '!'", { name: `%${likeEscape(text)}%` })
+      .orWhere("entity.uscc LIKE :uscc ESCAPE '!'", { uscc: `${likeEscape(normaliseUscc(text))}%` })));
+  }
+  const result = await readPage(query, paging);
+  const signatures = await signaturesOf(dataSource, result.rows.map((e) => e.id));
+  return {
+    ...result,
+    rows: result.rows.map((e) => ({ uscc: e.uscc, name: e.name, kind: entityKindOf(e), signatures: signatures.get(e.id) ?? [] })),
+  };
+}
+
+export async function findEntity(dataSource: DataSource, uscc: string): Promise<EntityDetails | null> {
+  const entity = await dataSource.getRepository(UsingEntity).findOneBy({ uscc });
+  if (!entity) return null;
+  const signatures = await signaturesOf(dataSource, [entity.id]);
+  const implied = usccKind(entity.uscc);
+  const kind = entityKindOf(entity);
+  return {
+    id: entity.id,
+    uscc: entity.uscc,
+    usccValid: isValidUscc(entity.uscc),
+    name: entity.name,
+    kind,
+    usccKind: implied,
+    kindOverridden: kind !== implied,
+    signatures: signatures.get(entity.id) ?? [],
+  };
+}
+
+/** The numbers granted to the entity: allocations where it is the lessee. */
+export function entityAllocations(dataSource: DataSource, entityId: number, paging: Paging): Promise<PageOf<AllocationRow>> {
+  return allocationPage(allocationsWithParties(dataSource).where('a.lesseeEntityId = :entityId', { entityId }), paging);
+}
