@@ -1,0 +1,60 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { openDatabase } from '../../ormconfig.ts';
+
+const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'sms106.js');
+
+/** Starts `sms106 serve --demo-if-empty` (what npm start runs) and waits for its address. */
+async function start(databaseUrl: string): Promise<{ child: ChildProcess; baseUrl: string; log: () => string }> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--demo-if-empty', '--db', databaseUrl], { cwd: os.tmpdir() });
+  let log = '';
+  child.stdout!.on('data', (chunk) => { log += chunk; });
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    child.stderr!.on('data', (chunk) => {
+      log += chunk;
+      const match = /listening on (http:\/\/localhost:\d+)/.exec(log);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
+  });
+  return { child, baseUrl, log: () => log };
+}
+
+async function stop(child: ChildProcess): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+describe('sms106 serve --demo-if-empty (npm start)', function () {
+  this.timeout(180_000);
+
+  it('creates and loads a new embedded database once, serves it, and never reloads the demo over it', async () => {
+    const url = `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-start-')), 'data', 'sms106.sqlite')}`;
+    const first = await start(url);
+    try {
+      expect(first.log()).to.include('loading the demo dataset');
+      const dashboard = await fetch(`${first.baseUrl}/`);
+      expect(dashboard.status).to.equal(200);
+      expect(await dashboard.text()).to.include('中国移动');
+    } finally {
+      expect(await stop(first.child)).to.equal(0);
+    }
+    const second = await start(url);
+    try {
+      expect(second.log()).not.to.include('loading the demo dataset');
+    } finally {
+      await stop(second.child);
+    }
+    const dataSource = await openDatabase(url);
+    try {
+      const runs = await dataSource.query("SELECT COUNT(*) AS n FROM import_runs WHERE status = 'succeeded'");
+      expect(Number(runs[0].n)).to.equal(1);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});
