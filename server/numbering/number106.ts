@@ -1,27 +1,87 @@
-import type { Parsed } from './parsed.ts';
+/**
+ * 106 numbers (DOMAIN.md "Numbers"): digits only, starting with `106`, at most 20 digits (base
+ * code + extension code). Input may carry spaces, dashes, full-width digits, zero-width
+ * characters and a `+86`/`0086`/`86` country prefix; all of that is normalised to bare ASCII
+ * digits, anything else is rejected with a stable error code (an i18n key).
+ */
+import { accepted, rejected, type Parsed } from './parsed.ts';
+
+export type { Parsed } from './parsed.ts';
+
+/** `prefix`: an allocation segment or extension prefix; `number`: a sender number. */
+export type Number106Kind = 'prefix' | 'number';
+
+export const NUMBER_106_ERRORS = ['number.empty', 'number.bad_chars', 'number.not_106', 'number.too_short', 'number.too_long'] as const;
+
+const MAX_DIGITS = 20;
+const MIN_DIGITS: Record<Number106Kind, number> = { prefix: 5, number: 8 };
+
+const DASHES = new Set(['-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212', '\uFF0D']);
+const ZERO_WIDTH = new Set(['\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF']);
+const PLUS_SIGNS = new Set(['+', '\uFF0B']);
+const WHITESPACE = /^\s$/u;
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
+const ASCII_DIGIT = /^[0-9]$/;
 
 /**
- * DOMAIN.md "Numbers": a 106 number is digits only, starts with 106, at most 20 digits. Input may
- * carry spaces, dashes, full-width digits or a +86 / 0086 / 86 prefix; it is normalised to bare
- * digits and anything else is refused with a reason.
+ * Drops spaces, dashes and zero-width characters and maps every digit (full-width included) to
+ * ASCII, keeping `+`; null when any other character is present. Shared with phone numbers.
+ * NFKC is applied per decimal digit rather than to the whole string: over the whole string it
+ * would also turn ① ¹ ⑩ into digits, which nobody means when typing a number.
  */
-const SEPARATORS = /[\s\u00A0\u3000\u200B-\u200D\u2060\uFEFF\-\u2010-\u2015\u2212\uFE63\uFF0D]/g;
-const LENGTHS = { prefix: { min: 5, max: 20 }, number: { min: 8, max: 20 } } as const;
-
-export function parse106(raw: string, kind: 'prefix' | 'number' = 'number'): Parsed<string> {
-  let text = String(raw).normalize('NFKC').replace(SEPARATORS, '');
-  if (text === '') return { ok: false, code: 'number.empty' };
-  if (text.startsWith('+86')) text = text.slice(3);
-  else if (text.startsWith('0086') && text.slice(4).startsWith('106')) text = text.slice(4);
-  else if (text.startsWith('86') && text.slice(2).startsWith('106')) text = text.slice(2);
-  if (!/^[0-9]+$/.test(text)) return { ok: false, code: 'number.bad_chars' };
-  if (!text.startsWith('106')) return { ok: false, code: 'number.not_106' };
-  if (text.length > LENGTHS[kind].max) return { ok: false, code: 'number.too_long' };
-  if (text.length < LENGTHS[kind].min) return { ok: false, code: 'number.too_short' };
-  return { ok: true, value: text };
+export function compactDialString(raw: string): string | null {
+  let out = '';
+  for (const char of raw) {
+    if (WHITESPACE.test(char) || ZERO_WIDTH.has(char) || DASHES.has(char)) continue;
+    if (PLUS_SIGNS.has(char)) {
+      out += '+';
+      continue;
+    }
+    const digit = DECIMAL_DIGIT.test(char) ? char.normalize('NFKC') : '';
+    if (!ASCII_DIGIT.test(digit)) return null;
+    out += digit;
+  }
+  return out;
 }
 
-/** Every prefix of a normalised number from 3 digits to its full length (index-aware SQL uses them). */
+/**
+ * The national digits once a country prefix is gone. After `+` the digits are a country code, so
+ * only +86 can lead to a 106 number; a bare `86`/`0086` is stripped only before `106`, since a
+ * number may itself begin with 86.
+ */
+function nationalDigits(digits: string, international: boolean): string | null {
+  if (international) return digits.startsWith('86') ? digits.slice(2) : null;
+  if (digits.startsWith('0086106')) return digits.slice(4);
+  if (digits.startsWith('86106')) return digits.slice(2);
+  return digits;
+}
+
+/** Normalises a 106 number or prefix as typed or imported; never throws. */
+export function parse106(raw: string, kind: Number106Kind = 'number'): Parsed<string> {
+  const compacted = compactDialString(raw);
+  if (compacted === null) return rejected('number.bad_chars');
+  if (compacted === '') return rejected('number.empty');
+
+  const international = compacted.startsWith('+');
+  const digits = international ? compacted.slice(1) : compacted;
+  // A plus sign is only meaningful in front of a country code.
+  if (digits === '' || digits.includes('+')) return rejected('number.bad_chars');
+
+  const national = nationalDigits(digits, international);
+  if (national === null) return rejected('number.not_106');
+  if (!national.startsWith('106')) {
+    // "1" or "10" could still become a 106 number: the honest complaint is that it is short.
+    return rejected('106'.startsWith(national) ? 'number.too_short' : 'number.not_106');
+  }
+  if (national.length < MIN_DIGITS[kind]) return rejected('number.too_short');
+  if (national.length > MAX_DIGITS) return rejected('number.too_long');
+  return accepted(national);
+}
+
+/**
+ * Every prefix of a normalised number from 3 digits (`106`) to the whole number, shortest
+ * first: the candidates for a longest-prefix match, usable as an indexed `IN (…)` list.
+ */
 export function prefixesOf(number: string): string[] {
   const prefixes: string[] = [];
   for (let length = 3; length <= number.length; length++) prefixes.push(number.slice(0, length));

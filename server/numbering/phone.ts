@@ -1,14 +1,23 @@
+/**
+ * Ordinary phone numbers — message recipients, numbers quoted in message text, callback numbers
+ * (DOMAIN.md "Numbers"): normalised with libphonenumber-js, default region CN, E.164 out.
+ */
+// The full ("max") metadata: the default one judges only by length, so it takes 12345678901
+// (no such mobile range) and a 10-digit "mobile" as valid.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import type { Parsed } from './parsed.ts';
+import { compactDialString } from './number106.ts';
+import { accepted, rejected, type Parsed } from './parsed.ts';
 
-/** DOMAIN.md: recipients and phone numbers in message text are ordinary numbers, region CN, E.164 out. */
+const PARENTHESES = /[()\uFF08\uFF09]/g;
+
+/** E.164 form (`+8613800138000`) of a phone number as typed; never throws. */
 export function normalisePhone(raw: string): Parsed<string> {
-  const text = String(raw).normalize('NFKC').trim();
-  if (text === '') return { ok: false, code: 'phone.empty' };
-  try {
-    const phone = parsePhoneNumberFromString(text, 'CN');
-    return phone && phone.isValid() ? { ok: true, value: phone.number } : { ok: false, code: 'phone.invalid' };
-  } catch {
-    return { ok: false, code: 'phone.invalid' };
-  }
+  // Checked character by character first: on its own libphonenumber-js would find a number
+  // inside "tel:13800138000 abc" and accept letters as vanity digits.
+  const dialString = compactDialString(raw.replace(PARENTHESES, ''));
+  if (dialString === null) return rejected('phone.invalid');
+  if (dialString === '') return rejected('phone.empty');
+  const phone = parsePhoneNumberFromString(dialString, 'CN');
+  if (!phone || !phone.isValid()) return rejected('phone.invalid');
+  return accepted(phone.number);
 }
