@@ -1,59 +1,15 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
-import { t, type Locale } from '../i18n/index.ts';
-import { normaliseUscc } from '../numbering/uscc.ts';
-import { agentGrants, agentHoldings, findAgent, searchAgents, type AllocationRow, type PartyRef } from '../services/browse.ts';
+import { t } from '../i18n/index.ts';
+import { agentGrants, agentHoldings, findAgent, searchAgents } from '../services/browse.ts';
+import { allocationView, listQuery, pageNumber, partyUrl, usccParam } from './shared.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-
-const pageNumber = z.coerce.number().int().min(1).max(1_000_000);
-
-/** `?q=…&page=…` of a searchable list. */
-export const listQuery = z.object({
-  q: z.string().max(100).optional(),
-  page: pageNumber.optional(),
-});
 
 const agentQuery = z.object({
   holds_page: pageNumber.optional(),
   grants_page: pageNumber.optional(),
 });
-
-/** The page of a carrier, agent or using entity. */
-export function partyUrl(party: Pick<PartyRef, 'kind' | 'key'>): string {
-  const base = party.kind === 'carrier' ? '/carriers' : party.kind === 'agent' ? '/agents' : '/entities';
-  return `${base}/${encodeURIComponent(party.key)}`;
-}
-
-export function partyView(party: PartyRef, locale: Locale) {
-  return { name: party.name, key: party.key, url: partyUrl(party), kind: t(locale, `kind.${party.kind}`) };
-}
-
-/** "2021-01-01 至 2023-06-30", or "2021-01-01 起长期有效" for an open-ended allocation. */
-export function validityText(row: Pick<AllocationRow, 'validFrom' | 'validTo'>, locale: Locale): string {
-  return row.validTo === null
-    ? t(locale, 'browse.valid_open', { from: row.validFrom })
-    : t(locale, 'browse.valid_range', { from: row.validFrom, to: row.validTo });
-}
-
-export function allocationView(row: AllocationRow, locale: Locale) {
-  return {
-    prefix: row.prefix,
-    lookupUrl: `/lookup?number=${encodeURIComponent(row.prefix)}`,
-    holder: partyView(row.holder, locale),
-    lessee: partyView(row.lessee, locale),
-    validity: validityText(row, locale),
-    miitFilingNo: row.miitFilingNo,
-    declared: row.declared,
-    level: row.level,
-  };
-}
-
-/** The USCC in a page address, tidied as a user might have typed it; null when it cannot be one. */
-export function usccParam(raw: string): string | null {
-  const uscc = normaliseUscc(raw);
-  return uscc.length === 18 ? uscc : null;
-}
 
 /** GET /agents?q=…&page=… — every agent, searchable by name or USCC prefix, 50 a page. */
 export async function getAgents(req: Request, res: Response, context: AppContext): Promise<void> {

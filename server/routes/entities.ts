@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
 import { t } from '../i18n/index.ts';
 import { entityAllocations, findEntity, searchEntities } from '../services/browse.ts';
-import { allocationView, listQuery, partyUrl, usccParam } from './agents.ts';
+import { allocationView, listQuery, partyUrl, usccParam } from './shared.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
 
 const numbersQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).optional() });

@@ -1,28 +1,24 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../app.ts';
-import type { IndexedAllocation, Party } from '../chain/allocationIndex.ts';
+import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { t } from '../i18n/index.ts';
 import { formatShanghai } from '../numbering/time.ts';
 import { LookupInputError, lookupJson, lookupNumber } from '../services/lookup.ts';
+import { partyUrl, partyView } from './shared.ts';
 
 const lookupQuery = z.object({
   number: z.string().max(100).optional(),
   at: z.string().max(40).optional(),
 });
 
-export function partyUrl(party: Party): string {
-  const base = party.kind === 'carrier' ? '/carriers' : party.kind === 'agent' ? '/agents' : '/entities';
-  return `${base}/${encodeURIComponent(party.key)}`;
-}
-
 function linkView(link: IndexedAllocation, index: number, links: IndexedAllocation[], req: Request) {
   return {
     prefix: link.prefix,
     level: link.level,
     depth: index,
-    holder: { name: link.holder.name, key: link.holder.key, url: partyUrl(link.holder), kind: t(req.locale, `kind.${link.holder.kind}`) },
-    lessee: { name: link.lessee.name, key: link.lessee.key, url: partyUrl(link.lessee), kind: t(req.locale, `kind.${link.lessee.kind}`) },
+    holder: partyView(link.holder, req.locale),
+    lessee: partyView(link.lessee, req.locale),
     validFrom: link.validFrom,
     validTo: link.validTo,
     declared: link.declared,
