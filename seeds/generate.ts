@@ -224,11 +224,11 @@ const roots: Allocation[] = [];
 firstLevel.forEach((agent, i) => {
   const carrier = carriers[i % 4 === 3 ? 3 : i % 3];
   const root = grant(freshExtension(pick(carrier.bases), carrier.code === 'CBN' ? 4 : 3), carrier.code, agent.uscc,
-    dateOf(dayOf('2021-01-01') + i * 11), null, { filing: [4, 9].includes(i) ? null : `工信部备案号 ${carrier.code}-2021-${String(150 + i * 7).padStart(4, '0')}` });
+    dateOf(dayOf('2021-01-01') + i * 11), null, { filing: [4, 9].includes(i) ? null : `${carrier.code}-2021-${String(150 + i * 7).padStart(4, '0')}` });
   roots.push(root);
 });
 // "One agent, one segment" broken: the first agent also holds a second segment from the same carrier.
-roots.push(grant(freshExtension('10692', 3), 'CMCC', firstLevel[0].uscc, '2022-05-01', null, { filing: '工信部备案号 CMCC-2022-0321' }));
+roots.push(grant(freshExtension('10692', 3), 'CMCC', firstLevel[0].uscc, '2022-05-01', null, { filing: 'CMCC-2022-0321' }));
 
 // Every first-level agent serves customers directly.
 for (const root of roots) grantNumbers(root, between(4, 8), ordinaryPool, [root.prefix]);
