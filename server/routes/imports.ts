@@ -10,9 +10,9 @@ import { HttpError, type AppContext } from '../app.ts';
 import { datasetFileOf } from '../dataset/tables.ts';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
-import { formatShanghai } from '../numbering/time.ts';
 import { ImportBusyError } from '../services/importJobs.ts';
 import { latestImports } from '../services/dashboard.ts';
+import { beijingTime } from './shared.ts';
 
 /** Per uploaded file; a 1,000,000-row allocations.csv is about 80 MB. */
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -25,8 +25,8 @@ export function importRunView(run: ImportRun, locale: Locale) {
     source: run.source,
     status: run.status,
     statusText: t(locale, `imports.status.${run.status}`),
-    startedAt: formatShanghai(run.startedAt),
-    finishedAt: run.finishedAt ? formatShanghai(run.finishedAt) : null,
+    startedAt: beijingTime(run.startedAt),
+    finishedAt: run.finishedAt ? beijingTime(run.finishedAt) : null,
     rowsRead: run.rowsRead,
     errorCount: run.errorCount,
     url: `/imports/${run.id}`,

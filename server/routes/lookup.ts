@@ -5,7 +5,7 @@ import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { t } from '../i18n/index.ts';
 import { formatShanghai } from '../numbering/time.ts';
 import { LookupInputError, lookupJson, lookupNumber } from '../services/lookup.ts';
-import { partyUrl, partyView } from './shared.ts';
+import { beijingTime, partyUrl, partyView } from './shared.ts';
 
 const lookupQuery = z.object({
   number: z.string().max(100).optional(),
@@ -43,7 +43,7 @@ export async function getLookup(req: Request, res: Response, context: AppContext
     const links = result.chain?.links ?? [];
     model.result = {
       number: result.number,
-      at: formatShanghai(result.at),
+      at: beijingTime(result.at),
       found: result.chain !== null,
       links: links.map((link, i) => linkView(link, i, links, req)),
       entity: result.chain?.entity ? { name: result.chain.entity.name, uscc: result.chain.entity.key, url: partyUrl(result.chain.entity) } : null,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { t, type Locale } from '../i18n/index.ts';
+import { formatShanghai } from '../numbering/time.ts';
 import { normaliseUscc } from '../numbering/uscc.ts';
 import type { AllocationRow, PartyRef } from '../services/browse.ts';
 
@@ -47,4 +48,9 @@ export function allocationView(row: AllocationRow, locale: Locale) {
 export function usccParam(raw: string): string | null {
   const uscc = normaliseUscc(raw);
   return uscc.length === 18 ? uscc : null;
+}
+
+/** An instant as people in China read it: Beijing wall-clock time, `2022-03-14 09:30:00`. */
+export function beijingTime(instant: Date): string {
+  return formatShanghai(instant).slice(0, 19).replace('T', ' ');
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
+import { ImportRun } from '../../server/entities/index.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { invalidateAllocationIndex } from '../../server/services/lookup.ts';
@@ -121,6 +122,17 @@ describeEachDatabase('pages', (ctx) => {
   it('an upload of a file that is not part of a dataset is refused with its name', async () => {
     const response = await request(app()).post('/imports').attach('files', Buffer.from('x'), 'notes.txt').expect(400);
     expect(response.text).to.include('notes.txt 不是数据集文件');
+  });
+
+  it('an import still running elsewhere shows as in progress and refreshes itself', async () => {
+    const [run] = await ctx.dataSource.getRepository(ImportRun).save([{
+      source: 'cli: allocations.csv', status: 'running' as const, startedAt: new Date('2022-03-14T01:30:00Z'), finishedAt: null,
+      rowsRead: 0, rowsTotal: null, summary: null, errorCount: 0, failure: null,
+    }]);
+    const page = await request(app()).get(`/imports/${run.id}`).expect(200);
+    expect(page.text).to.include('<meta http-equiv="refresh" content="2">');
+    expect(page.text).to.include('该导入由另一个进程');
+    expect(page.text).to.include('开始于 2022-03-14 09:30:00');
   });
 
   it('the import page lists the latest imports', async () => {
