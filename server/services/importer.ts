@@ -57,6 +57,12 @@ export class ImportRefused extends Error {
   }
 }
 
+/**
+ * Problems kept for the report (CLI output and the web page); past this they are counted and the
+ * report says how many more there are. 100,000 lines is more than anyone reads, and a broken
+ * million-row file must not exhaust memory describing itself.
+ */
+export const MAX_REPORTED_ISSUES = 100_000;
 const BATCH_ROWS = 500;
 const PROGRESS_EVERY = 1000;
 const FAR_FUTURE = '9999-12-31';
@@ -188,7 +194,7 @@ class ImportJob {
   private readonly entities = new Map<string, number | null>();
 
   constructor(private readonly manager: EntityManager, private readonly dataset: Dataset, private readonly options: ImportOptions) {
-    this.maxReportedIssues = options.maxReportedIssues ?? 10_000;
+    this.maxReportedIssues = options.maxReportedIssues ?? MAX_REPORTED_ISSUES;
     this.summary = { dataset: dataset.name, files: [], ignoredFiles: dataset.ignoredFiles };
     const sizes = dataset.tables.map((t) => (t.file === 'allocations' && t.sizeBytes !== null ? 2 * t.sizeBytes : t.sizeBytes));
     this.bytesTotal = sizes.every((s) => s !== null) ? sizes.reduce<number>((a, b) => a + (b ?? 0), 0) : null;

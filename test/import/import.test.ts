@@ -238,6 +238,19 @@ describeEachDatabase('import', (ctx) => {
     expect((await snapshot(ctx.dataSource)).carriers).to.deep.equal([]);
   });
 
+  it('past the report limit it keeps counting the problems it no longer lists', async () => {
+    const files = smallDataset();
+    files['url_lists.csv'] += 'a.cn,grey,\nb.cn,grey,\nc.cn,grey,\n';
+    let refused: unknown;
+    try {
+      await importDataset(ctx.dataSource, await openDataset(await writeDataset(files)), { maxReportedIssues: 2 });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).to.be.instanceOf(ImportRefused);
+    expect([(refused as ImportRefused).issues.length, (refused as ImportRefused).issueCount]).to.deep.equal([2, 3]);
+  });
+
   it('imports an .xlsx workbook with sheets named like the files, and reports its rows by sheet and row', async () => {
     const workbook = new ExcelJS.Workbook();
     for (const [name, text] of Object.entries(smallDataset())) {
