@@ -16,7 +16,8 @@ export interface ExportSummary {
  * Writes the store as a dataset (FORMATS.md) into `directory`, one CSV per file, rows in natural-key
  * order, so that importing the result into an empty store and exporting again gives the same bytes.
  */
-export async function exportDataset(dataSource: DataSource, directory: string): Promise<ExportSummary> {
+export async function exportDataset(dataSource: DataSource, directory: string, options: { pageRows?: number } = {}): Promise<ExportSummary> {
+  const pageRows = options.pageRows ?? PAGE_ROWS;
   await mkdir(directory, { recursive: true });
   const summary: ExportSummary = { directory, files: [] };
   const parties = await partyKeys(dataSource);
@@ -35,18 +36,18 @@ export async function exportDataset(dataSource: DataSource, directory: string): 
       }
     },
     allocations: async (write) => {
-      await pages(dataSource.getRepository(Allocation).createQueryBuilder('a'), ['a.prefix', 'a.lesseeUscc', 'a.validFrom'], async (a: Allocation) => {
+      await pages(dataSource.getRepository(Allocation).createQueryBuilder('a'), ['a.prefix', 'a.lesseeUscc', 'a.validFrom'], pageRows, async (a: Allocation) => {
         const holder = a.holderCarrierId !== null ? parties.carriers.get(a.holderCarrierId)! : parties.agents.get(a.holderAgentId!)!;
         await write([a.prefix, holder, a.lesseeUscc, a.validFrom, a.validTo, a.miitFilingNo, a.declared ? 'true' : 'false']);
       });
     },
     messages: async (write) => {
-      await pages(dataSource.getRepository(Message).createQueryBuilder('m'), ['m.naturalKey'], async (m: Message) => {
+      await pages(dataSource.getRepository(Message).createQueryBuilder('m'), ['m.naturalKey'], pageRows, async (m: Message) => {
         await write([m.externalId, m.sender, formatShanghai(m.sentAt), m.content, m.recipient]);
       });
     },
     complaints: async (write) => {
-      await pages(dataSource.getRepository(Complaint).createQueryBuilder('c'), ['c.naturalKey'], async (c: Complaint) => {
+      await pages(dataSource.getRepository(Complaint).createQueryBuilder('c'), ['c.naturalKey'], pageRows, async (c: Complaint) => {
         await write([c.externalId, c.sender, formatShanghai(c.reportedAt), c.receivedAt ? formatShanghai(c.receivedAt) : null,
           c.lossYuan === null ? null : Number(c.lossYuan).toFixed(2), c.region, c.summary]);
       });
@@ -89,7 +90,7 @@ async function partyKeys(dataSource: DataSource) {
  * Walks a table in the order of a unique key, a page at a time (keyset pagination: no OFFSET,
  * so the millionth row costs what the first did).
  */
-async function pages<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, keyColumns: string[], each: (row: T) => Promise<void>): Promise<void> {
+async function pages<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, keyColumns: string[], pageRows: number, each: (row: T) => Promise<void>): Promise<void> {
   const alias = query.alias;
   const properties = keyColumns.map((c) => c.slice(alias.length + 1));
   let last: unknown[] | null = null;
@@ -106,9 +107,9 @@ async function pages<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, keyC
       });
       page.where(alternatives.join(' OR '), params);
     }
-    const rows = await page.take(PAGE_ROWS).getMany();
+    const rows = await page.take(pageRows).getMany();
     for (const row of rows) await each(row);
-    if (rows.length < PAGE_ROWS) return;
+    if (rows.length < pageRows) return;
     const lastRow = rows[rows.length - 1] as Record<string, unknown>;
     last = properties.map((p) => lastRow[p]);
   }
