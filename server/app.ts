@@ -1,8 +1,11 @@
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import type { DataSource } from 'typeorm';
 import { projectRoot } from '../ormconfig.ts';
+import { checkCsrf, loadSession, requireSignIn } from './auth.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
+import { LoginThrottle } from './services/accounts.ts';
 import { ImportJobs } from './services/importJobs.ts';
 import { ViewEngine } from './views.ts';
 import { registerRoutes } from './routes/index.ts';
@@ -13,6 +16,7 @@ export interface AppContext {
   imports: ImportJobs;
   /** The database URL, so an import can run in a worker with its own connection. */
   databaseUrl: string | null;
+  loginThrottle: LoginThrottle;
 }
 
 declare module 'express-serve-static-core' {
@@ -39,12 +43,27 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
     views: new ViewEngine(),
     imports: new ImportJobs(),
     databaseUrl: options.databaseUrl ?? null,
+    loginThrottle: new LoginThrottle(),
   };
   const app = express();
   app.disable('x-powered-by');
+  // Behind a TLS-terminating proxy set TRUST_PROXY (e.g. "1" or "loopback") so that req.secure
+  // and req.ip are the client's: session cookies are then marked Secure.
+  if (process.env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
+  app.use(helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], fontSrc: ["'self'"],
+        formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], objectSrc: ["'none'"],
+      },
+    },
+  }));
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
+  app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(chooseLocale);
+  app.use(loadSession(dataSource));
   app.use((req, res, next) => {
     res.page = (page, model, status = 200) => {
       const html = context.views.render(page, {
@@ -54,11 +73,15 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
         otherLocale: req.locale === 'en' ? 'zh-CN' : 'en',
         currentPath: req.path,
         langSwitchUrl: switchUrl(req, req.locale === 'en' ? 'zh-CN' : 'en'),
+        user: req.principal ? { name: req.principal.name, role: t(req.locale, `role.${req.principal.role}`) } : null,
+        csrfToken: req.csrfToken,
       });
       res.status(status).type('html').send(html);
     };
     next();
   });
+  app.use(requireSignIn);
+  app.use(checkCsrf);
   registerRoutes(app, context);
   app.use((req, _res, next) => next(new HttpError(404, 'error.not_found')));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {

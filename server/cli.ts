@@ -8,6 +8,8 @@ import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
 import { formatShanghai } from './numbering/time.ts';
 import { exportDataset } from './services/exporter.ts';
 import type { ImportIssue, ImportSummary } from './services/importer.ts';
+import { AccountError, createUser, setPassword } from './services/accounts.ts';
+import { createDemoUsers } from './services/demoUsers.ts';
 import { runImport } from './services/importRuns.ts';
 import { LookupInputError, lookupJson, lookupNumber } from './services/lookup.ts';
 
@@ -25,6 +27,10 @@ commands:
   export DIR                   write the stored data as a dataset into DIR
   seed                         load the demo dataset (seeds/demo)
   serve [--port N]             start the web server (default port: PORT or 3000)
+  user add NAME --role ROLE [--carrier CODE]
+                               create a user (roles: admin, carrier, regulator); the password is
+                               asked for, or read from standard input
+  user passwd NAME             set a user's password (asked for, or read from standard input)
 
 --db URL   mysql://user:pass@host:3306/name, sqlite:PATH or sqlite::memory:
            (default: DATABASE_URL, else the embedded SQLite file under data/)
@@ -33,6 +39,8 @@ commands:
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
+  /** A password, read from a hidden prompt on a terminal or from standard input. */
+  readPassword?: (prompt: string) => Promise<string>;
 }
 
 class UsageError extends Error {}
@@ -40,7 +48,39 @@ class UsageError extends Error {}
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  readPassword: readPasswordFromProcess,
 };
+
+/** On a terminal: a prompt that does not echo. Otherwise the first line of standard input. */
+async function readPasswordFromProcess(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    let input = '';
+    for await (const chunk of process.stdin) input += chunk;
+    return input.split(/\r?\n/)[0] ?? '';
+  }
+  process.stderr.write(prompt);
+  process.stdin.setRawMode(true);
+  process.stdin.resume();
+  process.stdin.setEncoding('utf8');
+  return new Promise((resolve) => {
+    let password = '';
+    const onData = (key: string) => {
+      for (const char of key) {
+        if (char === '\r' || char === '\n' || char === '\u0004') {
+          process.stdin.setRawMode(false);
+          process.stdin.pause();
+          process.stdin.off('data', onData);
+          process.stderr.write('\n');
+          resolve(password);
+          return;
+        }
+        if (char === '\u0003') process.exit(130);
+        password = char === '\u007f' ? password.slice(0, -1) : password + char;
+      }
+    };
+    process.stdin.on('data', onData);
+  });
+}
 
 /** Runs one command; returns the exit code. `serve` resolves only when the server stops. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -56,6 +96,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         at: { type: 'string' },
         port: { type: 'string' },
         'demo-if-empty': { type: 'boolean', default: false },
+        role: { type: 'string' },
+        carrier: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -78,7 +120,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     import: (db) => importCommand(db, expectArgs(args, 1, 'import PATH')[0], values.json, locale, io),
     lookup: (db) => lookupCommand(db, expectArgs(args, 1, 'lookup NUMBER [--at TIME]')[0], values.at, values.json, locale, io),
     export: (db) => exportCommand(db, expectArgs(args, 1, 'export DIR')[0], values.json, io),
-    seed: (db) => { expectArgs(args, 0, 'seed'); return importCommand(db, demoDatasetDir, values.json, locale, io); },
+    seed: (db) => { expectArgs(args, 0, 'seed'); return seedCommand(db, values.json, locale, io); },
+    user: (db) => userCommand(db, args, values.role, values.carrier, locale, io),
     serve: (db) => { expectArgs(args, 0, 'serve [--port N]'); return serveCommand(db, databaseUrl, values.port, values['demo-if-empty'], io); },
   };
   const run = commands[command];
@@ -193,6 +236,37 @@ async function lookupCommand(db: () => Promise<DataSource>, number: string, at: 
     ? (locale === 'en' ? `registered using entity: ${entity.name} (${entity.key})` : `登记使用主体：${entity.name}（${entity.key}）`)
     : (locale === 'en' ? 'registered using entity: none (the chain ends at an agent)' : '登记使用主体：无（租用链止于代理商）');
   io.stdout(`${result.number} @ ${when}\n${lines.join('\n')}\n${registered}\n`);
+  return EXIT_OK;
+}
+
+async function seedCommand(db: () => Promise<DataSource>, json: boolean, locale: Locale, io: CliIo): Promise<number> {
+  const code = await importCommand(db, demoDatasetDir, json, locale, io);
+  if (code !== EXIT_OK) return code;
+  const created = await createDemoUsers(await db());
+  if (!json && created.length) {
+    io.stderr(locale === 'en'
+      ? `demo users created: ${created.join(', ')}; give each a password with: sms106 user passwd NAME\n`
+      : `已创建演示用户：${created.join('、')}；请用 sms106 user passwd 用户名 设置密码\n`);
+  }
+  return EXIT_OK;
+}
+
+async function userCommand(db: () => Promise<DataSource>, args: string[], role: string | undefined, carrier: string | undefined, locale: Locale, io: CliIo): Promise<number> {
+  const [action, name, ...rest] = args;
+  if ((action !== 'add' && action !== 'passwd') || !name || rest.length) throw new UsageError('expected: sms106 user add NAME --role ROLE [--carrier CODE]  or  sms106 user passwd NAME');
+  if (action === 'add' && !role) throw new UsageError('expected: sms106 user add NAME --role ROLE [--carrier CODE]');
+  if (!io.readPassword) throw new Error('no way to read a password in this context');
+  const password = await io.readPassword(locale === 'en' ? `password for ${name}: ` : `${name} 的密码：`);
+  try {
+    if (password === '') throw new AccountError('account.password_missing');
+    if (action === 'add') await createUser(await db(), { name, role: role!, carrierCode: carrier ?? null, password });
+    else await setPassword(await db(), name, password);
+  } catch (error) {
+    if (!(error instanceof AccountError)) throw error;
+    io.stderr(`sms106: ${t(locale, error.code, error.params)}\n`);
+    return EXIT_REFUSED;
+  }
+  io.stdout(locale === 'en' ? `${action === 'add' ? 'created' : 'password set for'} ${name}\n` : `${action === 'add' ? '已创建用户' : '已设置密码：'} ${name}\n`);
   return EXIT_OK;
 }
 

@@ -4,6 +4,7 @@ import { createApp } from './app.ts';
 import { demoDatasetDir } from './demo.ts';
 import { openDataset } from './dataset/readers.ts';
 import { Carrier, ImportRun } from './entities/index.ts';
+import { createDemoUsers } from './services/demoUsers.ts';
 import { runImport } from './services/importRuns.ts';
 import { allocationIndexFor } from './services/lookup.ts';
 
@@ -24,6 +25,8 @@ export async function serve(dataSource: DataSource, options: ServeOptions): Prom
     log('empty database: loading the demo dataset (seeds/demo)…\n');
     const outcome = await runImport(dataSource, await openDataset(demoDatasetDir), { source: 'seeds/demo' });
     if (outcome.status !== 'succeeded') throw new Error(`the demo dataset was refused (${outcome.refused.issueCount} problems); run "sms106 seed" to see them`);
+    const users = await createDemoUsers(dataSource);
+    log(`demo users ${users.join(', ')} created without passwords; set one with: npx sms106 user passwd NAME\n`);
   }
   await allocationIndexFor(dataSource);
   const app = createApp(dataSource, { databaseUrl: options.databaseUrl ?? null });

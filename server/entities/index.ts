@@ -8,14 +8,16 @@ import { Message } from './Message.ts';
 import { ProtectedSender } from './ProtectedSender.ts';
 import { Signature } from './Signature.ts';
 import { UrlListEntry } from './UrlListEntry.ts';
+import { User } from './User.ts';
+import { UserSession } from './UserSession.ts';
 import { UsingEntity } from './UsingEntity.ts';
 
 export {
   Agent, Allocation, Carrier, Complaint, ImportRun, ImportRunError, Message, ProtectedSender,
-  Signature, UrlListEntry, UsingEntity,
+  Signature, UrlListEntry, User, UserSession, UsingEntity,
 };
 
 export const entities = [
   Carrier, Agent, UsingEntity, Signature, Allocation, Message, Complaint, ProtectedSender,
-  UrlListEntry, ImportRun, ImportRunError,
+  UrlListEntry, ImportRun, ImportRunError, User, UserSession,
 ];

@@ -2,6 +2,7 @@ import type { Express, Request, Response } from 'express';
 import type { AppContext } from '../app.ts';
 import { getAgent, getAgents } from './agents.ts';
 import { getCarrier, getCarriers } from './carriers.ts';
+import { getLogin, postLogin, postLogout } from './auth.ts';
 import { getDashboard, getDatasetFormat } from './dashboard.ts';
 import { getEntities, getEntity } from './entities.ts';
 import { getImport, getImports, postImport } from './imports.ts';
@@ -12,6 +13,9 @@ type Handler = (req: Request, res: Response, context: AppContext) => Promise<voi
 /** Every route of the app; handlers get the shared context as their third argument. */
 export function registerRoutes(app: Express, context: AppContext): void {
   const bind = (handler: Handler) => (req: Request, res: Response) => handler(req, res, context);
+  app.get('/login', bind(getLogin));
+  app.post('/login', bind(postLogin));
+  app.post('/logout', bind(postLogout));
   app.get('/', bind(getDashboard));
   app.get('/lookup', bind(getLookup));
   app.get('/api/lookup', bind(getLookupJson));

@@ -12,11 +12,15 @@ import { E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 const run = promisify(execFile);
 const projectRoot = path.join(import.meta.dirname, '..', '..');
 
-/** Runs the CLI in-process, capturing what it prints. */
+/** Runs the CLI in-process, capturing what it prints; `password` answers a password prompt. */
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWithPassword('', ...argv);
+}
+
+async function cliWithPassword(password: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  const code = await main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, readPassword: async () => password });
   return { code, stdout, stderr };
 }
 
@@ -83,11 +87,44 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       expect(again.stdout).to.include('allocations.csv：6 行，新增 0');
     });
 
+    it('user add creates a carrier user bound to its carrier, and user passwd changes the password', async () => {
+      await cli('import', await writeDataset(smallDataset()), '--db', url);
+      expect((await cliWithPassword('a long enough secret', 'user', 'add', 'zhang.san', '--role', 'carrier', '--carrier', 'CMCC', '--db', url)).code).to.equal(0);
+      const dataSource = await openDatabase(url);
+      try {
+        const [user] = await dataSource.query("SELECT u.role, c.code FROM users u JOIN carriers c ON c.id = u.carrier_id WHERE u.name = 'zhang.san'");
+        expect(user).to.deep.equal({ role: 'carrier', code: 'CMCC' });
+      } finally {
+        await dataSource.destroy();
+      }
+      expect((await cliWithPassword('another long secret', 'user', 'passwd', 'zhang.san', '--db', url)).code).to.equal(0);
+      const unknown = await cliWithPassword('another long secret', 'user', 'passwd', 'nobody', '--db', url);
+      expect([unknown.code, unknown.stderr]).to.deep.equal([1, 'sms106: 没有名为 nobody 的用户\n']);
+    });
+
+    it('user add refuses a short password, an unknown role and a carrier user without a carrier', async () => {
+      const short = await cliWithPassword('short', 'user', 'add', 'li.si', '--role', 'regulator', '--db', url);
+      expect([short.code, short.stderr]).to.deep.equal([1, 'sms106: 密码至少 10 个字符\n']);
+      expect((await cliWithPassword('a long enough secret', 'user', 'add', 'li.si', '--role', 'boss', '--db', url)).stderr).to.include('角色无效');
+      expect((await cliWithPassword('a long enough secret', 'user', 'add', 'li.si', '--role', 'carrier', '--db', url)).stderr).to.include('运营商角色必须用 --carrier 指定运营商代码');
+    });
+
     it('seed loads the demo dataset', async function () {
       this.timeout(120_000);
       const result = await cli('seed', '--db', url, '--json');
       expect(result.code).to.equal(0);
       expect(JSON.parse(result.stdout).status).to.equal('succeeded');
+      const dataSource = await openDatabase(url);
+      try {
+        const users = await dataSource.query('SELECT name, role, password_hash FROM users ORDER BY name');
+        expect(users).to.deep.equal([
+          { name: 'admin', role: 'admin', password_hash: null },
+          { name: 'cmcc', role: 'carrier', password_hash: null },
+          { name: 'regulator', role: 'regulator', password_hash: null },
+        ]);
+      } finally {
+        await dataSource.destroy();
+      }
     });
   });
 }

@@ -37,9 +37,10 @@ describe('sms106 serve --demo-if-empty (npm start)', function () {
     const first = await start(url);
     try {
       expect(first.log()).to.include('loading the demo dataset');
-      const dashboard = await fetch(`${first.baseUrl}/`);
-      expect(dashboard.status).to.equal(200);
-      expect(await dashboard.text()).to.include('中国移动');
+      const dashboard = await fetch(`${first.baseUrl}/`, { redirect: 'manual' });
+      expect([dashboard.status, dashboard.headers.get('location')]).to.deep.equal([303, '/login?next=%2F']);
+      expect((await fetch(`${first.baseUrl}/login`)).status).to.equal(200);
+      expect(first.log()).to.include('demo users admin, regulator, cmcc created without passwords');
     } finally {
       expect(await stop(first.child)).to.equal(0);
     }
@@ -53,6 +54,8 @@ describe('sms106 serve --demo-if-empty (npm start)', function () {
     try {
       const runs = await dataSource.query("SELECT COUNT(*) AS n FROM import_runs WHERE status = 'succeeded'");
       expect(Number(runs[0].n)).to.equal(1);
+      const carriers = await dataSource.query('SELECT code FROM carriers ORDER BY code');
+      expect(carriers.map((c: { code: string }) => c.code)).to.deep.equal(['CBN', 'CMCC', 'CTCC', 'CUCC']);
     } finally {
       await dataSource.destroy();
     }

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
+import { signIn, type Client } from '../support/session.ts';
 import { A1, A2, A3, E_GOV, E_LOGI, E_SHOP, smallDataset, uscc, writeDataset } from '../support/fixtures.ts';
 
 /** The `<tr>…</tr>` of `html` that contains `text`, or '' when no row does. */
@@ -39,7 +39,9 @@ function manyAgents(count: number): Record<string, string> {
 }
 
 describeEachDatabase('browse pages', (ctx) => {
-  const app = () => createApp(ctx.dataSource, { databaseUrl: ctx.database.url });
+  let client: Client;
+  const app = () => client;
+  beforeEach(async () => { client = await signIn(createApp(ctx.dataSource, { databaseUrl: ctx.database.url }), ctx.dataSource); });
   const load = async (files: Record<string, string>) => {
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(files)));
   };
@@ -48,19 +50,19 @@ describeEachDatabase('browse pages', (ctx) => {
   describe('carriers', () => {
     it('lists every carrier with its segment and allocation counts', async () => {
       await loadSmall();
-      const page = await request(app()).get('/carriers').expect(200);
+      const page = await app().get('/carriers').expect(200);
       expect(rowWith(page.text, 'CMCC')).to.match(/href="\/carriers\/CMCC">中国移动<\/a>[\s\S]*<td class="num">1<\/td><td class="num">5<\/td>/);
       expect(rowWith(page.text, 'CUCC')).to.match(/href="\/carriers\/CUCC">中国联通<\/a>[\s\S]*<td class="num">1<\/td><td class="num">1<\/td>/);
     });
 
     it('marks the carriers section as current in the navigation', async () => {
-      const page = await request(app()).get('/carriers').expect(200);
+      const page = await app().get('/carriers').expect(200);
       expect(page.text).to.include('<a href="/carriers" aria-current="page">');
     });
 
     it('shows a carrier\'s root segment with its first-level agent and filing number', async () => {
       await loadSmall();
-      const page = await request(app()).get('/carriers/CMCC').expect(200);
+      const page = await app().get('/carriers/CMCC').expect(200);
       const row = rowWith(table(page.text, 'segments'), '1069012345<');
       expect(row).to.include(`<a href="/agents/${A1}">北京一级通信有限公司</a>`);
       expect(row).to.include('2021-01-01 起，长期有效');
@@ -70,13 +72,13 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('flags a root segment with no MIIT filing number as unfiled', async () => {
       await loadSmall();
-      const page = await request(app()).get('/carriers/CUCC').expect(200);
+      const page = await app().get('/carriers/CUCC').expect(200);
       expect(rowWith(page.text, '10655<')).to.include('<span class="badge badge-warn">未备案</span>');
     });
 
     it('answers 404 for an unknown carrier code', async () => {
       await loadSmall();
-      const page = await request(app()).get('/carriers/NOPE').expect(404);
+      const page = await app().get('/carriers/NOPE').expect(404);
       expect(page.text).to.include('找不到该页面或记录');
     });
   });
@@ -84,7 +86,7 @@ describeEachDatabase('browse pages', (ctx) => {
   describe('agents', () => {
     it('lists agents with licence, allocations held and highest level', async () => {
       await loadSmall();
-      const page = await request(app()).get('/agents').expect(200);
+      const page = await app().get('/agents').expect(200);
       const a2 = rowWith(page.text, A2);
       expect(a2).to.include(`<a href="/agents/${A2}">上海二级网络科技有限公司</a>`);
       expect(a2).to.include('沪B2-20200002');
@@ -93,14 +95,14 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('marks an agent without a licence with a badge', async () => {
       await loadSmall();
-      const page = await request(app()).get('/agents').expect(200);
+      const page = await app().get('/agents').expect(200);
       expect(rowWith(page.text, A3)).to.include('<span class="badge badge-warn">无许可证</span>');
       expect(rowWith(page.text, A1)).not.to.include('无许可证');
     });
 
     it('finds agents by a substring of the name', async () => {
       await loadSmall();
-      const page = await request(app()).get('/agents').query({ q: '上海' }).expect(200);
+      const page = await app().get('/agents').query({ q: '上海' }).expect(200);
       const rows = table(page.text, 'agents');
       expect(rows).to.include(A2);
       expect(rows).not.to.include(A1);
@@ -110,7 +112,7 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('finds agents by the start of the USCC', async () => {
       await loadSmall();
-      const page = await request(app()).get('/agents').query({ q: A3.slice(0, 8) }).expect(200);
+      const page = await app().get('/agents').query({ q: A3.slice(0, 8) }).expect(200);
       const rows = table(page.text, 'agents');
       expect(rows).to.include(A3);
       expect(rows).not.to.include(A1);
@@ -119,26 +121,26 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('matches a USCC only from its start, not in the middle', async () => {
       await loadSmall();
-      const page = await request(app()).get('/agents').query({ q: A2.slice(2, 10) }).expect(200);
+      const page = await app().get('/agents').query({ q: A2.slice(2, 10) }).expect(200);
       expect(page.text).not.to.include('data-testid="agents"');
     });
 
     it('treats % in the search text as a character, not a wildcard', async () => {
       await loadSmall();
-      const page = await request(app()).get('/agents').query({ q: '%' }).expect(200);
+      const page = await app().get('/agents').query({ q: '%' }).expect(200);
       expect(page.text).not.to.include('data-testid="agents"');
       expect(page.text).to.include('没有符合条件的记录');
     });
 
     it('shows no pager when every agent fits on one page', async () => {
       await loadSmall();
-      const page = await request(app()).get('/agents').expect(200);
+      const page = await app().get('/agents').expect(200);
       expect(page.text).not.to.include('class="pager"');
     });
 
     it('pages more than 50 agents, 50 on the first page, with a link to the next', async () => {
       await load(manyAgents(60));
-      const page = await request(app()).get('/agents').expect(200);
+      const page = await app().get('/agents').expect(200);
       expect(table(page.text, 'agents').match(/<tr>/g)).to.have.length(51); // header + 50
       expect(page.text).to.include('第 1 / 2 页，共 60 条');
       expect(pagerLink(page.text, 'next')).to.equal('/agents?page=2');
@@ -148,7 +150,7 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('shows the remaining agents on the second page, with a link back', async () => {
       await load(manyAgents(60));
-      const page = await request(app()).get('/agents').query({ page: 2 }).expect(200);
+      const page = await app().get('/agents').query({ page: 2 }).expect(200);
       expect(table(page.text, 'agents').match(/<tr>/g)).to.have.length(11);
       expect(page.text).to.include('测试代理商60');
       expect(page.text).not.to.include('测试代理商50<');
@@ -158,17 +160,17 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('keeps the search text in the pager links', async () => {
       await load(manyAgents(60));
-      const page = await request(app()).get('/agents').query({ q: '测试' }).expect(200);
+      const page = await app().get('/agents').query({ q: '测试' }).expect(200);
       expect(pagerLink(page.text, 'next')).to.equal(`/agents?q=${encodeURIComponent('测试')}&page=2`);
     });
 
     it('refuses a page number that is not a positive integer', async () => {
-      await request(app()).get('/agents').query({ page: 'x' }).expect(400);
+      await app().get('/agents').query({ page: 'x' }).expect(400);
     });
 
     it('shows an agent\'s USCC, licence, contact and address', async () => {
       await loadSmall();
-      const page = await request(app()).get(`/agents/${A1}`).expect(200);
+      const page = await app().get(`/agents/${A1}`).expect(200);
       expect(page.text).to.include(`<h1>北京一级通信有限公司</h1>`);
       expect(page.text).to.include(`<code>${A1}</code>`);
       expect(page.text).to.include('B2-20190001');
@@ -180,7 +182,7 @@ describeEachDatabase('browse pages', (ctx) => {
     it('shows the levels at which an agent is a lessee, not those of what it grants', async () => {
       await loadSmall();
       const levelsOf = async (agent: string) => {
-        const html = (await request(app()).get(`/agents/${agent}`).expect(200)).text;
+        const html = (await app().get(`/agents/${agent}`).expect(200)).text;
         const start = html.indexOf('data-testid="levels"');
         return [...html.slice(start, html.indexOf('</dd>', start)).matchAll(/第 (\d+) 级/g)].map((m) => Number(m[1]));
       };
@@ -190,7 +192,7 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('shows what a second-level agent holds, from whom, at level 2, undeclared', async () => {
       await loadSmall();
-      const page = await request(app()).get(`/agents/${A2}`).expect(200);
+      const page = await app().get(`/agents/${A2}`).expect(200);
       const holdings = table(page.text, 'holdings');
       const row = rowWith(holdings, '106901234501<');
       expect(row).to.include(`<a href="/agents/${A1}">北京一级通信有限公司</a>`);
@@ -201,7 +203,7 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('shows what an agent grants, to whom: one prefix to both entities in turn', async () => {
       await loadSmall();
-      const page = await request(app()).get(`/agents/${A2}`).expect(200);
+      const page = await app().get(`/agents/${A2}`).expect(200);
       const grants = table(page.text, 'grants');
       const shop = rowWith(grants, E_SHOP);
       const logi = rowWith(grants, E_LOGI);
@@ -215,21 +217,21 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('names the carrier as the source of a first-level agent\'s segment', async () => {
       await loadSmall();
-      const page = await request(app()).get(`/agents/${A1}`).expect(200);
+      const page = await app().get(`/agents/${A1}`).expect(200);
       expect(rowWith(table(page.text, 'holdings'), '1069012345<')).to.include('<a href="/carriers/CMCC">中国移动</a>');
     });
 
     it('flags an agent whose USCC has a wrong check character', async () => {
       const bad = A1.slice(0, 17) + (A1[17] === '0' ? '1' : '0');
       await load({ 'agents.csv': `uscc,name\n${bad},校验错误代理有限公司\n` });
-      const page = await request(app()).get(`/agents/${bad}`).expect(200);
+      const page = await app().get(`/agents/${bad}`).expect(200);
       expect(page.text).to.include('<span class="badge badge-warn">校验位错误</span>');
     });
 
     it('answers 404 for an unknown USCC', async () => {
       await loadSmall();
-      await request(app()).get(`/agents/${E_LOGI}`).expect(404);
-      const page = await request(app()).get('/agents/NOT-A-USCC').expect(404);
+      await app().get(`/agents/${E_LOGI}`).expect(404);
+      const page = await app().get('/agents/NOT-A-USCC').expect(404);
       expect(page.text).to.include('找不到该页面或记录');
     });
 
@@ -237,7 +239,7 @@ describeEachDatabase('browse pages', (ctx) => {
       const evil = uscc('91110000000000999');
       await load({ 'agents.csv': `uscc,name\n${evil},<script>alert(1)</script>\n` });
       for (const path of ['/agents', `/agents/${evil}`]) {
-        const page = await request(app()).get(path).expect(200);
+        const page = await app().get(path).expect(200);
         expect(page.text, path).not.to.include('<script>alert(1)</script>');
         expect(page.text, path).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
       }
@@ -247,7 +249,7 @@ describeEachDatabase('browse pages', (ctx) => {
   describe('using entities', () => {
     it('lists entities with their class and signatures', async () => {
       await loadSmall();
-      const page = await request(app()).get('/entities').expect(200);
+      const page = await app().get('/entities').expect(200);
       const gov = rowWith(page.text, E_GOV);
       expect(gov).to.include(`<a href="/entities/${E_GOV}">北京市公安局公安交通管理局</a>`);
       expect(gov).to.include('<td>机关</td>');
@@ -258,7 +260,7 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('finds entities by a substring of the name', async () => {
       await loadSmall();
-      const page = await request(app()).get('/entities').query({ q: '物流' }).expect(200);
+      const page = await app().get('/entities').query({ q: '物流' }).expect(200);
       const rows = table(page.text, 'entities');
       expect(rows).to.include(E_LOGI);
       expect(rows).not.to.include(E_SHOP);
@@ -267,7 +269,7 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('shows an entity\'s signatures, its class and a valid check character', async () => {
       await loadSmall();
-      const page = await request(app()).get(`/entities/${E_GOV}`).expect(200);
+      const page = await app().get(`/entities/${E_GOV}`).expect(200);
       expect(page.text).to.include('<span class="signature">【北京交警】</span>');
       expect(page.text).to.include('<span class="signature">【北京市公安局公安交通管理局】</span>');
       expect(page.text).to.match(/data-testid="kind">机关</);
@@ -276,7 +278,7 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('shows the numbers granted to an entity, with a lookup link and who granted them', async () => {
       await loadSmall();
-      const page = await request(app()).get(`/entities/${E_GOV}`).expect(200);
+      const page = await app().get(`/entities/${E_GOV}`).expect(200);
       const row = rowWith(table(page.text, 'numbers'), '106901234502<');
       expect(hrefs(row)).to.include('/lookup?number=106901234502');
       expect(row).to.include(`<a href="/agents/${A1}">北京一级通信有限公司</a>`);
@@ -285,13 +287,13 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('shows a staff class override next to the class the USCC implies', async () => {
       await load({ 'entities.csv': `uscc,name,signatures,kind\n${E_SHOP},某医院,某医院,institution\n` });
-      const page = await request(app()).get(`/entities/${E_SHOP}`).expect(200);
+      const page = await app().get(`/entities/${E_SHOP}`).expect(200);
       expect(page.text).to.match(/data-testid="kind">事业单位 <span class="badge badge-warn">人工设定；按信用代码应为“企业”<\/span>/);
     });
 
     it('answers 404 for an unknown USCC', async () => {
       await loadSmall();
-      await request(app()).get(`/entities/${A1}`).expect(404);
+      await app().get(`/entities/${A1}`).expect(404);
     });
   });
 
@@ -306,7 +308,7 @@ describeEachDatabase('browse pages', (ctx) => {
       [`/entities/${E_GOV}`]: ['Numbers registered to this entity', 'Check character correct'],
     };
     for (const [path, texts] of Object.entries(expected)) {
-      const page = await request(app()).get(path).query({ lang: 'en' }).expect(200);
+      const page = await app().get(path).query({ lang: 'en' }).expect(200);
       expect(page.text, path).to.include('<html lang="en">');
       for (const text of texts) expect(page.text, path).to.include(text);
       expect(page.text, path).not.to.match(/长期有效|未申报|第 \d+ 级|校验位|未备案|无许可证/);

@@ -2,11 +2,11 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { createApp } from '../../server/app.ts';
 import { smallDataset } from '../support/fixtures.ts';
+import { signIn } from '../support/session.ts';
 
 // The web server imports in a worker thread with its own connection: on an SQLite file the
 // server's own connection must see the data only once the worker has committed it.
@@ -22,25 +22,25 @@ describe('web import into an SQLite file, in a worker thread', function () {
   after(async () => { await dataSource?.destroy(); });
 
   it('imports the upload and the server then answers lookups from it', async () => {
-    const app = createApp(dataSource, { databaseUrl: url });
-    let upload = request(app).post('/imports');
+    const client = await signIn(createApp(dataSource, { databaseUrl: url }), dataSource);
+    let upload = client.post('/imports');
     for (const [name, text] of Object.entries(smallDataset())) upload = upload.attach('files', Buffer.from(text), name);
     const { headers } = await upload.expect(303);
     let page = '';
     for (let i = 0; i < 300 && !page.includes('导入完成'); i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      page = (await request(app).get(headers.location).expect(200)).text;
+      page = (await client.get(headers.location).expect(200)).text;
     }
     expect(page).to.include('导入完成');
-    const lookup = await request(app).get('/api/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30' }).expect(200);
+    const lookup = await client.get('/api/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30' }).expect(200);
     expect(lookup.body.entity.name).to.equal('杭州某网店有限公司');
   });
 
   it('refuses a second upload while an import is running', async () => {
-    const app = createApp(dataSource, { databaseUrl: url });
+    const client = await signIn(createApp(dataSource, { databaseUrl: url }), dataSource);
     const files = smallDataset();
-    const first = request(app).post('/imports').attach('files', Buffer.from(files['carriers.csv']), 'carriers.csv');
-    const second = request(app).post('/imports').attach('files', Buffer.from(files['carriers.csv']), 'carriers.csv');
+    const first = client.post('/imports').attach('files', Buffer.from(files['carriers.csv']), 'carriers.csv');
+    const second = client.post('/imports').attach('files', Buffer.from(files['carriers.csv']), 'carriers.csv');
     const statuses = (await Promise.all([first, second])).map((r) => r.status).sort();
     expect(statuses).to.deep.equal([303, 409]);
   });

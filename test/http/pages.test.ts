@@ -1,18 +1,18 @@
 import { expect } from 'chai';
-import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { ImportRun } from '../../server/entities/index.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { invalidateAllocationIndex } from '../../server/services/lookup.ts';
 import { describeEachDatabase } from '../support/databases.ts';
+import { signIn, type Client } from '../support/session.ts';
 import { E_LOGI, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 
 describeEachDatabase('pages', (ctx) => {
   // One app per test: it holds the background import jobs the pages report on.
-  let server: ReturnType<typeof createApp>;
-  const app = () => server;
-  beforeEach(() => { server = createApp(ctx.dataSource, { databaseUrl: ctx.database.url }); });
+  let client: Client;
+  const app = () => client;
+  beforeEach(async () => { client = await signIn(createApp(ctx.dataSource, { databaseUrl: ctx.database.url }), ctx.dataSource); });
   const loadSmall = async () => {
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
     invalidateAllocationIndex(ctx.dataSource);
@@ -21,7 +21,7 @@ describeEachDatabase('pages', (ctx) => {
   /** Follows an import's page until it is no longer running. */
   async function waitForImport(location: string): Promise<string> {
     for (let i = 0; i < 200; i++) {
-      const page = await request(app()).get(location).expect(200);
+      const page = await app().get(location).expect(200);
       if (!page.text.includes('http-equiv="refresh"')) return page.text;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -32,24 +32,24 @@ describeEachDatabase('pages', (ctx) => {
 
   it('dashboard counts allocations per carrier', async () => {
     await loadSmall();
-    const page = await request(app()).get('/').expect(200);
+    const page = await app().get('/').expect(200);
     expect(page.text).to.match(/中国移动[\s\S]*?<td class="num">1<\/td><td class="num">5<\/td>/);
   });
 
   it('dashboard says the store is empty and points to the import page', async () => {
-    const page = await request(app()).get('/').expect(200);
+    const page = await app().get('/').expect(200);
     expect(page.text).to.include('数据库中还没有数据');
   });
 
   it('lookup page shows the form with no result before a number is given', async () => {
-    const page = await request(app()).get('/lookup').expect(200);
+    const page = await app().get('/lookup').expect(200);
     expect(page.text).to.include('name="number"');
     expect(page.text).not.to.include('data-testid="chain"');
   });
 
   it('lookup draws the chain root→leaf with levels and the entity registered at that moment', async () => {
     await loadSmall();
-    const page = await request(app()).get('/lookup').query({ number: '1069 0123 4501 88', at: '2022-03-14T09:30' }).expect(200);
+    const page = await app().get('/lookup').query({ number: '1069 0123 4501 88', at: '2022-03-14T09:30' }).expect(200);
     const chain = page.text.slice(page.text.indexOf('data-testid="chain"'));
     expect(chain.indexOf('1069012345<')).to.be.lessThan(chain.indexOf('106901234501<'));
     expect(chain.indexOf('106901234501<')).to.be.lessThan(chain.indexOf('10690123450188<'));
@@ -60,31 +60,31 @@ describeEachDatabase('pages', (ctx) => {
 
   it('lookup answers a later moment with the entity the number was reassigned to', async () => {
     await loadSmall();
-    const page = await request(app()).get('/lookup').query({ number: '10690123450188', at: '2024-01-01T00:00' }).expect(200);
+    const page = await app().get('/lookup').query({ number: '10690123450188', at: '2024-01-01T00:00' }).expect(200);
     expect(page.text).to.include(`<code>${E_LOGI}</code>`);
   });
 
   it('lookup says plainly when no allocation covered the number', async () => {
     await loadSmall();
-    const page = await request(app()).get('/lookup').query({ number: '10690123450188', at: '2020-01-01T00:00' }).expect(200);
+    const page = await app().get('/lookup').query({ number: '10690123450188', at: '2020-01-01T00:00' }).expect(200);
     expect(page.text).to.include('没有任何有效的号段分配覆盖号码 10690123450188');
   });
 
   it('lookup refuses a number that is not a 106 number with a clear message', async () => {
-    const page = await request(app()).get('/lookup').query({ number: '13800138000' }).expect(400);
+    const page = await app().get('/lookup').query({ number: '13800138000' }).expect(400);
     expect(page.text).to.include('不是 106 号码');
   });
 
   it('lookup speaks English after ?lang=en', async () => {
     await loadSmall();
-    const page = await request(app()).get('/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30', lang: 'en' }).expect(200);
+    const page = await app().get('/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30', lang: 'en' }).expect(200);
     expect(page.text).to.include('Registered using entity');
     expect(page.text).to.include('<html lang="en">');
   });
 
   it('the JSON lookup has the shape of `sms106 lookup --json`', async () => {
     await loadSmall();
-    const response = await request(app()).get('/api/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30:00+08:00' }).expect(200);
+    const response = await app().get('/api/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30:00+08:00' }).expect(200);
     expect(response.body.entity).to.deep.equal({ uscc: E_SHOP, name: '杭州某网店有限公司' });
     expect(response.body.chain.map((c: { prefix: string; level: number; lessee_kind: string }) => [c.prefix, c.level, c.lessee_kind])).to.deep.equal([
       ['1069012345', 1, 'agent'], ['106901234501', 2, 'agent'], ['10690123450188', 2, 'entity'],
@@ -94,14 +94,14 @@ describeEachDatabase('pages', (ctx) => {
 
   it('an uploaded dataset is imported in the background and its summary shown', async () => {
     const files = smallDataset();
-    let upload = request(app()).post('/imports');
+    let upload = app().post('/imports');
     for (const [name, text] of Object.entries(files)) upload = upload.attach('files', Buffer.from(text), name);
     const response = await upload.expect(303);
     expect(response.headers.location).to.match(/^\/imports\/\d+$/);
     const page = await waitForImport(response.headers.location);
     expect(page).to.include('导入完成');
     expect(page).to.match(/allocations\.csv<\/td><td class="num">6<\/td><td class="num">6<\/td>/);
-    const lookup = await request(app()).get('/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30' }).expect(200);
+    const lookup = await app().get('/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30' }).expect(200);
     expect(lookup.text).to.include('杭州某网店有限公司');
   });
 
@@ -109,7 +109,7 @@ describeEachDatabase('pages', (ctx) => {
     const files = smallDataset();
     files['allocations.csv'] = files['allocations.csv'].replace('2021-03-01', '2021-02-30');
     files['carriers.csv'] += 'CMCC,重复\n';
-    let upload = request(app()).post('/imports');
+    let upload = app().post('/imports');
     for (const [name, text] of Object.entries(files)) upload = upload.attach('files', Buffer.from(text), name);
     const response = await upload.expect(303);
     const page = await waitForImport(response.headers.location);
@@ -120,7 +120,7 @@ describeEachDatabase('pages', (ctx) => {
   });
 
   it('an upload of a file that is not part of a dataset is refused with its name', async () => {
-    const response = await request(app()).post('/imports').attach('files', Buffer.from('x'), 'notes.txt').expect(400);
+    const response = await app().post('/imports').attach('files', Buffer.from('x'), 'notes.txt').expect(400);
     expect(response.text).to.include('notes.txt 不是数据集文件');
   });
 
@@ -129,7 +129,7 @@ describeEachDatabase('pages', (ctx) => {
       source: 'cli: allocations.csv', status: 'running' as const, startedAt: new Date('2022-03-14T01:30:00Z'), finishedAt: null,
       rowsRead: 0, rowsTotal: null, summary: null, errorCount: 0, failure: null,
     }]);
-    const page = await request(app()).get(`/imports/${run.id}`).expect(200);
+    const page = await app().get(`/imports/${run.id}`).expect(200);
     expect(page.text).to.include('<meta http-equiv="refresh" content="2">');
     expect(page.text).to.include('该导入由另一个进程');
     expect(page.text).to.include('开始于 2022-03-14 09:30:00');
@@ -137,22 +137,22 @@ describeEachDatabase('pages', (ctx) => {
 
   it('the import page lists the latest imports', async () => {
     const files = smallDataset();
-    const response = await request(app()).post('/imports').attach('files', Buffer.from(files['carriers.csv']), 'carriers.csv').expect(303);
+    const response = await app().post('/imports').attach('files', Buffer.from(files['carriers.csv']), 'carriers.csv').expect(303);
     await waitForImport(response.headers.location);
-    const page = await request(app()).get('/imports').expect(200);
+    const page = await app().get('/imports').expect(200);
     expect(page.text).to.include('carriers.csv');
     expect(page.text).to.include('已完成');
   });
 
   it('the dataset format page lists every file and its required columns', async () => {
-    const page = await request(app()).get('/docs/dataset-format').expect(200);
+    const page = await app().get('/docs/dataset-format').expect(200);
     expect(page.text).to.include('<code>allocations.csv</code></td><td><code>prefix</code> <code>holder</code> <code>lessee</code> <code>valid_from</code>');
   });
 
   it('an unknown page is a 404 page, in HTML or JSON as asked', async () => {
-    const html = await request(app()).get('/no/such/page').expect(404);
+    const html = await app().get('/no/such/page').expect(404);
     expect(html.text).to.include('找不到该页面或记录');
-    const json = await request(app()).get('/no/such/page').set('Accept', 'application/json').expect(404);
+    const json = await app().get('/no/such/page').set('Accept', 'application/json').expect(404);
     expect(json.body).to.deep.equal({ error: '找不到该页面或记录' });
   });
 });

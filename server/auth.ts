@@ -1,0 +1,108 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { DataSource } from 'typeorm';
+import { HttpError } from './app.ts';
+import { findSession, type Principal } from './services/accounts.ts';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The signed-in user, when there is one. */
+    principal: Principal | null;
+    /** The token this request's forms must send back (session token, or the login form's). */
+    csrfToken: string | null;
+    /** The session cookie's token, for sign-out. */
+    sessionToken: string | null;
+  }
+}
+
+export const SESSION_COOKIE = 'sid';
+export const LOGIN_CSRF_COOKIE = 'login_csrf';
+
+/** Paths anyone may reach without signing in. */
+const PUBLIC = [/^\/login$/, /^\/static\//];
+
+export function readCookie(req: Request, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return null;
+}
+
+/** HttpOnly, SameSite=Lax, and Secure whenever the request came over TLS (see TRUST_PROXY). */
+export function cookieOptions(req: Request, maxAgeMs?: number) {
+  return { httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: '/', ...(maxAgeMs ? { maxAge: maxAgeMs } : {}) };
+}
+
+/** Loads the session named by the cookie, if any. */
+export function loadSession(dataSource: DataSource) {
+  return async (req: Request, _res: Response, next: NextFunction) => {
+    req.principal = null;
+    req.csrfToken = null;
+    req.sessionToken = readCookie(req, SESSION_COOKIE);
+    if (req.sessionToken) {
+      const session = await findSession(dataSource, req.sessionToken);
+      if (session) {
+        req.principal = session.principal;
+        req.csrfToken = session.csrfToken;
+      }
+    }
+    next();
+  };
+}
+
+/** Everything but the login page and static files needs a signed-in user. */
+export function requireSignIn(req: Request, res: Response, next: NextFunction): void {
+  if (req.principal || PUBLIC.some((pattern) => pattern.test(req.path))) {
+    next();
+    return;
+  }
+  if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {
+    res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+    return;
+  }
+  next(new HttpError(401, 'auth.sign_in_required'));
+}
+
+/**
+ * The login form's token, echoed in a cookie: the double-submit pattern, as there is no session
+ * yet. An existing one is kept, so another tab (or the browser's own favicon request) that
+ * passes by /login does not invalidate a form already on screen.
+ */
+export function issueLoginCsrf(req: Request, res: Response): string {
+  const existing = readCookie(req, LOGIN_CSRF_COOKIE);
+  const token = existing && /^[A-Za-z0-9_-]{43}$/.test(existing) ? existing : randomBytes(32).toString('base64url');
+  res.cookie(LOGIN_CSRF_COOKIE, token, cookieOptions(req, 30 * 60_000));
+  return token;
+}
+
+function sameToken(a: string | null | undefined, b: string | null | undefined): boolean {
+  if (!a || !b) return false;
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/**
+ * Every request that changes something must carry the session's CSRF token: in the form
+ * (`_csrf`), in the `X-CSRF-Token` header, or, for multipart uploads whose body is streamed,
+ * in the form's action URL. The login form carries the token of its own cookie.
+ */
+export function checkCsrf(req: Request, _res: Response, next: NextFunction): void {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
+    next();
+    return;
+  }
+  const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token') ?? req.query._csrf;
+  const expected = req.principal ? req.csrfToken : req.path === '/login' ? readCookie(req, LOGIN_CSRF_COOKIE) : null;
+  if (!sameToken(typeof sent === 'string' ? sent : null, expected)) {
+    next(new HttpError(403, 'auth.csrf_failed'));
+    return;
+  }
+  next();
+}
+
+/** Only a local path may follow sign-in: never another site. */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}

@@ -1,0 +1,49 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../app.ts';
+import { cookieOptions, issueLoginCsrf, safeNext, SESSION_COOKIE } from '../auth.ts';
+import { t } from '../i18n/index.ts';
+import { AccountError, authenticate, endSession, SESSION_DAYS, startSession } from '../services/accounts.ts';
+
+const loginForm = z.object({
+  name: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(200),
+  next: z.string().max(500).optional(),
+});
+
+/** GET /login */
+export function getLogin(req: Request, res: Response): void {
+  if (req.principal) {
+    res.redirect(303, safeNext(req.query.next));
+    return;
+  }
+  res.page('auth/login', { title: t(req.locale, 'auth.title'), loginCsrf: issueLoginCsrf(req, res), next: safeNext(req.query.next), name: '' });
+}
+
+/** POST /login — name and password; on success a new session and back to where the user was going. */
+export async function postLogin(req: Request, res: Response, context: AppContext): Promise<void> {
+  const form = loginForm.safeParse(req.body);
+  const again = (message: string, status: number) => res.page('auth/login', {
+    title: t(req.locale, 'auth.title'), loginCsrf: issueLoginCsrf(req, res), next: safeNext(req.body?.next), name: form.success ? form.data.name : '', error: message,
+  }, status);
+  if (!form.success) {
+    again(t(req.locale, 'auth.fill_both'), 400);
+    return;
+  }
+  try {
+    const principal = await authenticate(context.dataSource, context.loginThrottle, form.data.name, form.data.password, req.ip ?? 'unknown');
+    const { token } = await startSession(context.dataSource, principal.userId);
+    res.cookie(SESSION_COOKIE, token, cookieOptions(req, SESSION_DAYS * 86_400_000));
+    res.redirect(303, safeNext(form.data.next));
+  } catch (error) {
+    if (!(error instanceof AccountError)) throw error;
+    again(t(req.locale, error.code, error.params), error.code === 'account.bad_credentials' ? 401 : 429);
+  }
+}
+
+/** POST /logout */
+export async function postLogout(req: Request, res: Response, context: AppContext): Promise<void> {
+  if (req.sessionToken) await endSession(context.dataSource, req.sessionToken);
+  res.clearCookie(SESSION_COOKIE, cookieOptions(req));
+  res.redirect(303, '/login');
+}

@@ -1,0 +1,137 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { LessThan, type DataSource } from 'typeorm';
+import { Carrier, User, UserSession } from '../entities/index.ts';
+import { ROLES, type Role } from '../entities/User.ts';
+import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+
+export const SESSION_DAYS = 7;
+/** Per account: this many wrong passwords in a row lock it for LOCK_MINUTES. */
+export const MAX_FAILED_LOGINS = 5;
+export const LOCK_MINUTES = 15;
+/** Per address: this many failed sign-ins within IP_WINDOW_MINUTES refuse further attempts from it. */
+export const MAX_FAILURES_PER_IP = 20;
+export const IP_WINDOW_MINUTES = 15;
+
+/** Something the caller asked for cannot be done; `code` is an i18n key under `account.`. */
+export class AccountError extends Error {
+  constructor(readonly code: string, readonly params: Record<string, string | number> = {}) {
+    super(code);
+  }
+}
+
+/** The signed-in user as pages and services see it. */
+export interface Principal {
+  userId: number;
+  name: string;
+  role: Role;
+  carrierId: number | null;
+  carrierCode: string | null;
+}
+
+export async function createUser(dataSource: DataSource, input: { name: string; role: string; carrierCode?: string | null; password?: string | null }): Promise<User> {
+  const name = input.name.trim();
+  if (!/^[A-Za-z0-9_.-]{2,64}$/.test(name)) throw new AccountError('account.bad_name');
+  if (!(ROLES as readonly string[]).includes(input.role)) throw new AccountError('account.bad_role', { roles: ROLES.join(', ') });
+  const role = input.role as Role;
+  let carrierId: number | null = null;
+  if (role === 'carrier') {
+    if (!input.carrierCode) throw new AccountError('account.carrier_required');
+    const carrier = await dataSource.getRepository(Carrier).findOneBy({ code: input.carrierCode });
+    if (!carrier) throw new AccountError('account.unknown_carrier', { code: input.carrierCode });
+    carrierId = carrier.id;
+  } else if (input.carrierCode) {
+    throw new AccountError('account.carrier_only_for_carrier_role');
+  }
+  if (await dataSource.getRepository(User).existsBy({ name })) throw new AccountError('account.name_taken', { name });
+  const passwordHash = input.password == null ? null : await checkedHash(input.password);
+  return dataSource.getRepository(User).save({ name, role, carrierId, passwordHash, failedLogins: 0, lockedUntil: null, createdAt: new Date() });
+}
+
+export async function setPassword(dataSource: DataSource, name: string, password: string): Promise<void> {
+  const user = await dataSource.getRepository(User).findOneBy({ name });
+  if (!user) throw new AccountError('account.unknown_user', { name });
+  user.passwordHash = await checkedHash(password);
+  user.failedLogins = 0;
+  user.lockedUntil = null;
+  await dataSource.getRepository(User).save(user);
+}
+
+async function checkedHash(password: string): Promise<string> {
+  if ([...password].length < MIN_PASSWORD_LENGTH) throw new AccountError('account.password_too_short', { min: MIN_PASSWORD_LENGTH });
+  return hashPassword(password);
+}
+
+/** Failed sign-ins per client address, kept in memory: a restart forgets them, the account lockout does not. */
+export class LoginThrottle {
+  private readonly failures = new Map<string, number[]>();
+
+  blocked(ip: string, now = Date.now()): boolean {
+    return this.recent(ip, now).length >= MAX_FAILURES_PER_IP;
+  }
+
+  fail(ip: string, now = Date.now()): void {
+    this.failures.set(ip, [...this.recent(ip, now), now]);
+  }
+
+  private recent(ip: string, now: number): number[] {
+    const since = now - IP_WINDOW_MINUTES * 60_000;
+    return (this.failures.get(ip) ?? []).filter((t) => t > since);
+  }
+}
+
+/**
+ * Checks a name and password. Wrong passwords count against the account (locked after
+ * MAX_FAILED_LOGINS in a row) and the address; an unknown name costs the same time as a known
+ * one, so response times do not reveal which names exist.
+ */
+export async function authenticate(dataSource: DataSource, throttle: LoginThrottle, name: string, password: string, ip: string): Promise<Principal> {
+  if (throttle.blocked(ip)) throw new AccountError('account.ip_throttled', { minutes: IP_WINDOW_MINUTES });
+  const users = dataSource.getRepository(User);
+  const user = await users.findOne({ where: { name: name.trim() }, relations: { carrier: true } });
+  const now = new Date();
+  if (user?.lockedUntil && user.lockedUntil > now) {
+    throw new AccountError('account.locked', { minutes: Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000) });
+  }
+  const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await hashPassword(password), false);
+  if (!user || !ok) {
+    throttle.fail(ip);
+    if (user) {
+      const failedLogins = user.failedLogins + 1;
+      const lockedUntil = failedLogins >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null;
+      await users.update(user.id, { failedLogins: lockedUntil ? 0 : failedLogins, lockedUntil });
+      if (lockedUntil) throw new AccountError('account.locked', { minutes: LOCK_MINUTES });
+    }
+    throw new AccountError('account.bad_credentials');
+  }
+  if (user.failedLogins !== 0 || user.lockedUntil) await users.update(user.id, { failedLogins: 0, lockedUntil: null });
+  return { userId: user.id, name: user.name, role: user.role, carrierId: user.carrierId, carrierCode: user.carrier?.code ?? null };
+}
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Starts a session; returns the token for the cookie. */
+export async function startSession(dataSource: DataSource, userId: number): Promise<{ token: string; csrfToken: string }> {
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(32).toString('base64url');
+  const now = new Date();
+  await dataSource.getRepository(UserSession).insert({
+    tokenHash: tokenHash(token), userId, csrfToken, createdAt: now, expiresAt: new Date(now.getTime() + SESSION_DAYS * 86_400_000),
+  });
+  // Old sessions are swept here rather than by a timer.
+  await dataSource.getRepository(UserSession).delete({ expiresAt: LessThan(now) });
+  return { token, csrfToken };
+}
+
+export async function findSession(dataSource: DataSource, token: string): Promise<{ principal: Principal; csrfToken: string } | null> {
+  const session = await dataSource.getRepository(UserSession).findOne({ where: { tokenHash: tokenHash(token) }, relations: { user: { carrier: true } } });
+  if (!session || session.expiresAt <= new Date()) return null;
+  const { user } = session;
+  return {
+    principal: { userId: user.id, name: user.name, role: user.role, carrierId: user.carrierId, carrierCode: user.carrier?.code ?? null },
+    csrfToken: session.csrfToken,
+  };
+}
+
+export async function endSession(dataSource: DataSource, token: string): Promise<void> {
+  await dataSource.getRepository(UserSession).delete({ tokenHash: tokenHash(token) });
+}

@@ -1,0 +1,41 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import type { Role } from '../../server/entities/User.ts';
+import { createUser } from '../../server/services/accounts.ts';
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+let users = 0;
+
+/** A browser-like client signed in through the real login form; its POSTs carry the CSRF token. */
+export interface Client {
+  name: string;
+  csrfToken: string;
+  agent: ReturnType<typeof request.agent>;
+  get(url: string): request.Test;
+  post(url: string): request.Test;
+}
+
+export function csrfFromPage(html: string): string {
+  const match = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!match) throw new Error('no CSRF token on the page');
+  return match[1];
+}
+
+/** Creates a user with the given role and signs in as them. */
+export async function signIn(app: Express, dataSource: DataSource, options: { role?: Role; carrierCode?: string } = {}): Promise<Client> {
+  const name = `tester${++users}`;
+  await createUser(dataSource, { name, role: options.role ?? 'regulator', carrierCode: options.carrierCode ?? null, password: TEST_PASSWORD });
+  const agent = request.agent(app);
+  const form = await agent.get('/login').expect(200);
+  await agent.post('/login').type('form').send({ _csrf: csrfFromPage(form.text), name, password: TEST_PASSWORD, next: '/' }).expect(303);
+  const page = await agent.get('/lookup').expect(200);
+  const csrfToken = csrfFromPage(page.text);
+  return {
+    name,
+    csrfToken,
+    agent,
+    get: (url) => agent.get(url),
+    post: (url) => agent.post(`${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(csrfToken)}`),
+  };
+}
