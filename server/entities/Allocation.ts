@@ -18,6 +18,7 @@ export type LesseeKind = 'agent' | 'entity';
 @Index('idx_allocations_holder_carrier', ['holderCarrierId'])
 @Index('idx_allocations_lessee_entity', ['lesseeEntityId'])
 @Index('idx_allocations_parent', ['parentId'])
+@Index('idx_allocations_root_carrier', ['rootCarrierId'])
 export class Allocation {
   @PrimaryGeneratedColumn('increment', { type: 'int' })
   id!: number;
@@ -81,6 +82,17 @@ export class Allocation {
   @ManyToOne('Allocation', { nullable: true })
   @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'fk_allocations_parent' })
   parent!: Allocation | null;
+
+  /**
+   * The carrier at the root of this allocation's chain: what a carrier's staff may see is exactly
+   * the allocations with their carrier here. Set by the importer from the parent's.
+   */
+  @Column('int', { name: 'root_carrier_id' })
+  rootCarrierId!: number;
+
+  @ManyToOne('Carrier')
+  @JoinColumn({ name: 'root_carrier_id', foreignKeyConstraintName: 'fk_allocations_root_carrier' })
+  rootCarrier!: Carrier;
 
   /** Agents in the chain down to this lessee: a first-level agent's grant is 1. */
   @Column('int')

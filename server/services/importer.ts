@@ -104,6 +104,8 @@ interface Holding {
   validTo: string;
   id: number | null;
   level: number | null;
+  /** The carrier at the root of the holding's chain (null while only validated, not written). */
+  rootCarrierId: number | null;
   row: AllocationRow | null;
   parentKey?: string | null;
 }
@@ -521,7 +523,8 @@ class ImportJob {
           return;
         }
       }
-      await batch.add(this.allocationValues(allocation, parent?.id ?? null, parent?.level ?? 0));
+      const rootCarrierId = parent ? parent.rootCarrierId! : this.carriers.get(allocation.holderCarrier!)!;
+      await batch.add(this.allocationValues(allocation, parent?.id ?? null, parent?.level ?? 0, rootCarrierId));
     }, false);
     await batch.flush();
   }
@@ -534,15 +537,15 @@ class ImportJob {
   private async loadHoldings(agentRows: AllocationRow[]): Promise<Map<string, Holding[]>> {
     const byKey = new Map<string, Holding & { holder: string }>();
     const stored = await this.manager.createQueryBuilder(Allocation, 'a')
-      .select(['a.id', 'a.prefix', 'a.lesseeUscc', 'a.validFrom', 'a.validTo', 'a.level'])
+      .select(['a.id', 'a.prefix', 'a.lesseeUscc', 'a.validFrom', 'a.validTo', 'a.level', 'a.rootCarrierId'])
       .where("a.lessee_kind = 'agent'").getMany();
     for (const a of stored) {
       const key = `${a.prefix}|${a.lesseeUscc}|${a.validFrom}`;
-      byKey.set(key, { key, holder: a.lesseeUscc, prefix: a.prefix, validFrom: a.validFrom, validTo: a.validTo ?? FAR_FUTURE, id: a.id, level: a.level, row: null });
+      byKey.set(key, { key, holder: a.lesseeUscc, prefix: a.prefix, validFrom: a.validFrom, validTo: a.validTo ?? FAR_FUTURE, id: a.id, level: a.level, rootCarrierId: a.rootCarrierId, row: null });
     }
     for (const row of agentRows) {
       const storedId = byKey.get(row.key)?.id ?? null;
-      byKey.set(row.key, { key: row.key, holder: row.lesseeUscc, prefix: row.prefix, validFrom: row.validFrom, validTo: row.validTo ?? FAR_FUTURE, id: storedId, level: null, row });
+      byKey.set(row.key, { key: row.key, holder: row.lesseeUscc, prefix: row.prefix, validFrom: row.validFrom, validTo: row.validTo ?? FAR_FUTURE, id: storedId, level: null, rootCarrierId: null, row });
     }
     const holdings = new Map<string, Holding[]>();
     for (const holding of byKey.values()) pushTo(holdings, holding.holder, holding);
@@ -555,7 +558,7 @@ class ImportJob {
     for (const list of holdings.values()) for (const h of list) if (h.row) holdingOf.set(h.key, h);
     let unresolved = agentRows.filter((r) => !badLines.has(r.line));
     for (const row of unresolved) {
-      if (row.holderCarrier) Object.assign(holdingOf.get(row.key)!, { level: 1, parentKey: null });
+      if (row.holderCarrier) Object.assign(holdingOf.get(row.key)!, { level: 1, parentKey: null, rootCarrierId: this.carriers.get(row.holderCarrier) ?? null });
     }
     unresolved = unresolved.filter((r) => !r.holderCarrier);
     let progressed = true;
@@ -569,7 +572,7 @@ class ImportJob {
           this.report({ file: label, line: row.line, column: 'prefix', value: row.prefix, code: 'allocation.not_within_holder', params: { holder: row.holderAgent!, date: row.validFrom } });
           progressed = true;
         } else if (parent.level !== null && (parent.row === null || !badLines.has(parent.row.line))) {
-          Object.assign(holdingOf.get(row.key)!, { level: parent.level + 1, parentKey: parent.key });
+          Object.assign(holdingOf.get(row.key)!, { level: parent.level + 1, parentKey: parent.key, rootCarrierId: parent.rootCarrierId });
           progressed = true;
         } else if (parent.row && badLines.has(parent.row.line)) {
           // Its parent is itself refused: that report names the cause; do not pile on.
@@ -599,7 +602,7 @@ class ImportJob {
         const values = chunk.map((r) => {
           const holding = byKey.get(r.key)!;
           const parentId = holding.parentKey ? byKey.get(holding.parentKey)!.id : null;
-          return this.allocationValues(r, parentId, level);
+          return this.allocationValues(r, parentId, level, holding.rootCarrierId!);
         });
         await this.manager.createQueryBuilder().insert().into(Allocation).values(values)
           .orUpdate(ALLOCATION_UPDATE_COLUMNS, ['prefix', 'lessee_uscc', 'valid_from']).updateEntity(false).execute();
@@ -615,7 +618,7 @@ class ImportJob {
     }
   }
 
-  private allocationValues(row: AllocationRow, parentId: number | null, level: number): Partial<Allocation> {
+  private allocationValues(row: AllocationRow, parentId: number | null, level: number, rootCarrierId: number): Partial<Allocation> {
     return {
       prefix: row.prefix,
       holderCarrierId: row.holderCarrier ? this.carriers.get(row.holderCarrier)! : null,
@@ -630,6 +633,7 @@ class ImportJob {
       declared: row.declared,
       parentId,
       level,
+      rootCarrierId,
     };
   }
 
@@ -715,7 +719,7 @@ class ImportJob {
 
 const ALLOCATION_UPDATE_COLUMNS = [
   'holder_carrier_id', 'holder_agent_id', 'lessee_kind', 'lessee_agent_id', 'lessee_entity_id', 'valid_to',
-  'miit_filing_no', 'declared', 'parent_id', 'level',
+  'miit_filing_no', 'declared', 'parent_id', 'level', 'root_carrier_id',
 ];
 
 /**

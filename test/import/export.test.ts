@@ -17,7 +17,7 @@ async function readAll(directory: string): Promise<Record<string, string>> {
 async function content(ctx: { dataSource: import('typeorm').DataSource }) {
   const tables = await snapshot(ctx.dataSource);
   const withoutIds = (rows: unknown[]) => rows.map((row) => {
-    const { id: _id, parent_id: _parent, entity_id: _entity, holder_agent_id: _ha, holder_carrier_id: _hc, lessee_agent_id: _la, lessee_entity_id: _le, ...rest } = row as Record<string, unknown>;
+    const { id: _id, parent_id: _parent, entity_id: _entity, holder_agent_id: _ha, holder_carrier_id: _hc, lessee_agent_id: _la, lessee_entity_id: _le, root_carrier_id: _rc, ...rest } = row as Record<string, unknown>;
     return JSON.stringify(rest);
   }).sort();
   return Object.fromEntries(Object.entries(tables).map(([table, rows]) => [table, withoutIds(rows)]));
