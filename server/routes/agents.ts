@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
+import { scopeOf } from '../services/scope.ts';
 import { t } from '../i18n/index.ts';
 import { agentGrants, agentHoldings, findAgent, searchAgents } from '../services/browse.ts';
 import { allocationView, listQuery, pageNumber, partyUrl, usccParam } from './shared.ts';
@@ -16,7 +17,7 @@ export async function getAgents(req: Request, res: Response, context: AppContext
   const query = listQuery.safeParse(req.query);
   if (!query.success) throw new HttpError(400, 'browse.bad_request');
   const q = query.data.q ?? '';
-  const result = await searchAgents(context.dataSource, q, { page: query.data.page ?? 1, perPage: PER_PAGE });
+  const result = await searchAgents(context.dataSource, q, { page: query.data.page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
   res.page('agents/index', {
     title: t(req.locale, 'agents.title'),
     section: 'agents',
@@ -38,12 +39,12 @@ export async function getAgents(req: Request, res: Response, context: AppContext
 /** GET /agents/:uscc — who the agent is, what it holds from whom, and what it grants to whom. */
 export async function getAgent(req: Request, res: Response, context: AppContext): Promise<void> {
   const uscc = usccParam(String(req.params.uscc));
-  const agent = uscc === null ? null : await findAgent(context.dataSource, uscc);
+  const agent = uscc === null ? null : await findAgent(context.dataSource, uscc, scopeOf(req.principal));
   if (!agent) throw new HttpError(404, 'error.not_found');
   const query = agentQuery.safeParse(req.query);
   if (!query.success) throw new HttpError(400, 'browse.bad_request');
-  const holdings = await agentHoldings(context.dataSource, agent.id, { page: query.data.holds_page ?? 1, perPage: PER_PAGE });
-  const grants = await agentGrants(context.dataSource, agent.id, { page: query.data.grants_page ?? 1, perPage: PER_PAGE });
+  const holdings = await agentHoldings(context.dataSource, agent.id, { page: query.data.holds_page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
+  const grants = await agentGrants(context.dataSource, agent.id, { page: query.data.grants_page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
   const path = `/agents/${encodeURIComponent(agent.uscc)}`;
   res.page('agents/show', {
     title: agent.name,

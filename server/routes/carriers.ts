@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
+import { scopeOf } from '../services/scope.ts';
 import { t } from '../i18n/index.ts';
 import { carrierSegments, carrierSummaries, findCarrier } from '../services/browse.ts';
 import { allocationView, partyUrl } from './shared.ts';
@@ -10,7 +11,7 @@ const segmentsQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_
 
 /** GET /carriers — every carrier with its segments and the allocations under them. */
 export async function getCarriers(req: Request, res: Response, context: AppContext): Promise<void> {
-  const carriers = await carrierSummaries(context.dataSource);
+  const carriers = await carrierSummaries(context.dataSource, scopeOf(req.principal));
   res.page('carriers/index', {
     title: t(req.locale, 'carriers.title'),
     section: 'carriers',
@@ -20,7 +21,7 @@ export async function getCarriers(req: Request, res: Response, context: AppConte
 
 /** GET /carriers/:code — the carrier's root segments and the first-level agents holding them. */
 export async function getCarrier(req: Request, res: Response, context: AppContext): Promise<void> {
-  const carrier = await findCarrier(context.dataSource, String(req.params.code));
+  const carrier = await findCarrier(context.dataSource, String(req.params.code), scopeOf(req.principal));
   if (!carrier) throw new HttpError(404, 'error.not_found');
   const query = segmentsQuery.safeParse(req.query);
   if (!query.success) throw new HttpError(400, 'browse.bad_request');

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
+import { scopeOf } from '../services/scope.ts';
 import { t } from '../i18n/index.ts';
 import { entityAllocations, findEntity, searchEntities } from '../services/browse.ts';
 import { allocationView, listQuery, partyUrl, usccParam } from './shared.ts';
@@ -13,7 +14,7 @@ export async function getEntities(req: Request, res: Response, context: AppConte
   const query = listQuery.safeParse(req.query);
   if (!query.success) throw new HttpError(400, 'browse.bad_request');
   const q = query.data.q ?? '';
-  const result = await searchEntities(context.dataSource, q, { page: query.data.page ?? 1, perPage: PER_PAGE });
+  const result = await searchEntities(context.dataSource, q, { page: query.data.page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
   res.page('entities/index', {
     title: t(req.locale, 'entities.title'),
     section: 'entities',
@@ -34,11 +35,11 @@ export async function getEntities(req: Request, res: Response, context: AppConte
 /** GET /entities/:uscc — who the entity is, its signatures, and the numbers registered to it. */
 export async function getEntity(req: Request, res: Response, context: AppContext): Promise<void> {
   const uscc = usccParam(String(req.params.uscc));
-  const entity = uscc === null ? null : await findEntity(context.dataSource, uscc);
+  const entity = uscc === null ? null : await findEntity(context.dataSource, uscc, scopeOf(req.principal));
   if (!entity) throw new HttpError(404, 'error.not_found');
   const query = numbersQuery.safeParse(req.query);
   if (!query.success) throw new HttpError(400, 'browse.bad_request');
-  const numbers = await entityAllocations(context.dataSource, entity.id, { page: query.data.page ?? 1, perPage: PER_PAGE });
+  const numbers = await entityAllocations(context.dataSource, entity.id, { page: query.data.page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
   res.page('entities/show', {
     title: entity.name,
     section: 'entities',

@@ -10,6 +10,7 @@ import { HttpError, type AppContext } from '../app.ts';
 import { datasetFileOf } from '../dataset/tables.ts';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
+import type { Principal } from '../services/accounts.ts';
 import { ImportBusyError } from '../services/importJobs.ts';
 import { latestImports } from '../services/dashboard.ts';
 import { beijingTime } from './shared.ts';
@@ -18,6 +19,15 @@ import { beijingTime } from './shared.ts';
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 const MAX_FILES = 9;
 const ERRORS_PER_PAGE = 100;
+
+/** Who may look at imports (administrators and regulators) and who may start one (administrators). */
+export function canSeeImports(principal: Principal | null): boolean {
+  return principal?.role === 'admin' || principal?.role === 'regulator';
+}
+
+export function canImport(principal: Principal | null): boolean {
+  return principal?.role === 'admin';
+}
 
 export function importRunView(run: ImportRun, locale: Locale) {
   return {
@@ -35,12 +45,14 @@ export function importRunView(run: ImportRun, locale: Locale) {
 
 /** GET /imports — the upload form and the latest imports. */
 export async function getImports(req: Request, res: Response, context: AppContext): Promise<void> {
+  if (!canSeeImports(req.principal)) throw new HttpError(403, 'auth.forbidden');
   const runs = await latestImports(context.dataSource, 20);
   res.page('imports/index', {
     title: t(req.locale, 'imports.title'),
     section: 'imports',
     runs: runs.map((run) => importRunView(run, req.locale)),
     busy: context.imports.running !== null,
+    canImport: canImport(req.principal),
     maxFileMb: MAX_FILE_BYTES / 1024 / 1024,
   });
 }
@@ -94,6 +106,7 @@ async function receiveUpload(req: Request): Promise<{ directory: string; names: 
 
 /** POST /imports — receive the files and start importing them in the background. */
 export async function postImport(req: Request, res: Response, context: AppContext): Promise<void> {
+  if (!canImport(req.principal)) throw new HttpError(403, 'auth.forbidden');
   let upload;
   try {
     upload = await receiveUpload(req);
@@ -120,6 +133,7 @@ const reportQuery = z.object({ page: z.coerce.number().int().positive().default(
 
 /** GET /imports/:id — progress while it runs, then the summary or the full error report. */
 export async function getImport(req: Request, res: Response, context: AppContext): Promise<void> {
+  if (!canSeeImports(req.principal)) throw new HttpError(403, 'auth.forbidden');
   const params = runParams.safeParse(req.params);
   if (!params.success) throw new HttpError(404, 'error.not_found');
   const run = await context.dataSource.getRepository(ImportRun).findOneBy({ id: params.data.id });

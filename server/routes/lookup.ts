@@ -5,6 +5,7 @@ import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { t } from '../i18n/index.ts';
 import { formatShanghai } from '../numbering/time.ts';
 import { LookupInputError, lookupJson, lookupNumber } from '../services/lookup.ts';
+import { scopeOf } from '../services/scope.ts';
 import { beijingTime, partyUrl, partyView } from './shared.ts';
 
 const lookupQuery = z.object({
@@ -39,7 +40,7 @@ export async function getLookup(req: Request, res: Response, context: AppContext
     return;
   }
   try {
-    const result = await lookupNumber(context.dataSource, form.number, form.at);
+    const result = await lookupNumber(context.dataSource, form.number, form.at, scopeOf(req.principal));
     const links = result.chain?.links ?? [];
     model.result = {
       number: result.number,
@@ -48,6 +49,7 @@ export async function getLookup(req: Request, res: Response, context: AppContext
       links: links.map((link, i) => linkView(link, i, links, req)),
       entity: result.chain?.entity ? { name: result.chain.entity.name, uscc: result.chain.entity.key, url: partyUrl(result.chain.entity) } : null,
       topLevel: links.reduce((max, l) => Math.max(max, l.level), 0),
+      scoped: req.principal?.carrierCode ?? null,
     };
     res.page('lookup/show', model);
   } catch (error) {
@@ -65,7 +67,7 @@ export async function getLookupJson(req: Request, res: Response, context: AppCon
     return;
   }
   try {
-    const result = await lookupNumber(context.dataSource, query.data.number, query.data.at);
+    const result = await lookupNumber(context.dataSource, query.data.number, query.data.at, scopeOf(req.principal));
     res.json(lookupJson(result, formatShanghai));
   } catch (error) {
     if (!(error instanceof LookupInputError)) throw error;

@@ -1,6 +1,7 @@
 import { Brackets, In, type DataSource, type SelectQueryBuilder } from 'typeorm';
 import { Agent, Allocation, Carrier, Signature, UsingEntity } from '../entities/index.ts';
 import { isValidUscc, normaliseUscc, usccKind, type EntityKind } from '../numbering/uscc.ts';
+import type { Scope } from './scope.ts';
 
 /** A carrier, agent or using entity named on a page, with the key its page is found by. */
 export interface PartyRef {
@@ -82,6 +83,22 @@ export interface EntityDetails extends EntitySummary {
   kindOverridden: boolean;
 }
 
+/** A condition keeping allocations (alias `alias`) in scope; always true for an unscoped user. */
+function inScope(alias: string, scope: Scope): Brackets {
+  return new Brackets((where) => {
+    if (scope.carrierId === null) where.where('1 = 1');
+    else where.where(`${alias}.rootCarrierId = :scopeCarrier`, { scopeCarrier: scope.carrierId });
+  });
+}
+
+/** An agent is in a carrier's scope when it grants or holds anything in a chain of that carrier. */
+const AGENT_IN_SCOPE = (agentId: string) =>
+  `EXISTS (SELECT 1 FROM allocations s WHERE s.root_carrier_id = :scopeCarrier AND (s.holder_agent_id = ${agentId} OR s.lessee_agent_id = ${agentId}))`;
+
+/** An entity is in a carrier's scope when it holds a number in a chain of that carrier. */
+const ENTITY_IN_SCOPE = (entityId: string) =>
+  `EXISTS (SELECT 1 FROM allocations s WHERE s.root_carrier_id = :scopeCarrier AND s.lessee_entity_id = ${entityId})`;
+
 /** SQLite and MariaDB both honour an explicit ESCAPE character; `!` needs no quoting in either. */
 function likeEscape(text: string): string {
   return text.replace(/[!%_]/g, (c) => `!${c}`);
@@ -138,29 +155,27 @@ async function allocationPage(query: SelectQueryBuilder<Allocation>, paging: Pag
 
 // ---------------------------------------------------------------- carriers
 
-/** Every carrier with its segment count and the size of the allocation trees under them. */
-export async function carrierSummaries(dataSource: DataSource): Promise<CarrierSummary[]> {
-  const carriers = await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } });
+/** Every carrier in scope with its segment count and the size of the allocation trees under them. */
+export async function carrierSummaries(dataSource: DataSource, scope: Scope): Promise<CarrierSummary[]> {
+  const carriers = (await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }))
+    .filter((c) => scope.carrierId === null || c.id === scope.carrierId);
   const segments = await dataSource.getRepository(Allocation).createQueryBuilder('a')
     .select('a.holderCarrierId', 'carrierId').addSelect('COUNT(a.id)', 'count')
     .where('a.holderCarrierId IS NOT NULL').groupBy('a.holderCarrierId')
     .getRawMany<{ carrierId: number; count: number | string }>();
-  // Walks each root's subtree through parent_id; both SQLite and MariaDB (10.2+) run recursive CTEs.
-  const trees: Array<{ carrierId: number; count: number | string }> = await dataSource.query(`
-    WITH RECURSIVE tree (id, carrier_id) AS (
-      SELECT id, holder_carrier_id FROM allocations WHERE holder_carrier_id IS NOT NULL
-      UNION ALL
-      SELECT child.id, tree.carrier_id FROM allocations child JOIN tree ON child.parent_id = tree.id
-    )
-    SELECT carrier_id AS carrierId, COUNT(*) AS count FROM tree GROUP BY carrier_id`);
+  const trees = await dataSource.getRepository(Allocation).createQueryBuilder('a')
+    .select('a.rootCarrierId', 'carrierId').addSelect('COUNT(a.id)', 'count').groupBy('a.rootCarrierId')
+    .getRawMany<{ carrierId: number; count: number | string }>();
   const segmentsOf = new Map(segments.map((s) => [Number(s.carrierId), Number(s.count)]));
   const treeOf = new Map(trees.map((s) => [Number(s.carrierId), Number(s.count)]));
   return carriers.map((c) => ({ code: c.code, name: c.name, segments: segmentsOf.get(c.id) ?? 0, allocations: treeOf.get(c.id) ?? 0 }));
 }
 
-export async function findCarrier(dataSource: DataSource, code: string): Promise<{ id: number; code: string; name: string } | null> {
+/** The carrier, when it exists and is in scope. */
+export async function findCarrier(dataSource: DataSource, code: string, scope: Scope): Promise<{ id: number; code: string; name: string } | null> {
   const carrier = await dataSource.getRepository(Carrier).findOneBy({ code });
-  return carrier ? { id: carrier.id, code: carrier.code, name: carrier.name } : null;
+  if (!carrier || (scope.carrierId !== null && carrier.id !== scope.carrierId)) return null;
+  return { id: carrier.id, code: carrier.code, name: carrier.name };
 }
 
 /** The carrier's root segments, by prefix. */
@@ -171,7 +186,7 @@ export function carrierSegments(dataSource: DataSource, carrierId: number, pagin
 // ---------------------------------------------------------------- agents
 
 /** Agents whose name contains `q` or whose USCC starts with it (all agents for an empty `q`), by name. */
-export async function searchAgents(dataSource: DataSource, q: string, paging: Paging): Promise<PageOf<AgentSummary>> {
+export async function searchAgents(dataSource: DataSource, q: string, paging: Paging, scope: Scope): Promise<PageOf<AgentSummary>> {
   const query = dataSource.getRepository(Agent).createQueryBuilder('agent').orderBy('agent.name', 'ASC').addOrderBy('agent.id', 'ASC');
   const text = q.trim();
   if (text !== '') {
@@ -179,11 +194,12 @@ export async function searchAgents(dataSource: DataSource, q: string, paging: Pa
       .where("agent.name LIKE :name ESCAPE '!'", { name: `%${likeEscape(text)}%` })
       .orWhere("agent.uscc LIKE :uscc ESCAPE '!'", { uscc: `${likeEscape(normaliseUscc(text))}%` })));
   }
+  if (scope.carrierId !== null) query.andWhere(AGENT_IN_SCOPE('agent.id'), { scopeCarrier: scope.carrierId });
   const result = await readPage(query, paging);
   const ids = result.rows.map((a) => a.id);
   const stats = ids.length === 0 ? [] : await dataSource.getRepository(Allocation).createQueryBuilder('a')
     .select('a.lesseeAgentId', 'agentId').addSelect('COUNT(a.id)', 'held').addSelect('MAX(a.level)', 'topLevel')
-    .where('a.lesseeAgentId IN (:...ids)', { ids }).groupBy('a.lesseeAgentId')
+    .where('a.lesseeAgentId IN (:...ids)', { ids }).andWhere(inScope('a', scope)).groupBy('a.lesseeAgentId')
     .getRawMany<{ agentId: number; held: number | string; topLevel: number | string }>();
   const statsOf = new Map(stats.map((s) => [Number(s.agentId), { held: Number(s.held), topLevel: Number(s.topLevel) }]));
   return {
@@ -198,11 +214,14 @@ export async function searchAgents(dataSource: DataSource, q: string, paging: Pa
   };
 }
 
-export async function findAgent(dataSource: DataSource, uscc: string): Promise<AgentDetails | null> {
-  const agent = await dataSource.getRepository(Agent).findOneBy({ uscc });
+/** The agent, when it exists and takes part in a chain in scope. */
+export async function findAgent(dataSource: DataSource, uscc: string, scope: Scope): Promise<AgentDetails | null> {
+  const query = dataSource.getRepository(Agent).createQueryBuilder('agent').where('agent.uscc = :uscc', { uscc });
+  if (scope.carrierId !== null) query.andWhere(AGENT_IN_SCOPE('agent.id'), { scopeCarrier: scope.carrierId });
+  const agent = await query.getOne();
   if (!agent) return null;
   const levels = await dataSource.getRepository(Allocation).createQueryBuilder('a')
-    .select('DISTINCT a.level', 'level').where('a.lesseeAgentId = :id', { id: agent.id })
+    .select('DISTINCT a.level', 'level').where('a.lesseeAgentId = :id', { id: agent.id }).andWhere(inScope('a', scope))
     .getRawMany<{ level: number | string }>();
   return {
     id: agent.id,
@@ -217,13 +236,13 @@ export async function findAgent(dataSource: DataSource, uscc: string): Promise<A
 }
 
 /** What the agent holds, and from whom: allocations where it is the lessee. */
-export function agentHoldings(dataSource: DataSource, agentId: number, paging: Paging): Promise<PageOf<AllocationRow>> {
-  return allocationPage(allocationsWithParties(dataSource).where('a.lesseeAgentId = :agentId', { agentId }), paging);
+export function agentHoldings(dataSource: DataSource, agentId: number, paging: Paging, scope: Scope): Promise<PageOf<AllocationRow>> {
+  return allocationPage(allocationsWithParties(dataSource).where('a.lesseeAgentId = :agentId', { agentId }).andWhere(inScope('a', scope)), paging);
 }
 
 /** What the agent grants, and to whom: allocations where it is the holder. */
-export function agentGrants(dataSource: DataSource, agentId: number, paging: Paging): Promise<PageOf<AllocationRow>> {
-  return allocationPage(allocationsWithParties(dataSource).where('a.holderAgentId = :agentId', { agentId }), paging);
+export function agentGrants(dataSource: DataSource, agentId: number, paging: Paging, scope: Scope): Promise<PageOf<AllocationRow>> {
+  return allocationPage(allocationsWithParties(dataSource).where('a.holderAgentId = :agentId', { agentId }).andWhere(inScope('a', scope)), paging);
 }
 
 // ---------------------------------------------------------------- using entities
@@ -241,7 +260,7 @@ async function signaturesOf(dataSource: DataSource, entityIds: number[]): Promis
 }
 
 /** Entities whose name contains `q` or whose USCC starts with it (all for an empty `q`), by name. */
-export async function searchEntities(dataSource: DataSource, q: string, paging: Paging): Promise<PageOf<EntitySummary>> {
+export async function searchEntities(dataSource: DataSource, q: string, paging: Paging, scope: Scope): Promise<PageOf<EntitySummary>> {
   const query = dataSource.getRepository(UsingEntity).createQueryBuilder('entity').orderBy('entity.name', 'ASC').addOrderBy('entity.id', 'ASC');
   const text = q.trim();
   if (text !== '') {
@@ -249,6 +268,7 @@ export async function searchEntities(dataSource: DataSource, q: string, paging: 
       .where("entity.name LIKE :name ESCAPE '!'", { name: `%${likeEscape(text)}%` })
       .orWhere("entity.uscc LIKE :uscc ESCAPE '!'", { uscc: `${likeEscape(normaliseUscc(text))}%` })));
   }
+  if (scope.carrierId !== null) query.andWhere(ENTITY_IN_SCOPE('entity.id'), { scopeCarrier: scope.carrierId });
   const result = await readPage(query, paging);
   const signatures = await signaturesOf(dataSource, result.rows.map((e) => e.id));
   return {
@@ -257,8 +277,11 @@ export async function searchEntities(dataSource: DataSource, q: string, paging: 
   };
 }
 
-export async function findEntity(dataSource: DataSource, uscc: string): Promise<EntityDetails | null> {
-  const entity = await dataSource.getRepository(UsingEntity).findOneBy({ uscc });
+/** The entity, when it exists and holds a number in a chain in scope. */
+export async function findEntity(dataSource: DataSource, uscc: string, scope: Scope): Promise<EntityDetails | null> {
+  const query = dataSource.getRepository(UsingEntity).createQueryBuilder('entity').where('entity.uscc = :uscc', { uscc });
+  if (scope.carrierId !== null) query.andWhere(ENTITY_IN_SCOPE('entity.id'), { scopeCarrier: scope.carrierId });
+  const entity = await query.getOne();
   if (!entity) return null;
   const signatures = await signaturesOf(dataSource, [entity.id]);
   const implied = usccKind(entity.uscc);
@@ -276,6 +299,6 @@ export async function findEntity(dataSource: DataSource, uscc: string): Promise<
 }
 
 /** The numbers granted to the entity: allocations where it is the lessee. */
-export function entityAllocations(dataSource: DataSource, entityId: number, paging: Paging): Promise<PageOf<AllocationRow>> {
-  return allocationPage(allocationsWithParties(dataSource).where('a.lesseeEntityId = :entityId', { entityId }), paging);
+export function entityAllocations(dataSource: DataSource, entityId: number, paging: Paging, scope: Scope): Promise<PageOf<AllocationRow>> {
+  return allocationPage(allocationsWithParties(dataSource).where('a.lesseeEntityId = :entityId', { entityId }).andWhere(inScope('a', scope)), paging);
 }

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { Carrier, Complaint, ImportRun, Message } from '../entities/index.ts';
 import { allocationIndexFor } from './lookup.ts';
+import type { Scope } from './scope.ts';
 
 export interface CarrierStats {
   code: string;
@@ -15,7 +16,7 @@ export interface CarrierStats {
 }
 
 /** Counts per carrier: every allocation is attributed to the carrier at the root of its chain. */
-export async function carrierStats(dataSource: DataSource): Promise<CarrierStats[]> {
+export async function carrierStats(dataSource: DataSource, scope: Scope): Promise<CarrierStats[]> {
   const index = await allocationIndexFor(dataSource);
   const byId = new Map<number, IndexedAllocation>();
   for (const allocation of index.all()) byId.set(allocation.id, allocation);
@@ -28,7 +29,8 @@ export async function carrierStats(dataSource: DataSource): Promise<CarrierStats
     rootOf.set(allocation.id, root);
     return root;
   };
-  const carriers = await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } });
+  const carriers = (await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }))
+    .filter((c) => scope.carrierId === null || c.id === scope.carrierId);
   const stats = new Map(carriers.map((c) => [c.code, {
     code: c.code, name: c.name, segments: 0, allocations: 0, agents: new Set<string>(), entities: new Set<string>(), deepestLevel: 0, releases: 0,
   }]));

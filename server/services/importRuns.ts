@@ -2,7 +2,6 @@ import type { DataSource } from 'typeorm';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
 import type { Dataset } from '../dataset/readers.ts';
 import { importDataset, ImportRefused, type ImportProgress, type ImportSummary } from './importer.ts';
-import { invalidateAllocationIndex } from './lookup.ts';
 
 export type ImportOutcome =
   | { status: 'succeeded'; runId: number; summary: ImportSummary }
@@ -29,7 +28,6 @@ export async function runImport(
     const summary = await importDataset(dataSource, dataset, {
       onProgress: (progress) => { rowsRead = progress.rowsRead; options.onProgress?.(progress); },
     });
-    invalidateAllocationIndex(dataSource);
     await runs.update(run.id, { status: 'succeeded', finishedAt: new Date(), rowsRead, summary });
     return { status: 'succeeded', runId: run.id, summary };
   } catch (error) {

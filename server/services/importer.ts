@@ -12,6 +12,7 @@ import { parse106 } from '../numbering/number106.ts';
 import { normalisePhone } from '../numbering/phone.ts';
 import { parseDate, parseTimestamp } from '../numbering/time.ts';
 import { ENTITY_KINDS, isUsccShaped, normaliseUscc } from '../numbering/uscc.ts';
+import { invalidateAllocationIndex } from './lookup.ts';
 
 /** One thing wrong with a dataset: where (file, line, column), what was there, and why (an i18n code). */
 export interface ImportIssue {
@@ -73,12 +74,15 @@ const FAR_FUTURE = '9999-12-31';
  * nothing (rows are matched on their natural keys and updated in place).
  */
 export async function importDataset(dataSource: DataSource, dataset: Dataset, options: ImportOptions = {}): Promise<ImportSummary> {
-  return dataSource.transaction(async (manager) => {
+  const summary = await dataSource.transaction(async (manager) => {
     const job = new ImportJob(manager, dataset, options);
     await job.run();
     if (job.issueCount > 0) throw new ImportRefused(job.issues, job.issueCount);
     return job.summary;
   });
+  // The committed data is new: lookups must not answer from the index built before it.
+  invalidateAllocationIndex(dataSource);
+  return summary;
 }
 
 /** A validated allocations row, before it has a parent. */

@@ -3,6 +3,7 @@ import { AllocationIndex, chainAt, type Chain, type IndexedAllocation, type Part
 import { Agent, Allocation, Carrier, UsingEntity } from '../entities/index.ts';
 import { parse106 } from '../numbering/number106.ts';
 import { parseTimestamp } from '../numbering/time.ts';
+import { EVERYTHING, type Scope } from './scope.ts';
 
 const PAGE_ROWS = 50_000;
 
@@ -70,8 +71,11 @@ export interface LookupResult {
   chain: Chain | null;
 }
 
-/** Who held `rawNumber` at `rawAt` (a timestamp as FORMATS.md accepts; default now). */
-export async function lookupNumber(dataSource: DataSource, rawNumber: string, rawAt?: string | null): Promise<LookupResult> {
+/**
+ * Who held `rawNumber` at `rawAt` (a timestamp as FORMATS.md accepts; default now). A chain that
+ * starts at a carrier outside `scope` is not shown: to that user the number is simply not covered.
+ */
+export async function lookupNumber(dataSource: DataSource, rawNumber: string, rawAt?: string | null, scope: Scope = EVERYTHING): Promise<LookupResult> {
   const number = parse106(rawNumber, 'number');
   if (!number.ok) throw new LookupInputError('number', number.code, rawNumber);
   let at = new Date();
@@ -81,7 +85,9 @@ export async function lookupNumber(dataSource: DataSource, rawNumber: string, ra
     at = parsed.value;
   }
   const index = await allocationIndexFor(dataSource);
-  return { number: number.value, at, chain: chainAt(index, number.value, at) };
+  const chain = chainAt(index, number.value, at);
+  const visible = chain !== null && (scope.carrierId === null || chain.links[0].holder.id === scope.carrierId);
+  return { number: number.value, at, chain: visible ? chain : null };
 }
 
 /** FORMATS.md `lookup --json`. */

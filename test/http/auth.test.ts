@@ -27,7 +27,7 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
   it('signs in with the right password and out again, after which the session no longer works', async () => {
     const client = await signIn(app(), ctx.dataSource);
     const page = await client.get('/').expect(200);
-    expect(page.text).to.include(`${client.name}（监管）`);
+    expect(page.text).to.include(`${client.name}（管理员）`);
     await client.post('/logout').expect(303);
     await client.get('/').expect(303);
   });

@@ -3,7 +3,6 @@ import { createApp } from '../../server/app.ts';
 import { ImportRun } from '../../server/entities/index.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { importDataset } from '../../server/services/importer.ts';
-import { invalidateAllocationIndex } from '../../server/services/lookup.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { signIn, type Client } from '../support/session.ts';
 import { E_LOGI, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
@@ -15,7 +14,6 @@ describeEachDatabase('pages', (ctx) => {
   beforeEach(async () => { client = await signIn(createApp(ctx.dataSource, { databaseUrl: ctx.database.url }), ctx.dataSource); });
   const loadSmall = async () => {
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
-    invalidateAllocationIndex(ctx.dataSource);
   };
 
   /** Follows an import's page until it is no longer running. */
@@ -28,7 +26,6 @@ describeEachDatabase('pages', (ctx) => {
     throw new Error(`import at ${location} did not finish`);
   }
 
-  beforeEach(() => invalidateAllocationIndex(ctx.dataSource));
 
   it('dashboard counts allocations per carrier', async () => {
     await loadSmall();

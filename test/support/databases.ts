@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
+import { invalidateAllocationIndex } from '../../server/services/lookup.ts';
 
 export const mariadbUrl = process.env.TEST_DATABASE_URL || 'mysql://root@127.0.0.1:3306/test';
 
@@ -25,6 +26,7 @@ export async function clearAllData(dataSource: DataSource): Promise<void> {
   // allocations reference each other; unlink them so one DELETE cannot trip over its own rows.
   await dataSource.query('UPDATE allocations SET parent_id = NULL');
   for (const table of tablesChildFirst) await dataSource.query(`DELETE FROM ${table}`);
+  invalidateAllocationIndex(dataSource);
 }
 
 /**

@@ -1,0 +1,89 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { createApp } from '../../server/app.ts';
+import { openDataset } from '../../server/dataset/readers.ts';
+import type { Role } from '../../server/entities/User.ts';
+import { importDataset } from '../../server/services/importer.ts';
+import { describeEachDatabase } from '../support/databases.ts';
+import { A1, A2, A3, E_GOV, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
+import { signIn, type Client } from '../support/session.ts';
+
+// In the small dataset CMCC's tree holds A1, A2 and every entity; CUCC's holds only A3's segment 10655.
+describeEachDatabase('per-carrier scope', (ctx) => {
+  let cucc: Client;
+  let regulator: Client;
+
+  beforeEach(async () => {
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
+    const app = createApp(ctx.dataSource);
+    cucc = await signIn(app, ctx.dataSource, { role: 'carrier', carrierCode: 'CUCC' });
+    regulator = await signIn(app, ctx.dataSource, { role: 'regulator' });
+  });
+
+  it('a carrier user who types another carrier\'s agent, entity or carrier address gets 404', async () => {
+    await cucc.get(`/agents/${A1}`).expect(404);
+    await cucc.get(`/agents/${A2}`).expect(404);
+    await cucc.get(`/entities/${E_GOV}`).expect(404);
+    await cucc.get('/carriers/CMCC').expect(404);
+    await cucc.get(`/agents/${A3}`).expect(200);
+    await cucc.get('/carriers/CUCC').expect(200);
+  });
+
+  it('lists only the carrier user\'s own carrier, agents and entities', async () => {
+    const carriers = (await cucc.get('/carriers').expect(200)).text;
+    expect(carriers).to.include('/carriers/CUCC');
+    expect(carriers).not.to.include('/carriers/CMCC');
+    const agents = (await cucc.get('/agents').expect(200)).text;
+    expect(agents).to.include(A3);
+    expect(agents).not.to.include(A1);
+    const entities = (await cucc.get('/entities').expect(200)).text;
+    expect(entities).not.to.include(E_SHOP);
+    const dashboard = (await cucc.get('/').expect(200)).text;
+    expect(dashboard).not.to.include('中国移动');
+  });
+
+  it('a lookup of another carrier\'s number shows nothing to a carrier user, in the page and the JSON API', async () => {
+    const page = (await cucc.get('/lookup?number=10690123450188&at=2022-03-14T09:30').expect(200)).text;
+    expect(page).to.include('您所属运营商的号段内没有任何有效分配覆盖号码 10690123450188');
+    expect(page).not.to.include('杭州某网店有限公司');
+    const json = (await cucc.get('/api/lookup?number=10690123450188&at=2022-03-14T09:30').expect(200)).body;
+    expect([json.chain, json.entity]).to.deep.equal([[], null]);
+    const own = (await cucc.get('/api/lookup?number=1065512345678').expect(200)).body;
+    expect(own.chain.map((c: { lessee: string }) => c.lessee)).to.deep.equal([A3]);
+  });
+
+  it('a regulator sees every carrier\'s data', async () => {
+    await regulator.get(`/agents/${A1}`).expect(200);
+    await regulator.get('/carriers/CMCC').expect(200);
+    const json = (await regulator.get('/api/lookup?number=10690123450188&at=2022-03-14T09:30').expect(200)).body;
+    expect(json.entity.uscc).to.equal(E_SHOP);
+  });
+
+  const matrix: Array<[string, string, Record<Role | 'public', number>]> = [
+    ['GET', '/', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    ['GET', '/lookup', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    ['GET', '/carriers', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    ['GET', '/agents', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    ['GET', '/entities', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    ['GET', '/imports', { public: 303, admin: 200, regulator: 200, carrier: 403 }],
+    ['POST', '/imports', { public: 401, admin: 400, regulator: 403, carrier: 403 }],
+    ['GET', '/docs/dataset-format', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    ['GET', '/login', { public: 200, admin: 303, regulator: 303, carrier: 303 }],
+  ];
+  it('answers every route with the status each role is allowed', async () => {
+    const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
+    const clients: Record<Role, Client> = { admin, regulator, carrier: cucc };
+    const seen: string[] = [];
+    const wanted: string[] = [];
+    for (const [method, path, statuses] of matrix) {
+      for (const who of ['public', 'admin', 'regulator', 'carrier'] as const) {
+        const response = who === 'public'
+          ? await (method === 'GET' ? request(createApp(ctx.dataSource)).get(path) : request(createApp(ctx.dataSource)).post(path))
+          : await (method === 'GET' ? clients[who].get(path) : clients[who].post(path));
+        seen.push(`${method} ${path} ${who} ${response.status}`);
+        wanted.push(`${method} ${path} ${who} ${statuses[who]}`);
+      }
+    }
+    expect(seen).to.deep.equal(wanted);
+  });
+});
