@@ -14,7 +14,7 @@ import { launchChromium, listen } from '../test/support/browser.ts';
 const out = process.argv[2] ?? path.join(projectRoot, 'docs', 'lookup.png');
 const dataSource = await openDatabase('sqlite::memory:');
 await importDataset(dataSource, await openDataset(demoDatasetDir));
-await createUser(dataSource, { name: 'screenshot', role: 'regulator', password: 'screenshot-password' });
+await createUser(dataSource, { name: 'screenshot', role: 'regulator', password: 'screenshot-password' }, 'system');
 const { server, baseUrl } = await listen(createApp(dataSource));
 const browser = await launchChromium();
 try {

@@ -9,6 +9,7 @@ import { formatShanghai } from './numbering/time.ts';
 import { exportDataset } from './services/exporter.ts';
 import type { ImportIssue, ImportSummary } from './services/importer.ts';
 import { AccountError, createUser, setPassword } from './services/accounts.ts';
+import { cliActor } from './services/audit.ts';
 import { createDemoUsers } from './services/demoUsers.ts';
 import { runImport } from './services/importRuns.ts';
 import { LookupInputError, lookupJson, lookupNumber } from './services/lookup.ts';
@@ -165,7 +166,7 @@ async function importCommand(db: () => Promise<DataSource>, location: string, js
     io.stderr(json ? `${JSON.stringify({ status: 'refused', error: { code: error.code, message } })}\n` : `sms106: ${message}\n`);
     return EXIT_REFUSED;
   }
-  const outcome = await runImport(await db(), dataset, { source: location });
+  const outcome = await runImport(await db(), dataset, { source: location, actor: cliActor() });
   if (outcome.status === 'succeeded') {
     io.stdout(json ? `${JSON.stringify({ status: 'succeeded', ...outcome.summary })}\n` : formatSummary(outcome.summary, locale));
     return EXIT_OK;
@@ -242,7 +243,7 @@ async function lookupCommand(db: () => Promise<DataSource>, number: string, at: 
 async function seedCommand(db: () => Promise<DataSource>, json: boolean, locale: Locale, io: CliIo): Promise<number> {
   const code = await importCommand(db, demoDatasetDir, json, locale, io);
   if (code !== EXIT_OK) return code;
-  const created = await createDemoUsers(await db());
+  const created = await createDemoUsers(await db(), cliActor());
   if (!json && created.length) {
     io.stderr(locale === 'en'
       ? `demo users created: ${created.join(', ')}; give each a password with: sms106 user passwd NAME\n`
@@ -259,8 +260,8 @@ async function userCommand(db: () => Promise<DataSource>, args: string[], role: 
   const password = await io.readPassword(locale === 'en' ? `password for ${name}: ` : `${name} 的密码：`);
   try {
     if (password === '') throw new AccountError('account.password_missing');
-    if (action === 'add') await createUser(await db(), { name, role: role!, carrierCode: carrier ?? null, password });
-    else await setPassword(await db(), name, password);
+    if (action === 'add') await createUser(await db(), { name, role: role!, carrierCode: carrier ?? null, password }, cliActor());
+    else await setPassword(await db(), name, password, cliActor());
   } catch (error) {
     if (!(error instanceof AccountError)) throw error;
     io.stderr(`sms106: ${t(locale, error.code, error.params)}\n`);

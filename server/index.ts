@@ -25,7 +25,7 @@ export async function serve(dataSource: DataSource, options: ServeOptions): Prom
     log('empty database: loading the demo dataset (seeds/demo)…\n');
     const outcome = await runImport(dataSource, await openDataset(demoDatasetDir), { source: 'seeds/demo' });
     if (outcome.status !== 'succeeded') throw new Error(`the demo dataset was refused (${outcome.refused.issueCount} problems); run "sms106 seed" to see them`);
-    const users = await createDemoUsers(dataSource);
+    const users = await createDemoUsers(dataSource, 'system');
     log(`demo users ${users.join(', ')} created without passwords; set one with: npx sms106 user passwd NAME\n`);
   }
   await allocationIndexFor(dataSource);

@@ -116,7 +116,7 @@ async function openWorkbook(file: string): Promise<Dataset> {
   try {
     return await openWorkbookStreaming(file);
   } catch (error) {
-    if (!(error instanceof DatasetSyntaxError) || !/reading 'sheets'/.test(error.detail)) throw error;
+    if (!cannotNameSheets(error)) throw error;
     return openWorkbookWhole(file);
   }
 }
@@ -191,7 +191,25 @@ async function* workbookReader(file: string): AsyncIterable<SheetReader> {
   }
 }
 
+/** exceljs's streaming reader cannot always name sheets (see openWorkbook): then read the whole file. */
+const cannotNameSheets = (error: unknown) => error instanceof DatasetSyntaxError && /reading 'sheets'/.test(error.detail);
+
 async function* sheetRecords(file: string, sheetName: string): AsyncIterable<SourceRecord> {
+  let yielded = 0;
+  try {
+    for await (const record of streamedSheetRecords(file, sheetName)) {
+      yielded++;
+      yield record;
+    }
+  } catch (error) {
+    if (yielded > 0 || !cannotNameSheets(error)) throw error;
+    const dataset = await openWorkbookWhole(file);
+    const table = dataset.tables.find((t) => t.label === `${path.basename(file)}: ${sheetName}`);
+    if (table) yield* table.records();
+  }
+}
+
+async function* streamedSheetRecords(file: string, sheetName: string): AsyncIterable<SourceRecord> {
   for await (const sheet of workbookReader(file)) {
     if (sheet.name !== sheetName) {
       for await (const _ of sheet) { /* skip */ }

@@ -1,4 +1,5 @@
 import { Agent } from './Agent.ts';
+import { AuditEvent } from './AuditEvent.ts';
 import { Allocation } from './Allocation.ts';
 import { Carrier } from './Carrier.ts';
 import { Complaint } from './Complaint.ts';
@@ -13,11 +14,11 @@ import { UserSession } from './UserSession.ts';
 import { UsingEntity } from './UsingEntity.ts';
 
 export {
-  Agent, Allocation, Carrier, Complaint, ImportRun, ImportRunError, Message, ProtectedSender,
+  Agent, AuditEvent, Allocation, Carrier, Complaint, ImportRun, ImportRunError, Message, ProtectedSender,
   Signature, UrlListEntry, User, UserSession, UsingEntity,
 };
 
 export const entities = [
   Carrier, Agent, UsingEntity, Signature, Allocation, Message, Complaint, ProtectedSender,
-  UrlListEntry, ImportRun, ImportRunError, User, UserSession,
+  UrlListEntry, ImportRun, ImportRunError, User, UserSession, AuditEvent,
 ];

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app.ts';
 import { cookieOptions, issueLoginCsrf, safeNext, SESSION_COOKIE } from '../auth.ts';
 import { t } from '../i18n/index.ts';
+import { recordAudit } from '../services/audit.ts';
 import { AccountError, authenticate, endSession, SESSION_DAYS, startSession } from '../services/accounts.ts';
 
 const loginForm = z.object({
@@ -44,6 +45,7 @@ export async function postLogin(req: Request, res: Response, context: AppContext
 /** POST /logout */
 export async function postLogout(req: Request, res: Response, context: AppContext): Promise<void> {
   if (req.sessionToken) await endSession(context.dataSource, req.sessionToken);
+  if (req.principal) await recordAudit(context.dataSource, { actor: req.principal.name, action: 'session.signed_out', subject: `user:${req.principal.name}` });
   res.clearCookie(SESSION_COOKIE, cookieOptions(req));
   res.redirect(303, '/login');
 }

@@ -120,7 +120,7 @@ export async function postImport(req: Request, res: Response, context: AppContex
     ? path.join(upload.directory, upload.names[0])
     : upload.directory;
   try {
-    const runId = await context.imports.start(context.dataSource, context.databaseUrl, location, upload.names.join(', '));
+    const runId = await context.imports.start(context.dataSource, context.databaseUrl, location, upload.names.join(', '), req.principal!.name);
     res.redirect(303, `/imports/${runId}`);
   } catch (error) {
     if (error instanceof ImportBusyError) throw new HttpError(409, 'imports.busy');

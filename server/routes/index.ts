@@ -2,6 +2,7 @@ import type { Express, Request, Response } from 'express';
 import type { AppContext } from '../app.ts';
 import { getAgent, getAgents } from './agents.ts';
 import { getCarrier, getCarriers } from './carriers.ts';
+import { getAudit } from './audit.ts';
 import { getLogin, postLogin, postLogout } from './auth.ts';
 import { getDashboard, getDatasetFormat } from './dashboard.ts';
 import { getEntities, getEntity } from './entities.ts';
@@ -17,6 +18,7 @@ export function registerRoutes(app: Express, context: AppContext): void {
   app.post('/login', bind(postLogin));
   app.post('/logout', bind(postLogout));
   app.get('/', bind(getDashboard));
+  app.get('/admin/audit', bind(getAudit));
   app.get('/lookup', bind(getLookup));
   app.get('/api/lookup', bind(getLookupJson));
   app.get('/imports', bind(getImports));

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { LessThan, type DataSource } from 'typeorm';
 import { Carrier, User, UserSession } from '../entities/index.ts';
 import { ROLES, type Role } from '../entities/User.ts';
+import { recordAudit, type Actor } from './audit.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 
 export const SESSION_DAYS = 7;
@@ -28,7 +29,7 @@ export interface Principal {
   carrierCode: string | null;
 }
 
-export async function createUser(dataSource: DataSource, input: { name: string; role: string; carrierCode?: string | null; password?: string | null }): Promise<User> {
+export async function createUser(dataSource: DataSource, input: { name: string; role: string; carrierCode?: string | null; password?: string | null }, actor: Actor): Promise<User> {
   const name = input.name.trim();
   if (!/^[A-Za-z0-9_.-]{2,64}$/.test(name)) throw new AccountError('account.bad_name');
   if (!(ROLES as readonly string[]).includes(input.role)) throw new AccountError('account.bad_role', { roles: ROLES.join(', ') });
@@ -44,16 +45,20 @@ export async function createUser(dataSource: DataSource, input: { name: string; 
   }
   if (await dataSource.getRepository(User).existsBy({ name })) throw new AccountError('account.name_taken', { name });
   const passwordHash = input.password == null ? null : await checkedHash(input.password);
-  return dataSource.getRepository(User).save({ name, role, carrierId, passwordHash, failedLogins: 0, lockedUntil: null, createdAt: new Date() });
+  const user = await dataSource.getRepository(User).save({ name, role, carrierId, passwordHash, failedLogins: 0, lockedUntil: null, createdAt: new Date() });
+  await recordAudit(dataSource, { actor, action: 'user.created', subject: `user:${name}`, after: { userId: user.id, role, carrierId, passwordSet: passwordHash !== null } });
+  return user;
 }
 
-export async function setPassword(dataSource: DataSource, name: string, password: string): Promise<void> {
+export async function setPassword(dataSource: DataSource, name: string, password: string, actor: Actor): Promise<void> {
   const user = await dataSource.getRepository(User).findOneBy({ name });
   if (!user) throw new AccountError('account.unknown_user', { name });
   user.passwordHash = await checkedHash(password);
   user.failedLogins = 0;
   user.lockedUntil = null;
+  const versionBefore = user.version;
   await dataSource.getRepository(User).save(user);
+  await recordAudit(dataSource, { actor, action: 'user.password_set', subject: `user:${name}`, before: { userId: user.id, version: versionBefore }, after: { userId: user.id, version: user.version } });
 }
 
 async function checkedHash(password: string): Promise<string> {
@@ -95,6 +100,7 @@ export async function authenticate(dataSource: DataSource, throttle: LoginThrott
   const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await hashPassword(password), false);
   if (!user || !ok) {
     throttle.fail(ip);
+    await recordAudit(dataSource, { actor: name.trim().slice(0, 64) || '?', action: 'session.sign_in_failed', subject: `user:${name.trim().slice(0, 64)}`, after: { ip, known: Boolean(user) } });
     if (user) {
       const failedLogins = user.failedLogins + 1;
       const lockedUntil = failedLogins >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null;
@@ -104,6 +110,7 @@ export async function authenticate(dataSource: DataSource, throttle: LoginThrott
     throw new AccountError('account.bad_credentials');
   }
   if (user.failedLogins !== 0 || user.lockedUntil) await users.update(user.id, { failedLogins: 0, lockedUntil: null });
+  await recordAudit(dataSource, { actor: user.name, action: 'session.signed_in', subject: `user:${user.name}`, after: { userId: user.id, ip } });
   return { userId: user.id, name: user.name, role: user.role, carrierId: user.carrierId, carrierCode: user.carrier?.code ?? null };
 }
 

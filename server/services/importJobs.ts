@@ -39,7 +39,7 @@ export class ImportJobs {
    * Starts importing the dataset at `location` (a temporary upload directory, removed when the
    * import ends) and resolves with the import run's id as soon as it is recorded.
    */
-  async start(dataSource: DataSource, databaseUrl: string | null, location: string, source: string): Promise<number> {
+  async start(dataSource: DataSource, databaseUrl: string | null, location: string, source: string, actor: string): Promise<number> {
     if (this.running) {
       await rm(location, { recursive: true, force: true });
       throw new ImportBusyError();
@@ -48,14 +48,15 @@ export class ImportJobs {
     this.current = placeholder;
     const cleanUp = () => rm(location, { recursive: true, force: true });
     const settle = (state: ImportJobState) => {
+      if (state.done) return;
       state.done = true;
       invalidateAllocationIndex(dataSource);
       this.finished.set(state.runId, state);
       void cleanUp();
     };
     try {
-      if (!databaseUrl || databaseUrl === 'sqlite::memory:') return await this.startInProcess(dataSource, location, source, placeholder, settle);
-      return await this.startWorker(databaseUrl, location, source, placeholder, settle);
+      if (!databaseUrl || databaseUrl === 'sqlite::memory:') return await this.startInProcess(dataSource, location, source, actor, placeholder, settle);
+      return await this.startWorker(databaseUrl, location, source, actor, placeholder, settle);
     } catch (error) {
       placeholder.done = true;
       await cleanUp();
@@ -64,25 +65,28 @@ export class ImportJobs {
   }
 
   /** An in-memory database exists only in this process: import here (tests use this path). */
-  private async startInProcess(dataSource: DataSource, location: string, source: string, state: ImportJobState, settle: (s: ImportJobState) => void): Promise<number> {
+  private async startInProcess(dataSource: DataSource, location: string, source: string, actor: string, state: ImportJobState, settle: (s: ImportJobState) => void): Promise<number> {
     const dataset = await openDataset(location);
     return new Promise<number>((resolve, reject) => {
       runImport(dataSource, dataset, {
         source,
+        actor,
         onStart: (runId) => { state.runId = runId; resolve(runId); },
         onProgress: (progress) => { state.progress = progress; },
       }).then(() => settle(state), (error) => { console.error(error); settle(state); reject(error); });
     });
   }
 
-  private startWorker(databaseUrl: string, location: string, source: string, state: ImportJobState, settle: (s: ImportJobState) => void): Promise<number> {
-    const workerData: ImportWorkerData & { tsconfig: string } = { databaseUrl, location, source, tsconfig: path.join(projectRoot, 'tsconfig.json') };
+  private startWorker(databaseUrl: string, location: string, source: string, actor: string, state: ImportJobState, settle: (s: ImportJobState) => void): Promise<number> {
+    const workerData: ImportWorkerData & { tsconfig: string } = { databaseUrl, location, source, actor, tsconfig: path.join(projectRoot, 'tsconfig.json') };
     const worker = new Worker(new URL('./importWorker.js', import.meta.url), { workerData });
     return new Promise<number>((resolve, reject) => {
       let started = false;
       worker.on('message', (message: ImportWorkerMessage) => {
         if (message.type === 'started') { started = true; state.runId = message.runId; resolve(message.runId); }
         if (message.type === 'progress') state.progress = message.progress;
+        // The outcome is in import_runs now: the next import may start even before the thread exits.
+        if (message.type === 'finished') settle(state);
       });
       worker.on('error', (error) => {
         console.error('import worker failed:', error);

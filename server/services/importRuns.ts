@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
 import type { Dataset } from '../dataset/readers.ts';
+import { recordAudit, type Actor } from './audit.ts';
 import { importDataset, ImportRefused, type ImportProgress, type ImportSummary } from './importer.ts';
 
 export type ImportOutcome =
@@ -15,9 +16,10 @@ export type ImportOutcome =
 export async function runImport(
   dataSource: DataSource,
   dataset: Dataset,
-  options: { source?: string; onStart?: (runId: number) => void; onProgress?: (progress: ImportProgress) => void } = {},
+  options: { source?: string; actor?: Actor; onStart?: (runId: number) => void; onProgress?: (progress: ImportProgress) => void } = {},
 ): Promise<ImportOutcome> {
   const runs = dataSource.getRepository(ImportRun);
+  const actor = options.actor ?? 'system';
   const run = await runs.save(runs.create({
     source: (options.source ?? dataset.name).slice(0, 300), status: 'running', startedAt: new Date(), finishedAt: null,
     rowsRead: 0, rowsTotal: null, summary: null, errorCount: 0, failure: null,
@@ -29,6 +31,10 @@ export async function runImport(
       onProgress: (progress) => { rowsRead = progress.rowsRead; options.onProgress?.(progress); },
     });
     await runs.update(run.id, { status: 'succeeded', finishedAt: new Date(), rowsRead, summary });
+    await recordAudit(dataSource, {
+      actor, action: 'import.succeeded', subject: `import_run:${run.id}`,
+      after: { runId: run.id, source: run.source, files: summary.files.map((f) => ({ file: f.file, rows: f.rows, added: f.added })) },
+    });
     return { status: 'succeeded', runId: run.id, summary };
   } catch (error) {
     if (error instanceof ImportRefused) {
@@ -40,10 +46,12 @@ export async function runImport(
       for (let i = 0; i < rows.length; i += 500) {
         await dataSource.createQueryBuilder().insert().into(ImportRunError).values(rows.slice(i, i + 500)).updateEntity(false).execute();
       }
+      await recordAudit(dataSource, { actor, action: 'import.refused', subject: `import_run:${run.id}`, after: { runId: run.id, source: run.source, problems: error.issueCount } });
       return { status: 'refused', runId: run.id, refused: error };
     }
     const failure = error instanceof Error ? error.message : String(error);
     await runs.update(run.id, { status: 'failed', finishedAt: new Date(), rowsRead, failure: failure.slice(0, 1000) });
+    await recordAudit(dataSource, { actor, action: 'import.failed', subject: `import_run:${run.id}`, after: { runId: run.id, source: run.source } });
     throw error;
   }
 }

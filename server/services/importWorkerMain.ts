@@ -7,6 +7,7 @@ export interface ImportWorkerData {
   databaseUrl: string;
   location: string;
   source: string;
+  actor: string;
 }
 
 export type ImportWorkerMessage =
@@ -22,6 +23,7 @@ export async function importInWorker(data: ImportWorkerData, post: (message: Imp
     let lastPost = 0;
     const outcome = await runImport(dataSource, dataset, {
       source: data.source,
+      actor: data.actor,
       onStart: (runId) => post({ type: 'started', runId }),
       onProgress: (progress) => {
         const now = Date.now();

@@ -21,7 +21,7 @@ describe('lookup page in a real browser', function () {
   before(async () => {
     dataSource = await openDatabase('sqlite::memory:');
     await importDataset(dataSource, await openDataset(await writeDataset(smallDataset())));
-    await createUser(dataSource, { name: 'analyst', role: 'regulator', password: TEST_PASSWORD });
+    await createUser(dataSource, { name: 'analyst', role: 'regulator', password: TEST_PASSWORD }, 'test');
     ({ server, baseUrl } = await listen(createApp(dataSource)));
     browser = await launchChromium();
   });

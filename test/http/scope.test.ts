@@ -67,8 +67,11 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     ['GET', '/entities', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
     ['GET', '/imports', { public: 303, admin: 200, regulator: 200, carrier: 403 }],
     ['POST', '/imports', { public: 401, admin: 400, regulator: 403, carrier: 403 }],
+    ['GET', '/admin/audit', { public: 303, admin: 200, regulator: 403, carrier: 403 }],
     ['GET', '/docs/dataset-format', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
     ['GET', '/login', { public: 200, admin: 303, regulator: 303, carrier: 303 }],
+    // Last: it ends the sessions the rows above use.
+    ['POST', '/logout', { public: 401, admin: 303, regulator: 303, carrier: 303 }],
   ];
   it('answers every route with the status each role is allowed', async () => {
     const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });

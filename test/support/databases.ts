@@ -18,7 +18,7 @@ export const testDatabases: TestDatabase[] = [
 
 /** Tables in an order where each only references tables after it. */
 const tablesChildFirst = [
-  'user_sessions', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders', 'complaints', 'messages',
+  'audit_events', 'user_sessions', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders', 'complaints', 'messages',
   'allocations', 'signatures', 'entities', 'agents', 'carriers',
 ];
 

@@ -25,7 +25,7 @@ export function csrfFromPage(html: string): string {
 /** Creates a user with the given role and signs in as them. */
 export async function signIn(app: Express, dataSource: DataSource, options: { role?: Role; carrierCode?: string } = {}): Promise<Client> {
   const name = `tester${++users}`;
-  await createUser(dataSource, { name, role: options.role ?? 'admin', carrierCode: options.carrierCode ?? null, password: TEST_PASSWORD });
+  await createUser(dataSource, { name, role: options.role ?? 'admin', carrierCode: options.carrierCode ?? null, password: TEST_PASSWORD }, 'test');
   const agent = request.agent(app);
   const form = await agent.get('/login').expect(200);
   await agent.post('/login').type('form').send({ _csrf: csrfFromPage(form.text), name, password: TEST_PASSWORD, next: '/' }).expect(303);

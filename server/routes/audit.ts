@@ -1,0 +1,49 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { HttpError, type AppContext } from '../app.ts';
+import { t } from '../i18n/index.ts';
+import { parseDate } from '../numbering/time.ts';
+import { AUDIT_ACTIONS, auditEvents } from '../services/audit.ts';
+import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
+import { beijingTime, pageNumber } from './shared.ts';
+
+const auditQuery = z.object({
+  action: z.enum(AUDIT_ACTIONS).or(z.literal('')).optional(),
+  actor: z.string().trim().max(100).optional(),
+  from: z.string().trim().max(10).optional(),
+  to: z.string().trim().max(10).optional(),
+  page: pageNumber.optional(),
+});
+
+/** A Beijing calendar day as the instant it starts. */
+function dayStart(date: string): Date {
+  return new Date(`${date}T00:00:00+08:00`);
+}
+
+/** GET /admin/audit — every change, newest first, filtered by action, actor and days (administrators only). */
+export async function getAudit(req: Request, res: Response, context: AppContext): Promise<void> {
+  if (req.principal?.role !== 'admin') throw new HttpError(403, 'auth.forbidden');
+  const query = auditQuery.safeParse(req.query);
+  if (!query.success) throw new HttpError(400, 'audit.bad_filter');
+  const { action, actor, from, to } = query.data;
+  for (const day of [from, to]) if (day && !parseDate(day).ok) throw new HttpError(400, 'audit.bad_filter');
+  const page = query.data.page ?? 1;
+  const result = await auditEvents(context.dataSource, {
+    action: action || undefined,
+    actor: actor || undefined,
+    from: from ? dayStart(from) : undefined,
+    to: to ? new Date(dayStart(to).getTime() + 86_400_000) : undefined,
+  }, page, PER_PAGE);
+  res.page('admin/audit', {
+    title: t(req.locale, 'audit.title'),
+    section: 'audit',
+    filter: { action: action ?? '', actor: actor ?? '', from: from ?? '', to: to ?? '' },
+    actions: AUDIT_ACTIONS.map((a) => ({ value: a, label: t(req.locale, `audit.${a}`), selected: a === action })),
+    events: result.rows.map((e) => ({
+      at: beijingTime(e.at), actor: e.actor, action: t(req.locale, `audit.${e.action}`), subject: e.subject,
+      before: e.before ? JSON.stringify(e.before) : '', after: e.after ? JSON.stringify(e.after) : '',
+    })),
+    total: result.total,
+    pager: pagerView(page, result.total, PER_PAGE, pageUrlBuilder('/admin/audit', req.query)),
+  });
+}
