@@ -1,0 +1,48 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { createApp } from '../../server/app.ts';
+import { openDataset } from '../../server/dataset/readers.ts';
+import { importDataset } from '../../server/services/importer.ts';
+import { describeEachDatabase } from '../support/databases.ts';
+import { A1, A2, E_GOV, smallDataset, writeDataset } from '../support/fixtures.ts';
+import { csrfFromPage, signIn } from '../support/session.ts';
+
+/** Markup that would run if any page put it out unescaped. */
+const PAYLOADS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>', "'><svg onload=alert(3)>"];
+const RAW = [/<script>alert\(/, /<img src=x onerror/, /<svg onload/];
+
+describeEachDatabase('stored XSS payloads', (ctx) => {
+  it('are shown as text, never as markup, on every page that displays stored text', async () => {
+    const [p1, p2, p3] = PAYLOADS;
+    const files = smallDataset();
+    const csvCell = (text: string) => `"${text.replace(/"/g, '""')}"`;
+    files['carriers.csv'] = `code,name\nCMCC,${csvCell(p1)}\nCUCC,${csvCell(p2)}\n`;
+    files['agents.csv'] = files['agents.csv']
+      .replace('北京一级通信有限公司,B2-20190001,张三,北京市海淀区', `${csvCell(p1)},${csvCell(p2)},${csvCell(p3)},${csvCell(p1)}`)
+      .replace('上海二级网络科技有限公司', csvCell(p3));
+    files['entities.csv'] = files['entities.csv'].replace('北京市公安局公安交通管理局,北京交警|北京市公安局公安交通管理局', `${csvCell(p2)},${csvCell(`${p1}|${p3}`)}`);
+    files['allocations.csv'] = files['allocations.csv'].replace('工信部备案A-001', csvCell(p2));
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(files)));
+
+    const app = createApp(ctx.dataSource, { databaseUrl: ctx.database.url });
+    const admin = await signIn(app, ctx.dataSource);
+    // A refused upload whose bad value is a payload, and a sign-in attempt whose name is one.
+    const { headers } = await admin.post('/imports').attach('files', Buffer.from(`domain,list\nx.cn,${csvCell(p1)}\n`), 'url_lists.csv').expect(303);
+    for (let i = 0; i < 100 && (await admin.get(headers.location)).text.includes('http-equiv="refresh"'); i++) await new Promise((r) => setTimeout(r, 100));
+    const form = await request.agent(app).get('/login');
+    await request(app).post('/login').set('Cookie', form.headers['set-cookie']).type('form').send({ _csrf: csrfFromPage(form.text), name: p3, password: 'whatever it is' });
+
+    const pages = [
+      '/', '/carriers', '/carriers/CMCC', '/agents', `/agents/${A1}`, `/agents/${A2}`, '/entities', `/entities/${E_GOV}`,
+      '/lookup?number=106901234502&at=2022-03-14T09:30', '/imports', headers.location, '/admin/audit',
+    ];
+    for (const path of pages) {
+      const html = (await admin.get(path).expect(200)).text;
+      for (const raw of RAW) expect(html, `${path} puts out ${raw}`).not.to.match(raw);
+    }
+    const agentPage = (await admin.get(`/agents/${A1}`)).text;
+    expect(agentPage).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect((await admin.get(headers.location)).text).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect((await admin.get('/admin/audit')).text).to.include('&lt;svg onload&#x3D;alert(3)&gt;');
+  });
+});
