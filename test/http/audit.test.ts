@@ -4,21 +4,10 @@ import { createApp } from '../../server/app.ts';
 import { setPassword } from '../../server/services/accounts.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { smallDataset } from '../support/fixtures.ts';
-import { csrfFromPage, signIn, type Client } from '../support/session.ts';
+import { csrfFromPage, signIn, uploadDataset } from '../support/session.ts';
 
 describeEachDatabase('audit log', (ctx) => {
   const events = async () => (await ctx.dataSource.query('SELECT actor, action, subject FROM audit_events ORDER BY id')) as Array<{ actor: string; action: string; subject: string }>;
-
-  async function upload(client: Client, files: Record<string, string>): Promise<void> {
-    let post = client.post('/imports');
-    for (const [name, text] of Object.entries(files)) post = post.attach('files', Buffer.from(text), name);
-    const { headers } = await post.expect(303);
-    for (let i = 0; i < 200; i++) {
-      if (!(await client.get(headers.location).expect(200)).text.includes('http-equiv="refresh"')) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error('import did not finish');
-  }
 
   it('records who created a user, who signed in and out, and failed sign-ins', async () => {
     const app = createApp(ctx.dataSource);
@@ -36,8 +25,8 @@ describeEachDatabase('audit log', (ctx) => {
 
   it('records imports, accepted and refused, with the ids of the import runs', async () => {
     const admin = await signIn(createApp(ctx.dataSource, { databaseUrl: ctx.database.url }), ctx.dataSource);
-    await upload(admin, smallDataset());
-    await upload(admin, { 'url_lists.csv': 'domain,list\nx.cn,grey\n' });
+    await uploadDataset(admin, smallDataset());
+    await uploadDataset(admin, { 'url_lists.csv': 'domain,list\nx.cn,grey\n' });
     const runs = (await ctx.dataSource.query('SELECT id, status FROM import_runs ORDER BY id')) as Array<{ id: number; status: string }>;
     const imports = (await events()).filter((e) => e.action.startsWith('import.'));
     expect(imports).to.deep.equal([

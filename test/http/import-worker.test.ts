@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { createApp } from '../../server/app.ts';
 import { smallDataset } from '../support/fixtures.ts';
-import { signIn } from '../support/session.ts';
+import { signIn, uploadDataset } from '../support/session.ts';
 
 // The web server imports in a worker thread with its own connection: on an SQLite file the
 // server's own connection must see the data only once the worker has committed it.
@@ -23,14 +23,7 @@ describe('web import into an SQLite file, in a worker thread', function () {
 
   it('imports the upload and the server then answers lookups from it', async () => {
     const client = await signIn(createApp(dataSource, { databaseUrl: url }), dataSource);
-    let upload = client.post('/imports');
-    for (const [name, text] of Object.entries(smallDataset())) upload = upload.attach('files', Buffer.from(text), name);
-    const { headers } = await upload.expect(303);
-    let page = '';
-    for (let i = 0; i < 300 && !page.includes('导入完成'); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      page = (await client.get(headers.location).expect(200)).text;
-    }
+    const { page } = await uploadDataset(client, smallDataset());
     expect(page).to.include('导入完成');
     const lookup = await client.get('/api/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30' }).expect(200);
     expect(lookup.body.entity.name).to.equal('杭州某网店有限公司');

@@ -39,3 +39,21 @@ export async function signIn(app: Express, dataSource: DataSource, options: { ro
     post: (url) => agent.post(`${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(csrfToken)}`),
   };
 }
+
+/** Follows an import run's page (it refreshes itself while running) until the run has ended; returns that page. */
+export async function waitForImport(client: Client, location: string): Promise<string> {
+  for (let i = 0; i < 300; i++) {
+    const page = (await client.get(location).expect(200)).text;
+    if (!page.includes('http-equiv="refresh"')) return page;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the import at ${location} did not finish`);
+}
+
+/** Uploads dataset files through the import form and waits for the run to end; returns its page. */
+export async function uploadDataset(client: Client, files: Record<string, string | Buffer>): Promise<{ location: string; page: string }> {
+  let post = client.post('/imports');
+  for (const [name, content] of Object.entries(files)) post = post.attach('files', Buffer.from(content), name);
+  const { headers } = await post.expect(303);
+  return { location: headers.location, page: await waitForImport(client, headers.location) };
+}
