@@ -61,9 +61,8 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
   }));
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
   app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
-  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(chooseLocale);
-  app.use(loadSession(dataSource));
+  // Installed before anything that can fail, so the error handler can always render a page.
   app.use((req, res, next) => {
     res.page = (page, model, status = 200) => {
       const html = context.views.render(page, {
@@ -80,14 +79,20 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
     };
     next();
   });
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(loadSession(dataSource));
   app.use(requireSignIn);
   app.use(checkCsrf);
   registerRoutes(app, context);
   app.use((req, _res, next) => next(new HttpError(404, 'error.not_found')));
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const status = error instanceof HttpError ? error.status : 500;
+    // Errors express itself raises carry their status (413 for a body over the limit, 400 for a malformed one).
+    const expressStatus = (error as { status?: unknown })?.status;
+    const status = error instanceof HttpError ? error.status : typeof expressStatus === 'number' && expressStatus >= 400 && expressStatus < 500 ? expressStatus : 500;
     if (status === 500) console.error(error);
-    const message = error instanceof HttpError ? t(req.locale ?? DEFAULT_LOCALE, error.messageKey, error.params) : t(req.locale ?? DEFAULT_LOCALE, 'error.internal');
+    const message = error instanceof HttpError
+      ? t(req.locale ?? DEFAULT_LOCALE, error.messageKey, error.params)
+      : t(req.locale ?? DEFAULT_LOCALE, status === 500 ? 'error.internal' : 'error.bad_request');
     if (req.accepts(['html', 'json']) === 'json') {
       res.status(status).json({ error: message });
       return;
