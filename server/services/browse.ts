@@ -1,6 +1,7 @@
 import { Brackets, In, type DataSource, type SelectQueryBuilder } from 'typeorm';
 import { Agent, Allocation, Carrier, Signature, UsingEntity } from '../entities/index.ts';
 import { isValidUscc, normaliseUscc, usccKind, type EntityKind } from '../numbering/uscc.ts';
+import { carrierStats } from './dashboard.ts';
 import type { Scope } from './scope.ts';
 
 /** A carrier, agent or using entity named on a page, with the key its page is found by. */
@@ -157,18 +158,7 @@ async function allocationPage(query: SelectQueryBuilder<Allocation>, paging: Pag
 
 /** Every carrier in scope with its segment count and the size of the allocation trees under them. */
 export async function carrierSummaries(dataSource: DataSource, scope: Scope): Promise<CarrierSummary[]> {
-  const carriers = (await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }))
-    .filter((c) => scope.carrierId === null || c.id === scope.carrierId);
-  const segments = await dataSource.getRepository(Allocation).createQueryBuilder('a')
-    .select('a.holderCarrierId', 'carrierId').addSelect('COUNT(a.id)', 'count')
-    .where('a.holderCarrierId IS NOT NULL').groupBy('a.holderCarrierId')
-    .getRawMany<{ carrierId: number; count: number | string }>();
-  const trees = await dataSource.getRepository(Allocation).createQueryBuilder('a')
-    .select('a.rootCarrierId', 'carrierId').addSelect('COUNT(a.id)', 'count').groupBy('a.rootCarrierId')
-    .getRawMany<{ carrierId: number; count: number | string }>();
-  const segmentsOf = new Map(segments.map((s) => [Number(s.carrierId), Number(s.count)]));
-  const treeOf = new Map(trees.map((s) => [Number(s.carrierId), Number(s.count)]));
-  return carriers.map((c) => ({ code: c.code, name: c.name, segments: segmentsOf.get(c.id) ?? 0, allocations: treeOf.get(c.id) ?? 0 }));
+  return (await carrierStats(dataSource, scope)).map((c) => ({ code: c.code, name: c.name, segments: c.segments, allocations: c.allocations }));
 }
 
 /** The carrier, when it exists and is in scope. */

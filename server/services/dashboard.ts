@@ -1,7 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { IndexedAllocation } from '../chain/allocationIndex.ts';
-import { Carrier, Complaint, ImportRun, Message } from '../entities/index.ts';
-import { allocationIndexFor } from './lookup.ts';
+import { Allocation, Carrier, Complaint, ImportRun, Message } from '../entities/index.ts';
 import type { Scope } from './scope.ts';
 
 export interface CarrierStats {
@@ -15,36 +13,32 @@ export interface CarrierStats {
   releases: number;
 }
 
-/** Counts per carrier: every allocation is attributed to the carrier at the root of its chain. */
+/**
+ * Counts per carrier in scope, over the allocations whose chain starts at it (root_carrier_id):
+ * one indexed GROUP BY, whatever the number of allocations.
+ */
 export async function carrierStats(dataSource: DataSource, scope: Scope): Promise<CarrierStats[]> {
-  const index = await allocationIndexFor(dataSource);
-  const byId = new Map<number, IndexedAllocation>();
-  for (const allocation of index.all()) byId.set(allocation.id, allocation);
-  const rootOf = new Map<number, IndexedAllocation>();
-  const findRoot = (allocation: IndexedAllocation): IndexedAllocation => {
-    const known = rootOf.get(allocation.id);
-    if (known) return known;
-    const parent = allocation.parentId === null ? null : byId.get(allocation.parentId);
-    const root = parent ? findRoot(parent) : allocation;
-    rootOf.set(allocation.id, root);
-    return root;
-  };
   const carriers = (await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }))
     .filter((c) => scope.carrierId === null || c.id === scope.carrierId);
-  const stats = new Map(carriers.map((c) => [c.code, {
-    code: c.code, name: c.name, segments: 0, allocations: 0, agents: new Set<string>(), entities: new Set<string>(), deepestLevel: 0, releases: 0,
-  }]));
-  for (const allocation of byId.values()) {
-    const root = findRoot(allocation);
-    const entry = stats.get(root.holder.key);
-    if (!entry) continue;
-    entry.allocations++;
-    if (allocation.parentId === null) entry.segments++;
-    (allocation.lessee.kind === 'agent' ? entry.agents : entry.entities).add(allocation.lessee.key);
-    entry.deepestLevel = Math.max(entry.deepestLevel, allocation.level);
-    if (allocation.holder.kind === 'agent' && allocation.lessee.kind === 'agent') entry.releases++;
-  }
-  return [...stats.values()].map((s) => ({ ...s, agents: s.agents.size, entities: s.entities.size }));
+  const rows = await dataSource.getRepository(Allocation).createQueryBuilder('a')
+    .select('a.rootCarrierId', 'carrierId')
+    .addSelect('COUNT(a.id)', 'allocations')
+    .addSelect('SUM(CASE WHEN a.parentId IS NULL THEN 1 ELSE 0 END)', 'segments')
+    .addSelect('COUNT(DISTINCT a.lesseeAgentId)', 'agents')
+    .addSelect('COUNT(DISTINCT a.lesseeEntityId)', 'entities')
+    .addSelect('MAX(a.level)', 'deepestLevel')
+    .addSelect("SUM(CASE WHEN a.holderAgentId IS NOT NULL AND a.lesseeKind = 'agent' THEN 1 ELSE 0 END)", 'releases')
+    .groupBy('a.rootCarrierId')
+    .getRawMany<Record<string, number | string | null>>();
+  const byCarrier = new Map(rows.map((r) => [Number(r.carrierId), r]));
+  return carriers.map((c) => {
+    const r = byCarrier.get(c.id);
+    const n = (key: string) => Number(r?.[key] ?? 0);
+    return {
+      code: c.code, name: c.name, segments: n('segments'), allocations: n('allocations'), agents: n('agents'),
+      entities: n('entities'), deepestLevel: n('deepestLevel'), releases: n('releases'),
+    };
+  });
 }
 
 export async function trafficTotals(dataSource: DataSource): Promise<{ messages: number; complaints: number }> {
