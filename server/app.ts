@@ -3,7 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import type { DataSource } from 'typeorm';
 import { projectRoot } from '../ormconfig.ts';
-import { checkCsrf, loadSession, requireSignIn } from './auth.ts';
+import { checkCsrf, cookieOptions, loadSession, readCookie, requireSignIn } from './auth.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
 import { LoginThrottle } from './services/accounts.ts';
 import { ImportJobs } from './services/importJobs.ts';
@@ -106,10 +106,10 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
 function chooseLocale(req: Request, res: Response, next: NextFunction): void {
   const asked = req.query.lang;
   if (isLocale(asked)) {
-    res.cookie('lang', asked, { httpOnly: true, sameSite: 'lax', maxAge: 365 * 24 * 3600 * 1000 });
+    res.cookie('lang', asked, cookieOptions(req, 365 * 24 * 3600 * 1000));
     req.locale = asked;
   } else {
-    const cookie = /(?:^|;\s*)lang=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const cookie = readCookie(req, 'lang');
     req.locale = isLocale(cookie) ? cookie : DEFAULT_LOCALE;
   }
   next();

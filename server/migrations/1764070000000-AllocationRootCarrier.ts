@@ -22,7 +22,9 @@ export class AllocationRootCarrier1764070000000 implements MigrationInterface {
     for (const row of rows) {
       const carrier = rootOf(Number(row.id));
       if (carrier === null) throw new Error(`allocation ${row.id} does not lead to a carrier; fix the data before migrating`);
-      idsByCarrier.set(carrier, [...(idsByCarrier.get(carrier) ?? []), Number(row.id)]);
+      const ids = idsByCarrier.get(carrier);
+      if (ids) ids.push(Number(row.id));
+      else idsByCarrier.set(carrier, [Number(row.id)]);
     }
     for (const [carrier, ids] of idsByCarrier) {
       for (let i = 0; i < ids.length; i += 500) {

@@ -1,16 +1,13 @@
 import { Brackets, In, type DataSource, type SelectQueryBuilder } from 'typeorm';
+import type { Party } from '../chain/allocationIndex.ts';
 import { Agent, Allocation, Carrier, Signature, UsingEntity } from '../entities/index.ts';
 import { isValidUscc, normaliseUscc, usccKind, type EntityKind } from '../numbering/uscc.ts';
+import { pushTo } from '../util/pushTo.ts';
 import { carrierStats } from './dashboard.ts';
 import type { Scope } from './scope.ts';
 
-/** A carrier, agent or using entity named on a page, with the key its page is found by. */
-export interface PartyRef {
-  kind: 'carrier' | 'agent' | 'entity';
-  /** Carrier code or USCC. */
-  key: string;
-  name: string;
-}
+/** A carrier, agent or using entity named on a page, with the key (code or USCC) its page is found by. */
+export type PartyRef = Omit<Party, 'id'>;
 
 /** One page of a longer list; `page` is the page actually read (a page past the end reads the last). */
 export interface PageOf<T> {
@@ -245,7 +242,7 @@ async function signaturesOf(dataSource: DataSource, entityIds: number[]): Promis
   const byEntity = new Map<number, string[]>();
   if (entityIds.length === 0) return byEntity;
   const signatures = await dataSource.getRepository(Signature).find({ where: { entityId: In(entityIds) }, order: { id: 'ASC' } });
-  for (const s of signatures) byEntity.set(s.entityId, [...(byEntity.get(s.entityId) ?? []), s.text]);
+  for (const s of signatures) pushTo(byEntity, s.entityId, s.text);
   return byEntity;
 }
 

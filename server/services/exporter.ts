@@ -4,6 +4,7 @@ import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Agent, Allocation, Carrier, Complaint, Message, ProtectedSender, Signature, UrlListEntry, UsingEntity } from '../entities/index.ts';
 import { DATASET_FILES, exportColumns, type DatasetFile } from '../dataset/tables.ts';
 import { formatShanghai } from '../numbering/time.ts';
+import { pushTo } from '../util/pushTo.ts';
 
 const PAGE_ROWS = 5_000;
 
@@ -30,7 +31,7 @@ export async function exportDataset(dataSource: DataSource, directory: string, o
     },
     entities: async (write) => {
       const signatures = new Map<number, string[]>();
-      for (const s of await dataSource.getRepository(Signature).find({ order: { id: 'ASC' } })) signatures.set(s.entityId, [...(signatures.get(s.entityId) ?? []), s.text]);
+      for (const s of await dataSource.getRepository(Signature).find({ order: { id: 'ASC' } })) pushTo(signatures, s.entityId, s.text);
       for (const e of await dataSource.getRepository(UsingEntity).find({ order: { uscc: 'ASC' } })) {
         await write([e.uscc, e.name, (signatures.get(e.id) ?? []).join('|'), e.kind]);
       }

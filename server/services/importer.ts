@@ -12,6 +12,7 @@ import { parse106 } from '../numbering/number106.ts';
 import { normalisePhone } from '../numbering/phone.ts';
 import { parseDate, parseTimestamp } from '../numbering/time.ts';
 import { ENTITY_KINDS, isUsccShaped, normaliseUscc } from '../numbering/uscc.ts';
+import { pushTo } from '../util/pushTo.ts';
 import { invalidateAllocationIndex } from './lookup.ts';
 
 /** One thing wrong with a dataset: where (file, line, column), what was there, and why (an i18n code). */
@@ -738,12 +739,6 @@ function findParent(holdings: Map<string, Holding[]>, row: AllocationRow): Holdi
     if (!best || h.prefix.length > best.prefix.length || (h.prefix.length === best.prefix.length && h.validFrom > best.validFrom)) best = h;
   }
   return best;
-}
-
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 function headerColumns(record: SourceRecord): Map<string, number> {
