@@ -5,6 +5,7 @@ import { createConnection } from 'mysql2/promise';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { entities } from './server/entities/index.ts';
 import { migrations } from './server/migrations/index.ts';
+import { attributeTraffic } from './server/services/attribution.ts';
 
 export const projectRoot = path.dirname(fileURLToPath(import.meta.url));
 
@@ -77,7 +78,9 @@ export async function openDatabase(url: string = process.env.DATABASE_URL || def
   const dataSource = new DataSource(options);
   await dataSource.initialize();
   try {
-    await dataSource.runMigrations({ transaction: 'each' });
+    const ran = await dataSource.runMigrations({ transaction: 'each' });
+    // That migration added messages/complaints.root_carrier_id: fill it for traffic already stored.
+    if (ran.some((m) => m.name === 'ReferenceDataAndScope1764090000000')) await attributeTraffic(dataSource);
   } catch (error) {
     await dataSource.destroy();
     throw error;

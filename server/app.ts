@@ -72,7 +72,7 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
         otherLocale: req.locale === 'en' ? 'zh-CN' : 'en',
         currentPath: req.path,
         langSwitchUrl: switchUrl(req, req.locale === 'en' ? 'zh-CN' : 'en'),
-        user: req.principal ? { name: req.principal.name, role: t(req.locale, `role.${req.principal.role}`), seesImports: req.principal.role !== 'carrier', isAdmin: req.principal.role === 'admin' } : null,
+        user: req.principal ? { name: req.principal.name, role: t(req.locale, `role.${req.principal.role}`), isAdmin: req.principal.role === 'admin' } : null,
         csrfToken: req.csrfToken,
       });
       res.status(status).type('html').send(html);

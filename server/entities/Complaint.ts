@@ -1,7 +1,9 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { Carrier } from './Carrier.ts';
 
 /** 投诉/案件线索: a victim report or case naming a sender number and a date. */
 @Entity('complaints')
+@Index('idx_complaints_root_carrier', ['rootCarrierId'])
 @Index('uq_complaints_natural', ['naturalKey'], { unique: true })
 @Index('idx_complaints_sender_reported', ['sender', 'reportedAt'])
 export class Complaint {
@@ -33,4 +35,12 @@ export class Complaint {
 
   @Column('text', { nullable: true })
   summary!: string | null;
+
+  /** The carrier whose chain held the sender at the time; null when none did (services/attribution.ts). */
+  @Column('int', { name: 'root_carrier_id', nullable: true })
+  rootCarrierId!: number | null;
+
+  @ManyToOne('Carrier', { nullable: true })
+  @JoinColumn({ name: 'root_carrier_id', foreignKeyConstraintName: 'fk_complaints_root_carrier' })
+  rootCarrier!: Carrier | null;
 }

@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { Carrier } from './Carrier.ts';
 
 export type ImportStatus = 'running' | 'succeeded' | 'refused' | 'failed';
 
@@ -26,9 +27,13 @@ export class ImportRun {
   @Column('int', { name: 'rows_read', default: 0 })
   rowsRead!: number;
 
-  /** Rows in the dataset, when known before reading (for the progress bar). */
-  @Column('int', { name: 'rows_total', nullable: true })
-  rowsTotal!: number | null;
+  /** A carrier user's import is confined to that carrier's chains; null: an unconfined import. */
+  @Column('int', { name: 'carrier_id', nullable: true })
+  carrierId!: number | null;
+
+  @ManyToOne('Carrier', { nullable: true })
+  @JoinColumn({ name: 'carrier_id', foreignKeyConstraintName: 'fk_import_runs_carrier' })
+  carrier!: Carrier | null;
 
   /** Per-file counts, as JSON (services/importer.ts ImportSummary). */
   @Column('simple-json', { nullable: true })

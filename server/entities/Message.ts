@@ -1,7 +1,9 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import type { Carrier } from './Carrier.ts';
 
 /** 短信样本: one observed SMS. */
 @Entity('messages')
+@Index('idx_messages_root_carrier', ['rootCarrierId'])
 @Index('uq_messages_natural', ['naturalKey'], { unique: true })
 @Index('idx_messages_sender_sent', ['sender', 'sentAt'])
 export class Message {
@@ -28,4 +30,12 @@ export class Message {
   /** E.164, e.g. +8613800138000. */
   @Column('varchar', { length: 20, nullable: true })
   recipient!: string | null;
+
+  /** The carrier whose chain held the sender at the time; null when none did (services/attribution.ts). */
+  @Column('int', { name: 'root_carrier_id', nullable: true })
+  rootCarrierId!: number | null;
+
+  @ManyToOne('Carrier', { nullable: true })
+  @JoinColumn({ name: 'root_carrier_id', foreignKeyConstraintName: 'fk_messages_root_carrier' })
+  rootCarrier!: Carrier | null;
 }

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 
 /** A government or other sender whose name must not be used by anyone else. */
 @Entity('protected_senders')
@@ -16,4 +16,8 @@ export class ProtectedSender {
   /** Other names the sender is known by, in file order. */
   @Column('simple-json')
   aliases!: string[];
+
+  /** Bumped by every change: an edit form made from an older version is refused. */
+  @VersionColumn({ type: 'int', default: 1 })
+  version!: number;
 }

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 
 export type UrlListName = 'allow' | 'block';
 
@@ -17,4 +17,8 @@ export class UrlListEntry {
 
   @Column('varchar', { length: 500, nullable: true })
   note!: string | null;
+
+  /** Bumped by every change: an edit form made from an older version is refused. */
+  @VersionColumn({ type: 'int', default: 1 })
+  version!: number;
 }

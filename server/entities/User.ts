@@ -38,6 +38,10 @@ export class User {
   @Column('datetime', { name: 'locked_until', nullable: true })
   lockedUntil!: Date | null;
 
+  /** Set when an administrator switches the account off: it can no longer sign in. */
+  @Column('datetime', { name: 'disabled_at', nullable: true })
+  disabledAt!: Date | null;
+
   @Column('datetime', { name: 'created_at' })
   createdAt!: Date;
 

@@ -5,6 +5,7 @@ import { Carrier } from './Carrier.ts';
 import { Complaint } from './Complaint.ts';
 import { ImportRun } from './ImportRun.ts';
 import { ImportRunError } from './ImportRunError.ts';
+import { LegalInstrument } from './LegalInstrument.ts';
 import { Message } from './Message.ts';
 import { ProtectedSender } from './ProtectedSender.ts';
 import { Signature } from './Signature.ts';
@@ -14,11 +15,11 @@ import { UserSession } from './UserSession.ts';
 import { UsingEntity } from './UsingEntity.ts';
 
 export {
-  Agent, AuditEvent, Allocation, Carrier, Complaint, ImportRun, ImportRunError, Message, ProtectedSender,
+  Agent, AuditEvent, Allocation, Carrier, Complaint, ImportRun, ImportRunError, LegalInstrument, Message, ProtectedSender,
   Signature, UrlListEntry, User, UserSession, UsingEntity,
 };
 
 export const entities = [
   Carrier, Agent, UsingEntity, Signature, Allocation, Message, Complaint, ProtectedSender,
-  UrlListEntry, ImportRun, ImportRunError, User, UserSession, AuditEvent,
+  UrlListEntry, LegalInstrument, ImportRun, ImportRunError, User, UserSession, AuditEvent,
 ];

@@ -3,16 +3,15 @@ import type { AppContext } from '../app.ts';
 import { DATASET_FILES, TABLE_SPECS } from '../dataset/tables.ts';
 import { t } from '../i18n/index.ts';
 import { carrierStats, latestImports, trafficTotals } from '../services/dashboard.ts';
-import { canSeeImports, importRunView } from './imports.ts';
+import { importRunView } from './imports.ts';
 import { scopeOf } from '../services/scope.ts';
 
 /** GET / — counts per carrier and the latest imports. */
 export async function getDashboard(req: Request, res: Response, context: AppContext): Promise<void> {
   const scope = scopeOf(req.principal);
   const carriers = await carrierStats(context.dataSource, scope);
-  // Messages and complaints are not yet attributed to carriers: only unscoped users see their totals.
-  const totals = scope.carrierId === null ? await trafficTotals(context.dataSource) : null;
-  const runs = canSeeImports(req.principal) ? await latestImports(context.dataSource, 5) : [];
+  const totals = await trafficTotals(context.dataSource, scope);
+  const runs = await latestImports(context.dataSource, 5, scope.carrierId === null ? null : { carrierId: scope.carrierId });
   res.page('dashboard/index', {
     title: t(req.locale, 'nav.dashboard'),
     carriers: carriers.map((c) => ({ ...c, url: `/carriers/${encodeURIComponent(c.code)}` })),
@@ -21,7 +20,6 @@ export async function getDashboard(req: Request, res: Response, context: AppCont
       releases: carriers.reduce((sum, c) => sum + c.releases, 0),
       traffic: totals,
     },
-    showImports: canSeeImports(req.principal),
     runs: runs.map((run) => importRunView(run, req.locale)),
     empty: carriers.length === 0,
   });

@@ -20,13 +20,22 @@ const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 const MAX_FILES = 9;
 const ERRORS_PER_PAGE = 100;
 
-/** Who may look at imports (administrators and regulators) and who may start one (administrators). */
+/**
+ * Who may look at imports and who may start one: administrators import anything; a carrier's
+ * staff load their own carrier's data (confined to it, importer.ts) and see only their own
+ * carrier's runs; regulators read every run but load nothing.
+ */
 export function canSeeImports(principal: Principal | null): boolean {
-  return principal?.role === 'admin' || principal?.role === 'regulator';
+  return principal !== null;
 }
 
 export function canImport(principal: Principal | null): boolean {
-  return principal?.role === 'admin';
+  return principal?.role === 'admin' || principal?.role === 'carrier';
+}
+
+/** The runs a user may see: a carrier's staff only their carrier's. */
+function runsScope(principal: Principal | null): { carrierId: number } | null {
+  return principal?.role === 'carrier' ? { carrierId: principal.carrierId ?? -1 } : null;
 }
 
 export function importRunView(run: ImportRun, locale: Locale) {
@@ -46,13 +55,14 @@ export function importRunView(run: ImportRun, locale: Locale) {
 /** GET /imports — the upload form and the latest imports. */
 export async function getImports(req: Request, res: Response, context: AppContext): Promise<void> {
   if (!canSeeImports(req.principal)) throw new HttpError(403, 'auth.forbidden');
-  const runs = await latestImports(context.dataSource, 20);
+  const runs = await latestImports(context.dataSource, 20, runsScope(req.principal));
   res.page('imports/index', {
     title: t(req.locale, 'imports.title'),
     section: 'imports',
     runs: runs.map((run) => importRunView(run, req.locale)),
     busy: context.imports.running !== null,
     canImport: canImport(req.principal),
+    confinedTo: req.principal?.role === 'carrier' ? req.principal.carrierCode : null,
     maxFileMb: MAX_FILE_BYTES / 1024 / 1024,
   });
 }
@@ -120,7 +130,9 @@ export async function postImport(req: Request, res: Response, context: AppContex
     ? path.join(upload.directory, upload.names[0])
     : upload.directory;
   try {
-    const runId = await context.imports.start(context.dataSource, context.databaseUrl, location, upload.names.join(', '), req.principal!.name);
+    const principal = req.principal!;
+    const carrier = principal.role === 'carrier' ? { id: principal.carrierId!, code: principal.carrierCode! } : null;
+    const runId = await context.imports.start(context.dataSource, context.databaseUrl, { location, source: upload.names.join(', '), actor: principal.name, carrier });
     res.redirect(303, `/imports/${runId}`);
   } catch (error) {
     if (error instanceof ImportBusyError) throw new HttpError(409, 'imports.busy');
@@ -136,7 +148,7 @@ export async function getImport(req: Request, res: Response, context: AppContext
   if (!canSeeImports(req.principal)) throw new HttpError(403, 'auth.forbidden');
   const params = runParams.safeParse(req.params);
   if (!params.success) throw new HttpError(404, 'error.not_found');
-  const run = await context.dataSource.getRepository(ImportRun).findOneBy({ id: params.data.id });
+  const run = await context.dataSource.getRepository(ImportRun).findOneBy({ id: params.data.id, ...runsScope(req.principal) });
   if (!run) throw new HttpError(404, 'error.not_found');
   const job = context.imports.state(run.id);
   // A run this server does not know is being imported by another process (the command line).

@@ -32,22 +32,91 @@ export interface Principal {
 export async function createUser(dataSource: DataSource, input: { name: string; role: string; carrierCode?: string | null; password?: string | null }, actor: Actor): Promise<User> {
   const name = input.name.trim();
   if (!/^[A-Za-z0-9_.-]{2,64}$/.test(name)) throw new AccountError('account.bad_name');
-  if (!(ROLES as readonly string[]).includes(input.role)) throw new AccountError('account.bad_role', { roles: ROLES.join(', ') });
-  const role = input.role as Role;
-  let carrierId: number | null = null;
-  if (role === 'carrier') {
-    if (!input.carrierCode) throw new AccountError('account.carrier_required');
-    const carrier = await dataSource.getRepository(Carrier).findOneBy({ code: input.carrierCode });
-    if (!carrier) throw new AccountError('account.unknown_carrier', { code: input.carrierCode });
-    carrierId = carrier.id;
-  } else if (input.carrierCode) {
-    throw new AccountError('account.carrier_only_for_carrier_role');
-  }
+  const { role, carrierId } = await roleAndCarrier(dataSource, input.role, input.carrierCode);
   if (await dataSource.getRepository(User).existsBy({ name })) throw new AccountError('account.name_taken', { name });
   const passwordHash = input.password == null ? null : await checkedHash(input.password);
-  const user = await dataSource.getRepository(User).save({ name, role, carrierId, passwordHash, failedLogins: 0, lockedUntil: null, createdAt: new Date() });
+  const user = await dataSource.getRepository(User).save({ name, role, carrierId, passwordHash, failedLogins: 0, lockedUntil: null, disabledAt: null, createdAt: new Date() });
   await recordAudit(dataSource, { actor, action: 'user.created', subject: `user:${name}`, after: { userId: user.id, role, carrierId, passwordSet: passwordHash !== null } });
   return user;
+}
+
+/** A role and, for the carrier role (and only for it), the carrier it is bound to. */
+async function roleAndCarrier(dataSource: DataSource, roleName: string, carrierCode: string | null | undefined): Promise<{ role: Role; carrierId: number | null }> {
+  if (!(ROLES as readonly string[]).includes(roleName)) throw new AccountError('account.bad_role', { roles: ROLES.join(', ') });
+  const role = roleName as Role;
+  if (role !== 'carrier') {
+    if (carrierCode) throw new AccountError('account.carrier_only_for_carrier_role');
+    return { role, carrierId: null };
+  }
+  if (!carrierCode) throw new AccountError('account.carrier_required');
+  const carrier = await dataSource.getRepository(Carrier).findOneBy({ code: carrierCode });
+  if (!carrier) throw new AccountError('account.unknown_carrier', { code: carrierCode });
+  return { role, carrierId: carrier.id };
+}
+
+/** A user as the administration pages show it. */
+export interface UserSummary {
+  id: number;
+  name: string;
+  role: Role;
+  carrierCode: string | null;
+  passwordSet: boolean;
+  disabled: boolean;
+  lockedUntil: Date | null;
+  createdAt: Date;
+  version: number;
+}
+
+function summaryOf(user: User): UserSummary {
+  return {
+    id: user.id, name: user.name, role: user.role, carrierCode: user.carrier?.code ?? null, passwordSet: user.passwordHash !== null,
+    disabled: user.disabledAt !== null, lockedUntil: user.lockedUntil, createdAt: user.createdAt, version: user.version,
+  };
+}
+
+export async function listUsers(dataSource: DataSource): Promise<UserSummary[]> {
+  const users = await dataSource.getRepository(User).find({ relations: { carrier: true }, order: { name: 'ASC' } });
+  return users.map(summaryOf);
+}
+
+export async function getUser(dataSource: DataSource, id: number): Promise<UserSummary | null> {
+  const user = await dataSource.getRepository(User).findOne({ where: { id }, relations: { carrier: true } });
+  return user ? summaryOf(user) : null;
+}
+
+/** The account changed since the form was made from it; `current` is what is there now. */
+export class StaleUserError extends Error {
+  constructor(readonly current: UserSummary | null) {
+    super('stale edit');
+  }
+}
+
+/**
+ * Changes a user's role, carrier and whether the account is switched off, if it is still the
+ * `version` the form was made from. Switching an account off ends its sessions. Administrators
+ * cannot take their own administration rights away or switch themselves off: someone must be left
+ * to undo it.
+ */
+export async function updateUser(
+  dataSource: DataSource, id: number, version: number,
+  input: { role: string; carrierCode: string | null; disabled: boolean }, actor: { userId: number; name: string },
+): Promise<UserSummary> {
+  const { role, carrierId } = await roleAndCarrier(dataSource, input.role, input.carrierCode);
+  if (id === actor.userId && (role !== 'admin' || input.disabled)) throw new AccountError('account.cannot_lock_out_self');
+  return dataSource.transaction(async (manager) => {
+    const before = await manager.findOne(User, { where: { id }, relations: { carrier: true } });
+    if (!before || before.version !== version) throw new StaleUserError(before ? summaryOf(before) : null);
+    const disabledAt = input.disabled ? (before.disabledAt ?? new Date()) : null;
+    const result = await manager.createQueryBuilder().update(User)
+      .set({ role, carrierId, disabledAt, version: () => 'version + 1' })
+      .where('id = :id AND version = :version', { id, version }).execute();
+    const after = await manager.findOne(User, { where: { id }, relations: { carrier: true } });
+    if (result.affected === 0 || !after) throw new StaleUserError(after ? summaryOf(after) : null);
+    if (disabledAt) await manager.delete(UserSession, { userId: id });
+    const state = (u: User) => ({ userId: u.id, role: u.role, carrierId: u.carrierId, disabled: u.disabledAt !== null, version: u.version });
+    await recordAudit(manager, { actor: actor.name, action: 'user.updated', subject: `user:${after.name}`, before: state(before), after: state(after) });
+    return summaryOf(after);
+  });
 }
 
 export async function setPassword(dataSource: DataSource, name: string, password: string, actor: Actor): Promise<void> {
@@ -109,6 +178,7 @@ export async function authenticate(dataSource: DataSource, throttle: LoginThrott
     }
     throw new AccountError('account.bad_credentials');
   }
+  if (user.disabledAt) throw new AccountError('account.disabled');
   if (user.failedLogins !== 0 || user.lockedUntil) await users.update(user.id, { failedLogins: 0, lockedUntil: null });
   await recordAudit(dataSource, { actor: user.name, action: 'session.signed_in', subject: `user:${user.name}`, after: { userId: user.id, ip } });
   return { userId: user.id, name: user.name, role: user.role, carrierId: user.carrierId, carrierCode: user.carrier?.code ?? null };
@@ -131,7 +201,7 @@ export async function startSession(dataSource: DataSource, userId: number): Prom
 
 export async function findSession(dataSource: DataSource, token: string): Promise<{ principal: Principal; csrfToken: string } | null> {
   const session = await dataSource.getRepository(UserSession).findOne({ where: { tokenHash: tokenHash(token) }, relations: { user: { carrier: true } } });
-  if (!session || session.expiresAt <= new Date()) return null;
+  if (!session || session.expiresAt <= new Date() || session.user.disabledAt) return null;
   const { user } = session;
   return {
     principal: { userId: user.id, name: user.name, role: user.role, carrierId: user.carrierId, carrierCode: user.carrier?.code ?? null },

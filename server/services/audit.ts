@@ -46,6 +46,7 @@ export async function auditEvents(dataSource: DataSource, filter: AuditFilter, p
 
 /** The actions that exist, for the filter's choices. */
 export const AUDIT_ACTIONS = [
-  'import.succeeded', 'import.refused', 'import.failed', 'user.created', 'user.password_set',
+  'import.succeeded', 'import.refused', 'import.failed', 'user.created', 'user.updated', 'user.password_set',
+  'reference.created', 'reference.updated', 'reference.deleted',
   'session.signed_in', 'session.signed_out', 'session.sign_in_failed',
 ] as const;

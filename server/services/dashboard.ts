@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import { Allocation, Carrier, Complaint, ImportRun, Message } from '../entities/index.ts';
 import type { Scope } from './scope.ts';
 
@@ -11,6 +11,9 @@ export interface CarrierStats {
   entities: number;
   deepestLevel: number;
   releases: number;
+  /** Messages and complaints whose sender resolved to this carrier's chains (services/attribution.ts). */
+  messages: number;
+  complaints: number;
 }
 
 /**
@@ -31,23 +34,41 @@ export async function carrierStats(dataSource: DataSource, scope: Scope): Promis
     .groupBy('a.rootCarrierId')
     .getRawMany<Record<string, number | string | null>>();
   const byCarrier = new Map(rows.map((r) => [Number(r.carrierId), r]));
+  const messages = await countsByCarrier(dataSource, Message);
+  const complaints = await countsByCarrier(dataSource, Complaint);
   return carriers.map((c) => {
     const r = byCarrier.get(c.id);
     const n = (key: string) => Number(r?.[key] ?? 0);
     return {
       code: c.code, name: c.name, segments: n('segments'), allocations: n('allocations'), agents: n('agents'),
       entities: n('entities'), deepestLevel: n('deepestLevel'), releases: n('releases'),
+      messages: messages.get(c.id) ?? 0, complaints: complaints.get(c.id) ?? 0,
     };
   });
 }
 
-export async function trafficTotals(dataSource: DataSource): Promise<{ messages: number; complaints: number }> {
+/** Rows per root carrier (null: the sender resolved to no carrier at the time). */
+async function countsByCarrier(dataSource: DataSource, target: typeof Message | typeof Complaint): Promise<Map<number | null, number>> {
+  const rows = await dataSource.getRepository(target).createQueryBuilder('t')
+    .select('t.rootCarrierId', 'carrierId').addSelect('COUNT(*)', 'count').groupBy('t.rootCarrierId')
+    .getRawMany<{ carrierId: number | string | null; count: number | string }>();
+  return new Map(rows.map((r) => [r.carrierId === null ? null : Number(r.carrierId), Number(r.count)]));
+}
+
+/**
+ * Messages and complaints in scope: all of them for regulators and administrators (including
+ * those no allocation covered), those attributed to their carrier for a carrier's staff.
+ */
+export async function trafficTotals(dataSource: DataSource, scope: Scope): Promise<{ messages: number; complaints: number; unattributedMessages: number | null }> {
+  const where = scope.carrierId === null ? {} : { rootCarrierId: scope.carrierId };
   return {
-    messages: await dataSource.getRepository(Message).count(),
-    complaints: await dataSource.getRepository(Complaint).count(),
+    messages: await dataSource.getRepository(Message).countBy(where),
+    complaints: await dataSource.getRepository(Complaint).countBy(where),
+    unattributedMessages: scope.carrierId === null ? await dataSource.getRepository(Message).countBy({ rootCarrierId: IsNull() }) : null,
   };
 }
 
-export async function latestImports(dataSource: DataSource, limit: number): Promise<ImportRun[]> {
-  return dataSource.getRepository(ImportRun).find({ order: { id: 'DESC' }, take: limit });
+/** The newest runs, or a carrier's own (`carrierId`) when given. */
+export async function latestImports(dataSource: DataSource, limit: number, only: { carrierId: number } | null = null): Promise<ImportRun[]> {
+  return dataSource.getRepository(ImportRun).find({ where: only ?? {}, order: { id: 'DESC' }, take: limit });
 }

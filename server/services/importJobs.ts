@@ -7,7 +7,7 @@ import { openDataset } from '../dataset/readers.ts';
 import type { ImportProgress } from './importer.ts';
 import { runImport } from './importRuns.ts';
 import { invalidateAllocationIndex } from './lookup.ts';
-import type { ImportWorkerData, ImportWorkerMessage } from './importWorkerMain.ts';
+import type { ImportRequest, ImportWorkerData, ImportWorkerMessage } from './importWorkerMain.ts';
 
 export interface ImportJobState {
   runId: number;
@@ -39,7 +39,8 @@ export class ImportJobs {
    * Starts importing the dataset at `location` (a temporary upload directory, removed when the
    * import ends) and resolves with the import run's id as soon as it is recorded.
    */
-  async start(dataSource: DataSource, databaseUrl: string | null, location: string, source: string, actor: string): Promise<number> {
+  async start(dataSource: DataSource, databaseUrl: string | null, request: ImportRequest): Promise<number> {
+    const { location } = request;
     if (this.running) {
       await rm(location, { recursive: true, force: true });
       throw new ImportBusyError();
@@ -55,8 +56,8 @@ export class ImportJobs {
       void cleanUp();
     };
     try {
-      if (!databaseUrl || databaseUrl === 'sqlite::memory:') return await this.startInProcess(dataSource, location, source, actor, placeholder, settle);
-      return await this.startWorker(databaseUrl, location, source, actor, placeholder, settle);
+      if (!databaseUrl || databaseUrl === 'sqlite::memory:') return await this.startInProcess(dataSource, request, placeholder, settle);
+      return await this.startWorker(databaseUrl, request, placeholder, settle);
     } catch (error) {
       placeholder.done = true;
       await cleanUp();
@@ -65,20 +66,21 @@ export class ImportJobs {
   }
 
   /** An in-memory database exists only in this process: import here (tests use this path). */
-  private async startInProcess(dataSource: DataSource, location: string, source: string, actor: string, state: ImportJobState, settle: (s: ImportJobState) => void): Promise<number> {
-    const dataset = await openDataset(location);
+  private async startInProcess(dataSource: DataSource, request: ImportRequest, state: ImportJobState, settle: (s: ImportJobState) => void): Promise<number> {
+    const dataset = await openDataset(request.location);
     return new Promise<number>((resolve, reject) => {
       runImport(dataSource, dataset, {
-        source,
-        actor,
+        source: request.source,
+        actor: request.actor,
+        carrier: request.carrier,
         onStart: (runId) => { state.runId = runId; resolve(runId); },
         onProgress: (progress) => { state.progress = progress; },
       }).then(() => settle(state), (error) => { console.error(error); settle(state); reject(error); });
     });
   }
 
-  private startWorker(databaseUrl: string, location: string, source: string, actor: string, state: ImportJobState, settle: (s: ImportJobState) => void): Promise<number> {
-    const workerData: ImportWorkerData & { tsconfig: string } = { databaseUrl, location, source, actor, tsconfig: path.join(projectRoot, 'tsconfig.json') };
+  private startWorker(databaseUrl: string, request: ImportRequest, state: ImportJobState, settle: (s: ImportJobState) => void): Promise<number> {
+    const workerData: ImportWorkerData & { tsconfig: string } = { ...request, databaseUrl, tsconfig: path.join(projectRoot, 'tsconfig.json') };
     const worker = new Worker(new URL('./importWorker.js', import.meta.url), { workerData });
     return new Promise<number>((resolve, reject) => {
       let started = false;

@@ -16,18 +16,22 @@ export type ImportOutcome =
 export async function runImport(
   dataSource: DataSource,
   dataset: Dataset,
-  options: { source?: string; actor?: Actor; onStart?: (runId: number) => void; onProgress?: (progress: ImportProgress) => void } = {},
+  options: {
+    source?: string; actor?: Actor; carrier?: { id: number; code: string } | null;
+    onStart?: (runId: number) => void; onProgress?: (progress: ImportProgress) => void;
+  } = {},
 ): Promise<ImportOutcome> {
   const runs = dataSource.getRepository(ImportRun);
   const actor = options.actor ?? 'system';
   const run = await runs.save(runs.create({
     source: (options.source ?? dataset.name).slice(0, 300), status: 'running', startedAt: new Date(), finishedAt: null,
-    rowsRead: 0, rowsTotal: null, summary: null, errorCount: 0, failure: null,
+    rowsRead: 0, carrierId: options.carrier?.id ?? null, summary: null, errorCount: 0, failure: null,
   }));
   options.onStart?.(run.id);
   let rowsRead = 0;
   try {
     const summary = await importDataset(dataSource, dataset, {
+      carrier: options.carrier ?? null,
       onProgress: (progress) => { rowsRead = progress.rowsRead; options.onProgress?.(progress); },
     });
     await runs.update(run.id, { status: 'succeeded', finishedAt: new Date(), rowsRead, summary });

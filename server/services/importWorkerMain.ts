@@ -3,11 +3,18 @@ import { openDataset } from '../dataset/readers.ts';
 import { runImport } from './importRuns.ts';
 import type { ImportProgress } from './importer.ts';
 
-export interface ImportWorkerData {
-  databaseUrl: string;
+/** What to import, from where, for whom. */
+export interface ImportRequest {
+  /** A dataset directory or workbook. */
   location: string;
   source: string;
   actor: string;
+  /** A carrier user's import is confined to that carrier (importer.ts ImportOptions.carrier). */
+  carrier: { id: number; code: string } | null;
+}
+
+export interface ImportWorkerData extends ImportRequest {
+  databaseUrl: string;
 }
 
 export type ImportWorkerMessage =
@@ -24,6 +31,7 @@ export async function importInWorker(data: ImportWorkerData, post: (message: Imp
     const outcome = await runImport(dataSource, dataset, {
       source: data.source,
       actor: data.actor,
+      carrier: data.carrier,
       onStart: (runId) => post({ type: 'started', runId }),
       onProgress: (progress) => {
         const now = Date.now();

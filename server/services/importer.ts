@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { domainToASCII } from 'node:url';
 import type { DataSource, EntityManager, ObjectLiteral, EntityTarget } from 'typeorm';
 import {
   Agent, Allocation, Carrier, Complaint, Message, ProtectedSender, Signature, UrlListEntry, UsingEntity,
@@ -9,10 +8,12 @@ import { DatasetSyntaxError, type Dataset, type DatasetTable, type SourceRecord 
 import { HashedKeySet } from '../dataset/keySet.ts';
 import { TABLE_SPECS, type DatasetFile } from '../dataset/tables.ts';
 import { parse106 } from '../numbering/number106.ts';
+import { normaliseDomain } from '../numbering/domain.ts';
 import { normalisePhone } from '../numbering/phone.ts';
 import { parseDate, parseTimestamp } from '../numbering/time.ts';
 import { ENTITY_KINDS, isUsccShaped, normaliseUscc } from '../numbering/uscc.ts';
 import { pushTo } from '../util/pushTo.ts';
+import { attributeTraffic } from './attribution.ts';
 import { invalidateAllocationIndex } from './lookup.ts';
 
 /** One thing wrong with a dataset: where (file, line, column), what was there, and why (an i18n code). */
@@ -50,6 +51,8 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Issues kept for the report; the rest are only counted. */
   maxReportedIssues?: number;
+  /** A carrier user's import: confined to that carrier (ImportJob.checkScope). */
+  carrier?: { id: number; code: string } | null;
 }
 
 /** The dataset was refused: nothing was written. */
@@ -79,6 +82,7 @@ export async function importDataset(dataSource: DataSource, dataset: Dataset, op
     const job = new ImportJob(manager, dataset, options);
     await job.run();
     if (job.issueCount > 0) throw new ImportRefused(job.issues, job.issueCount);
+    if (dataset.tables.some((t) => t.file === 'allocations' || t.file === 'messages' || t.file === 'complaints')) await attributeTraffic(manager);
     return job.summary;
   });
   // The committed data is new: lookups must not answer from the index built before it.
@@ -200,7 +204,13 @@ class ImportJob {
   private readonly agents = new Map<string, number | null>();
   private readonly entities = new Map<string, number | null>();
 
+  /** Set for a carrier user's import; see checkScope. */
+  private readonly carrier: { id: number; code: string } | null;
+  /** Under a carrier scope: the stored agents and entities, which that import may add to but not change. */
+  private readonly sharedRegistry = new Map<string, Record<string, string | null>>();
+
   constructor(private readonly manager: EntityManager, private readonly dataset: Dataset, private readonly options: ImportOptions) {
+    this.carrier = options.carrier ?? null;
     this.maxReportedIssues = options.maxReportedIssues ?? MAX_REPORTED_ISSUES;
     this.summary = { dataset: dataset.name, files: [], ignoredFiles: dataset.ignoredFiles };
     const sizes = dataset.tables.map((t) => (t.file === 'allocations' && t.sizeBytes !== null ? 2 * t.sizeBytes : t.sizeBytes));
@@ -229,11 +239,16 @@ class ImportJob {
       protected_senders: (t) => this.importProtectedSenders(t),
       url_lists: (t) => this.importUrlLists(t),
     };
+    if (this.carrier) await this.loadSharedRegistry();
     for (const table of this.dataset.tables) {
       const before = await this.count(table.file);
       const fileSummary: FileSummary = { file: table.label, rows: 0, added: 0, unknownColumns: [] };
       this.summary.files.push(fileSummary);
       this.currentFile = fileSummary;
+      if (this.carrier && (table.file === 'protected_senders' || table.file === 'url_lists')) {
+        this.report({ file: table.label, line: 1, column: null, value: null, code: 'scope.reference_data' });
+        continue;
+      }
       await handlers[table.file](table);
       fileSummary.added = (await this.count(table.file)) - before;
     }
@@ -358,6 +373,7 @@ class ImportJob {
       const code = row.required('code', 16);
       const name = row.required('name', 100);
       if (code !== null && !/^[A-Za-z0-9_-]+$/.test(code)) row.issue('code', code, 'carrier.bad_code');
+      if (this.carrier && code !== null && code !== this.carrier.code) row.issue('code', code, 'scope.other_carrier', { carrier: this.carrier.code });
       if (row.bad || code === null || name === null || !unique(row, code, 'code', code)) return;
       if (!this.carriers.has(code)) this.carriers.set(code, null);
       await batch.add({ code, name } as Carrier);
@@ -375,6 +391,7 @@ class ImportJob {
       const licenceNo = row.optional('licence_no', 64);
       const contact = row.optional('contact', 200);
       const address = row.optional('address', 300);
+      if (uscc !== null) this.checkSharedRegistry(row, `a:${uscc}`, { name, licence_no: licenceNo, contact, address });
       if (row.bad || uscc === null || name === null || !unique(row, uscc, 'uscc', uscc)) return;
       if (!this.agents.has(uscc)) this.agents.set(uscc, null);
       await batch.add({ uscc, name, licenceNo, contact, address } as Agent);
@@ -396,6 +413,7 @@ class ImportJob {
       for (const signature of signatures) {
         if ([...signature].length > 100) row.issue('signatures', signature, 'cell.too_long', { max: 100 });
       }
+      if (uscc !== null) this.checkSharedRegistry(row, `e:${uscc}`, { name, kind, signatures: [...new Set(signatures)].sort().join('|') });
       if (row.bad || uscc === null || name === null || !unique(row, uscc, 'uscc', uscc)) return;
       if (!this.entities.has(uscc)) this.entities.set(uscc, null);
       signaturesByUscc.set(uscc, [...new Set(signatures)]);
@@ -437,7 +455,10 @@ class ImportJob {
     let holderCarrier: string | null = null;
     let holderAgent: string | null = null;
     if (holderRaw === '') row.issue('holder', null, 'cell.required');
-    else if (this.carriers.has(holderRaw)) holderCarrier = holderRaw;
+    else if (this.carriers.has(holderRaw)) {
+      holderCarrier = holderRaw;
+      if (this.carrier && holderRaw !== this.carrier.code) row.issue('holder', holderRaw, 'scope.other_carrier', { carrier: this.carrier.code });
+    }
     else {
       const uscc = normaliseUscc(holderRaw);
       if (this.agents.has(uscc)) holderAgent = uscc;
@@ -529,9 +550,45 @@ class ImportJob {
         }
       }
       const rootCarrierId = parent ? parent.rootCarrierId! : this.carriers.get(allocation.holderCarrier!)!;
+      if (parent && !this.inScope(parent.rootCarrierId)) {
+        this.reportOutOfScope(table.label, allocation);
+        return;
+      }
       await batch.add(this.allocationValues(allocation, parent?.id ?? null, parent?.level ?? 0, rootCarrierId));
     }, false);
     await batch.flush();
+  }
+
+  /** Whether a chain rooted at this carrier may be written by this import (always, unless confined to a carrier). */
+  private inScope(rootCarrierId: number | null): boolean {
+    return this.carrier === null || rootCarrierId === this.carrier.id;
+  }
+
+  private reportOutOfScope(label: string, row: AllocationRow): void {
+    this.report({ file: label, line: row.line, column: 'holder', value: row.holderAgent, code: 'scope.outside_chain', params: { carrier: this.carrier!.code } });
+  }
+
+  /**
+   * Agents and entities are one registry shared by every carrier: a carrier user's import may add
+   * new ones, but a change to one already stored would change what other carriers see, so it is
+   * refused (an administrator makes it).
+   */
+  private async loadSharedRegistry(): Promise<void> {
+    for (const a of await this.manager.find(Agent)) {
+      this.sharedRegistry.set(`a:${a.uscc}`, { name: a.name, licence_no: a.licenceNo, contact: a.contact, address: a.address });
+    }
+    const signatures = new Map<number, string[]>();
+    for (const s of await this.manager.find(Signature)) pushTo(signatures, s.entityId, s.text);
+    for (const e of await this.manager.find(UsingEntity)) {
+      this.sharedRegistry.set(`e:${e.uscc}`, { name: e.name, kind: e.kind, signatures: [...(signatures.get(e.id) ?? [])].sort().join('|') });
+    }
+  }
+
+  private checkSharedRegistry(row: RowReader, key: string, values: Record<string, string | null>): void {
+    const stored = this.sharedRegistry.get(key);
+    if (!stored) return;
+    const changed = Object.keys(values).find((column) => values[column] !== stored[column]);
+    if (changed) row.issue(changed, values[changed], 'scope.shared_registry', { stored: stored[changed] ?? '' });
   }
 
   private reportDuplicate(label: string, row: AllocationRow, firstLine: number): void {
@@ -578,6 +635,10 @@ class ImportJob {
           progressed = true;
         } else if (parent.level !== null && (parent.row === null || !badLines.has(parent.row.line))) {
           Object.assign(holdingOf.get(row.key)!, { level: parent.level + 1, parentKey: parent.key, rootCarrierId: parent.rootCarrierId });
+          if (!this.inScope(parent.rootCarrierId)) {
+            badLines.add(row.line);
+            this.reportOutOfScope(label, row);
+          }
           progressed = true;
         } else if (parent.row && badLines.has(parent.row.line)) {
           // Its parent is itself refused: that report names the cause; do not pile on.
@@ -691,9 +752,46 @@ class ImportJob {
     await batch.flush();
   }
 
+  /**
+   * Reference data is also edited in the browser under optimistic locking, so an import that
+   * changes a row must bump its version (an edit form made before the import is then refused)
+   * and one that changes nothing must not. These tables are small: rows are compared one by one.
+   */
+  private referenceBatcher<T extends ObjectLiteral>(target: EntityTarget<T>, key: string, fields: string[]) {
+    const batch = this.batcher(target, [key], fields);
+    let pending: T[] = [];
+    const flush = async () => {
+      if (!this.writing || pending.length === 0) {
+        pending = [];
+        return;
+      }
+      const stored = await this.manager.getRepository(target).createQueryBuilder('r')
+        .where(`r.${key} IN (:...keys)`, { keys: pending.map((row) => row[key]) }).getMany();
+      const byKey = new Map(stored.map((row) => [row[key], row]));
+      for (const row of pending) {
+        const current = byKey.get(row[key]);
+        if (!current) await batch.add(row);
+        else if (fields.some((field) => JSON.stringify(current[field]) !== JSON.stringify(row[field]))) {
+          const values = Object.fromEntries(fields.map((field) => [field, row[field]]));
+          await this.manager.createQueryBuilder().update(target).set({ ...values, version: () => 'version + 1' } as never)
+            .where('id = :id', { id: current.id }).execute();
+        }
+      }
+      await batch.flush();
+      pending = [];
+    };
+    return {
+      add: async (row: T) => {
+        pending.push(row);
+        if (pending.length >= BATCH_ROWS) await flush();
+      },
+      flush,
+    };
+  }
+
   private async importProtectedSenders(table: DatasetTable): Promise<void> {
     const unique = this.duplicateCheck();
-    const batch = this.batcher(ProtectedSender, ['name'], ['uscc', 'aliases']);
+    const batch = this.referenceBatcher(ProtectedSender, 'name', ['uscc', 'aliases']);
     await this.eachRow(table, async (row) => {
       const name = row.required('name', 100);
       const uscc = row.uscc('uscc', false);
@@ -707,7 +805,7 @@ class ImportJob {
 
   private async importUrlLists(table: DatasetTable): Promise<void> {
     const unique = this.duplicateCheck();
-    const batch = this.batcher(UrlListEntry, ['domain'], ['list', 'note']);
+    const batch = this.referenceBatcher(UrlListEntry, 'domain', ['list', 'note']);
     await this.eachRow(table, async (row) => {
       const raw = row.required('domain', 253);
       const domain = raw === null ? null : normaliseDomain(raw);
@@ -770,10 +868,3 @@ function sha256(parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
 
-/** A bare host name (IDN to punycode), or null. A pasted scheme, path or trailing dot is dropped. */
-export function normaliseDomain(raw: string): string | null {
-  const host = raw.trim().toLowerCase().replace(/^[a-z]+:\/\//, '').replace(/[/?#].*$/, '').replace(/\.$/, '');
-  const ascii = domainToASCII(host);
-  if (!ascii || ascii.length > 253) return null;
-  return /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/.test(ascii) ? ascii : null;
-}

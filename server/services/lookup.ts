@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AllocationIndex, chainAt, type Chain, type IndexedAllocation, type Party } from '../chain/allocationIndex.ts';
 import { Agent, Allocation, Carrier, UsingEntity } from '../entities/index.ts';
 import { parse106 } from '../numbering/number106.ts';
@@ -8,7 +8,7 @@ import { EVERYTHING, type Scope } from './scope.ts';
 const PAGE_ROWS = 50_000;
 
 /** Reads every allocation into an index, a page at a time so the rows never sit in memory twice. */
-export async function loadAllocationIndex(dataSource: DataSource): Promise<AllocationIndex> {
+export async function loadAllocationIndex(dataSource: DataSource | EntityManager): Promise<AllocationIndex> {
   const parties = new Map<string, Party>();
   for (const c of await dataSource.getRepository(Carrier).find()) parties.set(`c${c.id}`, { kind: 'carrier', id: c.id, key: c.code, name: c.name });
   for (const a of await dataSource.getRepository(Agent).find({ select: { id: true, uscc: true, name: true } })) parties.set(`a${a.id}`, { kind: 'agent', id: a.id, key: a.uscc, name: a.name });

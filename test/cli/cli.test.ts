@@ -106,7 +106,7 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       const short = await cliWithPassword('short', 'user', 'add', 'li.si', '--role', 'regulator', '--db', url);
       expect([short.code, short.stderr]).to.deep.equal([1, 'sms106: 密码至少 10 个字符\n']);
       expect((await cliWithPassword('a long enough secret', 'user', 'add', 'li.si', '--role', 'boss', '--db', url)).stderr).to.include('角色无效');
-      expect((await cliWithPassword('a long enough secret', 'user', 'add', 'li.si', '--role', 'carrier', '--db', url)).stderr).to.include('运营商角色必须用 --carrier 指定运营商代码');
+      expect((await cliWithPassword('a long enough secret', 'user', 'add', 'li.si', '--role', 'carrier', '--db', url)).stderr).to.include('运营商角色必须指定所属运营商（命令行用 --carrier 运营商代码）');
     });
 
     it('seed loads the demo dataset', async function () {

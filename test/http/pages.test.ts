@@ -113,7 +113,7 @@ describeEachDatabase('pages', (ctx) => {
   it('an import still running elsewhere shows as in progress and refreshes itself', async () => {
     const [run] = await ctx.dataSource.getRepository(ImportRun).save([{
       source: 'cli: allocations.csv', status: 'running' as const, startedAt: new Date('2022-03-14T01:30:00Z'), finishedAt: null,
-      rowsRead: 0, rowsTotal: null, summary: null, errorCount: 0, failure: null,
+      rowsRead: 0, carrierId: null, summary: null, errorCount: 0, failure: null,
     }]);
     const page = await app().get(`/imports/${run.id}`).expect(200);
     expect(page.text).to.include('<meta http-equiv="refresh" content="2">');

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
+import { LegalInstrument, ProtectedSender } from '../../server/entities/index.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A2, E_GOV, smallDataset, writeDataset } from '../support/fixtures.ts';
@@ -28,12 +29,21 @@ describeEachDatabase('stored XSS payloads', (ctx) => {
     const admin = await signIn(app, ctx.dataSource);
     // A refused upload whose bad value is a payload, and a sign-in attempt whose name is one.
     const refused = await uploadDataset(admin, { 'url_lists.csv': `domain,list\nx.cn,${csvCell(p1)}\n` });
+    // Reference data typed into the administration forms.
+    await admin.post('/admin/reference/protected-senders').type('form').send({ name: p1, uscc: '', aliases: `${p2}\n${p3}` }).expect(303);
+    await admin.post('/admin/reference/url-lists').type('form').send({ domain: 'evil.example.com', list: 'block', note: p2 }).expect(303);
+    await admin.post('/admin/reference/legal-instruments').type('form').send({ title: p3, articles: p1, position: '9' }).expect(303);
     const form = await request.agent(app).get('/login');
     await request(app).post('/login').set('Cookie', form.headers['set-cookie']).type('form').send({ _csrf: csrfFromPage(form.text), name: p3, password: 'whatever it is' });
 
     const pages = [
       '/', '/carriers', '/carriers/CMCC', '/agents', `/agents/${A1}`, `/agents/${A2}`, '/entities', `/entities/${E_GOV}`,
-      '/lookup?number=106901234502&at=2022-03-14T09:30', '/imports', refused.location, '/admin/audit',
+      '/lookup?number=106901234502&at=2022-03-14T09:30', '/imports', refused.location, '/admin/audit', '/admin/users',
+      '/admin/reference/protected-senders', '/admin/reference/url-lists', '/admin/reference/legal-instruments',
+      ...(await Promise.all([ProtectedSender, LegalInstrument].map(async (entity) => {
+        const rows = await ctx.dataSource.getRepository(entity).find();
+        return rows.map((row) => `/admin/reference/${entity === ProtectedSender ? 'protected-senders' : 'legal-instruments'}/${row.id}`);
+      }))).flat(),
     ];
     for (const path of pages) {
       const html = (await admin.get(path).expect(200)).text;
@@ -43,5 +53,6 @@ describeEachDatabase('stored XSS payloads', (ctx) => {
     expect(agentPage).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(refused.page).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect((await admin.get('/admin/audit')).text).to.include('&lt;svg onload&#x3D;alert(3)&gt;');
+    expect((await admin.get('/admin/reference/protected-senders')).text).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 });

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
+import { SEEDED_LEGAL_INSTRUMENTS } from '../../server/migrations/1764090000000-ReferenceDataAndScope.ts';
 import { invalidateAllocationIndex } from '../../server/services/lookup.ts';
 
 export const mariadbUrl = process.env.TEST_DATABASE_URL || 'mysql://root@127.0.0.1:3306/test';
@@ -18,7 +19,7 @@ export const testDatabases: TestDatabase[] = [
 
 /** Tables in an order where each only references tables after it. */
 const tablesChildFirst = [
-  'audit_events', 'user_sessions', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders', 'complaints', 'messages',
+  'audit_events', 'user_sessions', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders', 'legal_instruments', 'complaints', 'messages',
   'allocations', 'signatures', 'entities', 'agents', 'carriers',
 ];
 
@@ -26,6 +27,10 @@ export async function clearAllData(dataSource: DataSource): Promise<void> {
   // allocations reference each other; unlink them so one DELETE cannot trip over its own rows.
   await dataSource.query('UPDATE allocations SET parent_id = NULL');
   for (const table of tablesChildFirst) await dataSource.query(`DELETE FROM ${table}`);
+  // Back to what a freshly migrated database holds.
+  for (const [position, title] of SEEDED_LEGAL_INSTRUMENTS.entries()) {
+    await dataSource.query('INSERT INTO legal_instruments (title, articles, position, version) VALUES (?, NULL, ?, 1)', [title, position + 1]);
+  }
   invalidateAllocationIndex(dataSource);
 }
 
