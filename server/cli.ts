@@ -11,6 +11,7 @@ import type { ImportIssue, ImportSummary } from './services/importer.ts';
 import { AccountError, createUser, setPassword } from './services/accounts.ts';
 import { cliActor } from './services/audit.ts';
 import { createDemoUsers } from './services/demoUsers.ts';
+import { runAudit } from './services/auditRuns.ts';
 import { runImport } from './services/importRuns.ts';
 import { LookupInputError, lookupJson, lookupNumber } from './services/lookup.ts';
 
@@ -24,6 +25,8 @@ const USAGE = `usage: sms106 <command> [arguments] [--db URL] [--json] [--lang z
 
 commands:
   import PATH                  import a dataset (a directory of CSV files or an .xlsx workbook)
+  audit                        run every rule over the stored data, store the findings, print a
+                               summary (--json: one finding per line)
   lookup NUMBER [--at TIME]    the chain that held NUMBER at TIME (default now) and its using entity
   export DIR                   write the stored data as a dataset into DIR
   seed                         load the demo dataset (seeds/demo)
@@ -119,6 +122,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   const commands: Record<string, (db: () => Promise<DataSource>) => Promise<number>> = {
     import: (db) => importCommand(db, expectArgs(args, 1, 'import PATH')[0], values.json, locale, io),
+    audit: (db) => { expectArgs(args, 0, 'audit'); return auditCommand(db, values.json, locale, io); },
     lookup: (db) => lookupCommand(db, expectArgs(args, 1, 'lookup NUMBER [--at TIME]')[0], values.at, values.json, locale, io),
     export: (db) => exportCommand(db, expectArgs(args, 1, 'export DIR')[0], values.json, io),
     seed: (db) => { expectArgs(args, 0, 'seed'); return seedCommand(db, values.json, locale, io); },
@@ -205,6 +209,30 @@ function formatSummary(summary: ImportSummary, locale: Locale): string {
     lines.push(locale === 'en' ? `  ignored (not dataset files): ${summary.ignoredFiles.join(', ')}` : `  已忽略（非数据集文件）：${summary.ignoredFiles.join('、')}`);
   }
   return `${locale === 'en' ? `imported ${summary.dataset}` : `已导入 ${summary.dataset}`}\n${lines.join('\n')}\n`;
+}
+
+/** FORMATS.md: `audit --json` prints one object per finding, one per line. */
+async function auditCommand(db: () => Promise<DataSource>, json: boolean, locale: Locale, io: CliIo): Promise<number> {
+  const outcome = await runAudit(await db(), { actor: cliActor() });
+  if (json) {
+    for (const f of outcome.findings) {
+      io.stdout(`${JSON.stringify({
+        rule: f.rule, severity: f.severity, agent: f.agent, prefix: f.prefix, number: f.number,
+        message: f.message?.ref ?? null, complaint: f.complaint?.ref ?? null, entity: f.entity, detail: locale === 'en' ? f.detailEn : f.detail,
+      })}\n`);
+    }
+    return EXIT_OK;
+  }
+  const counts = new Map<string, number>();
+  for (const f of outcome.findings) counts.set(`${f.rule}|${f.severity}`, (counts.get(`${f.rule}|${f.severity}`) ?? 0) + 1);
+  const lines = [...counts].sort().map(([key, n]) => {
+    const [rule, severity] = key.split('|');
+    return `  ${t(locale, `rule.${rule}`)} (${rule}) · ${t(locale, `severity.${severity}`)}: ${n}`;
+  });
+  io.stdout(locale === 'en'
+    ? `audit run ${outcome.runId}: ${outcome.findings.length} findings (${outcome.newFindings} new)\n${lines.join('\n')}\n`
+    : `稽核 #${outcome.runId}：共 ${outcome.findings.length} 条风险线索（新增 ${outcome.newFindings} 条）\n${lines.join('\n')}\n`);
+  return EXIT_OK;
 }
 
 async function lookupCommand(db: () => Promise<DataSource>, number: string, at: string | undefined, json: boolean, locale: Locale, io: CliIo): Promise<number> {

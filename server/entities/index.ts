@@ -1,8 +1,10 @@
 import { Agent } from './Agent.ts';
 import { AuditEvent } from './AuditEvent.ts';
 import { Allocation } from './Allocation.ts';
+import { AuditRun } from './AuditRun.ts';
 import { Carrier } from './Carrier.ts';
 import { Complaint } from './Complaint.ts';
+import { Finding } from './Finding.ts';
 import { ImportRun } from './ImportRun.ts';
 import { ImportRunError } from './ImportRunError.ts';
 import { LegalInstrument } from './LegalInstrument.ts';
@@ -15,11 +17,11 @@ import { UserSession } from './UserSession.ts';
 import { UsingEntity } from './UsingEntity.ts';
 
 export {
-  Agent, AuditEvent, Allocation, Carrier, Complaint, ImportRun, ImportRunError, LegalInstrument, Message, ProtectedSender,
+  Agent, AuditEvent, AuditRun, Allocation, Carrier, Complaint, Finding, ImportRun, ImportRunError, LegalInstrument, Message, ProtectedSender,
   Signature, UrlListEntry, User, UserSession, UsingEntity,
 };
 
 export const entities = [
   Carrier, Agent, UsingEntity, Signature, Allocation, Message, Complaint, ProtectedSender,
-  UrlListEntry, LegalInstrument, ImportRun, ImportRunError, User, UserSession, AuditEvent,
+  UrlListEntry, LegalInstrument, ImportRun, ImportRunError, User, UserSession, AuditEvent, AuditRun, Finding,
 ];

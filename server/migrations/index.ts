@@ -3,6 +3,7 @@ import { Accounts1764060000000 } from './1764060000000-Accounts.ts';
 import { AllocationRootCarrier1764070000000 } from './1764070000000-AllocationRootCarrier.ts';
 import { AuditLog1764080000000 } from './1764080000000-AuditLog.ts';
 import { ReferenceDataAndScope1764090000000 } from './1764090000000-ReferenceDataAndScope.ts';
+import { Findings1764100000000 } from './1764100000000-Findings.ts';
 
 /** Every migration, oldest first. Listed by hand so no file glob is needed under tsx/ESM. */
-export const migrations = [InitialSchema1764050000000, Accounts1764060000000, AllocationRootCarrier1764070000000, AuditLog1764080000000, ReferenceDataAndScope1764090000000];
+export const migrations = [InitialSchema1764050000000, Accounts1764060000000, AllocationRootCarrier1764070000000, AuditLog1764080000000, ReferenceDataAndScope1764090000000, Findings1764100000000];

@@ -47,6 +47,7 @@ export async function auditEvents(dataSource: DataSource, filter: AuditFilter, p
 /** The actions that exist, for the filter's choices. */
 export const AUDIT_ACTIONS = [
   'import.succeeded', 'import.refused', 'import.failed', 'user.created', 'user.updated', 'user.password_set',
-  'reference.created', 'reference.updated', 'reference.deleted',
+  'reference.created', 'reference.updated', 'reference.deleted', 'audit.succeeded', 'audit.failed', 'audit.cancelled',
+  'finding.dismissed', 'finding.reopened',
   'session.signed_in', 'session.signed_out', 'session.sign_in_failed',
 ] as const;

@@ -19,7 +19,7 @@ export const testDatabases: TestDatabase[] = [
 
 /** Tables in an order where each only references tables after it. */
 const tablesChildFirst = [
-  'audit_events', 'user_sessions', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders', 'legal_instruments', 'complaints', 'messages',
+  'findings', 'audit_runs', 'audit_events', 'user_sessions', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders', 'legal_instruments', 'complaints', 'messages',
   'allocations', 'signatures', 'entities', 'agents', 'carriers',
 ];
 

@@ -1,0 +1,81 @@
+import { pushTo } from '../util/pushTo.ts';
+import { beijingMinute } from './evidence.ts';
+import type { FindingDraft, Rule } from './types.ts';
+
+interface Traced {
+  id: number;
+  ref: string | null;
+  at: Date;
+  loss: number;
+  sender: string;
+  rootCarrierId: number | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * COMPLAINT_CLUSTER — DOMAIN.md: "several complaints trace to the same agent in a window"
+ * ("aggregate isolated cases into big data"). Each complaint is traced to the agent answerable for
+ * its sender at the time it was reported; `complaintClusterSize` or more against one agent within
+ * `complaintWindowDays` make a cluster (overlapping windows merge into one). Severity grows with
+ * the count: 3 medium, 5 high, 10 critical.
+ */
+export const complaintCluster: Rule = {
+  code: 'COMPLAINT_CLUSTER',
+  start: (snapshot) => {
+    const { complaintClusterSize: size, complaintWindowDays: days } = snapshot.thresholds;
+    const byAgent = new Map<string, Traced[]>();
+    return {
+      complaint({ complaint, agent, rootCarrierId }) {
+        if (agent) pushTo(byAgent, agent, { id: complaint.id, ref: complaint.ref, at: complaint.reportedAt, loss: complaint.lossYuan ?? 0, sender: complaint.sender, rootCarrierId });
+        return null;
+      },
+      *finish() {
+        for (const [agent, complaints] of byAgent) {
+          complaints.sort((a, b) => a.at.getTime() - b.at.getTime());
+          for (const cluster of clusters(complaints, size, days * DAY_MS)) {
+            const first = cluster[0];
+            const last = cluster[cluster.length - 1];
+            const loss = cluster.reduce((sum, c) => sum + c.loss, 0);
+            const name = snapshot.agents.get(agent)?.name ?? agent;
+            const senders = [...new Set(cluster.map((c) => c.sender))];
+            const finding: FindingDraft = {
+              rule: 'COMPLAINT_CLUSTER', severity: cluster.length >= 10 ? 'critical' : cluster.length >= 5 ? 'high' : 'medium',
+              key: [agent, String(first.ref ?? first.id)], rootCarrierId: first.rootCarrierId, agent, prefix: null, number: senders.length === 1 ? senders[0] : null,
+              message: null, complaint: { id: first.id, ref: first.ref }, entity: null,
+              detail: `${beijingMinute(first.at).slice(0, 10)} 至 ${beijingMinute(last.at).slice(0, 10)} 期间有 ${cluster.length} 起投诉指向代理商${name}名下的号码（${days} 天内达到 ${size} 起即告警），涉及号码 ${senders.length} 个，报称损失合计 ${loss.toFixed(2)} 元`,
+              detailEn: `${cluster.length} complaints between ${beijingMinute(first.at).slice(0, 10)} and ${beijingMinute(last.at).slice(0, 10)} trace to numbers of agent ${name} (threshold: ${size} within ${days} days); ${senders.length} numbers, reported losses ${loss.toFixed(2)} yuan`,
+              evidence: { facts: { complaints: cluster.length, lossYuan: loss.toFixed(2), senders: senders.join(' '), complaintIds: cluster.map((c) => c.ref ?? String(c.id)).join(' ') } },
+              occurredAt: last.at,
+            };
+            yield finding;
+          }
+        }
+      },
+    };
+  },
+};
+
+/**
+ * Runs of complaints (sorted by time) in which some `windowMs` window holds at least `size`;
+ * windows that share a complaint belong to one run.
+ */
+function clusters(sorted: readonly Traced[], size: number, windowMs: number): Traced[][] {
+  const result: Traced[][] = [];
+  let clusterStart = -1;
+  let clusterEnd = -1;
+  let start = 0;
+  for (let end = 0; end < sorted.length; end++) {
+    while (sorted[end].at.getTime() - sorted[start].at.getTime() > windowMs) start++;
+    if (end - start + 1 < size) continue;
+    if (clusterStart >= 0 && clusterEnd >= start) {
+      clusterEnd = end;
+      continue;
+    }
+    if (clusterStart >= 0) result.push(sorted.slice(clusterStart, clusterEnd + 1));
+    clusterStart = start;
+    clusterEnd = end;
+  }
+  if (clusterStart >= 0) result.push(sorted.slice(clusterStart, clusterEnd + 1));
+  return result;
+}

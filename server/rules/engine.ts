@@ -1,0 +1,68 @@
+import { chainAt } from '../chain/allocationIndex.ts';
+import { answerableAgent } from './evidence.ts';
+import type {
+  AuditedComplaint, AuditedMessage, AuditSnapshot, FindingDraft, Rule, RuleRun, TrafficContext,
+} from './types.ts';
+
+/** Who held `sender` at `at`, and what every traffic rule wants to know about that. */
+export function trafficContext(snapshot: AuditSnapshot, sender: string, at: Date): TrafficContext {
+  const chain = chainAt(snapshot.index, sender, at);
+  if (!chain) return { chain: null, leaf: null, entity: null, agent: null, rootCarrierId: null };
+  const leaf = chain.links[chain.links.length - 1];
+  return {
+    chain,
+    leaf,
+    entity: chain.entity ? snapshot.entities.get(chain.entity.key) ?? null : null,
+    agent: answerableAgent(chain),
+    rootCarrierId: chain.links[0].holder.kind === 'carrier' ? chain.links[0].holder.id : null,
+  };
+}
+
+function collect(into: FindingDraft[], produced: FindingDraft | readonly FindingDraft[] | null | undefined): void {
+  if (!produced) return;
+  if (Array.isArray(produced)) for (const finding of produced as readonly FindingDraft[]) into.push(finding);
+  else into.push(produced as FindingDraft);
+}
+
+/**
+ * One audit over a snapshot: the structural rules, then the traffic one message or complaint at
+ * a time (so a million messages never sit in memory together), then what the aggregate rules
+ * concluded. Pure: the same snapshot and traffic give the same findings.
+ */
+export class AuditPass {
+  private readonly runs: RuleRun[];
+  private readonly messageRules: Array<NonNullable<RuleRun['message']>>;
+  private readonly complaintRules: Array<NonNullable<RuleRun['complaint']>>;
+
+  constructor(private readonly snapshot: AuditSnapshot, rules: readonly Rule[]) {
+    this.runs = rules.map((rule) => rule.start(snapshot));
+    this.messageRules = this.runs.flatMap((run) => (run.message ? [run.message.bind(run)] : []));
+    this.complaintRules = this.runs.flatMap((run) => (run.complaint ? [run.complaint.bind(run)] : []));
+  }
+
+  structure(): FindingDraft[] {
+    const findings: FindingDraft[] = [];
+    for (const run of this.runs) if (run.structure) for (const finding of run.structure()) findings.push(finding);
+    return findings;
+  }
+
+  message(message: AuditedMessage): FindingDraft[] {
+    const context = { ...trafficContext(this.snapshot, message.sender, message.sentAt), message };
+    const findings: FindingDraft[] = [];
+    for (const rule of this.messageRules) collect(findings, rule(context));
+    return findings;
+  }
+
+  complaint(complaint: AuditedComplaint): FindingDraft[] {
+    const context = { ...trafficContext(this.snapshot, complaint.sender, complaint.reportedAt), complaint };
+    const findings: FindingDraft[] = [];
+    for (const rule of this.complaintRules) collect(findings, rule(context));
+    return findings;
+  }
+
+  finish(): FindingDraft[] {
+    const findings: FindingDraft[] = [];
+    for (const run of this.runs) if (run.finish) for (const finding of run.finish()) findings.push(finding);
+    return findings;
+  }
+}

@@ -1,0 +1,68 @@
+import type { IndexedAllocation } from '../chain/allocationIndex.ts';
+import { trafficSubject } from './evidence.ts';
+import { signatureKey, signatureOwners, signaturesOf } from './signatures.ts';
+import type { FindingDraft, Rule } from './types.ts';
+
+interface Outsider {
+  /** The entity that filed the signature, or the signature itself when nobody filed it. */
+  party: string;
+  signature: string;
+  messageId: number;
+  messageRef: string | null;
+  sentAt: Date;
+}
+
+/**
+ * HIDDEN_RELEASE — DOMAIN.md: "traffic under one allocation carries many unrelated entities'
+ * signatures: undeclared re-leasing", inferred from data. Under each allocation a message resolves
+ * to, the signatures that are not the registered entity's own are grouped by who filed them
+ * (unfiled ones count as a party each); `hiddenReleaseSignatures` or more outside parties make a
+ * finding. A 10690 platform serving many clients does so through extension codes, each its own
+ * allocation, so this does not fire on legitimate platforms.
+ */
+export const hiddenRelease: Rule = {
+  code: 'HIDDEN_RELEASE',
+  start: (snapshot) => {
+    const owners = signatureOwners(snapshot);
+    const threshold = snapshot.thresholds.hiddenReleaseSignatures;
+    const outsiders = new Map<number, Map<string, Outsider>>();
+    const contexts = new Map<number, { allocation: IndexedAllocation; subject: ReturnType<typeof trafficSubject> }>();
+    return {
+      message(context) {
+        const { leaf, message, entity } = context;
+        if (!leaf) return null;
+        const own = new Set(entity ? entity.signatures.map(signatureKey) : []);
+        for (const signature of signaturesOf(message.content)) {
+          if (own.has(signature.normalised)) continue;
+          const filedBy = owners.get(signature.normalised);
+          if (entity && filedBy?.includes(entity.uscc)) continue;
+          const party = filedBy?.[0] ?? `?${signature.normalised}`;
+          let parties = outsiders.get(leaf.id);
+          if (!parties) {
+            outsiders.set(leaf.id, (parties = new Map()));
+            contexts.set(leaf.id, { allocation: leaf, subject: trafficSubject(context) });
+          }
+          if (!parties.has(party)) parties.set(party, { party, signature: signature.text, messageId: message.id, messageRef: message.ref, sentAt: message.sentAt });
+        }
+        return null;
+      },
+      *finish() {
+        for (const [id, parties] of outsiders) {
+          if (parties.size < threshold) continue;
+          const { allocation, subject } = contexts.get(id)!;
+          const first = [...parties.values()].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime())[0];
+          const names = [...parties.values()].map((p) => `【${p.signature}】`).join('');
+          const finding: FindingDraft = {
+            rule: 'HIDDEN_RELEASE', severity: 'high', key: [allocation.prefix, allocation.lessee.key, allocation.validFrom], ...subject,
+            number: null, message: { id: first.messageId, ref: first.messageRef }, complaint: null,
+            detail: `${allocation.lessee.name}名下的 ${allocation.prefix} 发出的短信带有 ${parties.size} 个不属于登记使用主体的签名 ${names}（阈值 ${threshold} 个），疑似私下转租`,
+            detailEn: `Traffic under ${allocation.prefix} (held by ${allocation.lessee.name}) carries ${parties.size} signatures that are not its registered entity's (threshold ${threshold}): suspected undeclared re-leasing`,
+            evidence: { ...subject.evidence, facts: { outsideSignatures: parties.size, threshold, signatures: names } },
+            occurredAt: first.sentAt,
+          };
+          yield finding;
+        }
+      },
+    };
+  },
+};

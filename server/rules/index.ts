@@ -1,0 +1,19 @@
+import { agentMultipleSegments } from './agentMultipleSegments.ts';
+import { complaintCluster } from './complaintCluster.ts';
+import { hiddenRelease } from './hiddenRelease.ts';
+import { invalidUscc } from './invalidUscc.ts';
+import { multiLevelRelease } from './multiLevelRelease.ts';
+import { numberMultiEntity } from './numberMultiEntity.ts';
+import { overlappingAllocation } from './overlappingAllocation.ts';
+import { segmentUnfiled } from './segmentUnfiled.ts';
+import { suspiciousUrl } from './suspiciousUrl.ts';
+import { unallocatedSender } from './unallocatedSender.ts';
+import { unfiledSignature } from './unfiledSignature.ts';
+import { unlicensedLessee } from './unlicensedLessee.ts';
+import type { Rule } from './types.ts';
+
+/** Every rule the audit runs, one module per rule code of DOMAIN.md. */
+export const RULES: readonly Rule[] = [
+  multiLevelRelease, segmentUnfiled, agentMultipleSegments, numberMultiEntity, overlappingAllocation, unlicensedLessee,
+  invalidUscc, unallocatedSender, unfiledSignature, suspiciousUrl, hiddenRelease, complaintCluster,
+];

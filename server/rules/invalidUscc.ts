@@ -1,0 +1,39 @@
+import type { IndexedAllocation } from '../chain/allocationIndex.ts';
+import { isValidUscc, usccCheckCharacter } from '../numbering/uscc.ts';
+import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
+import type { Rule } from './types.ts';
+
+/**
+ * INVALID_USCC — DOMAIN.md: "an agent or entity whose USCC fails the check" (vetting; GB 32100-2015
+ * check character). Only parties that appear in some allocation are reported, with the carrier of
+ * the first such allocation, so each carrier sees the parties in its own tree.
+ */
+export const invalidUscc: Rule = {
+  code: 'INVALID_USCC',
+  start: (snapshot) => ({
+    *structure() {
+      const byId = new Map<number, IndexedAllocation>();
+      const firstHolding = new Map<string, IndexedAllocation>();
+      for (const a of snapshot.index.all()) {
+        byId.set(a.id, a);
+        const current = firstHolding.get(a.lessee.key);
+        if (!current || a.id < current.id) firstHolding.set(a.lessee.key, a);
+      }
+      for (const [uscc, allocation] of firstHolding) {
+        if (isValidUscc(uscc)) continue;
+        const isAgent = allocation.lessee.kind === 'agent';
+        const expected = usccCheckCharacter(uscc.slice(0, 17));
+        yield {
+          rule: 'INVALID_USCC', severity: 'medium', key: [uscc],
+          rootCarrierId: rootCarrierOf(ancestry(allocation, byId)),
+          agent: isAgent ? uscc : allocation.holder.kind === 'agent' ? allocation.holder.key : null,
+          prefix: allocation.prefix, number: null, message: null, complaint: null, entity: isAgent ? null : uscc,
+          detail: `${isAgent ? '代理商' : '使用主体'}${allocation.lessee.name}的统一社会信用代码 ${uscc} 校验位错误（应为 ${expected}），身份未经核实`,
+          detailEn: `The USCC ${uscc} of ${isAgent ? 'agent' : 'using entity'} ${allocation.lessee.name} fails its check character (expected ${expected}): identity not verified`,
+          evidence: { chain: chainEvidence(ancestry(allocation, byId)), facts: { expectedCheckCharacter: expected } },
+          occurredAt: new Date(`${allocation.validFrom}T00:00:00+08:00`),
+        };
+      }
+    },
+  }),
+};

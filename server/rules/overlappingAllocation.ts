@@ -1,0 +1,42 @@
+import type { IndexedAllocation } from '../chain/allocationIndex.ts';
+import { pushTo } from '../util/pushTo.ts';
+import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
+import { overlappingPairs } from './overlaps.ts';
+import type { Rule } from './types.ts';
+
+/**
+ * OVERLAPPING_ALLOCATION — DOMAIN.md: "two allocations under one parent overlap in prefix and
+ * time" (data integrity). Siblings are the grants of one parent allocation, or a carrier's root
+ * segments. A number passed from one using entity to the next (same prefix, one period after the
+ * other) does not overlap.
+ */
+export const overlappingAllocation: Rule = {
+  code: 'OVERLAPPING_ALLOCATION',
+  start: (snapshot) => ({
+    *structure() {
+      const byId = new Map<number, IndexedAllocation>();
+      const siblings = new Map<string, IndexedAllocation[]>();
+      for (const a of snapshot.index.all()) {
+        byId.set(a.id, a);
+        pushTo(siblings, a.parentId === null ? `c${a.holder.id}` : `p${a.parentId}`, a);
+      }
+      for (const group of siblings.values()) {
+        if (group.length < 2) continue;
+        for (const [outer, inner] of overlappingPairs(group)) {
+          const links = ancestry(inner, byId);
+          const holderAgent = inner.holder.kind === 'agent' ? inner.holder.key : null;
+          yield {
+            rule: 'OVERLAPPING_ALLOCATION', severity: 'high',
+            key: [outer.prefix, outer.lessee.key, outer.validFrom, inner.prefix, inner.lessee.key, inner.validFrom],
+            rootCarrierId: rootCarrierOf(links), agent: holderAgent, prefix: inner.prefix, number: null, message: null, complaint: null,
+            entity: inner.lessee.kind === 'entity' ? inner.lessee.key : null,
+            detail: `${inner.holder.name}的两项分配重叠：${outer.prefix}（${outer.lessee.name}，${outer.validFrom} 起）与 ${inner.prefix}（${inner.lessee.name}，${inner.validFrom} 起）号段和有效期相交`,
+            detailEn: `Two grants of ${inner.holder.name} overlap in prefix and time: ${outer.prefix} (${outer.lessee.name}, from ${outer.validFrom}) and ${inner.prefix} (${inner.lessee.name}, from ${inner.validFrom})`,
+            evidence: { chain: chainEvidence([...ancestry(outer, byId), inner]) },
+            occurredAt: new Date(`${outer.validFrom > inner.validFrom ? outer.validFrom : inner.validFrom}T00:00:00+08:00`),
+          };
+        }
+      }
+    },
+  }),
+};

@@ -1,0 +1,24 @@
+import { chainEvidence } from './evidence.ts';
+import type { Rule } from './types.ts';
+
+/** SEGMENT_UNFILED — DOMAIN.md: "a root segment with no MIIT filing number" (the filing duty). */
+export const segmentUnfiled: Rule = {
+  code: 'SEGMENT_UNFILED',
+  start: (snapshot) => ({
+    *structure() {
+      for (const root of snapshot.index.all()) {
+        if (root.parentId !== null || root.miitFilingNo) continue;
+        yield {
+          rule: 'SEGMENT_UNFILED', severity: 'high', key: [root.prefix, root.lessee.key, root.validFrom],
+          rootCarrierId: root.holder.kind === 'carrier' ? root.holder.id : null,
+          agent: root.lessee.kind === 'agent' ? root.lessee.key : null, prefix: root.prefix, number: null, message: null, complaint: null,
+          entity: root.lessee.kind === 'entity' ? root.lessee.key : null,
+          detail: `${root.holder.name}分配给${root.lessee.name}的号段 ${root.prefix}（${root.validFrom} 起）没有工信部备案号`,
+          detailEn: `Segment ${root.prefix} granted by ${root.holder.name} to ${root.lessee.name} (from ${root.validFrom}) has no MIIT filing number`,
+          evidence: { chain: chainEvidence([root]) },
+          occurredAt: new Date(`${root.validFrom}T00:00:00+08:00`),
+        };
+      }
+    },
+  }),
+};

@@ -1,0 +1,40 @@
+import { beijingMinute, trafficSubject } from './evidence.ts';
+import type { FindingDraft, Rule, TrafficContext } from './types.ts';
+
+/**
+ * UNALLOCATED_SENDER — DOMAIN.md: "a message or complaint from a number with no valid allocation
+ * at that moment" (expired / never granted). A number that was held only by an agent, with no
+ * using entity registered, also has no one it "maps to" ("every number maps to exactly one using
+ * entity"): reported under the same rule, naming the agent, one severity lower.
+ */
+export const unallocatedSender: Rule = {
+  code: 'UNALLOCATED_SENDER',
+  start: () => ({
+    message: ({ message, ...context }) => draft(context, message.sender, message.sentAt, { message: { id: message.id, ref: message.ref }, complaint: null }, 'message', message.content),
+    complaint: ({ complaint, ...context }) => draft(context, complaint.sender, complaint.reportedAt, { message: null, complaint: { id: complaint.id, ref: complaint.ref } }, 'complaint', complaint.summary),
+  }),
+};
+
+function draft(context: TrafficContext, sender: string, at: Date, subject: Pick<FindingDraft, 'message' | 'complaint'>, kind: 'message' | 'complaint', text: string | null): FindingDraft | null {
+  if (context.entity) return null;
+  const itemZh = kind === 'message' ? '短信' : '投诉';
+  const item = subject.message ?? subject.complaint!;
+  const key = [kind, String(item.ref ?? item.id)];
+  const when = beijingMinute(at);
+  if (!context.chain) {
+    return {
+      rule: 'UNALLOCATED_SENDER', severity: kind === 'complaint' ? 'high' : 'medium', key, ...trafficSubject(context), number: sender, ...subject,
+      detail: `${itemZh}的发送号码 ${sender} 在 ${when} 没有任何有效分配（未分配或已到期）`,
+      detailEn: `The ${kind}'s sender ${sender} had no valid allocation at ${when} (never granted or expired)`,
+      evidence: text ? { text } : {}, occurredAt: at,
+    };
+  }
+  const leaf = context.leaf!;
+  const subjectFields = trafficSubject(context);
+  return {
+    rule: 'UNALLOCATED_SENDER', severity: kind === 'complaint' ? 'medium' : 'low', key, ...subjectFields, number: sender, ...subject,
+    detail: `${itemZh}的发送号码 ${sender} 在 ${when} 只分配到代理商${leaf.lessee.name}（${leaf.prefix}），没有登记使用主体`,
+    detailEn: `The ${kind}'s sender ${sender} was held at ${when} only by agent ${leaf.lessee.name} (${leaf.prefix}), with no using entity registered`,
+    evidence: { ...subjectFields.evidence, ...(text ? { text } : {}) }, occurredAt: at,
+  };
+}

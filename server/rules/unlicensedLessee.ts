@@ -1,0 +1,36 @@
+import type { IndexedAllocation } from '../chain/allocationIndex.ts';
+import { pushTo } from '../util/pushTo.ts';
+import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
+import type { Rule } from './types.ts';
+
+/**
+ * UNLICENSED_LESSEE — DOMAIN.md: "an agent in a chain without a value-added telecom licence"
+ * (licensing: 增值电信业务经营许可证). One finding per agent, naming the ranges it holds; a
+ * first-level agent without a licence is worse than a sub-agent.
+ */
+export const unlicensedLessee: Rule = {
+  code: 'UNLICENSED_LESSEE',
+  start: (snapshot) => ({
+    *structure() {
+      const byId = new Map<number, IndexedAllocation>();
+      const held = new Map<string, IndexedAllocation[]>();
+      for (const a of snapshot.index.all()) {
+        byId.set(a.id, a);
+        if (a.lessee.kind === 'agent' && !snapshot.agents.get(a.lessee.key)?.licenceNo) pushTo(held, a.lessee.key, a);
+      }
+      for (const [uscc, allocations] of held) {
+        allocations.sort((a, b) => a.level - b.level || a.prefix.localeCompare(b.prefix));
+        const top = allocations[0];
+        const prefixes = allocations.map((a) => a.prefix);
+        yield {
+          rule: 'UNLICENSED_LESSEE', severity: top.level === 1 ? 'high' : 'medium', key: [uscc],
+          rootCarrierId: rootCarrierOf(ancestry(top, byId)), agent: uscc, prefix: top.prefix, number: null, message: null, complaint: null, entity: null,
+          detail: `代理商${top.lessee.name}没有登记增值电信业务经营许可证，却持有号段 ${prefixes.slice(0, 5).join('、')}${prefixes.length > 5 ? ` 等 ${prefixes.length} 项` : ''}`,
+          detailEn: `Agent ${top.lessee.name} has no value-added telecom licence on record yet holds ${prefixes.slice(0, 5).join(', ')}${prefixes.length > 5 ? ` and ${prefixes.length - 5} more` : ''}`,
+          evidence: { chain: chainEvidence(ancestry(top, byId)), facts: { allocations: allocations.length } },
+          occurredAt: new Date(`${top.validFrom}T00:00:00+08:00`),
+        };
+      }
+    },
+  }),
+};

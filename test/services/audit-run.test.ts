@@ -1,0 +1,67 @@
+import { expect } from 'chai';
+import { openDataset } from '../../server/dataset/readers.ts';
+import { AuditEvent, AuditRun, Finding } from '../../server/entities/index.ts';
+import { runAudit } from '../../server/services/auditRuns.ts';
+import { dismissFinding, listFindings } from '../../server/services/findings.ts';
+import { importDataset } from '../../server/services/importer.ts';
+import { EVERYTHING } from '../../server/services/scope.ts';
+import { describeEachDatabase } from '../support/databases.ts';
+import { A1, A2, smallDataset, writeDataset } from '../support/fixtures.ts';
+
+describeEachDatabase('audit runs', (ctx) => {
+  beforeEach(async () => {
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
+  });
+
+  it('stores what the rules found, with the answerable agent, and records the run', async () => {
+    const outcome = await runAudit(ctx.dataSource, { actor: 'tester' });
+    expect(outcome.status).to.equal('succeeded');
+    const stored = await ctx.dataSource.getRepository(Finding).find();
+    expect(stored).to.have.length(outcome.findings.length);
+    expect(outcome.newFindings).to.equal(stored.length);
+    const release = stored.find((f) => f.rule === 'MULTI_LEVEL_RELEASE');
+    expect([release?.prefix, release?.agentUscc, release?.severity, release?.status]).to.deep.equal(['106901234501', A1, 'critical', 'open']);
+    const run = await ctx.dataSource.getRepository(AuditRun).findOneByOrFail({ id: outcome.runId });
+    expect([run.status, run.itemsTotal, run.itemsDone, run.findingsTotal]).to.deep.equal(['succeeded', 3, 3, stored.length]);
+    expect(await ctx.dataSource.getRepository(AuditEvent).countBy({ action: 'audit.succeeded' })).to.equal(1);
+  });
+
+  it('a second run on the same data adds nothing and updates last_seen of what it saw again', async () => {
+    const first = await runAudit(ctx.dataSource, { actor: 'tester' });
+    const before = await ctx.dataSource.getRepository(Finding).find({ order: { id: 'ASC' } });
+    const second = await runAudit(ctx.dataSource, { actor: 'tester' });
+    const after = await ctx.dataSource.getRepository(Finding).find({ order: { id: 'ASC' } });
+    expect(second.newFindings).to.equal(0);
+    expect(after.map((f) => [f.id, f.dedupeKey, f.firstSeenAt.getTime()])).to.deep.equal(before.map((f) => [f.id, f.dedupeKey, f.firstSeenAt.getTime()]));
+    expect(new Set(after.map((f) => f.lastRunId))).to.deep.equal(new Set([second.runId]));
+    expect(first.runId).not.to.equal(second.runId);
+  });
+
+  it('a dismissed finding stays dismissed, with its reason, through later runs', async () => {
+    await runAudit(ctx.dataSource, { actor: 'tester' });
+    const release = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE', agentUscc: A1 });
+    await dismissFinding(ctx.dataSource, EVERYTHING, release.id, 'open', '运营商已确认该转租经过报备', 'reviewer');
+    await runAudit(ctx.dataSource, { actor: 'tester' });
+    const again = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ id: release.id });
+    expect([again.status, again.statusReason, again.statusChangedBy]).to.deep.equal(['dismissed', '运营商已确认该转租经过报备', 'reviewer']);
+    const open = await listFindings(ctx.dataSource, EVERYTHING, { status: 'open', agent: A1, rule: 'MULTI_LEVEL_RELEASE' }, 1, 50);
+    expect(open.total).to.equal(0);
+  });
+
+  it('a cancelled run writes no findings', async () => {
+    const outcome = await runAudit(ctx.dataSource, { actor: 'tester', cancelled: () => true });
+    expect(outcome.status).to.equal('cancelled');
+    expect(await ctx.dataSource.getRepository(Finding).count()).to.equal(0);
+    expect((await ctx.dataSource.getRepository(AuditRun).findOneByOrFail({ id: outcome.runId })).status).to.equal('cancelled');
+  });
+
+  it('a carrier user sees only the findings in its carrier\'s tree', async () => {
+    await runAudit(ctx.dataSource, { actor: 'tester' });
+    const cucc = (await ctx.dataSource.query("SELECT id FROM carriers WHERE code = 'CUCC'"))[0].id;
+    const scoped = await listFindings(ctx.dataSource, { carrierId: Number(cucc) }, {}, 1, 100);
+    const all = await listFindings(ctx.dataSource, EVERYTHING, {}, 1, 100);
+    expect(scoped.rows.every((f) => f.rootCarrierId === Number(cucc))).to.equal(true);
+    expect(scoped.rows.map((f) => f.agentUscc)).not.to.include(A2);
+    expect(all.total).to.be.greaterThan(scoped.total);
+  });
+});
