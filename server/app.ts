@@ -6,6 +6,7 @@ import { projectRoot } from '../ormconfig.ts';
 import { checkCsrf, cookieOptions, loadSession, readCookie, requireSignIn } from './auth.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
 import { LoginThrottle } from './services/accounts.ts';
+import { AuditJobs } from './services/auditJobs.ts';
 import { ImportJobs } from './services/importJobs.ts';
 import { ViewEngine } from './views.ts';
 import { registerRoutes } from './routes/index.ts';
@@ -14,6 +15,7 @@ export interface AppContext {
   dataSource: DataSource;
   views: ViewEngine;
   imports: ImportJobs;
+  audits: AuditJobs;
   /** The database URL, so an import can run in a worker with its own connection. */
   databaseUrl: string | null;
   loginThrottle: LoginThrottle;
@@ -42,6 +44,7 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
     dataSource,
     views: new ViewEngine(),
     imports: new ImportJobs(),
+    audits: new AuditJobs(),
     databaseUrl: options.databaseUrl ?? null,
     loginThrottle: new LoginThrottle(),
   };

@@ -6,7 +6,7 @@ import type { Role } from '../../server/entities/User.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A2, A3, E_GOV, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
-import { signIn, type Client } from '../support/session.ts';
+import { signIn, waitForAudit, type Client } from '../support/session.ts';
 
 // In the small dataset CMCC's tree holds A1, A2 and every entity; CUCC's holds only A3's segment 10655.
 describeEachDatabase('per-carrier scope', (ctx) => {
@@ -73,6 +73,16 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     ['GET', `/agents/${A1}`, { public: 303, admin: 200, regulator: 200, carrier: 404 }],
     ['GET', `/entities/${E_GOV}`, { public: 303, admin: 200, regulator: 200, carrier: 404 }],
     ['GET', '/admin/audit', { public: 303, admin: 200, regulator: 403, carrier: 403 }],
+    ['GET', '/findings', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    ['GET', '/findings/999999', { public: 303, admin: 404, regulator: 404, carrier: 404 }],
+    ['POST', '/findings/999999/dismiss', { public: 401, admin: 404, regulator: 404, carrier: 404 }],
+    ['POST', '/findings/999999/reopen', { public: 401, admin: 404, regulator: 404, carrier: 404 }],
+    ['GET', '/risk', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    ['GET', '/audits', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    // Every role may run the audit (its findings stay scoped); each run is followed to its end below.
+    ['POST', '/audits', { public: 401, admin: 303, regulator: 303, carrier: 303 }],
+    ['GET', '/audits/999999', { public: 303, admin: 404, regulator: 404, carrier: 404 }],
+    ['POST', '/audits/999999/cancel', { public: 401, admin: 404, regulator: 404, carrier: 404 }],
     ['GET', '/admin/users', { public: 303, admin: 200, regulator: 403, carrier: 403 }],
     ['POST', '/admin/users', { public: 401, admin: 400, regulator: 403, carrier: 403 }],
     ['GET', '/admin/users/999999', { public: 303, admin: 404, regulator: 403, carrier: 403 }],
@@ -114,6 +124,7 @@ describeEachDatabase('per-carrier scope', (ctx) => {
           ? await (method === 'GET' ? request(createApp(ctx.dataSource)).get(path) : request(createApp(ctx.dataSource)).post(path))
           : await (method === 'GET' ? clients[who].get(path) : clients[who].post(path));
         seen.push(`${method} ${path} ${who} ${response.status}`);
+        if (who !== 'public' && response.status === 303 && /^\/audits\/\d+$/.test(response.headers.location)) await waitForAudit(clients[who], response.headers.location);
         wanted.push(`${method} ${path} ${who} ${statuses[who]}`);
       }
     }

@@ -57,3 +57,19 @@ export async function uploadDataset(client: Client, files: Record<string, string
   const { headers } = await post.expect(303);
   return { location: headers.location, page: await waitForImport(client, headers.location) };
 }
+
+/** Follows an audit run's page (it refreshes itself while running) until the run has ended; returns that page. */
+export async function waitForAudit(client: Client, location: string): Promise<string> {
+  for (let i = 0; i < 600; i++) {
+    const page = (await client.get(location).expect(200)).text;
+    if (!page.includes('http-equiv="refresh"')) return page;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the audit at ${location} did not finish`);
+}
+
+/** Starts an audit from the audit page and waits for it to end; returns the run's page. */
+export async function auditFromPage(client: Client): Promise<string> {
+  const { headers } = await client.post('/audits').expect(303);
+  return waitForAudit(client, headers.location);
+}

@@ -1,0 +1,69 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { HttpError, type AppContext } from '../app.ts';
+import { AuditRun } from '../entities/index.ts';
+import { t, type Locale } from '../i18n/index.ts';
+import { AuditBusyError } from '../services/auditJobs.ts';
+import { beijingTime } from './shared.ts';
+
+const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
+
+function runView(run: AuditRun, locale: Locale) {
+  return {
+    id: run.id, url: `/audits/${run.id}`, status: run.status, statusText: t(locale, `audits.status.${run.status}`), actor: run.actor,
+    startedAt: beijingTime(run.startedAt), finishedAt: run.finishedAt ? beijingTime(run.finishedAt) : null,
+    itemsDone: run.itemsDone, itemsTotal: run.itemsTotal, findingsTotal: run.findingsTotal, findingsNew: run.findingsNew, failure: run.failure,
+  };
+}
+
+/** GET /audits — start an audit; the runs so far. Every signed-in role may run it: findings stay scoped. */
+export async function getAudits(req: Request, res: Response, context: AppContext): Promise<void> {
+  const runs = await context.dataSource.getRepository(AuditRun).find({ order: { id: 'DESC' }, take: 20 });
+  res.page('audits/index', {
+    title: t(req.locale, 'audits.title'),
+    section: 'audits',
+    runs: runs.map((r) => runView(r, req.locale)),
+    runningUrl: context.audits.runningId ? `/audits/${context.audits.runningId}` : null,
+  });
+}
+
+/** POST /audits — start one in the background and show its progress; a second start while one runs is refused politely. */
+export async function postAudit(req: Request, res: Response, context: AppContext): Promise<void> {
+  try {
+    const runId = await context.audits.start(context.dataSource, req.principal!.name);
+    res.redirect(303, `/audits/${runId}`);
+  } catch (error) {
+    if (!(error instanceof AuditBusyError)) throw error;
+    throw new HttpError(409, 'audits.busy', { id: error.runId });
+  }
+}
+
+async function runOf(req: Request, context: AppContext): Promise<AuditRun> {
+  const id = idParam.safeParse(req.params.id);
+  const run = id.success ? await context.dataSource.getRepository(AuditRun).findOneBy({ id: id.data }) : null;
+  if (!run) throw new HttpError(404, 'error.not_found');
+  return run;
+}
+
+/** GET /audits/:id — progress while it runs (the page refreshes itself), then what it found. */
+export async function getAuditRun(req: Request, res: Response, context: AppContext): Promise<void> {
+  const run = await runOf(req, context);
+  const running = run.status === 'running';
+  const view = runView(run, req.locale);
+  res.page('audits/show', {
+    title: t(req.locale, 'audits.run_title', { id: run.id }),
+    section: 'audits',
+    run: view,
+    running,
+    cancellable: running && context.audits.runningId === run.id,
+    percent: run.itemsTotal > 0 ? Math.floor((run.itemsDone / run.itemsTotal) * 100) : running ? 0 : 100,
+    refreshSeconds: running ? 1 : null,
+  });
+}
+
+/** POST /audits/:id/cancel — stops the run at its next page of traffic; nothing it found is written. */
+export async function postCancelAudit(req: Request, res: Response, context: AppContext): Promise<void> {
+  const run = await runOf(req, context);
+  if (!context.audits.cancel(run.id)) throw new HttpError(409, 'audits.not_running');
+  res.redirect(303, `/audits/${run.id}`);
+}

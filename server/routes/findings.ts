@@ -1,0 +1,177 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { HttpError, type AppContext } from '../app.ts';
+import { Carrier, type Finding } from '../entities/index.ts';
+import { FINDING_STATUSES, SEVERITIES, type FindingEvidence } from '../entities/Finding.ts';
+import { t, type Locale } from '../i18n/index.ts';
+import { parseDate } from '../numbering/time.ts';
+import { RULE_CODES } from '../rules/types.ts';
+import { agentRiskRanking, dismissFinding, FindingStateError, getFinding, listFindings, reopenFinding } from '../services/findings.ts';
+import { scopeOf } from '../services/scope.ts';
+import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
+import { beijingTime, pageNumber, usccParam } from './shared.ts';
+
+const blankable = <T extends z.ZodTypeAny>(schema: T) => schema.or(z.literal('')).optional();
+
+const findingsQuery = z.object({
+  rule: blankable(z.enum(RULE_CODES)),
+  severity: blankable(z.enum(SEVERITIES)),
+  status: blankable(z.enum(FINDING_STATUSES)),
+  carrier: blankable(z.string().max(16)),
+  agent: blankable(z.string().max(40)),
+  from: blankable(z.string().max(10)),
+  to: blankable(z.string().max(10)),
+  page: pageNumber.optional(),
+});
+
+const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
+
+/** `2022-03-14` as the Beijing day it names. */
+const dayStart = (date: string) => new Date(`${date}T00:00:00+08:00`);
+
+export function findingRowView(finding: Finding, locale: Locale) {
+  return {
+    id: finding.id,
+    url: `/findings/${finding.id}`,
+    rule: finding.rule,
+    ruleText: t(locale, `rule.${finding.rule}`),
+    severity: finding.severity,
+    severityText: t(locale, `severity.${finding.severity}`),
+    status: finding.status,
+    statusText: t(locale, `findings.status.${finding.status}`),
+    detail: locale === 'en' ? finding.detailEn : finding.detail,
+    agent: finding.agentUscc,
+    agentUrl: finding.agentUscc ? `/agents/${finding.agentUscc}` : null,
+    occurredAt: finding.occurredAt ? beijingTime(finding.occurredAt).slice(0, 16) : '',
+  };
+}
+
+/** GET /findings — every finding in scope, filtered by rule, severity, status, carrier, agent and date. */
+export async function getFindings(req: Request, res: Response, context: AppContext): Promise<void> {
+  const query = findingsQuery.safeParse(req.query);
+  if (!query.success) throw new HttpError(400, 'findings.bad_filter');
+  const q = query.data;
+  for (const day of [q.from, q.to]) if (day && !parseDate(day).ok) throw new HttpError(400, 'findings.bad_filter');
+  const scope = scopeOf(req.principal);
+  const carriers = (await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }))
+    .filter((c) => scope.carrierId === null || c.id === scope.carrierId);
+  const carrier = q.carrier ? carriers.find((c) => c.code === q.carrier) : undefined;
+  if (q.carrier && !carrier) throw new HttpError(400, 'findings.bad_filter');
+  const agent = q.agent ? usccParam(q.agent) : null;
+  if (q.agent && !agent) throw new HttpError(400, 'findings.bad_filter');
+  const page = q.page ?? 1;
+  const result = await listFindings(context.dataSource, scope, {
+    rule: q.rule || undefined, severity: q.severity || undefined, status: q.status || undefined, carrierId: carrier?.id,
+    agent: agent ?? undefined, from: q.from ? dayStart(q.from) : undefined, to: q.to ? new Date(dayStart(q.to).getTime() + 86_400_000) : undefined,
+  }, page, PER_PAGE);
+  const option = (value: string, label: string, selected: unknown) => ({ value, label, selected: value === selected });
+  res.page('findings/index', {
+    title: t(req.locale, 'findings.title'),
+    section: 'findings',
+    filter: { agent: q.agent ?? '', from: q.from ?? '', to: q.to ?? '' },
+    rules: RULE_CODES.map((r) => option(r, t(req.locale, `rule.${r}`), q.rule)),
+    severities: [...SEVERITIES].reverse().map((s) => option(s, t(req.locale, `severity.${s}`), q.severity)),
+    statuses: FINDING_STATUSES.map((s) => option(s, t(req.locale, `findings.status.${s}`), q.status)),
+    carriers: carriers.length > 1 ? carriers.map((c) => option(c.code, c.name, q.carrier)) : null,
+    findings: result.rows.map((f) => findingRowView(f, req.locale)),
+    total: result.total,
+    pager: pagerView(page, result.total, PER_PAGE, pageUrlBuilder('/findings', req.query)),
+  });
+}
+
+/** The message text with the span that triggered the rule marked, as three escaped parts. */
+function textView(evidence: FindingEvidence) {
+  if (!evidence.text) return null;
+  const { text, span } = evidence;
+  if (!span) return { before: text, marked: '', after: '' };
+  return { before: text.slice(0, span.start), marked: text.slice(span.start, span.end), after: text.slice(span.end) };
+}
+
+function chainView(evidence: FindingEvidence, locale: Locale) {
+  return (evidence.chain ?? []).map((link, i, all) => ({
+    ...link,
+    holderUrl: /^[0-9A-Z]{18}$/.test(link.holder) ? `/agents/${link.holder}` : `/carriers/${encodeURIComponent(link.holder)}`,
+    lesseeUrl: link.lesseeKind === 'entity' ? `/entities/${link.lessee}` : `/agents/${link.lessee}`,
+    lesseeKindText: t(locale, `kind.${link.lesseeKind}`),
+    isRelease: link.lesseeKind === 'agent' && link.level > 1,
+    isLeaf: i === all.length - 1 && link.lesseeKind === 'entity',
+  }));
+}
+
+async function findingOf(req: Request, context: AppContext): Promise<Finding> {
+  const id = idParam.safeParse(req.params.id);
+  const finding = id.success ? await getFinding(context.dataSource, scopeOf(req.principal), id.data) : null;
+  if (!finding) throw new HttpError(404, 'error.not_found');
+  return finding;
+}
+
+async function renderFinding(req: Request, res: Response, finding: Finding, error: string | null, status = 200): Promise<void> {
+  const locale = req.locale;
+  res.page('findings/show', {
+    title: t(locale, 'findings.show_title', { id: finding.id }),
+    section: 'findings',
+    finding: {
+      ...findingRowView(finding, locale),
+      prefix: finding.prefix, number: finding.number, entity: finding.entityUscc,
+      numberLookupUrl: finding.number && finding.occurredAt ? `/lookup?number=${finding.number}&at=${encodeURIComponent(beijingTime(finding.occurredAt).replace(' ', 'T'))}` : null,
+      messageUrl: finding.messageId ? `/messages/${finding.messageId}` : null,
+      messageRef: finding.messageRef ?? (finding.messageId ? `#${finding.messageId}` : null),
+      complaintRef: finding.complaintRef,
+      firstSeen: beijingTime(finding.firstSeenAt), lastSeen: beijingTime(finding.lastSeenAt), lastRunId: finding.lastRunId,
+      statusChangedAt: finding.statusChangedAt ? beijingTime(finding.statusChangedAt) : null,
+      statusChangedBy: finding.statusChangedBy, statusReason: finding.statusReason,
+      canDismiss: finding.status === 'open' || finding.status === 'notified',
+      canReopen: finding.status === 'dismissed',
+    },
+    text: textView(finding.evidence),
+    chain: chainView(finding.evidence, locale),
+    facts: Object.entries(finding.evidence.facts ?? {}).map(([label, value]) => ({ label: t(locale, `findings.fact.${label}`), value: String(value) })),
+    error,
+  }, status);
+}
+
+/** GET /findings/:id — the finding, its evidence and the chain drawn; dismiss or reopen it. */
+export async function getFindingPage(req: Request, res: Response, context: AppContext): Promise<void> {
+  await renderFinding(req, res, await findingOf(req, context), null);
+}
+
+const statusForm = z.object({
+  expected: z.enum(FINDING_STATUSES),
+  reason: z.string().trim().min(2).max(1000),
+});
+
+async function changeStatus(req: Request, res: Response, context: AppContext, change: typeof dismissFinding): Promise<void> {
+  const finding = await findingOf(req, context);
+  const form = statusForm.safeParse(req.body ?? {});
+  if (!form.success) return renderFinding(req, res, finding, t(req.locale, 'findings.reason_required'), 400);
+  try {
+    await change(context.dataSource, scopeOf(req.principal), finding.id, form.data.expected, form.data.reason, req.principal!.name);
+  } catch (error) {
+    if (!(error instanceof FindingStateError)) throw error;
+    const current = await findingOf(req, context);
+    return renderFinding(req, res, current, t(req.locale, error.code, { status: t(req.locale, `findings.status.${error.current}`) }), 409);
+  }
+  res.redirect(303, `/findings/${finding.id}`);
+}
+
+/** POST /findings/:id/dismiss — dismissed with a written reason; stays dismissed through later runs. */
+export async function postDismissFinding(req: Request, res: Response, context: AppContext): Promise<void> {
+  await changeStatus(req, res, context, dismissFinding);
+}
+
+/** POST /findings/:id/reopen */
+export async function postReopenFinding(req: Request, res: Response, context: AppContext): Promise<void> {
+  await changeStatus(req, res, context, reopenFinding);
+}
+
+/** GET /risk — agents ranked by their open findings and the complaints traced to them. */
+export async function getRisk(req: Request, res: Response, context: AppContext): Promise<void> {
+  const ranking = await agentRiskRanking(context.dataSource, scopeOf(req.principal), 100);
+  res.page('findings/risk', {
+    title: t(req.locale, 'risk.title'),
+    section: 'risk',
+    agents: ranking.map((r, i) => ({
+      ...r, rank: i + 1, name: r.name ?? r.uscc, url: `/agents/${r.uscc}`, findingsUrl: `/findings?agent=${r.uscc}&status=open`,
+    })),
+  });
+}

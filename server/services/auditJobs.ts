@@ -1,0 +1,58 @@
+import type { DataSource } from 'typeorm';
+import { runAudit } from './auditRuns.ts';
+
+/** An audit is already running: a second one would only repeat it. */
+export class AuditBusyError extends Error {
+  constructor(readonly runId: number) {
+    super('an audit is already running');
+  }
+}
+
+interface AuditJob {
+  runId: number;
+  cancelRequested: boolean;
+  done: Promise<void>;
+}
+
+/**
+ * The web app's audit runs in the background of this process: it reads the traffic a page at a
+ * time (awaiting the database between pages, so requests keep being served), writes its
+ * progress to audit_runs for the page to show, and stops at the next page when cancelled.
+ */
+export class AuditJobs {
+  private current: AuditJob | null = null;
+
+  get runningId(): number | null {
+    return this.current?.runId ?? null;
+  }
+
+  /** Starts a run; resolves with its id once it is recorded. */
+  async start(dataSource: DataSource, actor: string): Promise<number> {
+    if (this.current) throw new AuditBusyError(this.current.runId);
+    const job: AuditJob = { runId: -1, cancelRequested: false, done: Promise.resolve() };
+    this.current = job;
+    return new Promise<number>((resolve, reject) => {
+      job.done = runAudit(dataSource, {
+        actor,
+        onStart: (runId) => { job.runId = runId; resolve(runId); },
+        cancelled: () => job.cancelRequested,
+      }).then(() => undefined, (error) => {
+        // The failure is recorded on the run (status failed, failure text) for the page to show.
+        console.error('audit failed:', error);
+        reject(error);
+      }).finally(() => { if (this.current === job) this.current = null; });
+    });
+  }
+
+  /** Asks the running audit to stop; false when `runId` is not running here. */
+  cancel(runId: number): boolean {
+    if (!this.current || this.current.runId !== runId) return false;
+    this.current.cancelRequested = true;
+    return true;
+  }
+
+  /** Resolves when the running audit (if any) has ended: for tests and shutdown. */
+  async idle(): Promise<void> {
+    await this.current?.done.catch(() => undefined);
+  }
+}

@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import { createApp } from '../../server/app.ts';
+import { openDataset } from '../../server/dataset/readers.ts';
+import { AuditEvent, Finding } from '../../server/entities/index.ts';
+import { importDataset } from '../../server/services/importer.ts';
+import { describeEachDatabase } from '../support/databases.ts';
+import { A1, A3, smallDataset, writeDataset } from '../support/fixtures.ts';
+import { auditFromPage, signIn, type Client } from '../support/session.ts';
+
+describeEachDatabase('findings pages', (ctx) => {
+  let regulator: Client;
+  let cucc: Client;
+
+  beforeEach(async () => {
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
+    const app = createApp(ctx.dataSource);
+    regulator = await signIn(app, ctx.dataSource, { role: 'regulator' });
+    cucc = await signIn(app, ctx.dataSource, { role: 'carrier', carrierCode: 'CUCC' });
+  });
+
+  it('an audit started from the page runs in the background and reports what it found', async () => {
+    const page = await auditFromPage(regulator);
+    const total = await ctx.dataSource.getRepository(Finding).count();
+    expect(total).to.be.greaterThan(0);
+    expect(page).to.include(`共 ${total} 条风险线索，其中新增 ${total} 条`);
+  });
+
+  it('lists findings worst first, filters by rule and agent, and shows one with its chain and evidence', async () => {
+    await auditFromPage(regulator);
+    const list = (await regulator.get(`/findings?rule=MULTI_LEVEL_RELEASE&agent=${A1}`).expect(200)).text;
+    expect(list).to.include('北京一级通信有限公司将号段 106901234501 转租给上海二级网络科技有限公司');
+    expect(list).to.include('共 1 条');
+    const finding = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE' });
+    const show = (await regulator.get(`/findings/${finding.id}`).expect(200)).text;
+    expect(show).to.include('data-testid="chain"');
+    expect(show).to.include('未申报');
+    const unfiled = await ctx.dataSource.getRepository(Finding).findOneBy({ rule: 'UNALLOCATED_SENDER' });
+    if (unfiled) await regulator.get(`/findings/${unfiled.id}`).expect(200);
+    await regulator.get('/findings?severity=bogus').expect(400);
+  });
+
+  it('dismissing needs a reason, is logged, and a second dismissal of the same finding is refused', async () => {
+    await auditFromPage(regulator);
+    const finding = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE' });
+    const noReason = await regulator.post(`/findings/${finding.id}/dismiss`).type('form').send({ expected: 'open', reason: '' }).expect(400);
+    expect(noReason.text).to.include('请填写理由');
+    await regulator.post(`/findings/${finding.id}/dismiss`).type('form').send({ expected: 'open', reason: '已核实为报备转租' }).expect(303);
+    const again = await regulator.post(`/findings/${finding.id}/dismiss`).type('form').send({ expected: 'open', reason: '重复提交' }).expect(409);
+    expect(again.text).to.include('这条线索的状态已被他人改为“已排除”');
+    const stored = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ id: finding.id });
+    expect([stored.status, stored.statusReason]).to.deep.equal(['dismissed', '已核实为报备转租']);
+    expect(await ctx.dataSource.getRepository(AuditEvent).countBy({ action: 'finding.dismissed' })).to.equal(1);
+  });
+
+  it('a carrier user sees only its own findings; another carrier\'s finding is 404 and cannot be dismissed', async () => {
+    await auditFromPage(regulator);
+    const cmccFinding = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE' });
+    await cucc.get(`/findings/${cmccFinding.id}`).expect(404);
+    await cucc.post(`/findings/${cmccFinding.id}/dismiss`).type('form').send({ expected: 'open', reason: '越权尝试' }).expect(404);
+    const list = (await cucc.get('/findings').expect(200)).text;
+    expect(list).not.to.include('北京一级通信有限公司');
+    expect(list).to.include('深圳无证信息技术有限公司');
+    const risk = (await cucc.get('/risk').expect(200)).text;
+    expect(risk).to.include(A3);
+    expect(risk).not.to.include(A1);
+  });
+
+  it('ranks agents by their open findings', async () => {
+    await auditFromPage(regulator);
+    const risk = (await regulator.get('/risk').expect(200)).text;
+    expect(risk.indexOf(A1)).to.be.greaterThan(0);
+    expect(risk.indexOf(A1)).to.be.lessThan(risk.indexOf(A3));
+  });
+});
