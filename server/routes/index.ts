@@ -12,6 +12,7 @@ import { getDashboard, getDatasetFormat } from './dashboard.ts';
 import { getEntities, getEntity } from './entities.ts';
 import { getImport, getImports, postImport } from './imports.ts';
 import { getLookup, getLookupJson } from './lookup.ts';
+import { getMessage, getMessages } from './messages.ts';
 
 type Handler = (req: Request, res: Response, context: AppContext) => Promise<void> | void;
 
@@ -43,6 +44,8 @@ export function registerRoutes(app: Express, context: AppContext): void {
   app.post('/findings/:id/dismiss', bind(postDismissFinding));
   app.post('/findings/:id/reopen', bind(postReopenFinding));
   app.get('/risk', bind(getRisk));
+  app.get('/messages', bind(getMessages));
+  app.get('/messages/:id', bind(getMessage));
   app.get('/lookup', bind(getLookup));
   app.get('/api/lookup', bind(getLookupJson));
   app.get('/imports', bind(getImports));

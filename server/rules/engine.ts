@@ -1,8 +1,18 @@
 import { chainAt } from '../chain/allocationIndex.ts';
 import { answerableAgent } from './evidence.ts';
 import type {
-  AuditedComplaint, AuditedMessage, AuditSnapshot, FindingDraft, Rule, RuleRun, TrafficContext,
+  AuditedComplaint, AuditedMessage, AuditSnapshot, Explanation, FindingDraft, Rule, RuleCode, RuleRun, TrafficContext,
 } from './types.ts';
+
+/** One rule's answer about one message, for the message explorer. */
+export interface MessageVerdict {
+  rule: RuleCode;
+  findings: FindingDraft[];
+  /** Why it did not fire; null when it fired, or when the rule judges traffic only as a whole. */
+  explanation: Explanation | null;
+  /** The rule looks at the traffic as a whole (HIDDEN_RELEASE, COMPLAINT_CLUSTER…): see the stored findings. */
+  aggregate: boolean;
+}
 
 /** Who held `sender` at `at`, and what every traffic rule wants to know about that. */
 export function trafficContext(snapshot: AuditSnapshot, sender: string, at: Date): TrafficContext {
@@ -31,11 +41,13 @@ function collect(into: FindingDraft[], produced: FindingDraft | readonly Finding
  */
 export class AuditPass {
   private readonly runs: RuleRun[];
+  private readonly codes: RuleCode[];
   private readonly messageRules: Array<NonNullable<RuleRun['message']>>;
   private readonly complaintRules: Array<NonNullable<RuleRun['complaint']>>;
 
   constructor(private readonly snapshot: AuditSnapshot, rules: readonly Rule[]) {
     this.runs = rules.map((rule) => rule.start(snapshot));
+    this.codes = rules.map((rule) => rule.code);
     this.messageRules = this.runs.flatMap((run) => (run.message ? [run.message.bind(run)] : []));
     this.complaintRules = this.runs.flatMap((run) => (run.complaint ? [run.complaint.bind(run)] : []));
   }
@@ -51,6 +63,20 @@ export class AuditPass {
     const findings: FindingDraft[] = [];
     for (const rule of this.messageRules) collect(findings, rule(context));
     return findings;
+  }
+
+  /** Every rule's verdict on one message, with the reason when it did not fire. */
+  explain(message: AuditedMessage): { context: TrafficContext; verdicts: MessageVerdict[] } {
+    const context = { ...trafficContext(this.snapshot, message.sender, message.sentAt), message };
+    const verdicts: MessageVerdict[] = [];
+    this.runs.forEach((run, i) => {
+      if (!run.message) return;
+      const findings: FindingDraft[] = [];
+      collect(findings, run.message(context));
+      const aggregate = run.finish !== undefined && findings.length === 0 && !run.explain;
+      verdicts.push({ rule: this.codes[i], findings, aggregate, explanation: findings.length === 0 && run.explain ? run.explain(context) : null });
+    });
+    return { context, verdicts };
   }
 
   complaint(complaint: AuditedComplaint): FindingDraft[] {

@@ -1,6 +1,6 @@
 import { trafficSubject } from './evidence.ts';
 import { findCallbackNumbers } from './text/callbackNumbers.ts';
-import { suspiciousUrls, type UrlLists } from './text/urls.ts';
+import { findUrls, suspiciousUrls, type UrlLists } from './text/urls.ts';
 import type { FindingDraft, Rule } from './types.ts';
 
 /**
@@ -32,6 +32,12 @@ export const suspiciousUrl: Rule = {
           },
           occurredAt: message.sentAt,
         }));
+      },
+      explain({ message }) {
+        const urls = findUrls(message.content);
+        if (urls.length === 0) return { zh: '短信中没有链接', en: 'The message carries no link' };
+        const hosts = [...new Set(urls.map((u) => u.host))].join('、');
+        return { zh: `链接 ${hosts} 不在黑名单上，也不是未列入白名单的短链接`, en: `Link ${hosts} is on no block-list and is not a short link missing from the allow-list` };
       },
     };
   },

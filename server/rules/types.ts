@@ -125,6 +125,14 @@ export interface RuleRun {
   complaint?(context: ComplaintContext): FindingDraft | readonly FindingDraft[] | null;
   /** After all the traffic: what the aggregate rules concluded. */
   finish?(): Iterable<FindingDraft>;
+  /** For the message explorer: why this message did not make the rule fire (asked only when it did not). */
+  explain?(context: MessageContext): Explanation;
+}
+
+/** A reason in both languages. */
+export interface Explanation {
+  zh: string;
+  en: string;
 }
 
 export interface Rule {

@@ -11,6 +11,10 @@ export const unallocatedSender: Rule = {
   code: 'UNALLOCATED_SENDER',
   start: () => ({
     message: ({ message, ...context }) => draft(context, message.sender, message.sentAt, { message: { id: message.id, ref: message.ref }, complaint: null }, 'message', message.content),
+    explain: ({ entity, leaf }) => ({
+      zh: `发送时号码登记给使用主体${entity?.name ?? ''}（${leaf?.prefix ?? ''}）`,
+      en: `At the time the number was registered to ${entity?.name ?? ''} (${leaf?.prefix ?? ''})`,
+    }),
     complaint: ({ complaint, ...context }) => draft(context, complaint.sender, complaint.reportedAt, { message: null, complaint: { id: complaint.id, ref: complaint.ref } }, 'complaint', complaint.summary),
   }),
 };

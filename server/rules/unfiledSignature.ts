@@ -38,6 +38,16 @@ export const unfiledSignature: Rule = {
         }
         return findings;
       },
+      explain({ entity, message }) {
+        const signatures = signaturesOf(message.content);
+        if (!entity) return { zh: '号码在发送时没有登记使用主体，无从比对报备签名', en: 'No using entity was registered for the number then: nothing to compare with' };
+        if (signatures.length === 0) return { zh: '短信中没有【】签名', en: 'The message carries no 【】 signature' };
+        const list = signatures.map((s) => `【${s.text}】`).join('');
+        const repeated = signatures.some((s) => reported.has(`${message.sender}|${s.normalised}`));
+        return repeated
+          ? { zh: `签名 ${list} 已在此号码的其他短信上报告过`, en: `Signature ${list} was already reported on another message from this number` }
+          : { zh: `签名 ${list} 均已由登记使用主体${entity.name}报备`, en: `Signature ${list} is filed by the registered entity ${entity.name}` };
+      },
     };
   },
 };

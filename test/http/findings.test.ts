@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { AuditEvent, Finding } from '../../server/entities/index.ts';
+import { AuditEvent, Finding, Message } from '../../server/entities/index.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A3, smallDataset, writeDataset } from '../support/fixtures.ts';
@@ -70,5 +70,31 @@ describeEachDatabase('findings pages', (ctx) => {
     const risk = (await regulator.get('/risk').expect(200)).text;
     expect(risk.indexOf(A1)).to.be.greaterThan(0);
     expect(risk.indexOf(A1)).to.be.lessThan(risk.indexOf(A3));
+  });
+
+  it('the message explorer says for a message why each rule did or did not fire, within the user\'s scope', async () => {
+    const message = await ctx.dataSource.getRepository(Message).findOneByOrFail({ externalId: 'M1' });
+    const page = (await regulator.get(`/messages/${message.id}`).expect(200)).text;
+    expect(page).to.include('这条短信没有触发任何规则');
+    expect(page).to.include('签名 【某网店】 均已由登记使用主体杭州某网店有限公司报备');
+    expect(page).to.include('发送时号码登记给使用主体杭州某网店有限公司（10690123450188）');
+    expect(page).to.include('短信中没有链接');
+    const list = (await regulator.get('/messages?sender=1069012345').expect(200)).text;
+    expect(list).to.include(`/messages/${message.id}`);
+    await cucc.get(`/messages/${message.id}`).expect(404);
+    expect((await cucc.get('/messages').expect(200)).text).not.to.include(`/messages/${message.id}`);
+    await regulator.get('/messages?sender=abc').expect(400);
+  });
+
+  it('a flagged message shows the rule that fired and the stored finding', async () => {
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset({
+      'messages.csv': 'id,sender,sent_at,content\nM7,10690123450188,2022-03-15T09:30:00+08:00,【某网店】领取红包 http://t.cn/A6abc\n',
+    })));
+    await auditFromPage(regulator);
+    const message = await ctx.dataSource.getRepository(Message).findOneByOrFail({ externalId: 'M7' });
+    const page = (await regulator.get(`/messages/${message.id}`).expect(200)).text;
+    expect(page).to.include('这条短信触发了风险规则');
+    expect(page).to.include('可疑链接');
+    expect(page).to.include('稽核已存储的相关风险线索');
   });
 });

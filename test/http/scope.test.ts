@@ -78,6 +78,8 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     ['POST', '/findings/999999/dismiss', { public: 401, admin: 404, regulator: 404, carrier: 404 }],
     ['POST', '/findings/999999/reopen', { public: 401, admin: 404, regulator: 404, carrier: 404 }],
     ['GET', '/risk', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    ['GET', '/messages', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    ['GET', '/messages/999999', { public: 303, admin: 404, regulator: 404, carrier: 404 }],
     ['GET', '/audits', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
     // Every role may run the audit (its findings stay scoped); each run is followed to its end below.
     ['POST', '/audits', { public: 401, admin: 303, regulator: 303, carrier: 303 }],
