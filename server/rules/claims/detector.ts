@@ -17,11 +17,14 @@ import { GOVERNMENT_BODY, GOVERNMENT_BODY_AT_END, GOVERNMENT_BODY_AT_START, GOVE
 import { ProtectedNames, type ProtectedForm } from './protectedNames.ts';
 import type { Claim, ProtectedSenderRef } from './types.ts';
 
-/** 【】 and 〖〗 are signature brackets wherever they stand. */
-const SIGNATURE = /[【〖]([^【】〖〗\n]{1,40})[】〗]/g;
+/**
+ * 【】 and 〖〗 are signature brackets wherever they stand, also when the other half is a plain
+ * square bracket (【济南交警] slips past a filter that pairs 【 with 】).
+ */
+const SIGNATURE = /[【〖]([^【】〖〗[\]\n]{1,40})[】〗\]]|\[([^【】〖〗[\]\n]{1,40})[】〗]/g;
 /** Other brackets are a signature only where a signature goes: first or last in the message. */
-const SUBSTITUTE_OPENERS = '[(〔「『<〈';
-const SUBSTITUTE_CLOSERS = '])〕」』>〉';
+const SUBSTITUTE_OPENERS = '[(〔「『<〈{';
+const SUBSTITUTE_CLOSERS = '])〕」』>〉}';
 const BRACKETS = '【】〖〗' + SUBSTITUTE_OPENERS + SUBSTITUTE_CLOSERS + '\n';
 const MAX_SIGNATURE = 30;
 
@@ -35,7 +38,7 @@ const SPEAKER_BEFORE = [
   '提醒广大', '提醒各位', '的工作人员', '工作人员',
 ];
 /** One of these + X: X is the body speaking. */
-const SPEAKER_AFTER = ['这里是', '我们是', '我是', '本人是', '本人系', '我系', '我方是', '我单位是'];
+const SPEAKER_AFTER = ['这里是', '这边是', '我这边是', '我们是', '我是', '本人是', '本人系', '我系', '我方是', '我单位是'];
 const SPEAKER = new RegExp(`(${SPEAKER_BEFORE.join('|')})|(${SPEAKER_AFTER.join('|')})`, 'g');
 
 /**
@@ -54,6 +57,9 @@ const CLOSING_QUOTES = '”"」』’\'';
  * organisation (招商银行提醒您), so that 停水通知: or 开庭提醒您 is not taken for a body.
  */
 const ORGANISATION_ENDING = /(?:银行|公司|集团|医院|大学|学院|学校|快递|速运|物流|电力|燃气|水务|自来水|移动|联通|电信|保险|证券|人寿|商城|平台|客服|中心)$/;
+
+/** A province written before a city's name. */
+const PROVINCE_FIRST = /^(?:[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,5}自治区)(?=[\u4e00-\u9fff]{2,4}市)/;
 
 /** Longest self-identified name considered, before and after the speaker words. */
 const MAX_NAME_BEFORE = 20;
@@ -100,7 +106,7 @@ export class ClaimDetector {
     // signature (【济南交警提醒】) are not read again as text.
     SIGNATURE.lastIndex = 0;
     for (let match = SIGNATURE.exec(text); match !== null; match = SIGNATURE.exec(text)) {
-      this.#signature(content, match.index + 1, match.index + 1 + match[1].length, true, claims);
+      this.#signature(content, match.index + 1, match.index + 1 + (match[1] ?? match[2]).length, true, claims);
     }
     if (SUBSTITUTE_OPENERS.includes(text[0])) {
       const close = closingBracket(text, 1);
@@ -131,15 +137,21 @@ export class ClaimDetector {
     return false;
   }
 
-  /** The signature whose content is folded [start, end); `always`: report it even if it names nobody known. */
+  /**
+   * The signature whose content is folded [start, end), between brackets at start − 1 and end.
+   * Its text is everything between the brackets as written, invisible characters included: a
+   * 【济南交警\u200B】 is not byte for byte the name, which is what makes it a disguise.
+   * `always`: report it even if it names nobody known (a substitute bracket at the end need not
+   * be a signature at all).
+   */
   #signature(content: string, start: number, end: number, always: boolean, claims: Claim[]): void {
     const folded = this.#folded;
-    const originalStart = folded.originAt(start);
-    const originalEnd = folded.originalEnd(end);
+    const originalStart = folded.originAt(start - 1) + 1;
+    const originalEnd = folded.originAt(end);
     for (const claim of claims) if (claim.start === originalStart) return; // 【】 at the start already read
-    const written = content.slice(originalStart, originalEnd).trim();
+    const written = content.slice(originalStart, originalEnd);
     let canonical = canonicalise(folded.text.slice(start, end), true);
-    if (canonical.length === 0 || !/[^0-9]/.test(canonical)) return; // (1/2), [95555]: not a name
+    if (canonical.length === 0) return;
     const claim = this.#claim(written, originalStart, originalEnd, 'signature');
     if (MENTION_CUE.test(canonical)) {
       if (always) claims.push(claim); // 【谨防冒充公安】 is a slogan, not a body
@@ -152,7 +164,8 @@ export class ClaimDetector {
       if (body.endsWith(notice[0])) body = body.slice(0, -notice[0].length);
     }
     this.#resolve(claim, body, canonical);
-    if (always || claim.government) claims.push(claim);
+    // (1/2) or [95555] at the start is a counter or a number, not a name, unless it is one (【12123】)
+    if (claim.government || (always && /[^0-9]/.test(canonical))) claims.push(claim);
   }
 
   /** The body named just before speaker words at folded `end` (上海交警 + 提醒您). */
@@ -292,6 +305,13 @@ export class ClaimDetector {
   #formOf(canonical: string, written: string): { form: ProtectedForm; match: Claim['match'] } | null {
     let form = this.#names.get(canonical);
     let body = written;
+    const province = form === undefined ? PROVINCE_FIRST.exec(canonical) : null;
+    if (province !== null) {
+      // 山东省济南市公安局交通警察支队: the province adds nothing to a city's body
+      canonical = canonical.slice(province[0].length);
+      form = this.#names.get(canonical);
+      if (body.startsWith(province[0])) body = body.slice(province[0].length);
+    }
     if (form === undefined) {
       const unit = UNIT_AT_END.exec(canonical);
       if (unit === null || unit.index < 2) return null;

@@ -67,6 +67,7 @@ function traditionalToSimplified(): Map<string, string> {
 }
 
 const DROP_CLASS = /^[\p{Mn}\p{Cf}]$|^\s$/u;
+const SYMBOL = /^[\p{So}\p{Sk}]$/u;
 const LINE_BREAK = /^[\n\r\u2028\u2029\u0085]$/;
 
 function buildTable(): FoldTable {
@@ -101,6 +102,10 @@ function buildTable(): FoldTable {
   }
   const contextual = new Uint8Array(0x10000);
   for (const separator of SEPARATORS) contextual[separator] = 1;
+  // Symbols (★ ☎ ♥ ✓ …) carry no part of a name: between two Chinese characters they are separators too.
+  for (let unit = 0x80; unit < 0x10000; unit++) {
+    if ((unit < 0xd800 || unit > 0xdfff) && units[unit] === UNCHANGED && SYMBOL.test(String.fromCharCode(unit))) contextual[unit] = 1;
+  }
   for (const [letter, digit] of Object.entries(DIGIT_LOOKALIKE_LETTERS)) contextual[letter.charCodeAt(0)] = 2 + Number(digit);
   return { units, expansions, contextual };
 }
@@ -111,9 +116,14 @@ export function foldTable(): FoldTable {
   return table;
 }
 
-/** True for a CJK unified ideograph (basic block and extension A) or a surrogate half (extensions B+). */
+/** True for a CJK unified ideograph (basic block, extension A) or a UTF-16 half of one in plane 2 (extensions B–F). */
 export function isHan(unit: number): boolean {
-  return (unit >= 0x4e00 && unit <= 0x9fff) || (unit >= 0x3400 && unit <= 0x4dbf) || (unit >= 0xd800 && unit <= 0xdfff);
+  return (unit >= 0x4e00 && unit <= 0x9fff) || (unit >= 0x3400 && unit <= 0x4dbf) || (unit >= 0xd840 && unit <= 0xd87f) || (unit >= 0xdc00 && unit <= 0xdfff);
+}
+
+/** High surrogates of the emoji planes (U+1F000–U+1FBFF): pictures inserted into a name are dropped. */
+function isEmojiHighSurrogate(unit: number): boolean {
+  return unit >= 0xd83c && unit <= 0xd83e;
 }
 
 function isAsciiDigit(unit: number): boolean {
@@ -129,6 +139,7 @@ export class FoldedMessage {
   text = '';
   /** true when folding changed nothing: folded offsets are original offsets */
   identity = true;
+  #content = '';
   #units = new Uint16Array(256);
   #origins = new Int32Array(256);
 
@@ -137,16 +148,16 @@ export class FoldedMessage {
     return this.identity ? index : this.#origins[index];
   }
 
-  /** Original span [start, end) of the folded span [start, end). */
-  originalStart(start: number): number {
-    return this.originAt(start);
-  }
-
+  /** Offset in the original content just after folded span [.., end). */
   originalEnd(end: number): number {
-    return end === 0 ? 0 : this.originAt(end - 1) + 1;
+    if (end === 0) return 0;
+    const last = this.originAt(end - 1);
+    const unit = this.#content.charCodeAt(last);
+    return unit >= 0xd800 && unit <= 0xdbff ? last + 2 : last + 1; // do not split a surrogate pair
   }
 
   fold(content: string): this {
+    this.#content = content;
     const { units: foldUnits, expansions, contextual: contextualUnits } = foldTable();
     const capacity = content.length * 4 + 8; // an NFKC expansion is at most a few units (㍻ → 平成)
     if (this.#units.length < capacity) {
@@ -160,6 +171,32 @@ export class FoldedMessage {
     let contextual = false; // a separator or a digit-lookalike letter was seen: second pass needed
     for (let i = 0; i < content.length; i++) {
       const unit = content.charCodeAt(i);
+      if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < content.length) {
+        // Outside the BMP the table has no entry: CJK extensions pass, emoji go, and the rest
+        // (mathematical 𝟏𝟐𝟏𝟐𝟑, enclosed 🄰) is NFKC-folded here, which is rare enough to be slow.
+        const pair = content.slice(i, i + 2);
+        if (isHan(unit)) {
+          units[length] = unit;
+          origins[length++] = i;
+          units[length] = content.charCodeAt(i + 1);
+          origins[length++] = i + 1;
+        } else {
+          changed = true;
+          if (!isEmojiHighSurrogate(unit)) {
+            for (const character of pair.normalize('NFKC')) {
+              const folded = character.length === 1 ? foldUnits[character.charCodeAt(0)] : UNCHANGED;
+              const replacement = folded === UNCHANGED ? character : folded === DROPPED ? '' : folded === EXPANDED ? expansions.get(character.charCodeAt(0))! : String.fromCharCode(folded);
+              for (let k = 0; k < replacement.length; k++) {
+                units[length] = replacement.charCodeAt(k);
+                origins[length++] = i;
+              }
+            }
+          }
+        }
+        i++;
+        if (length > 0 && contextualUnits[units[length - 1]] !== 0) contextual = true;
+        continue;
+      }
       const fold = foldUnits[unit];
       if (fold === UNCHANGED) {
         units[length] = unit;

@@ -135,9 +135,11 @@ for (const [family, words] of [...Object.entries(STRONG_TYPES), ...Object.entrie
 const PLACE = `(?:${alternation(PLACES)}|[${HAN}]{1,6}?${ADMIN_SUFFIX})`;
 /** A place prefix: national words, then up to three places (山东省济南市历下区). */
 const REGION = `(?:${alternation(NATIONAL)})?(?:${PLACE}){0,3}`;
-const STRONG = `(?:${alternation(strongWords)})`;
+/** One or more type words in a row: 公安局 + 交警支队 is one body, the traffic police of a 公安局. */
+const STRONG = `(?:${alternation(strongWords)})+`;
 const WEAK = `(?:${alternation(weakWords)})`;
-const UNIT = `(?:${alternation(UNITS)})?`;
+/** A sub-unit, possibly of a district: 公安局 + 历下区 + 分局, 交通警察支队 + 历下 + 大队. */
+const UNIT = `(?:(?:${PLACE})?(?:${alternation(UNITS)}))?`;
 /** Anything up to twelve characters before a strong type (城关派出所, 东风路派出所, 国家税务总局北京市税务局). */
 const ANY_PREFIX = `[${HAN}0-9a-z]{0,12}?`;
 
@@ -157,7 +159,7 @@ export const GOVERNMENT_LABEL = new RegExp(`^${REGION}(?:${STRONG}|${WEAK})${UNI
 export const UNIT_AT_END = new RegExp(`(?:${alternation(UNITS)})$`);
 
 const TYPE_WORDS = new RegExp(alternation([...strongWords, ...weakWords]), 'g');
-const PLACE_WORDS = new RegExp(`(?:${alternation(PLACES)})|([${HAN}]{2,3}?)(?:省|市|区|县)`, 'g');
+const PLACE_WORDS = new RegExp(`(${alternation(PLACES)})(?:省|市|区|县)?|([${HAN}]{2,3}?)(?:省|市|区|县)`, 'g');
 
 /** The kinds of body a name's type words say it is (empty for 北京协和医院). */
 export function bodyFamilies(name: string): Set<BodyFamily> {
@@ -178,6 +180,6 @@ export function claimedPlaces(name: string): string[] {
   const prefix = type === null ? name : name.slice(0, type.index);
   const places: string[] = [];
   PLACE_WORDS.lastIndex = 0;
-  for (let match = PLACE_WORDS.exec(prefix); match !== null; match = PLACE_WORDS.exec(prefix)) places.push(match[1] ?? match[0]);
+  for (let match = PLACE_WORDS.exec(prefix); match !== null; match = PLACE_WORDS.exec(prefix)) places.push(match[1] ?? match[2]);
   return places;
 }

@@ -19,7 +19,7 @@ export interface ProtectedForm {
 
 const HAN = '\\u3400-\\u4dbf\\u4e00-\\u9fff';
 /** 国家税务总局北京市税务局 / 山东省济南市… / 北京市海淀区人民法院 / 上海市浦东新区人民法院 */
-const LOCAL_BODY = new RegExp(`^(?:国家税务总局)?(?:[${HAN}]{2,3}省)?([${HAN}]{2,4}?)市(?:([${HAN}]{2,3}?)(?:新区|区|县))?(.+)$`);
+const LOCAL_BODY = new RegExp(`^(?:国家税务总局)?(?:[${HAN}]{2,3}省)?([${HAN}]{2,4}?)市(?:([${HAN}]{2,3}?)(新区|区|县))?(.+)$`);
 
 /**
  * How people abbreviate a city-level body of each family, given the city written with and
@@ -50,13 +50,16 @@ const DISTRICT_FORMS: Partial<Record<BodyFamily, readonly string[]>> = {
 export function abbreviationsOf(name: string): string[] {
   const local = LOCAL_BODY.exec(name);
   if (local === null) return [];
-  const [, city, district, body] = local;
+  const [, city, district, districtSuffix, body] = local;
   const families = bodyFamilies(body);
   const forms: string[] = [];
   for (const family of families) {
     if (district !== undefined) {
       for (const type of DISTRICT_FORMS[family] ?? []) {
-        for (const place of [district, `${district}区`, `${city}${district}区`, `${city}市${district}区`]) forms.push(place + type);
+        // 浦东新区 is written 浦东区 and 浦东新区; 某县 keeps its 县
+        const suffixes = new Set(['区', districtSuffix]);
+        forms.push(district + type);
+        for (const suffix of suffixes) for (const place of [district, city + district, `${city}市${district}`]) forms.push(place + suffix + type);
       }
       continue;
     }
