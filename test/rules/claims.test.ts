@@ -95,6 +95,10 @@ describe('ClaimDetector: signatures', () => {
     expect(onlyClaim('【济南交警]您的违章罚款已逾期。')).to.include({ text: '济南交警', kind: 'signature' });
   });
 
+  it('finds no claim in an empty message', () => {
+    expect(detector.claims('')).to.deep.equal([]);
+  });
+
   it('reports a company signature as a claim that is not a government body', () => {
     expect(onlyClaim('【交通银行】您的动态验证码为482913。')).to.include({ match: 'none', government: false, protectedSender: null });
   });

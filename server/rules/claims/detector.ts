@@ -102,13 +102,12 @@ export class ClaimDetector {
     const text = folded.text;
     const claims: Claim[] = [];
 
-    // Signatures. `covered` is the folded end of the last signature, so speaker words inside a
-    // signature (【济南交警提醒】) are not read again as text.
+    // Signatures first: speaker words inside one (【济南交警提醒】) are then not read again as text.
     SIGNATURE.lastIndex = 0;
     for (let match = SIGNATURE.exec(text); match !== null; match = SIGNATURE.exec(text)) {
       this.#signature(content, match.index + 1, match.index + 1 + (match[1] ?? match[2]).length, true, claims);
     }
-    if (SUBSTITUTE_OPENERS.includes(text[0])) {
+    if (text.length > 0 && SUBSTITUTE_OPENERS.includes(text[0])) {
       const close = closingBracket(text, 1);
       if (close > 1 && SUBSTITUTE_CLOSERS.indexOf(text[close]) === SUBSTITUTE_OPENERS.indexOf(text[0])) this.#signature(content, 1, close, true, claims);
     }

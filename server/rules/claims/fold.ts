@@ -10,10 +10,11 @@
  *  - traditional → simplified, with the character table OpenCC's own converters give;
  *  - Chinese confusables → the character protected names use (confusables.ts);
  *  - whitespace, format characters (zero-width space/joiners, U+FEFF, U+2060, soft hyphen, bidi
- *    marks) and combining marks are dropped; line breaks are kept as boundaries.
+ *    marks), combining marks and emoji are dropped; line breaks are kept as boundaries;
+ *    outside the BMP, CJK extensions pass and anything else is NFKC-folded (𝟏𝟐𝟏𝟐𝟑 → 12123);
  * and then, with both neighbours known:
- *  - separator punctuation (· . * _ - ~ | / …) between two Chinese characters is dropped
- *    (济·南·交·警 → 济南交警);
+ *  - separator punctuation and symbols (· . * _ - ~ | / ★ ☎ …) between two Chinese characters
+ *    are dropped (济·南·交·警 → 济南交警);
  *  - i, l, |, o next to a digit become 1 or 0 (交管I2I23 → 交管12123).
  *
  * The per-character part is a 64K-entry table built once, so a message costs one table look-up
