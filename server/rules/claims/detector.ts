@@ -1,0 +1,325 @@
+/**
+ * Which bodies an SMS presents itself as. A claim is a claim of identity, not a mention:
+ *  - a signature: 【…】 or 〖…〗 wherever it stands, or a substitute bracket ([…] (…) 〔…〕 「…」
+ *    『…』 <…> 〈…〉) at the very start or end of the message, where a signature goes;
+ *  - a self-identification in the text: 这里是X / 我是X / 我们是X / 本人系X …, X提醒您 / X提示：/
+ *    X通知您 / X温馨提示 …, a leading "X：" label, or X alone after the last sentence.
+ * "谨防冒充公检法诈骗", "如遇冒充公安的电话请挂断", "请登录交管12123 App", "到税务局官网查询" are
+ * mentions: no identity pattern around them, or a warning word (冒充, 谨防, 自称…) in the same
+ * clause, or inside quotation marks.
+ *
+ * The message is folded once (fold.ts); the patterns below run on the folded text and every claim
+ * is mapped back to its span in the original.
+ */
+import { canonicalise } from './canonical.ts';
+import { FoldedMessage, foldTable, isHan } from './fold.ts';
+import { GOVERNMENT_BODY, GOVERNMENT_BODY_AT_END, GOVERNMENT_BODY_AT_START, GOVERNMENT_LABEL, UNIT_AT_END } from './governmentPattern.ts';
+import { ProtectedNames, type ProtectedForm } from './protectedNames.ts';
+import type { Claim, ProtectedSenderRef } from './types.ts';
+
+/**
+ * 【】 and 〖〗 are signature brackets wherever they stand, also when the other half is a plain
+ * square bracket (【济南交警] slips past a filter that pairs 【 with 】).
+ */
+const SIGNATURE = /[【〖]([^【】〖〗[\]\n]{1,40})[】〗\]]|\[([^【】〖〗[\]\n]{1,40})[】〗]/g;
+/** Other brackets are a signature only where a signature goes: first or last in the message. */
+const SUBSTITUTE_OPENERS = '[(〔「『<〈{';
+const SUBSTITUTE_CLOSERS = '])〕」』>〉}';
+const BRACKETS = '【】〖〗' + SUBSTITUTE_OPENERS + SUBSTITUTE_CLOSERS + '\n';
+const MAX_SIGNATURE = 30;
+
+/** Words after a body's name inside a signature that do not change the body: 【济南交警温馨提示】. */
+const NOTICE_ENDING = /(?:温馨提示|温馨提醒|友情提示|友情提醒|通知书|提醒|提示|通知|公告|服务号)$/;
+
+/** X + one of these: X is the body speaking. */
+const SPEAKER_BEFORE = [
+  '温馨提示', '温馨提醒', '友情提示', '友情提醒', '郑重提醒', '郑重提示', '特别提醒', '特别提示', '重要提醒', '重要提示',
+  '提醒您', '提醒你', '提示您', '提示你', '提醒:', '提示:', '通知您', '通知你', '通知:', '告知您', '正式通知', '敬告',
+  '提醒广大', '提醒各位', '的工作人员', '工作人员',
+];
+/** One of these + X: X is the body speaking. */
+const SPEAKER_AFTER = ['这里是', '这边是', '我这边是', '我们是', '我是', '本人是', '本人系', '我系', '我方是', '我单位是'];
+const SPEAKER = new RegExp(`(${SPEAKER_BEFORE.join('|')})|(${SPEAKER_AFTER.join('|')})`, 'g');
+
+/**
+ * In the same clause as a body's name, these make it a mention or a warning, not the sender's
+ * identity: 冒充公安局通知您, 谨防自称法院工作人员, 如遇“这里是交警支队”的来电.
+ */
+const MENTION_CUE = /冒充|假冒|仿冒|伪装|假扮|谎称|自称|声称|冒用|假借|谨防|警惕|提防|防范|如遇|若遇|如有|接到|骗子|不法分子|诈骗分子|不会/;
+/** A warning word counts within its clause; a quotation within its sentence. */
+const CLAUSE_END = /[。.!?;\n,、:]/;
+const SENTENCE_END = /[。.!?;\n]/;
+const OPENING_QUOTES = '“"「『‘\'';
+const CLOSING_QUOTES = '”"」』’\'';
+
+/**
+ * A self-identification that names no government body is reported only when it names an
+ * organisation (招商银行提醒您), so that 停水通知: or 开庭提醒您 is not taken for a body.
+ */
+const ORGANISATION_ENDING = /(?:银行|公司|集团|医院|大学|学院|学校|快递|速运|物流|电力|燃气|水务|自来水|移动|联通|电信|保险|证券|人寿|商城|平台|客服|中心)$/;
+
+/** A province written before a city's name. */
+const PROVINCE_FIRST = /^(?:[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,5}自治区)(?=[\u4e00-\u9fff]{2,4}市)/;
+
+/** Longest self-identified name considered, before and after the speaker words. */
+const MAX_NAME_BEFORE = 20;
+const MAX_NAME_AFTER = 24;
+const MAX_LABEL = 16;
+
+/** Index of the first bracket at or after `from` within a signature's length, or -1. */
+function closingBracket(text: string, from: number): number {
+  for (let i = from; i < text.length && i - from <= MAX_SIGNATURE; i++) if (BRACKETS.includes(text[i])) return i;
+  return -1;
+}
+
+/** Index of the last bracket at or before `from` within a signature's length, or -1. */
+function openingBracket(text: string, from: number): number {
+  for (let i = from; i >= 0 && from - i <= MAX_SIGNATURE; i--) if (BRACKETS.includes(text[i])) return i;
+  return -1;
+}
+
+function isNameUnit(unit: number): boolean {
+  return isHan(unit) || (unit >= 0x30 && unit <= 0x39) || (unit >= 0x61 && unit <= 0x7a);
+}
+
+export class ClaimDetector {
+  readonly #names: ProtectedNames;
+  readonly #folded = new FoldedMessage();
+
+  constructor(protectedSenders: readonly ProtectedSenderRef[]) {
+    foldTable();
+    this.#names = new ProtectedNames(protectedSenders, canonicalise);
+  }
+
+  /**
+   * Every body the message presents itself as: each 【…】 signature wherever it stands (start,
+   * middle, end; also common bracket substitutes like [..] 〖..〗 when used as a signature), and
+   * self-identification in the text ("这里是…交警支队", "…法院通知您", "…提醒您", "我是…工作人员" …).
+   * In order of position.
+   */
+  claims(content: string): Claim[] {
+    const folded = this.#folded.fold(content);
+    const text = folded.text;
+    const claims: Claim[] = [];
+
+    // Signatures first: speaker words inside one (【济南交警提醒】) are then not read again as text.
+    SIGNATURE.lastIndex = 0;
+    for (let match = SIGNATURE.exec(text); match !== null; match = SIGNATURE.exec(text)) {
+      this.#signature(content, match.index + 1, match.index + 1 + (match[1] ?? match[2]).length, true, claims);
+    }
+    if (text.length > 0 && SUBSTITUTE_OPENERS.includes(text[0])) {
+      const close = closingBracket(text, 1);
+      if (close > 1 && SUBSTITUTE_CLOSERS.indexOf(text[close]) === SUBSTITUTE_OPENERS.indexOf(text[0])) this.#signature(content, 1, close, true, claims);
+    }
+    let last = text.length - 1;
+    if (last > 0 && (text[last] === '。' || text[last] === '.' || text[last] === '!')) last--;
+    if (last > 0 && SUBSTITUTE_CLOSERS.includes(text[last])) {
+      const open = openingBracket(text, last - 1);
+      if (open > 0 && SUBSTITUTE_OPENERS.indexOf(text[open]) === SUBSTITUTE_CLOSERS.indexOf(text[last])) this.#signature(content, open + 1, last, false, claims);
+    }
+
+    // Self-identification in the text.
+    SPEAKER.lastIndex = 0;
+    for (let match = SPEAKER.exec(text); match !== null; match = SPEAKER.exec(text)) {
+      if (this.#insideSignature(match.index, claims)) continue;
+      if (match[1] !== undefined) this.#nameBefore(content, text, match.index, claims);
+      else this.#nameAfter(content, text, match.index + match[0].length, claims);
+    }
+    this.#label(content, text, claims);
+    if (claims.length > 1) claims.sort((a, b) => a.start - b.start);
+    return claims;
+  }
+
+  #insideSignature(foldedIndex: number, claims: Claim[]): boolean {
+    const index = this.#folded.originAt(foldedIndex);
+    for (const claim of claims) if (claim.kind === 'signature' && index >= claim.start - 1 && index <= claim.end) return true;
+    return false;
+  }
+
+  /**
+   * The signature whose content is folded [start, end), between brackets at start − 1 and end.
+   * Its text is everything between the brackets as written, invisible characters included: a
+   * 【济南交警\u200B】 is not byte for byte the name, which is what makes it a disguise.
+   * `always`: report it even if it names nobody known (a substitute bracket at the end need not
+   * be a signature at all).
+   */
+  #signature(content: string, start: number, end: number, always: boolean, claims: Claim[]): void {
+    const folded = this.#folded;
+    const originalStart = folded.originAt(start - 1) + 1;
+    const originalEnd = folded.originAt(end);
+    for (const claim of claims) if (claim.start === originalStart) return; // 【】 at the start already read
+    const written = content.slice(originalStart, originalEnd);
+    let canonical = canonicalise(folded.text.slice(start, end), true);
+    if (canonical.length === 0) return;
+    const claim = this.#claim(written, originalStart, originalEnd, 'signature');
+    if (MENTION_CUE.test(canonical)) {
+      if (always) claims.push(claim); // 【谨防冒充公安】 is a slogan, not a body
+      return;
+    }
+    let body = written;
+    const notice = NOTICE_ENDING.exec(canonical);
+    if (notice !== null && notice.index >= 2) {
+      canonical = canonical.slice(0, notice.index);
+      if (body.endsWith(notice[0])) body = body.slice(0, -notice[0].length);
+    }
+    this.#resolve(claim, body, canonical);
+    // (1/2) or [95555] at the start is a counter or a number, not a name, unless it is one (【12123】)
+    if (claim.government || (always && /[^0-9]/.test(canonical))) claims.push(claim);
+  }
+
+  /** The body named just before speaker words at folded `end` (上海交警 + 提醒您). */
+  #nameBefore(content: string, text: string, end: number, claims: Claim[]): void {
+    let start = end;
+    while (start > 0 && end - start < MAX_NAME_BEFORE && isNameUnit(text.charCodeAt(start - 1))) start--;
+    if (end - start < 2) return;
+    const run = text.slice(start, end);
+    const government = GOVERNMENT_BODY_AT_END.exec(run);
+    if (government !== null) {
+      // The pattern lets any words precede a strong type (今天济南交警); a protected name that ends
+      // the run is the better extent.
+      let nameStart = start + government.index;
+      for (let length = end - nameStart; length >= 2; length--) {
+        if (this.#names.get(text.slice(end - length, end)) !== undefined) {
+          nameStart = end - length;
+          break;
+        }
+      }
+      this.#textClaim(content, text, nameStart, end, claims);
+      return;
+    }
+    for (let length = Math.min(end - start, this.#names.longest); length >= 2; length--) {
+      if (this.#names.get(text.slice(end - length, end)) !== undefined) {
+        this.#textClaim(content, text, end - length, end, claims);
+        return;
+      }
+    }
+    if (ORGANISATION_ENDING.test(run) && !/[您你我请并和及将会已的了]/.test(run) && run.length <= 12) this.#textClaim(content, text, start, end, claims);
+  }
+
+  /** The body named just after speaker words ending at folded `start` (这里是 + 济南交警支队). */
+  #nameAfter(content: string, text: string, start: number, claims: Claim[]): void {
+    let end = start;
+    while (end < text.length && end - start < MAX_NAME_AFTER && isNameUnit(text.charCodeAt(end))) end++;
+    if (end - start < 2) return;
+    const run = text.slice(start, end);
+    const government = GOVERNMENT_BODY_AT_START.exec(run);
+    if (government !== null) {
+      this.#textClaim(content, text, start, start + government[0].length, claims);
+      return;
+    }
+    for (let length = Math.min(end - start, this.#names.longest); length >= 2; length--) {
+      if (this.#names.get(text.slice(start, start + length)) !== undefined) {
+        this.#textClaim(content, text, start, start + length, claims);
+        return;
+      }
+    }
+    const cut = run.search(/的|工作人员|客服|专员/);
+    const name = cut > 0 ? run.slice(0, cut) : run;
+    if (ORGANISATION_ENDING.test(name) && !/[您你我请并和及将会已了]/.test(name) && name.length <= 12) this.#textClaim(content, text, start, start + name.length, claims);
+  }
+
+  /** "济南交警：…" at the start (after any signature), and a body's name alone after the last sentence. */
+  #label(content: string, text: string, claims: Claim[]): void {
+    let start = 0;
+    while (start < text.length && (text[start] === '【' || text[start] === '〖')) {
+      const close = text.slice(start).search(/[】〗]/);
+      if (close < 0) break;
+      start += close + 1;
+    }
+    let end = start;
+    while (end < text.length && end - start <= MAX_LABEL && isNameUnit(text.charCodeAt(end))) end++;
+    if (end - start >= 2 && text[end] === ':' && this.#namesBody(text.slice(start, end))) this.#textClaim(content, text, start, end, claims);
+
+    let tailEnd = text.length;
+    while (tailEnd > 0 && !isNameUnit(text.charCodeAt(tailEnd - 1)) && text[tailEnd - 1] !== '】' && text[tailEnd - 1] !== '〗') tailEnd--;
+    let tailStart = tailEnd;
+    while (tailStart > 0 && tailEnd - tailStart <= MAX_LABEL && isNameUnit(text.charCodeAt(tailStart - 1))) tailStart--;
+    if (tailStart === 0 || tailEnd - tailStart < 2 || tailStart === start) return;
+    if (!/[。.!?;\n—\-]/.test(text[tailStart - 1])) return;
+    if (this.#namesBody(text.slice(tailStart, tailEnd))) this.#textClaim(content, text, tailStart, tailEnd, claims);
+  }
+
+  /** True when a whole label names a protected sender or, place first, a government body. */
+  #namesBody(label: string): boolean {
+    return this.#names.get(label) !== undefined || GOVERNMENT_LABEL.test(label);
+  }
+
+  #textClaim(content: string, text: string, start: number, end: number, claims: Claim[]): void {
+    if (this.#mentioned(text, start, end)) return;
+    const folded = this.#folded;
+    const originalStart = folded.originAt(start);
+    const originalEnd = folded.originalEnd(end);
+    for (const claim of claims) if (claim.start === originalStart && claim.end === originalEnd) return;
+    const written = content.slice(originalStart, originalEnd);
+    const claim = this.#claim(written, originalStart, originalEnd, 'self-identification');
+    this.#resolve(claim, written, text.slice(start, end));
+    claims.push(claim);
+  }
+
+  /** A warning word in the clause up to the name's end, or an open quotation: a mention. */
+  #mentioned(text: string, start: number, end: number): boolean {
+    let clauseStart = start;
+    while (clauseStart > 0 && !CLAUSE_END.test(text[clauseStart - 1])) clauseStart--;
+    if (MENTION_CUE.test(text.slice(clauseStart, end))) return true;
+    let sentenceStart = clauseStart;
+    while (sentenceStart > 0 && !SENTENCE_END.test(text[sentenceStart - 1])) sentenceStart--;
+    let open = 0;
+    for (let i = sentenceStart; i < start; i++) {
+      if (OPENING_QUOTES.includes(text[i]) && !(CLOSING_QUOTES.includes(text[i]) && open > 0)) open++;
+      else if (CLOSING_QUOTES.includes(text[i])) open = Math.max(0, open - 1);
+    }
+    return open > 0;
+  }
+
+  #claim(text: string, start: number, end: number, kind: Claim['kind']): Claim {
+    return { text, start, end, kind, protectedSender: null, match: 'none', government: false };
+  }
+
+  /**
+   * Fills in which protected sender a claim names and how. `written` is the claimed name as the
+   * message writes it, `canonical` the same folded to letters and digits. A sub-unit of a
+   * protected body (济南交警支队车管所, 海淀法院执行局) is taken as a claim of that body.
+   */
+  #resolve(claim: Claim, written: string, canonical: string): void {
+    const form = this.#formOf(canonical, written);
+    if (form !== null) {
+      claim.protectedSender = form.form.sender;
+      claim.match = form.match;
+      claim.government = true;
+      return;
+    }
+    const lookalike = this.#names.lookalike(canonical);
+    if (lookalike !== undefined) {
+      claim.protectedSender = lookalike.sender;
+      claim.match = 'lookalike';
+      claim.government = true;
+      return;
+    }
+    if (GOVERNMENT_BODY.test(canonical)) {
+      claim.match = 'pattern';
+      claim.government = true;
+    }
+  }
+
+  #formOf(canonical: string, written: string): { form: ProtectedForm; match: Claim['match'] } | null {
+    let form = this.#names.get(canonical);
+    let body = written;
+    const province = form === undefined ? PROVINCE_FIRST.exec(canonical) : null;
+    if (province !== null) {
+      // 山东省济南市公安局交通警察支队: the province adds nothing to a city's body
+      canonical = canonical.slice(province[0].length);
+      form = this.#names.get(canonical);
+      if (body.startsWith(province[0])) body = body.slice(province[0].length);
+    }
+    if (form === undefined) {
+      const unit = UNIT_AT_END.exec(canonical);
+      if (unit === null || unit.index < 2) return null;
+      form = this.#names.get(canonical.slice(0, unit.index));
+      if (form === undefined) return null;
+      if (body.endsWith(unit[0])) body = body.slice(0, -unit[0].length);
+    }
+    const asListed = body === form.written;
+    if (form.kind === 'abbreviation') return { form, match: asListed ? 'abbreviation' : 'normalised' };
+    return { form, match: asListed ? 'exact' : 'normalised' };
+  }
+}

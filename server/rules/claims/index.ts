@@ -1,0 +1,7 @@
+/**
+ * Claims of identity in SMS text and the two rules built on them: GOV_IMPERSONATION and
+ * LOOKALIKE_SIGNATURE (DOMAIN.md). Pure: plain data in, decisions out.
+ */
+export type { Claim, ImpersonationVerdict, ProtectedSenderRef, RegisteredEntity } from './types.ts';
+export { ClaimDetector } from './detector.ts';
+export { impersonation, lookalikeSignature } from './verdicts.ts';

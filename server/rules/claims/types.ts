@@ -1,0 +1,41 @@
+/** The data the claim rules read and the decisions they return (GOV_IMPERSONATION, LOOKALIKE_SIGNATURE). */
+
+/** A sender whose name must not be used by anyone else (the protected_senders table). */
+export interface ProtectedSenderRef {
+  name: string;
+  uscc: string | null;
+  aliases: string[];
+}
+
+/** The using entity a number was registered to at the moment a message was sent. */
+export interface RegisteredEntity {
+  uscc: string;
+  name: string;
+}
+
+export interface Claim {
+  /** the text as written in the message, and its span in the original content (UTF-16 offsets) */
+  text: string;
+  start: number;
+  end: number;
+  kind: 'signature' | 'self-identification';
+  /** the protected sender it matches, when it matches one */
+  protectedSender: ProtectedSenderRef | null;
+  /**
+   * how: exact name/alias; equal after normalisation (NFKC, full/half width, traditional→simplified,
+   * spaces/zero-width removed, homoglyphs); city abbreviation (济南交警 for 济南市公安局交通管理局);
+   * lookalike (one edit away after normalisation); or only the generic pattern of a Chinese
+   * government body. An abbreviation written with a disguise is 'normalised': the disguise is what
+   * LOOKALIKE_SIGNATURE is about.
+   */
+  match: 'exact' | 'normalised' | 'abbreviation' | 'lookalike' | 'pattern' | 'none';
+  /** true when the claimed body is a government body (protected sender match, or the government pattern) */
+  government: boolean;
+}
+
+export interface ImpersonationVerdict {
+  claim: Claim;
+  /** Chinese, one sentence */
+  reason: string;
+  reasonEn: string;
+}

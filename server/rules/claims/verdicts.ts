@@ -1,0 +1,145 @@
+/**
+ * The two decisions built on claims (DOMAIN.md, rules):
+ *  GOV_IMPERSONATION — "a message that presents itself as a government body (signature or text)
+ *    while the number's registered entity is not that body";
+ *  LOOKALIKE_SIGNATURE — "a signature confusable with a protected one (full-width, traditional
+ *    characters, spaces, homoglyphs, one edit) but not registered to its owner".
+ * The caller resolves the registered entity at the message's sent_at (null: nobody held the number).
+ */
+import { normaliseUscc, usccKind } from '../../numbering/uscc.ts';
+import { canonicalise } from './canonical.ts';
+import type { ClaimDetector } from './detector.ts';
+import { bodyFamilies, claimedPlaces, type BodyFamily } from './governmentPattern.ts';
+import { abbreviationsOf } from './protectedNames.ts';
+import type { Claim, ImpersonationVerdict, ProtectedSenderRef, RegisteredEntity } from './types.ts';
+
+/** Only a government organ (11) or a public institution (12) may send as a government department (DOMAIN.md, USCC). */
+function mayActAsGovernment(registered: RegisteredEntity): boolean {
+  const kind = usccKind(normaliseUscc(registered.uscc));
+  return kind === 'government' || kind === 'institution';
+}
+
+/** True when the claim is written as the registered entity's own name or one of its abbreviations. */
+function isOwnName(claim: Claim, registered: RegisteredEntity): boolean {
+  const claimed = canonicalise(claim.text);
+  const own = canonicalise(registered.name);
+  return claimed === own || abbreviationsOf(own).includes(claimed);
+}
+
+/** True when `registered` is the protected sender: same USCC, or, for a sender listed without one, the same name. */
+function owns(registered: RegisteredEntity, sender: ProtectedSenderRef): boolean {
+  if (sender.uscc !== null && sender.uscc !== '') return normaliseUscc(sender.uscc) === normaliseUscc(registered.uscc);
+  const own = canonicalise(registered.name);
+  return own === canonicalise(sender.name) || sender.aliases.some((alias) => canonicalise(alias) === own);
+}
+
+/** The traffic police are part of the police: a 公安局 saying 交警, or a 交警支队 saying 公安, is not another body. */
+function sameKindOfBody(claimed: Set<BodyFamily>, registered: Set<BodyFamily>): boolean {
+  for (const family of claimed) {
+    if (registered.has(family)) return true;
+    if (family === 'traffic-police' && registered.has('police')) return true;
+    if (family === 'police' && registered.has('traffic-police')) return true;
+  }
+  return false;
+}
+
+/**
+ * For a claim that only has the shape of a government body's name: is the registered government
+ * entity clearly another body? Yes when its name is of another kind (a hospital saying 交警, a 税务局
+ * saying 法院), or when the claim names a place its name does not contain (潍坊交警 sent by
+ * 青岛市公安局交通警察支队). A claim without a place (交警大队) is not clearly another body.
+ */
+function clearlyAnotherBody(claim: Claim, registered: RegisteredEntity): boolean {
+  const claimed = canonicalise(claim.text);
+  const own = canonicalise(registered.name);
+  if (!sameKindOfBody(bodyFamilies(claimed), bodyFamilies(own))) return true;
+  const places = claimedPlaces(claimed);
+  return places.length > 0 && !own.includes(places[places.length - 1]);
+}
+
+function quoted(claim: Claim): string {
+  return claim.protectedSender === null || claim.protectedSender.name === claim.text ? `“${claim.text}”` : `“${claim.text}”（${claim.protectedSender.name}）`;
+}
+
+function quotedEn(claim: Claim): string {
+  return claim.protectedSender === null || claim.protectedSender.name === claim.text ? `"${claim.text}"` : `"${claim.text}" (${claim.protectedSender.name})`;
+}
+
+/** 短信以“济南交警”的名义签名 / 短信在正文中自称“济南交警支队” */
+function presents(claim: Claim): string {
+  return claim.kind === 'signature' ? `短信以${quoted(claim)}的名义签名` : `短信在正文中自称${quoted(claim)}`;
+}
+
+function presentsEn(claim: Claim): string {
+  return claim.kind === 'signature' ? `The message signs as ${quotedEn(claim)}` : `The message introduces itself as ${quotedEn(claim)}`;
+}
+
+/** The GOV_IMPERSONATION verdict for one claim, or null when the registered entity may make it. */
+function impersonationOf(claim: Claim, registered: RegisteredEntity | null): ImpersonationVerdict | null {
+  if (registered === null) {
+    return {
+      claim,
+      reason: `${presents(claim)}，但该号码在发送时没有登记的使用主体。`,
+      reasonEn: `${presentsEn(claim)}, a government body, but the number had no registered using entity when it was sent.`,
+    };
+  }
+  if (!mayActAsGovernment(registered)) {
+    return {
+      claim,
+      reason: `${presents(claim)}，但该号码登记的使用主体“${registered.name}”（${registered.uscc}）不是机关或事业单位。`,
+      reasonEn: `${presentsEn(claim)}, a government body, but the number is registered to "${registered.name}" (${registered.uscc}), which is neither a government organ nor a public institution.`,
+    };
+  }
+  const sender = claim.protectedSender;
+  let anotherBody: boolean;
+  if (sender === null) anotherBody = clearlyAnotherBody(claim, registered);
+  // A lookalike may be the registered body's own, merely similar, name (海陵区法院 is one edit from 海淀区法院).
+  else if (claim.match === 'lookalike' && isOwnName(claim, registered)) anotherBody = false;
+  else anotherBody = !owns(registered, sender);
+  if (!anotherBody) return null;
+  return {
+    claim,
+    reason: `${presents(claim)}，但该号码登记的使用主体是另一机构“${registered.name}”（${registered.uscc}）。`,
+    reasonEn: `${presentsEn(claim)}, but the number is registered to a different body, "${registered.name}" (${registered.uscc}).`,
+  };
+}
+
+/**
+ * GOV_IMPERSONATION decision: the message claims a government body and the number's registered
+ * entity at sent_at is not that body — registered is null, or its USCC is not a `11`/`12` USCC
+ * (government organ / public institution), or a matched protected sender has a USCC different
+ * from the registered one, or (pattern-only claim) the registered government entity's name is
+ * clearly a different body. The first such claim in the message decides.
+ */
+export function impersonation(detector: ClaimDetector, content: string, registered: RegisteredEntity | null): ImpersonationVerdict | null {
+  for (const claim of detector.claims(content)) {
+    if (!claim.government) continue;
+    const verdict = impersonationOf(claim, registered);
+    if (verdict !== null) return verdict;
+  }
+  return null;
+}
+
+/**
+ * LOOKALIKE_SIGNATURE decision: a signature confusable with a protected sender (match
+ * 'normalised' | 'lookalike', not 'exact') whose registered entity is not that protected sender's
+ * owner. A signature that is the registered entity's own name is not a disguise of someone else's.
+ */
+export function lookalikeSignature(detector: ClaimDetector, content: string, registered: RegisteredEntity | null): ImpersonationVerdict | null {
+  for (const claim of detector.claims(content)) {
+    if (claim.kind !== 'signature' || claim.protectedSender === null) continue;
+    if (claim.match !== 'normalised' && claim.match !== 'lookalike') continue;
+    if (registered !== null && (owns(registered, claim.protectedSender) || isOwnName(claim, registered))) continue;
+    const sender = claim.protectedSender;
+    const disguise = claim.match === 'lookalike' ? '仅差一个字' : '仅在字形、繁简、全半角或插入字符上不同';
+    const disguiseEn = claim.match === 'lookalike' ? 'one character away from' : 'the same after normalising width, script, spacing and lookalike characters as';
+    const holder = registered === null ? '该号码在发送时没有登记的使用主体' : `该号码登记的使用主体是“${registered.name}”，不是其所有者`;
+    const holderEn = registered === null ? 'the number had no registered using entity when it was sent' : `the number is registered to "${registered.name}", not to its owner`;
+    return {
+      claim,
+      reason: `签名“${claim.text}”与受保护发送方“${sender.name}”${disguise}，但${holder}。`,
+      reasonEn: `The signature "${claim.text}" is ${disguiseEn} the protected sender "${sender.name}", but ${holderEn}.`,
+    };
+  }
+  return null;
+}
