@@ -1,6 +1,7 @@
 import { agentMultipleSegments } from './agentMultipleSegments.ts';
 import { complaintCluster } from './complaintCluster.ts';
 import { hiddenRelease } from './hiddenRelease.ts';
+import { govImpersonation, lookalikeSignatureRule } from './impersonationRules.ts';
 import { invalidUscc } from './invalidUscc.ts';
 import { multiLevelRelease } from './multiLevelRelease.ts';
 import { numberMultiEntity } from './numberMultiEntity.ts';
@@ -15,5 +16,5 @@ import type { Rule } from './types.ts';
 /** Every rule the audit runs, one module per rule code of DOMAIN.md. */
 export const RULES: readonly Rule[] = [
   multiLevelRelease, segmentUnfiled, agentMultipleSegments, numberMultiEntity, overlappingAllocation, unlicensedLessee,
-  invalidUscc, unallocatedSender, unfiledSignature, suspiciousUrl, hiddenRelease, complaintCluster,
+  invalidUscc, unallocatedSender, govImpersonation, lookalikeSignatureRule, unfiledSignature, suspiciousUrl, hiddenRelease, complaintCluster,
 ];
