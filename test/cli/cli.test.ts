@@ -109,6 +109,33 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       expect((await cliWithPassword('a long enough secret', 'user', 'add', 'li.si', '--role', 'carrier', '--db', url)).stderr).to.include('运营商角色必须指定所属运营商（命令行用 --carrier 运营商代码）');
     });
 
+    it('audit --json prints one finding per line in the shape FORMATS.md gives; a second run adds nothing', async () => {
+      await cli('import', await writeDataset(smallDataset()), '--db', url);
+      const result = await cli('audit', '--json', '--db', url);
+      expect(result.code).to.equal(0);
+      const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+      expect(lines.map((l) => l.rule).sort()).to.deep.equal(['MULTI_LEVEL_RELEASE', 'SEGMENT_UNFILED', 'UNLICENSED_LESSEE']);
+      for (const line of lines) {
+        expect(Object.keys(line)).to.deep.equal(['rule', 'severity', 'agent', 'prefix', 'number', 'message', 'complaint', 'entity', 'detail']);
+        expect(['low', 'medium', 'high', 'critical']).to.include(line.severity);
+      }
+      expect(lines.find((l) => l.rule === 'MULTI_LEVEL_RELEASE')).to.include({ prefix: '106901234501', severity: 'critical' });
+      const again = await cli('audit', '--db', url);
+      expect(again.stdout).to.match(new RegExp(`共 ${lines.length} 条风险线索（新增 0 条）`));
+    });
+
+    it('the demo\'s traffic-police case is found as government impersonation, four agents deep', async function () {
+      this.timeout(120_000);
+      await cli('seed', '--db', url);
+      const lines = (await cli('audit', '--json', '--db', url)).stdout.trim().split('\n').map((line) => JSON.parse(line));
+      const police = lines.filter((l) => l.rule === 'GOV_IMPERSONATION' && l.number === '1069228351067701');
+      expect(police.length).to.be.greaterThan(0);
+      expect(police[0].severity).to.equal('critical');
+      expect(police[0].detail).to.include('深圳市腾跃鑫商贸有限公司');
+      const legit = lines.filter((l) => l.number === '10699120112123' && l.rule === 'GOV_IMPERSONATION');
+      expect(legit).to.deep.equal([]);
+    });
+
     it('seed loads the demo dataset', async function () {
       this.timeout(120_000);
       const result = await cli('seed', '--db', url, '--json');
