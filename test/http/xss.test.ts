@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { LegalInstrument, ProtectedSender } from '../../server/entities/index.ts';
+import { Finding, LegalInstrument, Message, ProtectedSender } from '../../server/entities/index.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A2, E_GOV, smallDataset, writeDataset } from '../support/fixtures.ts';
-import { csrfFromPage, signIn, uploadDataset } from '../support/session.ts';
+import { auditFromPage, csrfFromPage, signIn, uploadDataset } from '../support/session.ts';
 
 /** Markup that would run if any page put it out unescaped. */
 const PAYLOADS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(2)>', "'><svg onload=alert(3)>"];
@@ -23,6 +23,8 @@ describeEachDatabase('stored XSS payloads', (ctx) => {
       .replace('上海二级网络科技有限公司', csvCell(p3));
     files['entities.csv'] = files['entities.csv'].replace('北京市公安局公安交通管理局,北京交警|北京市公安局公安交通管理局', `${csvCell(p2)},${csvCell(`${p1}|${p3}`)}`);
     files['allocations.csv'] = files['allocations.csv'].replace('工信部备案A-001', csvCell(p2));
+    // Message text reaches the message pages and, through the findings it causes, the finding pages.
+    files['messages.csv'] += `M9,10690123450188,2022-03-15T09:30:00+08:00,${csvCell(`【${p1}】${p3} http://t.cn/x ${p2}`)},\n`;
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(files)));
 
     const app = createApp(ctx.dataSource, { databaseUrl: ctx.database.url });
@@ -36,7 +38,12 @@ describeEachDatabase('stored XSS payloads', (ctx) => {
     const form = await request.agent(app).get('/login');
     await request(app).post('/login').set('Cookie', form.headers['set-cookie']).type('form').send({ _csrf: csrfFromPage(form.text), name: p3, password: 'whatever it is' });
 
+    await auditFromPage(admin);
+    const messageId = (await ctx.dataSource.getRepository(Message).findOneByOrFail({ externalId: 'M9' })).id;
+    const findingPages = (await ctx.dataSource.getRepository(Finding).find()).map((f) => `/findings/${f.id}`);
+    expect(findingPages.length).to.be.greaterThan(3);
     const pages = [
+      '/findings', '/risk', '/audits', '/messages', `/messages/${messageId}`, ...findingPages,
       '/', '/carriers', '/carriers/CMCC', '/agents', `/agents/${A1}`, `/agents/${A2}`, '/entities', `/entities/${E_GOV}`,
       '/lookup?number=106901234502&at=2022-03-14T09:30', '/imports', refused.location, '/admin/audit', '/admin/users',
       '/admin/reference/protected-senders', '/admin/reference/url-lists', '/admin/reference/legal-instruments',
