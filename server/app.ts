@@ -77,7 +77,7 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
         langSwitchUrl: switchUrl(req, req.locale === 'en' ? 'zh-CN' : 'en'),
         user: req.principal ? { name: req.principal.name, role: t(req.locale, `role.${req.principal.role}`), isAdmin: req.principal.role === 'admin' } : null,
         csrfToken: req.csrfToken,
-      });
+      }, typeof model.layout === 'string' ? model.layout : 'main');
       res.status(status).type('html').send(html);
     };
     next();

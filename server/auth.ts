@@ -19,7 +19,7 @@ export const SESSION_COOKIE = 'sid';
 export const LOGIN_CSRF_COOKIE = 'login_csrf';
 
 /** Paths anyone may reach without signing in. */
-const PUBLIC = [/^\/login$/, /^\/static\//];
+const PUBLIC = [/^\/login$/, /^\/static\//, /^\/verify(\/[^/]+)?$/];
 
 export function readCookie(req: Request, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {

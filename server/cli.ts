@@ -10,8 +10,11 @@ import { exportDataset } from './services/exporter.ts';
 import type { ImportIssue, ImportSummary } from './services/importer.ts';
 import { AccountError, createUser, setPassword } from './services/accounts.ts';
 import { cliActor } from './services/audit.ts';
-import { createDemoUsers } from './services/demoUsers.ts';
+import { createDemoIssuers, createDemoUsers } from './services/demoUsers.ts';
 import { runAudit } from './services/auditRuns.ts';
+import { issueNotice, issuersFor, NoticeError } from './services/notices.ts';
+import { EVERYTHING } from './services/scope.ts';
+import { normaliseUscc } from './numbering/uscc.ts';
 import { runImport } from './services/importRuns.ts';
 import { LookupInputError, lookupJson, lookupNumber } from './services/lookup.ts';
 
@@ -31,6 +34,9 @@ commands:
   export DIR                   write the stored data as a dataset into DIR
   seed                         load the demo dataset (seeds/demo)
   serve [--port N]             start the web server (default port: PORT or 3000)
+  notice AGENT_USCC [--issuer CODE] [--deadline YYYY-MM-DD]
+                               issue a rectification notice to the agent for all its open findings;
+                               prints its number, verification code and printable page
   user add NAME --role ROLE [--carrier CODE]
                                create a user (roles: admin, carrier, regulator); the password is
                                asked for, or read from standard input
@@ -102,6 +108,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         'demo-if-empty': { type: 'boolean', default: false },
         role: { type: 'string' },
         carrier: { type: 'string' },
+        issuer: { type: 'string' },
+        deadline: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -123,6 +131,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const commands: Record<string, (db: () => Promise<DataSource>) => Promise<number>> = {
     import: (db) => importCommand(db, expectArgs(args, 1, 'import PATH')[0], values.json, locale, io),
     audit: (db) => { expectArgs(args, 0, 'audit'); return auditCommand(db, values.json, locale, io); },
+    notice: (db) => noticeCommand(db, expectArgs(args, 1, 'notice AGENT_USCC [--issuer CODE] [--deadline YYYY-MM-DD]')[0], values.issuer, values.deadline, values.json, locale, io),
     lookup: (db) => lookupCommand(db, expectArgs(args, 1, 'lookup NUMBER [--at TIME]')[0], values.at, values.json, locale, io),
     export: (db) => exportCommand(db, expectArgs(args, 1, 'export DIR')[0], values.json, io),
     seed: (db) => { expectArgs(args, 0, 'seed'); return seedCommand(db, values.json, locale, io); },
@@ -235,6 +244,33 @@ async function auditCommand(db: () => Promise<DataSource>, json: boolean, locale
   return EXIT_OK;
 }
 
+/** FORMATS.md `notice AGENT_USCC`: `--json` prints {"number","code","path"}. */
+async function noticeCommand(db: () => Promise<DataSource>, rawUscc: string, issuerCode: string | undefined, deadline: string | undefined, json: boolean, locale: Locale, io: CliIo): Promise<number> {
+  const dataSource = await db();
+  const actor = { name: cliActor(), scope: EVERYTHING, role: 'cli' as const };
+  let notice;
+  try {
+    let issuerId: number | undefined;
+    if (issuerCode !== undefined) {
+      const issuer = (await issuersFor(dataSource, actor)).find((i) => i.code === issuerCode);
+      if (!issuer) throw new NoticeError('notices.choose_issuer', { codes: (await issuersFor(dataSource, actor)).map((i) => i.code).join('、') });
+      issuerId = issuer.id;
+    }
+    notice = await issueNotice(dataSource, { agentUscc: normaliseUscc(rawUscc), issuerId, deadline }, actor);
+  } catch (error) {
+    if (!(error instanceof NoticeError)) throw error;
+    io.stderr(`sms106: ${t(locale, error.code, error.params)}\n`);
+    return EXIT_REFUSED;
+  }
+  const path = `/notices/${notice.id}/print`;
+  io.stdout(json
+    ? `${JSON.stringify({ number: notice.documentNumber, code: notice.verificationCode, path })}\n`
+    : locale === 'en'
+      ? `issued ${notice.documentNumber} to ${notice.agentName}\nverification code: ${notice.verificationCode}\nprintable page: ${path}\n`
+      : `已签发 ${notice.documentNumber}（主送：${notice.agentName}）\n核验码：${notice.verificationCode}\n打印页面：${path}\n`);
+  return EXIT_OK;
+}
+
 async function lookupCommand(db: () => Promise<DataSource>, number: string, at: string | undefined, json: boolean, locale: Locale, io: CliIo): Promise<number> {
   let result;
   try {
@@ -272,6 +308,7 @@ async function seedCommand(db: () => Promise<DataSource>, json: boolean, locale:
   const code = await importCommand(db, demoDatasetDir, json, locale, io);
   if (code !== EXIT_OK) return code;
   const created = await createDemoUsers(await db(), cliActor());
+  await createDemoIssuers(await db());
   if (!json && created.length) {
     io.stderr(locale === 'en'
       ? `demo users created: ${created.join(', ')}; give each a password with: sms106 user passwd NAME\n`

@@ -4,7 +4,8 @@ import { createApp } from './app.ts';
 import { demoDatasetDir } from './demo.ts';
 import { openDataset } from './dataset/readers.ts';
 import { Carrier, ImportRun } from './entities/index.ts';
-import { createDemoUsers } from './services/demoUsers.ts';
+import { createDemoIssuers, createDemoUsers } from './services/demoUsers.ts';
+import { runAudit } from './services/auditRuns.ts';
 import { runImport } from './services/importRuns.ts';
 import { allocationIndexFor } from './services/lookup.ts';
 
@@ -26,7 +27,10 @@ export async function serve(dataSource: DataSource, options: ServeOptions): Prom
     const outcome = await runImport(dataSource, await openDataset(demoDatasetDir), { source: 'seeds/demo' });
     if (outcome.status !== 'succeeded') throw new Error(`the demo dataset was refused (${outcome.refused.issueCount} problems); run "sms106 seed" to see them`);
     const users = await createDemoUsers(dataSource, 'system');
+    await createDemoIssuers(dataSource);
     log(`demo users ${users.join(', ')} created without passwords; set one with: npx sms106 user passwd NAME\n`);
+    const audit = await runAudit(dataSource, { actor: 'system' });
+    log(`demo audit: ${audit.findings.length} findings\n`);
   }
   await allocationIndexFor(dataSource);
   const app = createApp(dataSource, { databaseUrl: options.databaseUrl ?? null });

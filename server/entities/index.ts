@@ -6,6 +6,10 @@ import { Carrier } from './Carrier.ts';
 import { Complaint } from './Complaint.ts';
 import { Finding } from './Finding.ts';
 import { ImportRun } from './ImportRun.ts';
+import { Issuer } from './Issuer.ts';
+import { Notice } from './Notice.ts';
+import { NoticeCounter } from './NoticeCounter.ts';
+import { NoticeFinding } from './NoticeFinding.ts';
 import { ImportRunError } from './ImportRunError.ts';
 import { LegalInstrument } from './LegalInstrument.ts';
 import { Message } from './Message.ts';
@@ -17,11 +21,11 @@ import { UserSession } from './UserSession.ts';
 import { UsingEntity } from './UsingEntity.ts';
 
 export {
-  Agent, AuditEvent, AuditRun, Allocation, Carrier, Complaint, Finding, ImportRun, ImportRunError, LegalInstrument, Message, ProtectedSender,
+  Agent, AuditEvent, AuditRun, Allocation, Carrier, Complaint, Finding, ImportRun, Issuer, Notice, NoticeCounter, NoticeFinding, ImportRunError, LegalInstrument, Message, ProtectedSender,
   Signature, UrlListEntry, User, UserSession, UsingEntity,
 };
 
 export const entities = [
   Carrier, Agent, UsingEntity, Signature, Allocation, Message, Complaint, ProtectedSender,
-  UrlListEntry, LegalInstrument, ImportRun, ImportRunError, User, UserSession, AuditEvent, AuditRun, Finding,
+  UrlListEntry, LegalInstrument, ImportRun, ImportRunError, User, UserSession, AuditEvent, AuditRun, Finding, Issuer, NoticeCounter, Notice, NoticeFinding,
 ];

@@ -13,6 +13,9 @@ import { getEntities, getEntity } from './entities.ts';
 import { getImport, getImports, postImport } from './imports.ts';
 import { getLookup, getLookupJson } from './lookup.ts';
 import { getMessage, getMessages } from './messages.ts';
+import {
+  getNewNotice, getNoticePage, getNoticePdf, getNoticePrint, getNotices, getVerify, postAcknowledge, postNotice, postNoticePreview, postRectify,
+} from './notices.ts';
 
 type Handler = (req: Request, res: Response, context: AppContext) => Promise<void> | void;
 
@@ -44,6 +47,17 @@ export function registerRoutes(app: Express, context: AppContext): void {
   app.post('/findings/:id/dismiss', bind(postDismissFinding));
   app.post('/findings/:id/reopen', bind(postReopenFinding));
   app.get('/risk', bind(getRisk));
+  app.get('/verify', bind(getVerify));
+  app.get('/verify/:code', bind(getVerify));
+  app.get('/agents/:uscc/notices/new', bind(getNewNotice));
+  app.post('/agents/:uscc/notices/preview', bind(postNoticePreview));
+  app.post('/agents/:uscc/notices', bind(postNotice));
+  app.get('/notices', bind(getNotices));
+  app.get('/notices/:id', bind(getNoticePage));
+  app.get('/notices/:id/print', bind(getNoticePrint));
+  app.get('/notices/:id/pdf', bind(getNoticePdf));
+  app.post('/notices/:id/acknowledge', bind(postAcknowledge));
+  app.post('/notices/:id/rectify', bind(postRectify));
   app.get('/messages', bind(getMessages));
   app.get('/messages/:id', bind(getMessage));
   app.get('/lookup', bind(getLookup));

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
+import { Carrier } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { normaliseDomain } from '../numbering/domain.ts';
 import { isUsccShaped, normaliseUscc } from '../numbering/uscc.ts';
@@ -18,6 +19,8 @@ interface FieldSpec {
   options?: readonly string[];
   /** How a stored value shows in the form (aliases are one per line). */
   show?: (value: unknown) => string;
+  /** A select whose choices are the carriers (value: carrier id), with an empty choice. */
+  carrierChoice?: boolean;
 }
 
 const FIELDS: Record<ReferenceTable, FieldSpec[]> = {
@@ -35,6 +38,14 @@ const FIELDS: Record<ReferenceTable, FieldSpec[]> = {
     { name: 'title', kind: 'text', maxLength: 200, required: true },
     { name: 'articles', kind: 'textarea', maxLength: 20_000 },
     { name: 'position', kind: 'number', required: true },
+  ],
+  issuers: [
+    { name: 'code', kind: 'text', maxLength: 20, required: true },
+    { name: 'name', kind: 'text', maxLength: 200, required: true },
+    { name: 'carrierId', kind: 'select', carrierChoice: true },
+    { name: 'signatory', kind: 'text', maxLength: 200, required: true },
+    { name: 'copyTo', kind: 'text', maxLength: 500 },
+    { name: 'printedBy', kind: 'text', maxLength: 200, required: true },
   ],
 };
 
@@ -63,6 +74,15 @@ const SCHEMAS: { [T in ReferenceTable]: z.ZodType<ReferenceValues[T]> } = {
     articles: optionalText(20_000),
     position: z.coerce.number().int().min(0).max(9999),
   }),
+  issuers: z.object({
+    // 代字: printed before 〔YYYY〕; Chinese characters, letters and digits, no brackets or spaces.
+    code: z.string().trim().min(1).max(20).regex(/^[\p{Script=Han}A-Za-z0-9]+$/u),
+    name: z.string().trim().min(1).max(200),
+    carrierId: z.string().transform((v) => (v === '' ? null : Number(v))).refine((v) => v === null || (Number.isInteger(v) && v > 0)),
+    signatory: z.string().trim().min(1).max(200),
+    copyTo: optionalText(500),
+    printedBy: z.string().trim().min(1).max(200),
+  }),
 };
 
 const tableParam = z.enum(REFERENCE_TABLES);
@@ -79,23 +99,28 @@ function tableOf(req: Request): ReferenceTable {
   return table.data;
 }
 
-function fieldsView(table: ReferenceTable, values: Record<string, unknown>, locale: Locale, errors: Set<string> = new Set()) {
+type CarrierChoices = Array<{ id: number; label: string }>;
+
+async function carrierChoices(context: AppContext): Promise<CarrierChoices> {
+  const carriers = await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } });
+  return carriers.map((c) => ({ id: c.id, label: `${c.name}（${c.code}）` }));
+}
+
+function fieldsView(table: ReferenceTable, values: Record<string, unknown>, locale: Locale, carriers: CarrierChoices, errors: Set<string> = new Set()) {
   return FIELDS[table].map((field) => {
     const raw = values[field.name];
     const value = raw == null ? '' : field.show && typeof raw !== 'string' ? field.show(raw) : String(raw);
-    return {
-      ...field,
-      label: t(locale, `reference.${table}.field.${field.name}`),
-      value,
-      invalid: errors.has(field.name),
-      options: field.options?.map((option) => ({ value: option, label: t(locale, `reference.${table}.${field.name}.${option}`), selected: option === value })),
-    };
+    const options = field.carrierChoice
+      ? [{ value: '', label: t(locale, 'reference.issuers.regulator_office'), selected: value === '' }, ...carriers.map((c) => ({ value: String(c.id), label: c.label, selected: String(c.id) === value }))]
+      : field.options?.map((option) => ({ value: option, label: t(locale, `reference.${table}.${field.name}.${option}`), selected: option === value }));
+    return { ...field, label: t(locale, `reference.${table}.field.${field.name}`), value, invalid: errors.has(field.name), options };
   });
 }
 
-function rowView(table: ReferenceTable, row: ReferenceRow<ReferenceTable>, locale: Locale) {
+function rowView(table: ReferenceTable, row: ReferenceRow<ReferenceTable>, locale: Locale, carriers: CarrierChoices) {
   const cells = FIELDS[table].map((field) => {
     const value = (row as unknown as Record<string, unknown>)[field.name];
+    if (field.carrierChoice) return value == null ? t(locale, 'reference.issuers.regulator_office') : carriers.find((c) => c.id === value)?.label ?? String(value);
     if (value == null) return '';
     if (field.options) return t(locale, `reference.${table}.${field.name}.${String(value)}`);
     return field.show ? field.show(value).replaceAll('\n', ' | ') : String(value);
@@ -109,6 +134,7 @@ function tabsView(current: ReferenceTable, locale: Locale) {
 
 async function renderList(req: Request, res: Response, context: AppContext, table: ReferenceTable, form: { values: Record<string, unknown>; errors?: Set<string>; message?: string } | null, status = 200): Promise<void> {
   const rows = await listReference(context.dataSource, table);
+  const carriers = await carrierChoices(context);
   res.page('admin/reference', {
     title: t(req.locale, `reference.${table}.title`),
     section: 'reference',
@@ -116,8 +142,8 @@ async function renderList(req: Request, res: Response, context: AppContext, tabl
     tabs: tabsView(table, req.locale),
     help: t(req.locale, `reference.${table}.help`),
     headers: FIELDS[table].map((f) => t(req.locale, `reference.${table}.field.${f.name}`)),
-    rows: rows.map((row) => rowView(table, row, req.locale)),
-    fields: fieldsView(table, form?.values ?? {}, req.locale, form?.errors),
+    rows: rows.map((row) => rowView(table, row, req.locale, carriers)),
+    fields: fieldsView(table, form?.values ?? {}, req.locale, carriers, form?.errors),
     error: form?.message ?? null,
     flash: typeof req.query.done === 'string' && ['created', 'updated', 'deleted'].includes(req.query.done) ? t(req.locale, `reference.done.${req.query.done}`) : null,
   }, status);
@@ -156,7 +182,8 @@ export async function postReference(req: Request, res: Response, context: AppCon
   res.redirect(303, `/admin/reference/${table}?done=created`);
 }
 
-async function renderEdit(req: Request, res: Response, table: ReferenceTable, row: ReferenceRow<ReferenceTable>, form: { values: Record<string, unknown>; errors?: Set<string>; message?: string } | null, status = 200): Promise<void> {
+async function renderEdit(req: Request, res: Response, context: AppContext, table: ReferenceTable, row: ReferenceRow<ReferenceTable>, form: { values: Record<string, unknown>; errors?: Set<string>; message?: string } | null, status = 200): Promise<void> {
+  const carriers = await carrierChoices(context);
   res.page('admin/reference-edit', {
     title: t(req.locale, `reference.${table}.edit_title`),
     section: 'reference',
@@ -165,7 +192,7 @@ async function renderEdit(req: Request, res: Response, table: ReferenceTable, ro
     listTitle: t(req.locale, `reference.${table}.title`),
     id: row.id,
     version: row.version,
-    fields: fieldsView(table, form?.values ?? (row as unknown as Record<string, unknown>), req.locale, form?.errors),
+    fields: fieldsView(table, form?.values ?? (row as unknown as Record<string, unknown>), req.locale, carriers, form?.errors),
     error: form?.message ?? null,
   }, status);
 }
@@ -181,13 +208,13 @@ async function rowOf(req: Request, context: AppContext, table: ReferenceTable): 
 export async function getReferenceEdit(req: Request, res: Response, context: AppContext): Promise<void> {
   requireAdmin(req);
   const table = tableOf(req);
-  await renderEdit(req, res, table, await rowOf(req, context, table), null);
+  await renderEdit(req, res, context, table, await rowOf(req, context, table), null);
 }
 
 /** A stale form: show what is there now, with the user's input kept, and say why it was refused. */
-async function refuseStale(req: Request, res: Response, table: ReferenceTable, error: StaleEditError, submitted?: Record<string, unknown>): Promise<void> {
+async function refuseStale(req: Request, res: Response, context: AppContext, table: ReferenceTable, error: StaleEditError, submitted?: Record<string, unknown>): Promise<void> {
   if (!error.current) throw new HttpError(409, 'reference.gone');
-  await renderEdit(req, res, table, error.current, { values: submitted ?? (error.current as unknown as Record<string, unknown>), message: t(req.locale, 'reference.stale', { version: error.current.version }) }, 409);
+  await renderEdit(req, res, context, table, error.current, { values: submitted ?? (error.current as unknown as Record<string, unknown>), message: t(req.locale, 'reference.stale', { version: error.current.version }) }, 409);
 }
 
 /** POST /admin/reference/:table/:id — save an edit made from `version`. */
@@ -200,15 +227,15 @@ export async function postReferenceEdit(req: Request, res: Response, context: Ap
   if (!version.success) throw new HttpError(400, 'reference.no_version');
   const parsed = SCHEMAS[table].safeParse(submitted);
   if (!parsed.success) {
-    await renderEdit(req, res, table, { ...row, version: version.data.version }, { values: submitted, ...formErrors(table, parsed.error, req.locale) }, 400);
+    await renderEdit(req, res, context, table, { ...row, version: version.data.version }, { values: submitted, ...formErrors(table, parsed.error, req.locale) }, 400);
     return;
   }
   try {
     await updateReference(context.dataSource, table, row.id, version.data.version, parsed.data, req.principal!.name);
   } catch (error) {
-    if (error instanceof StaleEditError) return refuseStale(req, res, table, error, submitted);
+    if (error instanceof StaleEditError) return refuseStale(req, res, context, table, error, submitted);
     if (!(error instanceof ReferenceError)) throw error;
-    await renderEdit(req, res, table, { ...row, version: version.data.version }, { values: submitted, message: t(req.locale, error.code, error.params) }, 409);
+    await renderEdit(req, res, context, table, { ...row, version: version.data.version }, { values: submitted, message: t(req.locale, error.code, error.params) }, 409);
     return;
   }
   res.redirect(303, `/admin/reference/${table}?done=updated`);
@@ -225,7 +252,7 @@ export async function postReferenceDelete(req: Request, res: Response, context: 
     await deleteReference(context.dataSource, table, row.id, version.data.version, req.principal!.name);
   } catch (error) {
     if (!(error instanceof StaleEditError)) throw error;
-    return refuseStale(req, res, table, error);
+    return refuseStale(req, res, context, table, error);
   }
   res.redirect(303, `/admin/reference/${table}?done=deleted`);
 }

@@ -1,23 +1,25 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { LegalInstrument, ProtectedSender, UrlListEntry } from '../entities/index.ts';
+import { Issuer, LegalInstrument, ProtectedSender, UrlListEntry } from '../entities/index.ts';
 import { recordAudit, type Actor } from './audit.ts';
 
 /**
  * The reference data administrators keep by hand (issue "Accounts…": protected senders, URL
- * lists, legal instruments). Every change is audited with the row before and after, and an edit
+ * lists, legal instruments; and the issuers notices are signed by). Every change is audited with the row before and after, and an edit
  * or deletion names the version it was made from: if someone changed the row since, it is refused
  * (StaleEditError) instead of silently overwriting their change.
  */
-export const REFERENCE_TABLES = ['protected-senders', 'url-lists', 'legal-instruments'] as const;
+export const REFERENCE_TABLES = ['protected-senders', 'url-lists', 'legal-instruments', 'issuers'] as const;
 export type ReferenceTable = (typeof REFERENCE_TABLES)[number];
 
 export interface ProtectedSenderValues { name: string; uscc: string | null; aliases: string[] }
 export interface UrlListValues { domain: string; list: 'allow' | 'block'; note: string | null }
 export interface LegalInstrumentValues { title: string; articles: string | null; position: number }
+export interface IssuerValues { code: string; name: string; carrierId: number | null; signatory: string; copyTo: string | null; printedBy: string }
 export interface ReferenceValues {
   'protected-senders': ProtectedSenderValues;
   'url-lists': UrlListValues;
   'legal-instruments': LegalInstrumentValues;
+  issuers: IssuerValues;
 }
 
 export type ReferenceRow<T extends ReferenceTable> = ReferenceValues[T] & { id: number; version: number };
@@ -34,6 +36,7 @@ const SPECS: Record<ReferenceTable, TableSpec> = {
   'protected-senders': { entity: ProtectedSender, key: 'name', fields: ['name', 'uscc', 'aliases'], order: { name: 'ASC' } },
   'url-lists': { entity: UrlListEntry, key: 'domain', fields: ['domain', 'list', 'note'], order: { list: 'ASC', domain: 'ASC' } },
   'legal-instruments': { entity: LegalInstrument, key: 'title', fields: ['title', 'articles', 'position'], order: { position: 'ASC', id: 'ASC' } },
+  issuers: { entity: Issuer, key: 'code', fields: ['code', 'name', 'carrierId', 'signatory', 'copyTo', 'printedBy'], order: { code: 'ASC' } },
 };
 
 /** Why a reference change was refused; `code` is an i18n key. */

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { SEEDED_LEGAL_INSTRUMENTS } from '../../server/migrations/1764090000000-ReferenceDataAndScope.ts';
+import { immutabilityTriggers } from '../../server/migrations/1764110000000-Notices.ts';
 import { invalidateAllocationIndex } from '../../server/services/lookup.ts';
 
 export const mariadbUrl = process.env.TEST_DATABASE_URL || 'mysql://root@127.0.0.1:3306/test';
@@ -19,14 +20,17 @@ export const testDatabases: TestDatabase[] = [
 
 /** Tables in an order where each only references tables after it. */
 const tablesChildFirst = [
-  'findings', 'audit_runs', 'audit_events', 'user_sessions', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders', 'legal_instruments', 'complaints', 'messages',
+  'notice_findings', 'notices', 'notice_counters', 'issuers', 'findings', 'audit_runs', 'audit_events', 'user_sessions', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders', 'legal_instruments', 'complaints', 'messages',
   'allocations', 'signatures', 'entities', 'agents', 'carriers',
 ];
 
 export async function clearAllData(dataSource: DataSource): Promise<void> {
   // allocations reference each other; unlink them so one DELETE cannot trip over its own rows.
   await dataSource.query('UPDATE allocations SET parent_id = NULL');
+  // Issued notices cannot be deleted (the store's triggers refuse it): lift the triggers to empty the test store.
+  for (const trigger of ['notices_content_immutable', 'notices_never_deleted']) await dataSource.query(`DROP TRIGGER IF EXISTS ${trigger}`);
   for (const table of tablesChildFirst) await dataSource.query(`DELETE FROM ${table}`);
+  for (const statement of immutabilityTriggers(dataSource.options.type === 'better-sqlite3')) await dataSource.query(statement);
   // Back to what a freshly migrated database holds.
   for (const [position, title] of SEEDED_LEGAL_INSTRUMENTS.entries()) {
     await dataSource.query('INSERT INTO legal_instruments (title, articles, position, version) VALUES (?, NULL, ?, 1)', [title, position + 1]);

@@ -1,0 +1,338 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Request, Response } from 'express';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { projectRoot } from '../../ormconfig.ts';
+import { HttpError, type AppContext } from '../app.ts';
+import { Agent, Carrier, LegalInstrument, Notice } from '../entities/index.ts';
+import { t, type Locale } from '../i18n/index.ts';
+import { chromiumPath, launchPdfBrowser } from '../services/pdf.ts';
+import {
+  acknowledgeNotice, contentOf, DEFAULT_DEADLINE_DAYS, draftNotice, getNotice, isOverdue, issueNotice, issuersFor, listNotices, noticeCandidates, noticeContent,
+  NoticeError, rectifyNotice, verifyNotice, type NoticeActor, type NoticeContent, type NoticeRequest,
+} from '../services/notices.ts';
+import { findAgent } from '../services/browse.ts';
+import { scopeOf } from '../services/scope.ts';
+import { shanghaiDate } from '../numbering/time.ts';
+import { findingRowView } from './findings.ts';
+import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
+import { beijingTime, pageNumber, usccParam } from './shared.ts';
+
+const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
+const DIGITS = '零一二三四五六七八九';
+
+/** 1 → 一, 12 → 十二, 23 → 二十三: how official documents number their points. */
+export function chineseNumeral(n: number): string {
+  if (n < 10) return DIGITS[n];
+  const tens = Math.floor(n / 10);
+  const ones = n % 10;
+  return `${tens === 1 ? '' : DIGITS[tens]}十${ones === 0 ? '' : DIGITS[ones]}`;
+}
+
+function actorOf(req: Request): NoticeActor {
+  const principal = req.principal!;
+  return { name: principal.name, scope: scopeOf(principal), role: principal.role };
+}
+
+/** Where the public verification page is: PUBLIC_URL when set (behind a proxy), else this request's origin. */
+function verifyUrl(req: Request, code: string): string {
+  const base = process.env.PUBLIC_URL?.replace(/\/+$/, '') || `${req.protocol}://${req.get('host')}`;
+  return `${base}/verify/${code}`;
+}
+
+/** The QR code as an SVG data URI (the CSP allows data: images; no markup goes into the page). */
+async function qrDataUri(text: string): Promise<string> {
+  const svg = await QRCode.toString(text, { type: 'svg', margin: 0, errorCorrectionLevel: 'M' });
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
+}
+
+/** What views/partials/notice-document.hbs draws. */
+async function documentView(req: Request, content: NoticeContent, preview: boolean) {
+  const url = preview ? '' : verifyUrl(req, content.verificationCode);
+  return {
+    doc: {
+      ...content,
+      preview,
+      findings: content.findings.map((f) => ({ ...f, chineseIndex: chineseNumeral(f.index) })),
+      actions: content.actions.map((text, i) => ({ index: i + 1, text })),
+      attachments: content.attachments.map((a) => `${a.index}. ${a.title}`),
+      chains: content.attachments.map((a) => ({ label: t('zh-CN', 'notices.doc.attachment_title', { index: a.index }), title: a.title, links: a.chain })),
+    },
+    verifyUrl: url,
+    qr: preview ? null : await qrDataUri(url),
+  };
+}
+
+const noticeForm = z.object({
+  issuer: z.coerce.number().int().positive().optional(),
+  deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  findings: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(Number)),
+  instruments: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(Number)),
+  supersedes: z.coerce.number().int().positive().optional(),
+});
+
+async function agentOf(req: Request, context: AppContext): Promise<Agent> {
+  const uscc = usccParam(String(req.params.uscc));
+  // A carrier's staff may only address agents in their carrier's tree.
+  const inScope = uscc ? await findAgent(context.dataSource, uscc, scopeOf(req.principal)) : null;
+  const agent = inScope ? await context.dataSource.getRepository(Agent).findOneBy({ uscc: inScope.uscc }) : null;
+  if (!agent) throw new HttpError(404, 'error.not_found');
+  return agent;
+}
+
+/** The issuing form, filled from `values` (defaults: every open finding, every instrument, 15 days). */
+async function renderForm(req: Request, res: Response, context: AppContext, agent: Agent, values: { issuer?: number; deadline?: string; findings?: number[]; instruments?: number[]; supersedes?: number } , error: string | null, status = 200): Promise<void> {
+  const actor = actorOf(req);
+  const issuers = await issuersFor(context.dataSource, actor);
+  const supersedes = values.supersedes !== undefined ? await getNotice(context.dataSource, actor.scope, values.supersedes) : null;
+  const candidates = await noticeCandidates(context.dataSource, agent.uscc, actor.scope, supersedes);
+  const instruments = await context.dataSource.getRepository(LegalInstrument).find({ order: { position: 'ASC', id: 'ASC' } });
+  let problem = error;
+  if (candidates.length === 0) problem ??= t(req.locale, 'notices.no_findings', { name: agent.name });
+  if (issuers.length === 0) problem ??= t(req.locale, 'notices.no_issuer');
+  const chosen = (list: number[] | undefined, id: number) => (list && list.length ? list.includes(id) : true);
+  const today = shanghaiDate(new Date());
+  const defaultDeadline = new Date(Date.parse(`${today}T00:00:00Z`) + DEFAULT_DEADLINE_DAYS * 86_400_000).toISOString().slice(0, 10);
+  res.page('notices/new', {
+    title: t(req.locale, 'notices.new_title', { name: agent.name }),
+    section: 'notices',
+    agent: { name: agent.name, uscc: agent.uscc, url: `/agents/${agent.uscc}` },
+    issuers: issuers.map((i) => ({ id: i.id, label: `${i.code} · ${i.name}`, selected: values.issuer ? values.issuer === i.id : false })),
+    findings: candidates.map((f) => ({ ...findingRowView(f, req.locale), checked: chosen(values.findings, f.id) })),
+    instruments: instruments.map((i) => ({ id: i.id, title: i.title, checked: chosen(values.instruments, i.id) })),
+    deadline: values.deadline ?? defaultDeadline,
+    minDeadline: today,
+    supersedes: values.supersedes ?? null,
+    canIssue: candidates.length > 0 && issuers.length > 0,
+    error: problem,
+  }, status);
+}
+
+/** GET /agents/:uscc/notices/new — pick findings, deadline, legal basis (and issuer), then preview. */
+export async function getNewNotice(req: Request, res: Response, context: AppContext): Promise<void> {
+  const agent = await agentOf(req, context);
+  const supersedes = idParam.safeParse(req.query.supersedes);
+  await renderForm(req, res, context, agent, { supersedes: supersedes.success ? supersedes.data : undefined }, null);
+}
+
+function requestFrom(agent: Agent, form: z.infer<typeof noticeForm>): NoticeRequest {
+  return {
+    agentUscc: agent.uscc, issuerId: form.issuer, deadline: form.deadline, findingIds: form.findings,
+    legalInstrumentIds: form.instruments, supersedesId: form.supersedes,
+  };
+}
+
+/** POST /agents/:uscc/notices/preview — the notice as it would print, with the button that issues it. */
+export async function postNoticePreview(req: Request, res: Response, context: AppContext): Promise<void> {
+  const agent = await agentOf(req, context);
+  const form = noticeForm.safeParse(req.body ?? {});
+  if (!form.success) return renderForm(req, res, context, agent, {}, t(req.locale, 'notices.bad_deadline', { today: shanghaiDate(new Date()) }), 400);
+  const request = requestFrom(agent, form.data);
+  let draft;
+  try {
+    draft = await draftNotice(context.dataSource, request, actorOf(req));
+  } catch (error) {
+    if (!(error instanceof NoticeError)) throw error;
+    return renderForm(req, res, context, agent, form.data, t(req.locale, error.code, error.params), 400);
+  }
+  const year = shanghaiDate(new Date()).slice(0, 4);
+  const content = noticeContent(draft, `${draft.issuer.code}〔${year}〕　号`, '——', shanghaiDate(new Date()));
+  res.page('notices/preview', {
+    title: t(req.locale, 'notices.preview'),
+    section: 'notices',
+    agentUrl: `/agents/${agent.uscc}`,
+    action: `/agents/${agent.uscc}/notices`,
+    hidden: [
+      ...(form.data.issuer ? [{ name: 'issuer', value: form.data.issuer }] : []),
+      { name: 'deadline', value: form.data.deadline },
+      ...draft.findings.map((f) => ({ name: 'findings', value: f.id })),
+      ...draft.instruments.map((i) => ({ name: 'instruments', value: i.id })),
+      ...(form.data.supersedes ? [{ name: 'supersedes', value: form.data.supersedes }] : []),
+    ],
+    ...(await documentView(req, content, true)),
+  });
+}
+
+/** POST /agents/:uscc/notices — issue it: numbered, frozen, findings marked notified. */
+export async function postNotice(req: Request, res: Response, context: AppContext): Promise<void> {
+  const agent = await agentOf(req, context);
+  const form = noticeForm.safeParse(req.body ?? {});
+  if (!form.success) return renderForm(req, res, context, agent, {}, t(req.locale, 'notices.bad_deadline', { today: shanghaiDate(new Date()) }), 400);
+  try {
+    const notice = await issueNotice(context.dataSource, requestFrom(agent, form.data), actorOf(req));
+    res.redirect(303, `/notices/${notice.id}`);
+  } catch (error) {
+    if (!(error instanceof NoticeError)) throw error;
+    return renderForm(req, res, context, agent, form.data, t(req.locale, error.code, error.params), 409);
+  }
+}
+
+function statusView(notice: Notice, locale: Locale) {
+  const overdue = isOverdue(notice);
+  const key = notice.supersededById !== null ? 'superseded' : notice.status;
+  return { status: key, statusText: t(locale, `notices.status.${key}`), overdue };
+}
+
+const noticesQuery = z.object({
+  status: z.enum(['issued', 'acknowledged', 'rectified', 'overdue', 'superseded']).or(z.literal('')).optional(),
+  issuer: z.string().max(20).optional(),
+  carrier: z.string().max(16).optional(),
+  agent: z.string().max(40).optional(),
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).or(z.literal('')).optional(),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).or(z.literal('')).optional(),
+  page: pageNumber.optional(),
+});
+
+/** GET /notices — filtered by status (overdue in red), issuer, carrier, agent and date. */
+export async function getNotices(req: Request, res: Response, context: AppContext): Promise<void> {
+  const query = noticesQuery.safeParse(req.query);
+  if (!query.success) throw new HttpError(400, 'notices.bad_filter');
+  const q = query.data;
+  const scope = scopeOf(req.principal);
+  const issuers = (await issuersFor(context.dataSource, { name: '', scope, role: 'admin' }))
+    .filter((i) => scope.carrierId === null || i.carrierId === scope.carrierId);
+  const carriers = scope.carrierId === null ? await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }) : [];
+  const issuer = q.issuer ? issuers.find((i) => i.code === q.issuer) : undefined;
+  const carrier = q.carrier ? carriers.find((c) => c.code === q.carrier) : undefined;
+  if ((q.issuer && !issuer) || (q.carrier && !carrier) || (q.agent && !usccParam(q.agent))) throw new HttpError(400, 'notices.bad_filter');
+  const page = q.page ?? 1;
+  const result = await listNotices(context.dataSource, scope, {
+    status: q.status || undefined, issuerId: issuer?.id, carrierId: carrier?.id, agent: q.agent ? usccParam(q.agent)! : undefined,
+    from: q.from || undefined, to: q.to || undefined,
+  }, page, PER_PAGE);
+  const option = (value: string, label: string, selected: unknown) => ({ value, label, selected: value === selected });
+  res.page('notices/index', {
+    title: t(req.locale, 'notices.title'),
+    section: 'notices',
+    filter: { agent: q.agent ?? '', from: q.from ?? '', to: q.to ?? '' },
+    statuses: ['issued', 'acknowledged', 'rectified', 'overdue', 'superseded'].map((s) => option(s, t(req.locale, `notices.status.${s}`), q.status)),
+    issuers: issuers.map((i) => option(i.code, `${i.code} · ${i.name}`, q.issuer)),
+    carriers: carriers.length ? carriers.map((c) => option(c.code, c.name, q.carrier)) : null,
+    notices: result.rows.map((n) => ({
+      id: n.id, url: `/notices/${n.id}`, number: n.documentNumber, agent: n.agentName, agentUrl: `/agents/${n.agentUscc}`,
+      issuedAt: beijingTime(n.issuedAt).slice(0, 10), deadline: n.deadline, ...statusView(n, req.locale),
+    })),
+    total: result.total,
+    pager: pagerView(page, result.total, PER_PAGE, pageUrlBuilder('/notices', req.query)),
+  });
+}
+
+async function noticeOf(req: Request, context: AppContext): Promise<Notice> {
+  const id = idParam.safeParse(req.params.id);
+  const notice = id.success ? await getNotice(context.dataSource, scopeOf(req.principal), id.data) : null;
+  if (!notice) throw new HttpError(404, 'error.not_found');
+  return notice;
+}
+
+async function renderNotice(req: Request, res: Response, context: AppContext, notice: Notice, error: string | null, status = 200): Promise<void> {
+  const locale = req.locale;
+  const related = async (id: number | null) => (id === null ? null : getNotice(context.dataSource, scopeOf(req.principal), id));
+  const [supersedes, supersededBy] = [await related(notice.supersedesId), await related(notice.supersededById)];
+  const current = notice.supersededById === null;
+  res.page('notices/show', {
+    title: notice.documentNumber,
+    section: 'notices',
+    notice: {
+      id: notice.id, number: notice.documentNumber, agent: notice.agentName, agentUrl: `/agents/${notice.agentUscc}`, agentUscc: notice.agentUscc,
+      issuer: notice.issuer.name, issuedAt: beijingTime(notice.issuedAt), issuedBy: notice.issuedBy, deadline: notice.deadline,
+      code: notice.verificationCode, fingerprint: notice.fingerprint, verifyUrl: verifyUrl(req, notice.verificationCode), ...statusView(notice, locale),
+      acknowledged: notice.acknowledgedAt ? t(locale, 'notices.acknowledged_text', { at: beijingTime(notice.acknowledgedAt), by: notice.acknowledgedBy ?? '', note: notice.acknowledgement ?? '' }) : null,
+      rectified: notice.rectifiedAt ? t(locale, 'notices.rectified_text', { at: beijingTime(notice.rectifiedAt), by: notice.rectifiedBy ?? '', note: notice.rectification ?? '' }) : null,
+      supersedes: supersedes ? { number: supersedes.documentNumber, url: `/notices/${supersedes.id}` } : null,
+      supersededBy: supersededBy ? { number: supersededBy.documentNumber, url: `/notices/${supersededBy.id}` } : null,
+      canAcknowledge: current && notice.status === 'issued',
+      canRectify: current && notice.status !== 'rectified',
+      canCorrect: current,
+      pdfAvailable: chromiumPath() !== null,
+    },
+    error,
+  }, status);
+}
+
+/** GET /notices/:id — the notice's record: status, lifecycle, verification, print and PDF. */
+export async function getNoticePage(req: Request, res: Response, context: AppContext): Promise<void> {
+  await renderNotice(req, res, context, await noticeOf(req, context), null);
+}
+
+/** GET /notices/:id/print — the printable page exactly as issued (print CSS, no UI chrome). */
+export async function getNoticePrint(req: Request, res: Response, context: AppContext): Promise<void> {
+  const notice = await noticeOf(req, context);
+  res.page('notices/print', {
+    layout: 'print',
+    title: notice.documentNumber,
+    backUrl: `/notices/${notice.id}`,
+    pdfUrl: `/notices/${notice.id}/pdf`,
+    ...(await documentView(req, contentOf(notice), false)),
+  });
+}
+
+/**
+ * GET /notices/:id/pdf — the same page rendered to PDF by Debian's Chromium (A4, the CSS page
+ * margins and page numbers), so what is downloaded is what prints.
+ */
+export async function getNoticePdf(req: Request, res: Response, context: AppContext): Promise<void> {
+  const notice = await noticeOf(req, context);
+  if (chromiumPath() === null) throw new HttpError(503, 'notices.pdf_unavailable');
+  const html = context.views.render('notices/print', { title: notice.documentNumber, ...(await documentView(req, contentOf(notice), false)) }, 'print');
+  const css = await readFile(path.join(projectRoot, 'public', 'notice.css'), 'utf8');
+  const browser = await launchPdfBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.setContent(html.replace('<link rel="stylesheet" href="/static/notice.css">', ''), { waitUntil: 'load' });
+    await page.addStyleTag({ content: css });
+    await page.emulateMedia({ media: 'print' });
+    const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+    res.type('application/pdf').set('Content-Disposition', `attachment; filename="notice-${notice.id}.pdf"`).send(pdf);
+  } finally {
+    await browser.close();
+  }
+}
+
+const noteForm = z.object({ note: z.string().trim().min(2).max(5000) });
+
+async function lifecycle(req: Request, res: Response, context: AppContext, change: typeof acknowledgeNotice): Promise<void> {
+  const notice = await noticeOf(req, context);
+  const form = noteForm.safeParse(req.body ?? {});
+  if (!form.success) return renderNotice(req, res, context, notice, t(req.locale, 'notices.note_required'), 400);
+  try {
+    await change(context.dataSource, scopeOf(req.principal), notice.id, form.data.note, req.principal!.name);
+  } catch (error) {
+    if (!(error instanceof NoticeError)) throw error;
+    return renderNotice(req, res, context, await noticeOf(req, context), t(req.locale, error.code, error.params), 409);
+  }
+  res.redirect(303, `/notices/${notice.id}`);
+}
+
+/** POST /notices/:id/acknowledge — the agent's receipt recorded. */
+export async function postAcknowledge(req: Request, res: Response, context: AppContext): Promise<void> {
+  await lifecycle(req, res, context, acknowledgeNotice);
+}
+
+/** POST /notices/:id/rectify — rectified, with the evidence of the fix. */
+export async function postRectify(req: Request, res: Response, context: AppContext): Promise<void> {
+  await lifecycle(req, res, context, rectifyNotice);
+}
+
+/** GET /verify and /verify/:code — public: is a notice genuine, and where does it stand? */
+export async function getVerify(req: Request, res: Response, context: AppContext): Promise<void> {
+  const raw = typeof req.params.code === 'string' ? req.params.code : typeof req.query.code === 'string' ? req.query.code : null;
+  if (raw === null) {
+    res.page('notices/verify', { title: t(req.locale, 'verify.title'), code: '', result: null });
+    return;
+  }
+  const notice = raw.length <= 40 ? await verifyNotice(context.dataSource, raw) : null;
+  if (!notice) {
+    res.page('notices/verify', { title: t(req.locale, 'verify.title'), code: raw.slice(0, 40), unknown: true }, 404);
+    return;
+  }
+  const replacement = notice.supersededById !== null ? await context.dataSource.getRepository(Notice).findOneBy({ id: notice.supersededById }) : null;
+  res.page('notices/verify', {
+    title: t(req.locale, 'verify.title'),
+    code: notice.verificationCode,
+    result: {
+      issuer: notice.issuer.name, number: notice.documentNumber, date: shanghaiDate(notice.issuedAt), addressee: notice.agentName, deadline: notice.deadline,
+      ...statusView(notice, req.locale), supersededBy: replacement?.documentNumber ?? null, fingerprint: notice.fingerprint,
+    },
+  });
+}

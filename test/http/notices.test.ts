@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import request from 'supertest';
+import { createApp } from '../../server/app.ts';
+import { openDataset } from '../../server/dataset/readers.ts';
+import { Carrier, Issuer, Notice } from '../../server/entities/index.ts';
+import { runAudit } from '../../server/services/auditRuns.ts';
+import { importDataset } from '../../server/services/importer.ts';
+import { describeEachDatabase } from '../support/databases.ts';
+import { A1, A3, smallDataset, writeDataset } from '../support/fixtures.ts';
+import { signIn, type Client } from '../support/session.ts';
+
+describeEachDatabase('notice pages', (ctx) => {
+  let regulator: Client;
+  let cucc: Client;
+
+  beforeEach(async () => {
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
+    await runAudit(ctx.dataSource, { actor: 'tester' });
+    const cuccId = (await ctx.dataSource.getRepository(Carrier).findOneByOrFail({ code: 'CUCC' })).id;
+    await ctx.dataSource.getRepository(Issuer).save([
+      { code: '京通管', name: '北京市通信管理局', carrierId: null, signatory: '北京市通信管理局', copyTo: '工业和信息化部', printedBy: '北京市通信管理局办公室' },
+      { code: '联合规', name: '中国联合网络通信集团有限公司', carrierId: cuccId, signatory: '网络与信息安全部', copyTo: null, printedBy: '办公室' },
+    ]);
+    const app = createApp(ctx.dataSource);
+    regulator = await signIn(app, ctx.dataSource, { role: 'regulator' });
+    cucc = await signIn(app, ctx.dataSource, { role: 'carrier', carrierCode: 'CUCC' });
+  });
+
+  async function issueFromPages(client: Client, uscc: string): Promise<Notice> {
+    const form = (await client.get(`/agents/${uscc}/notices/new`).expect(200)).text;
+    const findings = [...form.matchAll(/name="findings" value="(\d+)"/g)].map((m) => m[1]);
+    const instruments = [...form.matchAll(/name="instruments" value="(\d+)"/g)].map((m) => m[1]);
+    const deadline = /name="deadline" value="([\d-]+)"/.exec(form)![1];
+    const body = new URLSearchParams({ deadline });
+    for (const f of findings) body.append('findings', f);
+    for (const i of instruments) body.append('instruments', i);
+    const before = await ctx.dataSource.getRepository(Notice).count();
+    const preview = (await client.post(`/agents/${uscc}/notices/preview`).type('form').send(body.toString()).expect(200)).text;
+    expect(preview).to.include('预览：尚未签发');
+    expect(await ctx.dataSource.getRepository(Notice).count(), 'a preview issues nothing').to.equal(before);
+    const { headers } = await client.post(`/agents/${uscc}/notices`).type('form').send(body.toString()).expect(303);
+    return ctx.dataSource.getRepository(Notice).findOneByOrFail({ id: Number(headers.location.split('/').pop()) });
+  }
+
+  it('form → preview → issue; the printable page shows the number, title, QR code and verification code', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    expect(notice.documentNumber).to.match(/^京通管〔\d{4}〕1号$/);
+    const print = (await regulator.get(`/notices/${notice.id}/print`).expect(200)).text;
+    expect(print).to.include(notice.documentNumber);
+    expect(print).to.include('关于北京一级通信有限公司106短信号码违规问题的整改通知书');
+    expect(print).to.include('src="data:image/svg+xml;base64,');
+    expect(print).to.include(notice.verificationCode);
+    expect(print).not.to.include('class="site-header"');
+  });
+
+  it('verification is public: a valid code shows the notice, an unknown one says so, a superseded one says by which', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    const anonymous = request(createApp(ctx.dataSource));
+    const valid = (await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text;
+    expect(valid).to.include(notice.documentNumber);
+    expect(valid).to.include(notice.fingerprint);
+    expect(valid).to.include('已签发');
+    expect((await anonymous.get('/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ').expect(404)).text).to.include('查无此核验码对应的整改通知书');
+    const form = (await regulator.get(`/agents/${A1}/notices/new?supersedes=${notice.id}`).expect(200)).text;
+    const deadline = /name="deadline" value="([\d-]+)"/.exec(form)![1];
+    const body = new URLSearchParams({ deadline, supersedes: String(notice.id) });
+    for (const m of form.matchAll(/name="(findings|instruments)" value="(\d+)"/g)) body.append(m[1], m[2]);
+    await regulator.post(`/agents/${A1}/notices`).type('form').send(body.toString()).expect(303);
+    const superseded = (await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text;
+    expect(superseded).to.include('已被更正');
+    expect(superseded).to.match(/已被 京通管〔\d{4}〕2号 更正替代/);
+  });
+
+  it('receipt and rectification are recorded from the notice page; there is no route that edits a notice', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    await regulator.post(`/notices/${notice.id}/acknowledge`).type('form').send({ note: '李四签收' }).expect(303);
+    await regulator.post(`/notices/${notice.id}/rectify`).type('form').send({ note: '已收回转租号段' }).expect(303);
+    const page = (await regulator.get(`/notices/${notice.id}`).expect(200)).text;
+    expect(page).to.include('已整改');
+    for (const path of [`/notices/${notice.id}/edit`, `/notices/${notice.id}`, `/notices/${notice.id}/delete`]) await regulator.post(path).type('form').send({ content: '{}' }).expect(404);
+    const stored = await ctx.dataSource.getRepository(Notice).findOneByOrFail({ id: notice.id });
+    expect([stored.content, stored.fingerprint]).to.deep.equal([notice.content, notice.fingerprint]);
+  });
+
+  it('a carrier user issues under its own issuer, sees only its notices, and cannot address another carrier\'s agent', async () => {
+    const regulatorNotice = await issueFromPages(regulator, A1);
+    await cucc.get(`/agents/${A1}/notices/new`).expect(404);
+    await cucc.get(`/notices/${regulatorNotice.id}`).expect(404);
+    const own = await issueFromPages(cucc, A3);
+    expect(own.documentNumber).to.match(/^联合规〔\d{4}〕1号$/);
+    const list = (await cucc.get('/notices').expect(200)).text;
+    expect(list).to.include(own.documentNumber);
+    expect(list).not.to.include(regulatorNotice.documentNumber);
+  });
+});
