@@ -122,10 +122,13 @@ export async function agentProfile(dataSource: DataSource, scope: Scope, agent: 
   };
 }
 
-/** The first and last day a timeline of these spans must show, the chosen day included. */
-export function timelineRange(spans: readonly HoldingSpan[], date: string): { from: string; to: string } {
+/**
+ * The first and last day a timeline of these spans must show: the chosen day, every start and
+ * end, and today, so that an open-ended holding runs up to now.
+ */
+export function timelineRange(spans: readonly HoldingSpan[], date: string, today: string): { from: string; to: string } {
   let from = dayNumber(date);
-  let to = from;
+  let to = Math.max(from, dayNumber(today));
   for (const { allocation } of spans) {
     from = Math.min(from, dayNumber(allocation.validFrom));
     to = Math.max(to, allocation.validTo === null ? dayNumber(allocation.validFrom) : dayNumber(allocation.validTo));

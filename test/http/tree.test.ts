@@ -3,7 +3,7 @@ import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
-import { A2, E_LOGI, smallDataset, writeDataset } from '../support/fixtures.ts';
+import { A1, A2, E_LOGI, smallDataset, writeDataset } from '../support/fixtures.ts';
 import { signIn, type Client } from '../support/session.ts';
 
 /** The `data-key`s of the nested list (the drawing's text alternative), in document order. */
@@ -82,6 +82,7 @@ describeEachDatabase('tree pages', (ctx) => {
     expect((await regulator.get('/tree?depth=99').expect(400)).text).to.include('展开层数无效：应为 1 到 8 之间的整数');
     expect((await regulator.get('/tree?toggle=1;2').expect(400)).text).to.include('展开/收起参数无效');
     expect((await regulator.get('/tree?at=2022-01-01&at=2022-02-01').expect(400)).text).to.include('日期无效');
+    expect((await regulator.get(`/agents/${A1}?at=yesterday`).expect(400)).text).to.include('日期无效');
     await regulator.get('/tree?carrier=NOPE').expect(404);
   });
 
@@ -135,5 +136,25 @@ describeEachDatabase('tree pages', (ctx) => {
     expect(page).to.include('该日没有同时出现在多个运营商下的代理商或使用主体。');
     expect(page).to.include('该日没有持有多个号段的一级代理商。');
     await regulator.get('/tree/cross-carrier?at=nope').expect(400);
+  });
+
+  it('adds the profile to the agent page: upstream chain, downstream drawing, findings, complaints per month and holdings over time', async () => {
+    const page = (await regulator.get(`/agents/${A2}?at=2022-03-14`).expect(200)).text;
+    const upstream = page.slice(page.indexOf('data-testid="upstream"'), page.indexOf('</ol>', page.indexOf('data-testid="upstream"')));
+    expect([...upstream.matchAll(/<span class="prefix">(\d+)<\/span>/g)].map((m) => m[1])).to.deep.equal(['1069012345', '106901234501']);
+    expect(page).to.include('data-testid="downstream-list"');
+    expect(drawnNames(page)).to.deep.equal(['上海二级网络科技有限公司', '杭州某网店有限公司']);
+    expect(page).to.include('<title>2022-04：1 起</title>');
+    expect(page).to.match(/<table data-testid="complaints-by-month">[\s\S]*<td>2022-04<\/td><td class="num">1<\/td>/);
+    expect(page).to.include('data-testid="holdings-timeline"');
+    expect(page).to.include('没有指向该代理商的风险线索。');
+    const later = (await regulator.get(`/agents/${A2}?at=2023-08-01`).expect(200)).text;
+    expect(drawnNames(later)).to.deep.equal(['上海二级网络科技有限公司', '杭州某物流有限公司']);
+    const early = (await regulator.get(`/agents/${A2}?at=2021-01-01`).expect(200)).text;
+    expect(early).to.include('data-testid="upstream-none"');
+    expect(early).to.include('data-testid="downstream-none"');
+    const a1 = (await regulator.get(`/agents/${A1}?at=2022-03-14`).expect(200)).text;
+    expect(a1).to.include('data-testid="complaints-none"');
+    expect(drawnNames(a1)).to.have.members(['北京一级通信有限公司', '上海二级网络科技有限公司', '杭州某网店有限公司', '北京市公安局公安交通管理局']);
   });
 });
