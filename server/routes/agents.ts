@@ -14,6 +14,7 @@ import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
 import { findingRowView } from './findings.ts';
 import { monthChartView, timelineView } from './chartView.ts';
 import { nodePartyUrl, treeListView, treeSvgView } from './treeView.ts';
+import { allocationsIn } from '../services/tree.ts';
 
 const agentQuery = z.object({
   holds_page: pageNumber.optional(),
@@ -41,7 +42,7 @@ function profileView(profile: AgentProfile, agent: { uscc: string; name: string 
     date: profile.date,
     upstream: profile.upstream.map((chain) => ({ links: chain.map((link) => chainLinkView(link, locale)) })),
     downstream: downstream === null ? null : {
-      summary: t(locale, 'profile.downstream_summary', { total: downstream.root.descendants, numbers: downstream.root.numbers, drawn: downstream.visible.drawn - 1 }),
+      summary: t(locale, 'profile.downstream_summary', { total: allocationsIn(downstream.root), numbers: downstream.root.numbers, drawn: downstream.visible.allocationsDrawn }),
       svg: treeSvgView(downstream.layout, {
         locale, date: profile.date, interactive: true, title: t(locale, 'profile.downstream_svg_title', { name: agent.name, date: profile.date }),
         links: { partyUrl: nodePartyUrl, toggleUrl: () => null },

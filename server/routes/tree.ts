@@ -6,7 +6,7 @@ import { parseDate, shanghaiDate } from '../numbering/time.ts';
 import { crossCarrierReport, CrossCarrierForbidden } from '../services/crossCarrier.ts';
 import { scopeOf } from '../services/scope.ts';
 import {
-  carrierTree, DEFAULT_VISIBLE, drawCarrierTree, TREE_CSV_COLUMNS, treeCsvRows, TreeNotFound, type TreeDrawing, type TreeRequest, type TreeSearch,
+  allocationsIn, carrierTree, DEFAULT_VISIBLE, drawCarrierTree, TREE_CSV_COLUMNS, treeCsvRows, TreeNotFound, type TreeDrawing, type TreeRequest, type TreeSearch,
 } from '../services/tree.ts';
 import { PngUnavailable, svgToPng } from '../services/treePng.ts';
 import { partyUrl } from './shared.ts';
@@ -128,7 +128,7 @@ export async function getTree(req: Request, res: Response, context: AppContext):
   if (carrier && tree.root && tree.visible) {
     const links = treeLinks(request, carrier.code);
     Object.assign(model, {
-      summary: t(locale, 'tree.summary', { carrier: carrier.name, date: request.date, total: tree.root.descendants, numbers: tree.root.numbers, drawn: tree.visible.drawn - 1 }),
+      summary: t(locale, 'tree.summary', { carrier: carrier.name, date: request.date, total: allocationsIn(tree.root), numbers: tree.root.numbers, drawn: tree.visible.allocationsDrawn }),
       budgetHit: tree.visible.budgetHit,
       maxNodes: DEFAULT_VISIBLE.maxNodes,
       empty: tree.root.children.length === 0,

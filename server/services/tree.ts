@@ -230,6 +230,11 @@ export function rerootAtOnlyChild(root: TreeNode): TreeNode {
   return top;
 }
 
+/** The allocations a tree holds: everything below the top, and the top when it is an allocation itself. */
+export function allocationsIn(root: TreeNode): number {
+  return root.descendants + (root.id === null ? 0 : 1);
+}
+
 /** Every node of a tree, parents before children, siblings in prefix order. */
 export function* walkTree(root: TreeNode): IterableIterator<TreeNode> {
   const stack = [root];
@@ -287,7 +292,10 @@ export const DEFAULT_VISIBLE: Omit<VisibleOptions, 'depth' | 'toggled' | 'hits'>
 
 export interface VisibleTree {
   top: VisibleNode;
+  /** Boxes drawn, "+N more" ones included. */
   drawn: number;
+  /** Allocations drawn (the carrier's box and "+N more" boxes are not allocations). */
+  allocationsDrawn: number;
   /** Something the user opened was left shut to stay within `maxNodes`. */
   budgetHit: boolean;
 }
@@ -352,7 +360,8 @@ export function visibleTree(root: TreeNode, options: VisibleOptions): VisibleTre
     }
     drawn += v.children.length;
   }
-  return { top, drawn, budgetHit };
+  const allocationsDrawn = queue.filter((v) => v.node !== null && v.node.id !== null).length;
+  return { top, drawn, allocationsDrawn, budgetHit };
 }
 
 // ---------------------------------------------------------------- layout

@@ -143,6 +143,7 @@ describeEachDatabase('tree pages', (ctx) => {
     const upstream = page.slice(page.indexOf('data-testid="upstream"'), page.indexOf('</ol>', page.indexOf('data-testid="upstream"')));
     expect([...upstream.matchAll(/<span class="prefix">(\d+)<\/span>/g)].map((m) => m[1])).to.deep.equal(['1069012345', '106901234501']);
     expect(page).to.include('data-testid="downstream-list"');
+    expect(page).to.include('该日经其持有的号段共有 2 条有效分配，1 个号码登记到使用主体；图中画出 2 条。');
     expect(drawnNames(page)).to.deep.equal(['上海二级网络科技有限公司', '杭州某网店有限公司']);
     expect(page).to.include('<title>2022-04：1 起</title>');
     expect(page).to.match(/<table data-testid="complaints-by-month">[\s\S]*<td>2022-04<\/td><td class="num">1<\/td>/);

@@ -119,7 +119,9 @@ describe('tree service: what is drawn', () => {
   });
 
   it('draws at most maxChildren children, keeps those with the worst findings, and sums the rest into one "+N more" node', () => {
-    const { top } = visibleTree(tree, options({ depth: 2, maxChildren: 5 }));
+    const { top, drawn: boxes, allocationsDrawn } = visibleTree(tree, options({ depth: 2, maxChildren: 5 }));
+    // The carrier, A1, five numbers and the "+N more" box; six of them allocations.
+    expect([boxes, allocationsDrawn]).to.deep.equal([8, 6]);
     const children = top.children[0].children;
     // The two with findings, then the first in prefix order, drawn in prefix order.
     expect(children.map((c) => (c.node ? c.node.party.name : 'more'))).to.deep.equal(['e0', 'e1', 'e2', 'e27', 'e28', 'more']);
