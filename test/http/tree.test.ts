@@ -111,6 +111,15 @@ describeEachDatabase('tree pages', (ctx) => {
     ]);
   });
 
+  it('neutralises CSV cells a spreadsheet would run as formulas, and quotes commas', async () => {
+    const files = smallDataset();
+    files['agents.csv'] = files['agents.csv'].replace('上海二级网络科技有限公司', '"=HYPERLINK(""http://x.example"",""点我"")"');
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(files)));
+    const csv = (await regulator.get('/tree/export.csv?carrier=CMCC&at=2022-03-14').expect(200)).text;
+    expect(csv).to.include(`,agent,${A2},"'=HYPERLINK(""http://x.example"",""点我"")",`);
+    expect(csv).not.to.match(/,=HYPERLINK/);
+  });
+
   it('exports the drawing as a standalone SVG file without the page\'s links', async () => {
     const response = await regulator.get('/tree/export.svg?carrier=CMCC&at=2022-03-14&depth=3').expect(200).expect('Content-Type', 'image/svg+xml; charset=utf-8');
     const svg = response.text || response.body.toString('utf8');
