@@ -4,13 +4,64 @@ import { HttpError, type AppContext } from '../app.ts';
 import { scopeOf } from '../services/scope.ts';
 import { t } from '../i18n/index.ts';
 import { agentGrants, agentHoldings, findAgent, searchAgents } from '../services/browse.ts';
-import { allocationView, listQuery, pageNumber, partyUrl, usccParam } from './shared.ts';
+import { agentProfile, timelineRange, type AgentProfile } from '../services/agentProfile.ts';
+import { listFindings } from '../services/findings.ts';
+import { parseDate, shanghaiDate } from '../numbering/time.ts';
+import type { IndexedAllocation } from '../chain/allocationIndex.ts';
+import type { Locale } from '../i18n/index.ts';
+import { allocationView, listQuery, pageNumber, partyUrl, partyView, usccParam } from './shared.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
+import { findingRowView } from './findings.ts';
+import { monthChartView, timelineView } from './chartView.ts';
+import { nodePartyUrl, treeListView, treeSvgView } from './treeView.ts';
+import { allocationsIn } from '../services/tree.ts';
 
 const agentQuery = z.object({
   holds_page: pageNumber.optional(),
   grants_page: pageNumber.optional(),
+  // The day the upstream chain and the downstream tree are drawn for; blank: today.
+  at: z.string().trim().max(10).refine((value) => value === '' || parseDate(value).ok).optional(),
 });
+
+/** Findings shown on the profile; the rest are one link away on the findings page. */
+const PROFILE_FINDINGS = 20;
+
+function chainLinkView(link: IndexedAllocation, locale: Locale) {
+  return {
+    prefix: link.prefix, level: link.level, declared: link.declared,
+    holder: partyView(link.holder, locale), lessee: partyView(link.lessee, locale),
+    isRelease: link.holder.kind === 'agent' && link.lessee.kind === 'agent',
+    validFrom: link.validFrom, validTo: link.validTo,
+  };
+}
+
+/** The profile sections of the agent page (issue 6) as plain view data. */
+function profileView(profile: AgentProfile, agent: { uscc: string; name: string }, locale: Locale) {
+  const downstream = profile.downstream;
+  return {
+    date: profile.date,
+    upstream: profile.upstream.map((chain) => ({ links: chain.map((link) => chainLinkView(link, locale)) })),
+    downstream: downstream === null ? null : {
+      summary: t(locale, 'profile.downstream_summary', { total: allocationsIn(downstream.root), numbers: downstream.root.numbers, drawn: downstream.visible.allocationsDrawn }),
+      svg: treeSvgView(downstream.layout, {
+        locale, date: profile.date, interactive: true, title: t(locale, 'profile.downstream_svg_title', { name: agent.name, date: profile.date }),
+        links: { partyUrl: nodePartyUrl, toggleUrl: () => null },
+      }),
+      list: treeListView(downstream.visible.top, locale, { partyUrl: nodePartyUrl, toggleUrl: () => null }),
+    },
+    treeUrl: `/tree?at=${profile.date}&q=${encodeURIComponent(agent.uscc)}`,
+    complaints: profile.complaintsByMonth.length === 0 ? null : {
+      total: profile.complaintsTotal,
+      chart: monthChartView(profile.complaintsByMonth, locale),
+      months: profile.complaintsByMonth.filter((m) => m.count > 0),
+    },
+    timeline: profile.holdings.length === 0 ? null : {
+      chart: timelineView(profile.holdings, timelineRange(profile.holdings, profile.date, shanghaiDate(new Date())), profile.date, locale),
+      shown: profile.holdings.length,
+      total: profile.holdingsTotal,
+    },
+  };
+}
 
 /** GET /agents?q=…&page=… — every agent, searchable by name or USCC prefix, 50 a page. */
 export async function getAgents(req: Request, res: Response, context: AppContext): Promise<void> {
@@ -36,19 +87,29 @@ export async function getAgents(req: Request, res: Response, context: AppContext
   });
 }
 
-/** GET /agents/:uscc — who the agent is, what it holds from whom, and what it grants to whom. */
+/**
+ * GET /agents/:uscc — who the agent is; on a day (`at`) where it sits (upstream chains) and what
+ * hangs from it (downstream tree); its findings, the complaints traced to it per month, how its
+ * holdings changed over time; and every allocation it holds and grants.
+ */
 export async function getAgent(req: Request, res: Response, context: AppContext): Promise<void> {
   const uscc = usccParam(String(req.params.uscc));
   const agent = uscc === null ? null : await findAgent(context.dataSource, uscc, scopeOf(req.principal));
   if (!agent) throw new HttpError(404, 'error.not_found');
   const query = agentQuery.safeParse(req.query);
-  if (!query.success) throw new HttpError(400, 'browse.bad_request');
+  if (!query.success) throw new HttpError(400, query.error.issues[0]?.path[0] === 'at' ? 'tree.bad.at' : 'browse.bad_request');
+  const date = query.data.at ? query.data.at : shanghaiDate(new Date());
+  const profile = await agentProfile(context.dataSource, scopeOf(req.principal), agent, date);
+  const findings = await listFindings(context.dataSource, scopeOf(req.principal), { agent: agent.uscc }, 1, PROFILE_FINDINGS);
   const holdings = await agentHoldings(context.dataSource, agent.id, { page: query.data.holds_page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
   const grants = await agentGrants(context.dataSource, agent.id, { page: query.data.grants_page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
   const path = `/agents/${encodeURIComponent(agent.uscc)}`;
   res.page('agents/show', {
     title: agent.name,
     section: 'agents',
+    stylesheets: ['/static/tree.css'],
+    profile: profileView(profile, agent, req.locale),
+    findings: { total: findings.total, rows: findings.rows.map((f) => findingRowView(f, req.locale)), more: findings.total > findings.rows.length, url: `/findings?agent=${agent.uscc}` },
     agent: {
       name: agent.name,
       uscc: agent.uscc,

@@ -16,6 +16,7 @@ import { getMessage, getMessages } from './messages.ts';
 import {
   getNewNotice, getNoticePage, getNoticePdf, getNoticePrint, getNotices, getVerify, postAcknowledge, postNotice, postNoticePreview, postRectify,
 } from './notices.ts';
+import { getCrossCarrier, getTree, getTreeCsv, getTreePng, getTreeSvg } from './tree.ts';
 
 type Handler = (req: Request, res: Response, context: AppContext) => Promise<void> | void;
 
@@ -68,6 +69,11 @@ export function registerRoutes(app: Express, context: AppContext): void {
   app.get('/docs/dataset-format', bind(getDatasetFormat));
   app.get('/carriers', bind(getCarriers));
   app.get('/carriers/:code', bind(getCarrier));
+  app.get('/tree', bind(getTree));
+  app.get('/tree/export.csv', bind(getTreeCsv));
+  app.get('/tree/export.svg', bind(getTreeSvg));
+  app.get('/tree/export.png', bind(getTreePng));
+  app.get('/tree/cross-carrier', bind(getCrossCarrier));
   app.get('/agents', bind(getAgents));
   app.get('/agents/:uscc', bind(getAgent));
   app.get('/entities', bind(getEntities));

@@ -72,6 +72,13 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     ['GET', '/carriers/CUCC', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
     ['GET', `/agents/${A1}`, { public: 303, admin: 200, regulator: 200, carrier: 404 }],
     ['GET', `/entities/${E_GOV}`, { public: 303, admin: 200, regulator: 200, carrier: 404 }],
+    // The hierarchy: a carrier's staff get their own carrier's tree by default and 404 for another's.
+    ['GET', '/tree', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    ['GET', '/tree?carrier=CMCC', { public: 303, admin: 200, regulator: 200, carrier: 404 }],
+    ['GET', '/tree/export.csv', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
+    ['GET', '/tree/export.svg?carrier=CMCC', { public: 303, admin: 200, regulator: 200, carrier: 404 }],
+    ['GET', '/tree/export.png?carrier=CMCC', { public: 303, admin: 200, regulator: 200, carrier: 404 }],
+    ['GET', '/tree/cross-carrier', { public: 303, admin: 200, regulator: 200, carrier: 403 }],
     ['GET', '/admin/audit', { public: 303, admin: 200, regulator: 403, carrier: 403 }],
     ['GET', '/findings', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
     ['GET', '/findings/999999', { public: 303, admin: 404, regulator: 404, carrier: 404 }],

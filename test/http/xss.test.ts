@@ -45,6 +45,9 @@ describeEachDatabase('stored XSS payloads', (ctx) => {
     const pages = [
       '/findings', '/risk', '/audits', '/messages', `/messages/${messageId}`, ...findingPages,
       '/', '/carriers', '/carriers/CMCC', '/agents', `/agents/${A1}`, `/agents/${A2}`, '/entities', `/entities/${E_GOV}`,
+      // The hierarchy draws names inside SVG text and titles, and lists them; the search echoes its text.
+      '/tree?carrier=CMCC&at=2022-03-14&depth=8', `/tree?carrier=CMCC&at=2022-03-14&q=${encodeURIComponent(p1)}`, '/tree/export.svg?carrier=CMCC&at=2022-03-14&depth=8',
+      `/agents/${A2}?at=2022-03-14`, '/tree/cross-carrier?at=2022-03-14',
       '/lookup?number=106901234502&at=2022-03-14T09:30', '/imports', refused.location, '/admin/audit', '/admin/users',
       '/admin/reference/protected-senders', '/admin/reference/url-lists', '/admin/reference/legal-instruments',
       ...(await Promise.all([ProtectedSender, LegalInstrument].map(async (entity) => {
@@ -56,6 +59,9 @@ describeEachDatabase('stored XSS payloads', (ctx) => {
       const html = (await admin.get(path).expect(200)).text;
       for (const raw of RAW) expect(html, `${path} puts out ${raw}`).not.to.match(raw);
     }
+    const tree = (await admin.get('/tree?carrier=CMCC&at=2022-03-14&depth=8')).text;
+    expect(tree).to.match(/<text [^>]*font-weight="600"[^>]*>&lt;script&gt;alert\(1\)…<\/text>/);
+    expect(tree).to.include('<a href="/agents/91110108MA01AAAA1Q">&lt;script&gt;alert(1)&lt;/script&gt;</a>');
     const agentPage = (await admin.get(`/agents/${A1}`)).text;
     expect(agentPage).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(refused.page).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');

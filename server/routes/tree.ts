@@ -1,0 +1,244 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { HttpError, type AppContext } from '../app.ts';
+import { t, type Locale } from '../i18n/index.ts';
+import { parseDate, shanghaiDate } from '../numbering/time.ts';
+import { crossCarrierReport, CrossCarrierForbidden } from '../services/crossCarrier.ts';
+import { scopeOf } from '../services/scope.ts';
+import {
+  allocationsIn, carrierTree, DEFAULT_VISIBLE, drawCarrierTree, TREE_CSV_COLUMNS, treeCsvRows, TreeNotFound, type TreeDrawing, type TreeRequest, type TreeSearch,
+} from '../services/tree.ts';
+import { PngUnavailable, svgToPng } from '../services/treePng.ts';
+import { partyUrl } from './shared.ts';
+import { nodePartyUrl, treeListView, treeSvgView, type TreeLinks } from './treeView.ts';
+
+export const MAX_DEPTH = 8;
+export const DEFAULT_DEPTH = 2;
+const STYLESHEETS = ['/static/tree.css'];
+
+/** A YYYY-MM-DD that names a real day; blank means today. */
+const dayParam = z.string().trim().max(10).refine((value) => value === '' || parseDate(value).ok);
+
+const treeQuery = z.object({
+  carrier: z.string().trim().max(16).optional(),
+  at: dayParam.optional(),
+  depth: z.coerce.number().int().min(1).max(MAX_DEPTH).optional(),
+  // Allocation ids whose open/shut state the user flipped, comma-separated (the toggle links build it).
+  toggle: z.string().trim().max(2000).regex(/^(\d{1,10}(,\d{1,10})*)?$/).optional(),
+  q: z.string().max(100).optional(),
+});
+
+/** The first parameter zod refused, as the page's 400 message says it (`tree.bad.at`…). */
+function badParameter(error: z.ZodError): HttpError {
+  const field = String(error.issues[0]?.path[0] ?? 'query');
+  return new HttpError(400, ['carrier', 'at', 'depth', 'toggle', 'q'].includes(field) ? `tree.bad.${field}` : 'browse.bad_request');
+}
+
+/** The tree request a query asks for, validated; today (Beijing) when no date is given. */
+export function parseTreeQuery(query: unknown): TreeRequest {
+  const parsed = treeQuery.safeParse(query);
+  if (!parsed.success) throw badParameter(parsed.error);
+  const q = parsed.data;
+  return {
+    carrier: q.carrier ? q.carrier : null,
+    date: q.at ? q.at : shanghaiDate(new Date()),
+    depth: q.depth ?? DEFAULT_DEPTH,
+    toggled: new Set((q.toggle ?? '').split(',').filter((id) => id !== '').map(Number)),
+    q: q.q ?? '',
+  };
+}
+
+/** The address of a view of the tree with these settings; defaults are left out. */
+function treeUrl(path: string, request: TreeRequest, carrier: string | null, toggled: ReadonlySet<number> = request.toggled): string {
+  const params = new URLSearchParams();
+  if (carrier) params.set('carrier', carrier);
+  params.set('at', request.date);
+  if (request.depth !== DEFAULT_DEPTH) params.set('depth', String(request.depth));
+  if (request.q.trim() !== '') params.set('q', request.q.trim());
+  if (toggled.size > 0) params.set('toggle', [...toggled].sort((a, b) => a - b).join(','));
+  return `${path}?${params.toString()}`;
+}
+
+function treeLinks(request: TreeRequest, carrier: string | null): TreeLinks {
+  return {
+    partyUrl: nodePartyUrl,
+    toggleUrl: (id) => {
+      const toggled = new Set(request.toggled);
+      if (toggled.has(id)) toggled.delete(id);
+      else toggled.add(id);
+      return treeUrl('/tree', request, carrier, toggled);
+    },
+  };
+}
+
+function searchView(search: TreeSearch | null, request: TreeRequest, locale: Locale) {
+  if (!search) return null;
+  if (search.kind === 'number') {
+    if (search.found) {
+      const leaf = search.chain[search.chain.length - 1];
+      return { ok: true, message: t(locale, 'tree.search_number_found', { number: search.number, date: request.date, name: leaf.lessee.name, prefix: leaf.prefix }), carrierUrl: null };
+    }
+    if (search.carrier) {
+      return {
+        ok: false,
+        message: t(locale, 'tree.search_number_elsewhere', { number: search.number, date: request.date, carrier: search.carrier.name }),
+        carrierUrl: treeUrl('/tree', { ...request, toggled: new Set() }, search.carrier.code),
+      };
+    }
+    return { ok: false, message: t(locale, 'tree.search_number_none', { number: search.number, date: request.date }), carrierUrl: null };
+  }
+  if (search.hits === 0) return { ok: false, message: t(locale, 'tree.search_none', { q: search.text, date: request.date }), carrierUrl: null };
+  const capped = search.held < search.hits ? t(locale, 'tree.search_capped', { held: search.held }) : '';
+  return { ok: true, message: `${t(locale, 'tree.search_hits', { q: search.text, hits: search.hits })}${capped}`, carrierUrl: null };
+}
+
+async function drawing(req: Request, context: AppContext): Promise<{ request: TreeRequest; tree: TreeDrawing }> {
+  const request = parseTreeQuery(req.query);
+  try {
+    return { request, tree: await drawCarrierTree(context.dataSource, scopeOf(req.principal), request) };
+  } catch (error) {
+    if (error instanceof TreeNotFound) throw new HttpError(404, 'error.not_found');
+    throw error;
+  }
+}
+
+function svgModel(tree: TreeDrawing, request: TreeRequest, locale: Locale, interactive: boolean) {
+  const carrier = tree.carrier!;
+  return treeSvgView(tree.layout!, {
+    locale, date: request.date, interactive, links: treeLinks(request, carrier.code),
+    title: t(locale, 'tree.svg_title', { carrier: carrier.name, date: request.date }),
+  });
+}
+
+/** GET /tree — a carrier's allocations on a day as a tree, with search, collapse and exports. */
+export async function getTree(req: Request, res: Response, context: AppContext): Promise<void> {
+  const { request, tree } = await drawing(req, context);
+  const locale = req.locale;
+  const carrier = tree.carrier;
+  const model: Record<string, unknown> = {
+    title: t(locale, 'tree.title'),
+    section: 'tree',
+    stylesheets: STYLESHEETS,
+    form: { at: request.date, q: request.q },
+    carriers: tree.carriers.map((c) => ({ code: c.code, name: c.name, selected: c.id === carrier?.id })),
+    depths: Array.from({ length: MAX_DEPTH }, (_, i) => ({ value: i + 1, label: t(locale, 'tree.depth_option', { depth: i + 1 }), selected: i + 1 === request.depth })),
+    search: searchView(tree.search, request, locale),
+    carrier: carrier ? { code: carrier.code, name: carrier.name } : null,
+  };
+  if (carrier && tree.root && tree.visible) {
+    const links = treeLinks(request, carrier.code);
+    Object.assign(model, {
+      summary: t(locale, 'tree.summary', { carrier: carrier.name, date: request.date, total: allocationsIn(tree.root), numbers: tree.root.numbers, drawn: tree.visible.allocationsDrawn }),
+      budgetHit: tree.visible.budgetHit,
+      maxNodes: DEFAULT_VISIBLE.maxNodes,
+      empty: tree.root.children.length === 0,
+      svg: svgModel(tree, request, locale, true),
+      list: treeListView(tree.visible.top, locale, links),
+      legend: ['critical', 'high', 'medium', 'low'].map((key) => ({ key, text: t(locale, 'tree.legend_worst', { severity: t(locale, `severity.${key}`) }) }))
+        .concat([{ key: 'none', text: t(locale, 'tree.legend_none') }]),
+      exports: {
+        csv: treeUrl('/tree/export.csv', { ...request, q: '', toggled: new Set() }, carrier.code),
+        svg: treeUrl('/tree/export.svg', request, carrier.code),
+        png: treeUrl('/tree/export.png', request, carrier.code),
+      },
+      crossCarrierUrl: req.principal?.role === 'carrier' ? null : `/tree/cross-carrier?at=${request.date}`,
+    });
+  }
+  res.page('tree/show', model);
+}
+
+/** `tree-CMCC-2023-08-01.svg`: the carrier code is shown as given but kept to safe characters. */
+function exportName(carrier: string, date: string, extension: string): string {
+  return `tree-${carrier.replace(/[^A-Za-z0-9_-]/g, '_')}-${date}.${extension}`;
+}
+
+/** The drawing as a standalone SVG file, as the page draws it (same collapse and search). */
+function standaloneSvg(tree: TreeDrawing, request: TreeRequest, locale: Locale, context: AppContext, scale = 1): string {
+  const svg = svgModel(tree, request, locale, false);
+  return context.views.render('tree/export-svg', { locale, svg: { ...svg, width: Math.ceil(svg.width * scale), height: Math.ceil(svg.height * scale) } }, 'bare');
+}
+
+/** GET /tree/export.svg — the drawing as an SVG file. */
+export async function getTreeSvg(req: Request, res: Response, context: AppContext): Promise<void> {
+  const { request, tree } = await drawing(req, context);
+  if (!tree.carrier || !tree.layout) throw new HttpError(404, 'error.not_found');
+  res.attachment(exportName(tree.carrier.code, request.date, 'svg')).type('image/svg+xml').send(standaloneSvg(tree, request, req.locale, context));
+}
+
+/** The largest side of an exported PNG, in pixels: Chromium cannot capture much more in one screenshot. */
+const PNG_MAX_SIDE = 8000;
+
+/** GET /tree/export.png — the same drawing rasterised by the system's Chromium, when there is one. */
+export async function getTreePng(req: Request, res: Response, context: AppContext): Promise<void> {
+  const { request, tree } = await drawing(req, context);
+  if (!tree.carrier || !tree.layout) throw new HttpError(404, 'error.not_found');
+  const scale = Math.min(1, PNG_MAX_SIDE / Math.max(tree.layout.width, tree.layout.height));
+  const width = Math.ceil(tree.layout.width * scale);
+  const height = Math.ceil(tree.layout.height * scale);
+  try {
+    const png = await svgToPng(standaloneSvg(tree, request, req.locale, context, scale), width, height);
+    res.attachment(exportName(tree.carrier.code, request.date, 'png')).type('image/png').send(png);
+  } catch (error) {
+    if (error instanceof PngUnavailable) throw new HttpError(503, 'tree.png_unavailable');
+    throw error;
+  }
+}
+
+/** A CSV cell; a leading = + - @ would make a spreadsheet run the cell as a formula, so it is quoted away. */
+function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** GET /tree/export.csv — every allocation in the carrier's tree on the day, one row each with its level and path. */
+export async function getTreeCsv(req: Request, res: Response, context: AppContext): Promise<void> {
+  const request = parseTreeQuery(req.query);
+  let tree;
+  try {
+    tree = await carrierTree(context.dataSource, scopeOf(req.principal), { ...request, q: '' });
+  } catch (error) {
+    if (error instanceof TreeNotFound) throw new HttpError(404, 'error.not_found');
+    throw error;
+  }
+  if (!tree.carrier || !tree.root) throw new HttpError(404, 'error.not_found');
+  // The byte-order mark makes Excel read the file as UTF-8 rather than the system code page.
+  const lines = ['\uFEFF' + TREE_CSV_COLUMNS.join(',')];
+  for (const row of treeCsvRows(tree.root)) lines.push(row.map(csvCell).join(','));
+  res.attachment(exportName(tree.carrier.code, request.date, 'csv')).type('text/csv; charset=utf-8').send(`${lines.join('\r\n')}\r\n`);
+}
+
+const crossQuery = z.object({ at: dayParam.optional() });
+
+/** GET /tree/cross-carrier — parties under several carriers, first-level agents with several segments (regulators and administrators). */
+export async function getCrossCarrier(req: Request, res: Response, context: AppContext): Promise<void> {
+  if (req.principal?.role === 'carrier') throw new HttpError(403, 'auth.forbidden');
+  const query = crossQuery.safeParse(req.query);
+  if (!query.success) throw new HttpError(400, 'tree.bad.at');
+  const date = query.data.at ? query.data.at : shanghaiDate(new Date());
+  let report;
+  try {
+    report = await crossCarrierReport(context.dataSource, scopeOf(req.principal), date);
+  } catch (error) {
+    if (error instanceof CrossCarrierForbidden) throw new HttpError(403, 'auth.forbidden');
+    throw error;
+  }
+  const locale = req.locale;
+  const treeOf = (code: string, key: string) => `/tree?carrier=${encodeURIComponent(code)}&at=${date}&q=${encodeURIComponent(key)}`;
+  res.page('tree/cross-carrier', {
+    title: t(locale, 'cross.title'),
+    section: 'tree',
+    stylesheets: STYLESHEETS,
+    form: { at: date },
+    parties: report.parties.map((p) => ({
+      name: p.party.name, key: p.party.key, url: partyUrl(p.party), kindText: t(locale, `tree.kind.${p.party.kind}`),
+      carriers: p.carriers.map((c) => ({ name: c.name, code: c.code, allocations: c.allocations, treeUrl: treeOf(c.code, p.party.key) })),
+    })),
+    multiSegment: report.multiSegmentAgents.map((a) => ({
+      name: a.agent.name, key: a.agent.key, url: partyUrl(a.agent), crossCarrier: a.crossCarrier,
+      segments: a.segments.map((s) => ({
+        prefix: s.prefix, carrier: s.carrier.name, treeUrl: treeOf(s.carrier.code, a.agent.key),
+        validity: s.validTo === null ? t(locale, 'browse.valid_open', { from: s.validFrom }) : t(locale, 'browse.valid_range', { from: s.validFrom, to: s.validTo }),
+      })),
+    })),
+  });
+}
