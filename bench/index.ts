@@ -1,17 +1,60 @@
 /**
- * `npm run bench`: measurements behind the performance statements in the README. This first
- * part measures point-in-time lookups through chainAt over 1,000,000 synthetic allocations
- * (deterministic; no database involved), and the index's build time and memory.
- * Flags: --allocations N (default 1000000), --lookups N (default 1000000), --quick.
+ * `npm run bench`: the measurements behind docs/performance.md, on data generated
+ * deterministically (bench/largeDataset.ts) and put through the product's own code:
+ *
+ *   import   importDataset of an N-allocation CSV dataset into MariaDB, then the same rows as bare
+ *            multi-row INSERTs into the same (emptied) table: rows/s of each and their ratio;
+ *            the import into SQLite too.
+ *   lookup   chainAt over the index loaded from MariaDB, against the hand-written SQL a lookup
+ *            would otherwise be (a LIKE scan, and index-aware `prefix IN (…)`), same data, same run.
+ *   audit    AuditPass.message over M generated messages against that snapshot (the rules, pure),
+ *            then runAudit with the messages stored in MariaDB (paging and writing findings).
+ *   http     the server (`sms106 serve`) in a child process: its resident memory once the index
+ *            is loaded, and GET /api/lookup under autocannon at C connections on loopback.
+ *
+ * Prints a table and writes bench/results.json. Flags (defaults for the full run):
+ *   --allocations 1000000 --messages 1000000 --lookups 1000000 --connections 100 --http-seconds 15
+ *   --db mysql://… (default TEST_DATABASE_URL, else mysql://root@127.0.0.1:3306/bench; its data
+ *   is replaced)  --quick (100,000 allocations and messages, shorter runs: under a minute).
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AllocationIndex, chainAt, type IndexedAllocation, type Party } from '../server/chain/allocationIndex.ts';
+import autocannon from 'autocannon';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../ormconfig.ts';
+import { chainAt, type AllocationIndex } from '../server/chain/allocationIndex.ts';
+import { openDataset } from '../server/dataset/readers.ts';
+import { SEEDED_LEGAL_INSTRUMENTS } from '../server/migrations/1764090000000-ReferenceDataAndScope.ts';
+import { AuditPass } from '../server/rules/engine.ts';
+import { RULES } from '../server/rules/index.ts';
+import type { AuditedMessage } from '../server/rules/types.ts';
+import { createUser, startSession } from '../server/services/accounts.ts';
+import { loadSnapshot, runAudit } from '../server/services/auditRuns.ts';
+import { importDataset } from '../server/services/importer.ts';
+import { invalidateAllocationIndex, loadAllocationIndex } from '../server/services/lookup.ts';
+import { ENTITIES, leafGrant, signatureOf, writeLargeDataset } from './largeDataset.ts';
 
-const { values } = parseArgs({ options: { allocations: { type: 'string' }, lookups: { type: 'string' }, quick: { type: 'boolean', default: false } } });
-const allocationCount = Number(values.allocations ?? (values.quick ? 100_000 : 1_000_000));
-const lookupCount = Number(values.lookups ?? (values.quick ? 100_000 : 1_000_000));
+const { values } = parseArgs({
+  options: {
+    allocations: { type: 'string' }, messages: { type: 'string' }, lookups: { type: 'string' }, connections: { type: 'string' },
+    'http-seconds': { type: 'string' }, db: { type: 'string' }, quick: { type: 'boolean', default: false },
+  },
+});
+const quick = values.quick;
+const allocationCount = Number(values.allocations ?? (quick ? 100_000 : 1_000_000));
+const messageCount = Number(values.messages ?? (quick ? 100_000 : 1_000_000));
+const lookupCount = Number(values.lookups ?? (quick ? 300_000 : 1_000_000));
+const connections = Number(values.connections ?? 100);
+const httpSeconds = Number(values['http-seconds'] ?? (quick ? 5 : 15));
+const sqlSeconds = quick ? 2 : 5;
+const databaseUrl = values.db ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/bench';
+const projectRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 /** mulberry32: a small deterministic PRNG, so every run measures the same data. */
 function prng(seed: number): () => number {
@@ -23,72 +66,292 @@ function prng(seed: number): () => number {
   };
 }
 
-/** Roots of 8 digits → level-2 re-leases of 10 → entity leaves of 14 digits, about 1% of them reassigned. */
-function syntheticAllocations(count: number): IndexedAllocation[] {
-  const carrier: Party = { kind: 'carrier', id: 1, key: 'CMCC', name: 'carrier' };
-  const allocations: IndexedAllocation[] = [];
-  let id = 0;
-  const add = (prefix: string, holder: Party, lessee: Party, parent: IndexedAllocation | null, validFrom: string, validTo: string | null) => {
-    const allocation = { id: ++id, prefix, parentId: parent?.id ?? null, level: (parent?.level ?? 0) + (lessee.kind === 'agent' ? 1 : 0), holder, lessee, validFrom, validTo, declared: true, miitFilingNo: null };
-    allocations.push(allocation);
-    return allocation;
-  };
-  const roots = Math.max(1, Math.round(count / 10_000));
-  for (let r = 0; r < roots && allocations.length < count; r++) {
-    const first: Party = { kind: 'agent', id: r, key: `A${r}`, name: `agent ${r}` };
-    const root = add(`1069${String(r).padStart(4, '0')}`, carrier, first, null, '2020-01-01', null);
-    for (let s = 0; s < 100 && allocations.length < count; s++) {
-      const second: Party = { kind: 'agent', id: 100_000 + r * 100 + s, key: `B${r}-${s}`, name: `sub-agent ${r}-${s}` };
-      const release = add(`${root.prefix}${String(s).padStart(2, '0')}`, first, second, root, '2020-06-01', null);
-      for (let e = 0; e < 99 && allocations.length < count; e++) {
-        const entity: Party = { kind: 'entity', id: allocations.length, key: `E${allocations.length}`, name: 'entity' };
-        const prefix = `${release.prefix}${String(e).padStart(4, '0')}`;
-        if (e % 97 === 0) {
-          add(prefix, second, entity, release, '2021-01-01', '2022-12-31');
-          add(prefix, second, { ...entity, key: `${entity.key}b` }, release, '2023-01-01', null);
-        } else {
-          add(prefix, second, entity, release, '2021-01-01', null);
-        }
-      }
-    }
+const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
+const seconds = (since: number) => (performance.now() - since) / 1000;
+const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+
+/** Children first; the bench database is the bench's own. */
+const TABLES = [
+  'findings', 'audit_runs', 'audit_events', 'user_sessions', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders',
+  'legal_instruments', 'complaints', 'messages', 'allocations', 'signatures', 'entities', 'agents', 'carriers',
+];
+
+/** TRUNCATE rather than DELETE: a million deleted rows would keep InnoDB's purge busy through the measurements. */
+async function emptyDatabase(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SET FOREIGN_KEY_CHECKS = 0');
+    for (const table of TABLES) await runner.query(`TRUNCATE TABLE ${table}`);
+    await runner.query('SET FOREIGN_KEY_CHECKS = 1');
+  } finally {
+    await runner.release();
   }
-  return allocations;
+  for (const [position, title] of SEEDED_LEGAL_INSTRUMENTS.entries()) {
+    await dataSource.query('INSERT INTO legal_instruments (title, articles, position, version) VALUES (?, NULL, ?, 1)', [title, position + 1]);
+  }
+  invalidateAllocationIndex(dataSource);
 }
 
-function rssMb(): number {
-  return Math.round(process.memoryUsage().rss / 1024 / 1024);
+const ALLOCATION_COLUMNS = [
+  'id', 'prefix', 'holder_carrier_id', 'holder_agent_id', 'lessee_kind', 'lessee_uscc', 'lessee_agent_id', 'lessee_entity_id', 'valid_from',
+  'valid_to', 'miit_filing_no', 'declared', 'parent_id', 'level', 'root_carrier_id',
+];
+
+/**
+ * The floor the importer is compared with: the rows it stored, read back, the table emptied, and
+ * the same rows written again as bare multi-row INSERTs (1,000 a statement, one transaction), no
+ * parsing and no validation. Leaves the table as the import left it (same ids).
+ */
+async function rawInsert(dataSource: DataSource): Promise<number> {
+  const rows: unknown[][] = (await dataSource.query(`SELECT ${ALLOCATION_COLUMNS.join(',')} FROM allocations ORDER BY id`))
+    .map((row: Record<string, unknown>) => ALLOCATION_COLUMNS.map((c) => row[c]));
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SET FOREIGN_KEY_CHECKS = 0');
+    await runner.query('TRUNCATE TABLE allocations');
+    await runner.query('SET FOREIGN_KEY_CHECKS = 1');
+    const tuple = `(${ALLOCATION_COLUMNS.map(() => '?').join(',')})`;
+    const started = performance.now();
+    await runner.startTransaction();
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      await runner.query(`INSERT INTO allocations (${ALLOCATION_COLUMNS.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`, chunk.flat());
+    }
+    await runner.commitTransaction();
+    return rows.length / seconds(started);
+  } finally {
+    await runner.release();
+  }
 }
 
-const rssBefore = rssMb();
-let started = performance.now();
-const allocations = syntheticAllocations(allocationCount);
-const index = new AllocationIndex(allocations);
-const buildSeconds = (performance.now() - started) / 1000;
-globalThis.gc?.();
-const rssIndex = rssMb();
-
-const random = prng(42);
-const numbers = Array.from({ length: 10_000 }, () => {
-  const leaf = allocations[Math.floor(random() * allocations.length)];
-  return leaf.prefix.padEnd(14, '7');
-});
-const moments = [new Date('2022-03-14T09:30:00+08:00'), new Date('2024-05-01T12:00:00+08:00')];
-let found = 0;
-started = performance.now();
-for (let i = 0; i < lookupCount; i++) {
-  if (chainAt(index, numbers[i % numbers.length], moments[i & 1])) found++;
+/** Numbers under random entity grants (and a few under nothing), with moments before and after 2023. */
+function lookupSample(count: number): Array<{ number: string; at: Date }> {
+  const random = prng(42);
+  const leaves = allocationCount - 1100;
+  const moments = [new Date('2022-03-14T09:30:00+08:00'), new Date('2024-05-01T12:00:00+08:00'), new Date('2020-03-01T12:00:00+08:00')];
+  return Array.from({ length: count }, (_, i) => ({
+    number: i % 50 === 49 ? `10695${String(Math.floor(random() * 1e9)).padStart(9, '0')}` : `${leafGrant(allocationCount, Math.floor(random() * leaves)).prefix}${String(Math.floor(random() * 100)).padStart(2, '0')}`,
+    at: moments[i % moments.length],
+  }));
 }
-const lookupSeconds = (performance.now() - started) / 1000;
 
-const results = {
-  cpus: os.cpus().length,
-  allocations: index.size,
-  lookups: lookupCount,
-  index_build_s: Number(buildSeconds.toFixed(2)),
-  rss_mb_index: rssIndex,
-  rss_mb_before: rssBefore,
-  lookup_per_s: Math.round(lookupCount / lookupSeconds),
-  lookups_answered: found,
-};
-console.table(results);
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+function measureChainAt(index: AllocationIndex, sample: Array<{ number: string; at: Date }>): { perSecond: number; answered: number } {
+  let answered = 0;
+  for (let i = 0; i < 50_000; i++) chainAt(index, sample[i % sample.length].number, sample[i % sample.length].at);
+  const started = performance.now();
+  for (let i = 0; i < lookupCount; i++) {
+    const { number, at } = sample[i % sample.length];
+    if (chainAt(index, number, at)) answered++;
+  }
+  return { perSecond: lookupCount / seconds(started), answered };
+}
+
+const validAt = "valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)";
+
+/** One lookup as SQL, asked `budget` seconds long (at least `minimum` times), one at a time on one connection. */
+async function measureSql(dataSource: DataSource, sample: Array<{ number: string; at: Date }>, kind: 'scan' | 'indexed', minimum: number): Promise<{ perSecond: number; queries: number }> {
+  const day = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const ask = (i: number) => {
+    const { number, at } = sample[(i * 7919) % sample.length];
+    if (kind === 'scan') {
+      return dataSource.query(`SELECT id, prefix FROM allocations WHERE ? LIKE CONCAT(prefix, '%') AND ${validAt} ORDER BY LENGTH(prefix) DESC LIMIT 1`, [number, day(at), day(at)]);
+    }
+    const prefixes = Array.from({ length: number.length - 4 }, (_, k) => number.slice(0, k + 5));
+    return dataSource.query(`SELECT id, prefix FROM allocations WHERE prefix IN (${prefixes.map(() => '?').join(',')}) AND ${validAt} ORDER BY LENGTH(prefix) DESC LIMIT 1`, [...prefixes, day(at), day(at)]);
+  };
+  await ask(0);
+  const started = performance.now();
+  let queries = 0;
+  while (queries < minimum || seconds(started) < sqlSeconds) await ask(++queries);
+  return { perSecond: queries / seconds(started), queries };
+}
+
+/**
+ * Traffic as a carrier's sample looks: most messages carry their registered entity's own filed
+ * signature; a few carry another entity's (UNFILED_SIGNATURE, HIDDEN_RELEASE), a short link
+ * (SUSPICIOUS_URL), a traffic-police claim (GOV_IMPERSONATION), or come from an unallocated
+ * number (UNALLOCATED_SENDER).
+ */
+function* generatedMessages(count: number): Generator<AuditedMessage & { recipient: string }> {
+  const random = prng(7);
+  const leaves = allocationCount - 1100;
+  const start = Date.parse('2022-01-01T00:00:00+08:00');
+  for (let i = 1; i <= count; i++) {
+    const grant = leafGrant(allocationCount, Math.floor(random() * leaves));
+    let sender = `${grant.prefix}${String(Math.floor(random() * 100)).padStart(2, '0')}`;
+    const code = String(Math.floor(random() * 1e6)).padStart(6, '0');
+    const kind = random();
+    let content = `【${signatureOf(grant.entity)}】您的验证码为${code}，5分钟内有效，请勿泄露给他人。`;
+    if (kind < 0.002) content = `【${signatureOf((grant.entity + 1 + Math.floor(random() * 50)) % ENTITIES)}】尊敬的客户，您的订单已发货，单号${code}。`;
+    else if (kind < 0.003) content = `【${signatureOf(grant.entity)}】您的积分即将清零，点击 http://t.cn/A6${code} 兑换礼品。`;
+    else if (kind < 0.0035) content = `【某市公安局交通管理局】您的驾驶证预约已通过，请于今日内缴纳费用${code}元，逾期作废。`;
+    else if (kind < 0.006) sender = `10695${String(Math.floor(random() * 1e9)).padStart(9, '0')}`;
+    yield {
+      id: i, ref: `m${i}`, sender, sentAt: new Date(start + Math.floor(random() * 3 * 365 * 86_400) * 1000), content,
+      recipient: `+86138${String(Math.floor(random() * 1e8)).padStart(8, '0')}`,
+    };
+  }
+}
+
+async function storeMessages(dataSource: DataSource): Promise<void> {
+  const columns = ['external_id', 'natural_key', 'sender', 'sent_at', 'content', 'recipient'];
+  const tuple = `(${columns.map(() => '?').join(',')})`;
+  let batch: unknown[][] = [];
+  const flush = async () => {
+    if (batch.length) await dataSource.query(`INSERT INTO messages (${columns.join(',')}) VALUES ${batch.map(() => tuple).join(',')}`, batch.flat());
+    batch = [];
+  };
+  for (const m of generatedMessages(messageCount)) {
+    batch.push([m.ref, `id:${m.ref}`, m.sender, m.sentAt, m.content, m.recipient]);
+    if (batch.length === 2000) await flush();
+  }
+  await flush();
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024);
+}
+
+/** The real server in a child process: its memory with the index loaded, then lookups under load. */
+async function measureHttp(dataSource: DataSource, sample: Array<{ number: string; at: Date }>) {
+  const user = await createUser(dataSource, { name: 'bench', role: 'admin', password: null }, 'bench');
+  const { token } = await startSession(dataSource, user.id);
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, ['bin/sms106.js', 'serve', '--port', String(port), '--db', databaseUrl], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    const started = performance.now();
+    let stderr = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('listening on')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${stderr}`)));
+    });
+    const startSeconds = seconds(started);
+    const rssLoaded = await rssMb(child.pid!);
+    const paths = sample.slice(0, 10_000).map(({ number, at }) => `/api/lookup?number=${number}&at=${encodeURIComponent(at.toISOString())}`);
+    const probe = await fetch(`http://127.0.0.1:${port}${paths[0]}`, { headers: { cookie: `sid=${token}` } });
+    if (probe.status !== 200) throw new Error(`GET /api/lookup answered ${probe.status}: ${await probe.text()}`);
+    let next = 0;
+    const latencies: number[] = [];
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon({
+        url: `http://127.0.0.1:${port}`, connections, duration: httpSeconds, headers: { cookie: `sid=${token}` },
+        requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }) }],
+      }, (error, finished) => (error ? reject(error) : resolve(finished)));
+      instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+    });
+    const sorted = Float64Array.from(latencies).sort();
+    const rssAfter = await rssMb(child.pid!);
+    return {
+      server_start_s: round(startSeconds, 2), rss_mb_1m_allocations: rssLoaded, rss_mb_after_http: rssAfter,
+      http_rps: Math.round(result.requests.average), http_requests: result.requests.total, http_non_2xx: result.non2xx + result.errors,
+      http_lookup_p50_ms: round(percentile(sorted, 50), 1), http_lookup_p95_ms: round(percentile(sorted, 95), 1), http_lookup_p99_ms: round(percentile(sorted, 99), 1),
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit').catch(() => undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-bench-'));
+  try {
+    let started = performance.now();
+    await writeLargeDataset(directory, allocationCount);
+    log(`dataset of ${allocationCount} allocations written in ${seconds(started).toFixed(1)} s`);
+
+    // Import into MariaDB, then the bare INSERT floor, on the same rows and table.
+    const mariadb = await openDatabase(databaseUrl);
+    await emptyDatabase(mariadb);
+    started = performance.now();
+    await importDataset(mariadb, await openDataset(directory));
+    const importSeconds = seconds(started);
+    log(`MariaDB import: ${importSeconds.toFixed(1)} s`);
+    const rawPerSecond = await rawInsert(mariadb);
+    log(`bare INSERTs: ${Math.round(rawPerSecond)} rows/s`);
+
+    // Lookups: the index from MariaDB against SQL on the same table.
+    started = performance.now();
+    const index = await loadAllocationIndex(mariadb);
+    const loadSeconds = seconds(started);
+    const sample = lookupSample(100_000);
+    const lookups = measureChainAt(index, sample);
+    log(`chainAt: ${Math.round(lookups.perSecond)}/s`);
+    const scan = await measureSql(mariadb, sample, 'scan', 3);
+    const indexed = await measureSql(mariadb, sample, 'indexed', 100);
+    log(`SQL: scan ${scan.perSecond.toFixed(2)}/s, indexed ${Math.round(indexed.perSecond)}/s`);
+
+    // The audit: the rules alone over generated traffic, then the whole run on stored traffic.
+    const snapshot = await loadSnapshot(mariadb);
+    const messages = [...generatedMessages(messageCount)];
+    let pass = new AuditPass(snapshot, RULES);
+    for (const m of messages.slice(0, 20_000)) pass.message(m);
+    pass = new AuditPass(snapshot, RULES);
+    started = performance.now();
+    let drafts = 0;
+    for (const m of messages) drafts += pass.message(m).length;
+    drafts += pass.finish().length;
+    const passSeconds = seconds(started);
+    messages.length = 0;
+    log(`AuditPass.message: ${Math.round(messageCount / passSeconds)}/s`);
+    await storeMessages(mariadb);
+    started = performance.now();
+    const outcome = await runAudit(mariadb, { actor: 'bench' });
+    const runSeconds = seconds(started);
+    log(`runAudit: ${runSeconds.toFixed(1)} s, ${outcome.findings.length} findings`);
+
+    const http = await measureHttp(mariadb, sample);
+    log(`HTTP: ${http.http_rps} req/s, p95 ${http.http_lookup_p95_ms} ms`);
+    await mariadb.destroy();
+
+    // SQLite: the same import into a file database.
+    const sqlite = await openDatabase(`sqlite:${path.join(directory, 'bench.sqlite')}`);
+    started = performance.now();
+    await importDataset(sqlite, await openDataset(directory));
+    const sqliteImportSeconds = seconds(started);
+    started = performance.now();
+    await loadAllocationIndex(sqlite);
+    const sqliteLoadSeconds = seconds(started);
+    await sqlite.destroy();
+
+    const results = {
+      cpus: os.cpus().length,
+      allocations: allocationCount,
+      messages: messageCount,
+      lookups: lookupCount,
+      connections,
+      lookup_per_s: Math.round(lookups.perSecond),
+      lookup_vs_sql: round(lookups.perSecond / scan.perSecond),
+      lookup_vs_indexed_sql: round(lookups.perSecond / indexed.perSecond),
+      sql_scan_lookup_per_s: round(scan.perSecond, 2),
+      sql_indexed_lookup_per_s: Math.round(indexed.perSecond),
+      lookups_answered: lookups.answered,
+      index_load_s: round(loadSeconds, 2),
+      audit_msgs_per_s: Math.round(messageCount / passSeconds),
+      audit_findings_drafted: drafts,
+      audit_run_msgs_per_s: Math.round(messageCount / runSeconds),
+      audit_run_s: round(runSeconds, 1),
+      audit_run_findings: outcome.findings.length,
+      import_rows_per_s: Math.round(allocationCount / importSeconds),
+      import_s: round(importSeconds, 1),
+      raw_insert_rows_per_s: Math.round(rawPerSecond),
+      import_vs_raw_insert: round(allocationCount / importSeconds / rawPerSecond, 2),
+      import_rows_per_s_sqlite: Math.round(allocationCount / sqliteImportSeconds),
+      index_load_s_sqlite: round(sqliteLoadSeconds, 2),
+      ...http,
+    };
+    console.table(results);
+    writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
+
+await main();

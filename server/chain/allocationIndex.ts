@@ -39,57 +39,445 @@ export interface Chain {
 
 const MS_PER_DAY = 86_400_000;
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+/** toDay of an open-ended allocation: later than any day a Date can name. */
+const OPEN_END = 0x7fffffff;
+const NONE = -1;
+const DIGIT_0 = 48;
 
 /** The calendar day (as a day number) of an instant in Asia/Shanghai, which has no DST. */
 export function shanghaiDayNumber(at: Date): number {
   return Math.floor((at.getTime() + SHANGHAI_OFFSET_MS) / MS_PER_DAY);
 }
 
+/** A growable Int32Array: the index is built from a stream of rows whose count is not known up front. */
+class Int32Column {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(capacity);
+  }
+  push(value: number): number {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length] = value;
+    return this.length++;
+  }
+  /** A right-sized copy, so the slack of doubling is given back. */
+  trimmed(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+class Float64Column {
+  data: Float64Array;
+  length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(capacity);
+  }
+  push(value: number): number {
+    if (this.length === this.data.length) {
+      const grown = new Float64Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length] = value;
+    return this.length++;
+  }
+  trimmed(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+function growStack(stack: Int32Array): Int32Array {
+  const grown = new Int32Array(stack.length * 2);
+  grown.set(stack);
+  return grown;
+}
+
+/** Gives each distinct value a small number, so a column stores 4 bytes instead of a reference per row. */
+class Interner<T> {
+  readonly values: T[] = [];
+  private readonly numbers = new Map<T, number>();
+  of(value: T): number {
+    let n = this.numbers.get(value);
+    if (n === undefined) {
+      n = this.values.length;
+      this.values.push(value);
+      this.numbers.set(value, n);
+    }
+    return n;
+  }
+}
+
+/** One allocation as the builder takes it: validity already as day numbers and dates. */
+export interface AllocationRowInput {
+  id: number;
+  prefix: string;
+  parentId: number | null;
+  level: number;
+  holder: Party;
+  lessee: Party;
+  validFrom: string;
+  validTo: string | null;
+  declared: boolean;
+  miitFilingNo: string | null;
+}
+
 /**
- * Every allocation keyed by its exact prefix. A number has at most 20 digits, so looking it up
- * costs one hash probe per distinct prefix length present (typically a handful), whatever the
- * number of allocations: longest-prefix match without scanning.
+ * Collects allocations one at a time into columns (no object kept per allocation) and then
+ * freezes them into an AllocationIndex. loadAllocationIndex feeds it page by page from the
+ * database, so a million rows never sit in memory as objects.
+ */
+export class AllocationIndexBuilder {
+  private readonly ids = new Float64Column();
+  private readonly parentIds = new Float64Column();
+  private readonly levels = new Int32Column();
+  private readonly holders = new Int32Column();
+  private readonly lessees = new Int32Column();
+  private readonly fromDates = new Int32Column();
+  private readonly toDates = new Int32Column();
+  private readonly flags = new Int32Column();
+  private readonly filings = new Int32Column();
+  private readonly nodes = new Int32Column();
+  private readonly parties = new Interner<Party>();
+  private readonly dates = new Interner<string>();
+  private readonly dateDays: number[] = [];
+  private readonly filingNumbers = new Interner<string>();
+  private readonly trie = new DigitTrieBuilder();
+
+  add(allocation: AllocationRowInput): void {
+    this.ids.push(allocation.id);
+    this.parentIds.push(allocation.parentId ?? Number.NaN);
+    this.levels.push(allocation.level);
+    this.holders.push(this.parties.of(allocation.holder));
+    this.lessees.push(this.parties.of(allocation.lessee));
+    this.fromDates.push(this.dateOf(allocation.validFrom));
+    this.toDates.push(allocation.validTo === null ? NONE : this.dateOf(allocation.validTo));
+    this.flags.push(allocation.declared ? 1 : 0);
+    this.filings.push(allocation.miitFilingNo === null ? NONE : this.filingNumbers.of(allocation.miitFilingNo));
+    this.nodes.push(this.trie.insert(allocation.prefix));
+  }
+
+  private dateOf(date: string): number {
+    const n = this.dates.of(date);
+    if (n === this.dateDays.length) this.dateDays.push(dayNumber(date));
+    return n;
+  }
+
+  build(): AllocationIndex {
+    return new AllocationIndex(this);
+  }
+
+  /** @internal The collected columns, in insertion order. */
+  columns() {
+    return {
+      count: this.ids.length,
+      ids: this.ids.data, parentIds: this.parentIds.data, levels: this.levels.data, holders: this.holders.data, lessees: this.lessees.data,
+      fromDates: this.fromDates.data, toDates: this.toDates.data, flags: this.flags.data, filings: this.filings.data, nodes: this.nodes.data,
+      parties: this.parties.values, dates: this.dates.values, dateDays: this.dateDays, filingNumbers: this.filingNumbers.values,
+      trie: this.trie.freeze(),
+    };
+  }
+}
+
+/** A frozen digit trie: node 0 is the empty prefix; a node's children are 10 slots in `children`. */
+interface DigitTrie {
+  /** Per node: where its 10 child slots start in `children`, or NONE for a node without children. */
+  childBase: Int32Array;
+  /** Child node per digit; 0 = no child (node 0 is the root, never anyone's child). */
+  children: Int32Array;
+  /** Per node: the node one digit shorter, and the digit that leads here (to spell a prefix back). */
+  parent: Int32Array;
+  digit: Uint8Array;
+  depth: Uint8Array;
+}
+
+class DigitTrieBuilder {
+  private readonly childBase = new Int32Column();
+  private readonly children = new Int32Column();
+  private readonly parent = new Int32Column();
+  private readonly digit = new Int32Column();
+  private readonly depth = new Int32Column();
+
+  constructor() {
+    this.newNode(NONE, 0, 0);
+  }
+
+  private newNode(parent: number, digit: number, depth: number): number {
+    this.childBase.push(NONE);
+    this.parent.push(parent);
+    this.digit.push(digit);
+    return this.depth.push(depth);
+  }
+
+  /** The node for `prefix`, created (with the nodes above it) if new. */
+  insert(prefix: string): number {
+    let node = 0;
+    for (let i = 0; i < prefix.length; i++) {
+      const d = prefix.charCodeAt(i) - DIGIT_0;
+      if (d < 0 || d > 9) throw new RangeError(`an allocation prefix is digits only: ${JSON.stringify(prefix)}`);
+      let base = this.childBase.data[node];
+      if (base === NONE) {
+        base = this.children.length;
+        for (let k = 0; k < 10; k++) this.children.push(0);
+        this.childBase.data[node] = base;
+      }
+      let child = this.children.data[base + d];
+      if (child === 0) {
+        child = this.newNode(node, d, i + 1);
+        this.children.data[base + d] = child;
+      }
+      node = child;
+    }
+    return node;
+  }
+
+  freeze(): DigitTrie {
+    const digits = new Uint8Array(this.digit.length);
+    const depths = new Uint8Array(this.depth.length);
+    for (let i = 0; i < digits.length; i++) {
+      digits[i] = this.digit.data[i];
+      depths[i] = this.depth.data[i];
+    }
+    return { childBase: this.childBase.trimmed(), children: this.children.trimmed(), parent: this.parent.trimmed(), digit: digits, depth: depths };
+  }
+}
+
+/**
+ * Every allocation, reachable by its exact prefix through a digit trie. A number has at most 20
+ * digits, so looking it up walks at most 20 trie nodes — one array read per digit — and reads
+ * the allocations hanging at each, whatever the number of allocations: longest-prefix match
+ * without scanning or hashing.
+ *
+ * The allocations are kept in columns (typed arrays, parties and dates interned), sorted so that
+ * each prefix's allocations are one run, parents first; an IndexedAllocation object is made
+ * only for what a lookup returns. A million allocations cost about 60 MB instead of the half
+ * gigabyte an object per allocation (with its strings) took.
  */
 export class AllocationIndex {
-  private readonly byPrefix = new Map<string, Entry[]>();
+  readonly size: number;
+  private readonly trie: DigitTrie;
+  /** Per trie node: its allocations are positions entryStart[node] .. entryStart[node + 1] - 1. */
+  private readonly entryStart: Int32Array;
+  // Per position (allocations sorted by node, then level, then id):
+  private readonly ids: Float64Array;
+  /** NaN for a root (no parent). */
+  private readonly parentIds: Float64Array;
+  /** The parent's position, NONE when it has none or the parent is not in the index. */
+  private readonly parentPositions: Int32Array;
+  private readonly levels: Int32Array;
+  private readonly holders: Int32Array;
+  private readonly lessees: Int32Array;
+  private readonly fromDays: Int32Array;
+  private readonly toDays: Int32Array;
+  private readonly fromDates: Int32Array;
+  private readonly toDates: Int32Array;
+  private readonly declared: Uint8Array;
+  private readonly filings: Int32Array;
+  private readonly nodeOf: Int32Array;
+  private readonly parties: Party[];
+  private readonly dates: string[];
+  private readonly filingNumbers: string[];
   /** Distinct prefix lengths, shortest first. */
   private readonly lengths: number[];
-  readonly size: number;
+  /** Per position: 1 when another allocation names it as parent. */
+  private readonly hasChildren: Uint8Array;
+  private readonly sharedLinks = new Map<number, IndexedAllocation>();
+  /** The chain being walked, as positions (lookups are synchronous, so one stack serves them all). */
+  private stack: Int32Array = new Int32Array(64);
 
-  constructor(allocations: Iterable<IndexedAllocation>) {
-    const lengths = new Set<number>();
-    let size = 0;
-    for (const allocation of allocations) {
-      const entry = {
-        allocation,
-        fromDay: dayNumber(allocation.validFrom),
-        toDay: allocation.validTo === null ? Number.POSITIVE_INFINITY : dayNumber(allocation.validTo),
-      };
-      const list = this.byPrefix.get(allocation.prefix);
-      if (list) list.push(entry);
-      else this.byPrefix.set(allocation.prefix, [entry]);
-      lengths.add(allocation.prefix.length);
-      size++;
+  constructor(source: Iterable<IndexedAllocation> | AllocationIndexBuilder) {
+    let builder: AllocationIndexBuilder;
+    if (source instanceof AllocationIndexBuilder) builder = source;
+    else {
+      builder = new AllocationIndexBuilder();
+      for (const allocation of source) builder.add(allocation);
     }
-    // A re-lease of a whole prefix shares its parent's key: parents must be met first.
-    for (const list of this.byPrefix.values()) list.sort((a, b) => a.allocation.level - b.allocation.level || a.allocation.id - b.allocation.id);
+    const c = builder.columns();
+    const n = c.count;
+    const nodeCount = c.trie.depth.length;
+    this.size = n;
+    this.trie = c.trie;
+    this.parties = c.parties;
+    this.dates = c.dates;
+    this.filingNumbers = c.filingNumbers;
+
+    // Positions grouped by trie node (a counting sort), then within a node by level and id:
+    // a re-lease of a whole prefix shares its parent's node, and parents must be met first.
+    this.entryStart = new Int32Array(nodeCount + 1);
+    for (let i = 0; i < n; i++) this.entryStart[c.nodes[i] + 1]++;
+    for (let node = 0; node < nodeCount; node++) this.entryStart[node + 1] += this.entryStart[node];
+    const order = new Int32Array(n);
+    const fill = this.entryStart.slice(0, nodeCount);
+    for (let i = 0; i < n; i++) order[fill[c.nodes[i]]++] = i;
+    const byLevelThenId = (a: number, b: number) => c.levels[a] - c.levels[b] || c.ids[a] - c.ids[b];
+    for (let node = 0; node < nodeCount; node++) {
+      const start = this.entryStart[node];
+      const end = this.entryStart[node + 1];
+      if (end - start > 1) order.subarray(start, end).sort(byLevelThenId);
+    }
+
+    this.ids = new Float64Array(n);
+    this.parentIds = new Float64Array(n);
+    this.levels = new Int32Array(n);
+    this.holders = new Int32Array(n);
+    this.lessees = new Int32Array(n);
+    this.fromDays = new Int32Array(n);
+    this.toDays = new Int32Array(n);
+    this.fromDates = new Int32Array(n);
+    this.toDates = new Int32Array(n);
+    this.declared = new Uint8Array(n);
+    this.filings = new Int32Array(n);
+    this.nodeOf = new Int32Array(n);
+    const positionOfId = new Map<number, number>();
+    for (let p = 0; p < n; p++) {
+      const i = order[p];
+      this.ids[p] = c.ids[i];
+      this.parentIds[p] = c.parentIds[i];
+      this.levels[p] = c.levels[i];
+      this.holders[p] = c.holders[i];
+      this.lessees[p] = c.lessees[i];
+      this.fromDates[p] = c.fromDates[i];
+      this.toDates[p] = c.toDates[i];
+      this.fromDays[p] = c.dateDays[c.fromDates[i]];
+      this.toDays[p] = c.toDates[i] === NONE ? OPEN_END : c.dateDays[c.toDates[i]];
+      this.declared[p] = c.flags[i];
+      this.filings[p] = c.filings[i];
+      this.nodeOf[p] = c.nodes[i];
+      if (!positionOfId.has(c.ids[i])) positionOfId.set(c.ids[i], p);
+    }
+    this.parentPositions = new Int32Array(n);
+    for (let p = 0; p < n; p++) {
+      const parentId = this.parentIds[p];
+      this.parentPositions[p] = Number.isNaN(parentId) ? NONE : positionOfId.get(parentId) ?? NONE;
+    }
+    this.hasChildren = new Uint8Array(n);
+    for (let p = 0; p < n; p++) if (this.parentPositions[p] !== NONE) this.hasChildren[this.parentPositions[p]] = 1;
+    const lengths = new Set<number>();
+    for (let p = 0; p < n; p++) lengths.add(this.trie.depth[this.nodeOf[p]]);
     this.lengths = [...lengths].sort((a, b) => a - b);
-    this.size = size;
   }
 
   /** The allocations with exactly this prefix and their validity as day numbers, parents first. */
   entries(prefix: string): readonly Entry[] | undefined {
-    return this.byPrefix.get(prefix);
+    const node = this.nodeOfPrefix(prefix);
+    if (node === NONE || this.entryStart[node] === this.entryStart[node + 1]) return undefined;
+    const entries: Entry[] = [];
+    for (let p = this.entryStart[node]; p < this.entryStart[node + 1]; p++) {
+      entries.push({ allocation: this.allocationAt(p, prefix), fromDay: this.fromDays[p], toDay: this.toDays[p] === OPEN_END ? Number.POSITIVE_INFINITY : this.toDays[p] });
+    }
+    return entries;
   }
 
-  /** Every allocation, in no particular order. */
+  /** Every allocation, in no particular order (made afresh on each call). */
   *all(): IterableIterator<IndexedAllocation> {
-    for (const list of this.byPrefix.values()) for (const entry of list) yield entry.allocation;
+    for (let p = 0; p < this.size; p++) yield this.allocationAt(p, this.prefixOfNode(this.nodeOf[p]));
   }
 
-  /** The distinct prefix lengths, shortest first: what a lookup probes. */
+  /** The distinct prefix lengths, shortest first. */
   prefixLengths(): readonly number[] {
     return this.lengths;
+  }
+
+  /**
+   * The chain that held `number` on `day` (see chainAt). Walks the trie one digit at a time; at
+   * each node, a root valid that day starts the chain afresh and any other allocation valid that
+   * day joins only right under its own parent. The chain is kept as positions on a reused stack;
+   * objects are made only for the answer.
+   */
+  chainOn(number: string, at: Date, day: number): Chain | null {
+    const { childBase, children } = this.trie;
+    const { entryStart, fromDays, toDays, parentIds, parentPositions } = this;
+    let stack = this.stack;
+    let depth = 0;
+    let node = 0;
+    for (let i = 0; ; i++) {
+      const end = entryStart[node + 1];
+      for (let p = entryStart[node]; p < end; p++) {
+        if (day < fromDays[p] || day > toDays[p]) continue;
+        if (parentIds[p] !== parentIds[p]) {
+          // NaN: a root.
+          stack[0] = p;
+          depth = 1;
+          continue;
+        }
+        const parent = parentPositions[p];
+        let k = 0;
+        while (k < depth && stack[k] !== parent) k++;
+        if (k === depth) continue;
+        depth = k + 1;
+        if (depth === stack.length) this.stack = stack = growStack(stack);
+        stack[depth++] = p;
+      }
+      if (i === number.length) break;
+      const base = childBase[node];
+      if (base === NONE) break;
+      const d = number.charCodeAt(i) - DIGIT_0;
+      if (d < 0 || d > 9) break;
+      node = children[base + d];
+      if (node === 0) break;
+    }
+    if (depth === 0) return null;
+    const links: IndexedAllocation[] = new Array(depth);
+    for (let k = 0; k < depth; k++) links[k] = this.linkAt(stack[k], number);
+    const leaf = links[depth - 1];
+    return { number, at, links, entity: leaf.lessee.kind === 'entity' ? leaf.lessee : null };
+  }
+
+  /**
+   * The allocation at a position, as a link of a chain for `number`. Allocations that other
+   * allocations hang from (roots and re-leases, few next to the numbers' grants) appear in many
+   * chains: their objects are made once and shared, as the objects of the index were before it
+   * went columnar. A grant without children is made afresh for each answer.
+   */
+  private linkAt(p: number, number: string): IndexedAllocation {
+    if (this.hasChildren[p] === 0) return this.allocationAt(p, number.slice(0, this.trie.depth[this.nodeOf[p]]));
+    let shared = this.sharedLinks.get(p);
+    if (shared === undefined) {
+      shared = this.allocationAt(p, number.slice(0, this.trie.depth[this.nodeOf[p]]));
+      this.sharedLinks.set(p, shared);
+    }
+    return shared;
+  }
+
+  private allocationAt(p: number, prefix: string): IndexedAllocation {
+    const parentId = this.parentIds[p];
+    const toDate = this.toDates[p];
+    const filing = this.filings[p];
+    return {
+      id: this.ids[p],
+      prefix,
+      parentId: Number.isNaN(parentId) ? null : parentId,
+      level: this.levels[p],
+      holder: this.parties[this.holders[p]],
+      lessee: this.parties[this.lessees[p]],
+      validFrom: this.dates[this.fromDates[p]],
+      validTo: toDate === NONE ? null : this.dates[toDate],
+      declared: this.declared[p] === 1,
+      miitFilingNo: filing === NONE ? null : this.filingNumbers[filing],
+    };
+  }
+
+  private nodeOfPrefix(prefix: string): number {
+    const { childBase, children } = this.trie;
+    let node = 0;
+    for (let i = 0; i < prefix.length; i++) {
+      const base = childBase[node];
+      const d = prefix.charCodeAt(i) - DIGIT_0;
+      if (base === NONE || d < 0 || d > 9) return NONE;
+      node = children[base + d];
+      if (node === 0) return NONE;
+    }
+    return node;
+  }
+
+  private prefixOfNode(node: number): string {
+    const digits: number[] = [];
+    for (let at = node; at > 0; at = this.trie.parent[at]) digits.push(DIGIT_0 + this.trie.digit[at]);
+    return String.fromCharCode(...digits.reverse());
   }
 }
 
@@ -101,27 +489,5 @@ export class AllocationIndex {
  * (bare digits, see numbering/number106.ts). Returns null when nothing covered the number then.
  */
 export function chainAt(index: AllocationIndex, number: string, at: Date): Chain | null {
-  const day = shanghaiDayNumber(at);
-  const links: IndexedAllocation[] = [];
-  for (const length of index.prefixLengths()) {
-    if (length > number.length) break;
-    const entries = index.entries(number.slice(0, length));
-    if (!entries) continue;
-    for (const { allocation, fromDay, toDay } of entries) {
-      if (day < fromDay || day > toDay) continue;
-      if (allocation.parentId === null) {
-        links.length = 0;
-        links.push(allocation);
-        continue;
-      }
-      const parentAt = links.findIndex((link) => link.id === allocation.parentId);
-      if (parentAt >= 0) {
-        links.length = parentAt + 1;
-        links.push(allocation);
-      }
-    }
-  }
-  if (links.length === 0) return null;
-  const leaf = links[links.length - 1];
-  return { number, at, links, entity: leaf.lessee.kind === 'entity' ? leaf.lessee : null };
+  return index.chainOn(number, at, shanghaiDayNumber(at));
 }

@@ -21,6 +21,11 @@ export interface DatasetTable {
   sizeBytes: number | null;
   /** The header first, then the rows. Throws DatasetSyntaxError where the file cannot be parsed. */
   records(): AsyncIterable<SourceRecord>;
+  /**
+   * The same records, as many at a time as the reader has ready (CSV): a million-row file is
+   * then a few thousand awaits instead of a million.
+   */
+  recordBatches?(): AsyncIterable<SourceRecord[]>;
 }
 
 export interface Dataset {
@@ -79,7 +84,7 @@ export async function openCsvFiles(files: string[], name: string): Promise<Datas
     }
     if (tables.some((t) => t.file === datasetFile)) throw new DatasetOpenError('dataset.duplicate_file', base);
     const { size } = await stat(file);
-    tables.push({ file: datasetFile, label: base, sizeBytes: size, records: () => csvRecords(file) });
+    tables.push({ file: datasetFile, label: base, sizeBytes: size, records: () => csvRecords(file), recordBatches: () => csvRecordBatches(file) });
   }
   if (tables.length === 0) throw new DatasetOpenError('dataset.no_files', name);
   return { name, tables: sortTables(tables), ignoredFiles };
@@ -90,13 +95,41 @@ function sortTables(tables: DatasetTable[]): DatasetTable[] {
 }
 
 async function* csvRecords(file: string): AsyncIterable<SourceRecord> {
+  for await (const batch of csvRecordBatches(file)) yield* batch;
+}
+
+async function* csvRecordBatches(file: string): AsyncIterable<SourceRecord[]> {
   const parser = createReadStream(file).pipe(parse({ bom: true, relax_column_count: true, info: true }));
   let previousEnd = 0;
+  let ended = false;
+  parser.once('end', () => { ended = true; });
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
-      const line = previousEnd + 1;
-      previousEnd = info.lines;
-      yield { line, cells: record, bytesRead: info.bytes };
+    for (;;) {
+      const batch: SourceRecord[] = [];
+      let item: { record: string[]; info: { lines: number; bytes: number } } | null;
+      while ((item = parser.read()) !== null) {
+        const line = previousEnd + 1;
+        previousEnd = item.info.lines;
+        batch.push({ line, cells: item.record, bytesRead: item.info.bytes });
+      }
+      if (batch.length > 0) yield batch;
+      if (ended || parser.readableEnded) return;
+      await new Promise<void>((resolve, reject) => {
+        const done = () => {
+          parser.off('readable', done);
+          parser.off('end', done);
+          parser.off('error', failed);
+          resolve();
+        };
+        const failed = (error: Error) => {
+          parser.off('readable', done);
+          parser.off('end', done);
+          reject(error);
+        };
+        parser.once('readable', done);
+        parser.once('end', done);
+        parser.once('error', failed);
+      });
     }
   } catch (error) {
     const csvError = error as { code?: string; lines?: number; message?: string };
@@ -104,6 +137,8 @@ async function* csvRecords(file: string): AsyncIterable<SourceRecord> {
       throw new DatasetSyntaxError(csvError.lines ?? previousEnd + 1, 'csv.syntax', csvError.message ?? csvError.code);
     }
     throw error;
+  } finally {
+    parser.destroy();
   }
 }
 

@@ -22,6 +22,7 @@ const PLUS_SIGNS = new Set(['+', '\uFF0B']);
 const WHITESPACE = /^\s$/u;
 const DECIMAL_DIGIT = /^\p{Nd}$/u;
 const ASCII_DIGIT = /^[0-9]$/;
+const ASCII_DIGITS = /^[0-9]*$/;
 
 /**
  * Drops spaces, dashes and zero-width characters and maps every digit (full-width included) to
@@ -30,6 +31,8 @@ const ASCII_DIGIT = /^[0-9]$/;
  * would also turn ① ¹ ⑩ into digits, which nobody means when typing a number.
  */
 export function compactDialString(raw: string): string | null {
+  // Nearly every imported or typed number is already bare ASCII digits: nothing to drop or map.
+  if (ASCII_DIGITS.test(raw)) return raw;
   let out = '';
   for (const char of raw) {
     if (WHITESPACE.test(char) || ZERO_WIDTH.has(char) || DASHES.has(char)) continue;

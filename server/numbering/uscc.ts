@@ -16,7 +16,11 @@ export const ENTITY_KINDS = ['government', 'institution', 'social', 'enterprise'
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
 /** Trims and upper-cases a USCC as typed; does not judge it. */
+const PLAIN_UPPER_ALNUM = /^[0-9A-Z]*$/;
+
 export function normaliseUscc(raw: string): string {
+  // Upper-case ASCII letters and digits are what NFKC, dropping spaces and upper-casing give back unchanged.
+  if (PLAIN_UPPER_ALNUM.test(raw)) return raw;
   return raw.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
 }
 

@@ -200,7 +200,11 @@ export async function startSession(dataSource: DataSource, userId: number): Prom
 }
 
 export async function findSession(dataSource: DataSource, token: string): Promise<{ principal: Principal; csrfToken: string } | null> {
-  const session = await dataSource.getRepository(UserSession).findOne({ where: { tokenHash: tokenHash(token) }, relations: { user: { carrier: true } } });
+  // Asked on every request: one query (findOne with relations and its implied LIMIT makes TypeORM
+  // run two). token_hash is unique, so there is at most one row.
+  const session = await dataSource.getRepository(UserSession).createQueryBuilder('s')
+    .innerJoinAndSelect('s.user', 'u').leftJoinAndSelect('u.carrier', 'c')
+    .where('s.tokenHash = :hash', { hash: tokenHash(token) }).getOne();
   if (!session || session.expiresAt <= new Date() || session.user.disabledAt) return null;
   const { user } = session;
   return {

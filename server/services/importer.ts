@@ -15,6 +15,7 @@ import { ENTITY_KINDS, isUsccShaped, normaliseUscc } from '../numbering/uscc.ts'
 import { pushTo } from '../util/pushTo.ts';
 import { attributeTraffic } from './attribution.ts';
 import { invalidateAllocationIndex } from './lookup.ts';
+import { Upserter } from './upsert.ts';
 
 /** One thing wrong with a dataset: where (file, line, column), what was there, and why (an i18n code). */
 export interface ImportIssue {
@@ -279,21 +280,25 @@ class ImportJob {
     let columns: Map<string, number> | null = null;
     let bytesSeen = 0;
     try {
-      for await (const record of table.records()) {
-        if (record.bytesRead !== undefined) {
-          this.bytesDone += record.bytesRead - bytesSeen;
-          bytesSeen = record.bytesRead;
+      for await (const batch of batchesOf(table)) {
+        for (const record of batch) {
+          if (record.bytesRead !== undefined) {
+            this.bytesDone += record.bytesRead - bytesSeen;
+            bytesSeen = record.bytesRead;
+          }
+          if (isBlank(record)) continue;
+          if (!columns) {
+            columns = countRows ? this.readHeader(table.label, record, spec) : headerColumns(record);
+            if (!columns) return false;
+            continue;
+          }
+          if (countRows) this.currentFile.rows++;
+          const row = new RowReader(this, table.label, record.line, record.cells, columns);
+          // Most rows are handled synchronously: awaiting only a real promise spares a tick per row.
+          const handled = onRow(row);
+          if (handled) await handled;
+          if (++this.rowsRead % PROGRESS_EVERY === 0) this.progress();
         }
-        if (isBlank(record)) continue;
-        if (!columns) {
-          columns = countRows ? this.readHeader(table.label, record, spec) : headerColumns(record);
-          if (!columns) return false;
-          continue;
-        }
-        if (countRows) this.currentFile.rows++;
-        const row = new RowReader(this, table.label, record.line, record.cells, columns);
-        await onRow(row);
-        if (++this.rowsRead % PROGRESS_EVERY === 0) this.progress();
       }
     } catch (error) {
       if (!(error instanceof DatasetSyntaxError)) throw error;
@@ -347,36 +352,58 @@ class ImportJob {
     };
   }
 
+  /**
+   * Collects rows and writes them as multi-row upserts (Upserter: plain SQL, as many rows as one
+   * statement takes). Writes are pipelined: a full batch goes to the database while the next one
+   * is read and validated, and `add` waits only when the batch before it is still unfinished, so
+   * parsing (this process) and inserting (the database) use both cores. `add` returns a promise
+   * only when the caller has to wait. `flush` writes what is left and waits for every write.
+   */
   private batcher<T extends ObjectLiteral>(target: EntityTarget<T>, conflict: string[], update: string[]) {
+    const upserter = new Upserter(this.manager, target, conflict, update);
     let pending: Array<Partial<T>> = [];
-    const flush = async () => {
-      if (pending.length && this.writing) {
-        await this.manager.createQueryBuilder().insert().into(target).values(pending as never)
-          .orUpdate(update, conflict).updateEntity(false).execute();
-      }
-      pending = [];
+    let limit = 0;
+    let inFlight: Promise<void> | null = null;
+    const send = (rows: Array<Partial<T>>): Promise<void> | null => {
+      const previous = inFlight;
+      const writing = (async () => {
+        if (previous) await previous;
+        await upserter.write(rows);
+      })();
+      // Awaited later (by the next add or by flush); a failure must not count as unhandled before then.
+      writing.catch(() => undefined);
+      inFlight = writing;
+      return previous;
     };
     return {
-      add: async (row: Partial<T>) => {
+      add: (row: Partial<T>): Promise<void> | void => {
         if (!this.writing) return;
         pending.push(row);
-        if (pending.length >= BATCH_ROWS) await flush();
+        if (limit === 0) limit = upserter.rowsFor(row);
+        if (pending.length < limit) return;
+        const rows = pending;
+        pending = [];
+        return send(rows) ?? undefined;
       },
-      flush,
+      flush: async () => {
+        if (pending.length && this.writing) send(pending);
+        pending = [];
+        if (inFlight) await inFlight;
+      },
     };
   }
 
   private async importCarriers(table: DatasetTable): Promise<void> {
     const unique = this.duplicateCheck();
     const batch = this.batcher(Carrier, ['code'], ['name']);
-    await this.eachRow(table, async (row) => {
+    await this.eachRow(table, (row) => {
       const code = row.required('code', 16);
       const name = row.required('name', 100);
       if (code !== null && !/^[A-Za-z0-9_-]+$/.test(code)) row.issue('code', code, 'carrier.bad_code');
       if (this.carrier && code !== null && code !== this.carrier.code) row.issue('code', code, 'scope.other_carrier', { carrier: this.carrier.code });
       if (row.bad || code === null || name === null || !unique(row, code, 'code', code)) return;
       if (!this.carriers.has(code)) this.carriers.set(code, null);
-      await batch.add({ code, name } as Carrier);
+      return batch.add({ code, name } as Carrier);
     });
     await batch.flush();
     if (this.writing) for (const c of await this.manager.find(Carrier)) this.carriers.set(c.code, c.id);
@@ -385,7 +412,7 @@ class ImportJob {
   private async importAgents(table: DatasetTable): Promise<void> {
     const unique = this.duplicateCheck();
     const batch = this.batcher(Agent, ['uscc'], ['name', 'licence_no', 'contact', 'address']);
-    await this.eachRow(table, async (row) => {
+    await this.eachRow(table, (row) => {
       const uscc = row.uscc('uscc');
       const name = row.required('name', 200);
       const licenceNo = row.optional('licence_no', 64);
@@ -394,7 +421,7 @@ class ImportJob {
       if (uscc !== null) this.checkSharedRegistry(row, `a:${uscc}`, { name, licence_no: licenceNo, contact, address });
       if (row.bad || uscc === null || name === null || !unique(row, uscc, 'uscc', uscc)) return;
       if (!this.agents.has(uscc)) this.agents.set(uscc, null);
-      await batch.add({ uscc, name, licenceNo, contact, address } as Agent);
+      return batch.add({ uscc, name, licenceNo, contact, address } as Agent);
     });
     await batch.flush();
     if (this.writing) for (const a of await this.manager.find(Agent, { select: { id: true, uscc: true } })) this.agents.set(a.uscc, a.id);
@@ -404,7 +431,7 @@ class ImportJob {
     const unique = this.duplicateCheck();
     const batch = this.batcher(UsingEntity, ['uscc'], ['name', 'kind']);
     const signaturesByUscc = new Map<string, string[]>();
-    await this.eachRow(table, async (row) => {
+    await this.eachRow(table, (row) => {
       const uscc = row.uscc('uscc');
       const name = row.required('name', 200);
       const kind = row.optional('kind', 20);
@@ -417,7 +444,7 @@ class ImportJob {
       if (row.bad || uscc === null || name === null || !unique(row, uscc, 'uscc', uscc)) return;
       if (!this.entities.has(uscc)) this.entities.set(uscc, null);
       signaturesByUscc.set(uscc, [...new Set(signatures)]);
-      await batch.add({ uscc, name, kind } as UsingEntity);
+      return batch.add({ uscc, name, kind } as UsingEntity);
     });
     await batch.flush();
     if (!this.writing) return;
@@ -531,7 +558,7 @@ class ImportJob {
     await this.writeAgentRows(agentRows.filter((r) => !badLines.has(r.line)), holdings);
 
     const batch = this.batcher(Allocation, ['prefix', 'lessee_uscc', 'valid_from'], ALLOCATION_UPDATE_COLUMNS);
-    await this.eachRow(table, async (row) => {
+    await this.eachRow(table, (row) => {
       if (badLines.has(row.line)) return;
       const allocation = this.readAllocation(row);
       if (!allocation || allocation.lesseeKind !== 'entity') return;
@@ -554,7 +581,7 @@ class ImportJob {
         this.reportOutOfScope(table.label, allocation);
         return;
       }
-      await batch.add(this.allocationValues(allocation, parent?.id ?? null, parent?.level ?? 0, rootCarrierId));
+      return batch.add(this.allocationValues(allocation, parent?.id ?? null, parent?.level ?? 0, rootCarrierId));
     }, false);
     await batch.flush();
   }
@@ -706,7 +733,7 @@ class ImportJob {
   private async importMessages(table: DatasetTable): Promise<void> {
     const unique = this.duplicateCheck();
     const batch = this.batcher(Message, ['natural_key'], ['external_id', 'sender', 'sent_at', 'content', 'recipient']);
-    await this.eachRow(table, async (row) => {
+    await this.eachRow(table, (row) => {
       const externalId = row.optional('id', 64);
       const sender = row.number106('sender', 'number');
       const sentAt = row.timestamp('sent_at', true);
@@ -721,7 +748,7 @@ class ImportJob {
       if (row.bad) return;
       const naturalKey = externalId !== null ? `id:${externalId}` : `h:${sha256([sender!, sentAt!.toISOString(), content!])}`;
       if (!unique(row, naturalKey, externalId !== null ? 'id' : 'content', externalId ?? content!)) return;
-      await batch.add({ externalId, naturalKey, sender: sender!, sentAt: sentAt!, content: content!, recipient } as Message);
+      return batch.add({ externalId, naturalKey, sender: sender!, sentAt: sentAt!, content: content!, recipient } as Message);
     });
     await batch.flush();
   }
@@ -729,7 +756,7 @@ class ImportJob {
   private async importComplaints(table: DatasetTable): Promise<void> {
     const unique = this.duplicateCheck();
     const batch = this.batcher(Complaint, ['natural_key'], ['external_id', 'sender', 'reported_at', 'received_at', 'loss_yuan', 'region', 'summary']);
-    await this.eachRow(table, async (row) => {
+    await this.eachRow(table, (row) => {
       const externalId = row.optional('id', 64);
       const sender = row.number106('sender', 'number');
       const reportedAt = row.timestamp('reported_at', true);
@@ -747,7 +774,7 @@ class ImportJob {
         ? `id:${externalId}`
         : `h:${sha256([sender!, reportedAt!.toISOString(), receivedAt?.toISOString() ?? '', lossYuan ?? '', region ?? '', summary ?? ''])}`;
       if (!unique(row, naturalKey, externalId !== null ? 'id' : 'sender', externalId ?? sender!)) return;
-      await batch.add({ externalId, naturalKey, sender: sender!, reportedAt: reportedAt!, receivedAt, lossYuan, region, summary } as Complaint);
+      return batch.add({ externalId, naturalKey, sender: sender!, reportedAt: reportedAt!, receivedAt, lossYuan, region, summary } as Complaint);
     });
     await batch.flush();
   }
@@ -837,6 +864,14 @@ function findParent(holdings: Map<string, Holding[]>, row: AllocationRow): Holdi
     if (!best || h.prefix.length > best.prefix.length || (h.prefix.length === best.prefix.length && h.validFrom > best.validFrom)) best = h;
   }
   return best;
+}
+
+async function* batchesOf(table: DatasetTable): AsyncIterable<SourceRecord[]> {
+  if (table.recordBatches) {
+    yield* table.recordBatches();
+    return;
+  }
+  for await (const record of table.records()) yield [record];
 }
 
 function headerColumns(record: SourceRecord): Map<string, number> {

@@ -1,42 +1,66 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { AllocationIndex, chainAt, type Chain, type IndexedAllocation, type Party } from '../chain/allocationIndex.ts';
-import { Agent, Allocation, Carrier, UsingEntity } from '../entities/index.ts';
+import { AllocationIndexBuilder, chainAt, type AllocationIndex, type Chain, type Party } from '../chain/allocationIndex.ts';
+import { Agent, Carrier, UsingEntity } from '../entities/index.ts';
 import { parse106 } from '../numbering/number106.ts';
 import { parseTimestamp } from '../numbering/time.ts';
 import { EVERYTHING, type Scope } from './scope.ts';
 
 const PAGE_ROWS = 50_000;
 
-/** Reads every allocation into an index, a page at a time so the rows never sit in memory twice. */
-export async function loadAllocationIndex(dataSource: DataSource | EntityManager): Promise<AllocationIndex> {
-  const parties = new Map<string, Party>();
-  for (const c of await dataSource.getRepository(Carrier).find()) parties.set(`c${c.id}`, { kind: 'carrier', id: c.id, key: c.code, name: c.name });
-  for (const a of await dataSource.getRepository(Agent).find({ select: { id: true, uscc: true, name: true } })) parties.set(`a${a.id}`, { kind: 'agent', id: a.id, key: a.uscc, name: a.name });
-  for (const e of await dataSource.getRepository(UsingEntity).find({ select: { id: true, uscc: true, name: true } })) parties.set(`e${e.id}`, { kind: 'entity', id: e.id, key: e.uscc, name: e.name });
+interface AllocationRecord {
+  id: number;
+  prefix: string;
+  parent_id: number | null;
+  level: number;
+  holder_carrier_id: number | null;
+  holder_agent_id: number | null;
+  lessee_agent_id: number | null;
+  lessee_entity_id: number | null;
+  valid_from: string;
+  valid_to: string | null;
+  declared: number | boolean;
+  miit_filing_no: string | null;
+}
 
-  const allocations: IndexedAllocation[] = [];
+/**
+ * Reads every allocation into an index, a page at a time: each page's rows go straight into the
+ * index's columns (plain SQL, no entity objects), so a million rows never sit in memory as objects.
+ */
+export async function loadAllocationIndex(dataSource: DataSource | EntityManager): Promise<AllocationIndex> {
+  const manager = 'manager' in dataSource ? dataSource.manager : dataSource;
+  const carriers = new Map<number, Party>();
+  const agents = new Map<number, Party>();
+  const entities = new Map<number, Party>();
+  for (const c of await manager.getRepository(Carrier).find()) carriers.set(c.id, { kind: 'carrier', id: c.id, key: c.code, name: c.name });
+  for (const a of await manager.getRepository(Agent).find({ select: { id: true, uscc: true, name: true } })) agents.set(a.id, { kind: 'agent', id: a.id, key: a.uscc, name: a.name });
+  for (const e of await manager.getRepository(UsingEntity).find({ select: { id: true, uscc: true, name: true } })) entities.set(e.id, { kind: 'entity', id: e.id, key: e.uscc, name: e.name });
+
+  const builder = new AllocationIndexBuilder();
   let afterId = 0;
   for (;;) {
-    const page = await dataSource.getRepository(Allocation).createQueryBuilder('a')
-      .where('a.id > :afterId', { afterId }).orderBy('a.id', 'ASC').limit(PAGE_ROWS).getMany();
+    const page: AllocationRecord[] = await manager.query(
+      'SELECT id, prefix, parent_id, level, holder_carrier_id, holder_agent_id, lessee_agent_id, lessee_entity_id, valid_from, valid_to, declared, miit_filing_no'
+      + ` FROM allocations WHERE id > ? ORDER BY id LIMIT ${PAGE_ROWS}`,
+      [afterId],
+    );
     for (const a of page) {
-      allocations.push({
-        id: a.id,
+      builder.add({
+        id: Number(a.id),
         prefix: a.prefix,
-        parentId: a.parentId,
-        level: a.level,
-        holder: parties.get(a.holderCarrierId !== null ? `c${a.holderCarrierId}` : `a${a.holderAgentId}`)!,
-        lessee: parties.get(a.lesseeAgentId !== null ? `a${a.lesseeAgentId}` : `e${a.lesseeEntityId}`)!,
-        validFrom: a.validFrom,
-        validTo: a.validTo,
-        declared: Boolean(a.declared),
-        miitFilingNo: a.miitFilingNo,
+        parentId: a.parent_id === null ? null : Number(a.parent_id),
+        level: Number(a.level),
+        holder: (a.holder_carrier_id !== null ? carriers.get(Number(a.holder_carrier_id)) : agents.get(Number(a.holder_agent_id)))!,
+        lessee: (a.lessee_agent_id !== null ? agents.get(Number(a.lessee_agent_id)) : entities.get(Number(a.lessee_entity_id)))!,
+        validFrom: String(a.valid_from),
+        validTo: a.valid_to === null ? null : String(a.valid_to),
+        declared: Boolean(Number(a.declared)),
+        miitFilingNo: a.miit_filing_no,
       });
     }
     if (page.length < PAGE_ROWS) break;
-    afterId = page[page.length - 1].id;
+    afterId = Number(page[page.length - 1].id);
   }
-  return new AllocationIndex(allocations);
+  return builder.build();
 }
 
 const cache = new WeakMap<DataSource, Promise<AllocationIndex>>();
