@@ -1,44 +1,20 @@
-import type { Server } from 'node:http';
 import { expect } from 'chai';
-import type { Browser } from 'playwright-core';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../ormconfig.ts';
-import { createApp } from '../../server/app.ts';
-import { openDataset } from '../../server/dataset/readers.ts';
 import { Finding } from '../../server/entities/index.ts';
 import { createUser } from '../../server/services/accounts.ts';
-import { importDataset } from '../../server/services/importer.ts';
-import { launchChromium, listen } from '../support/browser.ts';
-import { smallDataset, writeDataset } from '../support/fixtures.ts';
+import { fillSignIn, useBrowserApp } from '../support/browser.ts';
 import { TEST_PASSWORD } from '../support/session.ts';
 
 describe('findings in a real browser', function () {
   this.timeout(60_000);
-  let dataSource: DataSource;
-  let browser: Browser;
-  let server: Server;
-  let baseUrl: string;
-
-  before(async () => {
-    dataSource = await openDatabase('sqlite::memory:');
-    await importDataset(dataSource, await openDataset(await writeDataset(smallDataset())));
+  const app = useBrowserApp(async (dataSource: DataSource) => {
     await createUser(dataSource, { name: 'reviewer', role: 'carrier', carrierCode: 'CMCC', password: TEST_PASSWORD }, 'test');
-    ({ server, baseUrl } = await listen(createApp(dataSource)));
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-    await dataSource?.destroy();
   });
 
   it('runs the audit, opens a finding from the list, dismisses it with a reason, and the list no longer shows it as open', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${baseUrl}/audits`);
-    await page.getByLabel('用户名').fill('reviewer');
-    await page.getByLabel('密码').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
+    const page = await app.browser.newPage();
+    await page.goto(`${app.baseUrl}/audits`);
+    await fillSignIn(page, 'reviewer');
     await page.waitForURL(/\/audits$/);
     await page.getByRole('button', { name: '开始稽核' }).click();
     await page.waitForURL(/\/audits\/\d+$/);
@@ -54,9 +30,9 @@ describe('findings in a real browser', function () {
     await page.waitForURL(/\/findings\/\d+$/);
     expect(await page.getByTestId('finding-status').textContent()).to.equal('已排除');
     expect(await page.locator('main').textContent()).to.include('运营商已核实：该转租已补报备');
-    await page.goto(`${baseUrl}/findings?status=open&rule=MULTI_LEVEL_RELEASE`);
+    await page.goto(`${app.baseUrl}/findings?status=open&rule=MULTI_LEVEL_RELEASE`);
     expect(await page.getByTestId('findings').textContent()).to.include('没有符合条件的风险线索');
-    const stored = await dataSource.getRepository(Finding).findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE' });
+    const stored = await app.dataSource.getRepository(Finding).findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE' });
     expect([stored.status, stored.statusChangedBy]).to.deep.equal(['dismissed', 'reviewer']);
     await page.close();
   });

@@ -1,49 +1,26 @@
-import type { Server } from 'node:http';
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../ormconfig.ts';
-import { createApp } from '../../server/app.ts';
-import { openDataset } from '../../server/dataset/readers.ts';
+import type { Page } from 'playwright-core';
 import { createUser } from '../../server/services/accounts.ts';
-import { importDataset } from '../../server/services/importer.ts';
-import { launchChromium, listen } from '../support/browser.ts';
-import { smallDataset, writeDataset } from '../support/fixtures.ts';
+import { fillSignIn, useBrowserApp } from '../support/browser.ts';
 import { TEST_PASSWORD } from '../support/session.ts';
 
 describe('hierarchy page in a real browser', function () {
   this.timeout(60_000);
-  let dataSource: DataSource;
-  let browser: Browser;
-  let server: Server;
-  let baseUrl: string;
-
-  before(async () => {
-    dataSource = await openDatabase('sqlite::memory:');
-    await importDataset(dataSource, await openDataset(await writeDataset(smallDataset())));
+  const app = useBrowserApp(async (dataSource: DataSource) => {
     await createUser(dataSource, { name: 'analyst', role: 'regulator', password: TEST_PASSWORD }, 'test');
-    ({ server, baseUrl } = await listen(createApp(dataSource)));
-    browser = await launchChromium();
-  });
-
-  after(async () => {
-    await browser?.close();
-    server?.close();
-    await dataSource?.destroy();
   });
 
   /** The names in the drawing's boxes (their first line). */
   const drawn = (page: Page) => page.locator('[data-testid="tree-svg"] g.node text[font-weight="600"]').allTextContents();
 
   it('shows a carrier\'s tree for a day, expands a collapsed agent from the drawing, and searches a number on two dates', async () => {
-    const page = await browser.newPage();
+    const page = await app.browser.newPage();
     // The drawing is inline SVG under a CSP without inline styles: nothing may be refused.
     const refused: string[] = [];
     page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) refused.push(message.text()); });
-    await page.goto(`${baseUrl}/tree`);
-    await page.getByLabel('用户名').fill('analyst');
-    await page.getByLabel('密码').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.goto(`${app.baseUrl}/tree`);
+    await fillSignIn(page, 'analyst');
     await page.waitForURL(/\/tree$/);
 
     await page.locator('select[name="carrier"]').selectOption({ label: '中国移动' });
