@@ -17,7 +17,7 @@
  *   --db mysql://… (default TEST_DATABASE_URL, else mysql://root@127.0.0.1:3306/bench; its data
  *   is replaced)  --quick (100,000 allocations and messages, shorter runs: under a minute).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
@@ -260,6 +260,21 @@ async function measureHttp(dataSource: DataSource, sample: Array<{ number: strin
   }
 }
 
+/** Runs bench/tree.ts (10,000 allocations) and takes its medians. */
+function measureTree(): { tree_10k_render_ms: number; tree_10k_all_open_ms: number; tree_10k_search_ms: number } {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', new URL('./tree.ts', import.meta.url).pathname, '--runs', quick ? '3' : '10'], {
+    encoding: 'utf8', env: { ...process.env, BENCH_JSON: '1' }, maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = output.split('\n').find((l) => l.startsWith('BENCH_JSON '));
+  if (!line) throw new Error('bench/tree.ts printed no results');
+  const tree = JSON.parse(line.slice('BENCH_JSON '.length)) as Record<string, number>;
+  return {
+    tree_10k_render_ms: tree['tree depth 2 median ms'],
+    tree_10k_all_open_ms: tree['tree all open median ms'],
+    tree_10k_search_ms: tree['tree search median ms'],
+  };
+}
+
 async function main(): Promise<void> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-bench-'));
   try {
@@ -321,6 +336,10 @@ async function main(): Promise<void> {
     const sqliteLoadSeconds = seconds(started);
     await sqlite.destroy();
 
+    // The hierarchy page over a 10,000-allocation tree (issue 6), in its own process.
+    const tree = measureTree();
+    log(`tree: ${tree.tree_10k_render_ms} ms at the default depth, ${tree.tree_10k_all_open_ms} ms fully opened`);
+
     const results = {
       cpus: os.cpus().length,
       allocations: allocationCount,
@@ -346,6 +365,7 @@ async function main(): Promise<void> {
       import_rows_per_s_sqlite: Math.round(allocationCount / sqliteImportSeconds),
       index_load_s_sqlite: round(sqliteLoadSeconds, 2),
       ...http,
+      ...tree,
     };
     console.table(results);
     writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);

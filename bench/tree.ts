@@ -128,4 +128,6 @@ await measure('export csv', `/tree/export.csv?carrier=CMCC&at=${at}`, (body) => 
 });
 await measure('export svg', `/tree/export.svg?carrier=CMCC&at=${at}`, () => {});
 console.table(results);
+// Read by bench/index.ts (`npm run bench`), which records the render times with the other figures.
+if (process.env.BENCH_JSON) console.log(`BENCH_JSON ${JSON.stringify(results)}`);
 await dataSource.destroy();
