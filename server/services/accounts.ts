@@ -103,7 +103,7 @@ export async function updateUser(
 ): Promise<UserSummary> {
   const { role, carrierId } = await roleAndCarrier(dataSource, input.role, input.carrierCode);
   if (id === actor.userId && (role !== 'admin' || input.disabled)) throw new AccountError('account.cannot_lock_out_self');
-  return dataSource.transaction(async (manager) => {
+  const updated = await dataSource.transaction(async (manager) => {
     const before = await manager.findOne(User, { where: { id }, relations: { carrier: true } });
     if (!before || before.version !== version) throw new StaleUserError(before ? summaryOf(before) : null);
     const disabledAt = input.disabled ? (before.disabledAt ?? new Date()) : null;
@@ -117,6 +117,9 @@ export async function updateUser(
     await recordAudit(manager, { actor: actor.name, action: 'user.updated', subject: `user:${after.name}`, before: state(before), after: state(after) });
     return summaryOf(after);
   });
+  // After the commit, so a request in between cannot cache the account as it was.
+  forgetSessionsOf(dataSource, id);
+  return updated;
 }
 
 export async function setPassword(dataSource: DataSource, name: string, password: string, actor: Actor): Promise<void> {
@@ -199,20 +202,60 @@ export async function startSession(dataSource: DataSource, userId: number): Prom
   return { token, csrfToken };
 }
 
+interface CachedSession {
+  principal: Principal;
+  csrfToken: string;
+  expiresAt: Date;
+  readAt: number;
+}
+
+/**
+ * Sessions read in the last few seconds, per database: every request asks for its session, and
+ * under load that query is most of a cheap request's cost. This process forgets an entry the
+ * moment it ends the session or changes or switches off the account (endSession, updateUser);
+ * a change made by another process (the command line) is seen within SESSION_CACHE_MS.
+ */
+const SESSION_CACHE_MS = 5_000;
+const sessionCaches = new WeakMap<DataSource, Map<string, CachedSession>>();
+
+function sessionCache(dataSource: DataSource): Map<string, CachedSession> {
+  let cache = sessionCaches.get(dataSource);
+  if (!cache) sessionCaches.set(dataSource, (cache = new Map()));
+  return cache;
+}
+
+function forgetSessionsOf(dataSource: DataSource, userId: number): void {
+  const cache = sessionCache(dataSource);
+  for (const [hash, session] of cache) if (session.principal.userId === userId) cache.delete(hash);
+}
+
 export async function findSession(dataSource: DataSource, token: string): Promise<{ principal: Principal; csrfToken: string } | null> {
-  // Asked on every request: one query (findOne with relations and its implied LIMIT makes TypeORM
-  // run two). token_hash is unique, so there is at most one row.
-  const session = await dataSource.getRepository(UserSession).createQueryBuilder('s')
-    .innerJoinAndSelect('s.user', 'u').leftJoinAndSelect('u.carrier', 'c')
-    .where('s.tokenHash = :hash', { hash: tokenHash(token) }).getOne();
-  if (!session || session.expiresAt <= new Date() || session.user.disabledAt) return null;
-  const { user } = session;
-  return {
-    principal: { userId: user.id, name: user.name, role: user.role, carrierId: user.carrierId, carrierCode: user.carrier?.code ?? null },
-    csrfToken: session.csrfToken,
-  };
+  const hash = tokenHash(token);
+  const cache = sessionCache(dataSource);
+  const now = Date.now();
+  let cached = cache.get(hash);
+  if (!cached || now - cached.readAt > SESSION_CACHE_MS) {
+    cache.delete(hash);
+    // One query (findOne with relations and its implied LIMIT makes TypeORM run two); token_hash
+    // is unique, so there is at most one row.
+    const session = await dataSource.getRepository(UserSession).createQueryBuilder('s')
+      .innerJoinAndSelect('s.user', 'u').leftJoinAndSelect('u.carrier', 'c')
+      .where('s.tokenHash = :hash', { hash }).getOne();
+    if (!session || session.user.disabledAt) return null;
+    const { user } = session;
+    cached = {
+      principal: { userId: user.id, name: user.name, role: user.role, carrierId: user.carrierId, carrierCode: user.carrier?.code ?? null },
+      csrfToken: session.csrfToken, expiresAt: session.expiresAt, readAt: now,
+    };
+    // Bounded: a flood of distinct tokens starts the cache over rather than growing it.
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(hash, cached);
+  }
+  if (cached.expiresAt.getTime() <= now) return null;
+  return { principal: cached.principal, csrfToken: cached.csrfToken };
 }
 
 export async function endSession(dataSource: DataSource, token: string): Promise<void> {
+  sessionCache(dataSource).delete(tokenHash(token));
   await dataSource.getRepository(UserSession).delete({ tokenHash: tokenHash(token) });
 }
