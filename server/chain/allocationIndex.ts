@@ -49,16 +49,16 @@ export function shanghaiDayNumber(at: Date): number {
   return Math.floor((at.getTime() + SHANGHAI_OFFSET_MS) / MS_PER_DAY);
 }
 
-/** A growable Int32Array: the index is built from a stream of rows whose count is not known up front. */
-class Int32Column {
-  data: Int32Array;
+/** A growable typed array: the index is built from a stream of rows whose count is not known up front. */
+class Column<T extends Int32Array | Float64Array> {
+  data: T;
   length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Int32Array(capacity);
+  constructor(private readonly allocate: (length: number) => T, capacity = 1024) {
+    this.data = allocate(capacity);
   }
   push(value: number): number {
     if (this.length === this.data.length) {
-      const grown = new Int32Array(this.data.length * 2);
+      const grown = this.allocate(this.data.length * 2);
       grown.set(this.data);
       this.data = grown;
     }
@@ -66,30 +66,14 @@ class Int32Column {
     return this.length++;
   }
   /** A right-sized copy, so the slack of doubling is given back. */
-  trimmed(): Int32Array {
-    return this.data.slice(0, this.length);
+  trimmed(): T {
+    return this.data.slice(0, this.length) as T;
   }
 }
 
-class Float64Column {
-  data: Float64Array;
-  length = 0;
-  constructor(capacity = 1024) {
-    this.data = new Float64Array(capacity);
-  }
-  push(value: number): number {
-    if (this.length === this.data.length) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length] = value;
-    return this.length++;
-  }
-  trimmed(): Float64Array {
-    return this.data.slice(0, this.length);
-  }
-}
+const int32Column = () => new Column((length) => new Int32Array(length));
+/** Allocation ids, with NaN for "no parent". */
+const float64Column = () => new Column((length) => new Float64Array(length));
 
 function growStack(stack: Int32Array): Int32Array {
   const grown = new Int32Array(stack.length * 2);
@@ -132,16 +116,16 @@ export interface AllocationRowInput {
  * database, so a million rows never sit in memory as objects.
  */
 export class AllocationIndexBuilder {
-  private readonly ids = new Float64Column();
-  private readonly parentIds = new Float64Column();
-  private readonly levels = new Int32Column();
-  private readonly holders = new Int32Column();
-  private readonly lessees = new Int32Column();
-  private readonly fromDates = new Int32Column();
-  private readonly toDates = new Int32Column();
-  private readonly flags = new Int32Column();
-  private readonly filings = new Int32Column();
-  private readonly nodes = new Int32Column();
+  private readonly ids = float64Column();
+  private readonly parentIds = float64Column();
+  private readonly levels = int32Column();
+  private readonly holders = int32Column();
+  private readonly lessees = int32Column();
+  private readonly fromDates = int32Column();
+  private readonly toDates = int32Column();
+  private readonly flags = int32Column();
+  private readonly filings = int32Column();
+  private readonly nodes = int32Column();
   private readonly parties = new Interner<Party>();
   private readonly dates = new Interner<string>();
   private readonly dateDays: number[] = [];
@@ -196,11 +180,11 @@ interface DigitTrie {
 }
 
 class DigitTrieBuilder {
-  private readonly childBase = new Int32Column();
-  private readonly children = new Int32Column();
-  private readonly parent = new Int32Column();
-  private readonly digit = new Int32Column();
-  private readonly depth = new Int32Column();
+  private readonly childBase = int32Column();
+  private readonly children = int32Column();
+  private readonly parent = int32Column();
+  private readonly digit = int32Column();
+  private readonly depth = int32Column();
 
   constructor() {
     this.newNode(NONE, 0, 0);
