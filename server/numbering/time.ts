@@ -97,3 +97,20 @@ export function dateOfDayNumber(n: number): string {
   const date = new Date(n * MS_PER_DAY);
   return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
 }
+
+/**
+ * The instants a range of Beijing calendar days covers: from the start of `from` (inclusive) to
+ * the start of the day after `to` (exclusive), for filters on timestamp columns. Either end may
+ * be absent.
+ */
+export function shanghaiDayRange(from?: string, to?: string): { from?: Date; to?: Date } {
+  return {
+    from: from ? shanghaiDayStart(from) : undefined,
+    to: to ? new Date(shanghaiDayStart(to).getTime() + MS_PER_DAY) : undefined,
+  };
+}
+
+/** The instant a Beijing calendar day (`YYYY-MM-DD`) begins. */
+export function shanghaiDayStart(date: string): Date {
+  return new Date(`${date}T00:00:00+08:00`);
+}

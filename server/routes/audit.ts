@@ -2,10 +2,10 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
 import { t } from '../i18n/index.ts';
-import { parseDate } from '../numbering/time.ts';
+import { parseDate, shanghaiDayRange } from '../numbering/time.ts';
 import { AUDIT_ACTIONS, auditEvents } from '../services/audit.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, pageNumber } from './shared.ts';
+import { beijingTime, pageNumber, requireAdmin } from './shared.ts';
 
 const auditQuery = z.object({
   action: z.enum(AUDIT_ACTIONS).or(z.literal('')).optional(),
@@ -15,14 +15,9 @@ const auditQuery = z.object({
   page: pageNumber.optional(),
 });
 
-/** A Beijing calendar day as the instant it starts. */
-function dayStart(date: string): Date {
-  return new Date(`${date}T00:00:00+08:00`);
-}
-
 /** GET /admin/audit — every change, newest first, filtered by action, actor and days (administrators only). */
 export async function getAudit(req: Request, res: Response, context: AppContext): Promise<void> {
-  if (req.principal?.role !== 'admin') throw new HttpError(403, 'auth.forbidden');
+  requireAdmin(req);
   const query = auditQuery.safeParse(req.query);
   if (!query.success) throw new HttpError(400, 'audit.bad_filter');
   const { action, actor, from, to } = query.data;
@@ -31,8 +26,7 @@ export async function getAudit(req: Request, res: Response, context: AppContext)
   const result = await auditEvents(context.dataSource, {
     action: action || undefined,
     actor: actor || undefined,
-    from: from ? dayStart(from) : undefined,
-    to: to ? new Date(dayStart(to).getTime() + 86_400_000) : undefined,
+    ...shanghaiDayRange(from, to),
   }, page, PER_PAGE);
   res.page('admin/audit', {
     title: t(req.locale, 'audit.title'),

@@ -1,12 +1,10 @@
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
 import { AuditRun } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { AuditBusyError } from '../services/auditJobs.ts';
-import { beijingTime } from './shared.ts';
+import { beijingTime, idParam } from './shared.ts';
 
-const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
 
 function runView(run: AuditRun, locale: Locale) {
   return {

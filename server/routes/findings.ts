@@ -4,12 +4,12 @@ import { HttpError, type AppContext } from '../app.ts';
 import { Carrier, type Finding } from '../entities/index.ts';
 import { FINDING_STATUSES, SEVERITIES, type FindingEvidence } from '../entities/Finding.ts';
 import { t, type Locale } from '../i18n/index.ts';
-import { parseDate } from '../numbering/time.ts';
+import { parseDate, shanghaiDayRange } from '../numbering/time.ts';
 import { RULE_CODES } from '../rules/types.ts';
 import { agentRiskRanking, dismissFinding, FindingStateError, getFinding, listFindings, reopenFinding } from '../services/findings.ts';
 import { scopeOf } from '../services/scope.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, pageNumber, usccParam } from './shared.ts';
+import { beijingTime, idParam, pageNumber, usccParam } from './shared.ts';
 
 const blankable = <T extends z.ZodTypeAny>(schema: T) => schema.or(z.literal('')).optional();
 
@@ -24,10 +24,6 @@ const findingsQuery = z.object({
   page: pageNumber.optional(),
 });
 
-const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
-
-/** `2022-03-14` as the Beijing day it names. */
-const dayStart = (date: string) => new Date(`${date}T00:00:00+08:00`);
 
 export function findingRowView(finding: Finding, locale: Locale) {
   return {
@@ -62,7 +58,7 @@ export async function getFindings(req: Request, res: Response, context: AppConte
   const page = q.page ?? 1;
   const result = await listFindings(context.dataSource, scope, {
     rule: q.rule || undefined, severity: q.severity || undefined, status: q.status || undefined, carrierId: carrier?.id,
-    agent: agent ?? undefined, from: q.from ? dayStart(q.from) : undefined, to: q.to ? new Date(dayStart(q.to).getTime() + 86_400_000) : undefined,
+    agent: agent ?? undefined, ...shanghaiDayRange(q.from || undefined, q.to || undefined),
   }, page, PER_PAGE);
   const option = (value: string, label: string, selected: unknown) => ({ value, label, selected: value === selected });
   res.page('findings/index', {

@@ -7,14 +7,13 @@ import { explainMessage, listMessages } from '../services/messages.ts';
 import { scopeOf } from '../services/scope.ts';
 import { findingRowView } from './findings.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, pageNumber } from './shared.ts';
+import { beijingTime, idParam, pageNumber } from './shared.ts';
 
 const messagesQuery = z.object({
   sender: z.string().trim().max(20).regex(/^\d*$/).optional(),
   text: z.string().trim().max(100).optional(),
   page: pageNumber.optional(),
 });
-const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
 
 /** GET /messages — the stored message samples in scope, searchable by sender and text. */
 export async function getMessages(req: Request, res: Response, context: AppContext): Promise<void> {

@@ -9,7 +9,7 @@ import { Agent, Carrier, LegalInstrument, Notice } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { chromiumPath, launchPdfBrowser } from '../services/pdf.ts';
 import {
-  acknowledgeNotice, contentOf, DEFAULT_DEADLINE_DAYS, draftNotice, getNotice, isOverdue, issueNotice, issuersFor, listNotices, noticeCandidates, noticeContent,
+  acknowledgeNotice, contentOf, defaultDeadline, draftNotice, getNotice, isOverdue, issueNotice, issuersFor, listNotices, noticeCandidates, noticeContent,
   NoticeError, rectifyNotice, verifyNotice, type NoticeActor, type NoticeContent, type NoticeRequest,
 } from '../services/notices.ts';
 import { findAgent } from '../services/browse.ts';
@@ -17,9 +17,8 @@ import { scopeOf } from '../services/scope.ts';
 import { shanghaiDate } from '../numbering/time.ts';
 import { findingRowView } from './findings.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, pageNumber, usccParam } from './shared.ts';
+import { beijingTime, idParam, pageNumber, usccParam } from './shared.ts';
 
-const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
 const DIGITS = '零一二三四五六七八九';
 
 /** 1 → 一, 12 → 十二, 23 → 二十三: how official documents number their points. */
@@ -93,7 +92,6 @@ async function renderForm(req: Request, res: Response, context: AppContext, agen
   if (issuers.length === 0) problem ??= t(req.locale, 'notices.no_issuer');
   const chosen = (list: number[] | undefined, id: number) => (list && list.length ? list.includes(id) : true);
   const today = shanghaiDate(new Date());
-  const defaultDeadline = new Date(Date.parse(`${today}T00:00:00Z`) + DEFAULT_DEADLINE_DAYS * 86_400_000).toISOString().slice(0, 10);
   res.page('notices/new', {
     title: t(req.locale, 'notices.new_title', { name: agent.name }),
     section: 'notices',
@@ -101,7 +99,7 @@ async function renderForm(req: Request, res: Response, context: AppContext, agen
     issuers: issuers.map((i) => ({ id: i.id, label: `${i.code} · ${i.name}`, selected: values.issuer ? values.issuer === i.id : false })),
     findings: candidates.map((f) => ({ ...findingRowView(f, req.locale), checked: chosen(values.findings, f.id) })),
     instruments: instruments.map((i) => ({ id: i.id, title: i.title, checked: chosen(values.instruments, i.id) })),
-    deadline: values.deadline ?? defaultDeadline,
+    deadline: values.deadline ?? defaultDeadline(today),
     minDeadline: today,
     supersedes: values.supersedes ?? null,
     canIssue: candidates.length > 0 && issuers.length > 0,

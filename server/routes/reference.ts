@@ -9,6 +9,7 @@ import {
   createReference, deleteReference, getReference, listReference, REFERENCE_TABLES, ReferenceError, StaleEditError, updateReference,
   type ReferenceRow, type ReferenceTable, type ReferenceValues,
 } from '../services/referenceData.ts';
+import { idParam, requireAdmin } from './shared.ts';
 
 /** One input of a reference form, as the generic templates draw it. */
 interface FieldSpec {
@@ -86,12 +87,7 @@ const SCHEMAS: { [T in ReferenceTable]: z.ZodType<ReferenceValues[T]> } = {
 };
 
 const tableParam = z.enum(REFERENCE_TABLES);
-const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
 const versionField = z.object({ version: z.coerce.number().int().min(0).max(2 ** 31 - 1) });
-
-function requireAdmin(req: Request): void {
-  if (req.principal?.role !== 'admin') throw new HttpError(403, 'auth.forbidden');
-}
 
 function tableOf(req: Request): ReferenceTable {
   const table = tableParam.safeParse(req.params.table);

@@ -1,4 +1,6 @@
+import type { Request } from 'express';
 import { z } from 'zod';
+import { HttpError } from '../app.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { formatShanghai } from '../numbering/time.ts';
 import { normaliseUscc } from '../numbering/uscc.ts';
@@ -7,6 +9,14 @@ import type { AllocationRow, PartyRef } from '../services/browse.ts';
 // View-model pieces every page that shows parties and allocations uses.
 
 export const pageNumber = z.coerce.number().int().min(1).max(1_000_000);
+
+/** A row id in a page address (`/findings/12`). */
+export const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
+
+/** Pages and forms only administrators may use. */
+export function requireAdmin(req: Request): void {
+  if (req.principal?.role !== 'admin') throw new HttpError(403, 'auth.forbidden');
+}
 
 /** `?q=…&page=…` of a searchable list. */
 export const listQuery = z.object({

@@ -6,7 +6,7 @@ import { ROLES } from '../entities/User.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { AccountError, createUser, getUser, listUsers, setPassword, StaleUserError, updateUser, type UserSummary } from '../services/accounts.ts';
 import { MIN_PASSWORD_LENGTH } from '../services/passwords.ts';
-import { beijingTime } from './shared.ts';
+import { beijingTime, idParam, requireAdmin } from './shared.ts';
 
 const carrierCode = z.string().trim().max(20).transform((v) => (v === '' ? null : v));
 const newUserForm = z.object({
@@ -23,13 +23,8 @@ const editUserForm = z.object({
   version: z.coerce.number().int().min(0).max(2 ** 31 - 1),
 });
 const passwordForm = z.object({ password: z.string().max(200), password_again: z.string().max(200) });
-const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
 
 type Values = Record<string, unknown>;
-
-function requireAdmin(req: Request): void {
-  if (req.principal?.role !== 'admin') throw new HttpError(403, 'auth.forbidden');
-}
 
 async function carrierOptions(context: AppContext, selected: unknown) {
   const carriers = await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } });

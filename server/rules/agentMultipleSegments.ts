@@ -1,5 +1,5 @@
 import type { IndexedAllocation } from '../chain/allocationIndex.ts';
-import { dayNumber } from '../numbering/time.ts';
+import { dayNumber, shanghaiDayStart } from '../numbering/time.ts';
 import { pushTo } from '../util/pushTo.ts';
 import { chainEvidence } from './evidence.ts';
 import type { Rule } from './types.ts';
@@ -30,7 +30,7 @@ export const agentMultipleSegments: Rule = {
           detail: `一级代理商${concurrent[0].lessee.name}同时持有 ${concurrent.length} 个号段：${list}`,
           detailEn: `First-level agent ${concurrent[0].lessee.name} holds ${concurrent.length} segments at once: ${concurrent.map((a) => `${a.prefix} (${a.holder.name})`).join(', ')}`,
           evidence: { chain: chainEvidence(concurrent), facts: { segments: concurrent.length, carriers: carriers.size } },
-          occurredAt: new Date(`${concurrent.map((a) => a.validFrom).sort().at(-1)}T00:00:00+08:00`),
+          occurredAt: shanghaiDayStart(concurrent.map((a) => a.validFrom).sort()[concurrent.length - 1]),
         };
       }
     },

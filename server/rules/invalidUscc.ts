@@ -2,6 +2,7 @@ import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { isValidUscc, usccCheckCharacter } from '../numbering/uscc.ts';
 import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
 import type { Rule } from './types.ts';
+import { shanghaiDayStart } from '../numbering/time.ts';
 
 /**
  * INVALID_USCC — DOMAIN.md: "an agent or entity whose USCC fails the check" (vetting; GB 32100-2015
@@ -31,7 +32,7 @@ export const invalidUscc: Rule = {
           detail: `${isAgent ? '代理商' : '使用主体'}${allocation.lessee.name}的统一社会信用代码 ${uscc} 校验位错误（应为 ${expected}），身份未经核实`,
           detailEn: `The USCC ${uscc} of ${isAgent ? 'agent' : 'using entity'} ${allocation.lessee.name} fails its check character (expected ${expected}): identity not verified`,
           evidence: { chain: chainEvidence(ancestry(allocation, byId)), facts: { expectedCheckCharacter: expected } },
-          occurredAt: new Date(`${allocation.validFrom}T00:00:00+08:00`),
+          occurredAt: shanghaiDayStart(allocation.validFrom),
         };
       }
     },

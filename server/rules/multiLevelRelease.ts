@@ -1,6 +1,7 @@
 import type { Severity } from '../entities/Finding.ts';
 import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
 import type { FindingDraft, Rule } from './types.ts';
+import { shanghaiDayStart } from '../numbering/time.ts';
 
 /**
  * MULTI_LEVEL_RELEASE — DOMAIN.md: "an allocation whose chain has an agent→agent re-lease;
@@ -27,7 +28,7 @@ export const multiLevelRelease: Rule = {
           detail: `${allocation.holder.name}将号段 ${allocation.prefix} 转租给${allocation.lessee.name}（第 ${allocation.level} 级代理）${undeclaredZh}`,
           detailEn: `${allocation.holder.name} re-leased ${allocation.prefix} to ${allocation.lessee.name} (level ${allocation.level} agent)${undeclaredEn}`,
           evidence: { chain: chainEvidence(links), facts: { level: allocation.level, declared: allocation.declared ? 'true' : 'false' } },
-          occurredAt: new Date(`${allocation.validFrom}T00:00:00+08:00`),
+          occurredAt: shanghaiDayStart(allocation.validFrom),
         };
         yield finding;
       }

@@ -3,6 +3,7 @@ import { ancestry, chainEvidence, rootCarrierOf, trafficSubject } from './eviden
 import { overlappingPairs } from './overlaps.ts';
 import { signatureOwners, signaturesOf } from './signatures.ts';
 import type { FindingDraft, Rule } from './types.ts';
+import { shanghaiDayStart } from '../numbering/time.ts';
 
 /**
  * NUMBER_MULTI_ENTITY — DOMAIN.md: "one number maps to two using entities at the same moment, or
@@ -38,7 +39,7 @@ export const numberMultiEntity: Rule = {
             detail: `号码 ${b.prefix}… 同一时间登记给两个使用主体：${a.lessee.name}（经 ${a.holder.name}）与 ${b.lessee.name}（经 ${b.holder.name}）`,
             detailEn: `Numbers under ${b.prefix} are registered to two using entities at once: ${a.lessee.name} (via ${a.holder.name}) and ${b.lessee.name} (via ${b.holder.name})`,
             evidence: { chain: [...chainEvidence(ancestry(a, byId)), ...chainEvidence(links)] },
-            occurredAt: new Date(`${a.validFrom > b.validFrom ? a.validFrom : b.validFrom}T00:00:00+08:00`),
+            occurredAt: shanghaiDayStart(a.validFrom > b.validFrom ? a.validFrom : b.validFrom),
           };
         }
       },

@@ -3,6 +3,7 @@ import { pushTo } from '../util/pushTo.ts';
 import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
 import { overlappingPairs } from './overlaps.ts';
 import type { Rule } from './types.ts';
+import { shanghaiDayStart } from '../numbering/time.ts';
 
 /**
  * OVERLAPPING_ALLOCATION — DOMAIN.md: "two allocations under one parent overlap in prefix and
@@ -33,7 +34,7 @@ export const overlappingAllocation: Rule = {
             detail: `${inner.holder.name}的两项分配重叠：${outer.prefix}（${outer.lessee.name}，${outer.validFrom} 起）与 ${inner.prefix}（${inner.lessee.name}，${inner.validFrom} 起）号段和有效期相交`,
             detailEn: `Two grants of ${inner.holder.name} overlap in prefix and time: ${outer.prefix} (${outer.lessee.name}, from ${outer.validFrom}) and ${inner.prefix} (${inner.lessee.name}, from ${inner.validFrom})`,
             evidence: { chain: chainEvidence([...ancestry(outer, byId), inner]) },
-            occurredAt: new Date(`${outer.validFrom > inner.validFrom ? outer.validFrom : inner.validFrom}T00:00:00+08:00`),
+            occurredAt: shanghaiDayStart(outer.validFrom > inner.validFrom ? outer.validFrom : inner.validFrom),
           };
         }
       }

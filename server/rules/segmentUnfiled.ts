@@ -1,5 +1,6 @@
 import { chainEvidence } from './evidence.ts';
 import type { Rule } from './types.ts';
+import { shanghaiDayStart } from '../numbering/time.ts';
 
 /** SEGMENT_UNFILED — DOMAIN.md: "a root segment with no MIIT filing number" (the filing duty). */
 export const segmentUnfiled: Rule = {
@@ -16,7 +17,7 @@ export const segmentUnfiled: Rule = {
           detail: `${root.holder.name}分配给${root.lessee.name}的号段 ${root.prefix}（${root.validFrom} 起）没有工信部备案号`,
           detailEn: `Segment ${root.prefix} granted by ${root.holder.name} to ${root.lessee.name} (from ${root.validFrom}) has no MIIT filing number`,
           evidence: { chain: chainEvidence([root]) },
-          occurredAt: new Date(`${root.validFrom}T00:00:00+08:00`),
+          occurredAt: shanghaiDayStart(root.validFrom),
         };
       }
     },

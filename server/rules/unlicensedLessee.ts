@@ -2,6 +2,7 @@ import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { pushTo } from '../util/pushTo.ts';
 import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
 import type { Rule } from './types.ts';
+import { shanghaiDayStart } from '../numbering/time.ts';
 
 /**
  * UNLICENSED_LESSEE — DOMAIN.md: "an agent in a chain without a value-added telecom licence"
@@ -28,7 +29,7 @@ export const unlicensedLessee: Rule = {
           detail: `代理商${top.lessee.name}没有登记增值电信业务经营许可证，却持有号段 ${prefixes.slice(0, 5).join('、')}${prefixes.length > 5 ? ` 等 ${prefixes.length} 项` : ''}`,
           detailEn: `Agent ${top.lessee.name} has no value-added telecom licence on record yet holds ${prefixes.slice(0, 5).join(', ')}${prefixes.length > 5 ? ` and ${prefixes.length - 5} more` : ''}`,
           evidence: { chain: chainEvidence(ancestry(top, byId)), facts: { allocations: allocations.length } },
-          occurredAt: new Date(`${top.validFrom}T00:00:00+08:00`),
+          occurredAt: shanghaiDayStart(top.validFrom),
         };
       }
     },

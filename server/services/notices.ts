@@ -5,7 +5,7 @@ import type { FindingEvidence } from '../entities/Finding.ts';
 import type { NoticeStatus } from '../entities/Notice.ts';
 import { t } from '../i18n/index.ts';
 import { IMMUTABLE_NOTICE_MESSAGE } from '../migrations/1764110000000-Notices.ts';
-import { shanghaiDate } from '../numbering/time.ts';
+import { shanghaiDate, shanghaiDayRange } from '../numbering/time.ts';
 import type { RuleCode } from '../rules/types.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { pushTo } from '../util/pushTo.ts';
@@ -81,8 +81,9 @@ export function chineseDate(date: string): string {
   return `${y}年${m}月${d}日`;
 }
 
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+/** The deadline a notice gets unless one is chosen: DEFAULT_DEADLINE_DAYS after `today` (YYYY-MM-DD). */
+export function defaultDeadline(today: string): string {
+  return new Date(Date.parse(`${today}T00:00:00Z`) + DEFAULT_DEADLINE_DAYS * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** What the notice would say, from the current data: for the preview and for issuing. */
@@ -120,7 +121,7 @@ export async function draftNotice(db: DataSource | EntityManager, request: Notic
   const instruments = request.legalInstrumentIds ? allInstruments.filter((i) => request.legalInstrumentIds!.includes(i.id)) : allInstruments;
   if (instruments.length === 0 || (request.legalInstrumentIds && instruments.length !== new Set(request.legalInstrumentIds).size)) throw new NoticeError('notices.no_legal_basis');
   const today = shanghaiDate(now);
-  const deadline = request.deadline ?? addDays(today, DEFAULT_DEADLINE_DAYS);
+  const deadline = request.deadline ?? defaultDeadline(today);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(deadline) || deadline <= today || Number.isNaN(Date.parse(deadline))) throw new NoticeError('notices.bad_deadline', { today });
   return { issuer, agent, findings, instruments, deadline, supersedes };
 }
@@ -307,8 +308,9 @@ export async function listNotices(dataSource: DataSource, scope: Scope, filter: 
   if (filter.issuerId !== undefined) query.andWhere('n.issuer_id = :issuer', { issuer: filter.issuerId });
   if (filter.carrierId !== undefined) query.andWhere('n.carrier_id = :carrier', { carrier: filter.carrierId });
   if (filter.agent) query.andWhere('n.agent_uscc = :agent', { agent: filter.agent });
-  if (filter.from) query.andWhere('n.issued_at >= :from', { from: new Date(`${filter.from}T00:00:00+08:00`) });
-  if (filter.to) query.andWhere('n.issued_at < :to', { to: new Date(Date.parse(`${filter.to}T00:00:00+08:00`) + 86_400_000) });
+  const issued = shanghaiDayRange(filter.from, filter.to);
+  if (issued.from) query.andWhere('n.issued_at >= :from', { from: issued.from });
+  if (issued.to) query.andWhere('n.issued_at < :to', { to: issued.to });
   if (filter.status === 'superseded') query.andWhere('n.superseded_by_id IS NOT NULL');
   else if (filter.status === 'overdue') {
     query.andWhere("n.status <> 'rectified'").andWhere('n.superseded_by_id IS NULL').andWhere('n.deadline < :today', { today: shanghaiDate(now) });
