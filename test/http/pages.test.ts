@@ -4,7 +4,7 @@ import { ImportRun } from '../../server/entities/index.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
-import { signIn, waitForImport, type Client } from '../support/session.ts';
+import { signIn, waitForRun, type Client } from '../support/session.ts';
 import { E_LOGI, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 
 describeEachDatabase('pages', (ctx) => {
@@ -84,7 +84,7 @@ describeEachDatabase('pages', (ctx) => {
     for (const [name, text] of Object.entries(files)) upload = upload.attach('files', Buffer.from(text), name);
     const response = await upload.expect(303);
     expect(response.headers.location).to.match(/^\/imports\/\d+$/);
-    const page = await waitForImport(app(), response.headers.location);
+    const page = await waitForRun(app(), response.headers.location);
     expect(page).to.include('导入完成');
     expect(page).to.match(/allocations\.csv<\/td><td class="num">6<\/td><td class="num">6<\/td>/);
     const lookup = await app().get('/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30' }).expect(200);
@@ -98,7 +98,7 @@ describeEachDatabase('pages', (ctx) => {
     let upload = app().post('/imports');
     for (const [name, text] of Object.entries(files)) upload = upload.attach('files', Buffer.from(text), name);
     const response = await upload.expect(303);
-    const page = await waitForImport(app(), response.headers.location);
+    const page = await waitForRun(app(), response.headers.location);
     expect(page).to.include('导入被拒绝：共发现 2 处问题');
     expect(page).to.match(/allocations\.csv<\/td><td class="num">6<\/td><td><code>valid_from<\/code><\/td><td><code>2021-02-30<\/code><\/td>/);
     expect(page).to.match(/carriers\.csv<\/td><td class="num">4<\/td>/);
@@ -124,7 +124,7 @@ describeEachDatabase('pages', (ctx) => {
   it('the import page lists the latest imports', async () => {
     const files = smallDataset();
     const response = await app().post('/imports').attach('files', Buffer.from(files['carriers.csv']), 'carriers.csv').expect(303);
-    await waitForImport(app(), response.headers.location);
+    await waitForRun(app(), response.headers.location);
     const page = await app().get('/imports').expect(200);
     expect(page.text).to.include('carriers.csv');
     expect(page.text).to.include('已完成');

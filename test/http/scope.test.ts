@@ -6,7 +6,7 @@ import type { Role } from '../../server/entities/User.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A2, A3, E_GOV, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
-import { signIn, waitForAudit, type Client } from '../support/session.ts';
+import { signIn, waitForRun, type Client } from '../support/session.ts';
 
 // In the small dataset CMCC's tree holds A1, A2 and every entity; CUCC's holds only A3's segment 10655.
 describeEachDatabase('per-carrier scope', (ctx) => {
@@ -145,7 +145,7 @@ describeEachDatabase('per-carrier scope', (ctx) => {
           ? await (method === 'GET' ? request(createApp(ctx.dataSource)).get(path) : request(createApp(ctx.dataSource)).post(path))
           : await (method === 'GET' ? clients[who].get(path) : clients[who].post(path));
         seen.push(`${method} ${path} ${who} ${response.status}`);
-        if (who !== 'public' && response.status === 303 && /^\/audits\/\d+$/.test(response.headers.location)) await waitForAudit(clients[who], response.headers.location);
+        if (who !== 'public' && response.status === 303 && /^\/audits\/\d+$/.test(response.headers.location)) await waitForRun(clients[who], response.headers.location);
         wanted.push(`${method} ${path} ${who} ${statuses[who]}`);
       }
     }

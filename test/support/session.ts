@@ -40,14 +40,17 @@ export async function signIn(app: Express, dataSource: DataSource, options: { ro
   };
 }
 
-/** Follows an import run's page (it refreshes itself while running) until the run has ended; returns that page. */
-export async function waitForImport(client: Client, location: string): Promise<string> {
-  for (let i = 0; i < 300; i++) {
+/**
+ * Follows the page of an import or audit run (it refreshes itself while the run goes on) until
+ * the run has ended; returns that page.
+ */
+export async function waitForRun(client: Client, location: string): Promise<string> {
+  for (let i = 0; i < 600; i++) {
     const page = (await client.get(location).expect(200)).text;
     if (!page.includes('http-equiv="refresh"')) return page;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`the import at ${location} did not finish`);
+  throw new Error(`the run at ${location} did not finish`);
 }
 
 /** Uploads dataset files through the import form and waits for the run to end; returns its page. */
@@ -55,21 +58,11 @@ export async function uploadDataset(client: Client, files: Record<string, string
   let post = client.post('/imports');
   for (const [name, content] of Object.entries(files)) post = post.attach('files', Buffer.from(content), name);
   const { headers } = await post.expect(303);
-  return { location: headers.location, page: await waitForImport(client, headers.location) };
-}
-
-/** Follows an audit run's page (it refreshes itself while running) until the run has ended; returns that page. */
-export async function waitForAudit(client: Client, location: string): Promise<string> {
-  for (let i = 0; i < 600; i++) {
-    const page = (await client.get(location).expect(200)).text;
-    if (!page.includes('http-equiv="refresh"')) return page;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the audit at ${location} did not finish`);
+  return { location: headers.location, page: await waitForRun(client, headers.location) };
 }
 
 /** Starts an audit from the audit page and waits for it to end; returns the run's page. */
 export async function auditFromPage(client: Client): Promise<string> {
   const { headers } = await client.post('/audits').expect(303);
-  return waitForAudit(client, headers.location);
+  return waitForRun(client, headers.location);
 }
