@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../app.ts';
 import { DATASET_FILES, TABLE_SPECS } from '../dataset/tables.ts';
 import { t } from '../i18n/index.ts';
-import { carrierStats, latestImports, trafficTotals } from '../services/dashboard.ts';
+import { carrierStats, carrierTraffic, latestImports, trafficTotals } from '../services/dashboard.ts';
 import { importRunView } from './imports.ts';
 import { scopeOf } from '../services/scope.ts';
 
@@ -11,10 +11,11 @@ export async function getDashboard(req: Request, res: Response, context: AppCont
   const scope = scopeOf(req.principal);
   const carriers = await carrierStats(context.dataSource, scope);
   const totals = await trafficTotals(context.dataSource, scope);
+  const traffic = await carrierTraffic(context.dataSource);
   const runs = await latestImports(context.dataSource, 5, scope.carrierId === null ? null : { carrierId: scope.carrierId });
   res.page('dashboard/index', {
     title: t(req.locale, 'nav.dashboard'),
-    carriers: carriers.map((c) => ({ ...c, url: `/carriers/${encodeURIComponent(c.code)}` })),
+    carriers: carriers.map((c) => ({ ...c, ...traffic.get(c.code), url: `/carriers/${encodeURIComponent(c.code)}` })),
     totals: {
       allocations: carriers.reduce((sum, c) => sum + c.allocations, 0),
       releases: carriers.reduce((sum, c) => sum + c.releases, 0),

@@ -11,9 +11,6 @@ export interface CarrierStats {
   entities: number;
   deepestLevel: number;
   releases: number;
-  /** Messages and complaints whose sender resolved to this carrier's chains (services/attribution.ts). */
-  messages: number;
-  complaints: number;
 }
 
 /**
@@ -34,17 +31,25 @@ export async function carrierStats(dataSource: DataSource, scope: Scope): Promis
     .groupBy('a.rootCarrierId')
     .getRawMany<Record<string, number | string | null>>();
   const byCarrier = new Map(rows.map((r) => [Number(r.carrierId), r]));
-  const messages = await countsByCarrier(dataSource, Message);
-  const complaints = await countsByCarrier(dataSource, Complaint);
   return carriers.map((c) => {
     const r = byCarrier.get(c.id);
     const n = (key: string) => Number(r?.[key] ?? 0);
     return {
       code: c.code, name: c.name, segments: n('segments'), allocations: n('allocations'), agents: n('agents'),
       entities: n('entities'), deepestLevel: n('deepestLevel'), releases: n('releases'),
-      messages: messages.get(c.id) ?? 0, complaints: complaints.get(c.id) ?? 0,
     };
   });
+}
+
+/**
+ * Messages and complaints per carrier, by code: those whose sender resolved to the carrier's
+ * chains (services/attribution.ts). Only the dashboard shows them.
+ */
+export async function carrierTraffic(dataSource: DataSource): Promise<Map<string, { messages: number; complaints: number }>> {
+  const messages = await countsByCarrier(dataSource, Message);
+  const complaints = await countsByCarrier(dataSource, Complaint);
+  const carriers = await dataSource.getRepository(Carrier).find({ select: { id: true, code: true } });
+  return new Map(carriers.map((c) => [c.code, { messages: messages.get(c.id) ?? 0, complaints: complaints.get(c.id) ?? 0 }]));
 }
 
 /** Rows per root carrier (null: the sender resolved to no carrier at the time). */
