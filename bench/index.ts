@@ -33,12 +33,12 @@ import { openDataset } from '../server/dataset/readers.ts';
 import { SEEDED_LEGAL_INSTRUMENTS } from '../server/migrations/1764090000000-ReferenceDataAndScope.ts';
 import { AuditPass } from '../server/rules/engine.ts';
 import { RULES } from '../server/rules/index.ts';
-import type { AuditedMessage } from '../server/rules/types.ts';
 import { createUser, startSession } from '../server/services/accounts.ts';
 import { loadSnapshot, runAudit } from '../server/services/auditRuns.ts';
 import { importDataset } from '../server/services/importer.ts';
 import { invalidateAllocationIndex, loadAllocationIndex } from '../server/services/lookup.ts';
-import { ENTITIES, leafGrant, signatureOf, writeLargeDataset } from './largeDataset.ts';
+import { leafGrant, writeLargeDataset } from './largeDataset.ts';
+import { generatedMessages, prng } from './traffic.ts';
 
 const { values } = parseArgs({
   options: {
@@ -55,16 +55,6 @@ const httpSeconds = Number(values['http-seconds'] ?? (quick ? 5 : 15));
 const sqlSeconds = quick ? 2 : 5;
 const databaseUrl = values.db ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/bench';
 const projectRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-
-/** mulberry32: a small deterministic PRNG, so every run measures the same data. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -166,33 +156,6 @@ async function measureSql(dataSource: DataSource, sample: Array<{ number: string
   return { perSecond: queries / seconds(started), queries };
 }
 
-/**
- * Traffic as a carrier's sample looks: most messages carry their registered entity's own filed
- * signature; a few carry another entity's (UNFILED_SIGNATURE, HIDDEN_RELEASE), a short link
- * (SUSPICIOUS_URL), a traffic-police claim (GOV_IMPERSONATION), or come from an unallocated
- * number (UNALLOCATED_SENDER).
- */
-function* generatedMessages(count: number): Generator<AuditedMessage & { recipient: string }> {
-  const random = prng(7);
-  const leaves = allocationCount - 1100;
-  const start = Date.parse('2022-01-01T00:00:00+08:00');
-  for (let i = 1; i <= count; i++) {
-    const grant = leafGrant(allocationCount, Math.floor(random() * leaves));
-    let sender = `${grant.prefix}${String(Math.floor(random() * 100)).padStart(2, '0')}`;
-    const code = String(Math.floor(random() * 1e6)).padStart(6, '0');
-    const kind = random();
-    let content = `【${signatureOf(grant.entity)}】您的验证码为${code}，5分钟内有效，请勿泄露给他人。`;
-    if (kind < 0.002) content = `【${signatureOf((grant.entity + 1 + Math.floor(random() * 50)) % ENTITIES)}】尊敬的客户，您的订单已发货，单号${code}。`;
-    else if (kind < 0.003) content = `【${signatureOf(grant.entity)}】您的积分即将清零，点击 http://t.cn/A6${code} 兑换礼品。`;
-    else if (kind < 0.0035) content = `【某市公安局交通管理局】您的驾驶证预约已通过，请于今日内缴纳费用${code}元，逾期作废。`;
-    else if (kind < 0.006) sender = `10695${String(Math.floor(random() * 1e9)).padStart(9, '0')}`;
-    yield {
-      id: i, ref: `m${i}`, sender, sentAt: new Date(start + Math.floor(random() * 3 * 365 * 86_400) * 1000), content,
-      recipient: `+86138${String(Math.floor(random() * 1e8)).padStart(8, '0')}`,
-    };
-  }
-}
-
 async function storeMessages(dataSource: DataSource): Promise<void> {
   const columns = ['external_id', 'natural_key', 'sender', 'sent_at', 'content', 'recipient'];
   const tuple = `(${columns.map(() => '?').join(',')})`;
@@ -201,7 +164,7 @@ async function storeMessages(dataSource: DataSource): Promise<void> {
     if (batch.length) await dataSource.query(`INSERT INTO messages (${columns.join(',')}) VALUES ${batch.map(() => tuple).join(',')}`, batch.flat());
     batch = [];
   };
-  for (const m of generatedMessages(messageCount)) {
+  for (const m of generatedMessages(allocationCount, messageCount)) {
     batch.push([m.ref, `id:${m.ref}`, m.sender, m.sentAt, m.content, m.recipient]);
     if (batch.length === 2000) await flush();
   }
@@ -305,7 +268,7 @@ async function main(): Promise<void> {
 
     // The audit: the rules alone over generated traffic, then the whole run on stored traffic.
     const snapshot = await loadSnapshot(mariadb);
-    const messages = [...generatedMessages(messageCount)];
+    const messages = [...generatedMessages(allocationCount, messageCount)];
     let pass = new AuditPass(snapshot, RULES);
     for (const m of messages.slice(0, 20_000)) pass.message(m);
     pass = new AuditPass(snapshot, RULES);

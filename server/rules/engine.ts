@@ -1,7 +1,8 @@
 import { chainAt } from '../chain/allocationIndex.ts';
 import { answerableAgent } from './evidence.ts';
+import { signaturesOf } from './signatures.ts';
 import type {
-  AuditedComplaint, AuditedMessage, AuditSnapshot, Explanation, FindingDraft, Rule, RuleCode, RuleRun, TrafficContext,
+  AuditedComplaint, AuditedMessage, AuditSnapshot, Explanation, FindingDraft, MessageContext, Rule, RuleCode, RuleRun, TrafficContext,
 } from './types.ts';
 
 /** One rule's answer about one message, for the message explorer. */
@@ -58,8 +59,13 @@ export class AuditPass {
     return findings;
   }
 
+  #messageContext(message: AuditedMessage): MessageContext {
+    const { chain, leaf, entity, agent, rootCarrierId } = trafficContext(this.snapshot, message.sender, message.sentAt);
+    return { chain, leaf, entity, agent, rootCarrierId, message, signatures: signaturesOf(message.content) };
+  }
+
   message(message: AuditedMessage): FindingDraft[] {
-    const context = { ...trafficContext(this.snapshot, message.sender, message.sentAt), message };
+    const context = this.#messageContext(message);
     const findings: FindingDraft[] = [];
     for (const rule of this.messageRules) collect(findings, rule(context));
     return findings;
@@ -67,7 +73,7 @@ export class AuditPass {
 
   /** Every rule's verdict on one message, with the reason when it did not fire. */
   explain(message: AuditedMessage): { context: TrafficContext; verdicts: MessageVerdict[] } {
-    const context = { ...trafficContext(this.snapshot, message.sender, message.sentAt), message };
+    const context = this.#messageContext(message);
     const verdicts: MessageVerdict[] = [];
     this.runs.forEach((run, i) => {
       if (!run.message) return;

@@ -1,6 +1,6 @@
 import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { trafficSubject } from './evidence.ts';
-import { signatureKey, signatureOwners, signaturesOf } from './signatures.ts';
+import { filedSignatureKeys, signatureOwners } from './signatures.ts';
 import type { FindingDraft, Rule } from './types.ts';
 
 interface Outsider {
@@ -29,11 +29,10 @@ export const hiddenRelease: Rule = {
     const contexts = new Map<number, { allocation: IndexedAllocation; subject: ReturnType<typeof trafficSubject> }>();
     return {
       message(context) {
-        const { leaf, message, entity } = context;
+        const { leaf, message, entity, signatures } = context;
         if (!leaf) return null;
-        const own = new Set(entity ? entity.signatures.map(signatureKey) : []);
-        for (const signature of signaturesOf(message.content)) {
-          if (own.has(signature.normalised)) continue;
+        for (const signature of signatures) {
+          if (entity && filedSignatureKeys(entity).has(signature.normalised)) continue;
           const filedBy = owners.get(signature.normalised);
           if (entity && filedBy?.includes(entity.uscc)) continue;
           const party = filedBy?.[0] ?? `?${signature.normalised}`;

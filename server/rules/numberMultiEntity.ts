@@ -1,8 +1,9 @@
 import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { ancestry, chainEvidence, rootCarrierOf, trafficSubject } from './evidence.ts';
 import { overlappingPairs } from './overlaps.ts';
-import { signatureOwners, signaturesOf } from './signatures.ts';
-import type { FindingDraft, Rule } from './types.ts';
+import { signatureOwners, type SignatureSpan } from './signatures.ts';
+import type { AuditedMessage, FindingDraft, Rule } from './types.ts';
+import type { FindingEvidence } from '../entities/Finding.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
 
 /**
@@ -17,10 +18,10 @@ export const numberMultiEntity: Rule = {
   code: 'NUMBER_MULTI_ENTITY',
   start: (snapshot) => {
     const owners = signatureOwners(snapshot);
-    /** sender|allocation → owner USCC → first message that showed it. */
-    const seen = new Map<string, Map<string, { id: number; ref: string | null; signature: string; sentAt: Date }>>();
-    const lastContext = new Map<string, FindingDraft['evidence']>();
-    const subjects = new Map<string, ReturnType<typeof trafficSubject>>();
+    /** By sender; a number seen under another allocation too chains on through `next`. */
+    const seen = new Map<string, Group>();
+    /** The groups that showed a second owner, in that order. */
+    const multiple: Group[] = [];
     return {
       *structure() {
         const byId = new Map<number, IndexedAllocation>();
@@ -44,34 +45,39 @@ export const numberMultiEntity: Rule = {
         }
       },
       message(context) {
-        const { message } = context;
-        const group = `${message.sender}|${context.leaf?.id ?? ''}`;
-        for (const signature of signaturesOf(message.content)) {
+        const { message, signatures } = context;
+        if (signatures.length === 0) return null;
+        const leafId = context.leaf?.id ?? null;
+        for (const signature of signatures) {
           for (const owner of owners.get(signature.normalised) ?? []) {
-            let byOwner = seen.get(group);
-            if (!byOwner) seen.set(group, (byOwner = new Map()));
-            if (!byOwner.has(owner)) {
-              byOwner.set(owner, { id: message.id, ref: message.ref, signature: signature.text, sentAt: message.sentAt });
-              subjects.set(group, trafficSubject(context));
-              lastContext.set(group, { text: message.content, span: { start: signature.start, end: signature.end } });
+            const head = seen.get(message.sender) ?? null;
+            let group = head;
+            while (group && group.leafId !== leafId) group = group.next;
+            if (!group) {
+              seen.set(message.sender, { sender: message.sender, leafId, sightings: [sightingOf(owner, message, signature)], subject: null, text: null, next: head });
+              continue;
             }
+            if (group.sightings.some((s) => s.owner === owner)) continue;
+            group.sightings.push(sightingOf(owner, message, signature));
+            if (group.subject === null) multiple.push(group);
+            // Of the first message showing the latest new owner: what the finding points at.
+            group.subject = trafficSubject(context);
+            group.text = { text: message.content, span: { start: signature.start, end: signature.end } };
           }
         }
         return null;
       },
       *finish() {
-        for (const [group, byOwner] of seen) {
-          if (byOwner.size < 2) continue;
-          const sender = group.slice(0, group.indexOf('|'));
-          const subject = subjects.get(group)!;
-          const list = [...byOwner].map(([uscc, m]) => `【${m.signature}】（${snapshot.entities.get(uscc)?.name ?? uscc}）`);
-          const first = [...byOwner.values()].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime())[0];
+        for (const group of multiple) {
+          const subject = group.subject!;
+          const list = group.sightings.map((m) => `【${m.signature}】（${snapshot.entities.get(m.owner)?.name ?? m.owner}）`);
+          const first = [...group.sightings].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime())[0];
           yield {
-            rule: 'NUMBER_MULTI_ENTITY', severity: 'high', key: ['traffic', sender, subject.prefix ?? ''],
-            ...subject, number: sender, message: { id: first.id, ref: first.ref }, complaint: null,
-            detail: `号码 ${sender} 的短信带有 ${byOwner.size} 个不同使用主体报备的签名：${list.join('、')}`,
-            detailEn: `Messages from ${sender} carry the filed signatures of ${byOwner.size} different using entities`,
-            evidence: { ...subject.evidence, ...lastContext.get(group), facts: { owners: byOwner.size } },
+            rule: 'NUMBER_MULTI_ENTITY', severity: 'high', key: ['traffic', group.sender, subject.prefix ?? ''],
+            ...subject, number: group.sender, message: { id: first.id, ref: first.ref }, complaint: null,
+            detail: `号码 ${group.sender} 的短信带有 ${group.sightings.length} 个不同使用主体报备的签名：${list.join('、')}`,
+            detailEn: `Messages from ${group.sender} carry the filed signatures of ${group.sightings.length} different using entities`,
+            evidence: { ...subject.evidence, ...group.text, facts: { owners: group.sightings.length } },
             occurredAt: first.sentAt,
           };
         }
@@ -79,3 +85,31 @@ export const numberMultiEntity: Rule = {
     };
   },
 };
+
+/** The first message that showed a signature filed by `owner`. */
+interface Sighting {
+  owner: string;
+  id: number;
+  ref: string | null;
+  signature: string;
+  sentAt: Date;
+}
+
+function sightingOf(owner: string, message: AuditedMessage, signature: SignatureSpan): Sighting {
+  return { owner, id: message.id, ref: message.ref, signature: signature.text, sentAt: message.sentAt };
+}
+
+/**
+ * One number's traffic under one allocation. Nearly every number shows one owner only, so the
+ * finding's subject is worked out when a second owner shows, not for every number.
+ */
+interface Group {
+  sender: string;
+  leafId: number | null;
+  sightings: Sighting[];
+  /** Set when a second owner shows, from the message of the latest new owner. */
+  subject: ReturnType<typeof trafficSubject> | null;
+  text: Pick<FindingEvidence, 'text' | 'span'> | null;
+  /** The same number under another allocation. */
+  next: Group | null;
+}

@@ -1,4 +1,4 @@
-import type { AuditSnapshot } from './types.ts';
+import type { AuditSnapshot, EntityInfo } from './types.ts';
 
 export interface SignatureSpan {
   /** As written, without the brackets. */
@@ -12,6 +12,8 @@ export interface SignatureSpan {
 
 const SIGNATURE = /【([^【】\n]{1,40})】/g;
 const INVISIBLE = /[\s\u200B-\u200D\u2060\uFEFF]/g;
+/** Common Han characters, digits and lower-case letters only: what NFKC, the spaces and the case leave alone. */
+const ALREADY_FOLDED = /^[\u4e00-\u9fff0-9a-z]*$/;
 
 /**
  * A signature as filing compares it: NFKC (full-width letters and digits to half-width), no
@@ -19,6 +21,7 @@ const INVISIBLE = /[\s\u200B-\u200D\u2060\uFEFF]/g;
  * are one signature; disguises meant to dodge a protected name are LOOKALIKE_SIGNATURE's business.
  */
 export function signatureKey(text: string): string {
+  if (ALREADY_FOLDED.test(text)) return text;
   return text.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();
 }
 
@@ -52,4 +55,13 @@ export function signatureOwners(snapshot: AuditSnapshot): Map<string, string[]> 
     ownersCache.set(snapshot, owners);
   }
   return owners;
+}
+
+const filedCache = new WeakMap<EntityInfo, ReadonlySet<string>>();
+
+/** The signatures an entity filed, as signatureKey folds them. */
+export function filedSignatureKeys(entity: EntityInfo): ReadonlySet<string> {
+  let keys = filedCache.get(entity);
+  if (!keys) filedCache.set(entity, (keys = new Set(entity.signatures.map(signatureKey))));
+  return keys;
 }

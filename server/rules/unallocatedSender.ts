@@ -10,12 +10,12 @@ import type { FindingDraft, Rule, TrafficContext } from './types.ts';
 export const unallocatedSender: Rule = {
   code: 'UNALLOCATED_SENDER',
   start: () => ({
-    message: ({ message, ...context }) => draft(context, message.sender, message.sentAt, { message: { id: message.id, ref: message.ref }, complaint: null }, 'message', message.content),
+    message: (context) => context.entity ? null : draft(context, context.message.sender, context.message.sentAt, { message: { id: context.message.id, ref: context.message.ref }, complaint: null }, 'message', context.message.content),
     explain: ({ entity, leaf }) => ({
       zh: `发送时号码登记给使用主体${entity?.name ?? ''}（${leaf?.prefix ?? ''}）`,
       en: `At the time the number was registered to ${entity?.name ?? ''} (${leaf?.prefix ?? ''})`,
     }),
-    complaint: ({ complaint, ...context }) => draft(context, complaint.sender, complaint.reportedAt, { message: null, complaint: { id: complaint.id, ref: complaint.ref } }, 'complaint', complaint.summary),
+    complaint: (context) => draft(context, context.complaint.sender, context.complaint.reportedAt, { message: null, complaint: { id: context.complaint.id, ref: context.complaint.ref } }, 'complaint', context.complaint.summary),
   }),
 };
 

@@ -1,5 +1,5 @@
 import { trafficSubject } from './evidence.ts';
-import { signatureKey, signaturesOf } from './signatures.ts';
+import { filedSignatureKeys } from './signatures.ts';
 import type { FindingDraft, Rule } from './types.ts';
 
 /**
@@ -10,16 +10,12 @@ import type { FindingDraft, Rule } from './types.ts';
 export const unfiledSignature: Rule = {
   code: 'UNFILED_SIGNATURE',
   start: () => {
-    const filedCache = new Map<string, Set<string>>();
     const reported = new Set<string>();
     return {
       message(context) {
-        const { entity, message } = context;
-        if (!entity) return null;
-        const signatures = signaturesOf(message.content);
-        if (signatures.length === 0) return null;
-        let filed = filedCache.get(entity.uscc);
-        if (!filed) filedCache.set(entity.uscc, (filed = new Set(entity.signatures.map(signatureKey))));
+        const { entity, message, signatures } = context;
+        if (!entity || signatures.length === 0) return null;
+        const filed = filedSignatureKeys(entity);
         const findings: FindingDraft[] = [];
         for (const signature of signatures) {
           if (filed.has(signature.normalised)) continue;
@@ -38,8 +34,7 @@ export const unfiledSignature: Rule = {
         }
         return findings;
       },
-      explain({ entity, message }) {
-        const signatures = signaturesOf(message.content);
+      explain({ entity, message, signatures }) {
         if (!entity) return { zh: '号码在发送时没有登记使用主体，无从比对报备签名', en: 'No using entity was registered for the number then: nothing to compare with' };
         if (signatures.length === 0) return { zh: '短信中没有【】签名', en: 'The message carries no 【】 signature' };
         const list = signatures.map((s) => `【${s.text}】`).join('');

@@ -35,7 +35,8 @@ export async function loadAllocationIndex(dataSource: DataSource | EntityManager
   for (const a of await manager.getRepository(Agent).find({ select: { id: true, uscc: true, name: true } })) agents.set(a.id, { kind: 'agent', id: a.id, key: a.uscc, name: a.name });
   for (const e of await manager.getRepository(UsingEntity).find({ select: { id: true, uscc: true, name: true } })) entities.set(e.id, { kind: 'entity', id: e.id, key: e.uscc, name: e.name });
 
-  const builder = new AllocationIndexBuilder();
+  const [{ rows }] = await manager.query('SELECT COUNT(*) AS `rows` FROM allocations');
+  const builder = new AllocationIndexBuilder(Number(rows));
   let afterId = 0;
   for (;;) {
     const page: AllocationRecord[] = await manager.query(

@@ -85,6 +85,8 @@ function isNameUnit(unit: number): boolean {
 export class ClaimDetector {
   readonly #names: ProtectedNames;
   readonly #folded = new FoldedMessage();
+  #lastContent: string | null = null;
+  #lastClaims: readonly Claim[] = [];
 
   constructor(protectedSenders: readonly ProtectedSenderRef[]) {
     foldTable();
@@ -97,7 +99,16 @@ export class ClaimDetector {
    * self-identification in the text ("这里是…交警支队", "…法院通知您", "…提醒您", "我是…工作人员" …).
    * In order of position.
    */
-  claims(content: string): Claim[] {
+  claims(content: string): readonly Claim[] {
+    // GOV_IMPERSONATION and LOOKALIKE_SIGNATURE ask about each message in turn.
+    if (content === this.#lastContent) return this.#lastClaims;
+    const claims = this.#claimsOf(content);
+    this.#lastContent = content;
+    this.#lastClaims = claims;
+    return claims;
+  }
+
+  #claimsOf(content: string): Claim[] {
     const folded = this.#folded.fold(content);
     const text = folded.text;
     const claims: Claim[] = [];
