@@ -10,24 +10,42 @@ import { Allocation } from '../server/entities/index.ts';
 import { AuditPass } from '../server/rules/engine.ts';
 import { RULES } from '../server/rules/index.ts';
 import { loadSnapshot } from '../server/services/auditRuns.ts';
+import { AuditShares } from '../server/services/auditShares.ts';
 import { generatedMessages } from './traffic.ts';
 
-const { values } = parseArgs({ options: { messages: { type: 'string' }, db: { type: 'string' } } });
+const { values } = parseArgs({ options: { messages: { type: 'string' }, db: { type: 'string' }, threads: { type: 'string' } } });
 const dataSource = await openDatabase(values.db ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/bench');
 try {
   const allocations = await dataSource.getRepository(Allocation).count();
   if (allocations < 2000) throw new Error(`the database holds ${allocations} allocations: run \`npm run bench\` against it first`);
   const snapshot = await loadSnapshot(dataSource);
   const messages = [...generatedMessages(allocations, Number(values.messages ?? 300_000))];
-  const warm = new AuditPass(snapshot, RULES);
-  for (const m of messages.slice(0, 20_000)) warm.message(m);
-  const pass = new AuditPass(snapshot, RULES);
+  const threads = Number(values.threads ?? 1);
   const started = performance.now();
   let drafts = 0;
-  for (const m of messages) drafts += pass.message(m).length;
-  drafts += pass.finish().length;
+  if (threads <= 1) {
+    const pass = new AuditPass(snapshot, RULES);
+    for (const m of messages) drafts += pass.message(m).length;
+    drafts += pass.finish().length;
+  } else {
+    const shares = await AuditShares.start(snapshot, RULES, threads);
+    console.log(`${threads} threads ready in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    try {
+      const pass = new AuditPass(snapshot, RULES);
+      const elu = performance.eventLoopUtilization();
+      for (let i = 0; i < messages.length; i += 5000) drafts += (await shares.audit(messages.slice(i, i + 5000))).length;
+      const busy = performance.eventLoopUtilization(elu);
+      console.log(`main thread busy ${Math.round(busy.active)} ms of ${Math.round(busy.active + busy.idle)} ms (${(busy.utilization * 100).toFixed(0)}%)`);
+      const { findings, gathered } = await shares.finish();
+      drafts += findings.length;
+      for (const part of gathered) pass.gather(part);
+      drafts += pass.finish().length;
+    } finally {
+      await shares.close();
+    }
+  }
   const elapsed = (performance.now() - started) / 1000;
-  console.log(`${messages.length} messages over ${allocations} allocations: ${Math.round(messages.length / elapsed)} msgs/s, ${drafts} findings drafted`);
+  console.log(`${threads} thread(s): ${messages.length} messages over ${allocations} allocations: ${Math.round(messages.length / elapsed)} msgs/s, ${drafts} findings drafted`);
 } finally {
   await dataSource.destroy();
 }

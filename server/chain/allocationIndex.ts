@@ -1,4 +1,5 @@
 import { dayNumber } from '../numbering/time.ts';
+import { float64Column, int32Column, Interner, type Column } from '../util/columns.ts';
 
 /** A carrier, agent or using entity as the index knows it. */
 export interface Party {
@@ -49,51 +50,10 @@ export function shanghaiDayNumber(at: Date): number {
   return Math.floor((at.getTime() + SHANGHAI_OFFSET_MS) / MS_PER_DAY);
 }
 
-/** A growable typed array: the index is built from a stream of rows whose count is not known up front. */
-class Column<T extends Int32Array | Float64Array> {
-  data: T;
-  length = 0;
-  constructor(private readonly allocate: (length: number) => T, capacity = 1024) {
-    this.data = allocate(capacity);
-  }
-  push(value: number): number {
-    if (this.length === this.data.length) {
-      const grown = this.allocate(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length] = value;
-    return this.length++;
-  }
-  /** Right-sized: the array itself when it is full, else a copy without the slack of doubling. */
-  trimmed(): T {
-    return this.length === this.data.length ? this.data : (this.data.slice(0, this.length) as T);
-  }
-}
-
-const int32Column = (capacity?: number) => new Column((length) => new Int32Array(length), capacity);
-/** Allocation ids, with NaN for "no parent". */
-const float64Column = (capacity?: number) => new Column((length) => new Float64Array(length), capacity);
-
 function growStack(stack: Int32Array): Int32Array {
   const grown = new Int32Array(stack.length * 2);
   grown.set(stack);
   return grown;
-}
-
-/** Gives each distinct value a small number, so a column stores 4 bytes instead of a reference per row. */
-class Interner<T> {
-  readonly values: T[] = [];
-  private readonly numbers = new Map<T, number>();
-  of(value: T): number {
-    let n = this.numbers.get(value);
-    if (n === undefined) {
-      n = this.values.length;
-      this.values.push(value);
-      this.numbers.set(value, n);
-    }
-    return n;
-  }
 }
 
 /** One allocation as the builder takes it: validity already as day numbers and dates. */
@@ -255,6 +215,44 @@ class DigitTrieBuilder {
   }
 }
 
+/** An AllocationIndex's frozen state (AllocationIndex.shareableParts), for another thread. */
+export interface IndexParts {
+  kind: 'allocation-index-parts';
+  size: number;
+  trie: DigitTrie;
+  entryStart: Int32Array;
+  ids: Float64Array;
+  parentIds: Float64Array;
+  parentPositions: Int32Array;
+  levels: Int32Array;
+  holders: Int32Array;
+  lessees: Int32Array;
+  fromDays: Int32Array;
+  toDays: Int32Array;
+  fromDates: Int32Array;
+  toDates: Int32Array;
+  declared: Int32Array;
+  filings: Int32Array;
+  nodeOf: Int32Array;
+  parties: Party[];
+  dates: string[];
+  filingNumbers: string[];
+  lengths: number[];
+  hasChildren: Uint8Array;
+}
+
+function isIndexParts(source: unknown): source is IndexParts {
+  return typeof source === 'object' && source !== null && (source as { kind?: unknown }).kind === 'allocation-index-parts';
+}
+
+/** A copy of a typed array in memory other threads can see. */
+function shared<T extends Int32Array | Float64Array | Uint8Array>(array: T): T {
+  const Type = array.constructor as new (buffer: SharedArrayBuffer) => T;
+  const copy = new Type(new SharedArrayBuffer(array.byteLength));
+  copy.set(array as never);
+  return copy;
+}
+
 /**
  * Reorders columns in place so that position p holds what was at order[p], following each cycle
  * of the permutation once.
@@ -310,38 +308,62 @@ function positionsById(ids: Float64Array): (id: number) => number {
  */
 export class AllocationIndex {
   readonly size: number;
-  private readonly trie: DigitTrie;
+  private trie: DigitTrie;
   /** Per trie node: its allocations are positions entryStart[node] .. entryStart[node + 1] - 1. */
-  private readonly entryStart: Int32Array;
+  private entryStart: Int32Array;
   // Per position (allocations sorted by node, then level, then id):
-  private readonly ids: Float64Array;
+  private ids: Float64Array;
   /** NaN for a root (no parent). */
-  private readonly parentIds: Float64Array;
+  private parentIds: Float64Array;
   /** The parent's position, NONE when it has none or the parent is not in the index. */
-  private readonly parentPositions: Int32Array;
-  private readonly levels: Int32Array;
-  private readonly holders: Int32Array;
-  private readonly lessees: Int32Array;
-  private readonly fromDays: Int32Array;
-  private readonly toDays: Int32Array;
-  private readonly fromDates: Int32Array;
-  private readonly toDates: Int32Array;
+  private parentPositions: Int32Array;
+  private levels: Int32Array;
+  private holders: Int32Array;
+  private lessees: Int32Array;
+  private fromDays: Int32Array;
+  private toDays: Int32Array;
+  private fromDates: Int32Array;
+  private toDates: Int32Array;
   /** 1 when declared. */
-  private readonly declared: Int32Array;
-  private readonly filings: Int32Array;
-  private readonly nodeOf: Int32Array;
+  private declared: Int32Array;
+  private filings: Int32Array;
+  private nodeOf: Int32Array;
   private readonly parties: Party[];
   private readonly dates: string[];
   private readonly filingNumbers: string[];
   /** Distinct prefix lengths, shortest first. */
   private readonly lengths: number[];
   /** Per position: 1 when another allocation names it as parent. */
-  private readonly hasChildren: Uint8Array;
+  private hasChildren: Uint8Array;
   private readonly sharedLinks = new Map<number, IndexedAllocation>();
   /** The chain being walked, as positions (lookups are synchronous, so one stack serves them all). */
   private stack: Int32Array = new Int32Array(64);
 
-  constructor(source: Iterable<IndexedAllocation> | AllocationIndexBuilder) {
+  constructor(source: Iterable<IndexedAllocation> | AllocationIndexBuilder | IndexParts) {
+    if (isIndexParts(source)) {
+      this.size = source.size;
+      this.trie = source.trie;
+      this.entryStart = source.entryStart;
+      this.ids = source.ids;
+      this.parentIds = source.parentIds;
+      this.parentPositions = source.parentPositions;
+      this.levels = source.levels;
+      this.holders = source.holders;
+      this.lessees = source.lessees;
+      this.fromDays = source.fromDays;
+      this.toDays = source.toDays;
+      this.fromDates = source.fromDates;
+      this.toDates = source.toDates;
+      this.declared = source.declared;
+      this.filings = source.filings;
+      this.nodeOf = source.nodeOf;
+      this.parties = source.parties;
+      this.dates = source.dates;
+      this.filingNumbers = source.filingNumbers;
+      this.lengths = source.lengths;
+      this.hasChildren = source.hasChildren;
+      return;
+    }
     let builder: AllocationIndexBuilder;
     if (source instanceof AllocationIndexBuilder) builder = source;
     else {
@@ -401,6 +423,41 @@ export class AllocationIndex {
     const lengths = new Set<number>();
     for (let p = 0; p < n; p++) lengths.add(this.trie.depth[this.nodeOf[p]]);
     this.lengths = [...lengths].sort((a, b) => a - b);
+  }
+
+  /**
+   * The index as plain parts another thread can rebuild it from (`new AllocationIndex(parts)`),
+   * its columns moved to shared memory on the first call: the audit's worker threads read the
+   * same million rows instead of a copy each. The index is never written after it is built.
+   */
+  shareableParts(): IndexParts {
+    if (!(this.ids.buffer instanceof SharedArrayBuffer)) {
+      this.trie = {
+        childBase: shared(this.trie.childBase), children: shared(this.trie.children), parent: shared(this.trie.parent),
+        digit: shared(this.trie.digit), depth: shared(this.trie.depth),
+      };
+      this.entryStart = shared(this.entryStart);
+      this.ids = shared(this.ids);
+      this.parentIds = shared(this.parentIds);
+      this.parentPositions = shared(this.parentPositions);
+      this.levels = shared(this.levels);
+      this.holders = shared(this.holders);
+      this.lessees = shared(this.lessees);
+      this.fromDays = shared(this.fromDays);
+      this.toDays = shared(this.toDays);
+      this.fromDates = shared(this.fromDates);
+      this.toDates = shared(this.toDates);
+      this.declared = shared(this.declared);
+      this.filings = shared(this.filings);
+      this.nodeOf = shared(this.nodeOf);
+      this.hasChildren = shared(this.hasChildren);
+    }
+    return {
+      kind: 'allocation-index-parts', size: this.size, trie: this.trie, entryStart: this.entryStart, ids: this.ids, parentIds: this.parentIds,
+      parentPositions: this.parentPositions, levels: this.levels, holders: this.holders, lessees: this.lessees, fromDays: this.fromDays,
+      toDays: this.toDays, fromDates: this.fromDates, toDates: this.toDates, declared: this.declared, filings: this.filings, nodeOf: this.nodeOf,
+      parties: this.parties, dates: this.dates, filingNumbers: this.filingNumbers, lengths: this.lengths, hasChildren: this.hasChildren,
+    };
   }
 
   /** The allocations with exactly this prefix and their validity as day numbers, parents first. */

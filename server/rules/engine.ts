@@ -92,6 +92,31 @@ export class AuditPass {
     return findings;
   }
 
+  /**
+   * The end of one thread's share of the traffic (services/auditShards.ts): the findings of the
+   * rules that gather per number, and, per rule, what the rules that gather across numbers
+   * gathered (undefined for the others), for the main thread's pass to `gather`.
+   */
+  finishShare(): { findings: FindingDraft[]; gathered: unknown[] } {
+    const findings: FindingDraft[] = [];
+    const gathered: unknown[] = [];
+    for (const run of this.runs) {
+      if (run.gathered) gathered.push(run.gathered());
+      else {
+        gathered.push(undefined);
+        if (run.finish) for (const finding of run.finish()) findings.push(finding);
+      }
+    }
+    return { findings, gathered };
+  }
+
+  /** Takes in what another thread's pass over the same rules gathered (finishShare). */
+  gather(gathered: readonly unknown[]): void {
+    this.runs.forEach((run, i) => {
+      if (gathered[i] !== undefined) run.gather!(gathered[i]);
+    });
+  }
+
   finish(): FindingDraft[] {
     const findings: FindingDraft[] = [];
     for (const run of this.runs) if (run.finish) for (const finding of run.finish()) findings.push(finding);

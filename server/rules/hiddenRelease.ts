@@ -12,6 +12,13 @@ interface Outsider {
   sentAt: Date;
 }
 
+/** What one thread saw under one allocation. */
+interface GatheredAllocation {
+  allocation: IndexedAllocation;
+  subject: ReturnType<typeof trafficSubject>;
+  parties: Outsider[];
+}
+
 /**
  * HIDDEN_RELEASE — DOMAIN.md: "traffic under one allocation carries many unrelated entities'
  * signatures: undeclared re-leasing", inferred from data. Under each allocation a message resolves
@@ -44,6 +51,21 @@ export const hiddenRelease: Rule = {
           if (!parties.has(party)) parties.set(party, { party, signature: signature.text, messageId: message.id, messageRef: message.ref, sentAt: message.sentAt });
         }
         return null;
+      },
+      gathered: () => [...outsiders].map(([id, parties]): GatheredAllocation => ({ ...contexts.get(id)!, parties: [...parties.values()] })),
+      gather(part) {
+        for (const { allocation, subject, parties } of part as GatheredAllocation[]) {
+          let known = outsiders.get(allocation.id);
+          if (!known) {
+            outsiders.set(allocation.id, (known = new Map()));
+            contexts.set(allocation.id, { allocation, subject });
+          }
+          // Each party as the first message (in id order, as the traffic is read) that showed it.
+          for (const party of parties) {
+            const seen = known.get(party.party);
+            if (!seen || party.messageId < seen.messageId) known.set(party.party, party);
+          }
+        }
       },
       *finish() {
         for (const [id, parties] of outsiders) {

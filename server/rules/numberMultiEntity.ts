@@ -5,6 +5,8 @@ import { signatureOwners, type SignatureSpan } from './signatures.ts';
 import type { AuditedMessage, FindingDraft, Rule } from './types.ts';
 import type { FindingEvidence } from '../entities/Finding.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
+import { float64Column, int32Column, Interner } from '../util/columns.ts';
+import { NumberIds } from './numberIds.ts';
 
 /**
  * NUMBER_MULTI_ENTITY — DOMAIN.md: "one number maps to two using entities at the same moment, or
@@ -18,8 +20,9 @@ export const numberMultiEntity: Rule = {
   code: 'NUMBER_MULTI_ENTITY',
   start: (snapshot) => {
     const owners = signatureOwners(snapshot);
-    /** By sender; a number seen under another allocation too chains on through `next`. */
-    const seen = new Map<string, Group>();
+    const firsts = new FirstSightings();
+    /** By number id, the numbers FirstSightings no longer answers for; one seen under another allocation too chains on through `next`. */
+    const detailed = new Map<number, Group>();
     /** The groups that showed a second owner, in that order. */
     const multiple: Group[] = [];
     return {
@@ -47,14 +50,20 @@ export const numberMultiEntity: Rule = {
       message(context) {
         const { message, signatures } = context;
         if (signatures.length === 0) return null;
-        const leafId = context.leaf?.id ?? null;
+        const leafId = context.leaf?.id ?? NO_LEAF;
+        let number = -1;
         for (const signature of signatures) {
-          for (const owner of owners.get(signature.normalised) ?? []) {
-            const head = seen.get(message.sender) ?? null;
-            let group = head;
+          const filers = owners.get(signature.normalised);
+          if (!filers) continue;
+          if (number < 0) number = firsts.numbers.idOf(message.sender);
+          for (const owner of filers) {
+            if (firsts.absorbs(number, leafId, owner, message, signature)) continue;
+            let head = detailed.get(number);
+            if (!head) detailed.set(number, (head = firsts.moved(number, message.sender)));
+            let group: Group | null = head;
             while (group && group.leafId !== leafId) group = group.next;
             if (!group) {
-              seen.set(message.sender, { sender: message.sender, leafId, sightings: [sightingOf(owner, message, signature)], subject: null, text: null, next: head });
+              detailed.set(number, { sender: message.sender, leafId, sightings: [sightingOf(owner, message, signature)], subject: null, text: null, next: head });
               continue;
             }
             if (group.sightings.some((s) => s.owner === owner)) continue;
@@ -105,11 +114,63 @@ function sightingOf(owner: string, message: AuditedMessage, signature: Signature
  */
 interface Group {
   sender: string;
-  leafId: number | null;
+  /** Its allocation's id, NO_LEAF for none. */
+  leafId: number;
   sightings: Sighting[];
   /** Set when a second owner shows, from the message of the latest new owner. */
   subject: ReturnType<typeof trafficSubject> | null;
   text: Pick<FindingEvidence, 'text' | 'span'> | null;
   /** The same number under another allocation. */
   next: Group | null;
+}
+
+const NO_LEAF = -1;
+/** In FirstSightings.owners: the number has moved to Group objects. */
+const MOVED = -1;
+
+/**
+ * The first sighting of each number, in columns by NumberIds id: all that nearly every number
+ * ever needs, without an object or a string kept per number. A number that shows a second owner,
+ * or sends under a second allocation, moves to Group objects.
+ */
+class FirstSightings {
+  readonly numbers = new NumberIds();
+  private readonly leaves = int32Column();
+  /** The owner's number in `ownerNames`, or MOVED. */
+  private readonly owners = int32Column();
+  private readonly signatures = int32Column();
+  private readonly messageIds = float64Column();
+  private readonly sentAt = float64Column();
+  private readonly refs: Array<string | null> = [];
+  private readonly ownerNames = new Interner<string>();
+  private readonly signatureTexts = new Interner<string>();
+
+  /**
+   * Whether the sighting needs nothing more: the number's first (it is kept here), or the same
+   * owner again under the same allocation.
+   */
+  absorbs(number: number, leafId: number, owner: string, message: AuditedMessage, signature: SignatureSpan): boolean {
+    if (number === this.leaves.length) {
+      this.leaves.push(leafId);
+      this.owners.push(this.ownerNames.of(owner));
+      this.signatures.push(this.signatureTexts.of(signature.text));
+      this.messageIds.push(message.id);
+      this.sentAt.push(message.sentAt.getTime());
+      this.refs.push(message.ref);
+      return true;
+    }
+    const known = this.owners.data[number];
+    return known !== MOVED && this.leaves.data[number] === leafId && this.ownerNames.values[known] === owner;
+  }
+
+  /** The number's first sighting as a Group, from now on the only record of it. */
+  moved(number: number, sender: string): Group {
+    const sighting: Sighting = {
+      owner: this.ownerNames.values[this.owners.data[number]], id: this.messageIds.data[number], ref: this.refs[number],
+      signature: this.signatureTexts.values[this.signatures.data[number]], sentAt: new Date(this.sentAt.data[number]),
+    };
+    this.owners.data[number] = MOVED;
+    this.refs[number] = null;
+    return { sender, leafId: this.leaves.data[number], sightings: [sighting], subject: null, text: null, next: null };
+  }
 }

@@ -128,6 +128,15 @@ export interface RuleRun {
   complaint?(context: ComplaintContext): FindingDraft | readonly FindingDraft[] | null;
   /** After all the traffic: what the aggregate rules concluded. */
   finish?(): Iterable<FindingDraft>;
+  /**
+   * An audit split across threads gives each thread the messages of some senders
+   * (services/auditShards.ts). What a rule gathers per number it concludes in each thread; a rule
+   * that gathers across numbers (per allocation, per agent) hands what its thread gathered over as
+   * plain data (`gathered`) and the main thread's run takes every part in (`gather`) before its
+   * own `finish`.
+   */
+  gathered?(): unknown;
+  gather?(part: unknown): void;
   /** For the message explorer: why this message did not make the rule fire (asked only when it did not). */
   explain?(context: MessageContext): Explanation;
 }

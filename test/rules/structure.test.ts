@@ -123,6 +123,19 @@ describe('rules over the allocation tree', () => {
         messages: [message('10690123450199', '2022-03-14T09:30:00+08:00', '【某银行】账单'), message('10690123450199', '2022-03-15T09:30:00+08:00', '【某物流】取件')],
       });
       expect(mixed.map((f) => [f.number, f.evidence.facts?.owners])).to.deep.equal([['10690123450199', 2]]);
+      // After the reassignment the number shows two owners under its new allocation: one finding
+      // there, pointing at the first message of the new allocation, not at the earlier holder's.
+      const later = [
+        message('10690123450188', '2022-03-14T09:30:00+08:00', '【某网店】发货了', 'm1'),
+        message('10690123450188', '2024-01-01T09:30:00+08:00', '【某物流】取件', 'm2'),
+        message('10690123450188', '2024-01-02T09:30:00+08:00', '【某物流】取件', 'm3'),
+        message('10690123450188', '2024-01-03T09:30:00+08:00', '【某银行】账单', 'm4'),
+        message('10690123450199', '2024-01-03T09:30:00+08:00', '【某银行】账单', 'm5'),
+      ];
+      const moved = audit(numberMultiEntity, snapshot, { messages: later });
+      expect(moved.map((f) => [f.number, f.entity, f.message?.ref, f.evidence.facts?.owners, f.evidence.text])).to.deep.equal([
+        ['10690123450188', LOGI.key, 'm2', 2, '【某银行】账单'],
+      ]);
     });
   });
 

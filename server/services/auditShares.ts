@@ -1,0 +1,181 @@
+/**
+ * The traffic part of an audit, split across worker threads. Each thread holds the snapshot (the
+ * allocation index in shared memory, the registry copied) and audits the messages of the senders
+ * it is given: one number's messages always go to the same thread, so what the rules gather per
+ * number (NUMBER_MULTI_ENTITY, UNFILED_SIGNATURE) is whole in that thread and concluded there.
+ * What a rule gathers across numbers (HIDDEN_RELEASE, per allocation) comes back as plain data
+ * for the main thread's pass to take in (RuleRun.gathered / gather) before it finishes.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, type MessagePort } from 'node:worker_threads';
+import { AllocationIndex, type IndexParts } from '../chain/allocationIndex.ts';
+import { AuditPass } from '../rules/engine.ts';
+import { RULES } from '../rules/index.ts';
+import type { AuditedMessage, AuditSnapshot, FindingDraft, Rule, RuleCode } from '../rules/types.ts';
+
+const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Below this many messages, starting threads costs more than it saves. */
+export const SHARED_AUDIT_MIN_MESSAGES = 50_000;
+
+/** How many threads an audit of `messages` messages uses: one per core from the threshold on. */
+export function auditThreads(messages: number): number {
+  return messages >= SHARED_AUDIT_MIN_MESSAGES ? Math.max(1, os.availableParallelism()) : 1;
+}
+
+/** Rules a thread can run: the product's own, named by code (a rule object cannot be sent to a thread). */
+export function shareableRules(rules: readonly Rule[]): boolean {
+  return rules.every((rule) => RULES.includes(rule));
+}
+
+interface ShareData {
+  tsconfig: string;
+  snapshot: Omit<AuditSnapshot, 'index'> & { index: IndexParts };
+  rules: RuleCode[];
+}
+
+type ToThread = { type: 'messages'; batch: MessageBatch } | { type: 'finish' };
+
+/**
+ * Messages as they travel to a thread: their strings in one array and their numbers in typed
+ * arrays, rather than an object each, which the structured clone copies field by field at more
+ * than twice the cost. The strings arrive in the thread as strings of their own, so what a rule
+ * keeps of one message does not hold on to a whole batch.
+ */
+interface MessageBatch {
+  ids: Float64Array;
+  sentAt: Float64Array;
+  /** Per message: its sender, its ref and its content. */
+  strings: Array<string | null>;
+}
+
+function packBatch(messages: readonly AuditedMessage[]): MessageBatch {
+  const count = messages.length;
+  const batch: MessageBatch = { ids: new Float64Array(count), sentAt: new Float64Array(count), strings: new Array(3 * count) };
+  for (let i = 0; i < count; i++) {
+    const { id, ref, sender, sentAt, content } = messages[i];
+    batch.ids[i] = id;
+    batch.sentAt[i] = sentAt.getTime();
+    batch.strings[3 * i] = sender;
+    batch.strings[3 * i + 1] = ref;
+    batch.strings[3 * i + 2] = content;
+  }
+  return batch;
+}
+
+function* unpackBatch({ ids, sentAt, strings }: MessageBatch): Generator<AuditedMessage> {
+  for (let i = 0; i < ids.length; i++) {
+    yield { id: ids[i], sender: strings[3 * i]!, ref: strings[3 * i + 1], content: strings[3 * i + 2]!, sentAt: new Date(sentAt[i]) };
+  }
+}
+
+type FromThread =
+  | { type: 'ready' }
+  | { type: 'findings'; findings: FindingDraft[] }
+  | { type: 'finished'; findings: FindingDraft[]; gathered: unknown[] };
+
+/** The thread that audits a sender's messages: a hash of its last digits, the same every time. */
+export function shareOf(sender: string, threads: number): number {
+  let hash = 0;
+  for (let i = Math.max(0, sender.length - 4); i < sender.length; i++) hash = hash * 31 + sender.charCodeAt(i);
+  return hash % threads;
+}
+
+/** One worker thread and the answers it owes, in the order it was asked. */
+class Share {
+  private readonly waiting: Array<{ resolve: (answer: FromThread) => void; reject: (error: Error) => void }> = [];
+  private failure: Error | null = null;
+
+  constructor(readonly worker: Worker) {
+    worker.on('message', (answer: FromThread) => this.waiting.shift()?.resolve(answer));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`an audit thread stopped (exit code ${code}) before it had answered`)));
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const pending of this.waiting.splice(0)) pending.reject(this.failure);
+  }
+
+  /** The next answer: the thread says `ready` unasked, then answers each request in turn. */
+  next(request?: ToThread): Promise<FromThread> {
+    if (this.failure) return Promise.reject(this.failure);
+    const answer = new Promise<FromThread>((resolve, reject) => this.waiting.push({ resolve, reject }));
+    if (request?.type === 'messages') {
+      const { ids, sentAt } = request.batch;
+      this.worker.postMessage(request, [ids.buffer, sentAt.buffer] as ArrayBuffer[]);
+    } else if (request) {
+      this.worker.postMessage(request);
+    }
+    return answer;
+  }
+}
+
+/** The threads of one audit. Close it when done, also after a failure. */
+export class AuditShares {
+  private constructor(private readonly shares: Share[]) {}
+
+  static async start(snapshot: AuditSnapshot, rules: readonly Rule[], threads: number): Promise<AuditShares> {
+    const data: ShareData = {
+      tsconfig: path.join(projectRoot, 'tsconfig.json'),
+      snapshot: { ...snapshot, index: snapshot.index.shareableParts() },
+      rules: rules.map((rule) => rule.code),
+    };
+    const shares: Share[] = [];
+    try {
+      for (let i = 0; i < threads; i++) shares.push(new Share(new Worker(new URL('./auditWorker.js', import.meta.url), { workerData: data })));
+      await Promise.all(shares.map((share) => share.next()));
+      return new AuditShares(shares);
+    } catch (error) {
+      await Promise.all(shares.map((share) => share.worker.terminate()));
+      throw error;
+    }
+  }
+
+  get threads(): number {
+    return this.shares.length;
+  }
+
+  /** Audits messages, each in its sender's thread; resolves with what the threads found. */
+  async audit(messages: readonly AuditedMessage[]): Promise<FindingDraft[]> {
+    const parts: AuditedMessage[][] = this.shares.map(() => []);
+    for (const message of messages) parts[shareOf(message.sender, parts.length)].push(message);
+    const answers = await Promise.all(this.shares.map((share, i) => share.next({ type: 'messages', batch: packBatch(parts[i]) })));
+    return answers.flatMap((answer) => (answer.type === 'findings' ? answer.findings : []));
+  }
+
+  /** Ends the traffic: the findings concluded per number in each thread, and what each gathered across numbers. */
+  async finish(): Promise<{ findings: FindingDraft[]; gathered: unknown[][] }> {
+    const answers = await Promise.all(this.shares.map((share) => share.next({ type: 'finish' })));
+    const findings: FindingDraft[] = [];
+    const gathered: unknown[][] = [];
+    for (const answer of answers) {
+      if (answer.type !== 'finished') throw new Error(`an audit thread answered ${answer.type} to finish`);
+      findings.push(...answer.findings);
+      gathered.push(answer.gathered);
+    }
+    return { findings, gathered };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.shares.map((share) => share.worker.terminate()));
+  }
+}
+
+/** The thread's side (auditWorker.js): rebuild the snapshot, then answer batch after batch. */
+export function serveAuditShare(data: ShareData, port: MessagePort): void {
+  const snapshot: AuditSnapshot = { ...data.snapshot, index: new AllocationIndex(data.snapshot.index) };
+  const pass = new AuditPass(snapshot, data.rules.map((code) => RULES.find((rule) => rule.code === code)!));
+  port.on('message', (request: ToThread) => {
+    if (request.type === 'messages') {
+      const findings: FindingDraft[] = [];
+      for (const message of unpackBatch(request.batch)) for (const finding of pass.message(message)) findings.push(finding);
+      port.postMessage({ type: 'findings', findings } satisfies FromThread);
+    } else {
+      port.postMessage({ type: 'finished', ...pass.finishShare() } satisfies FromThread);
+    }
+  });
+  port.postMessage({ type: 'ready' } satisfies FromThread);
+}
