@@ -11,7 +11,7 @@ import { AuditPass } from '../server/rules/engine.ts';
 import { RULES } from '../server/rules/index.ts';
 import { loadSnapshot } from '../server/services/auditRuns.ts';
 import { AuditShares } from '../server/services/auditShares.ts';
-import { generatedMessages } from './traffic.ts';
+import { generatedMessages, pagesOf } from './traffic.ts';
 
 const { values } = parseArgs({ options: { messages: { type: 'string' }, db: { type: 'string' }, threads: { type: 'string' } } });
 const dataSource = await openDatabase(values.db ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/bench');
@@ -33,7 +33,7 @@ try {
     try {
       const pass = new AuditPass(snapshot, RULES);
       const elu = performance.eventLoopUtilization();
-      for (let i = 0; i < messages.length; i += 5000) drafts += (await shares.audit(messages.slice(i, i + 5000))).length;
+      for await (const page of shares.auditPages(pagesOf(messages, 5000))) drafts += page.findings.length;
       const busy = performance.eventLoopUtilization(elu);
       console.log(`main thread busy ${Math.round(busy.active)} ms of ${Math.round(busy.active + busy.idle)} ms (${(busy.utilization * 100).toFixed(0)}%)`);
       const { findings, gathered } = await shares.finish();

@@ -42,3 +42,8 @@ export function* generatedMessages(allocationCount: number, count: number): Gene
   }
 }
 
+
+/** A list in pages of `size`, as the audit reads stored traffic. */
+export function* pagesOf<T>(items: readonly T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}

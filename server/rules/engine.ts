@@ -1,6 +1,6 @@
 import { chainAt } from '../chain/allocationIndex.ts';
 import { answerableAgent } from './evidence.ts';
-import { signaturesOf } from './signatures.ts';
+import { filedSignatures, signaturesOf, type FiledSignatures } from './signatures.ts';
 import type {
   AuditedComplaint, AuditedMessage, AuditSnapshot, Explanation, FindingDraft, MessageContext, Rule, RuleCode, RuleRun, TrafficContext,
 } from './types.ts';
@@ -45,8 +45,10 @@ export class AuditPass {
   private readonly codes: RuleCode[];
   private readonly messageRules: Array<NonNullable<RuleRun['message']>>;
   private readonly complaintRules: Array<NonNullable<RuleRun['complaint']>>;
+  private readonly filed: FiledSignatures;
 
   constructor(private readonly snapshot: AuditSnapshot, rules: readonly Rule[]) {
+    this.filed = filedSignatures(snapshot);
     this.runs = rules.map((rule) => rule.start(snapshot));
     this.codes = rules.map((rule) => rule.code);
     this.messageRules = this.runs.flatMap((run) => (run.message ? [run.message.bind(run)] : []));
@@ -61,7 +63,7 @@ export class AuditPass {
 
   #messageContext(message: AuditedMessage): MessageContext {
     const { chain, leaf, entity, agent, rootCarrierId } = trafficContext(this.snapshot, message.sender, message.sentAt);
-    return { chain, leaf, entity, agent, rootCarrierId, message, signatures: signaturesOf(message.content) };
+    return { chain, leaf, entity, agent, rootCarrierId, message, signatures: signaturesOf(message.content, this.filed) };
   }
 
   message(message: AuditedMessage): FindingDraft[] {

@@ -1,6 +1,5 @@
 import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { trafficSubject } from './evidence.ts';
-import { filedSignatureKeys, signatureOwners } from './signatures.ts';
 import type { FindingDraft, Rule } from './types.ts';
 
 interface Outsider {
@@ -30,7 +29,6 @@ interface GatheredAllocation {
 export const hiddenRelease: Rule = {
   code: 'HIDDEN_RELEASE',
   start: (snapshot) => {
-    const owners = signatureOwners(snapshot);
     const threshold = snapshot.thresholds.hiddenReleaseSignatures;
     const outsiders = new Map<number, Map<string, Outsider>>();
     const contexts = new Map<number, { allocation: IndexedAllocation; subject: ReturnType<typeof trafficSubject> }>();
@@ -39,8 +37,7 @@ export const hiddenRelease: Rule = {
         const { leaf, message, entity, signatures } = context;
         if (!leaf) return null;
         for (const signature of signatures) {
-          if (entity && filedSignatureKeys(entity).has(signature.normalised)) continue;
-          const filedBy = owners.get(signature.normalised);
+          const filedBy = signature.filed?.owners;
           if (entity && filedBy?.includes(entity.uscc)) continue;
           const party = filedBy?.[0] ?? `?${signature.normalised}`;
           let parties = outsiders.get(leaf.id);

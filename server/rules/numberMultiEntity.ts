@@ -1,7 +1,7 @@
 import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { ancestry, chainEvidence, rootCarrierOf, trafficSubject } from './evidence.ts';
 import { overlappingPairs } from './overlaps.ts';
-import { signatureOwners, type SignatureSpan } from './signatures.ts';
+import { filedSignatures, type FiledSignatures, type MessageSignature } from './signatures.ts';
 import type { AuditedMessage, FindingDraft, Rule } from './types.ts';
 import type { FindingEvidence } from '../entities/Finding.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
@@ -19,8 +19,7 @@ import { NumberIds } from './numberIds.ts';
 export const numberMultiEntity: Rule = {
   code: 'NUMBER_MULTI_ENTITY',
   start: (snapshot) => {
-    const owners = signatureOwners(snapshot);
-    const firsts = new FirstSightings();
+    const firsts = new FirstSightings(filedSignatures(snapshot));
     /** By number id, the numbers FirstSightings no longer answers for; one seen under another allocation too chains on through `next`. */
     const detailed = new Map<number, Group>();
     /** The groups that showed a second owner, in that order. */
@@ -53,11 +52,12 @@ export const numberMultiEntity: Rule = {
         const leafId = context.leaf?.id ?? NO_LEAF;
         let number = -1;
         for (const signature of signatures) {
-          const filers = owners.get(signature.normalised);
-          if (!filers) continue;
+          const { filed } = signature;
+          if (!filed) continue;
           if (number < 0) number = firsts.numbers.idOf(message.sender);
-          for (const owner of filers) {
-            if (firsts.absorbs(number, leafId, owner, message, signature)) continue;
+          for (let k = 0; k < filed.owners.length; k++) {
+            const owner = filed.owners[k];
+            if (firsts.absorbs(number, leafId, filed.ownerNumbers[k], message, signature)) continue;
             let head = detailed.get(number);
             if (!head) detailed.set(number, (head = firsts.moved(number, message.sender)));
             let group: Group | null = head;
@@ -104,7 +104,7 @@ interface Sighting {
   sentAt: Date;
 }
 
-function sightingOf(owner: string, message: AuditedMessage, signature: SignatureSpan): Sighting {
+function sightingOf(owner: string, message: AuditedMessage, signature: MessageSignature): Sighting {
   return { owner, id: message.id, ref: message.ref, signature: signature.text, sentAt: message.sentAt };
 }
 
@@ -136,38 +136,41 @@ const MOVED = -1;
 class FirstSightings {
   readonly numbers = new NumberIds();
   private readonly leaves = int32Column();
-  /** The owner's number in `ownerNames`, or MOVED. */
+  /** The owner's number among FiledSignatures.filers, or MOVED. */
   private readonly owners = int32Column();
+  /** The signature's number among FiledSignatures.all when written as filed, else ~ its number in `otherTexts`. */
   private readonly signatures = int32Column();
   private readonly messageIds = float64Column();
   private readonly sentAt = float64Column();
   private readonly refs: Array<string | null> = [];
-  private readonly ownerNames = new Interner<string>();
-  private readonly signatureTexts = new Interner<string>();
+  private readonly otherTexts = new Interner<string>();
+
+  constructor(private readonly filed: FiledSignatures) {}
 
   /**
    * Whether the sighting needs nothing more: the number's first (it is kept here), or the same
    * owner again under the same allocation.
    */
-  absorbs(number: number, leafId: number, owner: string, message: AuditedMessage, signature: SignatureSpan): boolean {
+  absorbs(number: number, leafId: number, owner: number, message: AuditedMessage, signature: MessageSignature): boolean {
     if (number === this.leaves.length) {
       this.leaves.push(leafId);
-      this.owners.push(this.ownerNames.of(owner));
-      this.signatures.push(this.signatureTexts.of(signature.text));
+      this.owners.push(owner);
+      this.signatures.push(signature.text === signature.filed!.key ? signature.filed!.n : ~this.otherTexts.of(signature.text));
       this.messageIds.push(message.id);
       this.sentAt.push(message.sentAt.getTime());
       this.refs.push(message.ref);
       return true;
     }
     const known = this.owners.data[number];
-    return known !== MOVED && this.leaves.data[number] === leafId && this.ownerNames.values[known] === owner;
+    return known === owner && this.leaves.data[number] === leafId;
   }
 
   /** The number's first sighting as a Group, from now on the only record of it. */
   moved(number: number, sender: string): Group {
+    const signature = this.signatures.data[number];
     const sighting: Sighting = {
-      owner: this.ownerNames.values[this.owners.data[number]], id: this.messageIds.data[number], ref: this.refs[number],
-      signature: this.signatureTexts.values[this.signatures.data[number]], sentAt: new Date(this.sentAt.data[number]),
+      owner: this.filed.filers[this.owners.data[number]], id: this.messageIds.data[number], ref: this.refs[number],
+      signature: signature >= 0 ? this.filed.all[signature].key : this.otherTexts.values[~signature], sentAt: new Date(this.sentAt.data[number]),
     };
     this.owners.data[number] = MOVED;
     this.refs[number] = null;

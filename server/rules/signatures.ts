@@ -25,43 +25,63 @@ export function signatureKey(text: string): string {
   return text.normalize('NFKC').replace(INVISIBLE, '').toLowerCase();
 }
 
-/** The 【…】 signatures in a message, wherever they stand. */
-export function signaturesOf(content: string): SignatureSpan[] {
+/** A signature some entity filed, as signatureKey folds it, and who filed it. */
+export interface FiledSignature {
+  /** Its number among the snapshot's filed signatures (FiledSignatures.all). */
+  n: number;
+  key: string;
+  /** The USCCs of the entities that filed it, and their numbers among all filers (FiledSignatures.filers). */
+  owners: readonly string[];
+  ownerNumbers: readonly number[];
+}
+
+/** Every signature filed in a snapshot, for the rules to look a message's signatures up once. */
+export interface FiledSignatures {
+  byKey: ReadonlyMap<string, FiledSignature>;
+  all: readonly FiledSignature[];
+  /** Every USCC that filed a signature, each once. */
+  filers: readonly string[];
+}
+
+/** A 【…】 signature in a message, with its filing when it was filed (MessageContext.signatures). */
+export interface MessageSignature extends SignatureSpan {
+  filed: FiledSignature | null;
+}
+
+/** The 【…】 signatures in a message, wherever they stand, each with its filing. */
+export function signaturesOf(content: string, filed: FiledSignatures): MessageSignature[] {
   if (!content.includes('【')) return [];
-  const spans: SignatureSpan[] = [];
+  const spans: MessageSignature[] = [];
   for (const match of content.matchAll(SIGNATURE)) {
     const normalised = signatureKey(match[1]);
     if (normalised === '') continue;
-    spans.push({ text: match[1], normalised, start: match.index, end: match.index + match[0].length });
+    spans.push({ text: match[1], normalised, start: match.index, end: match.index + match[0].length, filed: filed.byKey.get(normalised) ?? null });
   }
   return spans;
 }
 
-const ownersCache = new WeakMap<AuditSnapshot, Map<string, string[]>>();
+const filedCache = new WeakMap<AuditSnapshot, FiledSignatures>();
 
-/** Filed signature (signatureKey) → the USCCs of the entities that filed it. */
-export function signatureOwners(snapshot: AuditSnapshot): Map<string, string[]> {
-  let owners = ownersCache.get(snapshot);
-  if (!owners) {
-    owners = new Map();
+/** The signatures filed in a snapshot: who filed each (a signature may be filed by several entities). */
+export function filedSignatures(snapshot: AuditSnapshot): FiledSignatures {
+  let filed = filedCache.get(snapshot);
+  if (!filed) {
+    const byKey = new Map<string, FiledSignature & { owners: string[]; ownerNumbers: number[] }>();
+    const filerNumbers = new Map<string, number>();
     for (const entity of snapshot.entities.values()) {
       for (const signature of entity.signatures) {
         const key = signatureKey(signature);
-        const list = owners.get(key);
-        if (!list) owners.set(key, [entity.uscc]);
-        else if (!list.includes(entity.uscc)) list.push(entity.uscc);
+        let record = byKey.get(key);
+        if (!record) byKey.set(key, (record = { n: byKey.size, key, owners: [], ownerNumbers: [] }));
+        if (record.owners.includes(entity.uscc)) continue;
+        let number = filerNumbers.get(entity.uscc);
+        if (number === undefined) filerNumbers.set(entity.uscc, (number = filerNumbers.size));
+        record.owners.push(entity.uscc);
+        record.ownerNumbers.push(number);
       }
     }
-    ownersCache.set(snapshot, owners);
+    filed = { byKey, all: [...byKey.values()], filers: [...filerNumbers.keys()] };
+    filedCache.set(snapshot, filed);
   }
-  return owners;
-}
-
-const filedCache = new WeakMap<EntityInfo, ReadonlySet<string>>();
-
-/** The signatures an entity filed, as signatureKey folds them. */
-export function filedSignatureKeys(entity: EntityInfo): ReadonlySet<string> {
-  let keys = filedCache.get(entity);
-  if (!keys) filedCache.set(entity, (keys = new Set(entity.signatures.map(signatureKey))));
-  return keys;
+  return filed;
 }

@@ -1,6 +1,6 @@
 import type { AllocationIndex, Chain, IndexedAllocation } from '../chain/allocationIndex.ts';
 import type { FindingEvidence, Severity } from '../entities/Finding.ts';
-import type { SignatureSpan } from './signatures.ts';
+import type { MessageSignature } from './signatures.ts';
 
 /** The rule codes of DOMAIN.md: the stable names findings carry. */
 export const RULE_CODES = [
@@ -112,8 +112,8 @@ export interface TrafficContext {
 
 export interface MessageContext extends TrafficContext {
   message: AuditedMessage;
-  /** The message's 【…】 signatures (signaturesOf), read once for every rule. */
-  signatures: readonly SignatureSpan[];
+  /** The message's 【…】 signatures and their filings (signaturesOf), read once for every rule. */
+  signatures: readonly MessageSignature[];
 }
 
 export interface ComplaintContext extends TrafficContext {

@@ -1,5 +1,4 @@
 import { trafficSubject } from './evidence.ts';
-import { filedSignatureKeys } from './signatures.ts';
 import type { FindingDraft, Rule } from './types.ts';
 
 /**
@@ -15,10 +14,9 @@ export const unfiledSignature: Rule = {
       message(context) {
         const { entity, message, signatures } = context;
         if (!entity || signatures.length === 0) return null;
-        const filed = filedSignatureKeys(entity);
         const findings: FindingDraft[] = [];
         for (const signature of signatures) {
-          if (filed.has(signature.normalised)) continue;
+          if (signature.filed?.owners.includes(entity.uscc)) continue;
           const once = `${message.sender}|${signature.normalised}`;
           if (reported.has(once)) continue;
           reported.add(once);

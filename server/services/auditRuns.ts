@@ -3,9 +3,10 @@ import { In, type DataSource, type EntityManager } from 'typeorm';
 import { Agent, AuditRun, Complaint, Finding, Message, ProtectedSender, Signature, UrlListEntry, UsingEntity } from '../entities/index.ts';
 import { AuditPass } from '../rules/engine.ts';
 import { RULES } from '../rules/index.ts';
-import { DEFAULT_THRESHOLDS, type AgentInfo, type AuditSnapshot, type EntityInfo, type FindingDraft, type Rule } from '../rules/types.ts';
+import { DEFAULT_THRESHOLDS, type AgentInfo, type AuditedMessage, type AuditSnapshot, type EntityInfo, type FindingDraft, type Rule } from '../rules/types.ts';
 import { pushTo } from '../util/pushTo.ts';
 import { recordAudit, type Actor } from './audit.ts';
+import { AuditShares, auditThreads, shareableRules, type AuditedPage } from './auditShares.ts';
 import { allocationIndexFor } from './lookup.ts';
 
 const PAGE_ROWS = 5_000;
@@ -59,6 +60,11 @@ export interface AuditOptions {
   /** Checked between pages of traffic: when it says so, the run stops and nothing is written. */
   cancelled?: () => boolean;
   rules?: readonly Rule[];
+  /**
+   * Threads the traffic is audited in (services/auditShares.ts); by default one per core when
+   * there is enough traffic to repay starting them (auditThreads), else this thread alone.
+   */
+  threads?: number;
 }
 
 /**
@@ -70,14 +76,18 @@ export interface AuditOptions {
  */
 export async function runAudit(dataSource: DataSource, options: AuditOptions): Promise<AuditOutcome> {
   const runs = dataSource.getRepository(AuditRun);
-  const itemsTotal = (await dataSource.getRepository(Message).count()) + (await dataSource.getRepository(Complaint).count());
+  const messageCount = await dataSource.getRepository(Message).count();
+  const itemsTotal = messageCount + (await dataSource.getRepository(Complaint).count());
   const run = await runs.save(runs.create({
     status: 'running', actor: options.actor.slice(0, 100), startedAt: new Date(), finishedAt: null, itemsTotal, itemsDone: 0,
     findingsTotal: null, findingsNew: null, failure: null,
   }));
   options.onStart?.(run.id);
+  let shares: AuditShares | null = null;
   try {
-    const pass = new AuditPass(await loadSnapshot(dataSource), options.rules ?? RULES);
+    const rules = options.rules ?? RULES;
+    const snapshot = await loadSnapshot(dataSource);
+    const pass = new AuditPass(snapshot, rules);
     const found = new Map<string, FindingDraft>();
     const keep = (drafts: readonly FindingDraft[]) => { for (const draft of drafts) found.set(dedupeKey(draft), draft); };
     keep(pass.structure());
@@ -87,9 +97,12 @@ export async function runAudit(dataSource: DataSource, options: AuditOptions): P
       options.onProgress?.({ itemsDone, itemsTotal });
       await runs.update(run.id, { itemsDone });
     };
-    for await (const page of pages(dataSource, Message)) {
-      for (const m of page) keep(pass.message({ id: m.id, ref: m.externalId, sender: m.sender, sentAt: m.sentAt, content: m.content }));
-      await progress(page.length);
+    const threads = options.threads ?? (shareableRules(rules) ? auditThreads(messageCount) : 1);
+    if (threads > 1) shares = await AuditShares.start(snapshot, rules, threads);
+    const messages = messagePages(dataSource);
+    for await (const page of shares ? shares.auditPages(messages) : auditedHere(pass, messages)) {
+      keep(page.findings);
+      await progress(page.count);
       if (options.cancelled?.()) return await cancel(dataSource, run.id, options.actor);
     }
     for await (const page of pages(dataSource, Complaint)) {
@@ -98,6 +111,11 @@ export async function runAudit(dataSource: DataSource, options: AuditOptions): P
       }
       await progress(page.length);
       if (options.cancelled?.()) return await cancel(dataSource, run.id, options.actor);
+    }
+    if (shares) {
+      const { findings, gathered } = await shares.finish();
+      keep(findings);
+      for (const part of gathered) pass.gather(part);
     }
     keep(pass.finish());
     const newFindings = await dataSource.transaction((manager) => storeFindings(manager, run.id, found));
@@ -109,6 +127,8 @@ export async function runAudit(dataSource: DataSource, options: AuditOptions): P
     await runs.update(run.id, { status: 'failed', finishedAt: new Date(), failure: failure.slice(0, 1000) });
     await recordAudit(dataSource, { actor: options.actor, action: 'audit.failed', subject: `audit_run:${run.id}`, after: { runId: run.id } });
     throw error;
+  } finally {
+    await shares?.close();
   }
 }
 
@@ -127,6 +147,22 @@ async function* pages<T extends Message | Complaint>(dataSource: DataSource, tar
     if (page.length > 0) yield page;
     if (page.length < PAGE_ROWS) return;
     afterId = page[page.length - 1].id;
+  }
+}
+
+/** The stored messages as the rules take them, a page at a time. */
+async function* messagePages(dataSource: DataSource): AsyncGenerator<AuditedMessage[]> {
+  for await (const page of pages(dataSource, Message)) {
+    yield page.map((m) => ({ id: m.id, ref: m.externalId, sender: m.sender, sentAt: m.sentAt, content: m.content }));
+  }
+}
+
+/** Pages of messages audited by `pass`, in this thread. */
+async function* auditedHere(pass: AuditPass, messages: AsyncIterable<AuditedMessage[]>): AsyncGenerator<AuditedPage> {
+  for await (const page of messages) {
+    const findings: FindingDraft[] = [];
+    for (const message of page) for (const finding of pass.message(message)) findings.push(finding);
+    yield { findings, count: page.length };
   }
 }
 

@@ -71,6 +71,12 @@ function* unpackBatch({ ids, sentAt, strings }: MessageBatch): Generator<Audited
   }
 }
 
+/** What auditing one page of traffic found. */
+export interface AuditedPage {
+  findings: FindingDraft[];
+  count: number;
+}
+
 type FromThread =
   | { type: 'ready' }
   | { type: 'findings'; findings: FindingDraft[] }
@@ -125,7 +131,7 @@ export class AuditShares {
     };
     const shares: Share[] = [];
     try {
-      for (let i = 0; i < threads; i++) shares.push(new Share(new Worker(new URL('./auditWorker.js', import.meta.url), { workerData: data })));
+      for (let i = 0; i < threads; i++) shares.push(new Share(new Worker(new URL(process.env.AUDIT_WORKER ?? './auditWorker.js', import.meta.url), { workerData: data })));
       await Promise.all(shares.map((share) => share.next()));
       return new AuditShares(shares);
     } catch (error) {
@@ -138,12 +144,33 @@ export class AuditShares {
     return this.shares.length;
   }
 
-  /** Audits messages, each in its sender's thread; resolves with what the threads found. */
+  /** Audits messages, each in its sender's thread; resolves with what the threads found, in message order. */
   async audit(messages: readonly AuditedMessage[]): Promise<FindingDraft[]> {
     const parts: AuditedMessage[][] = this.shares.map(() => []);
     for (const message of messages) parts[shareOf(message.sender, parts.length)].push(message);
     const answers = await Promise.all(this.shares.map((share, i) => share.next({ type: 'messages', batch: packBatch(parts[i]) })));
-    return answers.flatMap((answer) => (answer.type === 'findings' ? answer.findings : []));
+    const findings = answers.flatMap((answer) => (answer.type === 'findings' ? answer.findings : []));
+    // Each thread answers in message order; merged, the findings read as one pass would give them.
+    return findings.sort((a, b) => (a.message?.id ?? 0) - (b.message?.id ?? 0));
+  }
+
+  /**
+   * Audits page after page, one page ahead: the threads work on a page while the next is read
+   * (from the database, say) and sent. Yields each page's findings and size, in page order.
+   */
+  async *auditPages(pages: AsyncIterable<readonly AuditedMessage[]> | Iterable<readonly AuditedMessage[]>): AsyncGenerator<AuditedPage> {
+    let ahead: { findings: Promise<FindingDraft[]>; count: number } | null = null;
+    try {
+      for await (const page of pages) {
+        const asked = { findings: this.audit(page), count: page.length };
+        if (ahead) yield { findings: await ahead.findings, count: ahead.count };
+        ahead = asked;
+      }
+      if (ahead) yield { findings: await ahead.findings, count: ahead.count };
+    } finally {
+      // A page still in the threads when the caller stops early: its answer is not wanted.
+      ahead?.findings.catch(() => undefined);
+    }
   }
 
   /** Ends the traffic: the findings concluded per number in each thread, and what each gathered across numbers. */

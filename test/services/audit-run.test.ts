@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { expect } from 'chai';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { AuditEvent, AuditRun, Finding } from '../../server/entities/index.ts';
-import { runAudit } from '../../server/services/auditRuns.ts';
+import { dedupeKey, runAudit } from '../../server/services/auditRuns.ts';
 import { dismissFinding, listFindings } from '../../server/services/findings.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { EVERYTHING } from '../../server/services/scope.ts';
@@ -63,5 +64,25 @@ describeEachDatabase('audit runs', (ctx) => {
     expect(scoped.rows.every((f) => f.rootCarrierId === Number(cucc))).to.equal(true);
     expect(scoped.rows.map((f) => f.agentUscc)).not.to.include(A2);
     expect(all.total).to.be.greaterThan(scoped.total);
+  });
+});
+
+describeEachDatabase('an audit split across threads', (ctx) => {
+  it('finds on the demo data exactly what one thread finds, in the same order for each message', async function () {
+    this.timeout(120_000);
+    await importDataset(ctx.dataSource, await openDataset(path.join(import.meta.dirname, '..', '..', 'seeds', 'demo')));
+    const alone = await runAudit(ctx.dataSource, { actor: 'tester', threads: 1 });
+    const split = await runAudit(ctx.dataSource, { actor: 'tester', threads: 2 });
+    const rules = new Set(alone.findings.map((f) => f.rule));
+    // The demo exercises what a thread concludes by itself and what the threads' parts conclude together.
+    for (const rule of ['NUMBER_MULTI_ENTITY', 'HIDDEN_RELEASE', 'UNFILED_SIGNATURE', 'GOV_IMPERSONATION', 'COMPLAINT_CLUSTER']) expect(rules, rule).to.include(rule);
+    expect(alone.findings.filter((f) => f.rule === 'NUMBER_MULTI_ENTITY' && f.key[0] === 'traffic')).to.not.be.empty;
+    const byKey = (outcome: typeof alone) => new Map(outcome.findings.map((f) => [dedupeKey(f), JSON.stringify(f)]));
+    expect(byKey(split)).to.deep.equal(byKey(alone));
+    const perMessage = (outcome: typeof alone) => outcome.findings.filter((f) => f.message && !['NUMBER_MULTI_ENTITY', 'HIDDEN_RELEASE'].includes(f.rule)).map(dedupeKey);
+    expect(perMessage(split)).to.deep.equal(perMessage(alone));
+    expect(split.newFindings).to.equal(0);
+    const run = await ctx.dataSource.getRepository(AuditRun).findOneByOrFail({ id: split.runId });
+    expect([run.status, run.itemsDone, run.findingsTotal]).to.deep.equal(['succeeded', run.itemsTotal, alone.findings.length]);
   });
 });
