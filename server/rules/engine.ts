@@ -1,8 +1,8 @@
-import { chainAt } from '../chain/allocationIndex.ts';
+import { chainAt, type Party } from '../chain/allocationIndex.ts';
 import { answerableAgent } from './evidence.ts';
 import { filedSignatures, signaturesOf, type FiledSignatures } from './signatures.ts';
 import type {
-  AuditedComplaint, AuditedMessage, AuditSnapshot, Explanation, FindingDraft, MessageContext, Rule, RuleCode, RuleRun, TrafficContext,
+  AuditedComplaint, AuditedMessage, AuditSnapshot, EntityInfo, Explanation, FindingDraft, MessageContext, Rule, RuleCode, RuleRun, TrafficContext,
 } from './types.ts';
 
 /** One rule's answer about one message, for the message explorer. */
@@ -13,20 +13,6 @@ export interface MessageVerdict {
   explanation: Explanation | null;
   /** The rule looks at the traffic as a whole (HIDDEN_RELEASE, COMPLAINT_CLUSTER…): see the stored findings. */
   aggregate: boolean;
-}
-
-/** Who held `sender` at `at`, and what every traffic rule wants to know about that. */
-export function trafficContext(snapshot: AuditSnapshot, sender: string, at: Date): TrafficContext {
-  const chain = chainAt(snapshot.index, sender, at);
-  if (!chain) return { chain: null, leaf: null, entity: null, agent: null, rootCarrierId: null };
-  const leaf = chain.links[chain.links.length - 1];
-  return {
-    chain,
-    leaf,
-    entity: chain.entity ? snapshot.entities.get(chain.entity.key) ?? null : null,
-    agent: answerableAgent(chain),
-    rootCarrierId: chain.links[0].holder.kind === 'carrier' ? chain.links[0].holder.id : null,
-  };
 }
 
 function collect(into: FindingDraft[], produced: FindingDraft | readonly FindingDraft[] | null | undefined): void {
@@ -46,6 +32,7 @@ export class AuditPass {
   private readonly messageRules: Array<NonNullable<RuleRun['message']>>;
   private readonly complaintRules: Array<NonNullable<RuleRun['complaint']>>;
   private readonly filed: FiledSignatures;
+  private readonly entities = new Map<Party, EntityInfo | null>();
 
   constructor(private readonly snapshot: AuditSnapshot, rules: readonly Rule[]) {
     this.filed = filedSignatures(snapshot);
@@ -61,8 +48,29 @@ export class AuditPass {
     return findings;
   }
 
+  /** Who held `sender` at `at`, and what every traffic rule wants to know about that. */
+  #trafficContext(sender: string, at: Date): TrafficContext {
+    const chain = chainAt(this.snapshot.index, sender, at);
+    if (!chain) return { chain: null, leaf: null, entity: null, agent: null, rootCarrierId: null };
+    const leaf = chain.links[chain.links.length - 1];
+    return {
+      chain,
+      leaf,
+      entity: chain.entity ? this.#entityOf(chain.entity) : null,
+      agent: answerableAgent(chain),
+      rootCarrierId: chain.links[0].holder.kind === 'carrier' ? chain.links[0].holder.id : null,
+    };
+  }
+
+  /** A registered party's entity record, remembered by the party object (the index keeps one per party). */
+  #entityOf(party: Party): EntityInfo | null {
+    let entity = this.entities.get(party);
+    if (entity === undefined) this.entities.set(party, (entity = this.snapshot.entities.get(party.key) ?? null));
+    return entity;
+  }
+
   #messageContext(message: AuditedMessage): MessageContext {
-    const { chain, leaf, entity, agent, rootCarrierId } = trafficContext(this.snapshot, message.sender, message.sentAt);
+    const { chain, leaf, entity, agent, rootCarrierId } = this.#trafficContext(message.sender, message.sentAt);
     return { chain, leaf, entity, agent, rootCarrierId, message, signatures: signaturesOf(message.content, this.filed) };
   }
 
@@ -88,7 +96,7 @@ export class AuditPass {
   }
 
   complaint(complaint: AuditedComplaint): FindingDraft[] {
-    const context = { ...trafficContext(this.snapshot, complaint.sender, complaint.reportedAt), complaint };
+    const context = { ...this.#trafficContext(complaint.sender, complaint.reportedAt), complaint };
     const findings: FindingDraft[] = [];
     for (const rule of this.complaintRules) collect(findings, rule(context));
     return findings;

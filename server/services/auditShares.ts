@@ -131,7 +131,7 @@ export class AuditShares {
     };
     const shares: Share[] = [];
     try {
-      for (let i = 0; i < threads; i++) shares.push(new Share(new Worker(new URL(process.env.AUDIT_WORKER ?? './auditWorker.js', import.meta.url), { workerData: data })));
+      for (let i = 0; i < threads; i++) shares.push(new Share(new Worker(new URL('./auditWorker.js', import.meta.url), { workerData: data })));
       await Promise.all(shares.map((share) => share.next()));
       return new AuditShares(shares);
     } catch (error) {
