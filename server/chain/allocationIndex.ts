@@ -164,6 +164,9 @@ interface DigitTrie {
   depth: Uint8Array;
 }
 
+/** The trie as the index keeps it: the child slots' starts live in AllocationIndex.nodes. */
+type IndexTrie = Omit<DigitTrie, 'childBase'>;
+
 class DigitTrieBuilder {
   private readonly childBase = int32Column();
   private readonly children = int32Column();
@@ -219,8 +222,8 @@ class DigitTrieBuilder {
 export interface IndexParts {
   kind: 'allocation-index-parts';
   size: number;
-  trie: DigitTrie;
-  entryStart: Int32Array;
+  trie: IndexTrie;
+  nodes: Int32Array;
   ids: Float64Array;
   parentIds: Float64Array;
   parentPositions: Int32Array;
@@ -308,9 +311,13 @@ function positionsById(ids: Float64Array): (id: number) => number {
  */
 export class AllocationIndex {
   readonly size: number;
-  private trie: DigitTrie;
-  /** Per trie node: its allocations are positions entryStart[node] .. entryStart[node + 1] - 1. */
-  private entryStart: Int32Array;
+  private trie: IndexTrie;
+  /**
+   * Per trie node, side by side (one cache line serves a step of a lookup): at 2 × node where its
+   * allocations start (positions nodes[2 × node] .. nodes[2 × (node + 1)] - 1, a last node closes
+   * the run), at 2 × node + 1 where its 10 child slots start in trie.children (NONE for none).
+   */
+  private nodes: Int32Array;
   // Per position (allocations sorted by node, then level, then id):
   private ids: Float64Array;
   /** NaN for a root (no parent). */
@@ -343,7 +350,7 @@ export class AllocationIndex {
     if (isIndexParts(source)) {
       this.size = source.size;
       this.trie = source.trie;
-      this.entryStart = source.entryStart;
+      this.nodes = source.nodes;
       this.ids = source.ids;
       this.parentIds = source.parentIds;
       this.parentPositions = source.parentPositions;
@@ -374,23 +381,30 @@ export class AllocationIndex {
     const n = c.count;
     const nodeCount = c.trie.depth.length;
     this.size = n;
-    this.trie = c.trie;
+    const { childBase, ...trie } = c.trie;
+    this.trie = trie;
     this.parties = c.parties;
     this.dates = c.dates;
     this.filingNumbers = c.filingNumbers;
 
     // Positions grouped by trie node (a counting sort), then within a node by level and id:
     // a re-lease of a whole prefix shares its parent's node, and parents must be met first.
-    this.entryStart = new Int32Array(nodeCount + 1);
-    for (let i = 0; i < n; i++) this.entryStart[c.nodes[i] + 1]++;
-    for (let node = 0; node < nodeCount; node++) this.entryStart[node + 1] += this.entryStart[node];
+    const nodes = new Int32Array(2 * (nodeCount + 1));
+    for (let i = 0; i < n; i++) nodes[2 * (c.nodes[i] + 1)]++;
+    for (let node = 0; node < nodeCount; node++) {
+      nodes[2 * (node + 1)] += nodes[2 * node];
+      nodes[2 * node + 1] = childBase[node];
+    }
+    nodes[2 * nodeCount + 1] = NONE;
+    this.nodes = nodes;
     const order = new Int32Array(n);
-    const fill = this.entryStart.slice(0, nodeCount);
+    const fill = new Int32Array(nodeCount);
+    for (let node = 0; node < nodeCount; node++) fill[node] = nodes[2 * node];
     for (let i = 0; i < n; i++) order[fill[c.nodes[i]]++] = i;
     const byLevelThenId = (a: number, b: number) => c.levels[a] - c.levels[b] || c.ids[a] - c.ids[b];
     for (let node = 0; node < nodeCount; node++) {
-      const start = this.entryStart[node];
-      const end = this.entryStart[node + 1];
+      const start = nodes[2 * node];
+      const end = nodes[2 * node + 2];
       if (end - start > 1) order.subarray(start, end).sort(byLevelThenId);
     }
 
@@ -432,11 +446,8 @@ export class AllocationIndex {
    */
   shareableParts(): IndexParts {
     if (!(this.ids.buffer instanceof SharedArrayBuffer)) {
-      this.trie = {
-        childBase: shared(this.trie.childBase), children: shared(this.trie.children), parent: shared(this.trie.parent),
-        digit: shared(this.trie.digit), depth: shared(this.trie.depth),
-      };
-      this.entryStart = shared(this.entryStart);
+      this.trie = { children: shared(this.trie.children), parent: shared(this.trie.parent), digit: shared(this.trie.digit), depth: shared(this.trie.depth) };
+      this.nodes = shared(this.nodes);
       this.ids = shared(this.ids);
       this.parentIds = shared(this.parentIds);
       this.parentPositions = shared(this.parentPositions);
@@ -453,7 +464,7 @@ export class AllocationIndex {
       this.hasChildren = shared(this.hasChildren);
     }
     return {
-      kind: 'allocation-index-parts', size: this.size, trie: this.trie, entryStart: this.entryStart, ids: this.ids, parentIds: this.parentIds,
+      kind: 'allocation-index-parts', size: this.size, trie: this.trie, nodes: this.nodes, ids: this.ids, parentIds: this.parentIds,
       parentPositions: this.parentPositions, levels: this.levels, holders: this.holders, lessees: this.lessees, fromDays: this.fromDays,
       toDays: this.toDays, fromDates: this.fromDates, toDates: this.toDates, declared: this.declared, filings: this.filings, nodeOf: this.nodeOf,
       parties: this.parties, dates: this.dates, filingNumbers: this.filingNumbers, lengths: this.lengths, hasChildren: this.hasChildren,
@@ -463,9 +474,9 @@ export class AllocationIndex {
   /** The allocations with exactly this prefix and their validity as day numbers, parents first. */
   entries(prefix: string): readonly Entry[] | undefined {
     const node = this.nodeOfPrefix(prefix);
-    if (node === NONE || this.entryStart[node] === this.entryStart[node + 1]) return undefined;
+    if (node === NONE || this.nodes[2 * node] === this.nodes[2 * node + 2]) return undefined;
     const entries: Entry[] = [];
-    for (let p = this.entryStart[node]; p < this.entryStart[node + 1]; p++) {
+    for (let p = this.nodes[2 * node]; p < this.nodes[2 * node + 2]; p++) {
       entries.push({ allocation: this.allocationAt(p, prefix), fromDay: this.fromDays[p], toDay: this.toDays[p] === OPEN_END ? Number.POSITIVE_INFINITY : this.toDays[p] });
     }
     return entries;
@@ -488,14 +499,14 @@ export class AllocationIndex {
    * objects are made only for the answer.
    */
   chainOn(number: string, at: Date, day: number): Chain | null {
-    const { childBase, children } = this.trie;
-    const { entryStart, fromDays, toDays, parentIds, parentPositions } = this;
+    const { children } = this.trie;
+    const { nodes, fromDays, toDays, parentIds, parentPositions } = this;
     let stack = this.stack;
     let depth = 0;
     let node = 0;
     for (let i = 0; ; i++) {
-      const end = entryStart[node + 1];
-      for (let p = entryStart[node]; p < end; p++) {
+      const end = nodes[2 * node + 2];
+      for (let p = nodes[2 * node]; p < end; p++) {
         if (day < fromDays[p] || day > toDays[p]) continue;
         if (parentIds[p] !== parentIds[p]) {
           // NaN: a root.
@@ -512,7 +523,7 @@ export class AllocationIndex {
         stack[depth++] = p;
       }
       if (i === number.length) break;
-      const base = childBase[node];
+      const base = nodes[2 * node + 1];
       if (base === NONE) break;
       const d = number.charCodeAt(i) - DIGIT_0;
       if (d < 0 || d > 9) break;
@@ -561,10 +572,10 @@ export class AllocationIndex {
   }
 
   private nodeOfPrefix(prefix: string): number {
-    const { childBase, children } = this.trie;
+    const { children } = this.trie;
     let node = 0;
     for (let i = 0; i < prefix.length; i++) {
-      const base = childBase[node];
+      const base = this.nodes[2 * node + 1];
       const d = prefix.charCodeAt(i) - DIGIT_0;
       if (base === NONE || d < 0 || d > 9) return NONE;
       node = children[base + d];
