@@ -8,6 +8,7 @@
  *   lookup   chainAt over the index loaded from MariaDB, against the hand-written SQL a lookup
  *            would otherwise be (a LIKE scan, and index-aware `prefix IN (…)`), same data, same run.
  *   audit    AuditPass.message over M generated messages against that snapshot (the rules, pure),
+ *            in one thread and split across one thread per core,
  *            then runAudit with the messages stored in MariaDB (paging and writing findings).
  *   http     the server (`sms106 serve`) in a child process: its resident memory once the index
  *            is loaded, and GET /api/lookup under autocannon at C connections on loopback.
@@ -31,13 +32,12 @@ import { openDatabase } from '../ormconfig.ts';
 import { chainAt, type AllocationIndex } from '../server/chain/allocationIndex.ts';
 import { openDataset } from '../server/dataset/readers.ts';
 import { SEEDED_LEGAL_INSTRUMENTS } from '../server/migrations/1764090000000-ReferenceDataAndScope.ts';
-import { AuditPass } from '../server/rules/engine.ts';
-import { RULES } from '../server/rules/index.ts';
 import { createUser, startSession } from '../server/services/accounts.ts';
 import { loadSnapshot, runAudit } from '../server/services/auditRuns.ts';
 import { importDataset } from '../server/services/importer.ts';
 import { invalidateAllocationIndex, loadAllocationIndex } from '../server/services/lookup.ts';
 import { leafGrant, writeLargeDataset } from './largeDataset.ts';
+import { measureAudit } from './audit.ts';
 import { generatedMessages, prng } from './traffic.ts';
 
 const { values } = parseArgs({
@@ -124,6 +124,7 @@ function lookupSample(count: number): Array<{ number: string; at: Date }> {
     at: moments[i % moments.length],
   }));
 }
+
 
 function measureChainAt(index: AllocationIndex, sample: Array<{ number: string; at: Date }>): { perSecond: number; answered: number } {
   let answered = 0;
@@ -266,19 +267,13 @@ async function main(): Promise<void> {
     const indexed = await measureSql(mariadb, sample, 'indexed', 100);
     log(`SQL: scan ${scan.perSecond.toFixed(2)}/s, indexed ${Math.round(indexed.perSecond)}/s`);
 
-    // The audit: the rules alone over generated traffic, then the whole run on stored traffic.
+    // The audit: the rules alone over generated traffic, in this thread and then split across
+    // one thread per core; then the whole run on stored traffic.
     const snapshot = await loadSnapshot(mariadb);
     const messages = [...generatedMessages(allocationCount, messageCount)];
-    let pass = new AuditPass(snapshot, RULES);
-    for (const m of messages.slice(0, 20_000)) pass.message(m);
-    pass = new AuditPass(snapshot, RULES);
-    started = performance.now();
-    let drafts = 0;
-    for (const m of messages) drafts += pass.message(m).length;
-    drafts += pass.finish().length;
-    const passSeconds = seconds(started);
+    const audit = await measureAudit(snapshot, messages);
     messages.length = 0;
-    log(`AuditPass.message: ${Math.round(messageCount / passSeconds)}/s`);
+    log(`audit: ${Math.round(audit.oneThread.perSecond)}/s in one thread, ${Math.round(audit.split.perSecond)}/s in ${audit.split.threads} (started in ${audit.split.startSeconds.toFixed(2)} s)`);
     await storeMessages(mariadb);
     started = performance.now();
     const outcome = await runAudit(mariadb, { actor: 'bench' });
@@ -316,8 +311,12 @@ async function main(): Promise<void> {
       sql_indexed_lookup_per_s: Math.round(indexed.perSecond),
       lookups_answered: lookups.answered,
       index_load_s: round(loadSeconds, 2),
-      audit_msgs_per_s: Math.round(messageCount / passSeconds),
-      audit_findings_drafted: drafts,
+      audit_msgs_per_s: Math.round(audit.split.perSecond),
+      audit_threads: audit.split.threads,
+      audit_threads_start_s: round(audit.split.startSeconds, 2),
+      audit_msgs_per_s_with_start: Math.round(messageCount / (audit.split.seconds + audit.split.startSeconds)),
+      audit_msgs_per_s_one_thread: Math.round(audit.oneThread.perSecond),
+      audit_findings_drafted: audit.oneThread.drafts,
       audit_run_msgs_per_s: Math.round(messageCount / runSeconds),
       audit_run_s: round(runSeconds, 1),
       audit_run_findings: outcome.findings.length,

@@ -1,0 +1,52 @@
+/**
+ * The audit's rules measured over traffic in memory, shared by `npm run bench` and
+ * bench/auditProfile.ts.
+ */
+import os from 'node:os';
+import { AuditPass } from '../server/rules/engine.ts';
+import { RULES } from '../server/rules/index.ts';
+import type { AuditedMessage, AuditSnapshot } from '../server/rules/types.ts';
+import { AuditShares } from '../server/services/auditShares.ts';
+import { pagesOf } from './traffic.ts';
+
+const seconds = (since: number) => (performance.now() - since) / 1000;
+
+/**
+ * The rules alone over traffic already in memory: in this thread (after a warm-up on a
+ * throw-away pass), then split across one thread per core as runAudit splits a large audit
+ * (services/auditShares.ts), fed in pages of 5,000 as runAudit reads them. The threads' start
+ * (loading the rules, taking in the snapshot) is timed apart; the split rate runs from threads
+ * ready to the last finding merged, and both passes must draft the same findings.
+ */
+export async function measureAudit(snapshot: AuditSnapshot, messages: AuditedMessage[], threads = os.availableParallelism()) {
+  const warm = new AuditPass(snapshot, RULES);
+  for (const m of messages.slice(0, 20_000)) warm.message(m);
+  const pass = new AuditPass(snapshot, RULES);
+  let started = performance.now();
+  let drafts = 0;
+  for (const m of messages) drafts += pass.message(m).length;
+  drafts += pass.finish().length;
+  const oneThreadSeconds = seconds(started);
+
+  started = performance.now();
+  const shares = await AuditShares.start(snapshot, RULES, threads);
+  const startSeconds = seconds(started);
+  try {
+    started = performance.now();
+    const main = new AuditPass(snapshot, RULES);
+    let splitDrafts = 0;
+    for await (const page of shares.auditPages(pagesOf(messages, 5000))) splitDrafts += page.findings.length;
+    const { findings, gathered } = await shares.finish();
+    splitDrafts += findings.length;
+    for (const part of gathered) main.gather(part);
+    splitDrafts += main.finish().length;
+    const splitSeconds = seconds(started);
+    if (splitDrafts !== drafts) throw new Error(`the split audit drafted ${splitDrafts} findings, one thread ${drafts}`);
+    return {
+      oneThread: { perSecond: messages.length / oneThreadSeconds, drafts },
+      split: { perSecond: messages.length / splitSeconds, seconds: splitSeconds, startSeconds, threads },
+    };
+  } finally {
+    await shares.close();
+  }
+}
