@@ -130,7 +130,7 @@ export interface RuleRun {
   finish?(): Iterable<FindingDraft>;
   /**
    * An audit split across threads gives each thread the messages of some senders
-   * (services/auditShards.ts). What a rule gathers per number it concludes in each thread; a rule
+   * (services/auditShares.ts). What a rule gathers per number it concludes in each thread; a rule
    * that gathers across numbers (per allocation, per agent) hands what its thread gathered over as
    * plain data (`gathered`) and the main thread's run takes every part in (`gather`) before its
    * own `finish`.

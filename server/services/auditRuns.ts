@@ -72,7 +72,8 @@ export interface AuditOptions {
  * time; the findings are kept in memory (they are few next to the messages) and written in one
  * short transaction at the end: a re-run updates `last_seen_at` of the findings it sees again
  * (matched on their dedupe key) and leaves their workflow status alone, so a dismissed finding
- * stays dismissed; a cancelled run writes no findings at all.
+ * stays dismissed; a cancelled run writes no findings at all. A large audit runs the rules over
+ * the traffic in one thread per core (services/auditShares.ts) while this thread reads the pages.
  */
 export async function runAudit(dataSource: DataSource, options: AuditOptions): Promise<AuditOutcome> {
   const runs = dataSource.getRepository(AuditRun);
@@ -86,7 +87,11 @@ export async function runAudit(dataSource: DataSource, options: AuditOptions): P
   let shares: AuditShares | null = null;
   try {
     const rules = options.rules ?? RULES;
-    const snapshot = await loadSnapshot(dataSource);
+    const threads = options.threads ?? (shareableRules(rules) ? auditThreads(messageCount) : 1);
+    const loading = loadSnapshot(dataSource);
+    // The threads load their code while the snapshot loads here.
+    if (threads > 1) shares = await AuditShares.start(loading, rules, threads);
+    const snapshot = await loading;
     const pass = new AuditPass(snapshot, rules);
     const found = new Map<string, FindingDraft>();
     const keep = (drafts: readonly FindingDraft[]) => { for (const draft of drafts) found.set(dedupeKey(draft), draft); };
@@ -97,8 +102,6 @@ export async function runAudit(dataSource: DataSource, options: AuditOptions): P
       options.onProgress?.({ itemsDone, itemsTotal });
       await runs.update(run.id, { itemsDone });
     };
-    const threads = options.threads ?? (shareableRules(rules) ? auditThreads(messageCount) : 1);
-    if (threads > 1) shares = await AuditShares.start(snapshot, rules, threads);
     const messages = messagePages(dataSource);
     for await (const page of shares ? shares.auditPages(messages) : auditedHere(pass, messages)) {
       keep(page.findings);

@@ -30,13 +30,18 @@ export function shareableRules(rules: readonly Rule[]): boolean {
   return rules.every((rule) => RULES.includes(rule));
 }
 
-interface ShareData {
+/** What a thread is started with: enough to load the product's TypeScript. */
+interface ThreadData {
   tsconfig: string;
-  snapshot: Omit<AuditSnapshot, 'index'> & { index: IndexParts };
-  rules: RuleCode[];
 }
 
-type ToThread = { type: 'messages'; batch: MessageBatch } | { type: 'finish' };
+/** The snapshot as it travels to a thread: the index as shared parts, the rest copied. */
+type SharedSnapshot = Omit<AuditSnapshot, 'index'> & { index: IndexParts };
+
+type ToThread =
+  | { type: 'snapshot'; snapshot: SharedSnapshot; rules: RuleCode[] }
+  | { type: 'messages'; batch: MessageBatch }
+  | { type: 'finish' };
 
 /**
  * Messages as they travel to a thread: their strings in one array and their numbers in typed
@@ -78,6 +83,7 @@ export interface AuditedPage {
 }
 
 type FromThread =
+  | { type: 'loaded' }
   | { type: 'ready' }
   | { type: 'findings'; findings: FindingDraft[] }
   | { type: 'finished'; findings: FindingDraft[]; gathered: unknown[] };
@@ -105,7 +111,7 @@ class Share {
     for (const pending of this.waiting.splice(0)) pending.reject(this.failure);
   }
 
-  /** The next answer: the thread says `ready` unasked, then answers each request in turn. */
+  /** The next answer: the thread says `loaded` unasked, then answers each request in turn. */
   next(request?: ToThread): Promise<FromThread> {
     if (this.failure) return Promise.reject(this.failure);
     const answer = new Promise<FromThread>((resolve, reject) => this.waiting.push({ resolve, reject }));
@@ -123,16 +129,19 @@ class Share {
 export class AuditShares {
   private constructor(private readonly shares: Share[]) {}
 
-  static async start(snapshot: AuditSnapshot, rules: readonly Rule[], threads: number): Promise<AuditShares> {
-    const data: ShareData = {
-      tsconfig: path.join(projectRoot, 'tsconfig.json'),
-      snapshot: { ...snapshot, index: snapshot.index.shareableParts() },
-      rules: rules.map((rule) => rule.code),
-    };
+  /**
+   * Starts the threads and hands them the snapshot. Loading the code takes a thread about a
+   * second: given the snapshot still loading, the threads load meanwhile.
+   */
+  static async start(snapshot: AuditSnapshot | Promise<AuditSnapshot>, rules: readonly Rule[], threads: number): Promise<AuditShares> {
+    const data: ThreadData = { tsconfig: path.join(projectRoot, 'tsconfig.json') };
     const shares: Share[] = [];
     try {
       for (let i = 0; i < threads; i++) shares.push(new Share(new Worker(new URL('./auditWorker.js', import.meta.url), { workerData: data })));
-      await Promise.all(shares.map((share) => share.next()));
+      const [loaded] = await Promise.all([snapshot, Promise.all(shares.map((share) => share.next()))]);
+      const shared: SharedSnapshot = { ...loaded, index: loaded.index.shareableParts() };
+      const codes = rules.map((rule) => rule.code);
+      await Promise.all(shares.map((share) => share.next({ type: 'snapshot', snapshot: shared, rules: codes })));
       return new AuditShares(shares);
     } catch (error) {
       await Promise.all(shares.map((share) => share.worker.terminate()));
@@ -191,12 +200,17 @@ export class AuditShares {
   }
 }
 
-/** The thread's side (auditWorker.js): rebuild the snapshot, then answer batch after batch. */
-export function serveAuditShare(data: ShareData, port: MessagePort): void {
-  const snapshot: AuditSnapshot = { ...data.snapshot, index: new AllocationIndex(data.snapshot.index) };
-  const pass = new AuditPass(snapshot, data.rules.map((code) => RULES.find((rule) => rule.code === code)!));
+/** The thread's side (auditWorker.js): take in the snapshot, then answer batch after batch. */
+export function serveAuditShare(port: MessagePort): void {
+  let pass: AuditPass | null = null;
   port.on('message', (request: ToThread) => {
-    if (request.type === 'messages') {
+    if (request.type === 'snapshot') {
+      const snapshot: AuditSnapshot = { ...request.snapshot, index: new AllocationIndex(request.snapshot.index) };
+      pass = new AuditPass(snapshot, request.rules.map((code) => RULES.find((rule) => rule.code === code)!));
+      port.postMessage({ type: 'ready' } satisfies FromThread);
+    } else if (!pass) {
+      throw new Error(`an audit thread was sent ${request.type} before the snapshot`);
+    } else if (request.type === 'messages') {
       const findings: FindingDraft[] = [];
       for (const message of unpackBatch(request.batch)) for (const finding of pass.message(message)) findings.push(finding);
       port.postMessage({ type: 'findings', findings } satisfies FromThread);
@@ -204,5 +218,5 @@ export function serveAuditShare(data: ShareData, port: MessagePort): void {
       port.postMessage({ type: 'finished', ...pass.finishShare() } satisfies FromThread);
     }
   });
-  port.postMessage({ type: 'ready' } satisfies FromThread);
+  port.postMessage({ type: 'loaded' } satisfies FromThread);
 }
