@@ -3,6 +3,7 @@ import { dayNumber, shanghaiDayStart } from '../numbering/time.ts';
 import { pushTo } from '../util/pushTo.ts';
 import { chainEvidence } from './evidence.ts';
 import type { Rule } from './types.ts';
+import { allocationsOf } from './allocations.ts';
 
 const end = (a: IndexedAllocation) => (a.validTo === null ? Number.POSITIVE_INFINITY : dayNumber(a.validTo));
 
@@ -16,7 +17,7 @@ export const agentMultipleSegments: Rule = {
   start: (snapshot) => ({
     *structure() {
       const rootsByAgent = new Map<string, IndexedAllocation[]>();
-      for (const a of snapshot.index.all()) if (a.parentId === null && a.lessee.kind === 'agent') pushTo(rootsByAgent, a.lessee.key, a);
+      for (const a of allocationsOf(snapshot).all) if (a.parentId === null && a.lessee.kind === 'agent') pushTo(rootsByAgent, a.lessee.key, a);
       for (const [uscc, roots] of rootsByAgent) {
         if (roots.length < 2) continue;
         const concurrent = roots.filter((a) => roots.some((b) => b !== a && dayNumber(a.validFrom) <= end(b) && dayNumber(b.validFrom) <= end(a)));

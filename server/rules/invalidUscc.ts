@@ -3,6 +3,7 @@ import { isValidUscc, usccCheckCharacter } from '../numbering/uscc.ts';
 import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
 import type { Rule } from './types.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
+import { allocationsOf } from './allocations.ts';
 
 /**
  * INVALID_USCC — DOMAIN.md: "an agent or entity whose USCC fails the check" (vetting; GB 32100-2015
@@ -13,10 +14,9 @@ export const invalidUscc: Rule = {
   code: 'INVALID_USCC',
   start: (snapshot) => ({
     *structure() {
-      const byId = new Map<number, IndexedAllocation>();
+      const { all, byId } = allocationsOf(snapshot);
       const firstHolding = new Map<string, IndexedAllocation>();
-      for (const a of snapshot.index.all()) {
-        byId.set(a.id, a);
+      for (const a of all) {
         const current = firstHolding.get(a.lessee.key);
         if (!current || a.id < current.id) firstHolding.set(a.lessee.key, a);
       }

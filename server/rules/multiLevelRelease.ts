@@ -2,6 +2,7 @@ import type { Severity } from '../entities/Finding.ts';
 import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
 import type { FindingDraft, Rule } from './types.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
+import { allocationsOf } from './allocations.ts';
 
 /**
  * MULTI_LEVEL_RELEASE — DOMAIN.md: "an allocation whose chain has an agent→agent re-lease;
@@ -13,7 +14,7 @@ export const multiLevelRelease: Rule = {
   code: 'MULTI_LEVEL_RELEASE',
   start: (snapshot) => ({
     *structure() {
-      const byId = new Map([...snapshot.index.all()].map((a) => [a.id, a]));
+      const { byId } = allocationsOf(snapshot);
       for (const allocation of byId.values()) {
         if (allocation.lessee.kind !== 'agent' || allocation.holder.kind !== 'agent') continue;
         const base: Severity = allocation.level >= 3 ? 'critical' : 'high';

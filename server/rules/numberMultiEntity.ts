@@ -1,4 +1,3 @@
-import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { ancestry, chainEvidence, rootCarrierOf, trafficSubject } from './evidence.ts';
 import { overlappingPairs } from './overlaps.ts';
 import { filedSignatures, type FiledSignatures, type MessageSignature } from './signatures.ts';
@@ -6,6 +5,7 @@ import type { AuditedMessage, FindingDraft, Rule } from './types.ts';
 import type { FindingEvidence } from '../entities/Finding.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
 import { float64Column, int32Column, Interner } from '../util/columns.ts';
+import { allocationsOf } from './allocations.ts';
 import { NumberIds } from './numberIds.ts';
 
 /**
@@ -26,12 +26,8 @@ export const numberMultiEntity: Rule = {
     const multiple: Group[] = [];
     return {
       *structure() {
-        const byId = new Map<number, IndexedAllocation>();
-        const grants: IndexedAllocation[] = [];
-        for (const a of snapshot.index.all()) {
-          byId.set(a.id, a);
-          if (a.lessee.kind === 'entity') grants.push(a);
-        }
+        const { all, byId } = allocationsOf(snapshot);
+        const grants = all.filter((a) => a.lessee.kind === 'entity');
         for (const [a, b] of overlappingPairs(grants)) {
           if (a.parentId === b.parentId || a.lessee.key === b.lessee.key) continue;
           const links = ancestry(b, byId);

@@ -4,6 +4,7 @@ import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
 import { overlappingPairs } from './overlaps.ts';
 import type { Rule } from './types.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
+import { allocationsOf } from './allocations.ts';
 
 /**
  * OVERLAPPING_ALLOCATION — DOMAIN.md: "two allocations under one parent overlap in prefix and
@@ -15,10 +16,9 @@ export const overlappingAllocation: Rule = {
   code: 'OVERLAPPING_ALLOCATION',
   start: (snapshot) => ({
     *structure() {
-      const byId = new Map<number, IndexedAllocation>();
+      const { all, byId } = allocationsOf(snapshot);
       const siblings = new Map<string, IndexedAllocation[]>();
-      for (const a of snapshot.index.all()) {
-        byId.set(a.id, a);
+      for (const a of all) {
         pushTo(siblings, a.parentId === null ? `c${a.holder.id}` : `p${a.parentId}`, a);
       }
       for (const group of siblings.values()) {

@@ -1,13 +1,14 @@
 import { chainEvidence } from './evidence.ts';
 import type { Rule } from './types.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
+import { allocationsOf } from './allocations.ts';
 
 /** SEGMENT_UNFILED — DOMAIN.md: "a root segment with no MIIT filing number" (the filing duty). */
 export const segmentUnfiled: Rule = {
   code: 'SEGMENT_UNFILED',
   start: (snapshot) => ({
     *structure() {
-      for (const root of snapshot.index.all()) {
+      for (const root of allocationsOf(snapshot).all) {
         if (root.parentId !== null || root.miitFilingNo) continue;
         yield {
           rule: 'SEGMENT_UNFILED', severity: 'high', key: [root.prefix, root.lessee.key, root.validFrom],

@@ -3,6 +3,7 @@ import { pushTo } from '../util/pushTo.ts';
 import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
 import type { Rule } from './types.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
+import { allocationsOf } from './allocations.ts';
 
 /**
  * UNLICENSED_LESSEE — DOMAIN.md: "an agent in a chain without a value-added telecom licence"
@@ -13,10 +14,9 @@ export const unlicensedLessee: Rule = {
   code: 'UNLICENSED_LESSEE',
   start: (snapshot) => ({
     *structure() {
-      const byId = new Map<number, IndexedAllocation>();
+      const { all, byId } = allocationsOf(snapshot);
       const held = new Map<string, IndexedAllocation[]>();
-      for (const a of snapshot.index.all()) {
-        byId.set(a.id, a);
+      for (const a of all) {
         if (a.lessee.kind === 'agent' && !snapshot.agents.get(a.lessee.key)?.licenceNo) pushTo(held, a.lessee.key, a);
       }
       for (const [uscc, allocations] of held) {
