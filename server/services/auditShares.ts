@@ -17,8 +17,8 @@ import type { AuditedMessage, AuditSnapshot, FindingDraft, Rule, RuleCode } from
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Below this many messages, starting threads costs more than it saves. */
-export const SHARED_AUDIT_MIN_MESSAGES = 50_000;
+/** Below this many messages, starting threads costs more than it saves (docs/performance.md). */
+export const SHARED_AUDIT_MIN_MESSAGES = 500_000;
 
 /** How many threads an audit of `messages` messages uses: one per core from the threshold on. */
 export function auditThreads(messages: number): number {
