@@ -1,5 +1,5 @@
 import { dayNumber } from '../numbering/time.ts';
-import { float64Column, int32Column, Interner, type Column } from '../util/columns.ts';
+import { int32Column, Interner } from '../util/columns.ts';
 
 /** A carrier, agent or using entity as the index knows it. */
 export interface Party {
@@ -56,6 +56,53 @@ function growStack(stack: Int32Array): Int32Array {
   return grown;
 }
 
+/*
+ * An allocation's record: 64 bytes, one cache line, so that answering a lookup reads one line per
+ * allocation instead of one in each of a dozen columns. The records of an index sit in one buffer,
+ * read through an Int32Array (16 slots a record) and a Float64Array (8 a record) over it; float
+ * slot k overlays int slots 2k and 2k + 1.
+ *
+ * A lookup's scan of a trie node's run reads only int slots 0–3. They come first so that they
+ * still share a cache line when the buffer is not 64-byte aligned, which JavaScript cannot ask
+ * for: glibc hands out large blocks 16 bytes past a page boundary, so there a record spans two
+ * lines, but any 16-byte step keeps its first 16 bytes in one.
+ */
+const RECORD_BYTES = 64;
+const RECORD_INTS = RECORD_BYTES / Int32Array.BYTES_PER_ELEMENT;
+const RECORD_FLOATS = RECORD_BYTES / Float64Array.BYTES_PER_ELEMENT;
+// Int slots.
+/** Validity as day numbers; toDay is OPEN_END for an open-ended allocation. */
+const FROM_DAY = 0;
+const TO_DAY = 1;
+/** The parent's position, NONE for a root or a parent that is not in the index. */
+const PARENT_POSITION = 2;
+/** ROOT | DECLARED | HAS_CHILDREN. */
+const FLAGS = 3;
+// Float slots 2 and 3 (int slots 4–7).
+const ID = 2;
+/** NaN for a root (no parent). */
+const PARENT_ID = 3;
+// Int slots again: what only an answer reads.
+const LEVEL = 8;
+/** Holder and lessee as numbers in `parties`. */
+const HOLDER = 9;
+const LESSEE = 10;
+/** Validity as numbers in `dates`; TO_DATE is NONE for an open-ended allocation. */
+const FROM_DATE = 11;
+const TO_DATE = 12;
+/** A number in `filingNumbers`, NONE for none. */
+const FILING = 13;
+/** The trie node of the allocation's prefix, and the prefix's length. */
+const NODE = 14;
+const PREFIX_LENGTH = 15;
+
+// FLAGS bits.
+/** No parent: the allocation starts a chain. Kept as a flag so the scan needs no float slot. */
+const ROOT = 1;
+const DECLARED = 2;
+/** Another allocation names this one as parent. */
+const HAS_CHILDREN = 4;
+
 /** One allocation as the builder takes it: validity already as day numbers and dates. */
 export interface AllocationRowInput {
   id: number;
@@ -71,21 +118,14 @@ export interface AllocationRowInput {
 }
 
 /**
- * Collects allocations one at a time into columns (no object kept per allocation) and then
+ * Collects allocations one at a time into records (no object kept per allocation) and then
  * freezes them into an AllocationIndex. loadAllocationIndex feeds it page by page from the
  * database, so a million rows never sit in memory as objects.
  */
 export class AllocationIndexBuilder {
-  private readonly ids: Column<Float64Array>;
-  private readonly parentIds: Column<Float64Array>;
-  private readonly levels: Column<Int32Array>;
-  private readonly holders: Column<Int32Array>;
-  private readonly lessees: Column<Int32Array>;
-  private readonly fromDates: Column<Int32Array>;
-  private readonly toDates: Column<Int32Array>;
-  private readonly flags: Column<Int32Array>;
-  private readonly filings: Column<Int32Array>;
-  private readonly nodes: Column<Int32Array>;
+  private records: Int32Array;
+  private recordFloats: Float64Array;
+  private count = 0;
   private readonly parties = new Interner<Party>();
   private readonly dates = new Interner<string>();
   private readonly dateDays: number[] = [];
@@ -94,35 +134,48 @@ export class AllocationIndexBuilder {
   private taken = false;
 
   /**
-   * `expected`: how many allocations will be added, when known. The columns are then made that
-   * size at once: no doubling on the way and no right-sizing copy at the end, which with a
-   * million rows saves the server some hundred megabytes of short-lived arrays.
+   * `expected`: how many allocations will be added, when known. The records are then made that
+   * many at once: no doubling on the way and no right-sizing copy at the end, which with a
+   * million rows saves the server some hundred megabytes of short-lived buffers.
    */
   constructor(expected = 1024) {
-    const capacity = Math.max(1, expected);
-    this.ids = float64Column(capacity);
-    this.parentIds = float64Column(capacity);
-    this.levels = int32Column(capacity);
-    this.holders = int32Column(capacity);
-    this.lessees = int32Column(capacity);
-    this.fromDates = int32Column(capacity);
-    this.toDates = int32Column(capacity);
-    this.flags = int32Column(capacity);
-    this.filings = int32Column(capacity);
-    this.nodes = int32Column(capacity);
+    this.records = new Int32Array(Math.max(1, expected) * RECORD_INTS);
+    this.recordFloats = new Float64Array(this.records.buffer);
   }
 
   add(allocation: AllocationRowInput): void {
-    this.ids.push(allocation.id);
-    this.parentIds.push(allocation.parentId ?? Number.NaN);
-    this.levels.push(allocation.level);
-    this.holders.push(this.parties.of(allocation.holder));
-    this.lessees.push(this.parties.of(allocation.lessee));
-    this.fromDates.push(this.dateOf(allocation.validFrom));
-    this.toDates.push(allocation.validTo === null ? NONE : this.dateOf(allocation.validTo));
-    this.flags.push(allocation.declared ? 1 : 0);
-    this.filings.push(allocation.miitFilingNo === null ? NONE : this.filingNumbers.of(allocation.miitFilingNo));
-    this.nodes.push(this.trie.insert(allocation.prefix));
+    if (this.count * RECORD_INTS === this.records.length) {
+      const grown = new Int32Array(this.records.length * 2);
+      grown.set(this.records);
+      this.records = grown;
+      this.recordFloats = new Float64Array(grown.buffer);
+    }
+    const r = this.count * RECORD_INTS;
+    const f = this.count * RECORD_FLOATS;
+    this.count++;
+    const { records } = this;
+    this.recordFloats[f + ID] = allocation.id;
+    this.recordFloats[f + PARENT_ID] = allocation.parentId ?? Number.NaN;
+    const fromDate = this.dateOf(allocation.validFrom);
+    records[r + FROM_DATE] = fromDate;
+    records[r + FROM_DAY] = this.dateDays[fromDate];
+    if (allocation.validTo === null) {
+      records[r + TO_DATE] = NONE;
+      records[r + TO_DAY] = OPEN_END;
+    } else {
+      const toDate = this.dateOf(allocation.validTo);
+      records[r + TO_DATE] = toDate;
+      records[r + TO_DAY] = this.dateDays[toDate];
+    }
+    // The parent's position is known only once every allocation is in and sorted (AllocationIndex).
+    records[r + PARENT_POSITION] = NONE;
+    records[r + FLAGS] = (allocation.parentId === null ? ROOT : 0) | (allocation.declared ? DECLARED : 0);
+    records[r + LEVEL] = allocation.level;
+    records[r + HOLDER] = this.parties.of(allocation.holder);
+    records[r + LESSEE] = this.parties.of(allocation.lessee);
+    records[r + FILING] = allocation.miitFilingNo === null ? NONE : this.filingNumbers.of(allocation.miitFilingNo);
+    records[r + NODE] = this.trie.insert(allocation.prefix);
+    records[r + PREFIX_LENGTH] = allocation.prefix.length;
   }
 
   private dateOf(date: string): number {
@@ -136,17 +189,17 @@ export class AllocationIndexBuilder {
   }
 
   /**
-   * @internal The collected columns, right-sized, in insertion order. The index sorts them in
+   * @internal The collected records, right-sized, in insertion order. The index sorts them in
    * place and keeps them, so a builder is built once.
    */
-  columns() {
+  collected() {
     if (this.taken) throw new Error('an AllocationIndexBuilder builds one index');
     this.taken = true;
+    const length = this.count * RECORD_INTS;
     return {
-      count: this.ids.length,
-      ids: this.ids.trimmed(), parentIds: this.parentIds.trimmed(), levels: this.levels.trimmed(), holders: this.holders.trimmed(), lessees: this.lessees.trimmed(),
-      fromDates: this.fromDates.trimmed(), toDates: this.toDates.trimmed(), flags: this.flags.trimmed(), filings: this.filings.trimmed(), nodes: this.nodes.trimmed(),
-      parties: this.parties.values, dates: this.dates.values, dateDays: this.dateDays, filingNumbers: this.filingNumbers.values,
+      count: this.count,
+      records: length === this.records.length ? this.records : this.records.slice(0, length),
+      parties: this.parties.values, dates: this.dates.values, filingNumbers: this.filingNumbers.values,
       trie: this.trie.freeze(),
     };
   }
@@ -224,24 +277,12 @@ export interface IndexParts {
   size: number;
   trie: IndexTrie;
   nodes: Int32Array;
-  ids: Float64Array;
-  parentIds: Float64Array;
-  parentPositions: Int32Array;
-  levels: Int32Array;
-  holders: Int32Array;
-  lessees: Int32Array;
-  fromDays: Int32Array;
-  toDays: Int32Array;
-  fromDates: Int32Array;
-  toDates: Int32Array;
-  declared: Int32Array;
-  filings: Int32Array;
-  nodeOf: Int32Array;
+  /** The records, as their Int32Array view. */
+  records: Int32Array;
   parties: Party[];
   dates: string[];
   filingNumbers: string[];
   lengths: number[];
-  hasChildren: Uint8Array;
 }
 
 function isIndexParts(source: unknown): source is IndexParts {
@@ -256,24 +297,30 @@ function shared<T extends Int32Array | Float64Array | Uint8Array>(array: T): T {
   return copy;
 }
 
+/** The Float64Array view over the same records. */
+function floatsOf(records: Int32Array): Float64Array {
+  return new Float64Array(records.buffer, records.byteOffset, records.length / 2);
+}
+
 /**
- * Reorders columns in place so that position p holds what was at order[p], following each cycle
+ * Reorders records in place so that position p holds what was at order[p], following each cycle
  * of the permutation once.
  */
-function permuteInPlace(order: Int32Array, columns: Array<Int32Array | Float64Array>): void {
+function permuteInPlace(order: Int32Array, records: Int32Array): void {
   const done = new Uint8Array(order.length);
+  const saved = new Int32Array(RECORD_INTS);
   for (let start = 0; start < order.length; start++) {
     if (done[start] || order[start] === start) continue;
-    const saved = columns.map((column) => column[start]);
+    saved.set(records.subarray(start * RECORD_INTS, (start + 1) * RECORD_INTS));
     let p = start;
     for (;;) {
       done[p] = 1;
       const from = order[p];
       if (from === start) break;
-      for (const column of columns) column[p] = column[from];
+      records.copyWithin(p * RECORD_INTS, from * RECORD_INTS, (from + 1) * RECORD_INTS);
       p = from;
     }
-    columns.forEach((column, k) => (column[p] = saved[k]));
+    records.set(saved, p * RECORD_INTS);
   }
 }
 
@@ -281,20 +328,21 @@ function permuteInPlace(order: Int32Array, columns: Array<Int32Array | Float64Ar
  * The position of an allocation id (its first, when ids repeat), NONE if absent. Database ids are
  * dense, so a table over their range is a few bytes a row; a Map is the fallback for sparse ids.
  */
-function positionsById(ids: Float64Array): (id: number) => number {
+function positionsById(size: number, idAt: (p: number) => number): (id: number) => number {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  for (const id of ids) {
+  for (let p = 0; p < size; p++) {
+    const id = idAt(p);
     if (id < min) min = id;
     if (id > max) max = id;
   }
-  if (ids.length > 0 && Number.isInteger(min) && Number.isInteger(max) && max - min < 4 * ids.length + 1024) {
+  if (size > 0 && Number.isInteger(min) && Number.isInteger(max) && max - min < 4 * size + 1024) {
     const table = new Int32Array(max - min + 1).fill(NONE);
-    for (let p = 0; p < ids.length; p++) if (table[ids[p] - min] === NONE) table[ids[p] - min] = p;
+    for (let p = 0; p < size; p++) if (table[idAt(p) - min] === NONE) table[idAt(p) - min] = p;
     return (id) => (Number.isInteger(id) && id >= min && id <= max ? table[id - min] : NONE);
   }
   const positions = new Map<number, number>();
-  for (let p = 0; p < ids.length; p++) if (!positions.has(ids[p])) positions.set(ids[p], p);
+  for (let p = 0; p < size; p++) if (!positions.has(idAt(p))) positions.set(idAt(p), p);
   return (id) => positions.get(id) ?? NONE;
 }
 
@@ -304,9 +352,9 @@ function positionsById(ids: Float64Array): (id: number) => number {
  * the allocations hanging at each, whatever the number of allocations: longest-prefix match
  * without scanning or hashing.
  *
- * The allocations are kept in columns (typed arrays, parties and dates interned), sorted so that
- * each prefix's allocations are one run, parents first; an IndexedAllocation object is made
- * only for what a lookup returns. A million allocations cost about 60 MB instead of the half
+ * The allocations are kept as 64-byte records in one buffer (parties and dates interned), sorted
+ * so that each prefix's allocations are one run, parents first; an IndexedAllocation object is
+ * made only for what a lookup returns. A million allocations cost about 64 MB instead of the half
  * gigabyte an object per allocation (with its strings) took.
  */
 export class AllocationIndex {
@@ -318,30 +366,14 @@ export class AllocationIndex {
    * the run), at 2 × node + 1 where its 10 child slots start in trie.children (NONE for none).
    */
   private nodes: Int32Array;
-  // Per position (allocations sorted by node, then level, then id):
-  private ids: Float64Array;
-  /** NaN for a root (no parent). */
-  private parentIds: Float64Array;
-  /** The parent's position, NONE when it has none or the parent is not in the index. */
-  private parentPositions: Int32Array;
-  private levels: Int32Array;
-  private holders: Int32Array;
-  private lessees: Int32Array;
-  private fromDays: Int32Array;
-  private toDays: Int32Array;
-  private fromDates: Int32Array;
-  private toDates: Int32Array;
-  /** 1 when declared. */
-  private declared: Int32Array;
-  private filings: Int32Array;
-  private nodeOf: Int32Array;
+  /** One record per position (allocations sorted by node, then level, then id): see RECORD_BYTES. */
+  private records: Int32Array;
+  private recordFloats: Float64Array;
   private readonly parties: Party[];
   private readonly dates: string[];
   private readonly filingNumbers: string[];
   /** Distinct prefix lengths, shortest first. */
   private readonly lengths: number[];
-  /** Per position: 1 when another allocation names it as parent. */
-  private hasChildren: Uint8Array;
   private readonly sharedLinks = new Map<number, IndexedAllocation>();
   /** The chain being walked, as positions (lookups are synchronous, so one stack serves them all). */
   private stack: Int32Array = new Int32Array(64);
@@ -351,24 +383,12 @@ export class AllocationIndex {
       this.size = source.size;
       this.trie = source.trie;
       this.nodes = source.nodes;
-      this.ids = source.ids;
-      this.parentIds = source.parentIds;
-      this.parentPositions = source.parentPositions;
-      this.levels = source.levels;
-      this.holders = source.holders;
-      this.lessees = source.lessees;
-      this.fromDays = source.fromDays;
-      this.toDays = source.toDays;
-      this.fromDates = source.fromDates;
-      this.toDates = source.toDates;
-      this.declared = source.declared;
-      this.filings = source.filings;
-      this.nodeOf = source.nodeOf;
+      this.records = source.records;
+      this.recordFloats = floatsOf(source.records);
       this.parties = source.parties;
       this.dates = source.dates;
       this.filingNumbers = source.filingNumbers;
       this.lengths = source.lengths;
-      this.hasChildren = source.hasChildren;
       return;
     }
     let builder: AllocationIndexBuilder;
@@ -377,8 +397,9 @@ export class AllocationIndex {
       builder = new AllocationIndexBuilder();
       for (const allocation of source) builder.add(allocation);
     }
-    const c = builder.columns();
+    const c = builder.collected();
     const n = c.count;
+    const records = c.records;
     const nodeCount = c.trie.depth.length;
     this.size = n;
     const { childBase, ...trie } = c.trie;
@@ -390,7 +411,7 @@ export class AllocationIndex {
     // Positions grouped by trie node (a counting sort), then within a node by level and id:
     // a re-lease of a whole prefix shares its parent's node, and parents must be met first.
     const nodes = new Int32Array(2 * (nodeCount + 1));
-    for (let i = 0; i < n; i++) nodes[2 * (c.nodes[i] + 1)]++;
+    for (let i = 0; i < n; i++) nodes[2 * (records[i * RECORD_INTS + NODE] + 1)]++;
     for (let node = 0; node < nodeCount; node++) {
       nodes[2 * (node + 1)] += nodes[2 * node];
       nodes[2 * node + 1] = childBase[node];
@@ -400,74 +421,48 @@ export class AllocationIndex {
     const order = new Int32Array(n);
     const fill = new Int32Array(nodeCount);
     for (let node = 0; node < nodeCount; node++) fill[node] = nodes[2 * node];
-    for (let i = 0; i < n; i++) order[fill[c.nodes[i]]++] = i;
-    const byLevelThenId = (a: number, b: number) => c.levels[a] - c.levels[b] || c.ids[a] - c.ids[b];
+    for (let i = 0; i < n; i++) order[fill[records[i * RECORD_INTS + NODE]]++] = i;
+    const floats = floatsOf(records);
+    const byLevelThenId = (a: number, b: number) =>
+      records[a * RECORD_INTS + LEVEL] - records[b * RECORD_INTS + LEVEL] || floats[a * RECORD_FLOATS + ID] - floats[b * RECORD_FLOATS + ID];
     for (let node = 0; node < nodeCount; node++) {
       const start = nodes[2 * node];
       const end = nodes[2 * node + 2];
       if (end - start > 1) order.subarray(start, end).sort(byLevelThenId);
     }
 
-    // The builder's columns, put in that order in place: no second copy of a million rows.
-    permuteInPlace(order, [c.ids, c.parentIds, c.levels, c.holders, c.lessees, c.fromDates, c.toDates, c.flags, c.filings, c.nodes]);
-    this.ids = c.ids;
-    this.parentIds = c.parentIds;
-    this.levels = c.levels;
-    this.holders = c.holders;
-    this.lessees = c.lessees;
-    this.fromDates = c.fromDates;
-    this.toDates = c.toDates;
-    this.declared = c.flags;
-    this.filings = c.filings;
-    this.nodeOf = c.nodes;
-    this.fromDays = new Int32Array(n);
-    this.toDays = new Int32Array(n);
+    // The builder's records, put in that order in place: no second copy of a million rows.
+    permuteInPlace(order, records);
+    this.records = records;
+    this.recordFloats = floats;
+    const positionOfId = positionsById(n, (p) => floats[p * RECORD_FLOATS + ID]);
     for (let p = 0; p < n; p++) {
-      this.fromDays[p] = c.dateDays[this.fromDates[p]];
-      this.toDays[p] = this.toDates[p] === NONE ? OPEN_END : c.dateDays[this.toDates[p]];
+      const r = p * RECORD_INTS;
+      if (records[r + FLAGS] & ROOT) continue;
+      const parent = positionOfId(floats[p * RECORD_FLOATS + PARENT_ID]);
+      records[r + PARENT_POSITION] = parent;
+      if (parent !== NONE) records[parent * RECORD_INTS + FLAGS] |= HAS_CHILDREN;
     }
-    const positionOfId = positionsById(this.ids);
-    this.parentPositions = new Int32Array(n);
-    for (let p = 0; p < n; p++) {
-      const parentId = this.parentIds[p];
-      this.parentPositions[p] = Number.isNaN(parentId) ? NONE : positionOfId(parentId);
-    }
-    this.hasChildren = new Uint8Array(n);
-    for (let p = 0; p < n; p++) if (this.parentPositions[p] !== NONE) this.hasChildren[this.parentPositions[p]] = 1;
     const lengths = new Set<number>();
-    for (let p = 0; p < n; p++) lengths.add(this.trie.depth[this.nodeOf[p]]);
+    for (let p = 0; p < n; p++) lengths.add(records[p * RECORD_INTS + PREFIX_LENGTH]);
     this.lengths = [...lengths].sort((a, b) => a - b);
   }
 
   /**
    * The index as plain parts another thread can rebuild it from (`new AllocationIndex(parts)`),
-   * its columns moved to shared memory on the first call: the audit's worker threads read the
-   * same million rows instead of a copy each. The index is never written after it is built.
+   * its arrays moved to shared memory on the first call: the audit's worker threads read the
+   * same million records instead of a copy each. The index is never written after it is built.
    */
   shareableParts(): IndexParts {
-    if (!(this.ids.buffer instanceof SharedArrayBuffer)) {
+    if (!(this.records.buffer instanceof SharedArrayBuffer)) {
       this.trie = { children: shared(this.trie.children), parent: shared(this.trie.parent), digit: shared(this.trie.digit), depth: shared(this.trie.depth) };
       this.nodes = shared(this.nodes);
-      this.ids = shared(this.ids);
-      this.parentIds = shared(this.parentIds);
-      this.parentPositions = shared(this.parentPositions);
-      this.levels = shared(this.levels);
-      this.holders = shared(this.holders);
-      this.lessees = shared(this.lessees);
-      this.fromDays = shared(this.fromDays);
-      this.toDays = shared(this.toDays);
-      this.fromDates = shared(this.fromDates);
-      this.toDates = shared(this.toDates);
-      this.declared = shared(this.declared);
-      this.filings = shared(this.filings);
-      this.nodeOf = shared(this.nodeOf);
-      this.hasChildren = shared(this.hasChildren);
+      this.records = shared(this.records);
+      this.recordFloats = floatsOf(this.records);
     }
     return {
-      kind: 'allocation-index-parts', size: this.size, trie: this.trie, nodes: this.nodes, ids: this.ids, parentIds: this.parentIds,
-      parentPositions: this.parentPositions, levels: this.levels, holders: this.holders, lessees: this.lessees, fromDays: this.fromDays,
-      toDays: this.toDays, fromDates: this.fromDates, toDates: this.toDates, declared: this.declared, filings: this.filings, nodeOf: this.nodeOf,
-      parties: this.parties, dates: this.dates, filingNumbers: this.filingNumbers, lengths: this.lengths, hasChildren: this.hasChildren,
+      kind: 'allocation-index-parts', size: this.size, trie: this.trie, nodes: this.nodes, records: this.records,
+      parties: this.parties, dates: this.dates, filingNumbers: this.filingNumbers, lengths: this.lengths,
     };
   }
 
@@ -477,14 +472,15 @@ export class AllocationIndex {
     if (node === NONE || this.nodes[2 * node] === this.nodes[2 * node + 2]) return undefined;
     const entries: Entry[] = [];
     for (let p = this.nodes[2 * node]; p < this.nodes[2 * node + 2]; p++) {
-      entries.push({ allocation: this.allocationAt(p, prefix), fromDay: this.fromDays[p], toDay: this.toDays[p] === OPEN_END ? Number.POSITIVE_INFINITY : this.toDays[p] });
+      const toDay = this.records[p * RECORD_INTS + TO_DAY];
+      entries.push({ allocation: this.allocationAt(p, prefix), fromDay: this.records[p * RECORD_INTS + FROM_DAY], toDay: toDay === OPEN_END ? Number.POSITIVE_INFINITY : toDay });
     }
     return entries;
   }
 
   /** Every allocation, in no particular order (made afresh on each call). */
   *all(): IterableIterator<IndexedAllocation> {
-    for (let p = 0; p < this.size; p++) yield this.allocationAt(p, this.prefixOfNode(this.nodeOf[p]));
+    for (let p = 0; p < this.size; p++) yield this.allocationAt(p, this.prefixOfNode(this.records[p * RECORD_INTS + NODE]));
   }
 
   /** The distinct prefix lengths, shortest first. */
@@ -500,21 +496,21 @@ export class AllocationIndex {
    */
   chainOn(number: string, at: Date, day: number): Chain | null {
     const { children } = this.trie;
-    const { nodes, fromDays, toDays, parentIds, parentPositions } = this;
+    const { nodes, records } = this;
     let stack = this.stack;
     let depth = 0;
     let node = 0;
     for (let i = 0; ; i++) {
       const end = nodes[2 * node + 2];
       for (let p = nodes[2 * node]; p < end; p++) {
-        if (day < fromDays[p] || day > toDays[p]) continue;
-        if (parentIds[p] !== parentIds[p]) {
-          // NaN: a root.
+        const r = p * RECORD_INTS;
+        if (day < records[r + FROM_DAY] || day > records[r + TO_DAY]) continue;
+        if (records[r + FLAGS] & ROOT) {
           stack[0] = p;
           depth = 1;
           continue;
         }
-        const parent = parentPositions[p];
+        const parent = records[r + PARENT_POSITION];
         let k = 0;
         while (k < depth && stack[k] !== parent) k++;
         if (k === depth) continue;
@@ -544,29 +540,33 @@ export class AllocationIndex {
    * went columnar. A grant without children is made afresh for each answer.
    */
   private linkAt(p: number, number: string): IndexedAllocation {
-    if (this.hasChildren[p] === 0) return this.allocationAt(p, number.slice(0, this.trie.depth[this.nodeOf[p]]));
+    const r = p * RECORD_INTS;
+    if ((this.records[r + FLAGS] & HAS_CHILDREN) === 0) return this.allocationAt(p, number.slice(0, this.records[r + PREFIX_LENGTH]));
     let shared = this.sharedLinks.get(p);
     if (shared === undefined) {
-      shared = this.allocationAt(p, number.slice(0, this.trie.depth[this.nodeOf[p]]));
+      shared = this.allocationAt(p, number.slice(0, this.records[r + PREFIX_LENGTH]));
       this.sharedLinks.set(p, shared);
     }
     return shared;
   }
 
   private allocationAt(p: number, prefix: string): IndexedAllocation {
-    const parentId = this.parentIds[p];
-    const toDate = this.toDates[p];
-    const filing = this.filings[p];
+    const { records } = this;
+    const r = p * RECORD_INTS;
+    const f = p * RECORD_FLOATS;
+    const parentId = this.recordFloats[f + PARENT_ID];
+    const toDate = records[r + TO_DATE];
+    const filing = records[r + FILING];
     return {
-      id: this.ids[p],
+      id: this.recordFloats[f + ID],
       prefix,
       parentId: Number.isNaN(parentId) ? null : parentId,
-      level: this.levels[p],
-      holder: this.parties[this.holders[p]],
-      lessee: this.parties[this.lessees[p]],
-      validFrom: this.dates[this.fromDates[p]],
+      level: records[r + LEVEL],
+      holder: this.parties[records[r + HOLDER]],
+      lessee: this.parties[records[r + LESSEE]],
+      validFrom: this.dates[records[r + FROM_DATE]],
       validTo: toDate === NONE ? null : this.dates[toDate],
-      declared: this.declared[p] === 1,
+      declared: (records[r + FLAGS] & DECLARED) !== 0,
       miitFilingNo: filing === NONE ? null : this.filingNumbers[filing],
     };
   }

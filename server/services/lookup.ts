@@ -24,7 +24,7 @@ interface AllocationRecord {
 
 /**
  * Reads every allocation into an index, a page at a time: each page's rows go straight into the
- * index's columns (plain SQL, no entity objects), so a million rows never sit in memory as objects.
+ * index's records (plain SQL, no entity objects), so a million rows never sit in memory as objects.
  */
 export async function loadAllocationIndex(dataSource: DataSource | EntityManager): Promise<AllocationIndex> {
   const manager = 'manager' in dataSource ? dataSource.manager : dataSource;

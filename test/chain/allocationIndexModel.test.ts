@@ -130,16 +130,33 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
     expect(chain.entity).to.equal(entities[0]);
   });
 
-  it('is built the same from a builder fed row by row as from a list', () => {
-    const allocations = buildForest(fc.sample(grantPlan, { numRuns: 50, seed: 7 }));
-    const builder = new AllocationIndexBuilder();
-    for (const a of allocations) builder.add(a);
-    const fromBuilder = builder.build();
-    const fromList = new AllocationIndex(allocations);
+  for (const expected of [undefined, 1, 1000]) {
+    it(`is built the same from a builder fed row by row as from a list (builder told to expect ${expected ?? 'nothing'})`, () => {
+      const allocations = buildForest(fc.sample(grantPlan, { numRuns: 50, seed: 7 }));
+      const builder = new AllocationIndexBuilder(expected);
+      for (const a of allocations) builder.add(a);
+      const fromBuilder = builder.build();
+      const fromList = new AllocationIndex(allocations);
+      expect(fromBuilder.size).to.equal(allocations.length);
+      for (const a of allocations) {
+        const at = new Date(`${a.validFrom}T08:00:00+08:00`);
+        expect(chainAt(fromBuilder, `${a.prefix}55`, at)).to.deep.equal(chainAt(fromList, `${a.prefix}55`, at));
+      }
+    });
+  }
+
+  it('answers the same when rebuilt from its shareable parts, which live in shared memory', () => {
+    const allocations = buildForest(fc.sample(grantPlan, { numRuns: 50, seed: 11 }));
+    const index = new AllocationIndex(allocations);
+    const parts = index.shareableParts();
+    expect(parts.records.buffer).to.be.instanceOf(SharedArrayBuffer);
+    const rebuilt = new AllocationIndex(structuredClone(parts));
     for (const a of allocations) {
       const at = new Date(`${a.validFrom}T08:00:00+08:00`);
-      expect(chainAt(fromBuilder, `${a.prefix}55`, at)).to.deep.equal(chainAt(fromList, `${a.prefix}55`, at));
+      expect(chainAt(rebuilt, `${a.prefix}55`, at)).to.deep.equal(referenceChainAt(allocations, `${a.prefix}55`, at));
+      expect(chainAt(index, `${a.prefix}55`, at)).to.deep.equal(referenceChainAt(allocations, `${a.prefix}55`, at));
     }
+    expect([...rebuilt.all()].sort((a, b) => a.id - b.id)).to.deep.equal([...allocations].sort((a, b) => a.id - b.id));
   });
 
   it('follows a chain deeper than its working stack (whole-prefix re-leases, 150 levels)', () => {
