@@ -67,6 +67,24 @@ describeEachDatabase('audit runs', (ctx) => {
   });
 });
 
+describeEachDatabase('an audit over several pages of traffic', (ctx) => {
+  it('reads every page (the next read while one is audited) and finds the same with one thread or two', async function () {
+    this.timeout(120_000);
+    const files = smallDataset();
+    // 12,001 messages: three pages, the last one short. Every 1,000th names a number nobody holds.
+    const rows = Array.from({ length: 12_001 }, (_, i) => `P${i},${i % 1000 === 0 ? '10699999' : '10690123450188'},2022-03-14T09:30:00+08:00,【某网店】第${i}单已发货,`);
+    files['messages.csv'] = `id,sender,sent_at,content,recipient\n${rows.join('\n')}\n`;
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(files)));
+    const pages: number[] = [];
+    const alone = await runAudit(ctx.dataSource, { actor: 'tester', threads: 1, onProgress: ({ itemsDone }) => pages.push(itemsDone) });
+    expect(pages.slice(0, 3)).to.deep.equal([5000, 10_000, 12_001]);
+    const unallocated = alone.findings.filter((f) => f.rule === 'UNALLOCATED_SENDER').map((f) => f.message?.ref);
+    expect(unallocated).to.deep.equal(Array.from({ length: 13 }, (_, k) => `P${k * 1000}`));
+    const split = await runAudit(ctx.dataSource, { actor: 'tester', threads: 2 });
+    expect(split.findings.map(dedupeKey)).to.deep.equal(alone.findings.map(dedupeKey));
+  });
+});
+
 describeEachDatabase('an audit split across threads', (ctx) => {
   it('finds on the demo data exactly what one thread finds, in the same order for each message', async function () {
     this.timeout(120_000);
