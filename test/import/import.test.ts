@@ -203,6 +203,14 @@ describeEachDatabase('import', (ctx) => {
     expect(await snapshot(ctx.dataSource)).to.deep.equal(before);
   });
 
+  it('counts as added only the rows the store did not hold before', async () => {
+    await importFiles(smallDataset());
+    const files = smallDataset();
+    files['agents.csv'] = `${files['agents.csv']}${uscc('91110108MA07GGGG7')},新增代理有限公司,,,\n`;
+    const summary = await importFiles(files);
+    expect(summary.files.find((f) => f.file === 'agents.csv')).to.include({ rows: 4, added: 1 });
+  });
+
   it('updates a row in place when only its non-key columns changed', async () => {
     await importFiles(smallDataset());
     const files = smallDataset();
