@@ -55,6 +55,13 @@ const badCases: BadCase[] = [
     expected: { file: 'messages.csv', line: 3, column: 'sent_at', value: 'yesterday', code: 'timestamp.invalid' },
   },
   {
+    title: 'a bad row after a quoted cell that spans two lines, named by the line it starts on',
+    change: (f) => {
+      f['messages.csv'] = (f['messages.csv'] as string).replace('已发货, 请注意查收', '已发货,\n请注意查收').replace('2022-05-01 10:00:00', 'yesterday');
+    },
+    expected: { file: 'messages.csv', line: 4, column: 'sent_at', value: 'yesterday', code: 'timestamp.invalid' },
+  },
+  {
     title: 'a prefix that is not a 106 number',
     change: (f) => { f['allocations.csv'] = (f['allocations.csv'] as string).replace('10655,CUCC', '10755,CUCC'); },
     expected: { file: 'allocations.csv', line: 7, column: 'prefix', value: '10755', code: 'number.not_106' },
@@ -194,6 +201,14 @@ describeEachDatabase('import', (ctx) => {
     const summary = await importFiles(smallDataset());
     expect(summary.files.every((f) => f.added === 0)).to.equal(true);
     expect(await snapshot(ctx.dataSource)).to.deep.equal(before);
+  });
+
+  it('counts as added only the rows the store did not hold before', async () => {
+    await importFiles(smallDataset());
+    const files = smallDataset();
+    files['agents.csv'] = `${files['agents.csv']}${uscc('91110108MA07GGGG7')},新增代理有限公司,,,\n`;
+    const summary = await importFiles(files);
+    expect(summary.files.find((f) => f.file === 'agents.csv')).to.include({ rows: 4, added: 1 });
   });
 
   it('updates a row in place when only its non-key columns changed', async () => {
