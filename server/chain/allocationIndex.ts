@@ -214,7 +214,6 @@ interface DigitTrie {
   /** Per node: the node one digit shorter, and the digit that leads here (to spell a prefix back). */
   parent: Int32Array;
   digit: Uint8Array;
-  depth: Uint8Array;
 }
 
 /** The trie as the index keeps it: the child slots' starts live in AllocationIndex.nodes. */
@@ -225,17 +224,15 @@ class DigitTrieBuilder {
   private readonly children = int32Column();
   private readonly parent = int32Column();
   private readonly digit = int32Column();
-  private readonly depth = int32Column();
 
   constructor() {
-    this.newNode(NONE, 0, 0);
+    this.newNode(NONE, 0);
   }
 
-  private newNode(parent: number, digit: number, depth: number): number {
+  private newNode(parent: number, digit: number): number {
     this.childBase.push(NONE);
     this.parent.push(parent);
-    this.digit.push(digit);
-    return this.depth.push(depth);
+    return this.digit.push(digit);
   }
 
   /** The node for `prefix`, created (with the nodes above it) if new. */
@@ -252,7 +249,7 @@ class DigitTrieBuilder {
       }
       let child = this.children.data[base + d];
       if (child === 0) {
-        child = this.newNode(node, d, i + 1);
+        child = this.newNode(node, d);
         this.children.data[base + d] = child;
       }
       node = child;
@@ -262,12 +259,8 @@ class DigitTrieBuilder {
 
   freeze(): DigitTrie {
     const digits = new Uint8Array(this.digit.length);
-    const depths = new Uint8Array(this.depth.length);
-    for (let i = 0; i < digits.length; i++) {
-      digits[i] = this.digit.data[i];
-      depths[i] = this.depth.data[i];
-    }
-    return { childBase: this.childBase.trimmed(), children: this.children.trimmed(), parent: this.parent.trimmed(), digit: digits, depth: depths };
+    for (let i = 0; i < digits.length; i++) digits[i] = this.digit.data[i];
+    return { childBase: this.childBase.trimmed(), children: this.children.trimmed(), parent: this.parent.trimmed(), digit: digits };
   }
 }
 
@@ -400,7 +393,7 @@ export class AllocationIndex {
     const c = builder.collected();
     const n = c.count;
     const records = c.records;
-    const nodeCount = c.trie.depth.length;
+    const nodeCount = c.trie.parent.length;
     this.size = n;
     const { childBase, ...trie } = c.trie;
     this.trie = trie;
@@ -455,7 +448,7 @@ export class AllocationIndex {
    */
   shareableParts(): IndexParts {
     if (!(this.records.buffer instanceof SharedArrayBuffer)) {
-      this.trie = { children: shared(this.trie.children), parent: shared(this.trie.parent), digit: shared(this.trie.digit), depth: shared(this.trie.depth) };
+      this.trie = { children: shared(this.trie.children), parent: shared(this.trie.parent), digit: shared(this.trie.digit) };
       this.nodes = shared(this.nodes);
       this.records = shared(this.records);
       this.recordFloats = floatsOf(this.records);
