@@ -1,7 +1,7 @@
 /** Column storage: numbers in typed arrays instead of an object per row. */
 
 /** A growable typed array, for columns built from a stream of rows whose count is not known up front. */
-export class Column<T extends Int32Array | Float64Array> {
+export class Column<T extends Uint8Array | Int32Array | Float64Array> {
   data: T;
   length = 0;
   constructor(private readonly allocate: (length: number) => T, capacity = 1024) {
@@ -22,6 +22,7 @@ export class Column<T extends Int32Array | Float64Array> {
   }
 }
 
+export const uint8Column = (capacity?: number) => new Column((length) => new Uint8Array(length), capacity);
 export const int32Column = (capacity?: number) => new Column((length) => new Int32Array(length), capacity);
 export const float64Column = (capacity?: number) => new Column((length) => new Float64Array(length), capacity);
 
