@@ -36,9 +36,7 @@ export async function measureAudit(snapshot: AuditSnapshot, messages: AuditedMes
     const main = new AuditPass(snapshot, RULES);
     let splitDrafts = 0;
     for await (const page of shares.auditPages(pagesOf(messages, 5000))) splitDrafts += page.findings.length;
-    const { findings, gathered } = await shares.finish();
-    splitDrafts += findings.length;
-    for (const part of gathered) main.gather(part);
+    splitDrafts += (await shares.finish(main)).length;
     splitDrafts += main.finish().length;
     const splitSeconds = seconds(started);
     if (splitDrafts !== drafts) throw new Error(`the split audit drafted ${splitDrafts} findings, one thread ${drafts}`);

@@ -81,6 +81,13 @@ export class AuditPass {
     return findings;
   }
 
+  /** `message` for each of a page of messages, the findings in message order. */
+  messages(messages: Iterable<AuditedMessage>): FindingDraft[] {
+    const findings: FindingDraft[] = [];
+    for (const message of messages) for (const finding of this.message(message)) findings.push(finding);
+    return findings;
+  }
+
   /** Every rule's verdict on one message, with the reason when it did not fire. */
   explain(message: AuditedMessage): { context: TrafficContext; verdicts: MessageVerdict[] } {
     const context = this.#messageContext(message);

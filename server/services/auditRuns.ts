@@ -108,18 +108,14 @@ export async function runAudit(dataSource: DataSource, options: AuditOptions): P
       await progress(page.count);
       if (options.cancelled?.()) return await cancel(dataSource, run.id, options.actor);
     }
-    for await (const page of pages(dataSource, Complaint)) {
+    for await (const page of complaintPages(dataSource)) {
       for (const c of page) {
         keep(pass.complaint({ id: c.id, ref: c.externalId, sender: c.sender, reportedAt: c.reportedAt, lossYuan: c.lossYuan === null ? null : Number(c.lossYuan), summary: c.summary }));
       }
       await progress(page.length);
       if (options.cancelled?.()) return await cancel(dataSource, run.id, options.actor);
     }
-    if (shares) {
-      const { findings, gathered } = await shares.finish();
-      keep(findings);
-      for (const part of gathered) pass.gather(part);
-    }
+    if (shares) keep(await shares.finish(pass));
     keep(pass.finish());
     const newFindings = await dataSource.transaction((manager) => storeFindings(manager, run.id, found));
     await runs.update(run.id, { status: 'succeeded', finishedAt: new Date(), findingsTotal: found.size, findingsNew: newFindings });
@@ -141,11 +137,11 @@ async function cancel(dataSource: DataSource, runId: number, actor: Actor): Prom
   return { runId, status: 'cancelled', findings: [], newFindings: 0 };
 }
 
-/** A table's rows in id order, a page at a time (keyset paging: no OFFSET that slows down). */
-async function* pages<T extends Message | Complaint>(dataSource: DataSource, target: new () => T): AsyncGenerator<T[]> {
+/** The stored complaints in id order, a page at a time (keyset paging: no OFFSET that slows down). */
+async function* complaintPages(dataSource: DataSource): AsyncGenerator<Complaint[]> {
   let afterId = 0;
   for (;;) {
-    const page = await dataSource.getRepository(target).createQueryBuilder('t')
+    const page = await dataSource.getRepository(Complaint).createQueryBuilder('t')
       .where('t.id > :afterId', { afterId }).orderBy('t.id', 'ASC').limit(PAGE_ROWS).getMany();
     if (page.length > 0) yield page;
     if (page.length < PAGE_ROWS) return;
@@ -185,11 +181,7 @@ async function* messagePages(dataSource: DataSource): AsyncGenerator<AuditedMess
 
 /** Pages of messages audited by `pass`, in this thread. */
 async function* auditedHere(pass: AuditPass, messages: AsyncIterable<AuditedMessage[]>): AsyncGenerator<AuditedPage> {
-  for await (const page of messages) {
-    const findings: FindingDraft[] = [];
-    for (const message of page) for (const finding of pass.message(message)) findings.push(finding);
-    yield { findings, count: page.length };
-  }
+  for await (const page of messages) yield { findings: pass.messages(page), count: page.length };
 }
 
 /** What a stored finding shows, from its draft; the workflow columns are the store's own. */

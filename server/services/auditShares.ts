@@ -149,10 +149,6 @@ export class AuditShares {
     }
   }
 
-  get threads(): number {
-    return this.shares.length;
-  }
-
   /** Audits messages, each in its sender's thread; resolves with what the threads found, in message order. */
   async audit(messages: readonly AuditedMessage[]): Promise<FindingDraft[]> {
     const parts: AuditedMessage[][] = this.shares.map(() => []);
@@ -182,17 +178,20 @@ export class AuditShares {
     }
   }
 
-  /** Ends the traffic: the findings concluded per number in each thread, and what each gathered across numbers. */
-  async finish(): Promise<{ findings: FindingDraft[]; gathered: unknown[][] }> {
+  /**
+   * Ends the traffic: hands what each thread gathered across numbers to `pass` (the main thread's,
+   * over the same rules, to conclude with its own `finish`) and resolves with the findings the
+   * threads concluded per number.
+   */
+  async finish(pass: AuditPass): Promise<FindingDraft[]> {
     const answers = await Promise.all(this.shares.map((share) => share.next({ type: 'finish' })));
     const findings: FindingDraft[] = [];
-    const gathered: unknown[][] = [];
     for (const answer of answers) {
       if (answer.type !== 'finished') throw new Error(`an audit thread answered ${answer.type} to finish`);
       findings.push(...answer.findings);
-      gathered.push(answer.gathered);
+      pass.gather(answer.gathered);
     }
-    return { findings, gathered };
+    return findings;
   }
 
   async close(): Promise<void> {
@@ -211,9 +210,7 @@ export function serveAuditShare(port: MessagePort): void {
     } else if (!pass) {
       throw new Error(`an audit thread was sent ${request.type} before the snapshot`);
     } else if (request.type === 'messages') {
-      const findings: FindingDraft[] = [];
-      for (const message of unpackBatch(request.batch)) for (const finding of pass.message(message)) findings.push(finding);
-      port.postMessage({ type: 'findings', findings } satisfies FromThread);
+      port.postMessage({ type: 'findings', findings: pass.messages(unpackBatch(request.batch)) } satisfies FromThread);
     } else {
       port.postMessage({ type: 'finished', ...pass.finishShare() } satisfies FromThread);
     }
