@@ -12,7 +12,6 @@ export type LesseeKind = 'agent' | 'entity';
  */
 @Entity('allocations')
 @Index('uq_allocations_natural', ['prefix', 'lesseeUscc', 'validFrom'], { unique: true })
-@Index('idx_allocations_prefix', ['prefix'])
 @Index('idx_allocations_lessee_agent', ['lesseeAgentId'])
 @Index('idx_allocations_holder_agent', ['holderAgentId'])
 @Index('idx_allocations_holder_carrier', ['holderCarrierId'])

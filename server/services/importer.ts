@@ -70,6 +70,11 @@ export class ImportRefused extends Error {
  */
 export const MAX_REPORTED_ISSUES = 100_000;
 const BATCH_ROWS = 500;
+/**
+ * Upserts queued on the connection at once: the next statement is already waiting when the
+ * database finishes one, so it never idles while this process gets round to sending it.
+ */
+const WRITES_IN_FLIGHT = 2;
 const PROGRESS_EVERY = 1000;
 const FAR_FUTURE = '9999-12-31';
 
@@ -365,17 +370,13 @@ class ImportJob {
     const upserter = new Upserter(this.manager, target, conflict, update);
     let pending: Array<Partial<T>> = [];
     let limit = 0;
-    let inFlight: Promise<void> | null = null;
-    const send = (rows: Array<Partial<T>>): Promise<void> | null => {
-      const previous = inFlight;
-      const writing = (async () => {
-        if (previous) await previous;
-        await upserter.write(rows);
-      })();
-      // Awaited later (by the next add or by flush); a failure must not count as unhandled before then.
+    const inFlight: Array<Promise<void>> = [];
+    const send = (rows: Array<Partial<T>>): Promise<void> | undefined => {
+      const writing = upserter.write(rows);
+      // Awaited later (by a later add or by flush); a failure must not count as unhandled before then.
       writing.catch(() => undefined);
-      inFlight = writing;
-      return previous;
+      inFlight.push(writing);
+      return inFlight.length > WRITES_IN_FLIGHT ? inFlight.shift() : undefined;
     };
     return {
       add: (row: Partial<T>): Promise<void> | void => {
@@ -385,12 +386,12 @@ class ImportJob {
         if (pending.length < limit) return;
         const rows = pending;
         pending = [];
-        return send(rows) ?? undefined;
+        return send(rows);
       },
       flush: async () => {
         if (pending.length && this.writing) send(pending);
         pending = [];
-        if (inFlight) await inFlight;
+        while (inFlight.length) await inFlight.shift();
       },
     };
   }
