@@ -205,34 +205,26 @@ export class AllocationIndexBuilder {
   }
 }
 
-/** A frozen digit trie: node 0 is the empty prefix; a node's children are 10 slots in `children`. */
+/**
+ * A digit trie as the builder leaves it: node 0 is the empty prefix; a node's children are 10
+ * slots in `children`. The arrays are the builder's own, not right-sized (the index reads them
+ * once, to lay out its walk, and drops them): only the first `nodeCount` entries of `childBase`
+ * are nodes.
+ */
 interface DigitTrie {
+  nodeCount: number;
   /** Per node: where its 10 child slots start in `children`, or NONE for a node without children. */
   childBase: Int32Array;
   /** Child node per digit; 0 = no child (node 0 is the root, never anyone's child). */
   children: Int32Array;
-  /** Per node: the node one digit shorter, and the digit that leads here (to spell a prefix back). */
-  parent: Int32Array;
-  digit: Uint8Array;
 }
-
-/** The trie as the index keeps it: the child slots' starts live in AllocationIndex.nodes. */
-type IndexTrie = Omit<DigitTrie, 'childBase'>;
 
 class DigitTrieBuilder {
   private readonly childBase = int32Column();
   private readonly children = int32Column();
-  private readonly parent = int32Column();
-  private readonly digit = int32Column();
 
   constructor() {
-    this.newNode(NONE, 0);
-  }
-
-  private newNode(parent: number, digit: number): number {
     this.childBase.push(NONE);
-    this.parent.push(parent);
-    return this.digit.push(digit);
   }
 
   /** The node for `prefix`, created (with the nodes above it) if new. */
@@ -249,7 +241,7 @@ class DigitTrieBuilder {
       }
       let child = this.children.data[base + d];
       if (child === 0) {
-        child = this.newNode(node, d);
+        child = this.childBase.push(NONE);
         this.children.data[base + d] = child;
       }
       node = child;
@@ -258,9 +250,7 @@ class DigitTrieBuilder {
   }
 
   freeze(): DigitTrie {
-    const digits = new Uint8Array(this.digit.length);
-    for (let i = 0; i < digits.length; i++) digits[i] = this.digit.data[i];
-    return { childBase: this.childBase.trimmed(), children: this.children.trimmed(), parent: this.parent.trimmed(), digit: digits };
+    return { nodeCount: this.childBase.length, childBase: this.childBase.data, children: this.children.data };
   }
 }
 
@@ -268,8 +258,7 @@ class DigitTrieBuilder {
 export interface IndexParts {
   kind: 'allocation-index-parts';
   size: number;
-  trie: IndexTrie;
-  nodes: Int32Array;
+  walk: Int32Array;
   /** The records, as their Int32Array view. */
   records: Int32Array;
   parties: Party[];
@@ -352,13 +341,16 @@ function positionsById(size: number, idAt: (p: number) => number): (id: number) 
  */
 export class AllocationIndex {
   readonly size: number;
-  private trie: IndexTrie;
   /**
-   * Per trie node, side by side (one cache line serves a step of a lookup): at 2 × node where its
-   * allocations start (positions nodes[2 × node] .. nodes[2 × (node + 1)] - 1, a last node closes
-   * the run), at 2 × node + 1 where its 10 child slots start in trie.children (NONE for none).
+   * The trie as a lookup walks it: one block per node, laid out depth-first (a node, then its
+   * children's subtrees in digit order), so a deep node sits a few bytes after its parent and the
+   * last steps of a lookup share cache lines instead of each costing a miss. A block at offset o:
+   * walk[o] and walk[o + 1] are the node's run of positions (start, end exclusive), end stored as
+   * ~end (negative) when the node has children, whose blocks' offsets follow in walk[o + 2 + d]
+   * for digit d (0 = no child: the root's block is at 0 and is nobody's child). A node without
+   * children, most of them, is two ints.
    */
-  private nodes: Int32Array;
+  private walk: Int32Array;
   /** One record per position (allocations sorted by node, then level, then id): see RECORD_BYTES. */
   private records: Int32Array;
   private recordFloats: Float64Array;
@@ -374,8 +366,7 @@ export class AllocationIndex {
   constructor(source: Iterable<IndexedAllocation> | AllocationIndexBuilder | IndexParts) {
     if (isIndexParts(source)) {
       this.size = source.size;
-      this.trie = source.trie;
-      this.nodes = source.nodes;
+      this.walk = source.walk;
       this.records = source.records;
       this.recordFloats = floatsOf(source.records);
       this.parties = source.parties;
@@ -393,35 +384,64 @@ export class AllocationIndex {
     const c = builder.collected();
     const n = c.count;
     const records = c.records;
-    const nodeCount = c.trie.parent.length;
+    const { nodeCount, childBase, children } = c.trie;
     this.size = n;
-    const { childBase, ...trie } = c.trie;
-    this.trie = trie;
     this.parties = c.parties;
     this.dates = c.dates;
     this.filingNumbers = c.filingNumbers;
 
-    // Positions grouped by trie node (a counting sort), then within a node by level and id:
-    // a re-lease of a whole prefix shares its parent's node, and parents must be met first.
-    const nodes = new Int32Array(2 * (nodeCount + 1));
-    for (let i = 0; i < n; i++) nodes[2 * (records[i * RECORD_INTS + NODE] + 1)]++;
-    for (let node = 0; node < nodeCount; node++) {
-      nodes[2 * (node + 1)] += nodes[2 * node];
-      nodes[2 * node + 1] = childBase[node];
+    // Positions grouped by node in depth-first order (a counting sort), then within a node by
+    // level and id: a re-lease of a whole prefix shares its parent's node, and parents must be
+    // met first. `starts` is each node's first position, and then the cursor that fills its run.
+    // The walk, which stays, is made before the counts, which go: their room is then freed last.
+    let internal = 0;
+    for (let node = 0; node < nodeCount; node++) if (childBase[node] !== NONE) internal++;
+    const walk = new Int32Array(2 * nodeCount + 10 * internal);
+    const runs = new Int32Array(nodeCount);
+    for (let i = 0; i < n; i++) runs[records[i * RECORD_INTS + NODE]]++;
+    const starts = new Int32Array(nodeCount);
+    {
+      // Visits nodes depth first, each with the walk slot that must point at it (none for the root).
+      let pending: Int32Array = new Int32Array(64);
+      let top = 0;
+      let offset = 0;
+      let position = 0;
+      pending[top++] = 0;
+      pending[top++] = 0;
+      while (top > 0) {
+        const slot = pending[--top];
+        const node = pending[--top];
+        if (node !== 0) walk[slot] = offset;
+        starts[node] = position;
+        walk[offset] = position;
+        position += runs[node];
+        const base = childBase[node];
+        if (base === NONE) {
+          walk[offset + 1] = position;
+          offset += 2;
+          continue;
+        }
+        walk[offset + 1] = ~position;
+        if (top + 20 > pending.length) pending = growStack(pending);
+        // Pushed from 9 down so that digit 0's subtree comes first.
+        for (let d = 9; d >= 0; d--) {
+          const child = children[base + d];
+          if (child === 0) continue;
+          pending[top++] = child;
+          pending[top++] = offset + 2 + d;
+        }
+        offset += 12;
+      }
     }
-    nodes[2 * nodeCount + 1] = NONE;
-    this.nodes = nodes;
+    this.walk = walk;
     const order = new Int32Array(n);
-    const fill = new Int32Array(nodeCount);
-    for (let node = 0; node < nodeCount; node++) fill[node] = nodes[2 * node];
-    for (let i = 0; i < n; i++) order[fill[records[i * RECORD_INTS + NODE]]++] = i;
+    for (let i = 0; i < n; i++) order[starts[records[i * RECORD_INTS + NODE]]++] = i;
     const floats = floatsOf(records);
     const byLevelThenId = (a: number, b: number) =>
       records[a * RECORD_INTS + LEVEL] - records[b * RECORD_INTS + LEVEL] || floats[a * RECORD_FLOATS + ID] - floats[b * RECORD_FLOATS + ID];
+    // Each node's run now ends where its cursor stopped.
     for (let node = 0; node < nodeCount; node++) {
-      const start = nodes[2 * node];
-      const end = nodes[2 * node + 2];
-      if (end - start > 1) order.subarray(start, end).sort(byLevelThenId);
+      if (runs[node] > 1) order.subarray(starts[node] - runs[node], starts[node]).sort(byLevelThenId);
     }
 
     // The builder's records, put in that order in place: no second copy of a million rows.
@@ -448,32 +468,42 @@ export class AllocationIndex {
    */
   shareableParts(): IndexParts {
     if (!(this.records.buffer instanceof SharedArrayBuffer)) {
-      this.trie = { children: shared(this.trie.children), parent: shared(this.trie.parent), digit: shared(this.trie.digit) };
-      this.nodes = shared(this.nodes);
+      this.walk = shared(this.walk);
       this.records = shared(this.records);
       this.recordFloats = floatsOf(this.records);
     }
     return {
-      kind: 'allocation-index-parts', size: this.size, trie: this.trie, nodes: this.nodes, records: this.records,
+      kind: 'allocation-index-parts', size: this.size, walk: this.walk, records: this.records,
       parties: this.parties, dates: this.dates, filingNumbers: this.filingNumbers, lengths: this.lengths,
     };
   }
 
   /** The allocations with exactly this prefix and their validity as day numbers, parents first. */
   entries(prefix: string): readonly Entry[] | undefined {
-    const node = this.nodeOfPrefix(prefix);
-    if (node === NONE || this.nodes[2 * node] === this.nodes[2 * node + 2]) return undefined;
+    const o = this.blockOfPrefix(prefix);
+    if (o === NONE) return undefined;
+    const start = this.walk[o];
+    const end = this.walk[o + 1] < 0 ? ~this.walk[o + 1] : this.walk[o + 1];
+    if (start === end) return undefined;
     const entries: Entry[] = [];
-    for (let p = this.nodes[2 * node]; p < this.nodes[2 * node + 2]; p++) {
+    for (let p = start; p < end; p++) {
       const toDay = this.records[p * RECORD_INTS + TO_DAY];
       entries.push({ allocation: this.allocationAt(p, prefix), fromDay: this.records[p * RECORD_INTS + FROM_DAY], toDay: toDay === OPEN_END ? Number.POSITIVE_INFINITY : toDay });
     }
     return entries;
   }
 
-  /** Every allocation, in no particular order (made afresh on each call). */
+  /** Every allocation, made afresh on each call, in prefix order (a depth-first walk of the trie). */
   *all(): IterableIterator<IndexedAllocation> {
-    for (let p = 0; p < this.size; p++) yield this.allocationAt(p, this.prefixOfNode(this.records[p * RECORD_INTS + NODE]));
+    const { walk } = this;
+    const pending = [{ o: 0, prefix: '' }];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      const { o, prefix } = next;
+      const end = walk[o + 1] < 0 ? ~walk[o + 1] : walk[o + 1];
+      for (let p = walk[o]; p < end; p++) yield this.allocationAt(p, prefix);
+      if (walk[o + 1] >= 0) continue;
+      for (let d = 9; d >= 0; d--) if (walk[o + 2 + d] !== 0) pending.push({ o: walk[o + 2 + d], prefix: prefix + String.fromCharCode(DIGIT_0 + d) });
+    }
   }
 
   /** The distinct prefix lengths, shortest first. */
@@ -488,14 +518,15 @@ export class AllocationIndex {
    * objects are made only for the answer.
    */
   chainOn(number: string, at: Date, day: number): Chain | null {
-    const { children } = this.trie;
-    const { nodes, records } = this;
+    const { walk, records } = this;
     let stack = this.stack;
     let depth = 0;
-    let node = 0;
+    let o = 0;
     for (let i = 0; ; i++) {
-      const end = nodes[2 * node + 2];
-      for (let p = nodes[2 * node]; p < end; p++) {
+      let end = walk[o + 1];
+      const hasChildren = end < 0;
+      if (hasChildren) end = ~end;
+      for (let p = walk[o]; p < end; p++) {
         const r = p * RECORD_INTS;
         if (day < records[r + FROM_DAY] || day > records[r + TO_DAY]) continue;
         if (records[r + FLAGS] & ROOT) {
@@ -511,13 +542,11 @@ export class AllocationIndex {
         if (depth === stack.length) this.stack = stack = growStack(stack);
         stack[depth++] = p;
       }
-      if (i === number.length) break;
-      const base = nodes[2 * node + 1];
-      if (base === NONE) break;
+      if (i === number.length || !hasChildren) break;
       const d = number.charCodeAt(i) - DIGIT_0;
       if (d < 0 || d > 9) break;
-      node = children[base + d];
-      if (node === 0) break;
+      o = walk[o + 2 + d];
+      if (o === 0) break;
     }
     if (depth === 0) return null;
     const links: IndexedAllocation[] = new Array(depth);
@@ -564,23 +593,17 @@ export class AllocationIndex {
     };
   }
 
-  private nodeOfPrefix(prefix: string): number {
-    const { children } = this.trie;
-    let node = 0;
+  /** The walk block of the node for exactly `prefix`, NONE if no allocation's prefix passes there. */
+  private blockOfPrefix(prefix: string): number {
+    const { walk } = this;
+    let o = 0;
     for (let i = 0; i < prefix.length; i++) {
-      const base = this.nodes[2 * node + 1];
       const d = prefix.charCodeAt(i) - DIGIT_0;
-      if (base === NONE || d < 0 || d > 9) return NONE;
-      node = children[base + d];
-      if (node === 0) return NONE;
+      if (walk[o + 1] >= 0 || d < 0 || d > 9) return NONE;
+      o = walk[o + 2 + d];
+      if (o === 0) return NONE;
     }
-    return node;
-  }
-
-  private prefixOfNode(node: number): string {
-    const digits: number[] = [];
-    for (let at = node; at > 0; at = this.trie.parent[at]) digits.push(DIGIT_0 + this.trie.digit[at]);
-    return String.fromCharCode(...digits.reverse());
+    return o;
   }
 }
 
