@@ -1,5 +1,5 @@
 import { dayNumber } from '../numbering/time.ts';
-import { int32Column, Interner } from '../util/columns.ts';
+import { int32Column, Interner, type Column } from '../util/columns.ts';
 
 /** A carrier, agent or using entity as the index knows it. */
 export interface Party {
@@ -57,51 +57,53 @@ function growStack(stack: Int32Array): Int32Array {
 }
 
 /*
- * An allocation's record: 64 bytes, one cache line, so that answering a lookup reads one line per
- * allocation instead of one in each of a dozen columns. The records of an index sit in one buffer,
- * read through an Int32Array (16 slots a record) and a Float64Array (8 a record) over it; float
- * slot k overlays int slots 2k and 2k + 1.
+ * An allocation's record: 32 bytes, half a cache line, so that answering a lookup reads one line
+ * per allocation instead of one in each of a dozen columns. The records of an index sit in one
+ * Int32Array, 8 slots a record. What a lookup's answer needs besides (the dates as text, the
+ * filing number) is kept by value elsewhere: a day's date text in `dateOfDay`, filing numbers in
+ * a column of their own, as few allocations carry one.
  *
- * A lookup's scan of a trie node's run reads only int slots 0–3. They come first so that they
- * still share a cache line when the buffer is not 64-byte aligned, which JavaScript cannot ask
- * for: glibc hands out large blocks 16 bytes past a page boundary, so there a record spans two
- * lines, but any 16-byte step keeps its first 16 bytes in one.
+ * A lookup's scan of a trie node's run reads only slots 0–3. They come first so that they share
+ * a cache line even when the buffer is not 64-byte aligned, which JavaScript cannot ask for:
+ * glibc hands out large blocks 16 bytes past a page boundary, but any 16-byte step keeps its
+ * first 16 bytes in one line.
  */
-const RECORD_BYTES = 64;
-const RECORD_INTS = RECORD_BYTES / Int32Array.BYTES_PER_ELEMENT;
-const RECORD_FLOATS = RECORD_BYTES / Float64Array.BYTES_PER_ELEMENT;
-// Int slots.
+const RECORD_INTS = 8;
 /** Validity as day numbers; toDay is OPEN_END for an open-ended allocation. */
 const FROM_DAY = 0;
 const TO_DAY = 1;
 /** The parent's position, NONE for a root or a parent that is not in the index. */
 const PARENT_POSITION = 2;
-/** ROOT | DECLARED | HAS_CHILDREN. */
+/** ROOT | DECLARED | HAS_CHILDREN, with the prefix's length and the level above them (see below). */
 const FLAGS = 3;
-// Float slots 2 and 3 (int slots 4–7).
-const ID = 2;
-/** NaN for a root (no parent). */
-const PARENT_ID = 3;
-// Int slots again: what only an answer reads.
-const LEVEL = 8;
+/** Database ids (32-bit, as the schema's); PARENT_ID is NO_ID for a root. */
+const ID = 4;
+const PARENT_ID = 5;
 /** Holder and lessee as numbers in `parties`. */
-const HOLDER = 9;
-const LESSEE = 10;
-/** Validity as numbers in `dates`; TO_DATE is NONE for an open-ended allocation. */
-const FROM_DATE = 11;
-const TO_DATE = 12;
-/** A number in `filingNumbers`, NONE for none. */
-const FILING = 13;
-/** The trie node of the allocation's prefix, and the prefix's length. */
-const NODE = 14;
-const PREFIX_LENGTH = 15;
+const HOLDER = 6;
+const LESSEE = 7;
 
 // FLAGS bits.
-/** No parent: the allocation starts a chain. Kept as a flag so the scan needs no float slot. */
+/** No parent: the allocation starts a chain. Kept as a flag so the scan needs no other slot. */
 const ROOT = 1;
 const DECLARED = 2;
 /** Another allocation names this one as parent. */
 const HAS_CHILDREN = 4;
+/** Bits 8–15: the prefix's length (at most 20 digits); bits 16–31: the level. */
+const PREFIX_LENGTH_SHIFT = 8;
+const LEVEL_SHIFT = 16;
+const MAX_LEVEL = 0xffff;
+const MAX_PREFIX_LENGTH = 0xff;
+const NO_ID = -0x80000000;
+
+const prefixLengthOf = (flags: number) => (flags >>> PREFIX_LENGTH_SHIFT) & MAX_PREFIX_LENGTH;
+const levelOf = (flags: number) => flags >>> LEVEL_SHIFT;
+
+/** An allocation id as a record keeps it: a 32-bit integer, as the database's. */
+function recordId(id: number, field: string): number {
+  if (!Number.isInteger(id) || id <= NO_ID || id > 0x7fffffff) throw new RangeError(`an allocation ${field} is a 32-bit integer: ${id}`);
+  return id;
+}
 
 /** One allocation as the builder takes it: validity already as day numbers and dates. */
 export interface AllocationRowInput {
@@ -124,12 +126,14 @@ export interface AllocationRowInput {
  */
 export class AllocationIndexBuilder {
   private records: Int32Array;
-  private recordFloats: Float64Array;
   private count = 0;
   private readonly parties = new Interner<Party>();
-  private readonly dates = new Interner<string>();
-  private readonly dateDays: number[] = [];
+  private readonly dayOfDate = new Map<string, number>();
+  private readonly dateOfDay = new Map<number, string>();
   private readonly filingNumbers = new Interner<string>();
+  /** Per allocation, in the order added: its filing number's number (NONE for none), its trie node. */
+  private readonly filings: Column<Int32Array>;
+  private readonly nodes: Column<Int32Array>;
   private readonly trie = new DigitTrieBuilder();
   private taken = false;
 
@@ -139,8 +143,10 @@ export class AllocationIndexBuilder {
    * million rows saves the server some hundred megabytes of short-lived buffers.
    */
   constructor(expected = 1024) {
-    this.records = new Int32Array(Math.max(1, expected) * RECORD_INTS);
-    this.recordFloats = new Float64Array(this.records.buffer);
+    const capacity = Math.max(1, expected);
+    this.records = new Int32Array(capacity * RECORD_INTS);
+    this.filings = int32Column(capacity);
+    this.nodes = int32Column(capacity);
   }
 
   add(allocation: AllocationRowInput): void {
@@ -148,40 +154,34 @@ export class AllocationIndexBuilder {
       const grown = new Int32Array(this.records.length * 2);
       grown.set(this.records);
       this.records = grown;
-      this.recordFloats = new Float64Array(grown.buffer);
     }
+    if (!Number.isInteger(allocation.level) || allocation.level < 0 || allocation.level > MAX_LEVEL) throw new RangeError(`an allocation level is 0–${MAX_LEVEL}: ${allocation.level}`);
+    if (allocation.prefix.length > MAX_PREFIX_LENGTH) throw new RangeError(`an allocation prefix is at most ${MAX_PREFIX_LENGTH} digits: ${allocation.prefix}`);
     const r = this.count * RECORD_INTS;
-    const f = this.count * RECORD_FLOATS;
     this.count++;
     const { records } = this;
-    this.recordFloats[f + ID] = allocation.id;
-    this.recordFloats[f + PARENT_ID] = allocation.parentId ?? Number.NaN;
-    const fromDate = this.dateOf(allocation.validFrom);
-    records[r + FROM_DATE] = fromDate;
-    records[r + FROM_DAY] = this.dateDays[fromDate];
-    if (allocation.validTo === null) {
-      records[r + TO_DATE] = NONE;
-      records[r + TO_DAY] = OPEN_END;
-    } else {
-      const toDate = this.dateOf(allocation.validTo);
-      records[r + TO_DATE] = toDate;
-      records[r + TO_DAY] = this.dateDays[toDate];
-    }
+    records[r + FROM_DAY] = this.dayOf(allocation.validFrom);
+    records[r + TO_DAY] = allocation.validTo === null ? OPEN_END : this.dayOf(allocation.validTo);
     // The parent's position is known only once every allocation is in and sorted (AllocationIndex).
     records[r + PARENT_POSITION] = NONE;
-    records[r + FLAGS] = (allocation.parentId === null ? ROOT : 0) | (allocation.declared ? DECLARED : 0);
-    records[r + LEVEL] = allocation.level;
+    records[r + FLAGS] = (allocation.parentId === null ? ROOT : 0) | (allocation.declared ? DECLARED : 0)
+      | (allocation.prefix.length << PREFIX_LENGTH_SHIFT) | (allocation.level << LEVEL_SHIFT);
+    records[r + ID] = recordId(allocation.id, 'id');
+    records[r + PARENT_ID] = allocation.parentId === null ? NO_ID : recordId(allocation.parentId, 'parent id');
     records[r + HOLDER] = this.parties.of(allocation.holder);
     records[r + LESSEE] = this.parties.of(allocation.lessee);
-    records[r + FILING] = allocation.miitFilingNo === null ? NONE : this.filingNumbers.of(allocation.miitFilingNo);
-    records[r + NODE] = this.trie.insert(allocation.prefix);
-    records[r + PREFIX_LENGTH] = allocation.prefix.length;
+    this.filings.push(allocation.miitFilingNo === null ? NONE : this.filingNumbers.of(allocation.miitFilingNo));
+    this.nodes.push(this.trie.insert(allocation.prefix));
   }
 
-  private dateOf(date: string): number {
-    const n = this.dates.of(date);
-    if (n === this.dateDays.length) this.dateDays.push(dayNumber(date));
-    return n;
+  private dayOf(date: string): number {
+    let day = this.dayOfDate.get(date);
+    if (day === undefined) {
+      day = dayNumber(date);
+      this.dayOfDate.set(date, day);
+      this.dateOfDay.set(day, date);
+    }
+    return day;
   }
 
   build(): AllocationIndex {
@@ -189,8 +189,8 @@ export class AllocationIndexBuilder {
   }
 
   /**
-   * @internal The collected records, right-sized, in insertion order. The index sorts them in
-   * place and keeps them, so a builder is built once.
+   * @internal The collected records, right-sized, in insertion order, with the other per-allocation
+   * columns. The index sorts the records in place and keeps them, so a builder is built once.
    */
   collected() {
     if (this.taken) throw new Error('an AllocationIndexBuilder builds one index');
@@ -199,7 +199,8 @@ export class AllocationIndexBuilder {
     return {
       count: this.count,
       records: length === this.records.length ? this.records : this.records.slice(0, length),
-      parties: this.parties.values, dates: this.dates.values, filingNumbers: this.filingNumbers.values,
+      filings: this.filings.data, nodes: this.nodes.data,
+      parties: this.parties.values, dateOfDay: this.dateOfDay, filingNumbers: this.filingNumbers.values,
       trie: this.trie.freeze(),
     };
   }
@@ -259,10 +260,10 @@ export interface IndexParts {
   kind: 'allocation-index-parts';
   size: number;
   walk: Int32Array;
-  /** The records, as their Int32Array view. */
   records: Int32Array;
+  filings: Int32Array;
   parties: Party[];
-  dates: string[];
+  dateOfDay: Map<number, string>;
   filingNumbers: string[];
   lengths: number[];
 }
@@ -277,11 +278,6 @@ function shared<T extends Int32Array | Float64Array | Uint8Array>(array: T): T {
   const copy = new Type(new SharedArrayBuffer(array.byteLength));
   copy.set(array as never);
   return copy;
-}
-
-/** The Float64Array view over the same records. */
-function floatsOf(records: Int32Array): Float64Array {
-  return new Float64Array(records.buffer, records.byteOffset, records.length / 2);
 }
 
 /**
@@ -351,11 +347,13 @@ export class AllocationIndex {
    * children, most of them, is two ints.
    */
   private walk: Int32Array;
-  /** One record per position (allocations sorted by node, then level, then id): see RECORD_BYTES. */
+  /** One record per position (allocations sorted by node, then level, then id): see RECORD_INTS. */
   private records: Int32Array;
-  private recordFloats: Float64Array;
+  /** Per position: a number in `filingNumbers`, NONE for none. */
+  private filings: Int32Array;
   private readonly parties: Party[];
-  private readonly dates: string[];
+  /** The text of each day an allocation starts or ends on. */
+  private readonly dateOfDay: Map<number, string>;
   private readonly filingNumbers: string[];
   /** Distinct prefix lengths, shortest first. */
   private readonly lengths: number[];
@@ -368,9 +366,9 @@ export class AllocationIndex {
       this.size = source.size;
       this.walk = source.walk;
       this.records = source.records;
-      this.recordFloats = floatsOf(source.records);
+      this.filings = source.filings;
       this.parties = source.parties;
-      this.dates = source.dates;
+      this.dateOfDay = source.dateOfDay;
       this.filingNumbers = source.filingNumbers;
       this.lengths = source.lengths;
       return;
@@ -387,7 +385,7 @@ export class AllocationIndex {
     const { nodeCount, childBase, children } = c.trie;
     this.size = n;
     this.parties = c.parties;
-    this.dates = c.dates;
+    this.dateOfDay = c.dateOfDay;
     this.filingNumbers = c.filingNumbers;
 
     // Positions grouped by node in depth-first order (a counting sort), then within a node by
@@ -398,7 +396,7 @@ export class AllocationIndex {
     for (let node = 0; node < nodeCount; node++) if (childBase[node] !== NONE) internal++;
     const walk = new Int32Array(2 * nodeCount + 10 * internal);
     const runs = new Int32Array(nodeCount);
-    for (let i = 0; i < n; i++) runs[records[i * RECORD_INTS + NODE]]++;
+    for (let i = 0; i < n; i++) runs[c.nodes[i]]++;
     const starts = new Int32Array(nodeCount);
     {
       // Visits nodes depth first, each with the walk slot that must point at it (none for the root).
@@ -435,10 +433,9 @@ export class AllocationIndex {
     }
     this.walk = walk;
     const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[starts[records[i * RECORD_INTS + NODE]]++] = i;
-    const floats = floatsOf(records);
+    for (let i = 0; i < n; i++) order[starts[c.nodes[i]]++] = i;
     const byLevelThenId = (a: number, b: number) =>
-      records[a * RECORD_INTS + LEVEL] - records[b * RECORD_INTS + LEVEL] || floats[a * RECORD_FLOATS + ID] - floats[b * RECORD_FLOATS + ID];
+      levelOf(records[a * RECORD_INTS + FLAGS]) - levelOf(records[b * RECORD_INTS + FLAGS]) || records[a * RECORD_INTS + ID] - records[b * RECORD_INTS + ID];
     // Each node's run now ends where its cursor stopped.
     for (let node = 0; node < nodeCount; node++) {
       if (runs[node] > 1) order.subarray(starts[node] - runs[node], starts[node]).sort(byLevelThenId);
@@ -447,17 +444,19 @@ export class AllocationIndex {
     // The builder's records, put in that order in place: no second copy of a million rows.
     permuteInPlace(order, records);
     this.records = records;
-    this.recordFloats = floats;
-    const positionOfId = positionsById(n, (p) => floats[p * RECORD_FLOATS + ID]);
+    const filings = new Int32Array(n);
+    for (let p = 0; p < n; p++) filings[p] = c.filings[order[p]];
+    this.filings = filings;
+    const positionOfId = positionsById(n, (p) => records[p * RECORD_INTS + ID]);
     for (let p = 0; p < n; p++) {
       const r = p * RECORD_INTS;
       if (records[r + FLAGS] & ROOT) continue;
-      const parent = positionOfId(floats[p * RECORD_FLOATS + PARENT_ID]);
+      const parent = positionOfId(records[r + PARENT_ID]);
       records[r + PARENT_POSITION] = parent;
       if (parent !== NONE) records[parent * RECORD_INTS + FLAGS] |= HAS_CHILDREN;
     }
     const lengths = new Set<number>();
-    for (let p = 0; p < n; p++) lengths.add(records[p * RECORD_INTS + PREFIX_LENGTH]);
+    for (let p = 0; p < n; p++) lengths.add(prefixLengthOf(records[p * RECORD_INTS + FLAGS]));
     this.lengths = [...lengths].sort((a, b) => a - b);
   }
 
@@ -470,11 +469,11 @@ export class AllocationIndex {
     if (!(this.records.buffer instanceof SharedArrayBuffer)) {
       this.walk = shared(this.walk);
       this.records = shared(this.records);
-      this.recordFloats = floatsOf(this.records);
+      this.filings = shared(this.filings);
     }
     return {
-      kind: 'allocation-index-parts', size: this.size, walk: this.walk, records: this.records,
-      parties: this.parties, dates: this.dates, filingNumbers: this.filingNumbers, lengths: this.lengths,
+      kind: 'allocation-index-parts', size: this.size, walk: this.walk, records: this.records, filings: this.filings,
+      parties: this.parties, dateOfDay: this.dateOfDay, filingNumbers: this.filingNumbers, lengths: this.lengths,
     };
   }
 
@@ -562,11 +561,11 @@ export class AllocationIndex {
    * went columnar. A grant without children is made afresh for each answer.
    */
   private linkAt(p: number, number: string): IndexedAllocation {
-    const r = p * RECORD_INTS;
-    if ((this.records[r + FLAGS] & HAS_CHILDREN) === 0) return this.allocationAt(p, number.slice(0, this.records[r + PREFIX_LENGTH]));
+    const flags = this.records[p * RECORD_INTS + FLAGS];
+    if ((flags & HAS_CHILDREN) === 0) return this.allocationAt(p, number.slice(0, prefixLengthOf(flags)));
     let shared = this.sharedLinks.get(p);
     if (shared === undefined) {
-      shared = this.allocationAt(p, number.slice(0, this.records[r + PREFIX_LENGTH]));
+      shared = this.allocationAt(p, number.slice(0, prefixLengthOf(flags)));
       this.sharedLinks.set(p, shared);
     }
     return shared;
@@ -575,20 +574,20 @@ export class AllocationIndex {
   private allocationAt(p: number, prefix: string): IndexedAllocation {
     const { records } = this;
     const r = p * RECORD_INTS;
-    const f = p * RECORD_FLOATS;
-    const parentId = this.recordFloats[f + PARENT_ID];
-    const toDate = records[r + TO_DATE];
-    const filing = records[r + FILING];
+    const flags = records[r + FLAGS];
+    const parentId = records[r + PARENT_ID];
+    const toDay = records[r + TO_DAY];
+    const filing = this.filings[p];
     return {
-      id: this.recordFloats[f + ID],
+      id: records[r + ID],
       prefix,
-      parentId: Number.isNaN(parentId) ? null : parentId,
-      level: records[r + LEVEL],
+      parentId: parentId === NO_ID ? null : parentId,
+      level: levelOf(flags),
       holder: this.parties[records[r + HOLDER]],
       lessee: this.parties[records[r + LESSEE]],
-      validFrom: this.dates[records[r + FROM_DATE]],
-      validTo: toDate === NONE ? null : this.dates[toDate],
-      declared: (records[r + FLAGS] & DECLARED) !== 0,
+      validFrom: this.dateOfDay.get(records[r + FROM_DAY])!,
+      validTo: toDay === OPEN_END ? null : this.dateOfDay.get(toDay)!,
+      declared: (flags & DECLARED) !== 0,
       miitFilingNo: filing === NONE ? null : this.filingNumbers[filing],
     };
   }
