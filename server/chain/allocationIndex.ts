@@ -1,5 +1,5 @@
 import { dayNumber } from '../numbering/time.ts';
-import { int32Column, Interner, type Column } from '../util/columns.ts';
+import { float64Column, Interner, int32Column, type Column } from '../util/columns.ts';
 
 /** A carrier, agent or using entity as the index knows it. */
 export interface Party {
@@ -59,9 +59,9 @@ function growStack(stack: Int32Array): Int32Array {
 /*
  * An allocation's record: 32 bytes, half a cache line, so that answering a lookup reads one line
  * per allocation instead of one in each of a dozen columns. The records of an index sit in one
- * Int32Array, 8 slots a record. What a lookup's answer needs besides (the dates as text, the
- * filing number) is kept by value elsewhere: a day's date text in `dateOfDay`, filing numbers in
- * a column of their own, as few allocations carry one.
+ * Int32Array, 8 slots a record. What an answer needs besides is kept apart: ids in a Float64Array
+ * (exact to 2^53, as TiDB's AUTO_RANDOM ids need: docs/scaling.md), a day's date text once in
+ * `dateOfDay`, and a parent's id through its position (see `orphanParents` for the exception).
  *
  * A lookup's scan of a trie node's run reads only slots 0–3. They come first so that they share
  * a cache line even when the buffer is not 64-byte aligned, which JavaScript cannot ask for:
@@ -76,12 +76,13 @@ const TO_DAY = 1;
 const PARENT_POSITION = 2;
 /** ROOT | DECLARED | HAS_CHILDREN, with the prefix's length and the level above them (see below). */
 const FLAGS = 3;
-/** Database ids (32-bit, as the schema's); PARENT_ID is NO_ID for a root. */
-const ID = 4;
-const PARENT_ID = 5;
 /** Holder and lessee as numbers in `parties`. */
-const HOLDER = 6;
-const LESSEE = 7;
+const HOLDER = 4;
+const LESSEE = 5;
+/** A number in `filingNumbers`, NONE for none. */
+const FILING = 6;
+/** While the index is built: the trie node of the allocation's prefix. */
+const NODE = 7;
 
 // FLAGS bits.
 /** No parent: the allocation starts a chain. Kept as a flag so the scan needs no other slot. */
@@ -94,16 +95,9 @@ const PREFIX_LENGTH_SHIFT = 8;
 const LEVEL_SHIFT = 16;
 const MAX_LEVEL = 0xffff;
 const MAX_PREFIX_LENGTH = 0xff;
-const NO_ID = -0x80000000;
 
 const prefixLengthOf = (flags: number) => (flags >>> PREFIX_LENGTH_SHIFT) & MAX_PREFIX_LENGTH;
 const levelOf = (flags: number) => flags >>> LEVEL_SHIFT;
-
-/** An allocation id as a record keeps it: a 32-bit integer, as the database's. */
-function recordId(id: number, field: string): number {
-  if (!Number.isInteger(id) || id <= NO_ID || id > 0x7fffffff) throw new RangeError(`an allocation ${field} is a 32-bit integer: ${id}`);
-  return id;
-}
 
 /** One allocation as the builder takes it: validity already as day numbers and dates. */
 export interface AllocationRowInput {
@@ -131,9 +125,9 @@ export class AllocationIndexBuilder {
   private readonly dayOfDate = new Map<string, number>();
   private readonly dateOfDay = new Map<number, string>();
   private readonly filingNumbers = new Interner<string>();
-  /** Per allocation, in the order added: its filing number's number (NONE for none), its trie node. */
-  private readonly filings: Column<Int32Array>;
-  private readonly nodes: Column<Int32Array>;
+  /** Per allocation, in the order added: its id, and its parent's (NaN for none). */
+  private readonly ids: Column<Float64Array>;
+  private readonly parentIds: Column<Float64Array>;
   private readonly trie = new DigitTrieBuilder();
   private taken = false;
 
@@ -145,8 +139,8 @@ export class AllocationIndexBuilder {
   constructor(expected = 1024) {
     const capacity = Math.max(1, expected);
     this.records = new Int32Array(capacity * RECORD_INTS);
-    this.filings = int32Column(capacity);
-    this.nodes = int32Column(capacity);
+    this.ids = float64Column(capacity);
+    this.parentIds = float64Column(capacity);
   }
 
   add(allocation: AllocationRowInput): void {
@@ -166,12 +160,12 @@ export class AllocationIndexBuilder {
     records[r + PARENT_POSITION] = NONE;
     records[r + FLAGS] = (allocation.parentId === null ? ROOT : 0) | (allocation.declared ? DECLARED : 0)
       | (allocation.prefix.length << PREFIX_LENGTH_SHIFT) | (allocation.level << LEVEL_SHIFT);
-    records[r + ID] = recordId(allocation.id, 'id');
-    records[r + PARENT_ID] = allocation.parentId === null ? NO_ID : recordId(allocation.parentId, 'parent id');
     records[r + HOLDER] = this.parties.of(allocation.holder);
     records[r + LESSEE] = this.parties.of(allocation.lessee);
-    this.filings.push(allocation.miitFilingNo === null ? NONE : this.filingNumbers.of(allocation.miitFilingNo));
-    this.nodes.push(this.trie.insert(allocation.prefix));
+    records[r + FILING] = allocation.miitFilingNo === null ? NONE : this.filingNumbers.of(allocation.miitFilingNo);
+    records[r + NODE] = this.trie.insert(allocation.prefix);
+    this.ids.push(allocation.id);
+    this.parentIds.push(allocation.parentId ?? Number.NaN);
   }
 
   private dayOf(date: string): number {
@@ -199,7 +193,7 @@ export class AllocationIndexBuilder {
     return {
       count: this.count,
       records: length === this.records.length ? this.records : this.records.slice(0, length),
-      filings: this.filings.data, nodes: this.nodes.data,
+      ids: this.ids.data, parentIds: this.parentIds.data,
       parties: this.parties.values, dateOfDay: this.dateOfDay, filingNumbers: this.filingNumbers.values,
       trie: this.trie.freeze(),
     };
@@ -261,7 +255,8 @@ export interface IndexParts {
   size: number;
   walk: Int32Array;
   records: Int32Array;
-  filings: Int32Array;
+  ids: Float64Array;
+  orphanParents: Map<number, number>;
   parties: Party[];
   dateOfDay: Map<number, string>;
   filingNumbers: string[];
@@ -349,8 +344,13 @@ export class AllocationIndex {
   private walk: Int32Array;
   /** One record per position (allocations sorted by node, then level, then id): see RECORD_INTS. */
   private records: Int32Array;
-  /** Per position: a number in `filingNumbers`, NONE for none. */
-  private filings: Int32Array;
+  /** Per position: the allocation's id. */
+  private ids: Float64Array;
+  /**
+   * Per position of an allocation whose parent is not in the index (the store lost it): the
+   * parent's id, which is otherwise read at the parent's position.
+   */
+  private readonly orphanParents: Map<number, number>;
   private readonly parties: Party[];
   /** The text of each day an allocation starts or ends on. */
   private readonly dateOfDay: Map<number, string>;
@@ -366,7 +366,8 @@ export class AllocationIndex {
       this.size = source.size;
       this.walk = source.walk;
       this.records = source.records;
-      this.filings = source.filings;
+      this.ids = source.ids;
+      this.orphanParents = source.orphanParents;
       this.parties = source.parties;
       this.dateOfDay = source.dateOfDay;
       this.filingNumbers = source.filingNumbers;
@@ -396,7 +397,7 @@ export class AllocationIndex {
     for (let node = 0; node < nodeCount; node++) if (childBase[node] !== NONE) internal++;
     const walk = new Int32Array(2 * nodeCount + 10 * internal);
     const runs = new Int32Array(nodeCount);
-    for (let i = 0; i < n; i++) runs[c.nodes[i]]++;
+    for (let i = 0; i < n; i++) runs[records[i * RECORD_INTS + NODE]]++;
     const starts = new Int32Array(nodeCount);
     {
       // Visits nodes depth first, each with the walk slot that must point at it (none for the root).
@@ -433,9 +434,9 @@ export class AllocationIndex {
     }
     this.walk = walk;
     const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[starts[c.nodes[i]]++] = i;
+    for (let i = 0; i < n; i++) order[starts[records[i * RECORD_INTS + NODE]]++] = i;
     const byLevelThenId = (a: number, b: number) =>
-      levelOf(records[a * RECORD_INTS + FLAGS]) - levelOf(records[b * RECORD_INTS + FLAGS]) || records[a * RECORD_INTS + ID] - records[b * RECORD_INTS + ID];
+      levelOf(records[a * RECORD_INTS + FLAGS]) - levelOf(records[b * RECORD_INTS + FLAGS]) || c.ids[a] - c.ids[b];
     // Each node's run now ends where its cursor stopped.
     for (let node = 0; node < nodeCount; node++) {
       if (runs[node] > 1) order.subarray(starts[node] - runs[node], starts[node]).sort(byLevelThenId);
@@ -444,16 +445,19 @@ export class AllocationIndex {
     // The builder's records, put in that order in place: no second copy of a million rows.
     permuteInPlace(order, records);
     this.records = records;
-    const filings = new Int32Array(n);
-    for (let p = 0; p < n; p++) filings[p] = c.filings[order[p]];
-    this.filings = filings;
-    const positionOfId = positionsById(n, (p) => records[p * RECORD_INTS + ID]);
+    const ids = new Float64Array(n);
+    for (let p = 0; p < n; p++) ids[p] = c.ids[order[p]];
+    this.ids = ids;
+    this.orphanParents = new Map();
+    const positionOfId = positionsById(n, (p) => ids[p]);
     for (let p = 0; p < n; p++) {
       const r = p * RECORD_INTS;
       if (records[r + FLAGS] & ROOT) continue;
-      const parent = positionOfId(records[r + PARENT_ID]);
+      const parentId = c.parentIds[order[p]];
+      const parent = positionOfId(parentId);
       records[r + PARENT_POSITION] = parent;
       if (parent !== NONE) records[parent * RECORD_INTS + FLAGS] |= HAS_CHILDREN;
+      else this.orphanParents.set(p, parentId);
     }
     const lengths = new Set<number>();
     for (let p = 0; p < n; p++) lengths.add(prefixLengthOf(records[p * RECORD_INTS + FLAGS]));
@@ -469,10 +473,10 @@ export class AllocationIndex {
     if (!(this.records.buffer instanceof SharedArrayBuffer)) {
       this.walk = shared(this.walk);
       this.records = shared(this.records);
-      this.filings = shared(this.filings);
+      this.ids = shared(this.ids);
     }
     return {
-      kind: 'allocation-index-parts', size: this.size, walk: this.walk, records: this.records, filings: this.filings,
+      kind: 'allocation-index-parts', size: this.size, walk: this.walk, records: this.records, ids: this.ids, orphanParents: this.orphanParents,
       parties: this.parties, dateOfDay: this.dateOfDay, filingNumbers: this.filingNumbers, lengths: this.lengths,
     };
   }
@@ -575,13 +579,13 @@ export class AllocationIndex {
     const { records } = this;
     const r = p * RECORD_INTS;
     const flags = records[r + FLAGS];
-    const parentId = records[r + PARENT_ID];
+    const parent = records[r + PARENT_POSITION];
     const toDay = records[r + TO_DAY];
-    const filing = this.filings[p];
+    const filing = records[r + FILING];
     return {
-      id: records[r + ID],
+      id: this.ids[p],
       prefix,
-      parentId: parentId === NO_ID ? null : parentId,
+      parentId: flags & ROOT ? null : parent !== NONE ? this.ids[parent] : this.orphanParents.get(p)!,
       level: levelOf(flags),
       holder: this.parties[records[r + HOLDER]],
       lessee: this.parties[records[r + LESSEE]],

@@ -130,6 +130,19 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
     expect(chain.entity).to.equal(entities[0]);
   });
 
+  it('keeps ids past 32 bits exactly (TiDB AUTO_RANDOM ids, docs/scaling.md) and a parent it does not hold by id', () => {
+    const rootId = 2 ** 52 + 3;
+    const root: IndexedAllocation = { id: rootId, prefix: '10690', parentId: null, level: 1, holder: carrier, lessee: agents[0], validFrom: '2021-01-01', validTo: null, declared: true, miitFilingNo: 'F1' };
+    const grant: IndexedAllocation = { id: 2 ** 40 + 1, prefix: '1069012', parentId: rootId, level: 1, holder: agents[0], lessee: entities[0], validFrom: '2021-01-01', validTo: '2030-12-31', declared: false, miitFilingNo: null };
+    const orphan: IndexedAllocation = { id: 2 ** 33, prefix: '1069099', parentId: 2 ** 45 + 7, level: 1, holder: agents[1], lessee: entities[1], validFrom: '2021-01-01', validTo: null, declared: true, miitFilingNo: null };
+    const index = new AllocationIndex([grant, orphan, root]);
+    const chain = chainAt(index, '10690123', new Date('2022-01-01T00:00:00+08:00'))!;
+    expect(chain.links).to.deep.equal([root, grant]);
+    expect([...index.all()].sort((a, b) => a.id - b.id)).to.deep.equal([orphan, grant, root]);
+    const rebuilt = new AllocationIndex(structuredClone(index.shareableParts()));
+    expect([...rebuilt.all()].sort((a, b) => a.id - b.id)).to.deep.equal([orphan, grant, root]);
+  });
+
   for (const expected of [undefined, 1, 1000]) {
     it(`is built the same from a builder fed row by row as from a list (builder told to expect ${expected ?? 'nothing'})`, () => {
       const allocations = buildForest(fc.sample(grantPlan, { numRuns: 50, seed: 7 }));
