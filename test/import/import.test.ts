@@ -300,6 +300,26 @@ describeEachDatabase('import', (ctx) => {
     expect((await ctx.dataSource.query('SELECT code FROM carriers ORDER BY code')).map((r: { code: string }) => r.code)).to.deep.equal(['CMCC', 'CUCC']);
   });
 
+  it('leaves the database checking foreign keys on every connection after an import, accepted or refused', async () => {
+    await importFiles(smallDataset());
+    const files = smallDataset();
+    // A grant its holder does not hold: found in the pass that writes the grants.
+    files['allocations.csv'] = `${files['allocations.csv']}10655000001,${A1},${E_SHOP},2022-01-01,,,true\n`;
+    const issues = await refusedIssues(() => importFiles(files));
+    expect(issues.map((i) => i.code)).to.deep.equal(['allocation.not_within_holder']);
+    const [carrier] = await ctx.dataSource.query("SELECT id FROM carriers WHERE code = 'CMCC'");
+    // As many statements at once as the pool has connections, so every connection answers.
+    const dangling = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => ctx.dataSource.query(
+      "INSERT INTO allocations (prefix, lessee_kind, lessee_uscc, valid_from, declared, level, parent_id, root_carrier_id) VALUES (?, 'entity', ?, '2024-01-01', 1, 1, 999999, ?)",
+      [`1069099${i}`, E_SHOP, carrier.id],
+    )));
+    expect(dangling.map((outcome) => outcome.status)).to.deep.equal(new Array(10).fill('rejected'));
+    if (ctx.database.name === 'MariaDB') {
+      const sessions = await Promise.all(Array.from({ length: 10 }, () => ctx.dataSource.query('SELECT @@SESSION.foreign_key_checks AS checks')));
+      expect(sessions.map(([row]) => Number(row.checks))).to.deep.equal(new Array(10).fill(1));
+    }
+  });
+
   it('finds the demo dataset importable', async function () {
     this.timeout(120_000);
     const demo = path.join(import.meta.dirname, '..', '..', 'seeds', 'demo');
