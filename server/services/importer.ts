@@ -255,7 +255,11 @@ class ImportJob {
         this.report({ file: table.label, line: 1, column: null, value: null, code: 'scope.reference_data' });
         continue;
       }
+      const firstIssue = this.issues.length;
       await handlers[table.file](table);
+      // A file read in two passes reports in the order it found things; the report reads top to bottom.
+      const fileIssues = this.issues.splice(firstIssue).sort((a, b) => a.line - b.line);
+      for (const issue of fileIssues) this.issues.push(issue);
       // Into an empty table every row of an accepted file is new (its keys are unique): counting
       // a million freshly written rows again would take seconds.
       fileSummary.added = before === 0 ? fileSummary.rows : (await this.count(table.file)) - before;
@@ -522,68 +526,64 @@ class ImportJob {
   /**
    * Allocations refer to each other: a child's parent is the allocation through which its holder
    * held an enclosing prefix at the child's valid_from, and it may come later in the file. Pass 1
-   * validates every row and keeps only the agent-held ones (the possible parents, few) in memory;
-   * those are linked and written level by level. Pass 2 streams the file again and writes the
-   * grants to using entities (the bulk) with their parents known.
+   * reads only the rows granted to agents (the possible parents, few), validates them, and links
+   * and writes them level by level. Pass 2 streams the file again, validates every other row (the
+   * grants to using entities, the bulk) and writes it with its parent known. Pass 1 looks at one
+   * cell of the other rows, so the database starts writing the bulk early (docs/performance.md).
    */
   private async importAllocations(table: DatasetTable): Promise<void> {
-    // Duplicate keys are found through hashes (HashedKeySet); a hash hit is only a suspicion
-    // until the two rows' real keys are compared: agent rows here, entity rows in pass 2.
-    const seen = new HashedKeySet();
-    const suspects = new Map<number, number>();
     const badLines = new Set<number>();
+    /** Every line pass 1 took as a grant to an agent, good or bad: pass 2 skips them. */
+    const agentLines = new Set<number>();
     const agentRows: AllocationRow[] = [];
+    const agentKeys = new Map<string, number>();
     const readable = await this.eachRow(table, (row) => {
+      // A lessee known as an agent makes the row pass 1's; readAllocation says the rest (a
+      // lessee that is also a using entity, say, is refused there).
+      if (!this.agents.has(normaliseUscc(row.raw('lessee')))) return;
+      agentLines.add(row.line);
       const allocation = this.readAllocation(row);
       if (!allocation) {
         badLines.add(row.line);
         return;
       }
-      const first = seen.add(allocation.key, row.line);
-      if (first !== null) suspects.set(row.line, first);
-      if (allocation.lesseeKind === 'agent') agentRows.push(allocation);
+      const first = agentKeys.get(allocation.key);
+      if (first !== undefined) {
+        this.reportDuplicate(table.label, allocation, first);
+        badLines.add(row.line);
+        return;
+      }
+      agentKeys.set(allocation.key, row.line);
+      agentRows.push(allocation);
     });
     // A file whose header or syntax is broken has been reported; its rows cannot be trusted.
     if (!readable) return;
-    const agentRowAt = new Map(agentRows.map((r) => [r.line, r]));
-    for (const row of agentRows) {
-      const first = suspects.get(row.line);
-      if (first !== undefined && agentRowAt.get(first)?.key === row.key) {
-        this.reportDuplicate(table.label, row, first);
-        badLines.add(row.line);
-      }
-    }
-    const entityKeysNeeded = new Set([...suspects.values()]);
-    const entityKeys = new Map<number, string>();
-
     const holdings = await this.loadHoldings(agentRows);
     this.linkAgentRows(table.label, agentRows, holdings, badLines);
     await this.writeAgentRows(agentRows.filter((r) => !badLines.has(r.line)), holdings);
-
-    await this.withoutForeignKeyChecks(() => this.writeEntityRows(table, holdings, badLines, suspects, entityKeysNeeded, entityKeys));
+    await this.withoutForeignKeyChecks(() => this.writeEntityRows(table, holdings, agentLines));
   }
 
   /**
-   * Pass 2 of importAllocations: the grants to using entities, each with its parent. Every
-   * reference in these rows (holder, lessee, parent, root carrier) is one this import has just
-   * resolved against the store or written itself, in this transaction; MySQL's own check of each
-   * foreign key, row by row, only repeated that work (see withoutForeignKeyChecks).
+   * Pass 2 of importAllocations: validates the rows that are not pass 1's and writes each with
+   * its parent. Every reference in these rows (holder, lessee, parent, root carrier) is one this
+   * import has just resolved against the store or written itself, in this transaction; MySQL's
+   * own check of each foreign key, row by row, only repeated that work (withoutForeignKeyChecks).
+   *
+   * Duplicate keys are found through hashes (HashedKeySet: a million keys in 16 MB rather than
+   * the keys themselves), so a hit is only a suspicion: the row is held back, and once the file
+   * has been read the lines it may repeat are read again to compare the real keys. A duplicate
+   * is reported; a row that only shared a hash is written then.
    */
-  private async writeEntityRows(
-    table: DatasetTable, holdings: Map<string, Holding[]>, badLines: Set<number>, suspects: Map<number, number>,
-    entityKeysNeeded: Set<number>, entityKeys: Map<number, string>,
-  ): Promise<void> {
+  private async writeEntityRows(table: DatasetTable, holdings: Map<string, Holding[]>, agentLines: Set<number>): Promise<void> {
     const batch = this.batcher(Allocation, ['prefix', 'lessee_uscc', 'valid_from'], ALLOCATION_UPDATE_COLUMNS);
+    const seen = new HashedKeySet();
+    const heldBack: Array<{ allocation: AllocationRow; first: number; values: Partial<Allocation> }> = [];
     await this.eachRow(table, (row) => {
-      if (badLines.has(row.line)) return;
+      if (agentLines.has(row.line)) return;
       const allocation = this.readAllocation(row);
-      if (!allocation || allocation.lesseeKind !== 'entity') return;
-      if (entityKeysNeeded.has(row.line)) entityKeys.set(row.line, allocation.key);
-      const first = suspects.get(row.line);
-      if (first !== undefined && entityKeys.get(first) === allocation.key) {
-        this.reportDuplicate(table.label, allocation, first);
-        return;
-      }
+      if (!allocation) return;
+      const first = seen.add(allocation.key, row.line);
       let parent: Holding | null = null;
       if (allocation.holderAgent) {
         parent = findParent(holdings, allocation);
@@ -597,8 +597,25 @@ class ImportJob {
         this.reportOutOfScope(table.label, allocation);
         return;
       }
-      return batch.add(this.allocationValues(allocation, parent?.id ?? null, parent?.level ?? 0, rootCarrierId));
+      const values = this.allocationValues(allocation, parent?.id ?? null, parent?.level ?? 0, rootCarrierId);
+      if (first !== null) {
+        heldBack.push({ allocation, first, values });
+        return;
+      }
+      return batch.add(values);
     }, false);
+    if (heldBack.length > 0) {
+      const firstLines = new Set(heldBack.map((held) => held.first));
+      const keyAt = new Map<number, string>();
+      // Those lines were read as valid rows before: reading them again reports nothing.
+      await this.eachRow(table, (row) => {
+        if (firstLines.has(row.line)) keyAt.set(row.line, this.readAllocation(row)!.key);
+      }, false);
+      for (const held of heldBack) {
+        if (keyAt.get(held.first) === held.allocation.key) this.reportDuplicate(table.label, held.allocation, held.first);
+        else await batch.add(held.values);
+      }
+    }
     await batch.flush();
   }
 
