@@ -556,8 +556,14 @@ class ImportJob {
       agentKeys.set(allocation.key, row.line);
       agentRows.push(allocation);
     });
-    // A file whose header or syntax is broken has been reported; its rows cannot be trusted.
-    if (!readable) return;
+    if (!readable) {
+      // A broken header or syntax has been reported, and the rows cannot be linked. The rows
+      // before a syntax error are still each checked on their own, as in any other file.
+      await this.eachRow(table, (row) => {
+        if (!agentLines.has(row.line)) this.readAllocation(row);
+      }, false);
+      return;
+    }
     const holdings = await this.loadHoldings(agentRows);
     this.linkAgentRows(table.label, agentRows, holdings, badLines);
     await this.writeAgentRows(agentRows.filter((r) => !badLines.has(r.line)), holdings);
