@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { Parser } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { CsvSyntaxError, csvBatches } from './csvParser.ts';
 import { DATASET_FILES, datasetFileOf, type DatasetFile } from './tables.ts';
 
 /** One record of a dataset file: its 1-based first line (CSV) or row number (XLSX). */
@@ -98,59 +98,12 @@ async function* csvRecords(file: string): AsyncIterable<SourceRecord> {
   for await (const batch of csvRecordBatches(file)) yield* batch;
 }
 
-/**
- * A CSV parser that hands out each record with the line it ends on and the bytes read so far.
- * csv-parse's own `info` option copies the parser's whole state into two new objects per record,
- * which cost more than parsing the record (a profile of a 100,000-row import); the two counters
- * the import needs are the parser's live ones at the moment it pushes the record.
- */
-class CountingParser extends Parser {
-  override push(record: string[] | null): boolean {
-    return super.push(record === null ? null : { record, lines: this.info.lines, bytes: this.info.bytes });
-  }
-}
-
 async function* csvRecordBatches(file: string): AsyncIterable<SourceRecord[]> {
-  const parser = createReadStream(file).pipe(new CountingParser({ bom: true, relax_column_count: true }));
-  let previousEnd = 0;
-  let ended = false;
-  parser.once('end', () => { ended = true; });
   try {
-    for (;;) {
-      const batch: SourceRecord[] = [];
-      let item: { record: string[]; lines: number; bytes: number } | null;
-      while ((item = parser.read()) !== null) {
-        const line = previousEnd + 1;
-        previousEnd = item.lines;
-        batch.push({ line, cells: item.record, bytesRead: item.bytes });
-      }
-      if (batch.length > 0) yield batch;
-      if (ended || parser.readableEnded) return;
-      await new Promise<void>((resolve, reject) => {
-        const done = () => {
-          parser.off('readable', done);
-          parser.off('end', done);
-          parser.off('error', failed);
-          resolve();
-        };
-        const failed = (error: Error) => {
-          parser.off('readable', done);
-          parser.off('end', done);
-          reject(error);
-        };
-        parser.once('readable', done);
-        parser.once('end', done);
-        parser.once('error', failed);
-      });
-    }
+    yield* csvBatches(createReadStream(file));
   } catch (error) {
-    const csvError = error as { code?: string; lines?: number; message?: string };
-    if (csvError.code?.startsWith('CSV_')) {
-      throw new DatasetSyntaxError(csvError.lines ?? previousEnd + 1, 'csv.syntax', csvError.message ?? csvError.code);
-    }
+    if (error instanceof CsvSyntaxError) throw new DatasetSyntaxError(error.line, 'csv.syntax', error.detail);
     throw error;
-  } finally {
-    parser.destroy();
   }
 }
 
