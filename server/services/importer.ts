@@ -125,6 +125,12 @@ interface Holding {
   parentKey?: string | null;
 }
 
+/**
+ * How far a pass got through a file: to its end, stopped by a syntax error after the header
+ * (`cut`: the rows before it were read), or not past the header (missing, or missing columns).
+ */
+type FileRead = 'read' | 'cut' | 'no-header';
+
 /** Access to the cells of one row, reporting problems against the row's line. */
 class RowReader {
   constructor(
@@ -286,7 +292,7 @@ class ImportJob {
    * Reads a table's header and rows, calling `onRow` for every non-blank row. `countRows` is
    * false on a second pass over the same file.
    */
-  private async eachRow(table: DatasetTable, onRow: (row: RowReader) => Promise<void> | void, countRows = true): Promise<boolean> {
+  private async eachRow(table: DatasetTable, onRow: (row: RowReader) => Promise<void> | void, countRows = true): Promise<FileRead> {
     const spec = TABLE_SPECS[table.file];
     let columns: Map<string, number> | null = null;
     let bytesSeen = 0;
@@ -300,7 +306,7 @@ class ImportJob {
           if (isBlank(record)) continue;
           if (!columns) {
             columns = countRows ? this.readHeader(table.label, record, spec) : headerColumns(record);
-            if (!columns) return false;
+            if (!columns) return 'no-header';
             continue;
           }
           if (countRows) this.currentFile.rows++;
@@ -315,11 +321,11 @@ class ImportJob {
       if (!(error instanceof DatasetSyntaxError)) throw error;
       if (countRows) this.report({ file: table.label, line: error.line, column: null, value: null, code: error.code, params: { detail: error.detail } });
       this.progress();
-      return false;
+      return columns ? 'cut' : 'no-header';
     }
     if (!columns && countRows) this.report({ file: table.label, line: 1, column: null, value: null, code: 'file.no_header' });
     this.progress();
-    return columns !== null;
+    return columns ? 'read' : 'no-header';
   }
 
   private progress(): void {
@@ -537,7 +543,7 @@ class ImportJob {
     const agentLines = new Set<number>();
     const agentRows: AllocationRow[] = [];
     const agentKeys = new Map<string, number>();
-    const readable = await this.eachRow(table, (row) => {
+    const read = await this.eachRow(table, (row) => {
       // A lessee known as an agent makes the row pass 1's; readAllocation says the rest (a
       // lessee that is also a using entity, say, is refused there).
       if (!this.agents.has(normaliseUscc(row.raw('lessee')))) return;
@@ -556,12 +562,14 @@ class ImportJob {
       agentKeys.set(allocation.key, row.line);
       agentRows.push(allocation);
     });
-    if (!readable) {
+    if (read !== 'read') {
       // A broken header or syntax has been reported, and the rows cannot be linked. The rows
       // before a syntax error are still each checked on their own, as in any other file.
-      await this.eachRow(table, (row) => {
-        if (!agentLines.has(row.line)) this.readAllocation(row);
-      }, false);
+      if (read === 'cut') {
+        await this.eachRow(table, (row) => {
+          if (!agentLines.has(row.line)) this.readAllocation(row);
+        }, false);
+      }
       return;
     }
     const holdings = await this.loadHoldings(agentRows);
