@@ -59,9 +59,11 @@ function growStack(stack: Int32Array): Int32Array {
 /*
  * An allocation's record: 32 bytes, half a cache line, so that answering a lookup reads one line
  * per allocation instead of one in each of a dozen columns. The records of an index sit in one
- * Int32Array, 8 slots a record. What an answer needs besides is kept apart: ids in a Float64Array
- * (exact to 2^53, as TiDB's AUTO_RANDOM ids need: docs/scaling.md), a day's date text once in
- * `dateOfDay`, and a parent's id through its position (see `orphanParents` for the exception).
+ * buffer, read through an Int32Array (8 slots a record) and a Float64Array (4) over it; float
+ * slot k overlays int slots 2k and 2k + 1. What an answer needs besides is found without another
+ * miss: a parent's id in the parent's record (read by the walk already; `orphanParents` for a
+ * parent the index does not hold), a day's date text in a small table, and the filing number,
+ * which few allocations have, in a column read only when the record's flag says there is one.
  *
  * A lookup's scan of a trie node's run reads only slots 0–3. They come first so that they share
  * a cache line even when the buffer is not 64-byte aligned, which JavaScript cannot ask for:
@@ -69,6 +71,7 @@ function growStack(stack: Int32Array): Int32Array {
  * first 16 bytes in one line.
  */
 const RECORD_INTS = 8;
+const RECORD_FLOATS = 4;
 /** Validity as day numbers; toDay is OPEN_END for an open-ended allocation. */
 const FROM_DAY = 0;
 const TO_DAY = 1;
@@ -76,13 +79,11 @@ const TO_DAY = 1;
 const PARENT_POSITION = 2;
 /** ROOT | DECLARED | HAS_CHILDREN, with the prefix's length and the level above them (see below). */
 const FLAGS = 3;
+/** Float slot 2 (int slots 4 and 5): the database id, exact to 2^53 (TiDB's AUTO_RANDOM ids: docs/scaling.md). */
+const ID = 2;
 /** Holder and lessee as numbers in `parties`. */
-const HOLDER = 4;
-const LESSEE = 5;
-/** A number in `filingNumbers`, NONE for none. */
-const FILING = 6;
-/** While the index is built: the trie node of the allocation's prefix. */
-const NODE = 7;
+const HOLDER = 6;
+const LESSEE = 7;
 
 // FLAGS bits.
 /** No parent: the allocation starts a chain. Kept as a flag so the scan needs no other slot. */
@@ -90,6 +91,8 @@ const ROOT = 1;
 const DECLARED = 2;
 /** Another allocation names this one as parent. */
 const HAS_CHILDREN = 4;
+/** The allocation has a MIIT filing number (in `filings`). */
+const FILED = 8;
 /** Bits 8–15: the prefix's length (at most 20 digits); bits 16–31: the level. */
 const PREFIX_LENGTH_SHIFT = 8;
 const LEVEL_SHIFT = 16;
@@ -120,13 +123,18 @@ export interface AllocationRowInput {
  */
 export class AllocationIndexBuilder {
   private records: Int32Array;
+  private recordFloats: Float64Array;
   private count = 0;
   private readonly parties = new Interner<Party>();
   private readonly dayOfDate = new Map<string, number>();
   private readonly dateOfDay = new Map<number, string>();
   private readonly filingNumbers = new Interner<string>();
-  /** Per allocation, in the order added: its id, and its parent's (NaN for none). */
-  private readonly ids: Column<Float64Array>;
+  /**
+   * Per allocation, in the order added: its filing number's number (NONE for none), its trie
+   * node and its parent's id (NaN for none), the last two only until the index is built.
+   */
+  private readonly filings: Column<Int32Array>;
+  private readonly nodes: Column<Int32Array>;
   private readonly parentIds: Column<Float64Array>;
   private readonly trie = new DigitTrieBuilder();
   private taken = false;
@@ -139,7 +147,9 @@ export class AllocationIndexBuilder {
   constructor(expected = 1024) {
     const capacity = Math.max(1, expected);
     this.records = new Int32Array(capacity * RECORD_INTS);
-    this.ids = float64Column(capacity);
+    this.recordFloats = floatsOf(this.records);
+    this.filings = int32Column(capacity);
+    this.nodes = int32Column(capacity);
     this.parentIds = float64Column(capacity);
   }
 
@@ -148,6 +158,7 @@ export class AllocationIndexBuilder {
       const grown = new Int32Array(this.records.length * 2);
       grown.set(this.records);
       this.records = grown;
+      this.recordFloats = floatsOf(grown);
     }
     if (!Number.isInteger(allocation.level) || allocation.level < 0 || allocation.level > MAX_LEVEL) throw new RangeError(`an allocation level is 0–${MAX_LEVEL}: ${allocation.level}`);
     if (allocation.prefix.length > MAX_PREFIX_LENGTH) throw new RangeError(`an allocation prefix is at most ${MAX_PREFIX_LENGTH} digits: ${allocation.prefix}`);
@@ -159,12 +170,12 @@ export class AllocationIndexBuilder {
     // The parent's position is known only once every allocation is in and sorted (AllocationIndex).
     records[r + PARENT_POSITION] = NONE;
     records[r + FLAGS] = (allocation.parentId === null ? ROOT : 0) | (allocation.declared ? DECLARED : 0)
-      | (allocation.prefix.length << PREFIX_LENGTH_SHIFT) | (allocation.level << LEVEL_SHIFT);
+      | (allocation.miitFilingNo === null ? 0 : FILED) | (allocation.prefix.length << PREFIX_LENGTH_SHIFT) | (allocation.level << LEVEL_SHIFT);
+    this.recordFloats[(r >> 1) + ID] = allocation.id;
     records[r + HOLDER] = this.parties.of(allocation.holder);
     records[r + LESSEE] = this.parties.of(allocation.lessee);
-    records[r + FILING] = allocation.miitFilingNo === null ? NONE : this.filingNumbers.of(allocation.miitFilingNo);
-    records[r + NODE] = this.trie.insert(allocation.prefix);
-    this.ids.push(allocation.id);
+    this.filings.push(allocation.miitFilingNo === null ? NONE : this.filingNumbers.of(allocation.miitFilingNo));
+    this.nodes.push(this.trie.insert(allocation.prefix));
     this.parentIds.push(allocation.parentId ?? Number.NaN);
   }
 
@@ -193,7 +204,7 @@ export class AllocationIndexBuilder {
     return {
       count: this.count,
       records: length === this.records.length ? this.records : this.records.slice(0, length),
-      ids: this.ids.data, parentIds: this.parentIds.data,
+      filings: this.filings.data, nodes: this.nodes.data, parentIds: this.parentIds.data,
       parties: this.parties.values, dateOfDay: this.dateOfDay, filingNumbers: this.filingNumbers.values,
       trie: this.trie.freeze(),
     };
@@ -255,7 +266,7 @@ export interface IndexParts {
   size: number;
   walk: Int32Array;
   records: Int32Array;
-  ids: Float64Array;
+  filings: Int32Array;
   orphanParents: Map<number, number>;
   parties: Party[];
   dateOfDay: Map<number, string>;
@@ -265,6 +276,32 @@ export interface IndexParts {
 
 function isIndexParts(source: unknown): source is IndexParts {
   return typeof source === 'object' && source !== null && (source as { kind?: unknown }).kind === 'allocation-index-parts';
+}
+
+/** The Float64Array view over the same records. */
+function floatsOf(records: Int32Array): Float64Array {
+  return new Float64Array(records.buffer, records.byteOffset, records.length / 2);
+}
+
+/** Days spanned by the dense date-text table at most: 2^17 days, some 360 years. */
+const DENSE_DAYS = 1 << 17;
+
+/**
+ * The date texts of `dateOfDay` as an array from the first day on, and that day; the array
+ * stops before a day that would make it longer than DENSE_DAYS (such dates, like 9999-12-31 for
+ * "never", stay in the map alone).
+ */
+function denseDayTexts(dateOfDay: Map<number, string>): [number, string[]] {
+  const days = [...dateOfDay.keys()].sort((a, b) => a - b);
+  if (days.length === 0) return [0, []];
+  const first = days[0];
+  const texts: string[] = [];
+  for (const day of days) {
+    if (day - first >= DENSE_DAYS) break;
+    while (texts.length < day - first) texts.push('');
+    texts.push(dateOfDay.get(day)!);
+  }
+  return [first, texts];
 }
 
 /** A copy of a typed array in memory other threads can see. */
@@ -344,8 +381,9 @@ export class AllocationIndex {
   private walk: Int32Array;
   /** One record per position (allocations sorted by node, then level, then id): see RECORD_INTS. */
   private records: Int32Array;
-  /** Per position: the allocation's id. */
-  private ids: Float64Array;
+  private recordFloats: Float64Array;
+  /** Per position: a number in `filingNumbers`, NONE for none (read only for a FILED record). */
+  private filings: Int32Array;
   /**
    * Per position of an allocation whose parent is not in the index (the store lost it): the
    * parent's id, which is otherwise read at the parent's position.
@@ -354,6 +392,9 @@ export class AllocationIndex {
   private readonly parties: Party[];
   /** The text of each day an allocation starts or ends on. */
   private readonly dateOfDay: Map<number, string>;
+  /** The same texts by day from `firstDay` on, when the days span a few centuries at most: an array read, not a hash. */
+  private readonly dayTexts: string[];
+  private readonly firstDay: number;
   private readonly filingNumbers: string[];
   /** Distinct prefix lengths, shortest first. */
   private readonly lengths: number[];
@@ -366,12 +407,14 @@ export class AllocationIndex {
       this.size = source.size;
       this.walk = source.walk;
       this.records = source.records;
-      this.ids = source.ids;
+      this.recordFloats = floatsOf(source.records);
+      this.filings = source.filings;
       this.orphanParents = source.orphanParents;
       this.parties = source.parties;
       this.dateOfDay = source.dateOfDay;
       this.filingNumbers = source.filingNumbers;
       this.lengths = source.lengths;
+      [this.firstDay, this.dayTexts] = denseDayTexts(this.dateOfDay);
       return;
     }
     let builder: AllocationIndexBuilder;
@@ -387,6 +430,7 @@ export class AllocationIndex {
     this.size = n;
     this.parties = c.parties;
     this.dateOfDay = c.dateOfDay;
+    [this.firstDay, this.dayTexts] = denseDayTexts(this.dateOfDay);
     this.filingNumbers = c.filingNumbers;
 
     // Positions grouped by node in depth-first order (a counting sort), then within a node by
@@ -397,7 +441,7 @@ export class AllocationIndex {
     for (let node = 0; node < nodeCount; node++) if (childBase[node] !== NONE) internal++;
     const walk = new Int32Array(2 * nodeCount + 10 * internal);
     const runs = new Int32Array(nodeCount);
-    for (let i = 0; i < n; i++) runs[records[i * RECORD_INTS + NODE]]++;
+    for (let i = 0; i < n; i++) runs[c.nodes[i]]++;
     const starts = new Int32Array(nodeCount);
     {
       // Visits nodes depth first, each with the walk slot that must point at it (none for the root).
@@ -434,9 +478,10 @@ export class AllocationIndex {
     }
     this.walk = walk;
     const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[starts[records[i * RECORD_INTS + NODE]]++] = i;
+    for (let i = 0; i < n; i++) order[starts[c.nodes[i]]++] = i;
+    const floats = floatsOf(records);
     const byLevelThenId = (a: number, b: number) =>
-      levelOf(records[a * RECORD_INTS + FLAGS]) - levelOf(records[b * RECORD_INTS + FLAGS]) || c.ids[a] - c.ids[b];
+      levelOf(records[a * RECORD_INTS + FLAGS]) - levelOf(records[b * RECORD_INTS + FLAGS]) || floats[a * RECORD_FLOATS + ID] - floats[b * RECORD_FLOATS + ID];
     // Each node's run now ends where its cursor stopped.
     for (let node = 0; node < nodeCount; node++) {
       if (runs[node] > 1) order.subarray(starts[node] - runs[node], starts[node]).sort(byLevelThenId);
@@ -445,11 +490,12 @@ export class AllocationIndex {
     // The builder's records, put in that order in place: no second copy of a million rows.
     permuteInPlace(order, records);
     this.records = records;
-    const ids = new Float64Array(n);
-    for (let p = 0; p < n; p++) ids[p] = c.ids[order[p]];
-    this.ids = ids;
+    this.recordFloats = floats;
+    const filings = new Int32Array(n);
+    for (let p = 0; p < n; p++) filings[p] = c.filings[order[p]];
+    this.filings = filings;
     this.orphanParents = new Map();
-    const positionOfId = positionsById(n, (p) => ids[p]);
+    const positionOfId = positionsById(n, (p) => floats[p * RECORD_FLOATS + ID]);
     for (let p = 0; p < n; p++) {
       const r = p * RECORD_INTS;
       if (records[r + FLAGS] & ROOT) continue;
@@ -473,10 +519,11 @@ export class AllocationIndex {
     if (!(this.records.buffer instanceof SharedArrayBuffer)) {
       this.walk = shared(this.walk);
       this.records = shared(this.records);
-      this.ids = shared(this.ids);
+      this.recordFloats = floatsOf(this.records);
+      this.filings = shared(this.filings);
     }
     return {
-      kind: 'allocation-index-parts', size: this.size, walk: this.walk, records: this.records, ids: this.ids, orphanParents: this.orphanParents,
+      kind: 'allocation-index-parts', size: this.size, walk: this.walk, records: this.records, filings: this.filings, orphanParents: this.orphanParents,
       parties: this.parties, dateOfDay: this.dateOfDay, filingNumbers: this.filingNumbers, lengths: this.lengths,
     };
   }
@@ -581,19 +628,24 @@ export class AllocationIndex {
     const flags = records[r + FLAGS];
     const parent = records[r + PARENT_POSITION];
     const toDay = records[r + TO_DAY];
-    const filing = records[r + FILING];
+    const { recordFloats } = this;
     return {
-      id: this.ids[p],
+      id: recordFloats[p * RECORD_FLOATS + ID],
       prefix,
-      parentId: flags & ROOT ? null : parent !== NONE ? this.ids[parent] : this.orphanParents.get(p)!,
+      parentId: flags & ROOT ? null : parent !== NONE ? recordFloats[parent * RECORD_FLOATS + ID] : this.orphanParents.get(p)!,
       level: levelOf(flags),
       holder: this.parties[records[r + HOLDER]],
       lessee: this.parties[records[r + LESSEE]],
-      validFrom: this.dateOfDay.get(records[r + FROM_DAY])!,
-      validTo: toDay === OPEN_END ? null : this.dateOfDay.get(toDay)!,
+      validFrom: this.dateText(records[r + FROM_DAY]),
+      validTo: toDay === OPEN_END ? null : this.dateText(toDay),
       declared: (flags & DECLARED) !== 0,
-      miitFilingNo: filing === NONE ? null : this.filingNumbers[filing],
+      miitFilingNo: flags & FILED ? this.filingNumbers[this.filings[p]] : null,
     };
+  }
+
+  private dateText(day: number): string {
+    const i = day - this.firstDay;
+    return i >= 0 && i < this.dayTexts.length ? this.dayTexts[i] : this.dateOfDay.get(day)!;
   }
 
   /** The walk block of the node for exactly `prefix`, NONE if no allocation's prefix passes there. */

@@ -130,10 +130,10 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
     expect(chain.entity).to.equal(entities[0]);
   });
 
-  it('keeps ids past 32 bits exactly (TiDB AUTO_RANDOM ids, docs/scaling.md) and a parent it does not hold by id', () => {
+  it('keeps ids past 32 bits exactly (TiDB AUTO_RANDOM ids, docs/scaling.md), a parent it does not hold by id, and far-off dates', () => {
     const rootId = 2 ** 52 + 3;
     const root: IndexedAllocation = { id: rootId, prefix: '10690', parentId: null, level: 1, holder: carrier, lessee: agents[0], validFrom: '2021-01-01', validTo: null, declared: true, miitFilingNo: 'F1' };
-    const grant: IndexedAllocation = { id: 2 ** 40 + 1, prefix: '1069012', parentId: rootId, level: 1, holder: agents[0], lessee: entities[0], validFrom: '2021-01-01', validTo: '2030-12-31', declared: false, miitFilingNo: null };
+    const grant: IndexedAllocation = { id: 2 ** 40 + 1, prefix: '1069012', parentId: rootId, level: 1, holder: agents[0], lessee: entities[0], validFrom: '2021-01-01', validTo: '9999-12-31', declared: false, miitFilingNo: null };
     const orphan: IndexedAllocation = { id: 2 ** 33, prefix: '1069099', parentId: 2 ** 45 + 7, level: 1, holder: agents[1], lessee: entities[1], validFrom: '2021-01-01', validTo: null, declared: true, miitFilingNo: null };
     const index = new AllocationIndex([grant, orphan, root]);
     const chain = chainAt(index, '10690123', new Date('2022-01-01T00:00:00+08:00'))!;
