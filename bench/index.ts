@@ -29,7 +29,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../ormconfig.ts';
+import { createConnection } from 'mysql2/promise';
+import { dataSourceOptions, openDatabase } from '../ormconfig.ts';
 import { chainAt, type AllocationIndex } from '../server/chain/allocationIndex.ts';
 import { openDataset } from '../server/dataset/readers.ts';
 import { SEEDED_LEGAL_INSTRUMENTS } from '../server/migrations/1764090000000-ReferenceDataAndScope.ts';
@@ -60,6 +61,18 @@ const projectRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 const seconds = (since: number) => (performance.now() - since) / 1000;
 const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+
+/** The bench's MySQL database, made if the server does not have it yet (a fresh machine has only `test`). */
+async function ensureDatabase(url: string): Promise<void> {
+  const options = dataSourceOptions(url);
+  if (options.type !== 'mysql') return;
+  const connection = await createConnection({ host: options.host, port: options.port, user: options.username, password: options.password });
+  try {
+    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${String(options.database).replaceAll('`', '``')}\``);
+  } finally {
+    await connection.end();
+  }
+}
 
 /** Children first; the bench database is the bench's own. */
 const TABLES = [
@@ -251,6 +264,7 @@ async function main(): Promise<void> {
     log(`dataset of ${allocationCount} allocations written in ${seconds(started).toFixed(1)} s`);
 
     // Import into MariaDB, then the bare INSERT floor, on the same rows and table.
+    await ensureDatabase(databaseUrl);
     const mariadb = await openDatabase(databaseUrl);
     await emptyDatabase(mariadb);
     started = performance.now();
