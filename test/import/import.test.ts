@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { HashedKeySet } from '../../server/dataset/keySet.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { Allocation } from '../../server/entities/index.ts';
 import { importDataset, ImportRefused, type ImportIssue } from '../../server/services/importer.ts';
@@ -260,6 +261,25 @@ describeEachDatabase('import', (ctx) => {
     files['allocations.csv'] = `${lines.join('\n')}10690123450199,"${A2},${E_SHOP},2022-01-01,,,true\n`;
     const issues = await refusedIssues(() => importFiles(files));
     expect(issues.map((i) => `${i.file}:${i.line}:${i.code}`)).to.deep.equal(['allocations.csv:6:allocation.bad_declared', 'allocations.csv:8:csv.syntax']);
+  });
+
+  it('writes a grant whose key only shared a hash with an earlier row\'s, once the real keys differ', async () => {
+    // A 53-bit hash collision cannot be found for a test: make the key set report one, for the
+    // E_GOV grant (line 6) against the first grant of the file (line 2), a different key.
+    const add = HashedKeySet.prototype.add;
+    HashedKeySet.prototype.add = function (this: HashedKeySet, key: string, line: number) {
+      const first = add.call(this, key, line);
+      return key.startsWith('106901234502|') ? 2 : first;
+    };
+    try {
+      await importFiles(smallDataset());
+    } finally {
+      HashedKeySet.prototype.add = add;
+    }
+    const allocations = await ctx.dataSource.getRepository(Allocation).find();
+    expect(allocations).to.have.length(6);
+    const root = allocations.find((a) => a.prefix === '1069012345')!;
+    expect(allocations.find((a) => a.prefix === '106901234502')).to.include({ lesseeUscc: E_GOV, parentId: root.id, level: 1 });
   });
 
   it('past the report limit it keeps counting the problems it no longer lists', async () => {
