@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DataSource, EntityManager, ObjectLiteral, EntityTarget } from 'typeorm';
+import type { DataSource, EntityManager, ObjectLiteral, EntityTarget, QueryRunner } from 'typeorm';
 import {
   Agent, Allocation, Carrier, Complaint, Message, ProtectedSender, Signature, UrlListEntry, UsingEntity,
 } from '../entities/index.ts';
@@ -84,7 +84,7 @@ const FAR_FUTURE = '9999-12-31';
  * nothing (rows are matched on their natural keys and updated in place).
  */
 export async function importDataset(dataSource: DataSource, dataset: Dataset, options: ImportOptions = {}): Promise<ImportSummary> {
-  const summary = await dataSource.transaction(async (manager) => {
+  const summary = await inOneTransaction(dataSource, async (manager) => {
     const job = new ImportJob(manager, dataset, options);
     await job.run();
     if (job.issueCount > 0) throw new ImportRefused(job.issues, job.issueCount);
@@ -94,6 +94,56 @@ export async function importDataset(dataSource: DataSource, dataset: Dataset, op
   // The committed data is new: lookups must not answer from the index built before it.
   invalidateAllocationIndex(dataSource);
   return summary;
+}
+
+/**
+ * Runs `work` in one transaction, committed if it returns and rolled back if it throws. On MySQL
+ * the connection's autocommit is off meanwhile: the importer queues writes on the connection
+ * (ImportJob.batcher), and when one fails in a way that ends the transaction (a deadlock: InnoDB
+ * rolls it back), those queued behind it still run. With autocommit off they open a new
+ * transaction, which the rollback here discards; with it on, each would commit on its own.
+ * autocommit is turned back on only after the commit or rollback, when no transaction is open
+ * (turning it on commits an open one).
+ */
+async function inOneTransaction<T>(dataSource: DataSource, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  const mysql = dialectOf(runner.manager) === 'mysql';
+  // The first failure is the one reported (an ImportRefused stays one); any that follow it while
+  // cleaning up are logged, not lost.
+  const failures: unknown[] = [];
+  let result: T | undefined;
+  try {
+    await runner.connect();
+    if (mysql) await runner.query('SET SESSION autocommit = 0');
+    await runner.startTransaction();
+    try {
+      result = await work(runner.manager);
+      await runner.commitTransaction();
+    } catch (error) {
+      failures.push(error);
+      await runner.rollbackTransaction().catch((rollbackError: unknown) => failures.push(rollbackError));
+    }
+  } catch (error) {
+    failures.push(error);
+  }
+  if (mysql) {
+    try {
+      await runner.query('SET SESSION autocommit = 1');
+    } catch (resetError) {
+      failures.push(resetError);
+      // Never back into the pool without autocommit: whatever ran on it next would not commit.
+      discardConnection(runner);
+    }
+  }
+  await runner.release();
+  for (const later of failures.slice(1)) console.error('import: while ending its transaction after a failure:', later);
+  if (failures.length > 0) throw failures[0];
+  return result as T;
+}
+
+/** Closes a query runner's MySQL connection and takes it out of the pool (mysql2's destroy()). */
+function discardConnection(runner: QueryRunner): void {
+  (runner as unknown as { databaseConnection?: { destroy?: () => void } }).databaseConnection?.destroy?.();
 }
 
 /** A validated allocations row, before it has a parent. */
@@ -382,6 +432,9 @@ class ImportJob {
     let limit = 0;
     const inFlight: Array<Promise<void>> = [];
     const send = (rows: Array<Partial<T>>): Promise<void> | undefined => {
+      // Sent at once, queued on the connection behind the write before it. Should that one fail
+      // in a way that ends the transaction (a deadlock), this one still runs: importDataset keeps
+      // autocommit off, so it runs in a transaction the import then rolls back.
       const writing = upserter.write(rows);
       // Awaited later (by a later add or by flush); a failure must not count as unhandled before then.
       writing.catch(() => undefined);
@@ -625,9 +678,17 @@ class ImportJob {
       await this.eachRow(table, (row) => {
         if (firstLines.has(row.line)) keyAt.set(row.line, this.readAllocation(row)!.key);
       }, false);
+      // Held-back rows can also repeat each other (the key set keeps only the first line of a hash).
+      const heldLineOf = new Map<string, number>();
       for (const held of heldBack) {
-        if (keyAt.get(held.first) === held.allocation.key) this.reportDuplicate(table.label, held.allocation, held.first);
-        else await batch.add(held.values);
+        const { key, line } = held.allocation;
+        const first = keyAt.get(held.first) === key ? held.first : heldLineOf.get(key);
+        if (first !== undefined) {
+          this.reportDuplicate(table.label, held.allocation, first);
+          continue;
+        }
+        heldLineOf.set(key, line);
+        await batch.add(held.values);
       }
     }
     await batch.flush();
@@ -648,17 +709,35 @@ class ImportJob {
       return;
     }
     await this.manager.query('SET SESSION foreign_key_checks = 0');
-    let wrote = false;
+    let failure: { error: unknown } | null = null;
     try {
       await write();
-      wrote = true;
-    } finally {
+    } catch (error) {
+      failure = { error };
+    }
+    try {
+      await this.restoreForeignKeyChecks();
+    } catch (restoreError) {
+      // The connection may go back to the pool without its checks: never quietly.
+      if (failure === null) throw restoreError;
+      throw new AggregateError([failure.error, restoreError], 'the import failed, and so did turning foreign-key checks back on for its connection');
+    }
+    if (failure !== null) throw failure.error;
+  }
+
+  /**
+   * Tried twice (a statement killed or timed out on a live connection is worth one more try);
+   * after that the connection is closed, so the pool never hands it out without the checks.
+   */
+  private async restoreForeignKeyChecks(): Promise<void> {
+    try {
+      await this.manager.query('SET SESSION foreign_key_checks = 1');
+    } catch {
       try {
         await this.manager.query('SET SESSION foreign_key_checks = 1');
       } catch (error) {
-        // When the write failed too, its error is the one to report. A connection that cannot
-        // take this statement has failed, and the pool does not hand out a failed connection.
-        if (wrote) throw error;
+        if (this.manager.queryRunner) discardConnection(this.manager.queryRunner);
+        throw error;
       }
     }
   }

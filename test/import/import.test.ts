@@ -1,13 +1,18 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
+import { openDatabase } from '../../ormconfig.ts';
 import { HashedKeySet } from '../../server/dataset/keySet.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { Allocation } from '../../server/entities/index.ts';
 import { importDataset, ImportRefused, type ImportIssue } from '../../server/services/importer.ts';
-import { describeEachDatabase } from '../support/databases.ts';
+import { Upserter } from '../../server/services/upsert.ts';
+import { writeLargeDataset } from '../../bench/largeDataset.ts';
+import { clearAllData, describeEachDatabase, mariadbUrl } from '../support/databases.ts';
 import { A1, A2, E_GOV, E_SHOP, smallDataset, snapshot, uscc, writeDataset } from '../support/fixtures.ts';
 
 /** Imports and expects a refusal; returns its issues. */
@@ -282,6 +287,24 @@ describeEachDatabase('import', (ctx) => {
     expect(allocations.find((a) => a.prefix === '106901234502')).to.include({ lesseeUscc: E_GOV, parentId: root.id, level: 1 });
   });
 
+  it('refuses a repeat of a grant that was held back on a hash hit', async () => {
+    // As above, line 6 only shares a hash with line 2; line 8 repeats line 6's key.
+    const files = smallDataset();
+    files['allocations.csv'] = `${files['allocations.csv']}106901234502,${A1},${E_GOV},2021-03-01,,,false\n`;
+    const add = HashedKeySet.prototype.add;
+    HashedKeySet.prototype.add = function (this: HashedKeySet, key: string, line: number) {
+      const first = add.call(this, key, line);
+      return key.startsWith('106901234502|') ? 2 : first;
+    };
+    let issues: ImportIssue[];
+    try {
+      issues = await refusedIssues(() => importFiles(files));
+    } finally {
+      HashedKeySet.prototype.add = add;
+    }
+    expect(issues.map((i) => `${i.line}:${i.code}:${i.params?.first}`)).to.deep.equal(['8:row.duplicate_key:6']);
+  });
+
   it('past the report limit it keeps counting the problems it no longer lists', async () => {
     const files = smallDataset();
     files['url_lists.csv'] += 'a.cn,grey,\nb.cn,grey,\nc.cn,grey,\n';
@@ -355,6 +378,45 @@ describeEachDatabase('import', (ctx) => {
     await readFile(path.join(demo, 'allocations.csv'));
     const summary = await importDataset(ctx.dataSource, await openDataset(demo));
     expect(summary.files.find((f) => f.file === 'allocations.csv')!.rows).to.be.greaterThan(100);
+  });
+});
+
+describe('import [MariaDB]: a transaction the database ends', function () {
+  let dataSource: DataSource;
+  before(async () => { dataSource = await openDatabase(mariadbUrl); });
+  after(async () => { await dataSource?.destroy(); });
+  beforeEach(async () => { await clearAllData(dataSource); });
+
+  it('keeps nothing of a failed import, not even the writes queued behind the failure', async function () {
+    this.timeout(60_000);
+    // Enough grants for several full statements (2,142 rows each) queued one behind another.
+    const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-deadlock-'));
+    await writeLargeDataset(directory, 10_000);
+    // What InnoDB does on a deadlock: it rolls the whole transaction back and the statement
+    // fails, while the writes already queued on the connection still reach the server.
+    const write = Upserter.prototype.write;
+    let grantWrites = 0;
+    Upserter.prototype.write = async function (this: Upserter<ObjectLiteral>, rows) {
+      if (rows.length > 2000 && 'lesseeEntityId' in rows[0] && ++grantWrites === 2) {
+        await (this as unknown as { manager: EntityManager }).manager.query('ROLLBACK');
+        throw new Error('simulated deadlock: the transaction was rolled back');
+      }
+      return write.call(this, rows);
+    };
+    const before = await snapshot(dataSource);
+    let failure: unknown;
+    try {
+      await importDataset(dataSource, await openDataset(directory));
+    } catch (error) {
+      failure = error;
+    } finally {
+      Upserter.prototype.write = write;
+    }
+    expect((failure as Error).message).to.equal('simulated deadlock: the transaction was rolled back');
+    expect(grantWrites, 'grants written after the failure').to.be.greaterThan(2);
+    expect(await snapshot(dataSource)).to.deep.equal(before);
+    const sessions = await Promise.all(Array.from({ length: 10 }, () => dataSource.query('SELECT @@SESSION.autocommit AS autocommit, @@SESSION.foreign_key_checks AS checks')));
+    expect(sessions.map(([row]) => `${row.autocommit}/${row.checks}`)).to.deep.equal(new Array(10).fill('1/1'));
   });
 });
 
