@@ -141,6 +141,45 @@ async function inOneTransaction<T>(dataSource: DataSource, work: (manager: Entit
   return result as T;
 }
 
+/**
+ * Duplicate keys among the grants pass 2 reads. They are found through hashes (HashedKeySet: a
+ * million keys in 16 MB rather than the keys themselves), so a hit is only a suspicion: the row
+ * is held back with what it would write, and once the file has been read the lines it may repeat
+ * are read again and the real keys compared (settle). Held-back rows are compared with each
+ * other too, as the key set keeps only the first line of a hash.
+ */
+class GrantRepeats<V> {
+  private readonly seen = new HashedKeySet();
+  private readonly held: Array<{ allocation: AllocationRow; first: number; value: V }> = [];
+
+  /** Remembers the row's key; returns the line of an earlier row it may repeat, or null. */
+  check(allocation: AllocationRow): number | null {
+    return this.seen.add(allocation.key, allocation.line);
+  }
+
+  hold(allocation: AllocationRow, first: number, value: V): void {
+    this.held.push({ allocation, first, value });
+  }
+
+  /** Reports each held-back row that repeats an earlier one; returns the others' values, in line order. */
+  async settle(keysAt: (lines: Set<number>) => Promise<Map<number, string>>, reportRepeat: (allocation: AllocationRow, first: number) => void): Promise<V[]> {
+    if (this.held.length === 0) return [];
+    const keyAt = await keysAt(new Set(this.held.map((held) => held.first)));
+    const heldLineOf = new Map<string, number>();
+    const clear: V[] = [];
+    for (const { allocation, first, value } of this.held) {
+      const repeated = keyAt.get(first) === allocation.key ? first : heldLineOf.get(allocation.key);
+      if (repeated !== undefined) {
+        reportRepeat(allocation, repeated);
+        continue;
+      }
+      heldLineOf.set(allocation.key, allocation.line);
+      clear.push(value);
+    }
+    return clear;
+  }
+}
+
 /** Closes a query runner's MySQL connection and takes it out of the pool (mysql2's destroy()). */
 function discardConnection(runner: QueryRunner): void {
   (runner as unknown as { databaseConnection?: { destroy?: () => void } }).databaseConnection?.destroy?.();
@@ -619,9 +658,15 @@ class ImportJob {
       // A broken header or syntax has been reported, and the rows cannot be linked. The rows
       // before a syntax error are still each checked on their own, as in any other file.
       if (read === 'cut') {
+        const repeats = new GrantRepeats<null>();
         await this.eachRow(table, (row) => {
-          if (!agentLines.has(row.line)) this.readAllocation(row);
+          if (agentLines.has(row.line)) return;
+          const allocation = this.readAllocation(row);
+          if (!allocation) return;
+          const first = repeats.check(allocation);
+          if (first !== null) repeats.hold(allocation, first, null);
         }, false);
+        await repeats.settle((lines) => this.keysAt(table, lines), (allocation, first) => this.reportDuplicate(table.label, allocation, first));
       }
       return;
     }
@@ -636,21 +681,16 @@ class ImportJob {
    * its parent. Every reference in these rows (holder, lessee, parent, root carrier) is one this
    * import has just resolved against the store or written itself, in this transaction; MySQL's
    * own check of each foreign key, row by row, only repeated that work (withoutForeignKeyChecks).
-   *
-   * Duplicate keys are found through hashes (HashedKeySet: a million keys in 16 MB rather than
-   * the keys themselves), so a hit is only a suspicion: the row is held back, and once the file
-   * has been read the lines it may repeat are read again to compare the real keys. A duplicate
-   * is reported; a row that only shared a hash is written then.
+   * A row that may repeat an earlier one waits until the file is read (GrantRepeats).
    */
   private async writeEntityRows(table: DatasetTable, holdings: Map<string, Holding[]>, agentLines: Set<number>): Promise<void> {
     const batch = this.batcher(Allocation, ['prefix', 'lessee_uscc', 'valid_from'], ALLOCATION_UPDATE_COLUMNS);
-    const seen = new HashedKeySet();
-    const heldBack: Array<{ allocation: AllocationRow; first: number; values: Partial<Allocation> }> = [];
+    const repeats = new GrantRepeats<Partial<Allocation>>();
     await this.eachRow(table, (row) => {
       if (agentLines.has(row.line)) return;
       const allocation = this.readAllocation(row);
       if (!allocation) return;
-      const first = seen.add(allocation.key, row.line);
+      const first = repeats.check(allocation);
       let parent: Holding | null = null;
       if (allocation.holderAgent) {
         parent = findParent(holdings, allocation);
@@ -666,32 +706,23 @@ class ImportJob {
       }
       const values = this.allocationValues(allocation, parent?.id ?? null, parent?.level ?? 0, rootCarrierId);
       if (first !== null) {
-        heldBack.push({ allocation, first, values });
+        repeats.hold(allocation, first, values);
         return;
       }
       return batch.add(values);
     }, false);
-    if (heldBack.length > 0) {
-      const firstLines = new Set(heldBack.map((held) => held.first));
-      const keyAt = new Map<number, string>();
-      // Those lines were read as valid rows before: reading them again reports nothing.
-      await this.eachRow(table, (row) => {
-        if (firstLines.has(row.line)) keyAt.set(row.line, this.readAllocation(row)!.key);
-      }, false);
-      // Held-back rows can also repeat each other (the key set keeps only the first line of a hash).
-      const heldLineOf = new Map<string, number>();
-      for (const held of heldBack) {
-        const { key, line } = held.allocation;
-        const first = keyAt.get(held.first) === key ? held.first : heldLineOf.get(key);
-        if (first !== undefined) {
-          this.reportDuplicate(table.label, held.allocation, first);
-          continue;
-        }
-        heldLineOf.set(key, line);
-        await batch.add(held.values);
-      }
-    }
+    const clear = await repeats.settle((lines) => this.keysAt(table, lines), (allocation, first) => this.reportDuplicate(table.label, allocation, first));
+    for (const values of clear) await batch.add(values);
     await batch.flush();
+  }
+
+  /** The keys of the allocations at `lines`, which were read as valid rows before (so reading them again reports nothing). */
+  private async keysAt(table: DatasetTable, lines: Set<number>): Promise<Map<number, string>> {
+    const keys = new Map<number, string>();
+    await this.eachRow(table, (row) => {
+      if (lines.has(row.line)) keys.set(row.line, this.readAllocation(row)!.key);
+    }, false);
+    return keys;
   }
 
   /**
@@ -709,20 +740,14 @@ class ImportJob {
       return;
     }
     await this.manager.query('SET SESSION foreign_key_checks = 0');
-    let failure: { error: unknown } | null = null;
     try {
       await write();
     } catch (error) {
-      failure = { error };
+      // The write's failure is the one reported; one in putting the checks back is logged.
+      await this.restoreForeignKeyChecks().catch((restoreError: unknown) => console.error('import: turning foreign-key checks back on after a failure:', restoreError));
+      throw error;
     }
-    try {
-      await this.restoreForeignKeyChecks();
-    } catch (restoreError) {
-      // The connection may go back to the pool without its checks: never quietly.
-      if (failure === null) throw restoreError;
-      throw new AggregateError([failure.error, restoreError], 'the import failed, and so did turning foreign-key checks back on for its connection');
-    }
-    if (failure !== null) throw failure.error;
+    await this.restoreForeignKeyChecks();
   }
 
   /**

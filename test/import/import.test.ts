@@ -259,13 +259,15 @@ describeEachDatabase('import', (ctx) => {
     expect((await snapshot(ctx.dataSource)).carriers).to.deep.equal([]);
   });
 
-  it('still reports the bad rows of an allocations file above a syntax error in it', async () => {
+  it('still reports the bad rows and repeated grants of an allocations file above a syntax error in it', async () => {
     const files = smallDataset();
     const lines = (files['allocations.csv'] as string).split('\n');
     lines[5] = lines[5].replace(',true', ',maybe');
-    files['allocations.csv'] = `${lines.join('\n')}10690123450199,"${A2},${E_SHOP},2022-01-01,,,true\n`;
+    files['allocations.csv'] = `${lines.join('\n')}${lines[1]}\n10690123450199,"${A2},${E_SHOP},2022-01-01,,,true\n`;
     const issues = await refusedIssues(() => importFiles(files));
-    expect(issues.map((i) => `${i.file}:${i.line}:${i.code}`)).to.deep.equal(['allocations.csv:6:allocation.bad_declared', 'allocations.csv:8:csv.syntax']);
+    expect(issues.map((i) => `${i.file}:${i.line}:${i.code}`)).to.deep.equal([
+      'allocations.csv:6:allocation.bad_declared', 'allocations.csv:8:row.duplicate_key', 'allocations.csv:9:csv.syntax',
+    ]);
   });
 
   it('writes a grant whose key only shared a hash with an earlier row\'s, once the real keys differ', async () => {
