@@ -162,6 +162,8 @@ export class AllocationIndexBuilder {
     }
     if (!Number.isInteger(allocation.level) || allocation.level < 0 || allocation.level > MAX_LEVEL) throw new RangeError(`an allocation level is 0–${MAX_LEVEL}: ${allocation.level}`);
     if (allocation.prefix.length > MAX_PREFIX_LENGTH) throw new RangeError(`an allocation prefix is at most ${MAX_PREFIX_LENGTH} digits: ${allocation.prefix}`);
+    // First, as it refuses a prefix that is not digits: a refused row leaves nothing half added.
+    const node = this.trie.insert(allocation.prefix);
     const r = this.count * RECORD_INTS;
     this.count++;
     const { records } = this;
@@ -175,7 +177,7 @@ export class AllocationIndexBuilder {
     records[r + HOLDER] = this.parties.of(allocation.holder);
     records[r + LESSEE] = this.parties.of(allocation.lessee);
     this.filings.push(allocation.miitFilingNo === null ? NONE : this.filingNumbers.of(allocation.miitFilingNo));
-    this.nodes.push(this.trie.insert(allocation.prefix));
+    this.nodes.push(node);
     this.parentIds.push(allocation.parentId ?? Number.NaN);
   }
 

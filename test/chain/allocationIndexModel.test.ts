@@ -190,5 +190,10 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
     expect(chainAt(index, '1069x', new Date('2022-01-01T00:00:00Z'))).to.equal(null);
     expect(chainAt(index, '10690x1', new Date('2022-01-01T00:00:00Z'))!.links.map((l) => l.prefix)).to.deep.equal(['10690']);
     expect(() => new AllocationIndex([{ ...root, prefix: '1069a' }])).to.throw(RangeError, /digits only/);
+    // A builder that refused a row goes on as if it had never been given it.
+    const builder = new AllocationIndexBuilder();
+    expect(() => builder.add({ ...root, id: 2, prefix: '106x9' })).to.throw(RangeError, /digits only/);
+    builder.add(root);
+    expect(chainAt(builder.build(), '1069012', new Date('2022-01-01T00:00:00Z'))!.links).to.deep.equal([root]);
   });
 });
