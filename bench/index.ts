@@ -142,7 +142,6 @@ function lookupSample(count: number): Array<{ number: string; at: Date }> {
   }));
 }
 
-
 function measureChainAt(index: AllocationIndex, sample: Array<{ number: string; at: Date }>): { perSecond: number; answered: number } {
   let answered = 0;
   for (let i = 0; i < 50_000; i++) chainAt(index, sample[i % sample.length].number, sample[i % sample.length].at);

@@ -280,6 +280,9 @@ function isIndexParts(source: unknown): source is IndexParts {
   return typeof source === 'object' && source !== null && (source as { kind?: unknown }).kind === 'allocation-index-parts';
 }
 
+/** Where a node's run ends, from its walk slot: stored as ~end when the node has children. */
+const runEnd = (slot: number) => (slot < 0 ? ~slot : slot);
+
 /** The Float64Array view over the same records. */
 function floatsOf(records: Int32Array): Float64Array {
   return new Float64Array(records.buffer, records.byteOffset, records.length / 2);
@@ -307,7 +310,7 @@ function denseDayTexts(dateOfDay: Map<number, string>): [number, string[]] {
 }
 
 /** A copy of a typed array in memory other threads can see. */
-function shared<T extends Int32Array | Float64Array | Uint8Array>(array: T): T {
+function shared<T extends Int32Array | Float64Array>(array: T): T {
   const Type = array.constructor as new (buffer: SharedArrayBuffer) => T;
   const copy = new Type(new SharedArrayBuffer(array.byteLength));
   copy.set(array as never);
@@ -364,10 +367,10 @@ function positionsById(size: number, idAt: (p: number) => number): (id: number) 
  * the allocations hanging at each, whatever the number of allocations: longest-prefix match
  * without scanning or hashing.
  *
- * The allocations are kept as 64-byte records in one buffer (parties and dates interned), sorted
- * so that each prefix's allocations are one run, parents first; an IndexedAllocation object is
- * made only for what a lookup returns. A million allocations cost about 64 MB instead of the half
- * gigabyte an object per allocation (with its strings) took.
+ * The allocations are kept as 32-byte records in one buffer (parties interned, see RECORD_INTS),
+ * sorted so that each prefix's allocations are one run, parents first; an IndexedAllocation
+ * object is made only for what a lookup returns. A million allocations cost about 50 MB with the
+ * trie, instead of the half gigabyte an object per allocation (with its strings) took.
  */
 export class AllocationIndex {
   readonly size: number;
@@ -535,7 +538,7 @@ export class AllocationIndex {
     const o = this.blockOfPrefix(prefix);
     if (o === NONE) return undefined;
     const start = this.walk[o];
-    const end = this.walk[o + 1] < 0 ? ~this.walk[o + 1] : this.walk[o + 1];
+    const end = runEnd(this.walk[o + 1]);
     if (start === end) return undefined;
     const entries: Entry[] = [];
     for (let p = start; p < end; p++) {
@@ -551,7 +554,7 @@ export class AllocationIndex {
     const pending = [{ o: 0, prefix: '' }];
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
       const { o, prefix } = next;
-      const end = walk[o + 1] < 0 ? ~walk[o + 1] : walk[o + 1];
+      const end = runEnd(walk[o + 1]);
       for (let p = walk[o]; p < end; p++) yield this.allocationAt(p, prefix);
       if (walk[o + 1] >= 0) continue;
       for (let d = 9; d >= 0; d--) if (walk[o + 2 + d] !== 0) pending.push({ o: walk[o + 2 + d], prefix: prefix + String.fromCharCode(DIGIT_0 + d) });

@@ -666,7 +666,7 @@ class ImportJob {
           const first = repeats.check(allocation);
           if (first !== null) repeats.hold(allocation, first, null);
         }, false);
-        await repeats.settle((lines) => this.keysAt(table, lines), (allocation, first) => this.reportDuplicate(table.label, allocation, first));
+        await this.settleRepeats(table, repeats);
       }
       return;
     }
@@ -711,18 +711,23 @@ class ImportJob {
       }
       return batch.add(values);
     }, false);
-    const clear = await repeats.settle((lines) => this.keysAt(table, lines), (allocation, first) => this.reportDuplicate(table.label, allocation, first));
-    for (const values of clear) await batch.add(values);
+    for (const values of await this.settleRepeats(table, repeats)) await batch.add(values);
     await batch.flush();
   }
 
-  /** The keys of the allocations at `lines`, which were read as valid rows before (so reading them again reports nothing). */
-  private async keysAt(table: DatasetTable, lines: Set<number>): Promise<Map<number, string>> {
-    const keys = new Map<number, string>();
-    await this.eachRow(table, (row) => {
-      if (lines.has(row.line)) keys.set(row.line, this.readAllocation(row)!.key);
-    }, false);
-    return keys;
+  /**
+   * Settles the rows held back on a hash hit: reads the lines they may repeat again (read as valid
+   * rows before, so reading them again reports nothing), reports the repeats and returns the
+   * others' values.
+   */
+  private settleRepeats<V>(table: DatasetTable, repeats: GrantRepeats<V>): Promise<V[]> {
+    return repeats.settle(async (lines) => {
+      const keys = new Map<number, string>();
+      await this.eachRow(table, (row) => {
+        if (lines.has(row.line)) keys.set(row.line, this.readAllocation(row)!.key);
+      }, false);
+      return keys;
+    }, (allocation, first) => this.reportDuplicate(table.label, allocation, first));
   }
 
   /**

@@ -174,6 +174,24 @@ const badCases: BadCase[] = [
   },
 ];
 
+/**
+ * Runs `run` with the import's key set reporting a hash hit between the E_GOV grant (line 6 of
+ * smallDataset's allocations) and the file's first grant (line 2), whose key differs: a real
+ * 53-bit collision cannot be found for a test.
+ */
+async function withGovGrantHashHit<T>(run: () => Promise<T>): Promise<T> {
+  const add = HashedKeySet.prototype.add;
+  HashedKeySet.prototype.add = function (this: HashedKeySet, key: string, line: number) {
+    const first = add.call(this, key, line);
+    return key.startsWith('106901234502|') ? 2 : first;
+  };
+  try {
+    return await run();
+  } finally {
+    HashedKeySet.prototype.add = add;
+  }
+}
+
 describeEachDatabase('import', (ctx) => {
   const importFiles = async (files: Record<string, string | Buffer>) => importDataset(ctx.dataSource, await openDataset(await writeDataset(files)));
 
@@ -271,18 +289,7 @@ describeEachDatabase('import', (ctx) => {
   });
 
   it('writes a grant whose key only shared a hash with an earlier row\'s, once the real keys differ', async () => {
-    // A 53-bit hash collision cannot be found for a test: make the key set report one, for the
-    // E_GOV grant (line 6) against the first grant of the file (line 2), a different key.
-    const add = HashedKeySet.prototype.add;
-    HashedKeySet.prototype.add = function (this: HashedKeySet, key: string, line: number) {
-      const first = add.call(this, key, line);
-      return key.startsWith('106901234502|') ? 2 : first;
-    };
-    try {
-      await importFiles(smallDataset());
-    } finally {
-      HashedKeySet.prototype.add = add;
-    }
+    await withGovGrantHashHit(() => importFiles(smallDataset()));
     const allocations = await ctx.dataSource.getRepository(Allocation).find();
     expect(allocations).to.have.length(6);
     const root = allocations.find((a) => a.prefix === '1069012345')!;
@@ -290,20 +297,10 @@ describeEachDatabase('import', (ctx) => {
   });
 
   it('refuses a repeat of a grant that was held back on a hash hit', async () => {
-    // As above, line 6 only shares a hash with line 2; line 8 repeats line 6's key.
+    // Line 6 only shares a hash with line 2; line 8 repeats line 6's key.
     const files = smallDataset();
     files['allocations.csv'] = `${files['allocations.csv']}106901234502,${A1},${E_GOV},2021-03-01,,,false\n`;
-    const add = HashedKeySet.prototype.add;
-    HashedKeySet.prototype.add = function (this: HashedKeySet, key: string, line: number) {
-      const first = add.call(this, key, line);
-      return key.startsWith('106901234502|') ? 2 : first;
-    };
-    let issues: ImportIssue[];
-    try {
-      issues = await refusedIssues(() => importFiles(files));
-    } finally {
-      HashedKeySet.prototype.add = add;
-    }
+    const issues = await withGovGrantHashHit(() => refusedIssues(() => importFiles(files)));
     expect(issues.map((i) => `${i.line}:${i.code}:${i.params?.first}`)).to.deep.equal(['8:row.duplicate_key:6']);
   });
 
