@@ -15,7 +15,8 @@ import { ENTITY_KINDS, isUsccShaped, normaliseUscc } from '../numbering/uscc.ts'
 import { pushTo } from '../util/pushTo.ts';
 import { attributeTraffic } from './attribution.ts';
 import { invalidateAllocationIndex } from './lookup.ts';
-import { dialectOf, Upserter } from './upsert.ts';
+import { LoadDataWriter } from './loadData.ts';
+import { type ChunkWriter, dialectOf, Upserter, UpsertChunks } from './upsert.ts';
 
 /** One thing wrong with a dataset: where (file, line, column), what was there, and why (an i18n code). */
 export interface ImportIssue {
@@ -71,7 +72,7 @@ export class ImportRefused extends Error {
 export const MAX_REPORTED_ISSUES = 100_000;
 const BATCH_ROWS = 500;
 /**
- * Upserts queued on the connection at once: the next statement is already waiting when the
+ * Writes queued on the connection at once: the next statement is already waiting when the
  * database finishes one, so it never idles while this process gets round to sending it.
  */
 const WRITES_IN_FLIGHT = 2;
@@ -459,22 +460,25 @@ class ImportJob {
   }
 
   /**
-   * Collects rows and writes them as multi-row upserts (Upserter: plain SQL, as many rows as one
-   * statement takes). Writes are pipelined: a full batch goes to the database while the next one
-   * is read and validated, and `add` waits only when the batch before it is still unfinished, so
-   * parsing (this process) and inserting (the database) use both cores. `add` returns a promise
-   * only when the caller has to wait. `flush` writes what is left and waits for every write.
+   * Collects rows into chunks and writes them: as multi-row upserts (UpsertChunks), or on MySQL
+   * through LOAD DATA LOCAL (LoadDataWriter, which stores the same). Writes are pipelined: a full
+   * chunk goes to the database while the next one is read and validated, and `add` waits only
+   * when the chunks before it are still unfinished, so parsing (this process) and inserting (the
+   * database) use both cores. `add` returns a promise only when the caller has to wait. `flush`
+   * writes what is left and waits for every write.
    */
   private batcher<T extends ObjectLiteral>(target: EntityTarget<T>, conflict: string[], update: string[]) {
     const upserter = new Upserter(this.manager, target, conflict, update);
-    let pending: Array<Partial<T>> = [];
-    let limit = 0;
+    return dialectOf(this.manager) === 'mysql' ? this.pipelined(new LoadDataWriter(upserter)) : this.pipelined(new UpsertChunks(upserter));
+  }
+
+  private pipelined<T extends ObjectLiteral, C>(writer: ChunkWriter<T, C>) {
     const inFlight: Array<Promise<void>> = [];
-    const send = (rows: Array<Partial<T>>): Promise<void> | undefined => {
+    const send = (): Promise<void> | undefined => {
       // Sent at once, queued on the connection behind the write before it. Should that one fail
       // in a way that ends the transaction (a deadlock), this one still runs: importDataset keeps
       // autocommit off, so it runs in a transaction the import then rolls back.
-      const writing = upserter.write(rows);
+      const writing = writer.write(writer.take());
       // Awaited later (by a later add or by flush); a failure must not count as unhandled before then.
       writing.catch(() => undefined);
       inFlight.push(writing);
@@ -482,17 +486,11 @@ class ImportJob {
     };
     return {
       add: (row: Partial<T>): Promise<void> | void => {
-        if (!this.writing) return;
-        pending.push(row);
-        if (limit === 0) limit = upserter.rowsFor(row);
-        if (pending.length < limit) return;
-        const rows = pending;
-        pending = [];
-        return send(rows);
+        if (!this.writing || !writer.add(row)) return;
+        return send();
       },
       flush: async () => {
-        if (pending.length && this.writing) send(pending);
-        pending = [];
+        if (writer.pending > 0 && this.writing) send();
         while (inFlight.length) await inFlight.shift();
       },
     };

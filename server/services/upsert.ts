@@ -34,6 +34,20 @@ export function upsertStatement(dialect: Dialect, table: string, columns: readon
 }
 
 /**
+ * How the importer's batcher writes one table: rows are gathered (`add` says when a chunk is
+ * full), `take` hands the chunk over and `write` stores it; the batcher keeps a few writes queued.
+ * UpsertChunks (any database) and LoadDataWriter (MySQL) are the two.
+ */
+export interface ChunkWriter<T extends ObjectLiteral, C> {
+  /** Gathers a row; true when the chunk is full and should be taken. */
+  add(row: Partial<T>): boolean;
+  /** Rows gathered and not yet taken. */
+  readonly pending: number;
+  take(): C;
+  write(chunk: C): Promise<void>;
+}
+
+/**
  * Writes rows of one entity as multi-row upserts with plain parameterised SQL: the query builder
  * spent more time building each 500-row statement than the database spent running it. Values
  * still go through the driver's own conversion (booleans, dates, JSON), so what is stored is
@@ -41,22 +55,22 @@ export function upsertStatement(dialect: Dialect, table: string, columns: readon
  */
 export class Upserter<T extends ObjectLiteral> {
   private readonly dialect: Dialect;
-  private readonly table: string;
+  readonly table: string;
   private columns: ColumnMetadata[] | null = null;
   private statement: { rows: number; sql: string } | null = null;
-  rowsPerStatement = 0;
 
-  constructor(private readonly manager: EntityManager, private readonly target: EntityTarget<T>, private readonly conflict: readonly string[], private readonly update: readonly string[]) {
+  constructor(readonly manager: EntityManager, private readonly target: EntityTarget<T>, private readonly conflict: readonly string[], private readonly update: readonly string[]) {
     this.dialect = dialectOf(manager);
     this.table = manager.connection.getMetadata(target).tableName;
   }
 
   /** How many rows of this shape fit one statement. */
   rowsFor(sample: Partial<T>): number {
-    return Math.max(1, Math.floor(MAX_STATEMENT_PARAMETERS / this.columnsFor(sample).length));
+    return Math.max(1, Math.floor(MAX_STATEMENT_PARAMETERS / this.columnsOf(sample).length));
   }
 
-  private columnsFor(sample: Partial<T>): ColumnMetadata[] {
+  /** The columns written for rows shaped like `sample` (every row of one Upserter has the same properties). */
+  columnsOf(sample: Partial<T>): ColumnMetadata[] {
     if (!this.columns) {
       const metadata = this.manager.connection.getMetadata(this.target);
       this.columns = Object.keys(sample).map((property) => {
@@ -70,24 +84,65 @@ export class Upserter<T extends ObjectLiteral> {
 
   async write(rows: ReadonlyArray<Partial<T>>): Promise<void> {
     if (rows.length === 0) return;
-    const columns = this.columnsFor(rows[0]);
-    const perStatement = this.rowsFor(rows[0]);
+    const columns = this.columnsOf(rows[0]);
     const driver = this.manager.connection.driver;
-    for (let start = 0; start < rows.length; start += perStatement) {
-      const count = Math.min(perStatement, rows.length - start);
+    await this.run(columns, rows.length, (r, c) => {
+      const value = rows[r][columns[c].propertyName];
+      return driver.preparePersistentValue(value === undefined ? null : value, columns[c]);
+    });
+  }
+
+  /**
+   * Rows given as the values the driver would send, column by column in the order of
+   * `columnsOf` (which must have been asked first): LoadDataWriter's rows read back from its text.
+   */
+  async writePrepared(rows: ReadonlyArray<ReadonlyArray<unknown>>): Promise<void> {
+    if (rows.length === 0) return;
+    if (!this.columns) throw new Error(`no columns known yet for ${this.table}`);
+    await this.run(this.columns, rows.length, (r, c) => rows[r][c]);
+  }
+
+  private async run(columns: readonly ColumnMetadata[], rowCount: number, valueAt: (row: number, column: number) => unknown): Promise<void> {
+    const perStatement = Math.max(1, Math.floor(MAX_STATEMENT_PARAMETERS / columns.length));
+    for (let start = 0; start < rowCount; start += perStatement) {
+      const count = Math.min(perStatement, rowCount - start);
       if (this.statement?.rows !== count) {
         this.statement = { rows: count, sql: upsertStatement(this.dialect, this.table, columns.map((c) => c.databaseName), this.conflict, this.update, count) };
       }
       const parameters = new Array<unknown>(count * columns.length);
       let at = 0;
       for (let r = start; r < start + count; r++) {
-        const row = rows[r] as Record<string, unknown>;
-        for (const column of columns) {
-          const value = row[column.propertyName];
-          parameters[at++] = driver.preparePersistentValue(value === undefined ? null : value, column);
-        }
+        for (let c = 0; c < columns.length; c++) parameters[at++] = valueAt(r, c);
       }
       await this.manager.query(this.statement.sql, parameters);
     }
+  }
+}
+
+/** Chunks of as many rows as one upsert statement binds (ChunkWriter for any database). */
+export class UpsertChunks<T extends ObjectLiteral> implements ChunkWriter<T, Array<Partial<T>>> {
+  private rows: Array<Partial<T>> = [];
+  private limit = 0;
+
+  constructor(private readonly upserter: Upserter<T>) {}
+
+  get pending(): number {
+    return this.rows.length;
+  }
+
+  add(row: Partial<T>): boolean {
+    if (this.limit === 0) this.limit = this.upserter.rowsFor(row);
+    this.rows.push(row);
+    return this.rows.length >= this.limit;
+  }
+
+  take(): Array<Partial<T>> {
+    const rows = this.rows;
+    this.rows = [];
+    return rows;
+  }
+
+  write(rows: Array<Partial<T>>): Promise<void> {
+    return this.upserter.write(rows);
   }
 }

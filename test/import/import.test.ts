@@ -10,7 +10,8 @@ import { HashedKeySet } from '../../server/dataset/keySet.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { Allocation } from '../../server/entities/index.ts';
 import { importDataset, ImportRefused, type ImportIssue } from '../../server/services/importer.ts';
-import { Upserter } from '../../server/services/upsert.ts';
+import { LOAD_ROWS, LoadDataWriter } from '../../server/services/loadData.ts';
+import type { Upserter } from '../../server/services/upsert.ts';
 import { writeLargeDataset } from '../../bench/largeDataset.ts';
 import { clearAllData, describeEachDatabase, mariadbUrl } from '../support/databases.ts';
 import { A1, A2, E_GOV, E_SHOP, smallDataset, snapshot, uscc, writeDataset } from '../support/fixtures.ts';
@@ -388,19 +389,20 @@ describe('import [MariaDB]: a transaction the database ends', function () {
 
   it('keeps nothing of a failed import, not even the writes queued behind the failure', async function () {
     this.timeout(60_000);
-    // Enough grants for several full statements (2,142 rows each) queued one behind another.
+    // Enough grants for several full statements (LOAD_ROWS each) queued one behind another.
     const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-deadlock-'));
-    await writeLargeDataset(directory, 10_000);
+    await writeLargeDataset(directory, 5 * LOAD_ROWS);
     // What InnoDB does on a deadlock: it rolls the whole transaction back and the statement
     // fails, while the writes already queued on the connection still reach the server.
-    const write = Upserter.prototype.write;
+    const write = LoadDataWriter.prototype.write;
     let grantWrites = 0;
-    Upserter.prototype.write = async function (this: Upserter<ObjectLiteral>, rows) {
-      if (rows.length > 2000 && 'lesseeEntityId' in rows[0] && ++grantWrites === 2) {
-        await (this as unknown as { manager: EntityManager }).manager.query('ROLLBACK');
+    LoadDataWriter.prototype.write = async function (this: LoadDataWriter<ObjectLiteral>, chunk) {
+      const upserter = (this as unknown as { upserter: Upserter<ObjectLiteral> }).upserter;
+      if (chunk.rows === LOAD_ROWS && upserter.table === 'allocations' && ++grantWrites === 2) {
+        await upserter.manager.query('ROLLBACK');
         throw new Error('simulated deadlock: the transaction was rolled back');
       }
-      return write.call(this, rows);
+      return write.call(this, chunk);
     };
     const before = await snapshot(dataSource);
     let failure: unknown;
@@ -409,7 +411,7 @@ describe('import [MariaDB]: a transaction the database ends', function () {
     } catch (error) {
       failure = error;
     } finally {
-      Upserter.prototype.write = write;
+      LoadDataWriter.prototype.write = write;
     }
     expect((failure as Error).message).to.equal('simulated deadlock: the transaction was rolled back');
     expect(grantWrites, 'grants written after the failure').to.be.greaterThan(2);
