@@ -14,9 +14,7 @@ export type LesseeKind = 'agent' | 'entity';
 @Index('uq_allocations_natural', ['prefix', 'lesseeUscc', 'validFrom'], { unique: true })
 @Index('idx_allocations_lessee_agent', ['lesseeAgentId'])
 @Index('idx_allocations_holder_agent', ['holderAgentId'])
-@Index('idx_allocations_holder_carrier', ['holderCarrierId'])
 @Index('idx_allocations_lessee_entity', ['lesseeEntityId'])
-@Index('idx_allocations_parent', ['parentId'])
 @Index('idx_allocations_root_carrier', ['rootCarrierId'])
 export class Allocation {
   @PrimaryGeneratedColumn('increment', { type: 'int' })
@@ -28,8 +26,9 @@ export class Allocation {
   @Column('int', { name: 'holder_carrier_id', nullable: true })
   holderCarrierId!: number | null;
 
-  @ManyToOne('Carrier', { nullable: true })
-  @JoinColumn({ name: 'holder_carrier_id', foreignKeyConstraintName: 'fk_allocations_holder_carrier' })
+  /** No foreign key: a root's holder is its root carrier, which root_carrier_id's key ties (migration 1764130000000). */
+  @ManyToOne('Carrier', { nullable: true, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'holder_carrier_id' })
   holderCarrier!: Carrier | null;
 
   @Column('int', { name: 'holder_agent_id', nullable: true })
@@ -78,8 +77,9 @@ export class Allocation {
   @Column('int', { name: 'parent_id', nullable: true })
   parentId!: number | null;
 
-  @ManyToOne('Allocation', { nullable: true })
-  @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'fk_allocations_parent' })
+  /** No foreign key: the importer, the only writer, resolves every parent (migration 1764130000000). */
+  @ManyToOne('Allocation', { nullable: true, createForeignKeyConstraints: false })
+  @JoinColumn({ name: 'parent_id' })
   parent!: Allocation | null;
 
   /**

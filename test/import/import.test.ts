@@ -362,7 +362,7 @@ describeEachDatabase('import', (ctx) => {
     const [carrier] = await ctx.dataSource.query("SELECT id FROM carriers WHERE code = 'CMCC'");
     // As many statements at once as the pool has connections, so every connection answers.
     const dangling = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => ctx.dataSource.query(
-      "INSERT INTO allocations (prefix, lessee_kind, lessee_uscc, valid_from, declared, level, parent_id, root_carrier_id) VALUES (?, 'entity', ?, '2024-01-01', 1, 1, 999999, ?)",
+      "INSERT INTO allocations (prefix, lessee_kind, lessee_uscc, lessee_entity_id, valid_from, declared, level, root_carrier_id) VALUES (?, 'entity', ?, 999999, '2024-01-01', 1, 1, ?)",
       [`1069099${i}`, E_SHOP, carrier.id],
     )));
     expect(dangling.map((outcome) => outcome.status)).to.deep.equal(new Array(10).fill('rejected'));
