@@ -4,8 +4,9 @@
  *
  *   import   importDataset of an N-allocation CSV dataset into MariaDB, then the same rows as bare
  *            multi-row INSERTs into the same (emptied) table, with foreign-key checks and without
- *            (as the importer's bulk pass writes): rows/s of each and their ratios; the import
- *            into SQLite too.
+ *            (as the importer's bulk pass writes), and as bare LOAD DATA LOCAL statements (the
+ *            importer's own way of writing on MySQL): rows/s of each and their ratios; the
+ *            import into SQLite too.
  *   lookup   chainAt over the index loaded from MariaDB, against the hand-written SQL a lookup
  *            would otherwise be (a LIKE scan, and index-aware `prefix IN (…)`), same data, same run.
  *   audit    AuditPass.message over M generated messages against that snapshot (the rules, pure),
@@ -29,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import type { DataSource } from 'typeorm';
+import { Readable } from 'node:stream';
 import { createConnection } from 'mysql2/promise';
 import { dataSourceOptions, openDatabase } from '../ormconfig.ts';
 import { chainAt, type AllocationIndex } from '../server/chain/allocationIndex.ts';
@@ -37,6 +39,7 @@ import { SEEDED_LEGAL_INSTRUMENTS } from '../server/migrations/1764090000000-Ref
 import { createUser, startSession } from '../server/services/accounts.ts';
 import { loadSnapshot, runAudit } from '../server/services/auditRuns.ts';
 import { importDataset } from '../server/services/importer.ts';
+import { LOAD_ROWS } from '../server/services/loadData.ts';
 import { invalidateAllocationIndex, loadAllocationIndex } from '../server/services/lookup.ts';
 import { leafGrant, writeLargeDataset } from './largeDataset.ts';
 import { measureAudit } from './audit.ts';
@@ -122,6 +125,36 @@ async function rawInsert(dataSource: DataSource, foreignKeyChecks: boolean): Pro
     for (let i = 0; i < rows.length; i += 1000) {
       const chunk = rows.slice(i, i + 1000);
       await runner.query(`INSERT INTO allocations (${ALLOCATION_COLUMNS.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`, chunk.flat());
+    }
+    await runner.commitTransaction();
+    return rows.length / seconds(started);
+  } finally {
+    await runner.query('SET FOREIGN_KEY_CHECKS = 1');
+    await runner.release();
+  }
+}
+
+/**
+ * The floor of the importer's own way of writing on MySQL: the same rows as bare LOAD DATA LOCAL
+ * statements of LOAD_ROWS tab-separated lines (foreign-key checks off, one statement at a time,
+ * one transaction), the text made in the timed loop as the INSERTs' statements are. Leaves the
+ * table as the import left it.
+ */
+async function rawLoadData(dataSource: DataSource): Promise<number> {
+  const rows: unknown[][] = (await dataSource.query(`SELECT ${ALLOCATION_COLUMNS.join(',')} FROM allocations ORDER BY id`))
+    .map((row: Record<string, unknown>) => ALLOCATION_COLUMNS.map((c) => row[c]));
+  const field = (value: unknown) => (value === null ? '\\N' : String(value).replace(/[\\\t\n\r\0]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' })[c]!));
+  const sql = `LOAD DATA LOCAL INFILE 'rows' INTO TABLE allocations CHARACTER SET utf8mb4 (${ALLOCATION_COLUMNS.join(',')})`;
+  const runner = dataSource.createQueryRunner();
+  try {
+    const connection = await runner.connect() as { query(options: object, callback: (error: Error | null) => void): void };
+    await runner.query('SET FOREIGN_KEY_CHECKS = 0');
+    await runner.query('TRUNCATE TABLE allocations');
+    const started = performance.now();
+    await runner.startTransaction();
+    for (let i = 0; i < rows.length; i += LOAD_ROWS) {
+      const data = Buffer.from(`${rows.slice(i, i + LOAD_ROWS).map((row) => row.map(field).join('\t')).join('\n')}\n`);
+      await new Promise<void>((resolve, reject) => connection.query({ sql, infileStreamFactory: () => Readable.from([data]) }, (error) => (error ? reject(error) : resolve())));
     }
     await runner.commitTransaction();
     return rows.length / seconds(started);
@@ -273,6 +306,8 @@ async function main(): Promise<void> {
     const rawPerSecond = await rawInsert(mariadb, true);
     const rawPerSecondUnchecked = await rawInsert(mariadb, false);
     log(`bare INSERTs: ${Math.round(rawPerSecond)} rows/s, ${Math.round(rawPerSecondUnchecked)} without foreign-key checks`);
+    const rawLoadPerSecond = await rawLoadData(mariadb);
+    log(`bare LOAD DATA: ${Math.round(rawLoadPerSecond)} rows/s`);
 
     // Lookups: the index from MariaDB against SQL on the same table.
     started = performance.now();
@@ -344,6 +379,8 @@ async function main(): Promise<void> {
       import_vs_raw_insert: round(allocationCount / importSeconds / rawPerSecond, 2),
       raw_insert_rows_per_s_no_fk_checks: Math.round(rawPerSecondUnchecked),
       import_vs_raw_insert_no_fk_checks: round(allocationCount / importSeconds / rawPerSecondUnchecked, 2),
+      raw_load_data_rows_per_s: Math.round(rawLoadPerSecond),
+      import_vs_raw_load_data: round(allocationCount / importSeconds / rawLoadPerSecond, 2),
       import_rows_per_s_sqlite: Math.round(allocationCount / sqliteImportSeconds),
       index_load_s_sqlite: round(sqliteLoadSeconds, 2),
       ...http,
