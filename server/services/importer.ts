@@ -15,7 +15,7 @@ import { ENTITY_KINDS, isUsccShaped, normaliseUscc } from '../numbering/uscc.ts'
 import { pushTo } from '../util/pushTo.ts';
 import { attributeTraffic } from './attribution.ts';
 import { invalidateAllocationIndex } from './lookup.ts';
-import { LoadDataWriter } from './loadData.ts';
+import { LoadDataWriter, loadDataUsable } from './loadData.ts';
 import { type ChunkWriter, dialectOf, Upserter, UpsertChunks } from './upsert.ts';
 
 /** One thing wrong with a dataset: where (file, line, column), what was there, and why (an i18n code). */
@@ -310,6 +310,8 @@ class ImportJob {
   private readonly carrier: { id: number; code: string } | null;
   /** Under a carrier scope: the stored agents and entities, which that import may add to but not change. */
   private readonly sharedRegistry = new Map<string, Record<string, string | null>>();
+  /** Rows are written through LOAD DATA LOCAL (MySQL, where the server takes it: loadDataUsable). */
+  private loadData = false;
 
   constructor(private readonly manager: EntityManager, private readonly dataset: Dataset, private readonly options: ImportOptions) {
     this.carrier = options.carrier ?? null;
@@ -331,6 +333,7 @@ class ImportJob {
 
   async run(): Promise<void> {
     await this.loadParties();
+    this.loadData = dialectOf(this.manager) === 'mysql' && await loadDataUsable(this.manager);
     const handlers: Record<DatasetFile, (table: DatasetTable) => Promise<void>> = {
       carriers: (t) => this.importCarriers(t),
       agents: (t) => this.importAgents(t),
@@ -469,7 +472,7 @@ class ImportJob {
    */
   private batcher<T extends ObjectLiteral>(target: EntityTarget<T>, conflict: string[], update: string[]) {
     const upserter = new Upserter(this.manager, target, conflict, update);
-    return dialectOf(this.manager) === 'mysql' ? this.pipelined(new LoadDataWriter(upserter)) : this.pipelined(new UpsertChunks(upserter));
+    return this.loadData ? this.pipelined(new LoadDataWriter(upserter)) : this.pipelined(new UpsertChunks(upserter));
   }
 
   private pipelined<T extends ObjectLiteral, C>(writer: ChunkWriter<T, C>) {

@@ -62,8 +62,9 @@ const UNESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r
  * (a row skipped, or any warning) is written again as the upsert it would otherwise have been,
  * with the values read back from the text: rows already stored are updated in place, rows this
  * LOAD just stored get the values an INSERT stores, and a value an INSERT refuses fails the
- * import as before. Where the server refuses LOAD DATA LOCAL, or would not roll it back with the
- * transaction (TiDB before 7.6), every chunk goes that way.
+ * import as before. The importer uses this writer only where loadDataUsable says the server
+ * takes LOAD DATA LOCAL in the transaction; should the server refuse it all the same, every
+ * chunk goes the upserts' way.
  */
 export class LoadDataWriter<T extends ObjectLiteral> implements ChunkWriter<T, LoadChunk> {
   private refused = false;
@@ -115,10 +116,6 @@ export class LoadDataWriter<T extends ObjectLiteral> implements ChunkWriter<T, L
     if (chunk.rows === 0) return;
     const runner = this.upserter.manager.queryRunner;
     if (this.refused || !runner) return this.upsert(chunk);
-    if (!(await loadsInTransactions(this.upserter.manager))) {
-      this.refused = true;
-      return this.upsert(chunk);
-    }
     const connection = (await runner.connect()) as MysqlConnection;
     let result: LoadResult;
     try {
@@ -170,16 +167,18 @@ export class LoadDataWriter<T extends ObjectLiteral> implements ChunkWriter<T, L
   }
 }
 
-const serverAnswers = new WeakMap<object, Promise<boolean>>();
-
-/** Whether this server's LOAD DATA is part of the transaction it runs in (asked once per DataSource). */
-function loadsInTransactions(manager: EntityManager): Promise<boolean> {
-  let answer = serverAnswers.get(manager.connection);
-  if (!answer) {
-    answer = manager.query('SELECT VERSION() AS version').then(([row]: Array<{ version: string }>) => loadDataIsTransactional(String(row.version)));
-    serverAnswers.set(manager.connection, answer);
-  }
-  return answer;
+/**
+ * Whether an import on this connection should write through LOAD DATA LOCAL: the server allows
+ * it (`local_infile`) and runs it inside the transaction, so a rollback undoes it. Asked at the
+ * start of each import, so a server setting changed since is followed; should the server refuse
+ * all the same, LoadDataWriter falls back chunk by chunk.
+ */
+export async function loadDataUsable(manager: EntityManager): Promise<boolean> {
+  const [{ version }] = await manager.query('SELECT VERSION() AS version') as Array<{ version: string }>;
+  if (!loadDataIsTransactional(String(version))) return false;
+  if (/tidb/i.test(String(version))) return true;
+  const [{ allowed }] = await manager.query('SELECT @@GLOBAL.local_infile AS allowed') as Array<{ allowed: number | string }>;
+  return Number(allowed) === 1;
 }
 
 /**

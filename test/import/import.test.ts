@@ -421,3 +421,46 @@ describe('import [MariaDB]: a transaction the database ends', function () {
   });
 });
 
+
+describe('import [MariaDB]: how rows are written', function () {
+  let dataSource: DataSource;
+  before(async () => { dataSource = await openDatabase(mariadbUrl); });
+  after(async () => { await dataSource?.destroy(); });
+  beforeEach(async () => { await clearAllData(dataSource); });
+
+  /** Imports the small dataset counting the chunks that went through LOAD DATA. */
+  async function importCountingLoads(): Promise<number> {
+    const write = LoadDataWriter.prototype.write;
+    let loads = 0;
+    LoadDataWriter.prototype.write = function (this: LoadDataWriter<ObjectLiteral>, chunk) {
+      loads++;
+      return write.call(this, chunk);
+    };
+    try {
+      await importDataset(dataSource, await openDataset(await writeDataset(smallDataset())));
+    } finally {
+      LoadDataWriter.prototype.write = write;
+    }
+    return loads;
+  }
+
+  it('writes through LOAD DATA LOCAL where the server allows it, and as upserts where it does not, storing the same', async () => {
+    const [{ enabled }] = await dataSource.query('SELECT @@GLOBAL.local_infile AS enabled');
+    expect(Number(enabled), 'the test server allows LOAD DATA LOCAL').to.equal(1);
+    const loads = await importCountingLoads();
+    // The second import's ids continue from the first's: compare everything else.
+    const withoutIds = async () => Object.fromEntries(Object.entries(await snapshot(dataSource))
+      .map(([table, rows]) => [table, rows.map((row) => Object.fromEntries(Object.entries(row as object).filter(([column]) => column !== 'id' && !column.endsWith('_id'))))]));
+    const loaded = await withoutIds();
+    await clearAllData(dataSource);
+    await dataSource.query('SET GLOBAL local_infile = 0');
+    let loadsWhenRefused: number;
+    try {
+      loadsWhenRefused = await importCountingLoads();
+    } finally {
+      await dataSource.query('SET GLOBAL local_infile = 1');
+    }
+    expect([loads > 0, loadsWhenRefused]).to.deep.equal([true, 0]);
+    expect(await withoutIds()).to.deep.equal(loaded);
+  });
+});
