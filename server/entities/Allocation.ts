@@ -15,7 +15,7 @@ export type LesseeKind = 'agent' | 'entity';
 @Index('idx_allocations_lessee_agent', ['lesseeAgentId'])
 @Index('idx_allocations_holder_agent', ['holderAgentId'])
 @Index('idx_allocations_lessee_entity', ['lesseeEntityId'])
-@Index('idx_allocations_root_carrier', ['rootCarrierId'])
+@Index('idx_allocations_root_carrier_holder', ['rootCarrierId', 'holderCarrierId'])
 export class Allocation {
   @PrimaryGeneratedColumn('increment', { type: 'int' })
   id!: number;

@@ -5,12 +5,13 @@ import { TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner 
  * whose check adds nothing:
  * - holder_carrier_id is set only on a root grant, where it equals root_carrier_id, whose own
  *   foreign key already ties the row to the carrier; a carrier's root grants are found by
- *   root_carrier_id and parent_id IS NULL.
+ *   root_carrier_id (and holder_carrier_id: 1764140000000).
  * - parent_id is written only by the importer, which resolves every parent itself (and has the
  *   checks off for its bulk pass anyway); nothing deletes allocations, and the lookup index
  *   tolerates a missing parent. No query looks allocations up by parent.
  * Each index cost MariaDB about 1 µs of work per imported grant (docs/performance.md), and
- * TiDB advises against foreign keys on large tables (docs/scaling.md).
+ * TiDB advises against foreign keys on large tables (docs/scaling.md). `down` fails once a
+ * grant refers to a parent or carrier that no longer exists, which these keys would have refused.
  */
 export class DropWriteOnlyAllocationKeys1764130000000 implements MigrationInterface {
   name = 'DropWriteOnlyAllocationKeys1764130000000';

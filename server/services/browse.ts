@@ -165,9 +165,9 @@ export async function findCarrier(dataSource: DataSource, code: string, scope: S
   return { id: carrier.id, code: carrier.code, name: carrier.name };
 }
 
-/** The carrier's root segments (a root's holder is its root carrier), by prefix. */
+/** The carrier's root segments (a root's holder is its root carrier: idx_allocations_root_carrier_holder), by prefix. */
 export function carrierSegments(dataSource: DataSource, carrierId: number, paging: Paging): Promise<PageOf<AllocationRow>> {
-  return allocationPage(allocationsWithParties(dataSource).where('a.rootCarrierId = :carrierId AND a.parentId IS NULL', { carrierId }), paging);
+  return allocationPage(allocationsWithParties(dataSource).where('a.rootCarrierId = :carrierId AND a.holderCarrierId = :carrierId', { carrierId }), paging);
 }
 
 // ---------------------------------------------------------------- agents

@@ -87,7 +87,15 @@ const FAR_FUTURE = '9999-12-31';
 export async function importDataset(dataSource: DataSource, dataset: Dataset, options: ImportOptions = {}): Promise<ImportSummary> {
   const summary = await inOneTransaction(dataSource, async (manager) => {
     const job = new ImportJob(manager, dataset, options);
-    await job.run();
+    try {
+      await job.run();
+    } catch (error) {
+      // Writes still queued on the connection, and the upserts a LOAD DATA chunk may still send,
+      // must all be over before the rollback: one sent after it would run in a transaction of
+      // its own, which resetting autocommit would then commit.
+      await job.settleWrites();
+      throw error;
+    }
     if (job.issueCount > 0) throw new ImportRefused(job.issues, job.issueCount);
     if (dataset.tables.some((t) => t.file === 'allocations' || t.file === 'messages' || t.file === 'complaints')) await attributeTraffic(manager);
     return job.summary;
@@ -312,6 +320,8 @@ class ImportJob {
   private readonly sharedRegistry = new Map<string, Record<string, string | null>>();
   /** Rows are written through LOAD DATA LOCAL (MySQL, where the server takes it: loadDataUsable). */
   private loadData = false;
+  /** Writes sent and not yet over, of every table (settleWrites). */
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(private readonly manager: EntityManager, private readonly dataset: Dataset, private readonly options: ImportOptions) {
     this.carrier = options.carrier ?? null;
@@ -319,6 +329,11 @@ class ImportJob {
     this.summary = { dataset: dataset.name, files: [], ignoredFiles: dataset.ignoredFiles };
     const sizes = dataset.tables.map((t) => (t.file === 'allocations' && t.sizeBytes !== null ? 2 * t.sizeBytes : t.sizeBytes));
     this.bytesTotal = sizes.every((s) => s !== null) ? sizes.reduce<number>((a, b) => a + (b ?? 0), 0) : null;
+  }
+
+  /** Waits until every write this job sent is over, succeeded or failed. */
+  async settleWrites(): Promise<void> {
+    await Promise.allSettled([...this.writes]);
   }
 
   report(issue: ImportIssue): void {
@@ -485,6 +500,8 @@ class ImportJob {
       // Awaited later (by a later add or by flush); a failure must not count as unhandled before then.
       writing.catch(() => undefined);
       inFlight.push(writing);
+      this.writes.add(writing);
+      void writing.finally(() => this.writes.delete(writing)).catch(() => undefined);
       return inFlight.length > WRITES_IN_FLIGHT ? inFlight.shift() : undefined;
     };
     return {

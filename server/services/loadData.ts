@@ -35,8 +35,9 @@ const LOCAL_INFILE_REFUSED = new Set([1148, 2068, 3948, 4166]);
  * two because of how MySQL numbers the rows of a statement whose row count it does not know in
  * advance: it reserves auto-increment ids in blocks of 1, 2, 4, … and the unused end of the last
  * block is lost. 2^k - 1 rows fill the blocks exactly, so the ids stay without gaps (10,000 rows
- * a statement lost about 6,000 ids each). A chunk cut short by LOAD_BYTES (long message texts)
- * is cut at such a count too.
+ * a statement lost about 6,000 ids each). Long texts (messages) end a chunk at the first such
+ * count past LOAD_BYTES, so under twice that. A chunk of any other size (a table's last, or the
+ * reference tables' flushes of up to 500 rows) leaves the rest of its last block unused.
  */
 export const LOAD_ROWS = 8191;
 const LOAD_BYTES = 4 * 1024 * 1024;
