@@ -381,6 +381,33 @@ describeEachDatabase('import', (ctx) => {
   });
 });
 
+/**
+ * Imports `directory` while making the second full chunk of grants do what InnoDB does on a
+ * deadlock: roll the whole transaction back and fail the statement, while the writes already
+ * queued on the connection still reach the server. Returns the import's failure and how many
+ * full chunks of grants were sent.
+ */
+async function importWithDeadlock(dataSource: DataSource, directory: string): Promise<{ failure: unknown; grantChunks: number }> {
+  const write = LoadDataWriter.prototype.write;
+  let grantChunks = 0;
+  LoadDataWriter.prototype.write = async function (this: LoadDataWriter<ObjectLiteral>, chunk) {
+    const upserter = (this as unknown as { upserter: Upserter<ObjectLiteral> }).upserter;
+    if (chunk.rows === LOAD_ROWS && upserter.table === 'allocations' && ++grantChunks === 2) {
+      await upserter.manager.query('ROLLBACK');
+      throw new Error('simulated deadlock: the transaction was rolled back');
+    }
+    return write.call(this, chunk);
+  };
+  try {
+    await importDataset(dataSource, await openDataset(directory));
+    return { failure: null, grantChunks };
+  } catch (failure) {
+    return { failure, grantChunks };
+  } finally {
+    LoadDataWriter.prototype.write = write;
+  }
+}
+
 describe('import [MariaDB]: a transaction the database ends', function () {
   let dataSource: DataSource;
   before(async () => { dataSource = await openDatabase(mariadbUrl); });
@@ -392,43 +419,16 @@ describe('import [MariaDB]: a transaction the database ends', function () {
     // Enough grants for several full statements (LOAD_ROWS each) queued one behind another.
     const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-deadlock-'));
     await writeLargeDataset(directory, 5 * LOAD_ROWS);
-    // What InnoDB does on a deadlock: it rolls the whole transaction back and the statement
-    // fails, while the writes already queued on the connection still reach the server.
-    const write = LoadDataWriter.prototype.write;
-    let grantWrites = 0;
-    LoadDataWriter.prototype.write = async function (this: LoadDataWriter<ObjectLiteral>, chunk) {
-      const upserter = (this as unknown as { upserter: Upserter<ObjectLiteral> }).upserter;
-      if (chunk.rows === LOAD_ROWS && upserter.table === 'allocations' && ++grantWrites === 2) {
-        await upserter.manager.query('ROLLBACK');
-        throw new Error('simulated deadlock: the transaction was rolled back');
-      }
-      return write.call(this, chunk);
-    };
     const before = await snapshot(dataSource);
-    let failure: unknown;
-    try {
-      await importDataset(dataSource, await openDataset(directory));
-    } catch (error) {
-      failure = error;
-    } finally {
-      LoadDataWriter.prototype.write = write;
-    }
+    const { failure, grantChunks } = await importWithDeadlock(dataSource, directory);
     expect((failure as Error).message).to.equal('simulated deadlock: the transaction was rolled back');
-    expect(grantWrites, 'grants written after the failure').to.be.greaterThan(2);
+    expect(grantChunks, 'grant chunks sent').to.be.greaterThan(2);
     expect(await snapshot(dataSource)).to.deep.equal(before);
     const sessions = await Promise.all(Array.from({ length: 10 }, () => dataSource.query('SELECT @@SESSION.autocommit AS autocommit, @@SESSION.foreign_key_checks AS checks')));
     expect(sessions.map(([row]) => `${row.autocommit}/${row.checks}`)).to.deep.equal(new Array(10).fill('1/1'));
   });
-});
 
-
-describe('import [MariaDB]: a failed re-import', function () {
-  let dataSource: DataSource;
-  before(async () => { dataSource = await openDatabase(mariadbUrl); });
-  after(async () => { await dataSource?.destroy(); });
-  beforeEach(async () => { await clearAllData(dataSource); });
-
-  it('keeps nothing of it, not even the upserts a LOAD DATA chunk sends after the failure', async function () {
+  it('keeps nothing of a failed re-import, not even the upserts a LOAD DATA chunk sends after the failure', async function () {
     this.timeout(120_000);
     const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-reimport-'));
     await writeLargeDataset(directory, 5 * LOAD_ROWS);
@@ -438,26 +438,9 @@ describe('import [MariaDB]: a failed re-import', function () {
     const file = path.join(directory, 'allocations.csv');
     await writeFile(file, (await readFile(file, 'utf8')).replaceAll(',2021-01-01,,', ',2021-01-01,2030-12-31,'));
     const before = await snapshot(dataSource);
-    const write = LoadDataWriter.prototype.write;
-    let grantWrites = 0;
-    LoadDataWriter.prototype.write = async function (this: LoadDataWriter<ObjectLiteral>, chunk) {
-      const upserter = (this as unknown as { upserter: Upserter<ObjectLiteral> }).upserter;
-      if (chunk.rows === LOAD_ROWS && upserter.table === 'allocations' && ++grantWrites === 2) {
-        await upserter.manager.query('ROLLBACK');
-        throw new Error('simulated deadlock: the transaction was rolled back');
-      }
-      return write.call(this, chunk);
-    };
-    let failure: unknown;
-    try {
-      await importDataset(dataSource, await openDataset(directory));
-    } catch (error) {
-      failure = error;
-    } finally {
-      LoadDataWriter.prototype.write = write;
-    }
+    const { failure, grantChunks } = await importWithDeadlock(dataSource, directory);
     expect((failure as Error).message).to.equal('simulated deadlock: the transaction was rolled back');
-    expect(grantWrites, 'grant chunks sent').to.be.greaterThan(2);
+    expect(grantChunks, 'grant chunks sent').to.be.greaterThan(2);
     expect(await snapshot(dataSource)).to.deep.equal(before);
   });
 });
