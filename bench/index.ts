@@ -29,7 +29,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { Readable } from 'node:stream';
 import { createConnection } from 'mysql2/promise';
 import { dataSourceOptions, openDatabase } from '../ormconfig.ts';
@@ -39,7 +39,7 @@ import { SEEDED_LEGAL_INSTRUMENTS } from '../server/migrations/1764090000000-Ref
 import { createUser, startSession } from '../server/services/accounts.ts';
 import { loadSnapshot, runAudit } from '../server/services/auditRuns.ts';
 import { importDataset } from '../server/services/importer.ts';
-import { LOAD_ROWS } from '../server/services/loadData.ts';
+import { LOAD_ROWS, loadDataText } from '../server/services/loadData.ts';
 import { invalidateAllocationIndex, loadAllocationIndex } from '../server/services/lookup.ts';
 import { leafGrant, writeLargeDataset } from './largeDataset.ts';
 import { measureAudit } from './audit.ts';
@@ -105,13 +105,11 @@ const ALLOCATION_COLUMNS = [
 ];
 
 /**
- * The floor the importer is compared with: the rows it stored, read back, the table emptied, and
- * the same rows written again as bare multi-row INSERTs (1,000 a statement, one transaction), no
- * parsing and no validation. Leaves the table as the import left it (same ids). With
- * `foreignKeyChecks` false the session skips MySQL's foreign-key checks, as the importer does
- * for its bulk pass: the floor for that way of writing.
+ * Times `write` storing again the rows the import stored, read back, into the emptied table (one
+ * transaction, no parsing and no validation), with MySQL's foreign-key checks on or off for the
+ * session. Leaves the table as the import left it (same ids).
  */
-async function rawInsert(dataSource: DataSource, foreignKeyChecks: boolean): Promise<number> {
+async function timedRewrite(dataSource: DataSource, foreignKeyChecks: boolean, write: (runner: QueryRunner, rows: unknown[][]) => Promise<void>): Promise<number> {
   const rows: unknown[][] = (await dataSource.query(`SELECT ${ALLOCATION_COLUMNS.join(',')} FROM allocations ORDER BY id`))
     .map((row: Record<string, unknown>) => ALLOCATION_COLUMNS.map((c) => row[c]));
   const runner = dataSource.createQueryRunner();
@@ -119,13 +117,9 @@ async function rawInsert(dataSource: DataSource, foreignKeyChecks: boolean): Pro
     await runner.query('SET FOREIGN_KEY_CHECKS = 0');
     await runner.query('TRUNCATE TABLE allocations');
     if (foreignKeyChecks) await runner.query('SET FOREIGN_KEY_CHECKS = 1');
-    const tuple = `(${ALLOCATION_COLUMNS.map(() => '?').join(',')})`;
     const started = performance.now();
     await runner.startTransaction();
-    for (let i = 0; i < rows.length; i += 1000) {
-      const chunk = rows.slice(i, i + 1000);
-      await runner.query(`INSERT INTO allocations (${ALLOCATION_COLUMNS.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`, chunk.flat());
-    }
+    await write(runner, rows);
     await runner.commitTransaction();
     return rows.length / seconds(started);
   } finally {
@@ -135,33 +129,39 @@ async function rawInsert(dataSource: DataSource, foreignKeyChecks: boolean): Pro
 }
 
 /**
- * The floor of the importer's own way of writing on MySQL: the same rows as bare LOAD DATA LOCAL
- * statements of LOAD_ROWS tab-separated lines (foreign-key checks off, one statement at a time,
- * one transaction), the text made in the timed loop as the INSERTs' statements are. Leaves the
- * table as the import left it.
+ * The floor the importer is compared with: the same rows as bare multi-row INSERTs (1,000 a
+ * statement). With `foreignKeyChecks` false the session skips MySQL's foreign-key checks, as the
+ * importer does for its bulk pass: the floor for that way of writing.
  */
-async function rawLoadData(dataSource: DataSource): Promise<number> {
-  const rows: unknown[][] = (await dataSource.query(`SELECT ${ALLOCATION_COLUMNS.join(',')} FROM allocations ORDER BY id`))
-    .map((row: Record<string, unknown>) => ALLOCATION_COLUMNS.map((c) => row[c]));
-  const field = (value: unknown) => (value === null ? '\\N' : String(value).replace(/[\\\t\n\r\0]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r', '\0': '\\0' })[c]!));
+function rawInsert(dataSource: DataSource, foreignKeyChecks: boolean): Promise<number> {
+  const tuple = `(${ALLOCATION_COLUMNS.map(() => '?').join(',')})`;
+  return timedRewrite(dataSource, foreignKeyChecks, async (runner, rows) => {
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      await runner.query(`INSERT INTO allocations (${ALLOCATION_COLUMNS.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`, chunk.flat());
+    }
+  });
+}
+
+/**
+ * The floor of the importer's own way of writing on MySQL: the same rows as bare LOAD DATA LOCAL
+ * statements of LOAD_ROWS tab-separated lines (foreign-key checks off, one statement at a time),
+ * the text made in the timed loop as the INSERTs' statements are.
+ */
+function rawLoadData(dataSource: DataSource): Promise<number> {
+  const field = (value: unknown) => {
+    const text = loadDataText(value);
+    if (text === null) throw new Error(`bench: no LOAD DATA text for ${String(value)}`);
+    return text;
+  };
   const sql = `LOAD DATA LOCAL INFILE 'rows' INTO TABLE allocations CHARACTER SET utf8mb4 (${ALLOCATION_COLUMNS.join(',')})`;
-  const runner = dataSource.createQueryRunner();
-  try {
+  return timedRewrite(dataSource, false, async (runner, rows) => {
     const connection = await runner.connect() as { query(options: object, callback: (error: Error | null) => void): void };
-    await runner.query('SET FOREIGN_KEY_CHECKS = 0');
-    await runner.query('TRUNCATE TABLE allocations');
-    const started = performance.now();
-    await runner.startTransaction();
     for (let i = 0; i < rows.length; i += LOAD_ROWS) {
       const data = Buffer.from(`${rows.slice(i, i + LOAD_ROWS).map((row) => row.map(field).join('\t')).join('\n')}\n`);
       await new Promise<void>((resolve, reject) => connection.query({ sql, infileStreamFactory: () => Readable.from([data]) }, (error) => (error ? reject(error) : resolve())));
     }
-    await runner.commitTransaction();
-    return rows.length / seconds(started);
-  } finally {
-    await runner.query('SET FOREIGN_KEY_CHECKS = 1');
-    await runner.release();
-  }
+  });
 }
 
 /** Numbers under random entity grants (and a few under nothing), with moments before and after 2023. */

@@ -497,11 +497,11 @@ class ImportJob {
       // in a way that ends the transaction (a deadlock), this one still runs: importDataset keeps
       // autocommit off, so it runs in a transaction the import then rolls back.
       const writing = writer.write(writer.take());
-      // Awaited later (by a later add or by flush); a failure must not count as unhandled before then.
-      writing.catch(() => undefined);
       inFlight.push(writing);
       this.writes.add(writing);
-      void writing.finally(() => this.writes.delete(writing)).catch(() => undefined);
+      // Awaited later (by a later add, by flush, or by settleWrites); a failure must not count as
+      // unhandled before then.
+      writing.finally(() => this.writes.delete(writing)).catch(() => undefined);
       return inFlight.length > WRITES_IN_FLIGHT ? inFlight.shift() : undefined;
     };
     return {

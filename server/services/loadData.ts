@@ -6,7 +6,6 @@ import type { ChunkWriter, Upserter } from './upsert.ts';
 
 /** The part of mysql2's callback connection (what TypeORM's MySQL query runner holds) used here. */
 interface MysqlConnection {
-  config: { timezone?: string };
   query(options: { sql: string; infileStreamFactory: () => Readable }, callback: (error: (Error & { errno?: number }) | null, result: LoadResult) => void): void;
 }
 
@@ -145,26 +144,36 @@ export class LoadDataWriter<T extends ObjectLiteral> implements ChunkWriter<T, L
     return columns;
   }
 
-  /** A value as the driver converted it for an INSERT, in LOAD DATA's text: \N for NULL, backslash escapes. */
+  /** A value as the driver converted it for an INSERT, in LOAD DATA's text (loadDataText, and dates). */
   private fieldText(value: unknown, column: ColumnMetadata): string {
-    if (value === null || value === undefined) return '\\N';
-    switch (typeof value) {
-      case 'string':
-        return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, (c) => ESCAPES[c]) : value;
-      case 'number':
-        if (Number.isFinite(value)) return String(value);
-        break;
-      case 'bigint':
-        return String(value);
-      case 'boolean':
-        return value ? '1' : '0';
-    }
+    const text = loadDataText(value);
+    if (text !== null) return text;
     if (value instanceof Date && !Number.isNaN(value.getTime())) {
       // The driver's own rendering of a date for an INSERT ('YYYY-MM-DD hh:mm:ss.sss', quoted), in the connection's time zone.
       this.timezone ??= (this.upserter.manager.connection.options as { timezone?: string }).timezone ?? 'local';
       return mysql.escape(value, false, this.timezone).slice(1, -1);
     }
     throw new Error(`${this.upserter.table}.${column.databaseName}: no text form for the value ${String(value)}`);
+  }
+}
+
+/**
+ * A plain value in LOAD DATA's default text format: \N for NULL, backslash escapes in strings,
+ * booleans as 1 and 0; null for a value of any other kind.
+ */
+export function loadDataText(value: unknown): string | null {
+  if (value === null || value === undefined) return '\\N';
+  switch (typeof value) {
+    case 'string':
+      return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPED, (c) => ESCAPES[c]) : value;
+    case 'number':
+      return Number.isFinite(value) ? String(value) : null;
+    case 'bigint':
+      return String(value);
+    case 'boolean':
+      return value ? '1' : '0';
+    default:
+      return null;
   }
 }
 
@@ -205,7 +214,7 @@ function dataStream(data: Buffer): Readable {
   });
 }
 
-/** Rows of LOAD DATA text back as values (strings, null for \N), the inverse of fieldText. */
+/** Rows of LOAD DATA text back as values (strings, null for \N), the inverse of loadDataText. */
 export function rowsOfText(text: string): Array<Array<string | null>> {
   const lines = text.split('\n');
   lines.pop();

@@ -66,7 +66,7 @@ export class Upserter<T extends ObjectLiteral> {
 
   /** How many rows of this shape fit one statement. */
   rowsFor(sample: Partial<T>): number {
-    return Math.max(1, Math.floor(MAX_STATEMENT_PARAMETERS / this.columnsOf(sample).length));
+    return rowsPerStatement(this.columnsOf(sample));
   }
 
   /** The columns written for rows shaped like `sample` (every row of one Upserter has the same properties). */
@@ -103,7 +103,7 @@ export class Upserter<T extends ObjectLiteral> {
   }
 
   private async run(columns: readonly ColumnMetadata[], rowCount: number, valueAt: (row: number, column: number) => unknown): Promise<void> {
-    const perStatement = Math.max(1, Math.floor(MAX_STATEMENT_PARAMETERS / columns.length));
+    const perStatement = rowsPerStatement(columns);
     for (let start = 0; start < rowCount; start += perStatement) {
       const count = Math.min(perStatement, rowCount - start);
       if (this.statement?.rows !== count) {
@@ -117,6 +117,10 @@ export class Upserter<T extends ObjectLiteral> {
       await this.manager.query(this.statement.sql, parameters);
     }
   }
+}
+
+function rowsPerStatement(columns: readonly ColumnMetadata[]): number {
+  return Math.max(1, Math.floor(MAX_STATEMENT_PARAMETERS / columns.length));
 }
 
 /** Chunks of as many rows as one upsert statement binds (ChunkWriter for any database). */
