@@ -38,6 +38,17 @@ export class HttpError extends Error {
   }
 }
 
+/** The security headers of every response (the lookup lane sends the same, see lookupLane.ts). */
+export const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], fontSrc: ["'self'"],
+      formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], objectSrc: ["'none'"],
+    },
+  },
+});
+
 /** Builds the web app; never listens (server/index.ts does). */
 export function createApp(dataSource: DataSource, options: { databaseUrl?: string | null } = {}): express.Express {
   const context: AppContext = {
@@ -53,15 +64,7 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
   // Behind a TLS-terminating proxy set TRUST_PROXY (e.g. "1" or "loopback") so that req.secure
   // and req.ip are the client's: session cookies are then marked Secure.
   if (process.env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
-  app.use(helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], fontSrc: ["'self'"],
-        formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], objectSrc: ["'none'"],
-      },
-    },
-  }));
+  app.use(securityHeaders);
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
   app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
   app.use(chooseLocale);

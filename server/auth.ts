@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { HttpError } from './app.ts';
@@ -21,7 +22,7 @@ export const LOGIN_CSRF_COOKIE = 'login_csrf';
 /** Paths anyone may reach without signing in. */
 const PUBLIC = [/^\/login$/, /^\/static\//, /^\/verify(\/[^/]+)?$/];
 
-export function readCookie(req: Request, name: string): string | null {
+export function readCookie(req: Pick<IncomingMessage, 'headers'>, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key === name) return decodeURIComponent(value.join('='));

@@ -1,6 +1,7 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { createApp } from './app.ts';
+import { withLookupLane } from './lookupLane.ts';
 import { demoDatasetDir } from './demo.ts';
 import { openDataset } from './dataset/readers.ts';
 import { Carrier, ImportRun } from './entities/index.ts';
@@ -35,7 +36,7 @@ export async function serve(dataSource: DataSource, options: ServeOptions): Prom
   await allocationIndexFor(dataSource);
   const app = createApp(dataSource, { databaseUrl: options.databaseUrl ?? null });
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(options.port, () => resolve(listening));
+    const listening = createServer(withLookupLane(dataSource, app)).listen(options.port, () => resolve(listening));
     listening.on('error', reject);
   });
   const address = server.address();
