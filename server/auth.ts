@@ -22,10 +22,21 @@ export const LOGIN_CSRF_COOKIE = 'login_csrf';
 /** Paths anyone may reach without signing in. */
 const PUBLIC = [/^\/login$/, /^\/static\//, /^\/verify(\/[^/]+)?$/];
 
+/**
+ * A cookie's value, null when the request has none. A value that is not valid percent-encoding
+ * was not set by this server (its values are base64url tokens and locale names): it counts as
+ * absent, so a forged `sid=%` is a visitor without a session, not a server error.
+ */
 export function readCookie(req: Pick<IncomingMessage, 'headers'>, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch (error) {
+      if (error instanceof URIError) return null;
+      throw error;
+    }
   }
   return null;
 }

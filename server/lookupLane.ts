@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeaders, RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import etag from 'etag';
 import type { DataSource } from 'typeorm';
@@ -18,12 +18,12 @@ import { scopeOf } from './services/scope.ts';
  *
  * Everything else — no session, a number or time that does not parse, a failure — goes to the
  * express app unchanged, whose route (routes/lookup.ts) stays the authority for what the answer
- * is. The lane's 200 answer is byte for byte the route's: same body, the same security headers
- * (recorded once from the app's own helmet), the same weak ETag; test/http/lookupLane.test.ts
- * compares the two.
+ * is. The lane's 200 answer is the route's: the same body, the same headers in the same order and
+ * spelling (helmet's recorded once from the app's own middleware, then res.json's, with the
+ * same weak ETag); test/http/lookupLane.test.ts compares the two as they come off the wire.
  */
 export function withLookupLane(dataSource: DataSource, app: RequestListener): RequestListener {
-  const headers = recordedHeaders();
+  const security = recordedHeaders();
   return (req, res) => {
     const asked = plainLookup(req);
     if (!asked) {
@@ -35,12 +35,20 @@ export function withLookupLane(dataSource: DataSource, app: RequestListener): Re
         app(req, res);
         return;
       }
-      res.writeHead(200, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, etag: etag(body, { weak: true }) });
+      // In the order and spelling express sends them: helmet's, then res.json's.
+      res.writeHead(200, [
+        ...security,
+        ['Content-Type', 'application/json; charset=utf-8'],
+        ['Content-Length', String(body.length)],
+        ['ETag', etag(body, { weak: true })],
+      ].flat());
       res.end(body);
-    }, (error: unknown) => {
-      // Express does the request again from the start and answers (and logs) as it would any failure.
-      console.error('GET /api/lookup failed in the lookup lane; express answers it:', error);
-      app(req, res);
+    }).catch((error: unknown) => {
+      console.error('GET /api/lookup failed in the lookup lane:', error);
+      // Express does the request again from the start and answers (and logs) as it would any
+      // failure, unless the lane had already begun its answer, which then cannot be finished.
+      if (res.headersSent) res.destroy();
+      else app(req, res);
     });
   };
 }
@@ -56,6 +64,10 @@ function plainLookup(req: IncomingMessage): PlainLookup | null {
   const url = req.url ?? '';
   const mark = url.indexOf('?');
   if (req.method !== 'GET' || mark < 0 || url.slice(0, mark) !== '/api/lookup') return null;
+  // A fragment (express's URL parser drops it), a body (express's form parser reads, and may
+  // refuse, one on any method) and conditional headers are express's to handle.
+  if (url.includes('#')) return null;
+  if (req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0') return null;
   if (req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined) return null;
   const token = readCookie(req, SESSION_COOKIE);
   if (!token) return null;
@@ -80,12 +92,15 @@ async function answer(dataSource: DataSource, asked: PlainLookup): Promise<Buffe
   }
 }
 
-/** The headers the app's helmet sets on every response, recorded once. */
-function recordedHeaders(): OutgoingHttpHeaders {
-  const headers: OutgoingHttpHeaders = {};
+/** The headers the app's helmet sets on every response, recorded once, as [name, value] in its order and spelling. */
+function recordedHeaders(): Array<[string, string]> {
+  const headers = new Map<string, [string, string]>();
   const recorder = {
-    setHeader(name: string, value: string | number | string[]) { headers[name.toLowerCase()] = value; },
-    removeHeader(name: string) { delete headers[name.toLowerCase()]; },
+    setHeader(name: string, value: string | number | string[]) {
+      if (typeof value !== 'string') throw new Error(`helmet set ${name} to a value the lookup lane cannot record`);
+      headers.set(name.toLowerCase(), [name, value]);
+    },
+    removeHeader(name: string) { headers.delete(name.toLowerCase()); },
   };
   let finished = false;
   securityHeaders({} as never, recorder as never, (error?: unknown) => {
@@ -93,5 +108,5 @@ function recordedHeaders(): OutgoingHttpHeaders {
     finished = true;
   });
   if (!finished) throw new Error('helmet did not finish synchronously: its headers cannot be recorded');
-  return headers;
+  return [...headers.values()];
 }
