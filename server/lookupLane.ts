@@ -12,7 +12,7 @@ import { scopeOf } from './services/scope.ts';
 /**
  * GET /api/lookup, the machine interface carriers' systems call per message, answered without
  * express when the request is the plain case: a signed-in session, one well-formed number and at
- * most one time, no conditional headers, no `lang` switch. Express's middleware chain (helmet's
+ * most one time, no `lang` switch, no fragment, no body, no conditional headers. Express's middleware chain (helmet's
  * headers one by one, the router, the locale and body parsers) cost about two thirds of the
  * server's time per lookup; this lane answers the same request three times as fast (docs/performance.md).
  *
