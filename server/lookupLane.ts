@@ -12,9 +12,10 @@ import { scopeOf } from './services/scope.ts';
 /**
  * GET /api/lookup, the machine interface carriers' systems call per message, answered without
  * express when the request is the plain case: a signed-in session, one well-formed number and at
- * most one time, no `lang` switch, no fragment, no body, no conditional headers. Express's middleware chain (helmet's
- * headers one by one, the router, the locale and body parsers) cost about two thirds of the
- * server's time per lookup; this lane answers the same request three times as fast (docs/performance.md).
+ * most one time, no `lang` switch, no fragment, no body, no conditional headers. Express's
+ * middleware chain (helmet's headers one by one, the router, the locale and body parsers) cost
+ * about two thirds of the server's time per lookup; this lane answers the same request three
+ * times as fast (docs/performance.md).
  *
  * Everything else — no session, a number or time that does not parse, a failure — goes to the
  * express app unchanged, whose route (routes/lookup.ts) stays the authority for what the answer
@@ -92,7 +93,7 @@ async function answer(dataSource: DataSource, asked: PlainLookup): Promise<Buffe
   }
 }
 
-/** The headers the app's helmet sets on every response, recorded once, as [name, value] in its order and spelling. */
+/** The headers the app's helmet sets on every response, recorded once: [name, value] in its order and spelling. */
 function recordedHeaders(): Array<[string, string]> {
   const headers = new Map<string, [string, string]>();
   const recorder = {
