@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { securityHeaders } from './app.ts';
 import { SESSION_COOKIE, readCookie } from './auth.ts';
 import { formatShanghai } from './numbering/time.ts';
+import { lookupQuery } from './routes/lookup.ts';
 import { findSession } from './services/accounts.ts';
 import { LookupInputError, lookupJson, lookupNumber } from './services/lookup.ts';
 import { scopeOf } from './services/scope.ts';
@@ -72,12 +73,12 @@ function plainLookup(req: IncomingMessage): PlainLookup | null {
   if (req.headers['if-none-match'] !== undefined || req.headers['if-modified-since'] !== undefined) return null;
   const token = readCookie(req, SESSION_COOKIE);
   if (!token) return null;
-  // Parsed as express's default ("simple") query parser does; limits as routes/lookup.ts's schema.
+  // Parsed as express's default ("simple") query parser does, then checked by the route's own schema.
   const query = parseQuery(url.slice(mark + 1));
-  const { number, at, lang } = query;
-  if (lang !== undefined || typeof number !== 'string' || number === '' || number.length > 100) return null;
-  if (at !== undefined && (typeof at !== 'string' || at.length > 40)) return null;
-  return { token, number, at };
+  if (query.lang !== undefined) return null;
+  const parsed = lookupQuery.safeParse(query);
+  if (!parsed.success || !parsed.data.number) return null;
+  return { token, number: parsed.data.number, at: parsed.data.at };
 }
 
 /** The JSON answer, or null when the request is not the plain case after all (express answers it). */

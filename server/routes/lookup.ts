@@ -8,7 +8,8 @@ import { LookupInputError, lookupJson, lookupNumber } from '../services/lookup.t
 import { scopeOf } from '../services/scope.ts';
 import { beijingTime, partyUrl, partyView } from './shared.ts';
 
-const lookupQuery = z.object({
+/** The query of /lookup and /api/lookup (the lookup lane, server/lookupLane.ts, parses with it too). */
+export const lookupQuery = z.object({
   number: z.string().max(100).optional(),
   at: z.string().max(40).optional(),
 });
