@@ -58,28 +58,28 @@ function growStack(stack: Int32Array): Int32Array {
 
 /*
  * An allocation's record: 32 bytes, half a cache line, so that answering a lookup reads one line
- * per allocation instead of one in each of a dozen columns. The records of an index sit in one
- * buffer, read through an Int32Array (8 slots a record) and a Float64Array (4) over it; float
- * slot k overlays int slots 2k and 2k + 1. What an answer needs besides is found without another
- * miss: a parent's id in the parent's record (read by the walk already; `orphanParents` for a
- * parent the index does not hold), a day's date text in a small table, and the filing number,
- * which few allocations have, in a column read only when the record's flag says there is one.
+ * per allocation instead of one in each of a dozen columns. The records sit inside the trie's
+ * own array, each node's right after the node's block (see AllocationIndex.cells): the last
+ * steps of a lookup, the leaf's block and the leaf's record, then share a cache line and a page
+ * instead of costing a miss and a page walk in two buffers. The array is read through an
+ * Int32Array and a Float64Array over it; a record starts at an even int offset, so its float
+ * slot k overlays int slots 2k and 2k + 1 of the record. What an answer needs besides is found
+ * without another miss: a parent's id in the parent's record (read by the walk already;
+ * `orphanParents` for a parent the index does not hold), a day's date text in a small table, and
+ * the filing number, which few allocations have, looked up only when the record's flag says
+ * there is one.
  *
- * A lookup's scan of a trie node's run reads only slots 0–3. They come first so that they share
- * a cache line even when the buffer is not 64-byte aligned, which JavaScript cannot ask for:
- * glibc hands out large blocks 16 bytes past a page boundary, but any 16-byte step keeps its
- * first 16 bytes in one line.
+ * A lookup's scan of a trie node's run reads only slots 0–3, so they come first.
  */
 const RECORD_INTS = 8;
-const RECORD_FLOATS = 4;
 /** Validity as day numbers; toDay is OPEN_END for an open-ended allocation. */
 const FROM_DAY = 0;
 const TO_DAY = 1;
-/** The parent's position, NONE for a root or a parent that is not in the index. */
-const PARENT_POSITION = 2;
+/** The parent's record (its offset in the cells), NONE for a root or a parent that is not in the index. */
+const PARENT = 2;
 /** ROOT | DECLARED | HAS_CHILDREN, with the prefix's length and the level above them (see below). */
 const FLAGS = 3;
-/** Float slot 2 (int slots 4 and 5): the database id, exact to 2^53 (TiDB's AUTO_RANDOM ids: docs/scaling.md). */
+/** Float slot 2 of the record (int slots 4 and 5): the database id, exact to 2^53 (TiDB's AUTO_RANDOM ids: docs/scaling.md). */
 const ID = 2;
 /** Holder and lessee as numbers in `parties`. */
 const HOLDER = 6;
@@ -91,7 +91,7 @@ const ROOT = 1;
 const DECLARED = 2;
 /** Another allocation names this one as parent. */
 const HAS_CHILDREN = 4;
-/** The allocation has a MIIT filing number (in `filings`). */
+/** The allocation has a MIIT filing number (see AllocationIndex.filingOf). */
 const FILED = 8;
 /** Bits 8–15: the prefix's length (at most 20 digits); bits 16–31: the level. */
 const PREFIX_LENGTH_SHIFT = 8;
@@ -169,8 +169,8 @@ export class AllocationIndexBuilder {
     const { records } = this;
     records[r + FROM_DAY] = this.dayOf(allocation.validFrom);
     records[r + TO_DAY] = allocation.validTo === null ? OPEN_END : this.dayOf(allocation.validTo);
-    // The parent's position is known only once every allocation is in and sorted (AllocationIndex).
-    records[r + PARENT_POSITION] = NONE;
+    // The parent's record is known only once every allocation is in and placed (AllocationIndex).
+    records[r + PARENT] = NONE;
     records[r + FLAGS] = (allocation.parentId === null ? ROOT : 0) | (allocation.declared ? DECLARED : 0)
       | (allocation.miitFilingNo === null ? 0 : FILED) | (allocation.prefix.length << PREFIX_LENGTH_SHIFT) | (allocation.level << LEVEL_SHIFT);
     this.recordFloats[(r >> 1) + ID] = allocation.id;
@@ -196,16 +196,15 @@ export class AllocationIndexBuilder {
   }
 
   /**
-   * @internal The collected records, right-sized, in insertion order, with the other per-allocation
-   * columns. The index sorts the records in place and keeps them, so a builder is built once.
+   * @internal The collected records in insertion order (the first `count` of them), with the
+   * other per-allocation columns. The index copies them into its trie; a builder is built once.
    */
   collected() {
     if (this.taken) throw new Error('an AllocationIndexBuilder builds one index');
     this.taken = true;
-    const length = this.count * RECORD_INTS;
     return {
       count: this.count,
-      records: length === this.records.length ? this.records : this.records.slice(0, length),
+      records: this.records,
       filings: this.filings.data, nodes: this.nodes.data, parentIds: this.parentIds.data,
       parties: this.parties.values, dateOfDay: this.dateOfDay, filingNumbers: this.filingNumbers.values,
       trie: this.trie.freeze(),
@@ -266,9 +265,9 @@ class DigitTrieBuilder {
 export interface IndexParts {
   kind: 'allocation-index-parts';
   size: number;
-  walk: Int32Array;
-  records: Int32Array;
-  filings: Int32Array;
+  cells: Int32Array;
+  filedAt: Int32Array;
+  filedNumbers: Int32Array;
   orphanParents: Map<number, number>;
   parties: Party[];
   dateOfDay: Map<number, string>;
@@ -280,12 +279,12 @@ function isIndexParts(source: unknown): source is IndexParts {
   return typeof source === 'object' && source !== null && (source as { kind?: unknown }).kind === 'allocation-index-parts';
 }
 
-/** Where a node's run ends, from its walk slot: stored as ~end when the node has children. */
+/** Where a node's run ends, from its block's second slot: stored as ~end when the node has children. */
 const runEnd = (slot: number) => (slot < 0 ? ~slot : slot);
 
-/** The Float64Array view over the same records. */
-function floatsOf(records: Int32Array): Float64Array {
-  return new Float64Array(records.buffer, records.byteOffset, records.length / 2);
+/** The Float64Array view over the same cells. */
+function floatsOf(cells: Int32Array): Float64Array {
+  return new Float64Array(cells.buffer, cells.byteOffset, cells.length >> 1);
 }
 
 /** Days spanned by the dense date-text table at most: 2^17 days, some 360 years. */
@@ -318,29 +317,7 @@ function shared<T extends Int32Array | Float64Array>(array: T): T {
 }
 
 /**
- * Reorders records in place so that position p holds what was at order[p], following each cycle
- * of the permutation once.
- */
-function permuteInPlace(order: Int32Array, records: Int32Array): void {
-  const done = new Uint8Array(order.length);
-  const saved = new Int32Array(RECORD_INTS);
-  for (let start = 0; start < order.length; start++) {
-    if (done[start] || order[start] === start) continue;
-    saved.set(records.subarray(start * RECORD_INTS, (start + 1) * RECORD_INTS));
-    let p = start;
-    for (;;) {
-      done[p] = 1;
-      const from = order[p];
-      if (from === start) break;
-      records.copyWithin(p * RECORD_INTS, from * RECORD_INTS, (from + 1) * RECORD_INTS);
-      p = from;
-    }
-    records.set(saved, p * RECORD_INTS);
-  }
-}
-
-/**
- * The position of an allocation id (its first, when ids repeat), NONE if absent. Database ids are
+ * Where an allocation id was added (its first, when ids repeat), NONE if absent. Database ids are
  * dense, so a table over their range is a few bytes a row; a Map is the fallback for sparse ids.
  */
 function positionsById(size: number, idAt: (p: number) => number): (id: number) => number {
@@ -367,31 +344,32 @@ function positionsById(size: number, idAt: (p: number) => number): (id: number) 
  * the allocations hanging at each, whatever the number of allocations: longest-prefix match
  * without scanning or hashing.
  *
- * The allocations are kept as 32-byte records in one buffer (parties interned, see RECORD_INTS),
- * sorted so that each prefix's allocations are one run, parents first; an IndexedAllocation
- * object is made only for what a lookup returns. A million allocations cost about 50 MB with the
- * trie, instead of the half gigabyte an object per allocation (with its strings) took.
+ * The allocations are kept as 32-byte records inside the trie (parties interned, see
+ * RECORD_INTS), each prefix's allocations one run, parents first; an IndexedAllocation object is
+ * made only for what a lookup returns. A million allocations cost about 50 MB with the trie,
+ * instead of the half gigabyte an object per allocation (with its strings) took.
  */
 export class AllocationIndex {
   readonly size: number;
   /**
-   * The trie as a lookup walks it: one block per node, laid out depth-first (a node, then its
-   * children's subtrees in digit order), so a deep node sits a few bytes after its parent and the
+   * The trie as a lookup walks it, with the allocations in it: one block per node, laid out
+   * depth-first (a node, its allocations' records, then its children's subtrees in digit order),
+   * so a deep node sits a few bytes after its parent and its records right after it, and the
    * last steps of a lookup share cache lines instead of each costing a miss. A block at offset o:
-   * walk[o] and walk[o + 1] are the node's run of positions (start, end exclusive), end stored as
-   * ~end (negative) when the node has children, whose blocks' offsets follow in walk[o + 2 + d]
-   * for digit d (0 = no child: the root's block is at 0 and is nobody's child). A node without
-   * children, most of them, is two ints.
+   * cells[o] and cells[o + 1] are where the node's run of records starts and ends (exclusive),
+   * the end stored as ~end (negative) when the node has children, whose blocks' offsets follow
+   * in cells[o + 2 + d] for digit d (0 = no child: the root's block is at 0 and is nobody's
+   * child). The run follows the block. A node without children, most of them, is two ints and
+   * its records. An allocation is known by its record's offset.
    */
-  private walk: Int32Array;
-  /** One record per position (allocations sorted by node, then level, then id): see RECORD_INTS. */
-  private records: Int32Array;
-  private recordFloats: Float64Array;
-  /** Per position: a number in `filingNumbers`, NONE for none (read only for a FILED record). */
-  private filings: Int32Array;
+  private cells: Int32Array;
+  private cellFloats: Float64Array;
+  /** The offsets of the records with a filing number, ascending, and each one's number in `filingNumbers`. */
+  private filedAt: Int32Array;
+  private filedNumbers: Int32Array;
   /**
-   * Per position of an allocation whose parent is not in the index (the store lost it): the
-   * parent's id, which is otherwise read at the parent's position.
+   * Per record of an allocation whose parent is not in the index (the store lost it): the
+   * parent's id, which is otherwise read in the parent's record.
    */
   private readonly orphanParents: Map<number, number>;
   private readonly parties: Party[];
@@ -404,16 +382,16 @@ export class AllocationIndex {
   /** Distinct prefix lengths, shortest first. */
   private readonly lengths: number[];
   private readonly sharedLinks = new Map<number, IndexedAllocation>();
-  /** The chain being walked, as positions (lookups are synchronous, so one stack serves them all). */
+  /** The chain being walked, as record offsets (lookups are synchronous, so one stack serves them all). */
   private stack: Int32Array = new Int32Array(64);
 
   constructor(source: Iterable<IndexedAllocation> | AllocationIndexBuilder | IndexParts) {
     if (isIndexParts(source)) {
       this.size = source.size;
-      this.walk = source.walk;
-      this.records = source.records;
-      this.recordFloats = floatsOf(source.records);
-      this.filings = source.filings;
+      this.cells = source.cells;
+      this.cellFloats = floatsOf(source.cells);
+      this.filedAt = source.filedAt;
+      this.filedNumbers = source.filedNumbers;
       this.orphanParents = source.orphanParents;
       this.parties = source.parties;
       this.dateOfDay = source.dateOfDay;
@@ -430,7 +408,8 @@ export class AllocationIndex {
     }
     const c = builder.collected();
     const n = c.count;
-    const records = c.records;
+    const added = c.records;
+    const addedFloats = floatsOf(added);
     const { nodeCount, childBase, children } = c.trie;
     this.size = n;
     this.parties = c.parties;
@@ -438,80 +417,97 @@ export class AllocationIndex {
     [this.firstDay, this.dayTexts] = denseDayTexts(this.dateOfDay);
     this.filingNumbers = c.filingNumbers;
 
-    // Positions grouped by node in depth-first order (a counting sort), then within a node by
-    // level and id: a re-lease of a whole prefix shares its parent's node, and parents must be
-    // met first. `starts` is each node's first position, and then the cursor that fills its run.
-    // The walk, which stays, is made before the counts, which go: their room is then freed last.
-    let internal = 0;
-    for (let node = 0; node < nodeCount; node++) if (childBase[node] !== NONE) internal++;
-    const walk = new Int32Array(2 * nodeCount + 10 * internal);
     const runs = new Int32Array(nodeCount);
     for (let i = 0; i < n; i++) runs[c.nodes[i]]++;
-    const starts = new Int32Array(nodeCount);
+    let internal = 0;
+    for (let node = 0; node < nodeCount; node++) if (childBase[node] !== NONE) internal++;
+    const cells = new Int32Array(2 * nodeCount + 10 * internal + n * RECORD_INTS);
+    // Lays the blocks out depth first, each followed by room for its run. `firstRecord` is where
+    // each node's run starts; `rank` numbers the allocations by node in that same order (a
+    // counting sort), and is then the cursor that fills each node's part of `order`.
+    const firstRecord = new Int32Array(nodeCount);
+    const rank = new Int32Array(nodeCount);
     {
-      // Visits nodes depth first, each with the walk slot that must point at it (none for the root).
+      // Visits nodes depth first, each with the slot that must point at it (none for the root).
       let pending: Int32Array = new Int32Array(64);
       let top = 0;
       let offset = 0;
-      let position = 0;
+      let ranked = 0;
       pending[top++] = 0;
       pending[top++] = 0;
       while (top > 0) {
         const slot = pending[--top];
         const node = pending[--top];
-        if (node !== 0) walk[slot] = offset;
-        starts[node] = position;
-        walk[offset] = position;
-        position += runs[node];
+        if (node !== 0) cells[slot] = offset;
         const base = childBase[node];
-        if (base === NONE) {
-          walk[offset + 1] = position;
-          offset += 2;
-          continue;
+        const first = offset + (base === NONE ? 2 : 12);
+        const end = first + runs[node] * RECORD_INTS;
+        cells[offset] = first;
+        cells[offset + 1] = base === NONE ? end : ~end;
+        firstRecord[node] = first;
+        rank[node] = ranked;
+        ranked += runs[node];
+        if (base !== NONE) {
+          if (top + 20 > pending.length) pending = growStack(pending);
+          // Pushed from 9 down so that digit 0's subtree comes first.
+          for (let d = 9; d >= 0; d--) {
+            const child = children[base + d];
+            if (child === 0) continue;
+            pending[top++] = child;
+            pending[top++] = offset + 2 + d;
+          }
         }
-        walk[offset + 1] = ~position;
-        if (top + 20 > pending.length) pending = growStack(pending);
-        // Pushed from 9 down so that digit 0's subtree comes first.
-        for (let d = 9; d >= 0; d--) {
-          const child = children[base + d];
-          if (child === 0) continue;
-          pending[top++] = child;
-          pending[top++] = offset + 2 + d;
-        }
-        offset += 12;
+        offset = end;
       }
     }
-    this.walk = walk;
+    // Within a node, by level and then id: a re-lease of a whole prefix shares its parent's
+    // node, and parents must be met first.
     const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[starts[c.nodes[i]]++] = i;
-    const floats = floatsOf(records);
+    for (let i = 0; i < n; i++) order[rank[c.nodes[i]]++] = i;
     const byLevelThenId = (a: number, b: number) =>
-      levelOf(records[a * RECORD_INTS + FLAGS]) - levelOf(records[b * RECORD_INTS + FLAGS]) || floats[a * RECORD_FLOATS + ID] - floats[b * RECORD_FLOATS + ID];
-    // Each node's run now ends where its cursor stopped.
+      levelOf(added[a * RECORD_INTS + FLAGS]) - levelOf(added[b * RECORD_INTS + FLAGS]) || addedFloats[(a * RECORD_INTS >> 1) + ID] - addedFloats[(b * RECORD_INTS >> 1) + ID];
+    // Each node's part of `order` now ends where its cursor stopped.
     for (let node = 0; node < nodeCount; node++) {
-      if (runs[node] > 1) order.subarray(starts[node] - runs[node], starts[node]).sort(byLevelThenId);
+      if (runs[node] > 1) order.subarray(rank[node] - runs[node], rank[node]).sort(byLevelThenId);
     }
 
-    // The builder's records, put in that order in place: no second copy of a million rows.
-    permuteInPlace(order, records);
-    this.records = records;
-    this.recordFloats = floats;
-    const filings = new Int32Array(n);
-    for (let p = 0; p < n; p++) filings[p] = c.filings[order[p]];
-    this.filings = filings;
+    // Each allocation's record copied to its place; `placed` is where, by the order added.
+    const placed = new Int32Array(n);
+    const filed = int32Column();
+    const filedNumbers = int32Column();
+    for (let k = 0; k < n; k++) {
+      const i = order[k];
+      const node = c.nodes[i];
+      const r = firstRecord[node] + (k - (rank[node] - runs[node])) * RECORD_INTS;
+      cells.set(added.subarray(i * RECORD_INTS, (i + 1) * RECORD_INTS), r);
+      placed[i] = r;
+      // In the order of the cells, so the offsets come ascending.
+      if (cells[r + FLAGS] & FILED) {
+        filed.push(r);
+        filedNumbers.push(c.filings[i]);
+      }
+    }
+    this.cells = cells;
+    this.cellFloats = floatsOf(cells);
+    this.filedAt = filed.data.slice(0, filed.length);
+    this.filedNumbers = filedNumbers.data.slice(0, filedNumbers.length);
     this.orphanParents = new Map();
-    const positionOfId = positionsById(n, (p) => floats[p * RECORD_FLOATS + ID]);
-    for (let p = 0; p < n; p++) {
-      const r = p * RECORD_INTS;
-      if (records[r + FLAGS] & ROOT) continue;
-      const parentId = c.parentIds[order[p]];
-      const parent = positionOfId(parentId);
-      records[r + PARENT_POSITION] = parent;
-      if (parent !== NONE) records[parent * RECORD_INTS + FLAGS] |= HAS_CHILDREN;
-      else this.orphanParents.set(p, parentId);
+    const addedOfId = positionsById(n, (i) => addedFloats[(i * RECORD_INTS >> 1) + ID]);
+    for (let i = 0; i < n; i++) {
+      const r = placed[i];
+      if (cells[r + FLAGS] & ROOT) continue;
+      const parentId = c.parentIds[i];
+      const parentAdded = addedOfId(parentId);
+      if (parentAdded === NONE) {
+        this.orphanParents.set(r, parentId);
+        continue;
+      }
+      const parent = placed[parentAdded];
+      cells[r + PARENT] = parent;
+      cells[parent + FLAGS] |= HAS_CHILDREN;
     }
     const lengths = new Set<number>();
-    for (let p = 0; p < n; p++) lengths.add(prefixLengthOf(records[p * RECORD_INTS + FLAGS]));
+    for (let i = 0; i < n; i++) lengths.add(prefixLengthOf(added[i * RECORD_INTS + FLAGS]));
     this.lengths = [...lengths].sort((a, b) => a - b);
   }
 
@@ -521,15 +517,15 @@ export class AllocationIndex {
    * same million records instead of a copy each. The index is never written after it is built.
    */
   shareableParts(): IndexParts {
-    if (!(this.records.buffer instanceof SharedArrayBuffer)) {
-      this.walk = shared(this.walk);
-      this.records = shared(this.records);
-      this.recordFloats = floatsOf(this.records);
-      this.filings = shared(this.filings);
+    if (!(this.cells.buffer instanceof SharedArrayBuffer)) {
+      this.cells = shared(this.cells);
+      this.cellFloats = floatsOf(this.cells);
+      this.filedAt = shared(this.filedAt);
+      this.filedNumbers = shared(this.filedNumbers);
     }
     return {
-      kind: 'allocation-index-parts', size: this.size, walk: this.walk, records: this.records, filings: this.filings, orphanParents: this.orphanParents,
-      parties: this.parties, dateOfDay: this.dateOfDay, filingNumbers: this.filingNumbers, lengths: this.lengths,
+      kind: 'allocation-index-parts', size: this.size, cells: this.cells, filedAt: this.filedAt, filedNumbers: this.filedNumbers,
+      orphanParents: this.orphanParents, parties: this.parties, dateOfDay: this.dateOfDay, filingNumbers: this.filingNumbers, lengths: this.lengths,
     };
   }
 
@@ -537,27 +533,27 @@ export class AllocationIndex {
   entries(prefix: string): readonly Entry[] | undefined {
     const o = this.blockOfPrefix(prefix);
     if (o === NONE) return undefined;
-    const start = this.walk[o];
-    const end = runEnd(this.walk[o + 1]);
-    if (start === end) return undefined;
+    const { cells } = this;
+    const end = runEnd(cells[o + 1]);
+    if (cells[o] === end) return undefined;
     const entries: Entry[] = [];
-    for (let p = start; p < end; p++) {
-      const toDay = this.records[p * RECORD_INTS + TO_DAY];
-      entries.push({ allocation: this.allocationAt(p, prefix), fromDay: this.records[p * RECORD_INTS + FROM_DAY], toDay: toDay === OPEN_END ? Number.POSITIVE_INFINITY : toDay });
+    for (let r = cells[o]; r < end; r += RECORD_INTS) {
+      const toDay = cells[r + TO_DAY];
+      entries.push({ allocation: this.allocationAt(r, prefix), fromDay: cells[r + FROM_DAY], toDay: toDay === OPEN_END ? Number.POSITIVE_INFINITY : toDay });
     }
     return entries;
   }
 
   /** Every allocation, made afresh on each call, in prefix order (a depth-first walk of the trie). */
   *all(): IterableIterator<IndexedAllocation> {
-    const { walk } = this;
+    const { cells } = this;
     const pending = [{ o: 0, prefix: '' }];
     for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
       const { o, prefix } = next;
-      const end = runEnd(walk[o + 1]);
-      for (let p = walk[o]; p < end; p++) yield this.allocationAt(p, prefix);
-      if (walk[o + 1] >= 0) continue;
-      for (let d = 9; d >= 0; d--) if (walk[o + 2 + d] !== 0) pending.push({ o: walk[o + 2 + d], prefix: prefix + String.fromCharCode(DIGIT_0 + d) });
+      const end = runEnd(cells[o + 1]);
+      for (let r = cells[o]; r < end; r += RECORD_INTS) yield this.allocationAt(r, prefix);
+      if (cells[o + 1] >= 0) continue;
+      for (let d = 9; d >= 0; d--) if (cells[o + 2 + d] !== 0) pending.push({ o: cells[o + 2 + d], prefix: prefix + String.fromCharCode(DIGIT_0 + d) });
     }
   }
 
@@ -569,38 +565,37 @@ export class AllocationIndex {
   /**
    * The chain that held `number` on `day` (see chainAt). Walks the trie one digit at a time; at
    * each node, a root valid that day starts the chain afresh and any other allocation valid that
-   * day joins only right under its own parent. The chain is kept as positions on a reused stack;
-   * objects are made only for the answer.
+   * day joins only right under its own parent. The chain is kept as record offsets on a reused
+   * stack; objects are made only for the answer.
    */
   chainOn(number: string, at: Date, day: number): Chain | null {
-    const { walk, records } = this;
+    const { cells } = this;
     let stack = this.stack;
     let depth = 0;
     let o = 0;
     for (let i = 0; ; i++) {
-      let end = walk[o + 1];
+      let end = cells[o + 1];
       const hasChildren = end < 0;
       if (hasChildren) end = ~end;
-      for (let p = walk[o]; p < end; p++) {
-        const r = p * RECORD_INTS;
-        if (day < records[r + FROM_DAY] || day > records[r + TO_DAY]) continue;
-        if (records[r + FLAGS] & ROOT) {
-          stack[0] = p;
+      for (let r = cells[o]; r < end; r += RECORD_INTS) {
+        if (day < cells[r + FROM_DAY] || day > cells[r + TO_DAY]) continue;
+        if (cells[r + FLAGS] & ROOT) {
+          stack[0] = r;
           depth = 1;
           continue;
         }
-        const parent = records[r + PARENT_POSITION];
+        const parent = cells[r + PARENT];
         let k = 0;
         while (k < depth && stack[k] !== parent) k++;
         if (k === depth) continue;
         depth = k + 1;
         if (depth === stack.length) this.stack = stack = growStack(stack);
-        stack[depth++] = p;
+        stack[depth++] = r;
       }
       if (i === number.length || !hasChildren) break;
       const d = number.charCodeAt(i) - DIGIT_0;
       if (d < 0 || d > 9) break;
-      o = walk[o + 2 + d];
+      o = cells[o + 2 + d];
       if (o === 0) break;
     }
     if (depth === 0) return null;
@@ -611,41 +606,52 @@ export class AllocationIndex {
   }
 
   /**
-   * The allocation at a position, as a link of a chain for `number`. Allocations that other
+   * The allocation of a record, as a link of a chain for `number`. Allocations that other
    * allocations hang from (roots and re-leases, few next to the numbers' grants) appear in many
    * chains: their objects are made once and shared, as the objects of the index were before it
    * went columnar. A grant without children is made afresh for each answer.
    */
-  private linkAt(p: number, number: string): IndexedAllocation {
-    const flags = this.records[p * RECORD_INTS + FLAGS];
-    if ((flags & HAS_CHILDREN) === 0) return this.allocationAt(p, number.slice(0, prefixLengthOf(flags)));
-    let shared = this.sharedLinks.get(p);
+  private linkAt(r: number, number: string): IndexedAllocation {
+    const flags = this.cells[r + FLAGS];
+    if ((flags & HAS_CHILDREN) === 0) return this.allocationAt(r, number.slice(0, prefixLengthOf(flags)));
+    let shared = this.sharedLinks.get(r);
     if (shared === undefined) {
-      shared = this.allocationAt(p, number.slice(0, prefixLengthOf(flags)));
-      this.sharedLinks.set(p, shared);
+      shared = this.allocationAt(r, number.slice(0, prefixLengthOf(flags)));
+      this.sharedLinks.set(r, shared);
     }
     return shared;
   }
 
-  private allocationAt(p: number, prefix: string): IndexedAllocation {
-    const { records } = this;
-    const r = p * RECORD_INTS;
-    const flags = records[r + FLAGS];
-    const parent = records[r + PARENT_POSITION];
-    const toDay = records[r + TO_DAY];
-    const { recordFloats } = this;
+  private allocationAt(r: number, prefix: string): IndexedAllocation {
+    const { cells, cellFloats } = this;
+    const flags = cells[r + FLAGS];
+    const parent = cells[r + PARENT];
+    const toDay = cells[r + TO_DAY];
     return {
-      id: recordFloats[p * RECORD_FLOATS + ID],
+      id: cellFloats[(r >> 1) + ID],
       prefix,
-      parentId: flags & ROOT ? null : parent !== NONE ? recordFloats[parent * RECORD_FLOATS + ID] : this.orphanParents.get(p)!,
+      parentId: flags & ROOT ? null : parent !== NONE ? cellFloats[(parent >> 1) + ID] : this.orphanParents.get(r)!,
       level: levelOf(flags),
-      holder: this.parties[records[r + HOLDER]],
-      lessee: this.parties[records[r + LESSEE]],
-      validFrom: this.dateText(records[r + FROM_DAY]),
+      holder: this.parties[cells[r + HOLDER]],
+      lessee: this.parties[cells[r + LESSEE]],
+      validFrom: this.dateText(cells[r + FROM_DAY]),
       validTo: toDay === OPEN_END ? null : this.dateText(toDay),
       declared: (flags & DECLARED) !== 0,
-      miitFilingNo: flags & FILED ? this.filingNumbers[this.filings[p]] : null,
+      miitFilingNo: flags & FILED ? this.filingOf(r) : null,
     };
+  }
+
+  /** The filing number of a FILED record: a binary search of `filedAt`. */
+  private filingOf(r: number): string {
+    const { filedAt } = this;
+    let low = 0;
+    let high = filedAt.length - 1;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (filedAt[middle] < r) low = middle + 1;
+      else high = middle;
+    }
+    return this.filingNumbers[this.filedNumbers[low]];
   }
 
   private dateText(day: number): string {
@@ -653,14 +659,14 @@ export class AllocationIndex {
     return i >= 0 && i < this.dayTexts.length ? this.dayTexts[i] : this.dateOfDay.get(day)!;
   }
 
-  /** The walk block of the node for exactly `prefix`, NONE if no allocation's prefix passes there. */
+  /** The block of the node for exactly `prefix`, NONE if no allocation's prefix passes there. */
   private blockOfPrefix(prefix: string): number {
-    const { walk } = this;
+    const { cells } = this;
     let o = 0;
     for (let i = 0; i < prefix.length; i++) {
       const d = prefix.charCodeAt(i) - DIGIT_0;
-      if (walk[o + 1] >= 0 || d < 0 || d > 9) return NONE;
-      o = walk[o + 2 + d];
+      if (cells[o + 1] >= 0 || d < 0 || d > 9) return NONE;
+      o = cells[o + 2 + d];
       if (o === 0) return NONE;
     }
     return o;

@@ -162,7 +162,7 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
     const allocations = buildForest(fc.sample(grantPlan, { numRuns: 50, seed: 11 }));
     const index = new AllocationIndex(allocations);
     const parts = index.shareableParts();
-    expect(parts.records.buffer).to.be.instanceOf(SharedArrayBuffer);
+    expect(parts.cells.buffer).to.be.instanceOf(SharedArrayBuffer);
     const rebuilt = new AllocationIndex(structuredClone(parts));
     for (const a of allocations) {
       const at = new Date(`${a.validFrom}T08:00:00+08:00`);
