@@ -308,6 +308,18 @@ function denseDayTexts(dateOfDay: Map<number, string>): [number, string[]] {
   return [first, texts];
 }
 
+/**
+ * Frees an ArrayBuffer's memory now instead of at the next full garbage collection, and leaves
+ * it empty: transferred into a message that is never delivered, it goes with the message when
+ * the channel closes.
+ */
+function release(buffer: ArrayBuffer): void {
+  const { port1, port2 } = new MessageChannel();
+  port1.postMessage(null, [buffer]);
+  port1.close();
+  port2.close();
+}
+
 /** A copy of a typed array in memory other threads can see. */
 function shared<T extends Int32Array | Float64Array>(array: T): T {
   const Type = array.constructor as new (buffer: SharedArrayBuffer) => T;
@@ -507,8 +519,12 @@ export class AllocationIndex {
       cells[parent + FLAGS] |= HAS_CHILDREN;
     }
     const lengths = new Set<number>();
-    for (let i = 0; i < n; i++) lengths.add(prefixLengthOf(added[i * RECORD_INTS + FLAGS]));
+    for (let i = 0; i < n; i++) lengths.add(prefixLengthOf(cells[placed[i] + FLAGS]));
     this.lengths = [...lengths].sort((a, b) => a - b);
+    // The builder's records are all copied: their buffer (32 MB for a million) goes now, not
+    // whenever the next full collection comes, which in a server that has just started and is
+    // idle can be a long while.
+    if (added.buffer instanceof ArrayBuffer) release(added.buffer);
   }
 
   /**
