@@ -215,7 +215,7 @@ export class AllocationIndexBuilder {
 /**
  * A digit trie as the builder leaves it: node 0 is the empty prefix; a node's children are 10
  * slots in `children`. The arrays are the builder's own, not right-sized (the index reads them
- * once, to lay out its walk, and drops them): only the first `nodeCount` entries of `childBase`
+ * once, to lay out its cells, and drops them): only the first `nodeCount` entries of `childBase`
  * are nodes.
  */
 interface DigitTrie {
