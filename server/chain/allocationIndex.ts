@@ -487,6 +487,7 @@ export class AllocationIndex {
     const placed = new Int32Array(n);
     const filed = int32Column();
     const filedNumbers = int32Column();
+    const lengths = new Set<number>();
     for (let k = 0; k < n; k++) {
       const i = order[k];
       const node = c.nodes[i];
@@ -498,11 +499,12 @@ export class AllocationIndex {
         filed.push(r);
         filedNumbers.push(c.filings[i]);
       }
+      lengths.add(prefixLengthOf(cells[r + FLAGS]));
     }
     this.cells = cells;
     this.cellFloats = floatsOf(cells);
-    this.filedAt = filed.data.slice(0, filed.length);
-    this.filedNumbers = filedNumbers.data.slice(0, filedNumbers.length);
+    this.filedAt = filed.trimmed();
+    this.filedNumbers = filedNumbers.trimmed();
     this.orphanParents = new Map();
     const addedOfId = positionsById(n, (i) => addedFloats[(i * RECORD_INTS >> 1) + ID]);
     for (let i = 0; i < n; i++) {
@@ -518,8 +520,6 @@ export class AllocationIndex {
       cells[r + PARENT] = parent;
       cells[parent + FLAGS] |= HAS_CHILDREN;
     }
-    const lengths = new Set<number>();
-    for (let i = 0; i < n; i++) lengths.add(prefixLengthOf(cells[placed[i] + FLAGS]));
     this.lengths = [...lengths].sort((a, b) => a - b);
     // The builder's records are all copied: their buffer (32 MB for a million) goes now, not
     // whenever the next full collection comes, which in a server that has just started and is
