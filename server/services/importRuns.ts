@@ -42,14 +42,17 @@ export async function runImport(
     return { status: 'succeeded', runId: run.id, summary };
   } catch (error) {
     if (error instanceof ImportRefused) {
-      await runs.update(run.id, { status: 'refused', finishedAt: new Date(), rowsRead, errorCount: error.issueCount });
       const rows = error.issues.map((issue) => ({
         runId: run.id, file: issue.file.slice(0, 100), line: issue.line, column: issue.column?.slice(0, 100) ?? null,
         value: issue.value?.slice(0, 500) ?? null, reason: JSON.stringify({ code: issue.code, params: issue.params ?? {} }).slice(0, 500),
       }));
-      for (let i = 0; i < rows.length; i += 500) {
-        await dataSource.createQueryBuilder().insert().into(ImportRunError).values(rows.slice(i, i + 500)).updateEntity(false).execute();
-      }
+      // One transaction: a page that reads the run as refused also finds its problems.
+      await dataSource.transaction(async (manager) => {
+        for (let i = 0; i < rows.length; i += 500) {
+          await manager.createQueryBuilder().insert().into(ImportRunError).values(rows.slice(i, i + 500)).updateEntity(false).execute();
+        }
+        await manager.getRepository(ImportRun).update(run.id, { status: 'refused', finishedAt: new Date(), rowsRead, errorCount: error.issueCount });
+      });
       await recordAudit(dataSource, { actor, action: 'import.refused', subject: `import_run:${run.id}`, after: { runId: run.id, source: run.source, problems: error.issueCount } });
       return { status: 'refused', runId: run.id, refused: error };
     }
