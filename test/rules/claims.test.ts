@@ -102,6 +102,23 @@ describe('ClaimDetector: signatures', () => {
   it('reports a company signature as a claim that is not a government body', () => {
     expect(onlyClaim('【交通银行】您的动态验证码为482913。')).to.include({ match: 'none', government: false, protectedSender: null });
   });
+
+  it('reads a signature it has read before as a detector that never saw it would, at its new place', () => {
+    const seen = new ClaimDetector(protectedSenders);
+    const contents = messages.map((row) => row.content);
+    for (const content of contents) seen.claims(content);
+    // The same signatures again, after another one so that none is the detector's last message,
+    // and moved: a word before each message shifts every span.
+    for (const content of contents) {
+      seen.claims('【交通银行】您好。');
+      const moved = `通知：${content}`;
+      expect(seen.claims(moved), moved).to.deep.equal(new ClaimDetector(protectedSenders).claims(moved));
+    }
+    // A signature's text as written decides its reading together with its place: the same text
+    // in substitute brackets is read at the start of a message and left alone at its end.
+    expect(seen.claims('[交通银行]您好')).to.have.length(1);
+    expect(seen.claims('您好[交通银行]')).to.deep.equal([]);
+  });
 });
 
 describe('ClaimDetector: disguises of a protected name', () => {

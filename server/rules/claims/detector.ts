@@ -78,6 +78,12 @@ function openingBracket(text: string, from: number): number {
   return -1;
 }
 
+/** A signature's claim apart from where it stands: the rest of a Claim. */
+type SignatureReading = Pick<Claim, 'protectedSender' | 'match' | 'government'>;
+
+/** How many signature readings a detector keeps before it starts again. */
+const MAX_REMEMBERED_SIGNATURES = 50_000;
+
 function isNameUnit(unit: number): boolean {
   return isHan(unit) || (unit >= 0x30 && unit <= 0x39) || (unit >= 0x61 && unit <= 0x7a);
 }
@@ -87,6 +93,9 @@ export class ClaimDetector {
   readonly #folded = new FoldedMessage();
   #lastContent: string | null = null;
   #lastClaims: readonly Claim[] = [];
+  /** Signature readings by the text as written: of signatures, and of substitute brackets at the end. */
+  readonly #signatureReadings = new Map<string, { folded: string; reading: SignatureReading | null }>();
+  readonly #endReadings = new Map<string, { folded: string; reading: SignatureReading | null }>();
 
   constructor(protectedSenders: readonly ProtectedSenderRef[]) {
     foldTable();
@@ -160,13 +169,34 @@ export class ClaimDetector {
     const originalEnd = folded.originAt(end);
     for (const claim of claims) if (claim.start === originalStart) return; // 【】 at the start already read
     const written = content.slice(originalStart, originalEnd);
-    let canonical = canonicalise(folded.text.slice(start, end), true);
-    if (canonical.length === 0) return;
+    const reading = this.#signatureReading(written, folded.text.slice(start, end), always);
+    if (reading === null) return;
     const claim = this.#claim(written, originalStart, originalEnd, 'signature');
-    if (MENTION_CUE.test(canonical)) {
-      if (always) claims.push(claim); // 【谨防冒充公安】 is a slogan, not a body
-      return;
-    }
+    claim.protectedSender = reading.protectedSender;
+    claim.match = reading.match;
+    claim.government = reading.government;
+    claims.push(claim);
+  }
+
+  /**
+   * What a signature written `written` (folded: `folded`) claims, or null when it is not taken
+   * for a claim. Remembered: traffic repeats a few thousand signatures over and over.
+   */
+  #signatureReading(written: string, folded: string, always: boolean): SignatureReading | null {
+    const readings = always ? this.#signatureReadings : this.#endReadings;
+    const known = readings.get(written);
+    if (known !== undefined && known.folded === folded) return known.reading;
+    if (readings.size >= MAX_REMEMBERED_SIGNATURES) readings.clear();
+    const reading = this.#readSignature(written, folded, always);
+    readings.set(written, { folded, reading });
+    return reading;
+  }
+
+  #readSignature(written: string, folded: string, always: boolean): SignatureReading | null {
+    let canonical = canonicalise(folded, true);
+    if (canonical.length === 0) return null;
+    const claim = this.#claim(written, 0, 0, 'signature');
+    if (MENTION_CUE.test(canonical)) return always ? claim : null; // 【谨防冒充公安】 is a slogan, not a body
     let body = written;
     const notice = NOTICE_ENDING.exec(canonical);
     if (notice !== null && notice.index >= 2) {
@@ -175,7 +205,7 @@ export class ClaimDetector {
     }
     this.#resolve(claim, body, canonical);
     // (1/2) or [95555] at the start is a counter or a number, not a name, unless it is one (【12123】)
-    if (claim.government || (always && /[^0-9]/.test(canonical))) claims.push(claim);
+    return claim.government || (always && /[^0-9]/.test(canonical)) ? claim : null;
   }
 
   /** The body named just before speaker words at folded `end` (上海交警 + 提醒您). */
