@@ -81,6 +81,9 @@ function openingBracket(text: string, from: number): number {
 /** A signature's claim apart from where it stands: the rest of a Claim. */
 type SignatureReading = Pick<Claim, 'protectedSender' | 'match' | 'government'>;
 
+/** The reading of a signature that names no protected sender and no government body. */
+const NAMES_NOBODY: SignatureReading = Object.freeze({ protectedSender: null, match: 'none', government: false });
+
 /** How many signature readings a detector keeps before it starts again. */
 const MAX_REMEMBERED_SIGNATURES = 50_000;
 
@@ -94,8 +97,8 @@ export class ClaimDetector {
   #lastContent: string | null = null;
   #lastClaims: readonly Claim[] = [];
   /** Signature readings by the text as written: of signatures, and of substitute brackets at the end. */
-  readonly #signatureReadings = new Map<string, { folded: string; reading: SignatureReading | null }>();
-  readonly #endReadings = new Map<string, { folded: string; reading: SignatureReading | null }>();
+  readonly #signatureReadings = new Map<string, SignatureReading | null>();
+  readonly #endReadings = new Map<string, SignatureReading | null>();
 
   constructor(protectedSenders: readonly ProtectedSenderRef[]) {
     foldTable();
@@ -184,11 +187,13 @@ export class ClaimDetector {
    */
   #signatureReading(written: string, folded: string, always: boolean): SignatureReading | null {
     const readings = always ? this.#signatureReadings : this.#endReadings;
-    const known = readings.get(written);
-    if (known !== undefined && known.folded === folded) return known.reading;
-    if (readings.size >= MAX_REMEMBERED_SIGNATURES) readings.clear();
-    const reading = this.#readSignature(written, folded, always);
-    readings.set(written, { folded, reading });
+    // Nearly every signature folds to itself: its text alone is then the key.
+    const key = folded === written ? written : `${written}\u0000${folded}`;
+    let reading = readings.get(key);
+    if (reading === undefined) {
+      if (readings.size >= MAX_REMEMBERED_SIGNATURES) readings.clear();
+      readings.set(key, (reading = this.#readSignature(written, folded, always)));
+    }
     return reading;
   }
 
@@ -205,7 +210,9 @@ export class ClaimDetector {
     }
     this.#resolve(claim, body, canonical);
     // (1/2) or [95555] at the start is a counter or a number, not a name, unless it is one (【12123】)
-    return claim.government || (always && /[^0-9]/.test(canonical)) ? claim : null;
+    if (!claim.government && !(always && /[^0-9]/.test(canonical))) return null;
+    // Most signatures name nobody: they share one reading.
+    return claim.protectedSender === null && claim.match === 'none' && !claim.government ? NAMES_NOBODY : claim;
   }
 
   /** The body named just before speaker words at folded `end` (上海交警 + 提醒您). */
