@@ -46,19 +46,29 @@ export async function runImport(
         runId: run.id, file: issue.file.slice(0, 100), line: issue.line, column: issue.column?.slice(0, 100) ?? null,
         value: issue.value?.slice(0, 500) ?? null, reason: JSON.stringify({ code: issue.code, params: issue.params ?? {} }).slice(0, 500),
       }));
-      // One transaction: a page that reads the run as refused also finds its problems.
-      await dataSource.transaction(async (manager) => {
-        for (let i = 0; i < rows.length; i += 500) {
-          await manager.createQueryBuilder().insert().into(ImportRunError).values(rows.slice(i, i + 500)).updateEntity(false).execute();
-        }
-        await manager.getRepository(ImportRun).update(run.id, { status: 'refused', finishedAt: new Date(), rowsRead, errorCount: error.issueCount });
-      });
+      try {
+        // One transaction: a page that reads the run as refused also finds its problems.
+        await dataSource.transaction(async (manager) => {
+          await manager.getRepository(ImportRun).update(run.id, { status: 'refused', finishedAt: new Date(), rowsRead, errorCount: error.issueCount });
+          for (let i = 0; i < rows.length; i += 500) {
+            await manager.createQueryBuilder().insert().into(ImportRunError).values(rows.slice(i, i + 500)).updateEntity(false).execute();
+          }
+        });
+      } catch (storing) {
+        // The report could not be kept: the run ends as failed, not left running.
+        await failed(storing);
+        throw storing;
+      }
       await recordAudit(dataSource, { actor, action: 'import.refused', subject: `import_run:${run.id}`, after: { runId: run.id, source: run.source, problems: error.issueCount } });
       return { status: 'refused', runId: run.id, refused: error };
     }
+    await failed(error);
+    throw error;
+  }
+
+  async function failed(error: unknown): Promise<void> {
     const failure = error instanceof Error ? error.message : String(error);
     await runs.update(run.id, { status: 'failed', finishedAt: new Date(), rowsRead, failure: failure.slice(0, 1000) });
     await recordAudit(dataSource, { actor, action: 'import.failed', subject: `import_run:${run.id}`, after: { runId: run.id, source: run.source } });
-    throw error;
   }
 }

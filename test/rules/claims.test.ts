@@ -118,6 +118,13 @@ describe('ClaimDetector: signatures', () => {
     // in substitute brackets is read at the start of a message and left alone at its end.
     expect(seen.claims('[交通银行]您好')).to.have.length(1);
     expect(seen.claims('您好[交通银行]')).to.deep.equal([]);
+    // Each message's claims are its own: changing one leaves the next reading of the signature alone.
+    const [changed] = seen.claims('【济南交警】您有一条违章记录。');
+    Object.assign(changed, { government: false, match: 'none', protectedSender: null });
+    for (const content of ['【济南交警】请及时处理。', '【交通银行】请及时处理。']) {
+      expect(seen.claims(content)).to.deep.equal(new ClaimDetector(protectedSenders).claims(content));
+    }
+    expect(seen.claims('【济南交警】请核对。')[0]).to.include({ government: true });
   });
 });
 

@@ -78,14 +78,25 @@ function openingBracket(text: string, from: number): number {
   return -1;
 }
 
-/** A signature's claim apart from where it stands: the rest of a Claim. */
-type SignatureReading = Pick<Claim, 'protectedSender' | 'match' | 'government'>;
+/** A signature's claim apart from where it stands: the rest of a Claim. Shared: never written to. */
+type SignatureReading = Readonly<Pick<Claim, 'protectedSender' | 'match' | 'government'>>;
 
 /** The reading of a signature that names no protected sender and no government body. */
 const NAMES_NOBODY: SignatureReading = Object.freeze({ protectedSender: null, match: 'none', government: false });
 
 /** How many signature readings a detector keeps before it starts again. */
 const MAX_REMEMBERED_SIGNATURES = 50_000;
+/**
+ * A signature written longer than this (at most 40 units fold into a signature, but the dropped
+ * characters in between count here) is read afresh each time: a key never holds on to more.
+ */
+const MAX_REMEMBERED_LENGTH = 64;
+
+function readingOf(claim: Claim): SignatureReading {
+  // Most signatures name nobody: they share one reading.
+  if (claim.protectedSender === null && claim.match === 'none' && !claim.government) return NAMES_NOBODY;
+  return { protectedSender: claim.protectedSender, match: claim.match, government: claim.government };
+}
 
 function isNameUnit(unit: number): boolean {
   return isHan(unit) || (unit >= 0x30 && unit <= 0x39) || (unit >= 0x61 && unit <= 0x7a);
@@ -186,6 +197,7 @@ export class ClaimDetector {
    * for a claim. Remembered: traffic repeats a few thousand signatures over and over.
    */
   #signatureReading(written: string, folded: string, always: boolean): SignatureReading | null {
+    if (written.length > MAX_REMEMBERED_LENGTH) return this.#readSignature(written, folded, always);
     const readings = always ? this.#signatureReadings : this.#endReadings;
     // Nearly every signature folds to itself: its text alone is then the key.
     const key = folded === written ? written : `${written}\u0000${folded}`;
@@ -201,7 +213,7 @@ export class ClaimDetector {
     let canonical = canonicalise(folded, true);
     if (canonical.length === 0) return null;
     const claim = this.#claim(written, 0, 0, 'signature');
-    if (MENTION_CUE.test(canonical)) return always ? claim : null; // 【谨防冒充公安】 is a slogan, not a body
+    if (MENTION_CUE.test(canonical)) return always ? readingOf(claim) : null; // 【谨防冒充公安】 is a slogan, not a body
     let body = written;
     const notice = NOTICE_ENDING.exec(canonical);
     if (notice !== null && notice.index >= 2) {
@@ -210,9 +222,7 @@ export class ClaimDetector {
     }
     this.#resolve(claim, body, canonical);
     // (1/2) or [95555] at the start is a counter or a number, not a name, unless it is one (【12123】)
-    if (!claim.government && !(always && /[^0-9]/.test(canonical))) return null;
-    // Most signatures name nobody: they share one reading.
-    return claim.protectedSender === null && claim.match === 'none' && !claim.government ? NAMES_NOBODY : claim;
+    return claim.government || (always && /[^0-9]/.test(canonical)) ? readingOf(claim) : null;
   }
 
   /** The body named just before speaker words at folded `end` (上海交警 + 提醒您). */

@@ -1,0 +1,46 @@
+import { expect } from 'chai';
+import { openDataset } from '../../server/dataset/readers.ts';
+import { AuditEvent, ImportRun, ImportRunError } from '../../server/entities/index.ts';
+import { ImportRefused } from '../../server/services/importer.ts';
+import { runImport } from '../../server/services/importRuns.ts';
+import { describeEachDatabase } from '../support/databases.ts';
+import { smallDataset, writeDataset } from '../support/fixtures.ts';
+
+describeEachDatabase('runImport', (ctx) => {
+  const badDataset = async () => {
+    const files = smallDataset();
+    files['allocations.csv'] = files['allocations.csv'].replace('2021-03-01', '2021-02-30');
+    return openDataset(await writeDataset(files));
+  };
+
+  it('keeps a refused import as refused with every problem, and audits it', async () => {
+    const outcome = await runImport(ctx.dataSource, await badDataset(), { actor: 'tester' });
+    expect(outcome.status).to.equal('refused');
+    const run = await ctx.dataSource.getRepository(ImportRun).findOneByOrFail({ id: outcome.runId });
+    expect(run).to.include({ status: 'refused', errorCount: 1 });
+    const errors = await ctx.dataSource.getRepository(ImportRunError).findBy({ runId: outcome.runId });
+    expect(errors.map((e) => [e.file, e.line, e.column, e.value])).to.deep.equal([['allocations.csv', 6, 'valid_from', '2021-02-30']]);
+    expect((await ctx.dataSource.getRepository(AuditEvent).findBy({ action: 'import.refused' })).map((e) => e.subject)).to.deep.equal([`import_run:${outcome.runId}`]);
+  });
+
+  it('ends a refused import as failed, with neither its status nor half its report, when the report cannot be stored', async () => {
+    const { dataSource } = ctx;
+    const transaction = dataSource.transaction;
+    dataSource.transaction = (async () => { throw new Error('the disk is full'); }) as typeof dataSource.transaction;
+    let failure: unknown = null;
+    try {
+      await runImport(dataSource, await badDataset(), { actor: 'tester' });
+    } catch (error) {
+      failure = error;
+    } finally {
+      dataSource.transaction = transaction;
+    }
+    expect(failure).to.be.an('error').and.not.be.instanceOf(ImportRefused);
+    expect((failure as Error).message).to.equal('the disk is full');
+    const [run] = await dataSource.getRepository(ImportRun).find();
+    expect(run).to.include({ status: 'failed', failure: 'the disk is full' });
+    expect(run.finishedAt).to.be.instanceOf(Date);
+    expect(await dataSource.getRepository(ImportRunError).count()).to.equal(0);
+    expect((await dataSource.getRepository(AuditEvent).findBy({ action: 'import.failed' })).map((e) => e.subject)).to.deep.equal([`import_run:${run.id}`]);
+  });
+});
