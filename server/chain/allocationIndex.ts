@@ -50,6 +50,12 @@ export function shanghaiDayNumber(at: Date): number {
   return Math.floor((at.getTime() + SHANGHAI_OFFSET_MS) / MS_PER_DAY);
 }
 
+function entityFlags(parties: readonly Party[]): Uint8Array {
+  const flags = new Uint8Array(parties.length);
+  for (let i = 0; i < parties.length; i++) if (parties[i].kind === 'entity') flags[i] = 1;
+  return flags;
+}
+
 function growStack(stack: Int32Array): Int32Array {
   const grown = new Int32Array(stack.length * 2);
   grown.set(stack);
@@ -385,6 +391,8 @@ export class AllocationIndex {
    */
   private readonly orphanParents: Map<number, number>;
   private readonly parties: Party[];
+  /** Per party number: 1 for a using entity. Read instead of the party object, which is likely not in cache. */
+  private readonly entityParties: Uint8Array;
   /** The text of each day an allocation starts or ends on. */
   private readonly dateOfDay: Map<number, string>;
   /** The same texts by day from `firstDay` on, when the days span a few centuries at most: an array read, not a hash. */
@@ -406,6 +414,7 @@ export class AllocationIndex {
       this.filedNumbers = source.filedNumbers;
       this.orphanParents = source.orphanParents;
       this.parties = source.parties;
+      this.entityParties = entityFlags(this.parties);
       this.dateOfDay = source.dateOfDay;
       this.filingNumbers = source.filingNumbers;
       this.lengths = source.lengths;
@@ -425,6 +434,7 @@ export class AllocationIndex {
     const { nodeCount, childBase, children } = c.trie;
     this.size = n;
     this.parties = c.parties;
+    this.entityParties = entityFlags(this.parties);
     this.dateOfDay = c.dateOfDay;
     [this.firstDay, this.dayTexts] = denseDayTexts(this.dateOfDay);
     this.filingNumbers = c.filingNumbers;
@@ -618,7 +628,7 @@ export class AllocationIndex {
     const links: IndexedAllocation[] = new Array(depth);
     for (let k = 0; k < depth; k++) links[k] = this.linkAt(stack[k], number);
     const leaf = links[depth - 1];
-    return { number, at, links, entity: leaf.lessee.kind === 'entity' ? leaf.lessee : null };
+    return { number, at, links, entity: this.entityParties[this.cells[stack[depth - 1] + LESSEE]] ? leaf.lessee : null };
   }
 
   /**
