@@ -7,16 +7,10 @@ import { AuditPass } from '../server/rules/engine.ts';
 import { RULES } from '../server/rules/index.ts';
 import type { AuditedMessage, AuditSnapshot } from '../server/rules/types.ts';
 import { AuditShares } from '../server/services/auditShares.ts';
+import { trialRates } from './stats.ts';
 import { pagesOf } from './traffic.ts';
 
 const seconds = (since: number) => (performance.now() - since) / 1000;
-
-/** The middle of some measurements (the mean of the two middle ones for an even count). */
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
 
 /** What one split pass measured. */
 export interface SplitPass {
@@ -48,11 +42,11 @@ export async function measureAudit(snapshot: AuditSnapshot, messages: AuditedMes
   if (splitPasses < 1 || splitPasses % 2 === 0) throw new Error(`the split audit takes an odd number of passes (its median is one of them), not ${splitPasses}`);
   const passes: SplitPass[] = [];
   for (let i = 0; i < splitPasses; i++) passes.push(await splitPass(snapshot, messages, threads, drafts));
-  const rates = passes.map((p) => p.perSecond);
-  const middle = [...passes].sort((a, b) => a.perSecond - b.perSecond)[passes.length >> 1];
+  const rates = trialRates(passes.map((p) => p.perSecond));
+  const middle = passes.find((p) => p.perSecond === rates.perSecond)!;
   return {
     oneThread: { perSecond: messages.length / oneThreadSeconds, drafts },
-    split: { ...middle, slowest: Math.min(...rates), fastest: Math.max(...rates), passes: passes.length, threads },
+    split: { ...middle, ...rates, passes: passes.length, threads },
   };
 }
 

@@ -44,7 +44,8 @@ import { importDataset } from '../server/services/importer.ts';
 import { LOAD_ROWS, loadDataText } from '../server/services/loadData.ts';
 import { invalidateAllocationIndex, loadAllocationIndex } from '../server/services/lookup.ts';
 import { leafGrant, writeLargeDataset } from './largeDataset.ts';
-import { measureAudit, median } from './audit.ts';
+import { measureAudit } from './audit.ts';
+import { median, trialRates } from './stats.ts';
 import { generatedMessages, prng } from './traffic.ts';
 
 const { values } = parseArgs({
@@ -198,7 +199,7 @@ function measureChainAt(index: AllocationIndex, sample: Array<{ number: string; 
     }
     rates.push(lookupCount / seconds(started));
   }
-  return { perSecond: median(rates), slowest: Math.min(...rates), fastest: Math.max(...rates), answered };
+  return { ...trialRates(rates), answered };
 }
 
 const validAt = "valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)";
@@ -321,6 +322,7 @@ async function main(): Promise<void> {
       importRuns.push(seconds(started));
     }
     const importSeconds = median(importRuns);
+    const imports = trialRates(importRuns.map((s) => allocationCount / s));
     log(`MariaDB import: ${importRuns.map((s) => s.toFixed(1)).join(', ')} s`);
     const rawPerSecond = await rawInsert(mariadb, true);
     const rawPerSecondUnchecked = await rawInsert(mariadb, false);
@@ -401,8 +403,8 @@ async function main(): Promise<void> {
       import_rows_per_s: Math.round(allocationCount / importSeconds),
       import_s: round(importSeconds, 1),
       import_trials: IMPORT_TRIALS,
-      import_rows_per_s_slowest: Math.round(allocationCount / Math.max(...importRuns)),
-      import_rows_per_s_fastest: Math.round(allocationCount / Math.min(...importRuns)),
+      import_rows_per_s_slowest: Math.round(imports.slowest),
+      import_rows_per_s_fastest: Math.round(imports.fastest),
       raw_insert_rows_per_s: Math.round(rawPerSecond),
       import_vs_raw_insert: round(allocationCount / importSeconds / rawPerSecond, 2),
       raw_insert_rows_per_s_no_fk_checks: Math.round(rawPerSecondUnchecked),

@@ -20,6 +20,7 @@ import { usccCheckCharacter } from '../server/numbering/uscc.ts';
 import { runAudit } from '../server/services/auditRuns.ts';
 import { importDataset } from '../server/services/importer.ts';
 import { signIn } from '../test/support/session.ts';
+import { median } from './stats.ts';
 
 const { values } = parseArgs({ options: { allocations: { type: 'string' }, messages: { type: 'string' }, runs: { type: 'string' } } });
 const total = Number(values.allocations ?? 10_000);
@@ -76,8 +77,6 @@ function dataset(): Record<string, string> {
     'complaints.csv': `${complaints.join('\n')}\n`,
   };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-tree-bench-'));
 for (const [name, content] of Object.entries(dataset())) await writeFile(path.join(directory, name), content);
