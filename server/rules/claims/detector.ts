@@ -19,13 +19,55 @@ import type { Claim, ProtectedSenderRef } from './types.ts';
 
 /**
  * 【】 and 〖〗 are signature brackets wherever they stand, also when the other half is a plain
- * square bracket (【济南交警] slips past a filter that pairs 【 with 】).
+ * square bracket (【济南交警] slips past a filter that pairs 【 with 】): what
+ * /[【〖]([^【】〖〗[\]\n]{1,40})[】〗\]]|\[([^【】〖〗[\]\n]{1,40})[】〗]/g finds, scanned by hand
+ * (signatureEnd) rather than by that expression, whose match arrays cost more than the scan.
  */
-const SIGNATURE = /[【〖]([^【】〖〗[\]\n]{1,40})[】〗\]]|\[([^【】〖〗[\]\n]{1,40})[】〗]/g;
+const LENTICULAR_OPEN = 0x3010; // 【
+const LENTICULAR_CLOSE = 0x3011; // 】
+const WHITE_LENTICULAR_OPEN = 0x3016; // 〖
+const WHITE_LENTICULAR_CLOSE = 0x3017; // 〗
+const SQUARE_OPEN = 0x5b; // [
+const SQUARE_CLOSE = 0x5d; // ]
+const LINE_FEED = 0x0a;
+const COLON = 0x3a;
+const FULL_STOP = 0x2e;
+const EXCLAMATION = 0x21;
+const IDEOGRAPHIC_FULL_STOP = 0x3002; // 。
+/** What a body's name alone after the last sentence must follow: 。 . ! ? ; a line break, — or -. */
+const LABEL_AFTER = [...'。.!?;\n—-'].map((character) => character.charCodeAt(0));
+/** The most units between a signature's brackets. */
+const MAX_SIGNATURE_TEXT = 40;
+
+/** A unit that cannot stand inside a signature: any signature bracket, [ ], or a line break. */
+function isSignatureStop(unit: number): boolean {
+  return unit === LENTICULAR_OPEN || unit === LENTICULAR_CLOSE || unit === WHITE_LENTICULAR_OPEN || unit === WHITE_LENTICULAR_CLOSE
+    || unit === SQUARE_OPEN || unit === SQUARE_CLOSE || unit === LINE_FEED;
+}
+
+/**
+ * Where the signature opened at `open` closes (the closing bracket's index), or -1 when no
+ * signature opens there: 【 or 〖 closed by 】 〗 or ], or [ closed by 】 or 〗, around 1 to 40
+ * units none of which is a stop. The text runs up to the first stop, so that stop decides.
+ */
+function signatureEnd(text: string, open: number): number {
+  const opener = text.charCodeAt(open);
+  const square = opener === SQUARE_OPEN;
+  if (!square && opener !== LENTICULAR_OPEN && opener !== WHITE_LENTICULAR_OPEN) return -1;
+  const limit = Math.min(text.length, open + 2 + MAX_SIGNATURE_TEXT);
+  let close = open + 1;
+  while (close < limit && !isSignatureStop(text.charCodeAt(close))) close++;
+  if (close === open + 1 || close === limit) return -1;
+  const closer = text.charCodeAt(close);
+  return closer === LENTICULAR_CLOSE || closer === WHITE_LENTICULAR_CLOSE || (closer === SQUARE_CLOSE && !square) ? close : -1;
+}
 /** Other brackets are a signature only where a signature goes: first or last in the message. */
 const SUBSTITUTE_OPENERS = '[(〔「『<〈{';
 const SUBSTITUTE_CLOSERS = '])〕」』>〉}';
 const BRACKETS = '【】〖〗' + SUBSTITUTE_OPENERS + SUBSTITUTE_CLOSERS + '\n';
+/** The same as UTF-16 units, an opener's closer at the same place. */
+const SUBSTITUTE_OPENER_UNITS = [...SUBSTITUTE_OPENERS].map((bracket) => bracket.charCodeAt(0));
+const SUBSTITUTE_CLOSER_UNITS = [...SUBSTITUTE_CLOSERS].map((bracket) => bracket.charCodeAt(0));
 const MAX_SIGNATURE = 30;
 
 /** Words after a body's name inside a signature that do not change the body: 【济南交警温馨提示】. */
@@ -98,6 +140,13 @@ function readingOf(claim: Claim): SignatureReading {
   return { protectedSender: claim.protectedSender, match: claim.match, government: claim.government };
 }
 
+/** True when a[aStart, aEnd) and b[bStart, bEnd) are the same units. */
+function sameUnits(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): boolean {
+  if (aEnd - aStart !== bEnd - bStart) return false;
+  for (let i = 0; i < aEnd - aStart; i++) if (a.charCodeAt(aStart + i) !== b.charCodeAt(bStart + i)) return false;
+  return true;
+}
+
 function isNameUnit(unit: number): boolean {
   return isHan(unit) || (unit >= 0x30 && unit <= 0x39) || (unit >= 0x61 && unit <= 0x7a);
 }
@@ -137,19 +186,24 @@ export class ClaimDetector {
     const claims: Claim[] = [];
 
     // Signatures first: speaker words inside one (【济南交警提醒】) are then not read again as text.
-    SIGNATURE.lastIndex = 0;
-    for (let match = SIGNATURE.exec(text); match !== null; match = SIGNATURE.exec(text)) {
-      this.#signature(content, match.index + 1, match.index + 1 + (match[1] ?? match[2]).length, true, claims);
+    for (let open = 0; open < text.length; open++) {
+      const close = signatureEnd(text, open);
+      if (close < 0) continue;
+      this.#signature(content, open + 1, close, true, claims);
+      open = close;
     }
-    if (text.length > 0 && SUBSTITUTE_OPENERS.includes(text[0])) {
+    // Read as units: a one-character string of a Chinese character is a fresh string each time.
+    const opener = text.length > 0 ? SUBSTITUTE_OPENER_UNITS.indexOf(text.charCodeAt(0)) : -1;
+    if (opener >= 0) {
       const close = closingBracket(text, 1);
-      if (close > 1 && SUBSTITUTE_CLOSERS.indexOf(text[close]) === SUBSTITUTE_OPENERS.indexOf(text[0])) this.#signature(content, 1, close, true, claims);
+      if (close > 1 && SUBSTITUTE_CLOSER_UNITS.indexOf(text.charCodeAt(close)) === opener) this.#signature(content, 1, close, true, claims);
     }
     let last = text.length - 1;
-    if (last > 0 && (text[last] === '。' || text[last] === '.' || text[last] === '!')) last--;
-    if (last > 0 && SUBSTITUTE_CLOSERS.includes(text[last])) {
+    if (last > 0 && (text.charCodeAt(last) === IDEOGRAPHIC_FULL_STOP || text.charCodeAt(last) === FULL_STOP || text.charCodeAt(last) === EXCLAMATION)) last--;
+    const closer = last > 0 ? SUBSTITUTE_CLOSER_UNITS.indexOf(text.charCodeAt(last)) : -1;
+    if (closer >= 0) {
       const open = openingBracket(text, last - 1);
-      if (open > 0 && SUBSTITUTE_OPENERS.indexOf(text[open]) === SUBSTITUTE_CLOSERS.indexOf(text[last])) this.#signature(content, open + 1, last, false, claims);
+      if (open > 0 && SUBSTITUTE_OPENER_UNITS.indexOf(text.charCodeAt(open)) === closer) this.#signature(content, open + 1, last, false, claims);
     }
 
     // Self-identification in the text.
@@ -183,7 +237,9 @@ export class ClaimDetector {
     const originalEnd = folded.originAt(end);
     for (const claim of claims) if (claim.start === originalStart) return; // 【】 at the start already read
     const written = content.slice(originalStart, originalEnd);
-    const reading = this.#signatureReading(written, folded.text.slice(start, end), always);
+    // Nearly always the signature folds to itself: then its folded text is not cut out a second time.
+    const same = folded.identity || sameUnits(folded.text, start, end, content, originalStart, originalEnd);
+    const reading = this.#signatureReading(written, same ? written : folded.text.slice(start, end), always);
     if (reading === null) return;
     const claim = this.#claim(written, originalStart, originalEnd, 'signature');
     claim.protectedSender = reading.protectedSender;
@@ -279,21 +335,25 @@ export class ClaimDetector {
   /** "济南交警：…" at the start (after any signature), and a body's name alone after the last sentence. */
   #label(content: string, text: string, claims: Claim[]): void {
     let start = 0;
-    while (start < text.length && (text[start] === '【' || text[start] === '〖')) {
-      const close = text.slice(start).search(/[】〗]/);
-      if (close < 0) break;
-      start += close + 1;
+    while (start < text.length && (text.charCodeAt(start) === LENTICULAR_OPEN || text.charCodeAt(start) === WHITE_LENTICULAR_OPEN)) {
+      let close = start + 1;
+      while (close < text.length && text.charCodeAt(close) !== LENTICULAR_CLOSE && text.charCodeAt(close) !== WHITE_LENTICULAR_CLOSE) close++;
+      if (close === text.length) break;
+      start = close + 1;
     }
     let end = start;
     while (end < text.length && end - start <= MAX_LABEL && isNameUnit(text.charCodeAt(end))) end++;
-    if (end - start >= 2 && text[end] === ':' && this.#namesBody(text.slice(start, end))) this.#textClaim(content, text, start, end, claims);
+    if (end - start >= 2 && text.charCodeAt(end) === COLON && this.#namesBody(text.slice(start, end))) this.#textClaim(content, text, start, end, claims);
 
     let tailEnd = text.length;
-    while (tailEnd > 0 && !isNameUnit(text.charCodeAt(tailEnd - 1)) && text[tailEnd - 1] !== '】' && text[tailEnd - 1] !== '〗') tailEnd--;
+    for (; tailEnd > 0; tailEnd--) {
+      const unit = text.charCodeAt(tailEnd - 1);
+      if (isNameUnit(unit) || unit === LENTICULAR_CLOSE || unit === WHITE_LENTICULAR_CLOSE) break;
+    }
     let tailStart = tailEnd;
     while (tailStart > 0 && tailEnd - tailStart <= MAX_LABEL && isNameUnit(text.charCodeAt(tailStart - 1))) tailStart--;
     if (tailStart === 0 || tailEnd - tailStart < 2 || tailStart === start) return;
-    if (!/[。.!?;\n—\-]/.test(text[tailStart - 1])) return;
+    if (!LABEL_AFTER.includes(text.charCodeAt(tailStart - 1))) return;
     if (this.#namesBody(text.slice(tailStart, tailEnd))) this.#textClaim(content, text, tailStart, tailEnd, claims);
   }
 

@@ -142,11 +142,16 @@ export class FoldedMessage {
   identity = true;
   #content = '';
   #units = new Uint16Array(256);
+  /**
+   * Per folded unit, its offset in the original; written only once a unit was dropped or
+   * expanded (`#shifted`): until then every folded unit sits where it was, which is most messages.
+   */
   #origins = new Int32Array(256);
+  #shifted = false;
 
   /** Offset in the original content of folded character `index`. */
   originAt(index: number): number {
-    return this.identity ? index : this.#origins[index];
+    return this.#shifted ? this.#origins[index] : index;
   }
 
   /** Offset in the original content just after folded span [.., end). */
@@ -169,10 +174,12 @@ export class FoldedMessage {
     const origins = this.#origins;
     let length = 0;
     let changed = false;
+    let shifted = false;
     let contextual = false; // a separator or a digit-lookalike letter was seen: second pass needed
     for (let i = 0; i < content.length; i++) {
       const unit = content.charCodeAt(i);
       if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < content.length) {
+        if (!shifted) shifted = alignedOrigins(origins, length);
         // Outside the BMP the table has no entry: CJK extensions pass, emoji go, and the rest
         // (mathematical 𝟏𝟐𝟏𝟐𝟑, enclosed 🄰) is NFKC-folded here, which is rare enough to be slow.
         const pair = content.slice(i, i + 2);
@@ -201,33 +208,47 @@ export class FoldedMessage {
       const fold = foldUnits[unit];
       if (fold === UNCHANGED) {
         units[length] = unit;
-        origins[length++] = i;
+        if (shifted) origins[length] = i;
+        length++;
+        if (contextualUnits[unit] !== 0) contextual = true;
       } else if (fold === DROPPED) {
+        if (!shifted) shifted = alignedOrigins(origins, length);
         changed = true;
       } else if (fold === EXPANDED) {
+        if (!shifted) shifted = alignedOrigins(origins, length);
         const expansion = expansions.get(unit)!;
         for (let k = 0; k < expansion.length; k++) {
           units[length] = expansion.charCodeAt(k);
           origins[length++] = i;
         }
+        if (length > 0 && contextualUnits[units[length - 1]] !== 0) contextual = true;
         changed = true;
       } else {
         units[length] = fold;
-        origins[length++] = i;
+        if (shifted) origins[length] = i;
+        length++;
+        if (contextualUnits[fold] !== 0) contextual = true;
         changed = true;
       }
-      if (length > 0 && contextualUnits[units[length - 1]] !== 0) contextual = true;
     }
     if (contextual) {
+      if (!shifted) shifted = alignedOrigins(origins, length);
       const before = length;
       length = applyContext(units, origins, length, contextualUnits);
       if (length !== before) changed = true;
       else for (let k = 0; k < length && !changed; k++) if (units[k] !== content.charCodeAt(origins[k])) changed = true;
     }
     this.identity = !changed;
+    this.#shifted = shifted;
     this.text = changed ? unitsToString(units, length) : content;
     return this;
   }
+}
+
+/** Writes the origins of the first `length` folded units, each where it was; returns true. */
+function alignedOrigins(origins: Int32Array, length: number): true {
+  for (let k = 0; k < length; k++) origins[k] = k;
+  return true;
 }
 
 /** Drops separators between Chinese characters and turns digit-lookalike letters next to digits into digits. */
