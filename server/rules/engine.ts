@@ -1,4 +1,4 @@
-import { chainAt, type Party } from '../chain/allocationIndex.ts';
+import { chainAt, type Chain, type Party } from '../chain/allocationIndex.ts';
 import { answerableAgent } from './evidence.ts';
 import { filedSignatures, signaturesOf, type FiledSignatures } from './signatures.ts';
 import type {
@@ -14,6 +14,9 @@ export interface MessageVerdict {
   /** The rule looks at the traffic as a whole (HIDDEN_RELEASE, COMPLAINT_CLUSTER…): see the stored findings. */
   aggregate: boolean;
 }
+
+const leafOf = (chain: Chain | null) => (chain ? chain.links[chain.links.length - 1] : null);
+const rootCarrierIdOf = (chain: Chain | null) => (chain && chain.links[0].holder.kind === 'carrier' ? chain.links[0].holder.id : null);
 
 function collect(into: FindingDraft[], produced: FindingDraft | readonly FindingDraft[] | null | undefined): void {
   if (!produced) return;
@@ -51,41 +54,43 @@ export class AuditPass {
   /** Who held `sender` at `at`, and what every traffic rule wants to know about that. */
   #trafficContext(sender: string, at: Date): TrafficContext {
     const chain = chainAt(this.snapshot.index, sender, at);
-    if (!chain) return { chain: null, leaf: null, entity: null, agent: null, rootCarrierId: null };
-    const leaf = chain.links[chain.links.length - 1];
-    return {
-      chain,
-      leaf,
-      entity: chain.entity ? this.#entityOf(chain.entity) : null,
-      agent: answerableAgent(chain),
-      rootCarrierId: chain.links[0].holder.kind === 'carrier' ? chain.links[0].holder.id : null,
-    };
+    return { chain, leaf: leafOf(chain), entity: this.#entityIn(chain), agent: answerableAgent(chain), rootCarrierId: rootCarrierIdOf(chain) };
   }
 
-  /** A registered party's entity record, remembered by the party object (the index keeps one per party). */
-  #entityOf(party: Party): EntityInfo | null {
+  /** The registered using entity of a chain's leaf: its record, remembered by the party object (the index keeps one per party). */
+  #entityIn(chain: Chain | null): EntityInfo | null {
+    const party = chain?.entity;
+    if (!party) return null;
     let entity = this.entities.get(party);
     if (entity === undefined) this.entities.set(party, (entity = this.snapshot.entities.get(party.key) ?? null));
     return entity;
   }
 
   #messageContext(message: AuditedMessage): MessageContext {
-    const { chain, leaf, entity, agent, rootCarrierId } = this.#trafficContext(message.sender, message.sentAt);
-    return { chain, leaf, entity, agent, rootCarrierId, message, signatures: signaturesOf(message.content, this.filed) };
+    // The traffic context's fields written out here: one object per message rather than two.
+    const chain = chainAt(this.snapshot.index, message.sender, message.sentAt);
+    return {
+      chain, leaf: leafOf(chain), entity: this.#entityIn(chain), agent: answerableAgent(chain), rootCarrierId: rootCarrierIdOf(chain),
+      message, signatures: signaturesOf(message.content, this.filed),
+    };
   }
 
   message(message: AuditedMessage): FindingDraft[] {
-    const context = this.#messageContext(message);
     const findings: FindingDraft[] = [];
-    for (const rule of this.messageRules) collect(findings, rule(context));
+    this.#audit(message, findings);
     return findings;
   }
 
   /** `message` for each of a page of messages, the findings in message order. */
   messages(messages: Iterable<AuditedMessage>): FindingDraft[] {
     const findings: FindingDraft[] = [];
-    for (const message of messages) for (const finding of this.message(message)) findings.push(finding);
+    for (const message of messages) this.#audit(message, findings);
     return findings;
+  }
+
+  #audit(message: AuditedMessage, findings: FindingDraft[]): void {
+    const context = this.#messageContext(message);
+    for (const rule of this.messageRules) collect(findings, rule(context));
   }
 
   /** Every rule's verdict on one message, with the reason when it did not fire. */

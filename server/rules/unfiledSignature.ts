@@ -14,14 +14,14 @@ export const unfiledSignature: Rule = {
       message(context) {
         const { entity, message, signatures } = context;
         if (!entity || signatures.length === 0) return null;
-        const findings: FindingDraft[] = [];
+        let findings: FindingDraft[] | null = null;
         for (const signature of signatures) {
           if (signature.filed?.owners.includes(entity.uscc)) continue;
           const once = `${message.sender}|${signature.normalised}`;
           if (reported.has(once)) continue;
           reported.add(once);
           const subject = trafficSubject(context);
-          findings.push({
+          (findings ??= []).push({
             rule: 'UNFILED_SIGNATURE', severity: 'medium', key: [message.sender, signature.normalised], ...subject,
             number: message.sender, message: { id: message.id, ref: message.ref }, complaint: null,
             detail: `号码 ${message.sender} 以签名【${signature.text}】发送短信，但登记使用主体${entity.name}未报备该签名（已报备：${entity.signatures.map((s) => `【${s}】`).join('') || '无'}）`,
