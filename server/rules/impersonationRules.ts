@@ -54,7 +54,7 @@ export const govImpersonation: Rule = {
     const detector = detectorFor(snapshot);
     return {
       message(context) {
-        const verdict = impersonation(detector, context.message.content, registeredOf(context));
+        const verdict = impersonation(detector, context.message.content, registeredOf(context), context.signatures);
         return verdict ? finding('GOV_IMPERSONATION', 'critical', context, verdict) : null;
       },
       explain: (context) => explainClaims(detector, context),
@@ -72,7 +72,7 @@ export const lookalikeSignatureRule: Rule = {
     const detector = detectorFor(snapshot);
     return {
       message(context) {
-        const verdict = lookalikeSignature(detector, context.message.content, registeredOf(context));
+        const verdict = lookalikeSignature(detector, context.message.content, registeredOf(context), context.signatures);
         return verdict ? finding('LOOKALIKE_SIGNATURE', 'high', context, verdict) : null;
       },
       explain(context) {

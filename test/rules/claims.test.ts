@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { isValidUscc } from '../../server/numbering/uscc.ts';
 import { ClaimDetector, impersonation, lookalikeSignature, type Claim, type ProtectedSenderRef, type RegisteredEntity } from '../../server/rules/claims/index.ts';
+import { filedSignatures, signaturesOf } from '../../server/rules/signatures.ts';
+import type { AuditSnapshot } from '../../server/rules/types.ts';
 
 const FIXTURE = new URL('../fixtures/impersonation/', import.meta.url);
 const protectedSenders: ProtectedSenderRef[] = JSON.parse(readFileSync(new URL('protected_senders.json', FIXTURE), 'utf8'));
@@ -125,6 +127,24 @@ describe('ClaimDetector: signatures', () => {
       expect(seen.claims(content)).to.deep.equal(new ClaimDetector(protectedSenders).claims(content));
     }
     expect(seen.claims('【济南交警】请核对。')[0]).to.include({ government: true });
+  });
+
+  it('reads the same claims when the caller hands over the signatures it found (filed or not, as written or disguised)', () => {
+    // Every signature text of the fixture filed, and a few disguises of filed ones besides:
+    // 【济南 交警】 files as 济南交警 but is not written as filed, so it must not take 济南交警's reading.
+    const contents = [...messages.map((row) => row.content), '【济南交警】您有一条违章记录。', '【济南 交警】您有一条违章记录。', '【济南交警 】请处理。', '【交通银行】您好。'];
+    const texts = new Set(contents.flatMap((content) => [...content.matchAll(/【([^【】\n]{1,40})】/g)].map((match) => match[1])));
+    texts.add('济南交警');
+    const filed = filedSignatures({ entities: new Map([...texts].map((text, i) => [`E${i}`, { id: i, uscc: `E${i}`, name: text, kind: null, signatures: [text] }])) } as unknown as AuditSnapshot);
+    const told = new ClaimDetector(protectedSenders);
+    let filedSeen = 0;
+    for (const content of [...contents, ...contents]) {
+      const known = signaturesOf(content, filed);
+      filedSeen += known.filter((signature) => signature.filed !== null).length;
+      expect(told.claims(content, known), content).to.deep.equal(new ClaimDetector(protectedSenders).claims(content));
+    }
+    expect(filedSeen).to.be.greaterThan(contents.length);
+    expect(told.claims('【济南 交警】请核对。', signaturesOf('【济南 交警】请核对。', filed))[0]).to.include({ match: 'normalised' });
   });
 });
 

@@ -15,7 +15,7 @@ import { canonicalise } from './canonical.ts';
 import { FoldedMessage, foldTable, isHan } from './fold.ts';
 import { GOVERNMENT_BODY, GOVERNMENT_BODY_AT_END, GOVERNMENT_BODY_AT_START, GOVERNMENT_LABEL, UNIT_AT_END } from './governmentPattern.ts';
 import { ProtectedNames, type ProtectedForm } from './protectedNames.ts';
-import type { Claim, ProtectedSenderRef } from './types.ts';
+import type { Claim, KnownSignature, ProtectedSenderRef } from './types.ts';
 
 /**
  * 【】 and 〖〗 are signature brackets wherever they stand, also when the other half is a plain
@@ -134,6 +134,8 @@ const MAX_REMEMBERED_SIGNATURES = 50_000;
  */
 const MAX_REMEMBERED_LENGTH = 64;
 
+const NONE_KNOWN: readonly KnownSignature[] = Object.freeze([]);
+
 function readingOf(claim: Claim): SignatureReading {
   // Most signatures name nobody: they share one reading.
   if (claim.protectedSender === null && claim.match === 'none' && !claim.government) return NAMES_NOBODY;
@@ -159,6 +161,14 @@ export class ClaimDetector {
   /** Signature readings by the text as written: of signatures, and of substitute brackets at the end. */
   readonly #signatureReadings = new Map<string, SignatureReading | null>();
   readonly #endReadings = new Map<string, SignatureReading | null>();
+  /**
+   * Readings of signatures written exactly as a filed signature, by that signature's number
+   * (KnownSignature.filed.n): an array read instead of a hash of the text. The numbers are the
+   * caller's; a detector serves one snapshot (rules/impersonationRules.ts), whose filed
+   * signatures keep their numbers.
+   */
+  readonly #filedReadings: Array<SignatureReading | null | undefined> = [];
+  #known: readonly KnownSignature[] = NONE_KNOWN;
 
   constructor(protectedSenders: readonly ProtectedSenderRef[]) {
     foldTable();
@@ -169,12 +179,15 @@ export class ClaimDetector {
    * Every body the message presents itself as: each 【…】 signature wherever it stands (start,
    * middle, end; also common bracket substitutes like [..] 〖..〗 when used as a signature), and
    * self-identification in the text ("这里是…交警支队", "…法院通知您", "…提醒您", "我是…工作人员" …).
-   * In order of position.
+   * In order of position. `known`: the message's 【…】 signatures as the caller already found
+   * them (KnownSignature), to be read without a second look-up; the claims are the same without.
    */
-  claims(content: string): readonly Claim[] {
+  claims(content: string, known: readonly KnownSignature[] = NONE_KNOWN): readonly Claim[] {
     // GOV_IMPERSONATION and LOOKALIKE_SIGNATURE ask about each message in turn.
     if (content === this.#lastContent) return this.#lastClaims;
+    this.#known = known;
     const claims = this.#claimsOf(content);
+    this.#known = NONE_KNOWN;
     this.#lastContent = content;
     this.#lastClaims = claims;
     return claims;
@@ -236,16 +249,34 @@ export class ClaimDetector {
     const originalStart = folded.originAt(start - 1) + 1;
     const originalEnd = folded.originAt(end);
     for (const claim of claims) if (claim.start === originalStart) return; // 【】 at the start already read
-    const written = content.slice(originalStart, originalEnd);
     // Nearly always the signature folds to itself: then its folded text is not cut out a second time.
     const same = folded.identity || sameUnits(folded.text, start, end, content, originalStart, originalEnd);
-    const reading = this.#signatureReading(written, same ? written : folded.text.slice(start, end), always);
+    const known = always && same ? this.#knownAt(originalStart - 1, originalEnd + 1) : null;
+    let written: string;
+    let reading: SignatureReading | null;
+    if (known !== null) {
+      written = known.text;
+      let filedReading = this.#filedReadings[known.filed!.n];
+      if (filedReading === undefined) this.#filedReadings[known.filed!.n] = filedReading = this.#readSignature(written, written, true);
+      reading = filedReading;
+    } else {
+      written = content.slice(originalStart, originalEnd);
+      reading = this.#signatureReading(written, same ? written : folded.text.slice(start, end), always);
+    }
     if (reading === null) return;
     const claim = this.#claim(written, originalStart, originalEnd, 'signature');
     claim.protectedSender = reading.protectedSender;
     claim.match = reading.match;
     claim.government = reading.government;
     claims.push(claim);
+  }
+
+  /** The caller's signature at exactly [start, end), when it is written as a filed signature. */
+  #knownAt(start: number, end: number): KnownSignature | null {
+    for (const known of this.#known) {
+      if (known.start === start && known.end === end) return known.filed !== null && known.text === known.filed.key ? known : null;
+    }
+    return null;
   }
 
   /**

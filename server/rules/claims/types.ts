@@ -33,6 +33,19 @@ export interface Claim {
   government: boolean;
 }
 
+/**
+ * A 【…】 signature the caller has already found in the message (rules/signatures.ts
+ * signaturesOf): its span (the brackets included), its text, and the number of the filed
+ * signature it is written as, if any. Passed to ClaimDetector.claims, it spares the detector
+ * cutting the text out and looking it up by text again; the claims are the same without it.
+ */
+export interface KnownSignature {
+  start: number;
+  end: number;
+  text: string;
+  filed: { n: number; key: string } | null;
+}
+
 export interface ImpersonationVerdict {
   claim: Claim;
   /** Chinese, one sentence */

@@ -11,7 +11,7 @@ import { canonicalise } from './canonical.ts';
 import type { ClaimDetector } from './detector.ts';
 import { bodyFamilies, claimedPlaces, type BodyFamily } from './governmentPattern.ts';
 import { abbreviationsOf } from './protectedNames.ts';
-import type { Claim, ImpersonationVerdict, ProtectedSenderRef, RegisteredEntity } from './types.ts';
+import type { Claim, ImpersonationVerdict, KnownSignature, ProtectedSenderRef, RegisteredEntity } from './types.ts';
 
 /** Only a government organ (11) or a public institution (12) may send as a government department (DOMAIN.md, USCC). */
 function mayActAsGovernment(registered: RegisteredEntity): boolean {
@@ -109,10 +109,11 @@ function impersonationOf(claim: Claim, registered: RegisteredEntity | null): Imp
  * entity at sent_at is not that body — registered is null, or its USCC is not a `11`/`12` USCC
  * (government organ / public institution), or a matched protected sender has a USCC different
  * from the registered one, or (pattern-only claim) the registered government entity's name is
- * clearly a different body. The first such claim in the message decides.
+ * clearly a different body. The first such claim in the message decides. `known`: see
+ * ClaimDetector.claims.
  */
-export function impersonation(detector: ClaimDetector, content: string, registered: RegisteredEntity | null): ImpersonationVerdict | null {
-  for (const claim of detector.claims(content)) {
+export function impersonation(detector: ClaimDetector, content: string, registered: RegisteredEntity | null, known?: readonly KnownSignature[]): ImpersonationVerdict | null {
+  for (const claim of detector.claims(content, known)) {
     if (!claim.government) continue;
     const verdict = impersonationOf(claim, registered);
     if (verdict !== null) return verdict;
@@ -125,8 +126,8 @@ export function impersonation(detector: ClaimDetector, content: string, register
  * 'normalised' | 'lookalike', not 'exact') whose registered entity is not that protected sender's
  * owner. A signature that is the registered entity's own name is not a disguise of someone else's.
  */
-export function lookalikeSignature(detector: ClaimDetector, content: string, registered: RegisteredEntity | null): ImpersonationVerdict | null {
-  for (const claim of detector.claims(content)) {
+export function lookalikeSignature(detector: ClaimDetector, content: string, registered: RegisteredEntity | null, known?: readonly KnownSignature[]): ImpersonationVerdict | null {
+  for (const claim of detector.claims(content, known)) {
     if (claim.kind !== 'signature' || claim.protectedSender === null) continue;
     if (claim.match !== 'normalised' && claim.match !== 'lookalike') continue;
     if (registered !== null && (owns(registered, claim.protectedSender) || isOwnName(claim, registered))) continue;
