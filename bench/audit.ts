@@ -26,8 +26,8 @@ export interface SplitPass {
  * each with threads of its own. The threads' start (loading the rules, taking in the snapshot)
  * is timed apart; a split pass's rate runs from threads ready to the last finding merged, and
  * every pass must draft the same findings as the one in this thread. The split rate reported is
- * the median pass's (stats.ts: always a pass that ran, also for an even count; this machine's
- * speed moves between seconds, docs/performance.md), with the slowest and the fastest.
+ * the median pass's (this machine's speed moves between seconds; docs/performance.md), with the
+ * slowest and the fastest.
  */
 export async function measureAudit(snapshot: AuditSnapshot, messages: AuditedMessage[], threads = os.availableParallelism(), splitPasses = 1) {
   const warm = new AuditPass(snapshot, RULES);
@@ -39,7 +39,7 @@ export async function measureAudit(snapshot: AuditSnapshot, messages: AuditedMes
   drafts += pass.finish().length;
   const oneThreadSeconds = seconds(started);
 
-  if (!Number.isInteger(splitPasses) || splitPasses < 1) throw new Error(`the split audit takes one pass or more, not ${splitPasses}`);
+  if (splitPasses < 1 || splitPasses % 2 === 0) throw new Error(`the split audit takes an odd number of passes (its median is one of them), not ${splitPasses}`);
   const passes: SplitPass[] = [];
   for (let i = 0; i < splitPasses; i++) passes.push(await splitPass(snapshot, messages, threads, drafts));
   const rates = trialRates(passes.map((p) => p.perSecond));
