@@ -135,7 +135,9 @@ describe('ClaimDetector: signatures', () => {
     const contents = [...messages.map((row) => row.content), '【济南交警】您有一条违章记录。', '【济南 交警】您有一条违章记录。', '【济南交警 】请处理。', '【交通银行】您好。'];
     const texts = new Set(contents.flatMap((content) => [...content.matchAll(/【([^【】\n]{1,40})】/g)].map((match) => match[1])));
     texts.add('济南交警');
-    const filed = filedSignatures({ entities: new Map([...texts].map((text, i) => [`E${i}`, { id: i, uscc: `E${i}`, name: text, kind: null, signatures: [text] }])) } as unknown as AuditSnapshot);
+    const filing = (order: string[]) =>
+      filedSignatures({ entities: new Map(order.map((text, i) => [`E${i}`, { id: i, uscc: `E${i}`, name: text, kind: null, signatures: [text] }])) } as unknown as AuditSnapshot);
+    const filed = filing([...texts]);
     const told = new ClaimDetector(protectedSenders);
     let filedSeen = 0;
     for (const content of [...contents, ...contents]) {
@@ -144,6 +146,12 @@ describe('ClaimDetector: signatures', () => {
       expect(told.claims(content, known), content).to.deep.equal(new ClaimDetector(protectedSenders).claims(content));
     }
     expect(filedSeen).to.be.greaterThan(contents.length);
+    // Signatures numbered otherwise (another snapshot's filing) told to the same detector: each
+    // number now names another text, and the readings must still be each text's own.
+    const renumbered = filing([...texts].reverse());
+    for (const content of contents) {
+      expect(told.claims(content, signaturesOf(content, renumbered)), content).to.deep.equal(new ClaimDetector(protectedSenders).claims(content));
+    }
     expect(told.claims('【济南 交警】请核对。', signaturesOf('【济南 交警】请核对。', filed))[0]).to.include({ match: 'normalised' });
   });
 });

@@ -164,10 +164,11 @@ export class ClaimDetector {
   /**
    * Readings of signatures written exactly as a filed signature, by that signature's number
    * (KnownSignature.filed.n): an array read instead of a hash of the text. The numbers are the
-   * caller's; a detector serves one snapshot (rules/impersonationRules.ts), whose filed
-   * signatures keep their numbers.
+   * caller's, so each reading is kept with the text it was read from and used only for that
+   * text: callers numbering their signatures differently get the readings right, only slower.
    */
-  readonly #filedReadings: Array<SignatureReading | null | undefined> = [];
+  readonly #filedReadings: Array<SignatureReading | null> = [];
+  readonly #filedTexts: string[] = [];
   #known: readonly KnownSignature[] = NONE_KNOWN;
 
   constructor(protectedSenders: readonly ProtectedSenderRef[]) {
@@ -256,9 +257,12 @@ export class ClaimDetector {
     let reading: SignatureReading | null;
     if (known !== null) {
       written = known.text;
-      let filedReading = this.#filedReadings[known.filed!.n];
-      if (filedReading === undefined) this.#filedReadings[known.filed!.n] = filedReading = this.#readSignature(written, written, true);
-      reading = filedReading;
+      const n = known.filed.n;
+      if (this.#filedTexts[n] !== written) {
+        this.#filedReadings[n] = this.#readSignature(written, written, true);
+        this.#filedTexts[n] = written;
+      }
+      reading = this.#filedReadings[n];
     } else {
       written = content.slice(originalStart, originalEnd);
       reading = this.#signatureReading(written, same ? written : folded.text.slice(start, end), always);
@@ -271,10 +275,13 @@ export class ClaimDetector {
     claims.push(claim);
   }
 
-  /** The caller's signature at exactly [start, end), when it is written as a filed signature. */
-  #knownAt(start: number, end: number): KnownSignature | null {
+  /** The caller's signature at exactly [start, end) (its text that long), when it is written as a filed signature. */
+  #knownAt(start: number, end: number): (KnownSignature & { filed: NonNullable<KnownSignature['filed']> }) | null {
     for (const known of this.#known) {
-      if (known.start === start && known.end === end) return known.filed !== null && known.text === known.filed.key ? known : null;
+      if (known.start !== start || known.end !== end) continue;
+      const { filed } = known;
+      const asFiled = filed !== null && known.text.length === end - start - 2 && known.text === filed.key;
+      return asFiled ? (known as KnownSignature & { filed: NonNullable<KnownSignature['filed']> }) : null;
     }
     return null;
   }

@@ -143,13 +143,15 @@ export class FoldedMessage {
   #content = '';
   #units = new Uint16Array(256);
   /**
-   * Per folded unit, its offset in the original; written only once a unit was dropped or
-   * expanded (`#shifted`): until then every folded unit sits where it was, which is most messages.
+   * Per folded unit, its offset in the original, and at `text.length` the original's length.
+   * Written only once folding may have moved units (`#shifted`: a unit dropped or expanded, a
+   * pair outside the BMP, or the second pass over separators and digit lookalikes); until then
+   * every folded unit sits where it was, as in a message that only swaps units (，→ ,).
    */
   #origins = new Int32Array(256);
   #shifted = false;
 
-  /** Offset in the original content of folded character `index`. */
+  /** Offset in the original content of folded character `index` (0 ≤ index ≤ text.length). */
   originAt(index: number): number {
     return this.#shifted ? this.#origins[index] : index;
   }
@@ -238,6 +240,7 @@ export class FoldedMessage {
       if (length !== before) changed = true;
       else for (let k = 0; k < length && !changed; k++) if (units[k] !== content.charCodeAt(origins[k])) changed = true;
     }
+    if (shifted) origins[length] = content.length;
     this.identity = !changed;
     this.#shifted = shifted;
     this.text = changed ? unitsToString(units, length) : content;
@@ -245,7 +248,10 @@ export class FoldedMessage {
   }
 }
 
-/** Writes the origins of the first `length` folded units, each where it was; returns true. */
+/**
+ * Writes the origins of the first `length` folded units, each where it was, before folding
+ * moves any; returns true, to be kept as the `shifted` flag.
+ */
 function alignedOrigins(origins: Int32Array, length: number): true {
   for (let k = 0; k < length; k++) origins[k] = k;
   return true;
