@@ -257,10 +257,11 @@ export class ClaimDetector {
     let reading: SignatureReading | null;
     if (known !== null) {
       written = known.text;
-      const n = known.filed.n;
-      if (this.#filedTexts[n] !== written) {
+      const { n, key } = known.filed;
+      // The key, which the text equals: one string for every message of one filing, so the check is a pointer compare.
+      if (this.#filedTexts[n] !== key) {
         this.#filedReadings[n] = this.#readSignature(written, written, true);
-        this.#filedTexts[n] = written;
+        this.#filedTexts[n] = key;
       }
       reading = this.#filedReadings[n];
     } else {
