@@ -149,6 +149,17 @@ function sameUnits(a: string, aStart: number, aEnd: number, b: string, bStart: n
   return true;
 }
 
+/** Of the caller's signatures, the one at exactly [start, end) (its text that long), when it is written as a filed signature. */
+function filedSignatureAt(known: readonly KnownSignature[], start: number, end: number): (KnownSignature & { filed: NonNullable<KnownSignature['filed']> }) | null {
+  for (const signature of known) {
+    if (signature.start !== start || signature.end !== end) continue;
+    const { filed } = signature;
+    const asFiled = filed !== null && signature.text.length === end - start - 2 && signature.text === filed.key;
+    return asFiled ? (signature as KnownSignature & { filed: NonNullable<KnownSignature['filed']> }) : null;
+  }
+  return null;
+}
+
 function isNameUnit(unit: number): boolean {
   return isHan(unit) || (unit >= 0x30 && unit <= 0x39) || (unit >= 0x61 && unit <= 0x7a);
 }
@@ -169,7 +180,6 @@ export class ClaimDetector {
    */
   readonly #filedReadings: Array<SignatureReading | null> = [];
   readonly #filedTexts: string[] = [];
-  #known: readonly KnownSignature[] = NONE_KNOWN;
 
   constructor(protectedSenders: readonly ProtectedSenderRef[]) {
     foldTable();
@@ -186,15 +196,13 @@ export class ClaimDetector {
   claims(content: string, known: readonly KnownSignature[] = NONE_KNOWN): readonly Claim[] {
     // GOV_IMPERSONATION and LOOKALIKE_SIGNATURE ask about each message in turn.
     if (content === this.#lastContent) return this.#lastClaims;
-    this.#known = known;
-    const claims = this.#claimsOf(content);
-    this.#known = NONE_KNOWN;
+    const claims = this.#claimsOf(content, known);
     this.#lastContent = content;
     this.#lastClaims = claims;
     return claims;
   }
 
-  #claimsOf(content: string): Claim[] {
+  #claimsOf(content: string, known: readonly KnownSignature[]): Claim[] {
     const folded = this.#folded.fold(content);
     const text = folded.text;
     const claims: Claim[] = [];
@@ -203,14 +211,14 @@ export class ClaimDetector {
     for (let open = 0; open < text.length; open++) {
       const close = signatureEnd(text, open);
       if (close < 0) continue;
-      this.#signature(content, open + 1, close, true, claims);
+      this.#signature(content, open + 1, close, true, claims, known);
       open = close;
     }
     // Read as units: a one-character string of a Chinese character is a fresh string each time.
     const opener = text.length > 0 ? SUBSTITUTE_OPENER_UNITS.indexOf(text.charCodeAt(0)) : -1;
     if (opener >= 0) {
       const close = closingBracket(text, 1);
-      if (close > 1 && SUBSTITUTE_CLOSER_UNITS.indexOf(text.charCodeAt(close)) === opener) this.#signature(content, 1, close, true, claims);
+      if (close > 1 && SUBSTITUTE_CLOSER_UNITS.indexOf(text.charCodeAt(close)) === opener) this.#signature(content, 1, close, true, claims, known);
     }
     let last = text.length - 1;
     if (last > 0 && (text.charCodeAt(last) === IDEOGRAPHIC_FULL_STOP || text.charCodeAt(last) === FULL_STOP || text.charCodeAt(last) === EXCLAMATION)) last--;
@@ -243,21 +251,22 @@ export class ClaimDetector {
    * Its text is everything between the brackets as written, invisible characters included: a
    * 【济南交警\u200B】 is not byte for byte the name, which is what makes it a disguise.
    * `always`: report it even if it names nobody known (a substitute bracket at the end need not
-   * be a signature at all).
+   * be a signature at all). `known`: the caller's signatures (claims), read from when one of them
+   * stands exactly here written as filed.
    */
-  #signature(content: string, start: number, end: number, always: boolean, claims: Claim[]): void {
+  #signature(content: string, start: number, end: number, always: boolean, claims: Claim[], known: readonly KnownSignature[] = NONE_KNOWN): void {
     const folded = this.#folded;
     const originalStart = folded.originAt(start - 1) + 1;
     const originalEnd = folded.originAt(end);
     for (const claim of claims) if (claim.start === originalStart) return; // 【】 at the start already read
     // Nearly always the signature folds to itself: then its folded text is not cut out a second time.
     const same = folded.identity || sameUnits(folded.text, start, end, content, originalStart, originalEnd);
-    const known = always && same ? this.#knownAt(originalStart - 1, originalEnd + 1) : null;
+    const asFiled = always && same ? filedSignatureAt(known, originalStart - 1, originalEnd + 1) : null;
     let written: string;
     let reading: SignatureReading | null;
-    if (known !== null) {
-      written = known.text;
-      const { n, key } = known.filed;
+    if (asFiled !== null) {
+      written = asFiled.text;
+      const { n, key } = asFiled.filed;
       // The key, which the text equals: one string for every message of one filing, so the check is a pointer compare.
       if (this.#filedTexts[n] !== key) {
         this.#filedReadings[n] = this.#readSignature(written, written, true);
@@ -274,17 +283,6 @@ export class ClaimDetector {
     claim.match = reading.match;
     claim.government = reading.government;
     claims.push(claim);
-  }
-
-  /** The caller's signature at exactly [start, end) (its text that long), when it is written as a filed signature. */
-  #knownAt(start: number, end: number): (KnownSignature & { filed: NonNullable<KnownSignature['filed']> }) | null {
-    for (const known of this.#known) {
-      if (known.start !== start || known.end !== end) continue;
-      const { filed } = known;
-      const asFiled = filed !== null && known.text.length === end - start - 2 && known.text === filed.key;
-      return asFiled ? (known as KnownSignature & { filed: NonNullable<KnownSignature['filed']> }) : null;
-    }
-    return null;
   }
 
   /**
