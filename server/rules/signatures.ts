@@ -45,6 +45,55 @@ export interface FiledSignatures {
   all: readonly FiledSignature[];
   /** Every USCC that filed a signature, each once. */
   filers: readonly string[];
+  /**
+   * The filed keys that signatureKey leaves as they are (common Han characters, digits and
+   * lower-case letters only) in an open-addressing table by unitHash: per slot, the key's number
+   * in `all` + 1, or 0. A power of two in size, at most half full.
+   */
+  plainSlots: Int32Array;
+}
+
+/** A hash of UTF-16 units, one unit at a time (FNV-1a's steps); signaturesOf computes it as it scans. */
+const HASH_START = 0x811c9dc5 | 0;
+const hashStep = (hash: number, unit: number) => Math.imul(hash ^ unit, 0x01000193);
+
+/** A unit signatureKey leaves alone: a common Han character, a digit or a lower-case letter (ALREADY_FOLDED). */
+function isPlainUnit(unit: number): boolean {
+  return (unit >= 0x4e00 && unit <= 0x9fff) || (unit >= 0x30 && unit <= 0x39) || (unit >= 0x61 && unit <= 0x7a);
+}
+
+function plainSlotsOf(all: readonly FiledSignature[]): Int32Array {
+  let size = 16;
+  while (size < 2 * all.length) size *= 2;
+  const slots = new Int32Array(size);
+  for (const signature of all) {
+    if (!ALREADY_FOLDED.test(signature.key)) continue;
+    let hash = HASH_START;
+    for (let i = 0; i < signature.key.length; i++) hash = hashStep(hash, signature.key.charCodeAt(i));
+    let slot = hash & (size - 1);
+    while (slots[slot] !== 0) slot = (slot + 1) & (size - 1);
+    slots[slot] = signature.n + 1;
+  }
+  return slots;
+}
+
+/**
+ * The filed signature whose key is content[start, end), which is all plain units hashing to
+ * `hash`; null when none is. Decides for such text alone: a plain text is its own key, and a key
+ * with other units cannot equal it.
+ */
+function plainFiled(content: string, start: number, end: number, hash: number, filed: FiledSignatures): FiledSignature | null {
+  const { plainSlots: slots, all } = filed;
+  const mask = slots.length - 1;
+  for (let slot = hash & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
+    const candidate = all[slots[slot] - 1];
+    const { key } = candidate;
+    if (key.length !== end - start) continue;
+    let i = 0;
+    while (i < key.length && key.charCodeAt(i) === content.charCodeAt(start + i)) i++;
+    if (i === key.length) return candidate;
+  }
+  return null;
 }
 
 /** A 【…】 signature in a message, with its filing when it was filed (MessageContext.signatures). */
@@ -65,17 +114,29 @@ export function signaturesOf(content: string, filed: FiledSignatures): MessageSi
     const limit = Math.min(content.length, open + MAX_SIGNATURE + 2);
     let close = open + 1;
     let unit = 0;
+    let hash = HASH_START;
+    let plain = true;
     for (; close < limit; close++) {
       unit = content.charCodeAt(close);
       if (unit === CLOSE || unit === OPEN || unit === NEWLINE) break;
+      hash = hashStep(hash, unit);
+      if (plain && !isPlainUnit(unit)) plain = false;
     }
     if (close === limit || unit !== CLOSE || close === open + 1) {
       open = content.indexOf('【', open + 1);
       continue;
     }
-    const text = content.slice(open + 1, close);
-    const normalised = signatureKey(text);
-    if (normalised !== '') spans.push({ text, normalised, start: open, end: close + 1, filed: filed.byKey.get(normalised) ?? null });
+    if (plain) {
+      // Nearly every signature: its text is its key. A filed one takes the filing's key as its
+      // text (the same units), so it is neither cut out nor hashed by the Map.
+      const plainFiling = plainFiled(content, open + 1, close, hash, filed);
+      const text = plainFiling === null ? content.slice(open + 1, close) : plainFiling.key;
+      spans.push({ text, normalised: text, start: open, end: close + 1, filed: plainFiling });
+    } else {
+      const text = content.slice(open + 1, close);
+      const normalised = signatureKey(text);
+      if (normalised !== '') spans.push({ text, normalised, start: open, end: close + 1, filed: filed.byKey.get(normalised) ?? null });
+    }
     open = content.indexOf('【', close + 1);
   }
   return spans;
@@ -101,7 +162,8 @@ export function filedSignatures(snapshot: AuditSnapshot): FiledSignatures {
         record.ownerNumbers.push(number);
       }
     }
-    filed = { byKey, all: [...byKey.values()], filers: [...filerNumbers.keys()] };
+    const all = [...byKey.values()];
+    filed = { byKey, all, filers: [...filerNumbers.keys()], plainSlots: plainSlotsOf(all) };
     filedCache.set(snapshot, filed);
   }
   return filed;

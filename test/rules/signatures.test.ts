@@ -33,4 +33,20 @@ describe('signaturesOf', () => {
       ['不存在', '不存在', null],
     ]);
   });
+
+  it('finds the filing a look-up of the signature\'s key finds, among many filed signatures', () => {
+    // Plain keys (Han, digits, lower case: their own key), keys that differ in one unit or are
+    // another's prefix, and keys with other units (a hyphen, a space folded away).
+    const names = Array.from({ length: 300 }, (_, i) => `商户${i}号店`);
+    const signatures = [...names, '商户1', '商户1号', 'abc-银行', 'x y', '顺丰速运'];
+    const many = filedSignatures(snapshotOf([], { entities: signatures.map((signature, i) => ({ uscc: `91110000MA${String(i).padStart(7, '0')}X`, signatures: [signature] })) }));
+    const written = [...signatures, '商户', '商户1号店0', '商户3000号店', 'abc-银行', 'ABC-银行', 'xy', 'x y', '顺丰速', '顺丰速运运', '商户٣号店'];
+    for (const text of written) {
+      const [span] = signaturesOf(`【${text}】您好`, many);
+      const key = signatureKey(text);
+      expect(span.normalised, text).to.equal(key);
+      expect(span.text, text).to.equal(text);
+      expect(span.filed, text).to.equal(many.byKey.get(key) ?? null);
+    }
+  });
 });
