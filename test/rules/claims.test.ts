@@ -274,6 +274,17 @@ describe('ClaimDetector: self-identification in the text', () => {
     expect(governmentClaims('這裡是濟南交警支隊，您的車輛有違法未處理。')[0]).to.include({ match: 'normalised', protectedSender: JINAN_TRAFFIC_POLICE });
   });
 
+  it('reads speaker words only where one is written whole, the first listed where several could start', () => {
+    const kinds = (content: string) => detector.claims(content).map((claim) => [claim.kind, claim.text]);
+    // 提 starts speaker words (提醒您…) and 的工作人员 ends with 工作人员, but 提工作人员 is neither.
+    expect(kinds('【交通银行】交通银行提工作人员')).to.deep.equal([['signature', '交通银行']]);
+    expect(kinds('【交通银行】交通银行工作人员')).to.deep.equal([['signature', '交通银行'], ['self-identification', '交通银行']]);
+    // 我这边是 is tried before 我是 could be found further on: the name is what follows the whole words.
+    expect(governmentClaims('我这边是济南交警，您的车辆违章未处理。')[0]).to.include({ text: '济南交警' });
+    // A word's start at the very end of the message (提) reads nothing past it.
+    expect(kinds('尊敬的客户，招商银行提')).to.deep.equal([]);
+  });
+
   const mentions = [
     '【招商银行】谨防冒充公检法诈骗，银行工作人员不会索要验证码。',
     '【招商银行】如遇冒充公安的电话要求转账，请立即挂断。',

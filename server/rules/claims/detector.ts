@@ -8,8 +8,10 @@
  * mentions: no identity pattern around them, or a warning word (冒充, 谨防, 自称…) in the same
  * clause, or inside quotation marks.
  *
- * The message is folded once (fold.ts); the patterns below run on the folded text and every claim
- * is mapped back to its span in the original.
+ * The message is folded once (fold.ts); the patterns below run on the folded text, read as UTF-16
+ * units where they can be (the brackets, the speaker words, the labels: a message with no claim
+ * in its text never becomes a folded string), and every claim is mapped back to its span in the
+ * original.
  */
 import { canonicalise } from './canonical.ts';
 import { FoldedMessage, foldTable, isHan } from './fold.ts';
@@ -48,17 +50,18 @@ function isSignatureStop(unit: number): boolean {
 /**
  * Where the signature opened at `open` closes (the closing bracket's index), or -1 when no
  * signature opens there: 【 or 〖 closed by 】 〗 or ], or [ closed by 】 or 〗, around 1 to 40
- * units none of which is a stop. The text runs up to the first stop, so that stop decides.
+ * units none of which is a stop. The text (the first `length` of `units`) runs up to the first
+ * stop, so that stop decides.
  */
-function signatureEnd(text: string, open: number): number {
-  const opener = text.charCodeAt(open);
+function signatureEnd(units: Uint16Array, length: number, open: number): number {
+  const opener = units[open];
   const square = opener === SQUARE_OPEN;
   if (!square && opener !== LENTICULAR_OPEN && opener !== WHITE_LENTICULAR_OPEN) return -1;
-  const limit = Math.min(text.length, open + 2 + MAX_SIGNATURE_TEXT);
+  const limit = Math.min(length, open + 2 + MAX_SIGNATURE_TEXT);
   let close = open + 1;
-  while (close < limit && !isSignatureStop(text.charCodeAt(close))) close++;
+  while (close < limit && !isSignatureStop(units[close])) close++;
   if (close === open + 1 || close === limit) return -1;
-  const closer = text.charCodeAt(close);
+  const closer = units[close];
   return closer === LENTICULAR_CLOSE || closer === WHITE_LENTICULAR_CLOSE || (closer === SQUARE_CLOSE && !square) ? close : -1;
 }
 /** Other brackets are a signature only where a signature goes: first or last in the message. */
@@ -81,7 +84,31 @@ const SPEAKER_BEFORE = [
 ];
 /** One of these + X: X is the body speaking. */
 const SPEAKER_AFTER = ['这里是', '这边是', '我这边是', '我们是', '我是', '本人是', '本人系', '我系', '我方是', '我单位是'];
-const SPEAKER = new RegExp(`(${SPEAKER_BEFORE.join('|')})|(${SPEAKER_AFTER.join('|')})`, 'g');
+/** The speaker words in the order /(before…)|(after…)/ tries them, each with the side its name stands on. */
+const SPEAKER_WORDS: ReadonlyArray<{ word: string; before: boolean }> = [
+  ...SPEAKER_BEFORE.map((word) => ({ word, before: true })), ...SPEAKER_AFTER.map((word) => ({ word, before: false })),
+];
+/** Per UTF-16 unit: 1 when a speaker word starts with it. */
+const SPEAKER_STARTS = new Uint8Array(0x10000);
+for (const { word } of SPEAKER_WORDS) SPEAKER_STARTS[word.charCodeAt(0)] = 1;
+
+/**
+ * The speaker word at `at` in the first `length` of `units`, or null: the first of SPEAKER_WORDS
+ * that stands there, as the alternation of them all would match it. Scanning the folded units
+ * for these from left to right, each search going on after the last word found, finds what
+ * that expression's global search finds, without the folded text as a string.
+ */
+function speakerAt(units: Uint16Array, length: number, at: number): { word: string; before: boolean } | null {
+  if (SPEAKER_STARTS[units[at]] === 0) return null;
+  for (const speaker of SPEAKER_WORDS) {
+    const { word } = speaker;
+    if (at + word.length > length || units[at] !== word.charCodeAt(0)) continue;
+    let i = 1;
+    while (i < word.length && units[at + i] === word.charCodeAt(i)) i++;
+    if (i === word.length) return speaker;
+  }
+  return null;
+}
 
 /**
  * In the same clause as a body's name, these make it a mention or a warning, not the sender's
@@ -142,10 +169,10 @@ function readingOf(claim: Claim): SignatureReading {
   return { protectedSender: claim.protectedSender, match: claim.match, government: claim.government };
 }
 
-/** True when a[aStart, aEnd) and b[bStart, bEnd) are the same units. */
-function sameUnits(a: string, aStart: number, aEnd: number, b: string, bStart: number, bEnd: number): boolean {
-  if (aEnd - aStart !== bEnd - bStart) return false;
-  for (let i = 0; i < aEnd - aStart; i++) if (a.charCodeAt(aStart + i) !== b.charCodeAt(bStart + i)) return false;
+/** True when units[start, end) and text[textStart, textEnd) are the same units. */
+function sameUnits(units: Uint16Array, start: number, end: number, text: string, textStart: number, textEnd: number): boolean {
+  if (end - start !== textEnd - textStart) return false;
+  for (let i = 0; i < end - start; i++) if (units[start + i] !== text.charCodeAt(textStart + i)) return false;
   return true;
 }
 
@@ -203,39 +230,45 @@ export class ClaimDetector {
   }
 
   #claimsOf(content: string, known: readonly KnownSignature[]): Claim[] {
+    // Read as units (folded.units): the folded text as a string is made only where a claim may
+    // stand, and a one-character string of a Chinese character would be a fresh string each time.
     const folded = this.#folded.fold(content);
-    const text = folded.text;
+    const { units, length } = folded;
     const claims: Claim[] = [];
 
     // Signatures first: speaker words inside one (【济南交警提醒】) are then not read again as text.
-    for (let open = 0; open < text.length; open++) {
-      const close = signatureEnd(text, open);
+    for (let open = 0; open < length; open++) {
+      const close = signatureEnd(units, length, open);
       if (close < 0) continue;
       this.#signature(content, open + 1, close, true, claims, known);
       open = close;
     }
-    // Read as units: a one-character string of a Chinese character is a fresh string each time.
-    const opener = text.length > 0 ? SUBSTITUTE_OPENER_UNITS.indexOf(text.charCodeAt(0)) : -1;
+    const opener = length > 0 ? SUBSTITUTE_OPENER_UNITS.indexOf(units[0]) : -1;
     if (opener >= 0) {
+      const text = folded.text;
       const close = closingBracket(text, 1);
       if (close > 1 && SUBSTITUTE_CLOSER_UNITS.indexOf(text.charCodeAt(close)) === opener) this.#signature(content, 1, close, true, claims, known);
     }
-    let last = text.length - 1;
-    if (last > 0 && (text.charCodeAt(last) === IDEOGRAPHIC_FULL_STOP || text.charCodeAt(last) === FULL_STOP || text.charCodeAt(last) === EXCLAMATION)) last--;
-    const closer = last > 0 ? SUBSTITUTE_CLOSER_UNITS.indexOf(text.charCodeAt(last)) : -1;
+    let last = length - 1;
+    if (last > 0 && (units[last] === IDEOGRAPHIC_FULL_STOP || units[last] === FULL_STOP || units[last] === EXCLAMATION)) last--;
+    const closer = last > 0 ? SUBSTITUTE_CLOSER_UNITS.indexOf(units[last]) : -1;
     if (closer >= 0) {
+      const text = folded.text;
       const open = openingBracket(text, last - 1);
       if (open > 0 && SUBSTITUTE_OPENER_UNITS.indexOf(text.charCodeAt(open)) === closer) this.#signature(content, open + 1, last, false, claims);
     }
 
     // Self-identification in the text.
-    SPEAKER.lastIndex = 0;
-    for (let match = SPEAKER.exec(text); match !== null; match = SPEAKER.exec(text)) {
-      if (this.#insideSignature(match.index, claims)) continue;
-      if (match[1] !== undefined) this.#nameBefore(content, text, match.index, claims);
-      else this.#nameAfter(content, text, match.index + match[0].length, claims);
+    for (let at = 0; at < length; at++) {
+      const speaker = speakerAt(units, length, at);
+      if (speaker === null) continue;
+      if (!this.#insideSignature(at, claims)) {
+        if (speaker.before) this.#nameBefore(content, folded.text, at, claims);
+        else this.#nameAfter(content, folded.text, at + speaker.word.length, claims);
+      }
+      at += speaker.word.length - 1;
     }
-    this.#label(content, text, claims);
+    this.#label(content, claims);
     if (claims.length > 1) claims.sort((a, b) => a.start - b.start);
     return claims;
   }
@@ -260,7 +293,7 @@ export class ClaimDetector {
     const originalEnd = folded.originAt(end);
     for (const claim of claims) if (claim.start === originalStart) return; // 【】 at the start already read
     // Nearly always the signature folds to itself: then its folded text is not cut out a second time.
-    const same = folded.identity || sameUnits(folded.text, start, end, content, originalStart, originalEnd);
+    const same = folded.identity || sameUnits(folded.units, start, end, content, originalStart, originalEnd);
     const asFiled = always && same ? filedSignatureAt(known, originalStart - 1, originalEnd + 1) : null;
     let written: string;
     let reading: SignatureReading | null;
@@ -370,28 +403,31 @@ export class ClaimDetector {
   }
 
   /** "济南交警：…" at the start (after any signature), and a body's name alone after the last sentence. */
-  #label(content: string, text: string, claims: Claim[]): void {
+  #label(content: string, claims: Claim[]): void {
+    const folded = this.#folded;
+    const { units, length } = folded;
     let start = 0;
-    while (start < text.length && (text.charCodeAt(start) === LENTICULAR_OPEN || text.charCodeAt(start) === WHITE_LENTICULAR_OPEN)) {
+    while (start < length && (units[start] === LENTICULAR_OPEN || units[start] === WHITE_LENTICULAR_OPEN)) {
       let close = start + 1;
-      while (close < text.length && text.charCodeAt(close) !== LENTICULAR_CLOSE && text.charCodeAt(close) !== WHITE_LENTICULAR_CLOSE) close++;
-      if (close === text.length) break;
+      while (close < length && units[close] !== LENTICULAR_CLOSE && units[close] !== WHITE_LENTICULAR_CLOSE) close++;
+      if (close === length) break;
       start = close + 1;
     }
     let end = start;
-    while (end < text.length && end - start <= MAX_LABEL && isNameUnit(text.charCodeAt(end))) end++;
-    if (end - start >= 2 && text.charCodeAt(end) === COLON && this.#namesBody(text.slice(start, end))) this.#textClaim(content, text, start, end, claims);
+    while (end < length && end - start <= MAX_LABEL && isNameUnit(units[end])) end++;
+    // units past `length` are an earlier message's.
+    if (end - start >= 2 && end < length && units[end] === COLON && this.#namesBody(folded.text.slice(start, end))) this.#textClaim(content, folded.text, start, end, claims);
 
-    let tailEnd = text.length;
+    let tailEnd = length;
     for (; tailEnd > 0; tailEnd--) {
-      const unit = text.charCodeAt(tailEnd - 1);
+      const unit = units[tailEnd - 1];
       if (isNameUnit(unit) || unit === LENTICULAR_CLOSE || unit === WHITE_LENTICULAR_CLOSE) break;
     }
     let tailStart = tailEnd;
-    while (tailStart > 0 && tailEnd - tailStart <= MAX_LABEL && isNameUnit(text.charCodeAt(tailStart - 1))) tailStart--;
+    while (tailStart > 0 && tailEnd - tailStart <= MAX_LABEL && isNameUnit(units[tailStart - 1])) tailStart--;
     if (tailStart === 0 || tailEnd - tailStart < 2 || tailStart === start) return;
-    if (!LABEL_AFTER.includes(text.charCodeAt(tailStart - 1))) return;
-    if (this.#namesBody(text.slice(tailStart, tailEnd))) this.#textClaim(content, text, tailStart, tailEnd, claims);
+    if (!LABEL_AFTER.includes(units[tailStart - 1])) return;
+    if (this.#namesBody(folded.text.slice(tailStart, tailEnd))) this.#textClaim(content, folded.text, tailStart, tailEnd, claims);
   }
 
   /** True when a whole label names a protected sender or, place first, a government body. */

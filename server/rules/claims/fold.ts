@@ -133,15 +133,19 @@ function isAsciiDigit(unit: number): boolean {
 
 /**
  * The folded form of one message, reused from message to message by its owner (a ClaimDetector):
- * `text` is the folded text and `originAt(i)` the offset in the original content of folded
- * character i. Not shared between detectors, so concurrent use needs one detector per worker.
+ * `units` (the first `length`) are the folded text, `text` the same as a string once asked for,
+ * and `originAt(i)` the offset in the original content of folded character i. Not shared between
+ * detectors, so concurrent use needs one detector per worker.
  */
 export class FoldedMessage {
-  text = '';
   /** true when folding changed nothing: folded offsets are original offsets */
   identity = true;
+  /** The folded text's length in UTF-16 units. */
+  length = 0;
   #content = '';
   #units = new Uint16Array(256);
+  /** The folded text once asked for (`text`), null until then. */
+  #text: string | null = null;
   /**
    * Per folded unit, its offset in the original, and at `text.length` the original's length.
    * Written only once folding may have moved units (`#shifted`: a unit dropped or expanded, a
@@ -151,7 +155,22 @@ export class FoldedMessage {
   #origins = new Int32Array(256);
   #shifted = false;
 
-  /** Offset in the original content of folded character `index` (0 ≤ index ≤ text.length). */
+  /**
+   * The folded text as a string, made on first asking: a message the detector finds no claim
+   * in is read as units only (`units`), and most messages fold to a text of their own (，→ ,),
+   * which would otherwise be a new string for each.
+   */
+  get text(): string {
+    this.#text ??= this.identity ? this.#content : unitsToString(this.#units, this.length);
+    return this.#text;
+  }
+
+  /** The folded text's UTF-16 units, the first `length` of them; overwritten by the next fold. */
+  get units(): Uint16Array {
+    return this.#units;
+  }
+
+  /** Offset in the original content of folded character `index` (0 ≤ index ≤ length). */
   originAt(index: number): number {
     return this.#shifted ? this.#origins[index] : index;
   }
@@ -243,7 +262,8 @@ export class FoldedMessage {
     if (shifted) origins[length] = content.length;
     this.identity = !changed;
     this.#shifted = shifted;
-    this.text = changed ? unitsToString(units, length) : content;
+    this.length = length;
+    this.#text = null;
     return this;
   }
 }
