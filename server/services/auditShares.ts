@@ -73,10 +73,13 @@ function packBatch(messages: readonly AuditedMessage[]): MessageBatch {
   return batch;
 }
 
-function* unpackBatch({ ids, sentAt, strings }: MessageBatch): Generator<AuditedMessage> {
+/** The batch's messages as objects again (an array: a generator's steps cost more than the array). */
+function unpackBatch({ ids, sentAt, strings }: MessageBatch): AuditedMessage[] {
+  const messages: AuditedMessage[] = new Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
-    yield { id: ids[i], sender: strings[3 * i]!, ref: strings[3 * i + 1], content: strings[3 * i + 2]!, sentAt: new Date(sentAt[i]) };
+    messages[i] = { id: ids[i], sender: strings[3 * i]!, ref: strings[3 * i + 1], content: strings[3 * i + 2]!, sentAt: new Date(sentAt[i]) };
   }
+  return messages;
 }
 
 /** What auditing one page of traffic found. */
