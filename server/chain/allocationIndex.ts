@@ -36,6 +36,12 @@ export interface Chain {
   links: IndexedAllocation[];
   /** The leaf's lessee when it is a using entity: the number's registered using entity. */
   entity: Party | null;
+  /**
+   * That entity's number among the index's parties (AllocationIndex.party), -1 when `entity` is
+   * null: for a caller that keeps something per entity in an array rather than a Map by party,
+   * whose look-up reads the party object (rarely in cache) and a hash table.
+   */
+  entityNumber: number;
 }
 
 const MS_PER_DAY = 86_400_000;
@@ -583,6 +589,18 @@ export class AllocationIndex {
     }
   }
 
+  /** How many parties (carriers, agents, entities) the index knows: the numbers `party` takes are below it. */
+  get partyCount(): number {
+    return this.parties.length;
+  }
+
+  /** The party numbered `n` (Chain.entityNumber). */
+  party(n: number): Party {
+    const party = this.parties[n];
+    if (party === undefined) throw new RangeError(`the index knows ${this.parties.length} parties, not party ${n}`);
+    return party;
+  }
+
   /** The distinct prefix lengths, shortest first. */
   prefixLengths(): readonly number[] {
     return this.lengths;
@@ -627,8 +645,9 @@ export class AllocationIndex {
     if (depth === 0) return null;
     const links: IndexedAllocation[] = new Array(depth);
     for (let k = 0; k < depth; k++) links[k] = this.linkAt(stack[k], number);
-    const leaf = links[depth - 1];
-    return { number, at, links, entity: this.entityParties[this.cells[stack[depth - 1] + LESSEE]] ? leaf.lessee : null };
+    const lessee = this.cells[stack[depth - 1] + LESSEE];
+    const entity = this.entityParties[lessee] === 1;
+    return { number, at, links, entity: entity ? links[depth - 1].lessee : null, entityNumber: entity ? lessee : -1 };
   }
 
   /**

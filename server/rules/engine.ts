@@ -1,4 +1,4 @@
-import { chainAt, type Chain, type Party } from '../chain/allocationIndex.ts';
+import { chainAt, type Chain } from '../chain/allocationIndex.ts';
 import { answerableAgent } from './evidence.ts';
 import { filedSignatures, signaturesOf, type FiledSignatures } from './signatures.ts';
 import type {
@@ -35,10 +35,12 @@ export class AuditPass {
   private readonly messageRules: Array<NonNullable<RuleRun['message']>>;
   private readonly complaintRules: Array<NonNullable<RuleRun['complaint']>>;
   private readonly filed: FiledSignatures;
-  private readonly entities = new Map<Party, EntityInfo | null>();
+  /** Each registered entity's record as the pass met it, by its number in the index (Chain.entityNumber). */
+  private readonly entities: Array<EntityInfo | null | undefined>;
 
   constructor(private readonly snapshot: AuditSnapshot, rules: readonly Rule[]) {
     this.filed = filedSignatures(snapshot);
+    this.entities = new Array(snapshot.index.partyCount).fill(undefined);
     this.runs = rules.map((rule) => rule.start(snapshot));
     this.codes = rules.map((rule) => rule.code);
     this.messageRules = this.runs.flatMap((run) => (run.message ? [run.message.bind(run)] : []));
@@ -57,12 +59,11 @@ export class AuditPass {
     return { chain, leaf: leafOf(chain), entity: this.#entityIn(chain), agent: answerableAgent(chain), rootCarrierId: rootCarrierIdOf(chain) };
   }
 
-  /** The registered using entity of a chain's leaf: its record, remembered by the party object (the index keeps one per party). */
+  /** The registered using entity of a chain's leaf: its record, remembered by the entity's number in the index. */
   #entityIn(chain: Chain | null): EntityInfo | null {
-    const party = chain?.entity;
-    if (!party) return null;
-    let entity = this.entities.get(party);
-    if (entity === undefined) this.entities.set(party, (entity = this.snapshot.entities.get(party.key) ?? null));
+    if (chain === null || chain.entityNumber < 0) return null;
+    let entity = this.entities[chain.entityNumber];
+    if (entity === undefined) this.entities[chain.entityNumber] = entity = this.snapshot.entities.get(chain.entity!.key) ?? null;
     return entity;
   }
 

@@ -35,7 +35,8 @@ export function rootCarrierOf(links: readonly IndexedAllocation[]): number | nul
 export function answerableAgent(chain: Chain | null): string | null {
   if (!chain) return null;
   const leaf = chain.links[chain.links.length - 1];
-  if (leaf.lessee.kind === 'agent') return leaf.lessee.key;
+  // A leaf leased to an entity (chain.entity) is not leased to an agent: its party is not read.
+  if (chain.entity === null && leaf.lessee.kind === 'agent') return leaf.lessee.key;
   return leaf.holder.kind === 'agent' ? leaf.holder.key : null;
 }
 

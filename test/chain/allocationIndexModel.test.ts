@@ -7,7 +7,14 @@ import { dateOfDayNumber, dayNumber } from '../../server/numbering/time.ts';
 // model it replaced: a map from each exact prefix to its allocations, probed per prefix length.
 
 /** The index before it went columnar (exact-prefix map, objects per allocation), as the reference. */
-function referenceChainAt(allocations: readonly IndexedAllocation[], number: string, at: Date): Chain | null {
+/** The index's number of each party it was given (Chain.entityNumber), NaN for one it does not know. */
+function partyNumbering(index: AllocationIndex): (party: Party) => number {
+  const numbers = new Map(Array.from({ length: index.partyCount }, (_, n) => [index.party(n), n]));
+  return (party) => numbers.get(party) ?? Number.NaN;
+}
+
+/** `partyNumber`: the index's number of a party, which the chain gives for its entity. */
+function referenceChainAt(allocations: readonly IndexedAllocation[], number: string, at: Date, partyNumber: (party: Party) => number): Chain | null {
   const byPrefix = new Map<string, Array<{ allocation: IndexedAllocation; fromDay: number; toDay: number }>>();
   for (const allocation of allocations) {
     const entry = { allocation, fromDay: dayNumber(allocation.validFrom), toDay: allocation.validTo === null ? Number.POSITIVE_INFINITY : dayNumber(allocation.validTo) };
@@ -37,7 +44,8 @@ function referenceChainAt(allocations: readonly IndexedAllocation[], number: str
   }
   if (links.length === 0) return null;
   const leaf = links[links.length - 1];
-  return { number, at, links, entity: leaf.lessee.kind === 'entity' ? leaf.lessee : null };
+  const entity = leaf.lessee.kind === 'entity' ? leaf.lessee : null;
+  return { number, at, links, entity, entityNumber: entity ? partyNumber(entity) : -1 };
 }
 
 const carrier: Party = { kind: 'carrier', id: 1, key: 'CMCC', name: '中国移动' };
@@ -95,11 +103,12 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
         const allocations = buildForest(plans);
         const shuffled = [...allocations].sort((a, b) => ((a.id * 2654435761 + seed) >>> 0) - ((b.id * 2654435761 + seed) >>> 0));
         const index = new AllocationIndex(shuffled);
+        const partyNumber = partyNumbering(index);
         for (const lookup of lookups) {
           const base = allocations[lookup.pick % allocations.length].prefix;
           const number = `${base}${lookup.tail}`.slice(0, Math.max(3, base.length + lookup.tail.length - lookup.cut));
           const at = new Date(`${dateOfDayNumber(BASE_DAY + lookup.day)}T12:00:00+08:00`);
-          expect(chainAt(index, number, at)).to.deep.equal(referenceChainAt(allocations, number, at));
+          expect(chainAt(index, number, at)).to.deep.equal(referenceChainAt(allocations, number, at, partyNumber));
         }
       },
     ), { numRuns: 300 });
@@ -164,10 +173,12 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
     const parts = index.shareableParts();
     expect(parts.cells.buffer).to.be.instanceOf(SharedArrayBuffer);
     const rebuilt = new AllocationIndex(structuredClone(parts));
+    // The parts keep the parties in order: the rebuilt index numbers them as the original does.
+    const partyNumber = partyNumbering(index);
     for (const a of allocations) {
       const at = new Date(`${a.validFrom}T08:00:00+08:00`);
-      expect(chainAt(rebuilt, `${a.prefix}55`, at)).to.deep.equal(referenceChainAt(allocations, `${a.prefix}55`, at));
-      expect(chainAt(index, `${a.prefix}55`, at)).to.deep.equal(referenceChainAt(allocations, `${a.prefix}55`, at));
+      expect(chainAt(rebuilt, `${a.prefix}55`, at)).to.deep.equal(referenceChainAt(allocations, `${a.prefix}55`, at, partyNumber));
+      expect(chainAt(index, `${a.prefix}55`, at)).to.deep.equal(referenceChainAt(allocations, `${a.prefix}55`, at, partyNumber));
     }
     expect([...rebuilt.all()].sort((a, b) => a.id - b.id)).to.deep.equal([...allocations].sort((a, b) => a.id - b.id));
   });
@@ -179,9 +190,10 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
       chain.push({ id: level, prefix: level <= 8 ? '1069'.padEnd(3 + level, '1') : '10691111111', parentId: parent?.id ?? null, level, holder: parent?.lessee ?? carrier, lessee: { kind: 'agent', id: 100 + level, key: `A${level}`, name: `代理商${level}` }, validFrom: '2021-01-01', validTo: null, declared: true, miitFilingNo: null });
     }
     const at = new Date('2022-01-01T00:00:00+08:00');
-    const answer = chainAt(new AllocationIndex([...chain].reverse()), '106911111112222', at)!;
+    const index = new AllocationIndex([...chain].reverse());
+    const answer = chainAt(index, '106911111112222', at)!;
     expect(answer.links).to.have.length(150);
-    expect(answer).to.deep.equal(referenceChainAt(chain, '106911111112222', at));
+    expect(answer).to.deep.equal(referenceChainAt(chain, '106911111112222', at, partyNumbering(index)));
   });
 
   it('stops at a character that is not a digit, and refuses a prefix that is not digits', () => {
