@@ -20,7 +20,8 @@
  * Prints a table and writes bench/results.json. Flags (defaults for the full run):
  *   --allocations 1000000 --messages 1000000 --lookups 1000000 --connections 100 --http-seconds 15
  *   --db mysql://… (default TEST_DATABASE_URL, else mysql://root@127.0.0.1:3306/bench; its data
- *   is replaced)  --quick (100,000 allocations and messages, shorter runs: under a minute).
+ *   is replaced)  --quick (100,000 allocations and messages, shorter runs and fewer of them, the
+ *   hierarchy page over 5,000 messages instead of 20,000: about 50 s on a slow machine of this kind).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -59,8 +60,8 @@ const allocationCount = Number(values.allocations ?? (quick ? 100_000 : 1_000_00
 const messageCount = Number(values.messages ?? (quick ? 100_000 : 1_000_000));
 const lookupCount = Number(values.lookups ?? (quick ? 300_000 : 1_000_000));
 const connections = Number(values.connections ?? 100);
-const httpSeconds = Number(values['http-seconds'] ?? (quick ? 5 : 15));
-const sqlSeconds = quick ? 2 : 5;
+const httpSeconds = Number(values['http-seconds'] ?? (quick ? 3 : 15));
+const sqlSeconds = quick ? 1 : 5;
 /**
  * The product's own timings are taken several times in the run and the median reported, with
  * the slowest and the fastest: this machine's speed moves from one minute to the next
@@ -68,7 +69,8 @@ const sqlSeconds = quick ? 2 : 5;
  */
 const LOOKUP_TRIALS = 5;
 const IMPORT_TRIALS = 3;
-const AUDIT_SPLIT_PASSES = 3;
+/** One split pass in a quick run: each starts threads of its own (a second and a half). */
+const AUDIT_SPLIT_PASSES = quick ? 1 : 3;
 const databaseUrl = values.db ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/bench';
 const projectRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -291,7 +293,7 @@ async function measureHttp(dataSource: DataSource, sample: Array<{ number: strin
 
 /** Runs bench/tree.ts (10,000 allocations) and takes its medians. */
 function measureTree(): { tree_10k_render_ms: number; tree_10k_all_open_ms: number; tree_10k_search_ms: number } {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', new URL('./tree.ts', import.meta.url).pathname, '--runs', quick ? '3' : '10'], {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', new URL('./tree.ts', import.meta.url).pathname, '--runs', quick ? '3' : '10', ...(quick ? ['--messages', '5000'] : [])], {
     encoding: 'utf8', env: { ...process.env, BENCH_JSON: '1' }, maxBuffer: 64 * 1024 * 1024,
   });
   const line = output.split('\n').find((l) => l.startsWith('BENCH_JSON '));
