@@ -285,6 +285,13 @@ describe('ClaimDetector: self-identification in the text', () => {
     expect(kinds('尊敬的客户，招商银行提')).to.deep.equal([]);
   });
 
+  it('reads a lone surrogate as the replacement character it becomes in the folded text', () => {
+    // No stored message holds one; a caller's string may. The name before it is still a label.
+    const content = '您好，请按时缴费。济南交警\uDC00';
+    expect(detector.claims(content)).to.deep.equal(detector.claims('您好，请按时缴费。济南交警\uFFFD'));
+    expect(governmentClaims(content).map((claim) => claim.text)).to.deep.equal(['济南交警']);
+  });
+
   const mentions = [
     '【招商银行】谨防冒充公检法诈骗，银行工作人员不会索要验证码。',
     '【招商银行】如遇冒充公安的电话要求转账，请立即挂断。',

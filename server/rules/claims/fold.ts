@@ -260,11 +260,30 @@ export class FoldedMessage {
       else for (let k = 0; k < length && !changed; k++) if (units[k] !== content.charCodeAt(origins[k])) changed = true;
     }
     if (shifted) origins[length] = content.length;
+    // A folded text made into a string has U+FFFD for a lone surrogate (unitsToString); the
+    // units read in its place must say the same. No stored message holds one (UTF-8 cannot).
+    if (changed) {
+      for (let k = 0; k < length; k++) {
+        if ((units[k] & 0xf800) === 0xd800) {
+          replaceLoneSurrogates(units, length);
+          break;
+        }
+      }
+    }
     this.identity = !changed;
     this.#shifted = shifted;
     this.length = length;
     this.#text = null;
     return this;
+  }
+}
+
+/** U+FFFD for each surrogate half of the first `length` units that is not part of a pair, as a UTF-16 decoder reads them. */
+function replaceLoneSurrogates(units: Uint16Array, length: number): void {
+  for (let k = 0; k < length; k++) {
+    const unit = units[k];
+    if (unit >= 0xd800 && unit <= 0xdbff && k + 1 < length && units[k + 1] >= 0xdc00 && units[k + 1] <= 0xdfff) k++;
+    else if (unit >= 0xd800 && unit <= 0xdfff) units[k] = 0xfffd;
   }
 }
 
