@@ -47,8 +47,8 @@ export interface FiledSignatures {
   filers: readonly string[];
   /**
    * The filed keys that signatureKey leaves as they are (common Han characters, digits and
-   * lower-case letters only) in an open-addressing table by unitHash: per slot, the key's number
-   * in `all` + 1, or 0. A power of two in size, at most half full.
+   * lower-case letters only) in an open-addressing table by the hash of their units (hashStep):
+   * per slot, the key's number in `all` + 1, or 0. A power of two in size, at most half full.
    */
   plainSlots: Int32Array;
 }
@@ -67,9 +67,15 @@ function plainSlotsOf(all: readonly FiledSignature[]): Int32Array {
   while (size < 2 * all.length) size *= 2;
   const slots = new Int32Array(size);
   for (const signature of all) {
-    if (!ALREADY_FOLDED.test(signature.key)) continue;
+    // Plain as signaturesOf decides it while scanning, so that a table key and a scanned text agree.
     let hash = HASH_START;
-    for (let i = 0; i < signature.key.length; i++) hash = hashStep(hash, signature.key.charCodeAt(i));
+    let plain = true;
+    for (let i = 0; i < signature.key.length; i++) {
+      const unit = signature.key.charCodeAt(i);
+      hash = hashStep(hash, unit);
+      if (!isPlainUnit(unit)) plain = false;
+    }
+    if (!plain) continue;
     let slot = hash & (size - 1);
     while (slots[slot] !== 0) slot = (slot + 1) & (size - 1);
     slots[slot] = signature.n + 1;

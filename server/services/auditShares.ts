@@ -166,20 +166,20 @@ export class AuditShares {
   }
 
   /**
-   * Audits page after page, keeping `inFlight` pages with the threads: a thread that finishes a
+   * Audits page after page, keeping PAGES_IN_FLIGHT pages with the threads: a thread that finishes a
    * page finds the next one already waiting, while the one after is read (from the database, say)
    * and sent. With one page ahead only, the threads waited for the main thread, which shares the
    * cores with them, 5–8 % of an audit (docs/performance.md). Yields each page's findings and
    * size, in page order.
    */
-  async *auditPages(pages: AsyncIterable<readonly AuditedMessage[]> | Iterable<readonly AuditedMessage[]>, inFlight = PAGES_IN_FLIGHT): AsyncGenerator<AuditedPage> {
+  async *auditPages(pages: AsyncIterable<readonly AuditedMessage[]> | Iterable<readonly AuditedMessage[]>): AsyncGenerator<AuditedPage> {
     const asked: Array<{ findings: Promise<FindingDraft[]>; count: number }> = [];
     for await (const page of pages) {
       const findings = this.audit(page);
       // Awaited in turn below; until then a thread's failure must not count as unhandled.
       findings.catch(() => undefined);
       asked.push({ findings, count: page.length });
-      if (asked.length >= inFlight) {
+      if (asked.length >= PAGES_IN_FLIGHT) {
         const done = asked.shift()!;
         yield { findings: await done.findings, count: done.count };
       }

@@ -147,7 +147,7 @@ export class FoldedMessage {
   /** The folded text once asked for (`text`), null until then. */
   #text: string | null = null;
   /**
-   * Per folded unit, its offset in the original, and at `text.length` the original's length.
+   * Per folded unit, its offset in the original, and at `length` the original's length.
    * Written only once folding may have moved units (`#shifted`: a unit dropped or expanded, a
    * pair outside the BMP, or the second pass over separators and digit lookalikes); until then
    * every folded unit sits where it was, as in a message that only swaps units (，→ ,).
@@ -262,14 +262,7 @@ export class FoldedMessage {
     if (shifted) origins[length] = content.length;
     // A folded text made into a string has U+FFFD for a lone surrogate (unitsToString); the
     // units read in its place must say the same. No stored message holds one (UTF-8 cannot).
-    if (changed) {
-      for (let k = 0; k < length; k++) {
-        if ((units[k] & 0xf800) === 0xd800) {
-          replaceLoneSurrogates(units, length);
-          break;
-        }
-      }
-    }
+    if (changed) replaceLoneSurrogates(units, length);
     this.identity = !changed;
     this.#shifted = shifted;
     this.length = length;
@@ -282,8 +275,9 @@ export class FoldedMessage {
 function replaceLoneSurrogates(units: Uint16Array, length: number): void {
   for (let k = 0; k < length; k++) {
     const unit = units[k];
-    if (unit >= 0xd800 && unit <= 0xdbff && k + 1 < length && units[k + 1] >= 0xdc00 && units[k + 1] <= 0xdfff) k++;
-    else if (unit >= 0xd800 && unit <= 0xdfff) units[k] = 0xfffd;
+    if ((unit & 0xf800) !== 0xd800) continue; // not a surrogate half: nearly every unit
+    if (unit <= 0xdbff && k + 1 < length && (units[k + 1] & 0xfc00) === 0xdc00) k++;
+    else units[k] = 0xfffd;
   }
 }
 
