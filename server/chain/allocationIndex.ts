@@ -166,6 +166,7 @@ export class AllocationIndexBuilder {
   }
 
   add(allocation: AllocationRowInput): void {
+    if (this.taken) throw new Error('an AllocationIndexBuilder builds one index: it takes no rows after build()');
     if (this.count * RECORD_INTS === this.records.length) {
       const grown = new Int32Array(this.records.length * 2);
       grown.set(this.records);
@@ -321,15 +322,23 @@ function denseDayTexts(dateOfDay: Map<number, string>): [number, string[]] {
 }
 
 /**
- * Frees an ArrayBuffer's memory now instead of at the next full garbage collection, and leaves
- * it empty: transferred into a message that is never delivered, it goes with the message when
- * the channel closes.
+ * Frees the arrays' memory now instead of at the next garbage collection, and leaves them empty:
+ * transferred into a message that is never delivered, their buffers go with the message when the
+ * channel closes. For the buffers a build no longer needs (some 100 MB for a million
+ * allocations): in a server that has just loaded its index and then sits idle, the next
+ * collection can be a long while away. An array whose buffer is shared or was already released
+ * is skipped.
  */
-function release(buffer: ArrayBuffer): void {
+function release(...arrays: ArrayBufferView[]): Promise<void> {
+  const buffers = new Set<ArrayBuffer>();
+  for (const array of arrays) if (array.buffer instanceof ArrayBuffer && array.buffer.byteLength > 0) buffers.add(array.buffer);
   const { port1, port2 } = new MessageChannel();
-  port1.postMessage(null, [buffer]);
+  port1.postMessage(null, [...buffers]);
+  // The channel is closed a few event-loop turns later; by then the message and its buffers are gone.
+  const closed = new Promise<void>((resolve) => port2.once('close', resolve));
   port1.close();
   port2.close();
+  return closed;
 }
 
 /** A copy of a typed array in memory other threads can see. */
@@ -344,7 +353,7 @@ function shared<T extends Int32Array | Float64Array>(array: T): T {
  * Where an allocation id was added (its first, when ids repeat), NONE if absent. Database ids are
  * dense, so a table over their range is a few bytes a row; a Map is the fallback for sparse ids.
  */
-function positionsById(size: number, idAt: (p: number) => number): (id: number) => number {
+function positionsById(size: number, idAt: (p: number) => number): { positionOf: (id: number) => number; table: Int32Array | null } {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let p = 0; p < size; p++) {
@@ -355,11 +364,11 @@ function positionsById(size: number, idAt: (p: number) => number): (id: number) 
   if (size > 0 && Number.isInteger(min) && Number.isInteger(max) && max - min < 4 * size + 1024) {
     const table = new Int32Array(max - min + 1).fill(NONE);
     for (let p = 0; p < size; p++) if (table[idAt(p) - min] === NONE) table[idAt(p) - min] = p;
-    return (id) => (Number.isInteger(id) && id >= min && id <= max ? table[id - min] : NONE);
+    return { positionOf: (id) => (Number.isInteger(id) && id >= min && id <= max ? table[id - min] : NONE), table };
   }
   const positions = new Map<number, number>();
   for (let p = 0; p < size; p++) if (!positions.has(idAt(p))) positions.set(idAt(p), p);
-  return (id) => positions.get(id) ?? NONE;
+  return { positionOf: (id) => positions.get(id) ?? NONE, table: null };
 }
 
 /**
@@ -408,6 +417,11 @@ export class AllocationIndex {
   /** Distinct prefix lengths, shortest first. */
   private readonly lengths: number[];
   private readonly sharedLinks = new Map<number, IndexedAllocation>();
+  /**
+   * Settles once the memory the build used besides the index (its copies and temporary arrays,
+   * freed when the build ends) is given back: a server awaits it before it reports itself started.
+   */
+  readonly buildFreed: Promise<void> = Promise.resolve();
   /** The chain being walked, as record offsets (lookups are synchronous, so one stack serves them all). */
   private stack: Int32Array = new Int32Array(64);
 
@@ -522,7 +536,7 @@ export class AllocationIndex {
     this.filedAt = filed.trimmed();
     this.filedNumbers = filedNumbers.trimmed();
     this.orphanParents = new Map();
-    const addedOfId = positionsById(n, (i) => addedFloats[(i * RECORD_INTS >> 1) + ID]);
+    const { positionOf: addedOfId, table: idTable } = positionsById(n, (i) => addedFloats[(i * RECORD_INTS >> 1) + ID]);
     for (let i = 0; i < n; i++) {
       const r = placed[i];
       if (cells[r + FLAGS] & ROOT) continue;
@@ -537,10 +551,9 @@ export class AllocationIndex {
       cells[parent + FLAGS] |= HAS_CHILDREN;
     }
     this.lengths = [...lengths].sort((a, b) => a - b);
-    // The builder's records are all copied: their buffer (32 MB for a million) goes now, not
-    // whenever the next full collection comes, which in a server that has just started and is
-    // idle can be a long while.
-    if (added.buffer instanceof ArrayBuffer) release(added.buffer);
+    // Everything but the cells was for the build: the builder's records and columns, its trie
+    // and this layout's own arrays.
+    this.buildFreed = release(added, c.filings, c.nodes, c.parentIds, childBase, children, runs, firstRecord, rank, order, placed, ...(idTable ? [idTable] : []));
   }
 
   /**

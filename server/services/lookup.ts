@@ -67,7 +67,9 @@ export async function loadAllocationIndex(dataSource: DataSource | EntityManager
     if (page.length < PAGE_ROWS) break;
     afterId = Number(page[page.length - 1].id);
   }
-  return builder.build();
+  const index = builder.build();
+  await index.buildFreed;
+  return index;
 }
 
 const cache = new WeakMap<DataSource, Promise<AllocationIndex>>();

@@ -167,6 +167,24 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
     });
   }
 
+  it('gives back the memory its build used, all but the index itself, before buildFreed settles, and then takes no more rows', async () => {
+    const allocations: IndexedAllocation[] = [];
+    for (let i = 0; i < 200_000; i++) {
+      allocations.push({ id: i + 1, prefix: `10690${String(i).padStart(6, '0')}`, parentId: null, level: 1, holder: carrier, lessee: entities[i % entities.length], validFrom: '2021-01-01', validTo: null, declared: true, miitFilingNo: null });
+    }
+    const builder = new AllocationIndexBuilder(allocations.length);
+    for (const a of allocations) builder.add(a);
+    const beforeBuild = process.memoryUsage().arrayBuffers;
+    const index = builder.build();
+    await index.buildFreed;
+    // The index's cells (32 bytes a record, the trie's blocks) are new; the builder's 32-byte
+    // records, its columns (16 bytes a row), its trie and the layout's arrays are gone.
+    const grown = process.memoryUsage().arrayBuffers - beforeBuild;
+    expect(grown).to.be.below(allocations.length * 8);
+    expect(chainAt(index, '106900012345', new Date('2022-01-01T00:00:00+08:00'))!.links.map((l) => l.id)).to.deep.equal([1235]);
+    expect(() => builder.add(allocations[0])).to.throw(Error, /builds one index/);
+  });
+
   it('answers the same when rebuilt from its shareable parts, which live in shared memory', () => {
     const allocations = buildForest(fc.sample(grantPlan, { numRuns: 50, seed: 11 }));
     const index = new AllocationIndex(allocations);
