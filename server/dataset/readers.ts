@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { CsvSyntaxError, csvBatches } from './csvParser.ts';
+import { sieveCsv, type SievedCsv } from './csvSieve.ts';
 import { DATASET_FILES, datasetFileOf, type DatasetFile } from './tables.ts';
 
 /** One record of a dataset file: its 1-based first line (CSV) or row number (XLSX). */
@@ -26,6 +27,11 @@ export interface DatasetTable {
    * then a few thousand awaits instead of a million.
    */
   recordBatches?(): AsyncIterable<SourceRecord[]>;
+  /**
+   * Only the records whose cell in one column passes a test, the others counted (CSV: see
+   * sieveCsv, which answers null for a file it leaves to the full parser).
+   */
+  sieve?(choose: (header: SourceRecord) => number | null, keep: (cell: string) => boolean): Promise<SievedCsv | null>;
 }
 
 export interface Dataset {
@@ -84,7 +90,9 @@ export async function openCsvFiles(files: string[], name: string): Promise<Datas
     }
     if (tables.some((t) => t.file === datasetFile)) throw new DatasetOpenError('dataset.duplicate_file', base);
     const { size } = await stat(file);
-    tables.push({ file: datasetFile, label: base, sizeBytes: size, records: () => csvRecords(file), recordBatches: () => csvRecordBatches(file) });
+    tables.push({ file: datasetFile, label: base, sizeBytes: size, records: () => csvRecords(file), recordBatches: () => csvRecordBatches(file),
+      sieve: (choose, keep) => sieveCsv(createReadStream(file), choose, keep),
+    });
   }
   if (tables.length === 0) throw new DatasetOpenError('dataset.no_files', name);
   return { name, tables: sortTables(tables), ignoredFiles };

@@ -436,6 +436,32 @@ class ImportJob {
     return columns ? 'read' : 'no-header';
   }
 
+  /**
+   * eachRow (counting rows) for a pass that handles only the rows whose cell in `column` passes
+   * `keep`, the others being passed over: where the reader can sieve the file (a CSV file that
+   * needs no quoting), only those rows are made, the others counted, and the result is the same.
+   */
+  private async eachRowWhere(table: DatasetTable, column: string, keep: (cell: string) => boolean, onRow: (row: RowReader) => Promise<void> | void): Promise<FileRead> {
+    const sieved = table.sieve ? await table.sieve((header) => headerColumns(header).get(column) ?? null, keep) : null;
+    if (!sieved) return this.eachRow(table, (row) => (keep(row.raw(column)) ? onRow(row) : undefined));
+    this.bytesDone += sieved.bytesRead;
+    if (!sieved.header) {
+      this.report({ file: table.label, line: 1, column: null, value: null, code: 'file.no_header' });
+      this.progress();
+      return 'no-header';
+    }
+    const columns = this.readHeader(table.label, sieved.header, TABLE_SPECS[table.file]);
+    if (!columns) return 'no-header';
+    this.currentFile.rows += sieved.rows;
+    for (const record of sieved.kept) {
+      const handled = onRow(new RowReader(this, table.label, record.line, record.cells, columns));
+      if (handled) await handled;
+    }
+    this.rowsRead += sieved.rows;
+    this.progress();
+    return 'read';
+  }
+
   private progress(): void {
     this.options.onProgress?.({ rowsRead: this.rowsRead, bytesRead: this.bytesDone, bytesTotal: this.bytesTotal });
   }
@@ -653,10 +679,9 @@ class ImportJob {
     const agentLines = new Set<number>();
     const agentRows: AllocationRow[] = [];
     const agentKeys = new Map<string, number>();
-    const read = await this.eachRow(table, (row) => {
-      // A lessee known as an agent makes the row pass 1's; readAllocation says the rest (a
-      // lessee that is also a using entity, say, is refused there).
-      if (!this.agents.has(normaliseUscc(row.raw('lessee')))) return;
+    // A lessee known as an agent makes the row pass 1's; readAllocation says the rest (a
+    // lessee that is also a using entity, say, is refused there).
+    const read = await this.eachRowWhere(table, 'lessee', (lessee) => this.agents.has(normaliseUscc(lessee.trim())), (row) => {
       agentLines.add(row.line);
       const allocation = this.readAllocation(row);
       if (!allocation) {

@@ -1,0 +1,135 @@
+/**
+ * A quick read of a CSV file for the few records whose cell in one column passes a test, without
+ * making the others' cells: the importer's first pass over a million allocations wants only the
+ * thousand granted to agents, and making every cell of every row was nearly all of its time
+ * (docs/performance.md, Import).
+ *
+ * It reads only files that need none of CSV's quoting: a file with a quote or a carriage return
+ * anywhere is left to the full parser (csvParser.ts), and the answer is then null. In any other
+ * file a record is a line and a cell is what lies between commas, which is exactly what the full
+ * parser makes of it; the records it gives back are the full parser's, line numbers included.
+ */
+import type { CsvRecord } from './csvParser.ts';
+
+export interface SievedCsv {
+  /** The first record that is not blank, null when every line is blank. */
+  header: CsvRecord | null;
+  /** After the header, in file order: the records whose chosen cell passed, whole. */
+  kept: CsvRecord[];
+  /** After the header, how many records are not blank (those kept among them). */
+  rows: number;
+  bytesRead: number;
+}
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const COMMA = 44;
+const SPACE = 32;
+
+/** ASCII characters String.prototype.trim removes: tab, LF, vertical tab, form feed, CR, space. */
+const isAsciiSpace = (c: number) => c === SPACE || (c >= 9 && c <= 13);
+
+/**
+ * The file's header and the records after it whose cell in column `choose(header)` passes
+ * `keep`; null when the file needs the full parser (a quote or a carriage return in it), or
+ * `choose` names no column. `keep` is given the cell as the full parser would have made it
+ * (invalid UTF-8 as U+FFFD), untrimmed. A record is blank, as the importer decides it, when
+ * every cell is empty once trimmed; blank records count nowhere.
+ */
+export async function sieveCsv(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  choose: (header: CsvRecord) => number | null,
+  keep: (cell: string) => boolean,
+): Promise<SievedCsv | null> {
+  // A line is decoded alone; the stream's decoder drops a BOM only at the start of the file, so
+  // the line decoder keeps one found anywhere else, as that decoder does.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const result: SievedCsv = { header: null, kept: [], rows: 0, bytesRead: 0 };
+  let column = -1;
+  let line = 0;
+  let carry: Buffer | null = null;
+  let atStart = true;
+
+  /** One line's bytes, `start` to `end` (no LF, no quote, no CR): false when `choose` names no column. */
+  const onLine = (bytes: Buffer, start: number, end: number): boolean => {
+    line++;
+    // Where the chosen cell lies, and whether the line can be blank (only commas and spaces,
+    // or characters past ASCII, which may be spaces too and are then decided on the text).
+    let cell = 0;
+    let cellStart = column === 0 ? start : -1;
+    let cellEnd = -1;
+    let cellAscii = true;
+    let plain = true;
+    let wide = false;
+    for (let i = start; i < end; i++) {
+      const c = bytes[i];
+      if (c === COMMA) {
+        // Past the chosen cell in a line known not to be blank, the rest does not matter.
+        if (cell > column && !plain) break;
+        cell++;
+        if (cell === column) cellStart = i + 1;
+        else if (cell === column + 1) cellEnd = i;
+        continue;
+      }
+      if (c >= 0x80) {
+        wide = true;
+        if (cell === column) cellAscii = false;
+      } else if (!isAsciiSpace(c)) {
+        plain = false;
+      }
+    }
+    if (plain && (!wide || isBlankText(decoder.decode(bytes.subarray(start, end))))) return true;
+    if (result.header === null) {
+      result.header = { line, cells: decoder.decode(bytes.subarray(start, end)).split(','), bytesRead: result.bytesRead };
+      const chosen = choose(result.header);
+      if (chosen === null) return false;
+      column = chosen;
+      return true;
+    }
+    result.rows++;
+    let text = '';
+    if (cellStart >= 0) {
+      const stop = cellEnd >= 0 ? cellEnd : end;
+      text = cellAscii ? bytes.toString('latin1', cellStart, stop) : decoder.decode(bytes.subarray(cellStart, stop));
+    }
+    if (keep(text)) result.kept.push({ line, cells: decoder.decode(bytes.subarray(start, end)).split(','), bytesRead: result.bytesRead });
+    return true;
+  };
+
+  for await (const chunk of chunks) {
+    result.bytesRead += chunk.length;
+    let bytes: Buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    if (carry !== null) {
+      bytes = Buffer.concat([carry, bytes]);
+      carry = null;
+    }
+    // Searched for natively, chunk by chunk: the line loop then looks only at what it needs.
+    if (bytes.indexOf(QUOTE) >= 0 || bytes.indexOf(CR) >= 0) return null;
+    let start = 0;
+    if (atStart) {
+      if (bytes.length < 3 && bytes.length > 0 && bytes[0] === 0xef) {
+        carry = bytes;
+        continue;
+      }
+      atStart = false;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+    }
+    for (let lf = bytes.indexOf(LF, start); lf >= 0; lf = bytes.indexOf(LF, start)) {
+      if (!onLine(bytes, start, lf)) return null;
+      start = lf + 1;
+    }
+    if (start < bytes.length) carry = bytes.subarray(start);
+  }
+  if (carry !== null) {
+    let start = 0;
+    if (atStart && carry[0] === 0xef && carry[1] === 0xbb && carry[2] === 0xbf) start = 3;
+    // A last line without a line break is a record unless it is empty.
+    if (start < carry.length && !onLine(carry, start, carry.length)) return null;
+  }
+  return result;
+}
+
+function isBlankText(text: string): boolean {
+  return text.split(',').every((cell) => cell.trim() === '');
+}
