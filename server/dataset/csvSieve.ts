@@ -35,12 +35,14 @@ const isAsciiSpace = (c: number) => c === SPACE || (c >= 9 && c <= 13);
  * `keep`; null when the file needs the full parser (a quote or a carriage return in it), or
  * `choose` names no column. `keep` is given the cell as the full parser would have made it
  * (invalid UTF-8 as U+FFFD), untrimmed. A record is blank, as the importer decides it, when
- * every cell is empty once trimmed; blank records count nowhere.
+ * every cell is empty once trimmed; blank records count nowhere. `progress` hears of the bytes
+ * read and the rows counted as the file is read.
  */
 export async function sieveCsv(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   choose: (header: CsvRecord) => number | null,
   keep: (cell: string) => boolean,
+  progress?: (bytesRead: number, rows: number) => void,
 ): Promise<SievedCsv | null> {
   // A line is decoded alone; the stream's decoder drops a BOM only at the start of the file, so
   // the line decoder keeps one found anywhere else, as that decoder does.
@@ -48,8 +50,6 @@ export async function sieveCsv(
   const result: SievedCsv = { header: null, kept: [], rows: 0, bytesRead: 0 };
   let column = -1;
   let line = 0;
-  let carry: Buffer | null = null;
-  let atStart = true;
 
   /** One line's bytes, `start` to `end` (no LF, no quote, no CR): false when `choose` names no column. */
   const onLine = (bytes: Buffer, start: number, end: number): boolean => {
@@ -97,35 +97,64 @@ export async function sieveCsv(
     return true;
   };
 
-  for await (const chunk of chunks) {
-    result.bytesRead += chunk.length;
-    let bytes: Buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    if (carry !== null) {
-      bytes = Buffer.concat([carry, bytes]);
-      carry = null;
-    }
-    // Searched for natively, chunk by chunk: the line loop then looks only at what it needs.
-    if (bytes.indexOf(QUOTE) >= 0 || bytes.indexOf(CR) >= 0) return null;
-    let start = 0;
-    if (atStart) {
-      if (bytes.length < 3 && bytes.length > 0 && bytes[0] === 0xef) {
-        carry = bytes;
-        continue;
-      }
-      atStart = false;
-      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
-    }
+  /** Every whole line of `bytes` from `start` on; returns where the unfinished last line starts. */
+  const lines = (bytes: Buffer, start: number): number | null => {
     for (let lf = bytes.indexOf(LF, start); lf >= 0; lf = bytes.indexOf(LF, start)) {
       if (!onLine(bytes, start, lf)) return null;
       start = lf + 1;
     }
-    if (start < bytes.length) carry = bytes.subarray(start);
-  }
-  if (carry !== null) {
+    return start;
+  };
+  /** The start of a line that has not ended yet, kept as pieces: a line longer than a chunk is copied once, when it ends. */
+  const pending: Buffer[] = [];
+  /** The file's first bytes, until there are three to tell a BOM by. */
+  let head: Buffer[] | null = [];
+  let headLength = 0;
+  /** Reads `bytes` on from the pending pieces; false when the file needs the full parser. */
+  const take = (bytes: Buffer): boolean => {
     let start = 0;
-    if (atStart && carry[0] === 0xef && carry[1] === 0xbb && carry[2] === 0xbf) start = 3;
-    // A last line without a line break is a record unless it is empty.
-    if (start < carry.length && !onLine(carry, start, carry.length)) return null;
+    const lf = bytes.indexOf(LF);
+    if (lf < 0) {
+      pending.push(bytes);
+      return true;
+    }
+    if (pending.length > 0) {
+      const line = Buffer.concat([...pending, bytes.subarray(0, lf)]);
+      pending.length = 0;
+      if (!onLine(line, 0, line.length)) return false;
+      start = lf + 1;
+    }
+    const rest = lines(bytes, start);
+    if (rest === null) return false;
+    if (rest < bytes.length) pending.push(bytes.subarray(rest));
+    return true;
+  };
+  /** The file's first bytes, without a BOM. */
+  const withoutBom = (bytes: Buffer) => (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes);
+
+  for await (const chunk of chunks) {
+    if (chunk.length === 0) continue;
+    result.bytesRead += chunk.length;
+    const bytes: Buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    // Searched for natively, chunk by chunk: the line loop then looks only at what it needs.
+    if (bytes.indexOf(QUOTE) >= 0 || bytes.indexOf(CR) >= 0) return null;
+    if (head !== null) {
+      head.push(bytes);
+      headLength += bytes.length;
+      if (headLength < 3) continue;
+      const first = withoutBom(Buffer.concat(head));
+      head = null;
+      if (!take(first)) return null;
+    } else if (!take(bytes)) {
+      return null;
+    }
+    progress?.(result.bytesRead, result.rows);
+  }
+  if (head !== null && headLength > 0 && !take(withoutBom(Buffer.concat(head)))) return null;
+  // A last line without a line break is a record unless it is empty.
+  if (pending.length > 0) {
+    const line = Buffer.concat(pending);
+    if (line.length > 0 && !onLine(line, 0, line.length)) return null;
   }
   return result;
 }

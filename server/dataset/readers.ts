@@ -31,7 +31,7 @@ export interface DatasetTable {
    * Only the records whose cell in one column passes a test, the others counted (CSV: see
    * sieveCsv, which answers null for a file it leaves to the full parser).
    */
-  sieve?(choose: (header: SourceRecord) => number | null, keep: (cell: string) => boolean): Promise<SievedCsv | null>;
+  sieve?(choose: (header: SourceRecord) => number | null, keep: (cell: string) => boolean, progress?: (bytesRead: number, rows: number) => void): Promise<SievedCsv | null>;
 }
 
 export interface Dataset {
@@ -91,7 +91,7 @@ export async function openCsvFiles(files: string[], name: string): Promise<Datas
     if (tables.some((t) => t.file === datasetFile)) throw new DatasetOpenError('dataset.duplicate_file', base);
     const { size } = await stat(file);
     tables.push({ file: datasetFile, label: base, sizeBytes: size, records: () => csvRecords(file), recordBatches: () => csvRecordBatches(file),
-      sieve: (choose, keep) => sieveCsv(createReadStream(file), choose, keep),
+      sieve: (choose, keep, progress) => sieveCsv(createReadStream(file), choose, keep, progress),
     });
   }
   if (tables.length === 0) throw new DatasetOpenError('dataset.no_files', name);

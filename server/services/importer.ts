@@ -442,7 +442,26 @@ class ImportJob {
    * needs no quoting), only those rows are made, the others counted, and the result is the same.
    */
   private async eachRowWhere(table: DatasetTable, column: string, keep: (cell: string) => boolean, onRow: (row: RowReader) => Promise<void> | void): Promise<FileRead> {
-    const sieved = table.sieve ? await table.sieve((header) => headerColumns(header).get(column) ?? null, keep) : null;
+    const spec = TABLE_SPECS[table.file];
+    // A header eachRow would refuse is left to it, which reads no further than the header.
+    const choose = (header: SourceRecord) => {
+      const check = checkHeader(header, spec);
+      return check.duplicates.length === 0 && check.missing.length === 0 ? check.columns.get(column) ?? null : null;
+    };
+    const bytesBefore = this.bytesDone;
+    const rowsBefore = this.rowsRead;
+    const sieved = table.sieve
+      ? await table.sieve(choose, keep, (bytes, rows) => {
+        this.bytesDone = bytesBefore + bytes;
+        // Progress as eachRow gives it, every PROGRESS_EVERY rows.
+        if (Math.floor((rowsBefore + rows) / PROGRESS_EVERY) > Math.floor(this.rowsRead / PROGRESS_EVERY)) {
+          this.rowsRead = rowsBefore + rows;
+          this.progress();
+        }
+      })
+      : null;
+    this.bytesDone = bytesBefore;
+    this.rowsRead = rowsBefore;
     if (!sieved) return this.eachRow(table, (row) => (keep(row.raw(column)) ? onRow(row) : undefined));
     this.bytesDone += sieved.bytesRead;
     if (!sieved.header) {
@@ -450,8 +469,7 @@ class ImportJob {
       this.progress();
       return 'no-header';
     }
-    const columns = this.readHeader(table.label, sieved.header, TABLE_SPECS[table.file]);
-    if (!columns) return 'no-header';
+    const columns = this.readHeader(table.label, sieved.header, spec)!;
     this.currentFile.rows += sieved.rows;
     for (const record of sieved.kept) {
       const handled = onRow(new RowReader(this, table.label, record.line, record.cells, columns));
@@ -467,26 +485,11 @@ class ImportJob {
   }
 
   private readHeader(label: string, record: SourceRecord, spec: { required: readonly string[]; optional: readonly string[] }): Map<string, number> | null {
-    const columns = headerColumns(record);
-    let ok = true;
-    const seen = new Set<string>();
-    record.cells.forEach((cell) => {
-      const name = normaliseHeader(cell);
-      if (name === '') return;
-      if (seen.has(name)) {
-        ok = false;
-        this.report({ file: label, line: record.line, column: name, value: cell, code: 'column.duplicate' });
-      }
-      seen.add(name);
-      if (!spec.required.includes(name) && !spec.optional.includes(name)) this.currentFile.unknownColumns.push(cell.trim());
-    });
-    for (const name of spec.required) {
-      if (!columns.has(name)) {
-        ok = false;
-        this.report({ file: label, line: record.line, column: name, value: null, code: 'column.missing' });
-      }
-    }
-    return ok ? columns : null;
+    const { columns, duplicates, unknown, missing } = checkHeader(record, spec);
+    for (const cell of duplicates) this.report({ file: label, line: record.line, column: normaliseHeader(cell), value: cell, code: 'column.duplicate' });
+    this.currentFile.unknownColumns.push(...unknown);
+    for (const name of missing) this.report({ file: label, line: record.line, column: name, value: null, code: 'column.missing' });
+    return duplicates.length === 0 && missing.length === 0 ? columns : null;
   }
 
   /** Flags a second row with the same natural key in one file. */
@@ -1110,6 +1113,23 @@ function headerColumns(record: SourceRecord): Map<string, number> {
     if (name !== '' && !columns.has(name)) columns.set(name, index);
   });
   return columns;
+}
+
+/** What readHeader reports of a header, found without reporting it: its duplicate cells, unknown columns (trimmed) and missing required ones. */
+function checkHeader(record: SourceRecord, spec: { required: readonly string[]; optional: readonly string[] }) {
+  const columns = headerColumns(record);
+  const duplicates: string[] = [];
+  const unknown: string[] = [];
+  const seen = new Set<string>();
+  for (const cell of record.cells) {
+    const name = normaliseHeader(cell);
+    if (name === '') continue;
+    if (seen.has(name)) duplicates.push(cell);
+    seen.add(name);
+    if (!spec.required.includes(name) && !spec.optional.includes(name)) unknown.push(cell.trim());
+  }
+  const missing = spec.required.filter((name) => !columns.has(name));
+  return { columns, duplicates, unknown, missing };
 }
 
 function normaliseHeader(cell: string): string {
