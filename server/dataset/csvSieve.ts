@@ -10,6 +10,7 @@
  * parser makes of it; the records it gives back are the full parser's, line numbers included.
  */
 import type { CsvRecord } from './csvParser.ts';
+import { isBlankRow } from './tables.ts';
 
 export interface SievedCsv {
   /** The first record that is not blank, null when every line is blank. */
@@ -34,8 +35,8 @@ const isAsciiSpace = (c: number) => c === SPACE || (c >= 9 && c <= 13);
  * The file's header and the records after it whose cell in column `choose(header)` passes
  * `keep`; null when the file needs the full parser (a quote or a carriage return in it), or
  * `choose` names no column. `keep` is given the cell as the full parser would have made it
- * (invalid UTF-8 as U+FFFD), untrimmed. A record is blank, as the importer decides it, when
- * every cell is empty once trimmed; blank records count nowhere. `progress` hears of the bytes
+ * (invalid UTF-8 as U+FFFD), untrimmed. A record is blank as the importer decides it
+ * (isBlankRow); blank records count nowhere. `progress` hears of the bytes
  * read and the rows counted as the file is read.
  */
 export async function sieveCsv(
@@ -50,6 +51,9 @@ export async function sieveCsv(
   const result: SievedCsv = { header: null, kept: [], rows: 0, bytesRead: 0 };
   let column = -1;
   let line = 0;
+
+  /** A line's cells, as the full parser makes them of a line without quotes. */
+  const cellsOf = (bytes: Buffer, start: number, end: number) => decoder.decode(bytes.subarray(start, end)).split(',');
 
   /** One line's bytes, `start` to `end` (no LF, no quote, no CR): false when `choose` names no column. */
   const onLine = (bytes: Buffer, start: number, end: number): boolean => {
@@ -79,9 +83,14 @@ export async function sieveCsv(
         plain = false;
       }
     }
-    if (plain && (!wide || isBlankText(decoder.decode(bytes.subarray(start, end))))) return true;
+    let cells: string[] | null = null;
+    if (plain) {
+      if (!wide) return true;
+      cells = cellsOf(bytes, start, end);
+      if (isBlankRow(cells)) return true;
+    }
     if (result.header === null) {
-      result.header = { line, cells: decoder.decode(bytes.subarray(start, end)).split(','), bytesRead: result.bytesRead };
+      result.header = { line, cells: cells ?? cellsOf(bytes, start, end), bytesRead: result.bytesRead };
       const chosen = choose(result.header);
       if (chosen === null) return false;
       column = chosen;
@@ -93,7 +102,7 @@ export async function sieveCsv(
       const stop = cellEnd >= 0 ? cellEnd : end;
       text = cellAscii ? bytes.toString('latin1', cellStart, stop) : decoder.decode(bytes.subarray(cellStart, stop));
     }
-    if (keep(text)) result.kept.push({ line, cells: decoder.decode(bytes.subarray(start, end)).split(','), bytesRead: result.bytesRead });
+    if (keep(text)) result.kept.push({ line, cells: cells ?? cellsOf(bytes, start, end), bytesRead: result.bytesRead });
     return true;
   };
 
@@ -157,8 +166,4 @@ export async function sieveCsv(
     if (line.length > 0 && !onLine(line, 0, line.length)) return null;
   }
   return result;
-}
-
-function isBlankText(text: string): boolean {
-  return text.split(',').every((cell) => cell.trim() === '');
 }

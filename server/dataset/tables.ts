@@ -23,6 +23,11 @@ export const TABLE_SPECS: Record<DatasetFile, TableSpec> = {
   url_lists: { required: ['domain', 'list'], optional: ['note'] },
 };
 
+/** A row every cell of which is empty once trimmed: the importer passes over it, before the header and after. */
+export function isBlankRow(cells: readonly string[]): boolean {
+  return cells.every((cell) => cell.trim() === '');
+}
+
 /** Column order used when writing a dataset (export): required first, as FORMATS.md lists them. */
 export function exportColumns(file: DatasetFile): string[] {
   const order: Record<DatasetFile, string[]> = {

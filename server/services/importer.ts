@@ -6,7 +6,7 @@ import {
 import type { LesseeKind } from '../entities/Allocation.ts';
 import { DatasetSyntaxError, type Dataset, type DatasetTable, type SourceRecord } from '../dataset/readers.ts';
 import { HashedKeySet } from '../dataset/keySet.ts';
-import { TABLE_SPECS, type DatasetFile } from '../dataset/tables.ts';
+import { isBlankRow, TABLE_SPECS, type DatasetFile } from '../dataset/tables.ts';
 import { parse106 } from '../numbering/number106.ts';
 import { normaliseDomain } from '../numbering/domain.ts';
 import { normalisePhone } from '../numbering/phone.ts';
@@ -411,7 +411,7 @@ class ImportJob {
             this.bytesDone += record.bytesRead - bytesSeen;
             bytesSeen = record.bytesRead;
           }
-          if (isBlank(record)) continue;
+          if (isBlankRow(record.cells)) continue;
           if (!columns) {
             columns = countRows ? this.readHeader(table.label, record, spec) : headerColumns(record);
             if (!columns) return 'no-header';
@@ -1134,10 +1134,6 @@ function checkHeader(record: SourceRecord, spec: { required: readonly string[]; 
 
 function normaliseHeader(cell: string): string {
   return cell.replace(/^\uFEFF/, '').trim().toLowerCase();
-}
-
-function isBlank(record: SourceRecord): boolean {
-  return record.cells.every((cell) => cell.trim() === '');
 }
 
 function splitList(value: string): string[] {
