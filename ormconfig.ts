@@ -55,6 +55,10 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       // Timestamps are stored in UTC; DATE columns come back as the YYYY-MM-DD they were given.
       timezone: 'Z',
       dateStrings: ['DATE'],
+      // BIGINT values (COUNT(*), and the ids of a TiDB store: BIGINT AUTO_RANDOM, docs/scaling.md)
+      // come back as numbers, exact below 2⁵³ as those ids are kept; a larger one as a string.
+      supportBigNumbers: true,
+      bigNumberStrings: false,
       extra: { connectionLimit: 10 },
     };
   }

@@ -131,7 +131,8 @@ const MOVED = -1;
  */
 class FirstSightings {
   readonly numbers = new NumberIds();
-  private readonly leaves = int32Column();
+  /** Allocation ids: floats, as ids past 32 bits (TiDB's AUTO_RANDOM, docs/scaling.md) are exact only there. */
+  private readonly leaves = float64Column();
   /** The owner's number among FiledSignatures.filers, or MOVED. */
   private readonly owners = int32Column();
   /** The signature's number among FiledSignatures.all when written as filed, else ~ its number in `otherTexts`. */
