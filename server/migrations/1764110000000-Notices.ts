@@ -1,4 +1,5 @@
 import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { isTidb } from '../util/tidb.ts';
 
 /** The columns of a notice that say what it says: never changed once written. */
 export const IMMUTABLE_NOTICE_COLUMNS = [
@@ -11,7 +12,8 @@ export const IMMUTABLE_NOTICE_COLUMNS = [
  * counter behind the document numbers, the notices, and the findings each was issued for.
  * Database triggers refuse any change to an issued notice's content columns and any deletion, so
  * immutability holds whatever code (or hand-written SQL) runs against the store. SQLite and
- * MySQL/MariaDB spell triggers differently: both branches are here and both are tested.
+ * MySQL/MariaDB spell triggers differently: both branches are here and both are tested. TiDB has
+ * none (hasTriggers).
  */
 export class Notices1764110000000 implements MigrationInterface {
   name = 'Notices1764110000000';
@@ -92,11 +94,11 @@ export class Notices1764110000000 implements MigrationInterface {
         new TableForeignKey({ name: 'fk_notice_findings_finding', columnNames: ['finding_id'], referencedTableName: 'findings', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }),
       ],
     }));
-    for (const statement of immutabilityTriggers(isSqlite(queryRunner))) await queryRunner.query(statement);
+    if (await hasTriggers(queryRunner)) for (const statement of immutabilityTriggers(isSqlite(queryRunner))) await queryRunner.query(statement);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const name of ['notices_content_immutable', 'notices_never_deleted']) await queryRunner.query(`DROP TRIGGER IF EXISTS ${name}`);
+    if (await hasTriggers(queryRunner)) for (const name of ['notices_content_immutable', 'notices_never_deleted']) await queryRunner.query(`DROP TRIGGER IF EXISTS ${name}`);
     await queryRunner.dropTable('notice_findings');
     await queryRunner.dropTable('notices');
     await queryRunner.dropTable('notice_counters');
@@ -106,6 +108,17 @@ export class Notices1764110000000 implements MigrationInterface {
 
 function isSqlite(queryRunner: QueryRunner): boolean {
   return queryRunner.connection.options.type === 'better-sqlite3';
+}
+
+/**
+ * TiDB has no triggers (its MySQL-compatibility page). There the store cannot refuse a change
+ * itself: the product's account is given no DELETE on notices and UPDATE on the workflow columns
+ * only (column privileges, TiDB 8.5.6 on), as docs/scaling.md says.
+ */
+export async function hasTriggers(queryRunner: QueryRunner): Promise<boolean> {
+  if (isSqlite(queryRunner)) return true;
+  const [{ version }] = await queryRunner.query('SELECT VERSION() AS version') as Array<{ version: string }>;
+  return !isTidb(String(version));
 }
 
 /** The message both dialects raise; services/notices.ts recognises it. */

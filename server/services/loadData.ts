@@ -3,6 +3,7 @@ import mysql from 'mysql2';
 import type { EntityManager, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { ChunkWriter, Upserter } from './upsert.ts';
+import { isTidb, tidbRelease } from '../util/tidb.ts';
 
 /** The part of mysql2's callback connection (what TypeORM's MySQL query runner holds) used here. */
 interface MysqlConnection {
@@ -186,7 +187,7 @@ export function loadDataText(value: unknown): string | null {
 export async function loadDataUsable(manager: EntityManager): Promise<boolean> {
   const [{ version }] = await manager.query('SELECT VERSION() AS version') as Array<{ version: string }>;
   if (!loadDataIsTransactional(String(version))) return false;
-  if (/tidb/i.test(String(version))) return true;
+  if (isTidb(String(version))) return true;
   const [{ allowed }] = await manager.query('SELECT @@GLOBAL.local_infile AS allowed') as Array<{ allowed: number | string }>;
   return Number(allowed) === 1;
 }
@@ -198,10 +199,9 @@ export async function loadDataUsable(manager: EntityManager): Promise<boolean> {
  * `8.0.11-TiDB-v7.5.1`.
  */
 export function loadDataIsTransactional(version: string): boolean {
-  const tidb = /TiDB-v(\d+)\.(\d+)/i.exec(version);
-  if (!tidb) return !/tidb/i.test(version);
-  const [major, minor] = [Number(tidb[1]), Number(tidb[2])];
-  return major > 7 || (major === 7 && minor >= 6);
+  if (!isTidb(version)) return true;
+  const release = tidbRelease(version);
+  return release !== null && (release[0] > 7 || (release[0] === 7 && release[1] >= 6));
 }
 
 /** The data in packets, all pushed at once so the server is not kept waiting between them. */

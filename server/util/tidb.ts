@@ -1,0 +1,13 @@
+/**
+ * TiDB speaks MySQL's protocol and names itself in VERSION(), as `8.0.11-TiDB-v7.5.1`. Where it
+ * differs in what the product uses, the code asks this (docs/scaling.md).
+ */
+export function isTidb(version: string): boolean {
+  return /tidb/i.test(version);
+}
+
+/** TiDB's own version (major, minor) from VERSION(), or null when the server is not TiDB or does not say. */
+export function tidbRelease(version: string): [number, number] | null {
+  const release = /TiDB-v(\d+)\.(\d+)/i.exec(version);
+  return release ? [Number(release[1]), Number(release[2])] : null;
+}
