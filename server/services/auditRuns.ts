@@ -24,7 +24,7 @@ export async function loadSnapshot(dataSource: DataSource): Promise<AuditSnapsho
   }
   const urls = await dataSource.getRepository(UrlListEntry).find();
   return {
-    index: await allocationIndexFor(dataSource),
+    index: await allocationIndexFor(dataSource, { fresh: true }),
     agents,
     entities,
     protectedSenders: (await dataSource.getRepository(ProtectedSender).find()).map((p) => ({ name: p.name, uscc: p.uscc, aliases: p.aliases })),

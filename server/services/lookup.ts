@@ -72,17 +72,80 @@ export async function loadAllocationIndex(dataSource: DataSource | EntityManager
   return index;
 }
 
-const cache = new WeakMap<DataSource, Promise<AllocationIndex>>();
+/**
+ * How often a server asks the store whether an import has ended since its index was built: an
+ * import by another process (`sms106 import`, another server behind the same load balancer)
+ * reaches this one's lookups within this time and the rebuild's (docs/scaling.md).
+ */
+export const indexRecheck = { intervalMs: 5_000 };
 
-/** The index for this database, built once and rebuilt after the data changes. */
-export function allocationIndexFor(dataSource: DataSource): Promise<AllocationIndex> {
-  let index = cache.get(dataSource);
-  if (!index) {
-    index = loadAllocationIndex(dataSource);
-    index.catch(() => cache.delete(dataSource));
-    cache.set(dataSource, index);
+interface Built {
+  index: AllocationIndex;
+  /** The last ended import run when the index was read (importMark). */
+  mark: number;
+}
+
+interface CachedIndex {
+  built: Promise<Built>;
+  checkedAt: number;
+  /** A check (and the rebuild it found needed) under way. */
+  checking: Promise<void> | null;
+}
+
+const cache = new WeakMap<DataSource, CachedIndex>();
+
+/**
+ * The id of the latest import run that has ended, however it ended: a refused or failed import
+ * changed nothing, but counting it costs one needless rebuild, where missing one would keep old
+ * data. 0 when there is none.
+ */
+async function importMark(dataSource: DataSource): Promise<number> {
+  const [row] = await dataSource.query("SELECT MAX(id) AS mark FROM import_runs WHERE status <> 'running'") as Array<{ mark: number | string | null }>;
+  return Number(row?.mark ?? 0);
+}
+
+/** Reads the mark first, then the index: an import ending in between shows as a newer mark at the next check. */
+async function build(dataSource: DataSource): Promise<Built> {
+  const mark = await importMark(dataSource);
+  return { mark, index: await loadAllocationIndex(dataSource) };
+}
+
+/**
+ * The index for this database, built once and rebuilt after the data changes: at once after an
+ * import by this process (invalidateAllocationIndex), and, for one by another process, when a
+ * check of import_runs (at most every indexRecheck.intervalMs) finds that one has ended. Until
+ * that rebuild is done the old index answers. `fresh` waits for the check and the rebuild instead
+ * (an audit, which must see what the store holds now).
+ */
+export async function allocationIndexFor(dataSource: DataSource, options: { fresh?: boolean } = {}): Promise<AllocationIndex> {
+  let entry = cache.get(dataSource);
+  if (!entry) {
+    const created: CachedIndex = { built: build(dataSource), checkedAt: Date.now(), checking: null };
+    created.built.catch(() => { if (cache.get(dataSource) === created) cache.delete(dataSource); });
+    cache.set(dataSource, created);
+    return (await created.built).index;
   }
-  return index;
+  if (entry.checking === null && (options.fresh || Date.now() - entry.checkedAt >= indexRecheck.intervalMs)) {
+    entry.checking = recheck(dataSource, entry);
+  }
+  if (options.fresh && entry.checking) await entry.checking;
+  return (await entry.built).index;
+}
+
+async function recheck(dataSource: DataSource, entry: CachedIndex): Promise<void> {
+  try {
+    const { mark } = await entry.built;
+    if (await importMark(dataSource) !== mark) {
+      const next = await build(dataSource);
+      entry.built = Promise.resolve(next);
+    }
+  } catch (error) {
+    // The old index keeps answering; the next check tries again.
+    console.error('allocation index: looking for imports by other processes failed:', error);
+  } finally {
+    entry.checkedAt = Date.now();
+    entry.checking = null;
+  }
 }
 
 /** Call after anything that changes allocations, carriers, agents or entities. */
