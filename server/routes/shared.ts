@@ -10,8 +10,8 @@ import type { AllocationRow, PartyRef } from '../services/browse.ts';
 
 export const pageNumber = z.coerce.number().int().min(1).max(1_000_000);
 
-/** A row id in a page address (`/findings/12`). */
-export const idParam = z.coerce.number().int().min(1).max(2 ** 31 - 1);
+/** A row id in a page address (`/findings/12`): up to 2⁵³, as a TiDB store's BIGINT ids go (docs/scaling.md). */
+export const idParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 /** Pages and forms only administrators may use. */
 export function requireAdmin(req: Request): void {

@@ -24,7 +24,7 @@ const treeQuery = z.object({
   at: dayParam.optional(),
   depth: z.coerce.number().int().min(1).max(MAX_DEPTH).optional(),
   // Allocation ids whose open/shut state the user flipped, comma-separated (the toggle links build it).
-  toggle: z.string().trim().max(2000).regex(/^(\d{1,10}(,\d{1,10})*)?$/).optional(),
+  toggle: z.string().trim().max(2000).regex(/^(\d{1,16}(,\d{1,16})*)?$/).optional(),
   q: z.string().max(100).optional(),
 });
 

@@ -2,13 +2,15 @@ import { expect } from 'chai';
 import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
+import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { Allocation, Finding, Message } from '../../server/entities/index.ts';
+import { Allocation, Carrier, Finding, Message } from '../../server/entities/index.ts';
 import { dedupeKey, runAudit } from '../../server/services/auditRuns.ts';
 import type { FindingDraft } from '../../server/rules/types.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { lookupNumber } from '../../server/services/lookup.ts';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
+import { signIn } from '../support/session.ts';
 
 /**
  * On TiDB the id columns become BIGINT AUTO_RANDOM (docs/scaling.md): ids spread over 2⁵³ and the
@@ -71,6 +73,7 @@ describe('ids past 32 bits, as TiDB gives them [MariaDB]', function () {
 
   after(async () => {
     await wide?.destroy();
+    if (plain) await clearAllData(plain);
     await plain?.destroy();
     await serverQuery(`DROP DATABASE IF EXISTS \`${wideName}\``);
   });
@@ -104,6 +107,18 @@ describe('ids past 32 bits, as TiDB gives them [MariaDB]', function () {
     const split = await runAudit(wide, { actor: 'tester', threads: 2 });
     expect(keys(split)).to.deep.equal(keys(alone));
     expect(alone.findings.length).to.equal((await wide.getRepository(Finding).count()));
+  });
+
+  it('serves the pages of a message and of the hierarchy at those ids', async () => {
+    const client = await signIn(createApp(wide, { databaseUrl: databaseUrl(wideName) }), wide);
+    const finding = (await wide.getRepository(Finding).find()).find((f) => f.messageId !== null)!;
+    expect((await client.get(`/findings/${finding.id}`).expect(200)).text).to.include(`/messages/${finding.messageId}`);
+    const message = await wide.getRepository(Message).findOneByOrFail({ id: finding.messageId! });
+    expect((await client.get(`/messages/${message.id}`).expect(200)).text).to.include(message.sender);
+    const root = (await wide.getRepository(Allocation).find()).find((a) => a.parentId === null)!;
+    const carrier = await wide.getRepository(Carrier).findOneByOrFail({ id: root.rootCarrierId });
+    const tree = (await client.get(`/tree?carrier=${carrier.code}&toggle=${root.id}`).expect(200)).text;
+    expect(tree, 'the toggled grant is carried in the page\'s links').to.include(String(root.id));
   });
 
   it('looks every sender up to the same chain, its links carrying the stored ids', async () => {
