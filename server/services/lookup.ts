@@ -81,8 +81,8 @@ export const indexRecheck = { intervalMs: 5_000 };
 
 interface Built {
   index: AllocationIndex;
-  /** The last ended import run when the index was read (importMark). */
-  mark: number;
+  /** importMark when the index was read. */
+  mark: string;
 }
 
 interface CachedIndex {
@@ -90,58 +90,77 @@ interface CachedIndex {
   checkedAt: number;
   /** A check (and the rebuild it found needed) under way. */
   checking: Promise<void> | null;
+  /** Dropped from the cache (invalidateAllocationIndex): a check under way builds nothing more for it. */
+  dropped: boolean;
 }
 
 const cache = new WeakMap<DataSource, CachedIndex>();
 
 /**
- * The id of the latest import run that has ended, however it ended: a refused or failed import
- * changed nothing, but counting it costs one needless rebuild, where missing one would keep old
- * data. 0 when there is none.
+ * What changes whenever an import ends, however it ended: how many runs have ended, how many of
+ * them succeeded, and the latest end. Not the runs' ids: a run may end after a later one (two
+ * processes importing at once), and TiDB's AUTO_RANDOM ids do not grow with time. A refused or
+ * failed import changed nothing, but counting it costs one needless rebuild, where missing one
+ * would keep old data.
  */
-async function importMark(dataSource: DataSource): Promise<number> {
-  const [row] = await dataSource.query("SELECT MAX(id) AS mark FROM import_runs WHERE status <> 'running'") as Array<{ mark: number | string | null }>;
-  return Number(row?.mark ?? 0);
+async function importMark(manager: EntityManager): Promise<string> {
+  const [row] = await manager.query(
+    "SELECT COUNT(*) AS ended, SUM(CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END) AS succeeded, MAX(finished_at) AS latest FROM import_runs WHERE status <> 'running'",
+  ) as Array<{ ended: number | string; succeeded: number | string | null; latest: Date | string | null }>;
+  const latest = row.latest instanceof Date ? row.latest.toISOString() : String(row.latest);
+  return `${Number(row.ended)}|${Number(row.succeeded ?? 0)}|${latest}`;
 }
 
-/** Reads the mark first, then the index: an import ending in between shows as a newer mark at the next check. */
+/**
+ * Reads the mark, then the index. On MySQL both come from one transaction's snapshot, so an
+ * import committing meanwhile is either wholly in the index or shows as a newer mark at the next
+ * check. SQLite's one connection carries every query of the process, so there the two are read
+ * without one: an import by another process committing mid-read still shows as a newer mark.
+ */
 async function build(dataSource: DataSource): Promise<Built> {
-  const mark = await importMark(dataSource);
-  return { mark, index: await loadAllocationIndex(dataSource) };
+  const read = async (manager: EntityManager): Promise<Built> => {
+    const mark = await importMark(manager);
+    return { mark, index: await loadAllocationIndex(manager) };
+  };
+  if (dataSource.options.type === 'better-sqlite3') return read(dataSource.manager);
+  return dataSource.transaction('REPEATABLE READ', read);
 }
 
 /**
  * The index for this database, built once and rebuilt after the data changes: at once after an
  * import by this process (invalidateAllocationIndex), and, for one by another process, when a
  * check of import_runs (at most every indexRecheck.intervalMs) finds that one has ended. Until
- * that rebuild is done the old index answers. `fresh` waits for the check and the rebuild instead
- * (an audit, which must see what the store holds now).
+ * that rebuild is done the old index answers, and a failed check or rebuild is logged and tried
+ * again at the next. `fresh` waits for a check begun after the call, and its rebuild, and fails
+ * with them (an audit, which must see what the store holds now).
  */
 export async function allocationIndexFor(dataSource: DataSource, options: { fresh?: boolean } = {}): Promise<AllocationIndex> {
-  let entry = cache.get(dataSource);
+  const entry = cache.get(dataSource);
   if (!entry) {
-    const created: CachedIndex = { built: build(dataSource), checkedAt: Date.now(), checking: null };
+    const created: CachedIndex = { built: build(dataSource), checkedAt: Date.now(), checking: null, dropped: false };
     created.built.catch(() => { if (cache.get(dataSource) === created) cache.delete(dataSource); });
     cache.set(dataSource, created);
     return (await created.built).index;
   }
-  if (entry.checking === null && (options.fresh || Date.now() - entry.checkedAt >= indexRecheck.intervalMs)) {
+  if (options.fresh) {
+    // A check begun before this call may have read the mark before an import this caller knows
+    // of: let it end (its failure is logged where it began), then check again.
+    if (entry.checking) await entry.checking.catch(() => undefined);
+    entry.checking ??= recheck(dataSource, entry);
+    await entry.checking;
+  } else if (entry.checking === null && Date.now() - entry.checkedAt >= indexRecheck.intervalMs) {
     entry.checking = recheck(dataSource, entry);
+    entry.checking.catch((error) => console.error('allocation index: looking for imports by other processes failed; the index in use stays until the next check:', error));
   }
-  if (options.fresh && entry.checking) await entry.checking;
   return (await entry.built).index;
 }
 
 async function recheck(dataSource: DataSource, entry: CachedIndex): Promise<void> {
   try {
     const { mark } = await entry.built;
-    if (await importMark(dataSource) !== mark) {
-      const next = await build(dataSource);
-      entry.built = Promise.resolve(next);
-    }
-  } catch (error) {
-    // The old index keeps answering; the next check tries again.
-    console.error('allocation index: looking for imports by other processes failed:', error);
+    if (entry.dropped || await importMark(dataSource.manager) === mark) return;
+    const next = await build(dataSource);
+    if (!entry.dropped) entry.built = Promise.resolve(next);
   } finally {
     entry.checkedAt = Date.now();
     entry.checking = null;
@@ -150,6 +169,8 @@ async function recheck(dataSource: DataSource, entry: CachedIndex): Promise<void
 
 /** Call after anything that changes allocations, carriers, agents or entities. */
 export function invalidateAllocationIndex(dataSource: DataSource): void {
+  const entry = cache.get(dataSource);
+  if (entry) entry.dropped = true;
   cache.delete(dataSource);
 }
 

@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { createApp } from '../../server/app.ts';
@@ -9,7 +8,7 @@ import { dedupeKey, runAudit } from '../../server/services/auditRuns.ts';
 import type { FindingDraft } from '../../server/rules/types.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { lookupNumber } from '../../server/services/lookup.ts';
-import { clearAllData, mariadbUrl } from '../support/databases.ts';
+import { clearAllData, mariadbNameWith, mariadbServerQuery, mariadbUrl, mariadbUrlOf } from '../support/databases.ts';
 import { signIn } from '../support/session.ts';
 
 /**
@@ -20,24 +19,6 @@ import { signIn } from '../support/session.ts';
  */
 const MESSAGE_IDS_FROM = 2 ** 40 + 7;
 const ALLOCATION_IDS_FROM = 2 ** 41 + 3;
-
-function databaseUrl(name: string): string {
-  const url = new URL(mariadbUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function serverQuery(sql: string): Promise<void> {
-  const url = new URL(mariadbUrl);
-  const connection = await createConnection({
-    host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password),
-  });
-  try {
-    await connection.query(sql);
-  } finally {
-    await connection.end();
-  }
-}
 
 async function importAndAudit(dataSource: DataSource): Promise<void> {
   const summary = await importDataset(dataSource, await openDataset('seeds/demo'));
@@ -53,15 +34,15 @@ async function findingsOf(dataSource: DataSource): Promise<string[]> {
 }
 
 describe('ids past 32 bits, as TiDB gives them [MariaDB]', function () {
-  const wideName = `${new URL(mariadbUrl).pathname.slice(1)}_wide_ids`;
+  const wideName = mariadbNameWith('wide_ids');
   let wide: DataSource;
   let plain: DataSource;
 
   before(async function () {
     this.timeout(120_000);
-    await serverQuery(`DROP DATABASE IF EXISTS \`${wideName}\``);
-    await serverQuery(`CREATE DATABASE \`${wideName}\``);
-    wide = await openDatabase(databaseUrl(wideName));
+    await mariadbServerQuery(`DROP DATABASE IF EXISTS \`${wideName}\``);
+    await mariadbServerQuery(`CREATE DATABASE \`${wideName}\``);
+    wide = await openDatabase(mariadbUrlOf(wideName));
     await wide.query(`ALTER TABLE messages MODIFY id BIGINT NOT NULL AUTO_INCREMENT, AUTO_INCREMENT = ${MESSAGE_IDS_FROM}`);
     await wide.query('ALTER TABLE findings MODIFY message_id BIGINT NULL');
     await wide.query(`ALTER TABLE allocations MODIFY id BIGINT NOT NULL AUTO_INCREMENT, MODIFY parent_id BIGINT NULL, AUTO_INCREMENT = ${ALLOCATION_IDS_FROM}`);
@@ -75,7 +56,7 @@ describe('ids past 32 bits, as TiDB gives them [MariaDB]', function () {
     await wide?.destroy();
     if (plain) await clearAllData(plain);
     await plain?.destroy();
-    await serverQuery(`DROP DATABASE IF EXISTS \`${wideName}\``);
+    await mariadbServerQuery(`DROP DATABASE IF EXISTS \`${wideName}\``);
   });
 
   it('reads every message and allocation id back as the exact number stored', async () => {
@@ -110,7 +91,7 @@ describe('ids past 32 bits, as TiDB gives them [MariaDB]', function () {
   });
 
   it('serves the pages of a message and of the hierarchy at those ids', async () => {
-    const client = await signIn(createApp(wide, { databaseUrl: databaseUrl(wideName) }), wide);
+    const client = await signIn(createApp(wide, { databaseUrl: mariadbUrlOf(wideName) }), wide);
     const finding = (await wide.getRepository(Finding).find()).find((f) => f.messageId !== null)!;
     expect((await client.get(`/findings/${finding.id}`).expect(200)).text).to.include(`/messages/${finding.messageId}`);
     const message = await wide.getRepository(Message).findOneByOrFail({ id: finding.messageId! });

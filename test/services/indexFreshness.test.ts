@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
+import { importDataset } from '../../server/services/importer.ts';
 import { runImport } from '../../server/services/importRuns.ts';
 import { allocationIndexFor, indexRecheck, lookupNumber } from '../../server/services/lookup.ts';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
@@ -19,6 +20,9 @@ function withNewGrant(): Record<string, string> {
   files['allocations.csv'] += `106901234503,${A1},${E_LOGI},2024-01-01,,,true\n`;
   return files;
 }
+
+/** Now as both databases take a DATETIME parameter. */
+const sqlNow = () => new Date().toISOString().slice(0, 19).replace('T', ' ');
 
 async function entityOf(dataSource: DataSource): Promise<string | null> {
   return (await lookupNumber(dataSource, NUMBER, AT)).chain?.entity?.name ?? null;
@@ -61,6 +65,7 @@ for (const database of ['SQLite', 'MariaDB'] as const) {
       indexRecheck.intervalMs = 0;
       expect(await entityOf(serving), 'this lookup starts the check and is answered from the old index').to.equal(null);
       await allocationIndexFor(serving, { fresh: true });
+      indexRecheck.intervalMs = 60_000;
       expect(await entityOf(serving)).to.equal('杭州某物流有限公司');
     });
 
@@ -74,6 +79,36 @@ for (const database of ['SQLite', 'MariaDB'] as const) {
       const after = await allocationIndexFor(serving, { fresh: true });
       expect(after).to.not.equal(before);
       expect(await entityOf(serving), 'the grant ended before the moment asked about').to.equal(null);
+    });
+
+    it('when a run ends after a later one, as two processes importing at once can', async () => {
+      indexRecheck.intervalMs = 60_000;
+      // A run another process has begun and not yet ended…
+      const [{ id: early }] = await importing.query('SELECT MAX(id) AS id FROM import_runs') as Array<{ id: number }>;
+      await importing.query("INSERT INTO import_runs (source, status, started_at, rows_read, error_count) VALUES ('elsewhere', 'running', ?, 0, 0)", [sqlNow()]);
+      // …a later one that ends first, and is seen…
+      expect((await runImport(importing, await openDataset(await writeDataset(smallDataset())))).status).to.equal('succeeded');
+      await allocationIndexFor(serving, { fresh: true });
+      expect(await entityOf(serving)).to.equal(null);
+      // …then the first commits its rows and ends.
+      await importDataset(importing, await openDataset(await writeDataset(withNewGrant())));
+      await importing.query("UPDATE import_runs SET status = 'succeeded', finished_at = ? WHERE id > ? AND status = 'running'", [sqlNow(), early]);
+      await allocationIndexFor(serving, { fresh: true });
+      expect(await entityOf(serving)).to.equal('杭州某物流有限公司');
+    });
+
+    it('fails a fresh caller when the store cannot be read, and keeps the index in use for the others', async () => {
+      indexRecheck.intervalMs = 60_000;
+      const inUse = await allocationIndexFor(serving);
+      await importing.query('ALTER TABLE import_runs RENAME TO import_runs_away');
+      try {
+        let failure: unknown = null;
+        await allocationIndexFor(serving, { fresh: true }).catch((error: unknown) => { failure = error; });
+        expect(failure, 'the audit is told').to.be.instanceOf(Error);
+        expect(await allocationIndexFor(serving)).to.equal(inUse);
+      } finally {
+        await importing.query('ALTER TABLE import_runs_away RENAME TO import_runs');
+      }
     });
   });
 }

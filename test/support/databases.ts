@@ -1,3 +1,4 @@
+import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { SEEDED_LEGAL_INSTRUMENTS } from '../../server/migrations/1764090000000-ReferenceDataAndScope.ts';
@@ -5,6 +6,31 @@ import { immutabilityTriggers } from '../../server/migrations/1764110000000-Noti
 import { invalidateAllocationIndex } from '../../server/services/lookup.ts';
 
 export const mariadbUrl = process.env.TEST_DATABASE_URL || 'mysql://root@127.0.0.1:3306/test';
+
+/** The test server's URL with another database named in it. */
+export function mariadbUrlOf(database: string): string {
+  const url = new URL(mariadbUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** The test database's name with `suffix`: a database of a test's own on the same server. */
+export function mariadbNameWith(suffix: string): string {
+  return `${new URL(mariadbUrl).pathname.slice(1)}_${suffix}`;
+}
+
+/** Runs one statement on the test MariaDB server outside any database (CREATE/DROP DATABASE). */
+export async function mariadbServerQuery(sql: string): Promise<void> {
+  const url = new URL(mariadbUrl);
+  const connection = await createConnection({
+    host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password),
+  });
+  try {
+    await connection.query(sql);
+  } finally {
+    await connection.end();
+  }
+}
 
 export interface TestDatabase {
   /** "SQLite" or "MariaDB", for test titles. */
