@@ -1,5 +1,5 @@
 import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { isTidb } from '../util/tidb.ts';
+import { isTidb, serverVersion } from '../util/tidb.ts';
 
 /** The columns of a notice that say what it says: never changed once written. */
 export const IMMUTABLE_NOTICE_COLUMNS = [
@@ -117,8 +117,7 @@ function isSqlite(queryRunner: QueryRunner): boolean {
  */
 export async function hasTriggers(queryRunner: QueryRunner): Promise<boolean> {
   if (isSqlite(queryRunner)) return true;
-  const [{ version }] = await queryRunner.query('SELECT VERSION() AS version') as Array<{ version: string }>;
-  return !isTidb(String(version));
+  return !isTidb(await serverVersion(queryRunner));
 }
 
 /** The message both dialects raise; services/notices.ts recognises it. */

@@ -446,7 +446,7 @@ class ImportJob {
     // A header eachRow would refuse is left to it, which reads no further than the header.
     const choose = (header: SourceRecord) => {
       const check = checkHeader(header, spec);
-      return check.duplicates.length === 0 && check.missing.length === 0 ? check.columns.get(column) ?? null : null;
+      return check.accepted ? check.columns.get(column) ?? null : null;
     };
     const bytesBefore = this.bytesDone;
     const rowsBefore = this.rowsRead;
@@ -485,11 +485,11 @@ class ImportJob {
   }
 
   private readHeader(label: string, record: SourceRecord, spec: { required: readonly string[]; optional: readonly string[] }): Map<string, number> | null {
-    const { columns, duplicates, unknown, missing } = checkHeader(record, spec);
+    const { columns, duplicates, unknown, missing, accepted } = checkHeader(record, spec);
     for (const cell of duplicates) this.report({ file: label, line: record.line, column: normaliseHeader(cell), value: cell, code: 'column.duplicate' });
     this.currentFile.unknownColumns.push(...unknown);
     for (const name of missing) this.report({ file: label, line: record.line, column: name, value: null, code: 'column.missing' });
-    return duplicates.length === 0 && missing.length === 0 ? columns : null;
+    return accepted ? columns : null;
   }
 
   /** Flags a second row with the same natural key in one file. */
@@ -1115,7 +1115,7 @@ function headerColumns(record: SourceRecord): Map<string, number> {
   return columns;
 }
 
-/** What readHeader reports of a header, found without reporting it: its duplicate cells, unknown columns (trimmed) and missing required ones. */
+/** What readHeader reports of a header, found without reporting it: its duplicate cells, unknown columns (trimmed) and missing required ones, and whether it is accepted (none duplicated, none missing). */
 function checkHeader(record: SourceRecord, spec: { required: readonly string[]; optional: readonly string[] }) {
   const columns = headerColumns(record);
   const duplicates: string[] = [];
@@ -1129,7 +1129,7 @@ function checkHeader(record: SourceRecord, spec: { required: readonly string[]; 
     if (!spec.required.includes(name) && !spec.optional.includes(name)) unknown.push(cell.trim());
   }
   const missing = spec.required.filter((name) => !columns.has(name));
-  return { columns, duplicates, unknown, missing };
+  return { columns, duplicates, unknown, missing, accepted: duplicates.length === 0 && missing.length === 0 };
 }
 
 function normaliseHeader(cell: string): string {

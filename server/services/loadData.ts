@@ -3,7 +3,7 @@ import mysql from 'mysql2';
 import type { EntityManager, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { ChunkWriter, Upserter } from './upsert.ts';
-import { isTidb, tidbRelease } from '../util/tidb.ts';
+import { isTidb, serverVersion, tidbRelease } from '../util/tidb.ts';
 
 /** The part of mysql2's callback connection (what TypeORM's MySQL query runner holds) used here. */
 interface MysqlConnection {
@@ -185,9 +185,9 @@ export function loadDataText(value: unknown): string | null {
  * all the same, LoadDataWriter falls back chunk by chunk.
  */
 export async function loadDataUsable(manager: EntityManager): Promise<boolean> {
-  const [{ version }] = await manager.query('SELECT VERSION() AS version') as Array<{ version: string }>;
-  if (!loadDataIsTransactional(String(version))) return false;
-  if (isTidb(String(version))) return true;
+  const version = await serverVersion(manager);
+  if (!loadDataIsTransactional(version)) return false;
+  if (isTidb(version)) return true;
   const [{ allowed }] = await manager.query('SELECT @@GLOBAL.local_infile AS allowed') as Array<{ allowed: number | string }>;
   return Number(allowed) === 1;
 }

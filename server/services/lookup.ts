@@ -4,6 +4,7 @@ import { Agent, Carrier, UsingEntity } from '../entities/index.ts';
 import { parse106 } from '../numbering/number106.ts';
 import { parseTimestamp } from '../numbering/time.ts';
 import { EVERYTHING, type Scope } from './scope.ts';
+import { dialectOf } from './upsert.ts';
 
 /**
  * Rows read at a time while loading the index. A page's rows are objects until the builder has
@@ -122,7 +123,7 @@ async function build(dataSource: DataSource): Promise<Built> {
     const mark = await importMark(manager);
     return { mark, index: await loadAllocationIndex(manager) };
   };
-  if (dataSource.options.type === 'better-sqlite3') return read(dataSource.manager);
+  if (dialectOf(dataSource.manager) === 'sqlite') return read(dataSource.manager);
   return dataSource.transaction('REPEATABLE READ', read);
 }
 

@@ -6,6 +6,12 @@ export function isTidb(version: string): boolean {
   return /tidb/i.test(version);
 }
 
+/** The server's VERSION(), through a TypeORM manager or query runner. */
+export async function serverVersion(runner: { query(sql: string): Promise<unknown> }): Promise<string> {
+  const [{ version }] = await runner.query('SELECT VERSION() AS version') as Array<{ version: unknown }>;
+  return String(version);
+}
+
 /** TiDB's own version (major, minor) from VERSION(), or null when the server is not TiDB or does not say. */
 export function tidbRelease(version: string): [number, number] | null {
   const release = /TiDB-v(\d+)\.(\d+)/i.exec(version);
