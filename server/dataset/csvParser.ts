@@ -4,6 +4,7 @@
  * per-record cost was the largest JavaScript cost of a million-row import, and keeps the
  * decisions the importer relied on (see test/dataset/csvParser.test.ts, which compares the two).
  */
+import { TextDecoder } from 'node:util';
 
 /** One record: the 1-based line it starts on, its cells, and the bytes of the file read when it ended. */
 export interface CsvRecord {
@@ -30,19 +31,41 @@ const QUOTED = 2;
 
 /**
  * The records of a CSV byte stream, one batch per chunk that completes a record: a million-row
- * file is then a few thousand awaits, not a million. Invalid UTF-8 becomes U+FFFD (the importer
- * reports such cells); a UTF-8 BOM at the start is dropped.
+ * file is then a few thousand awaits, not a million. The text is UTF-8, or UTF-16 where the file
+ * starts with a UTF-16 byte order mark (Notepad's "Unicode" save; csv-parse, which the importer
+ * used first, read those too). Undecodable bytes become U+FFFD (the importer reports such cells);
+ * the byte order mark at the start is dropped.
  */
 export async function* csvBatches(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<CsvRecord[]> {
-  // A streaming decoder keeps a character split between two chunks whole; it drops the BOM.
-  const decoder = new TextDecoder('utf-8');
   const parser = new CsvParser();
+  // Chosen once the first two bytes are in: a streaming decoder keeps a character split between
+  // two chunks whole, and drops its encoding's byte order mark at the start.
+  let decoder: TextDecoder | null = null;
+  let head: Uint8Array = new Uint8Array(0);
   let bytesRead = 0;
   for await (const chunk of chunks) {
     bytesRead += chunk.length;
-    yield* completed((batch) => parser.write(decoder.decode(chunk, { stream: true }), bytesRead, batch));
+    let bytes = chunk;
+    if (decoder === null) {
+      bytes = head.length === 0 ? chunk : Buffer.concat([head, chunk]);
+      if (bytes.length < 2) {
+        head = bytes;
+        continue;
+      }
+      decoder = new TextDecoder(encodingOf(bytes));
+    }
+    const text = decoder.decode(bytes, { stream: true });
+    yield* completed((batch) => parser.write(text, bytesRead, batch));
   }
-  yield* completed((batch) => parser.end(decoder.decode(), batch));
+  const rest = decoder === null ? new TextDecoder('utf-8').decode(head) : decoder.decode();
+  yield* completed((batch) => parser.end(rest, bytesRead, batch));
+}
+
+/** The file's encoding by its first two bytes (or more): neither FF FE nor FE FF can start UTF-8 text. */
+export function encodingOf(start: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  if (start.length >= 2 && start[0] === 0xff && start[1] === 0xfe) return 'utf-16le';
+  if (start.length >= 2 && start[0] === 0xfe && start[1] === 0xff) return 'utf-16be';
+  return 'utf-8';
 }
 
 /** The records one step of the parser completes, if any, also those before a syntax error it then throws. */
@@ -87,8 +110,9 @@ export class CsvParser {
     this.parse(this.pending === '' ? text : this.pending + text, false, out);
   }
 
-  /** Parses the last piece of text (no more bytes read) and ends the record it leaves open. */
-  end(text: string, out: CsvRecord[]): void {
+  /** Parses the last piece of text and ends the record it leaves open; `bytesRead` is the whole file's. */
+  end(text: string, bytesRead: number, out: CsvRecord[]): void {
+    this.bytesRead = bytesRead;
     this.parse(this.pending + text, true, out);
     if (this.state === QUOTED) {
       throw new CsvSyntaxError(this.quoteLine, 'a quoted field starts on this line but its closing quote never comes');

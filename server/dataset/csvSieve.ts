@@ -4,12 +4,13 @@
  * thousand granted to agents, and making every cell of every row was nearly all of its time
  * (docs/performance.md, Import).
  *
- * It reads only files that need none of CSV's quoting: a file with a quote or a carriage return
- * anywhere is left to the full parser (csvParser.ts), and the answer is then null. In any other
- * file a record is a line and a cell is what lies between commas, which is exactly what the full
- * parser makes of it; the records it gives back are the full parser's, line numbers included.
+ * It reads only UTF-8 files that need none of CSV's quoting: a UTF-16 file, or a file with a
+ * quote or a carriage return anywhere, is left to the full parser (csvParser.ts), and the answer
+ * is then null. In any other file a record is a line and a cell is what lies between commas,
+ * which is exactly what the full parser makes of it; the records it gives back are the full
+ * parser's, line numbers included.
  */
-import type { CsvRecord } from './csvParser.ts';
+import { encodingOf, type CsvRecord } from './csvParser.ts';
 import { isBlankRow } from './tables.ts';
 
 export interface SievedCsv {
@@ -33,8 +34,8 @@ const isAsciiSpace = (c: number) => c === SPACE || (c >= 9 && c <= 13);
 
 /**
  * The file's header and the records after it whose cell in column `choose(header)` passes
- * `keep`; null when the file needs the full parser (a quote or a carriage return in it), or
- * `choose` names no column. `keep` is given the cell as the full parser would have made it
+ * `keep`; null when the file needs the full parser (UTF-16, or a quote or a carriage return in
+ * it), or `choose` names no column. `keep` is given the cell as the full parser would have made it
  * (invalid UTF-8 as U+FFFD), untrimmed. A record is blank as the importer decides it
  * (isBlankRow); blank records count nowhere. `progress` hears of the bytes
  * read and the rows counted as the file is read.
@@ -138,8 +139,12 @@ export async function sieveCsv(
     if (rest < bytes.length) pending.push(bytes.subarray(rest));
     return true;
   };
-  /** The file's first bytes, without a BOM. */
-  const withoutBom = (bytes: Buffer) => (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes);
+  /** Reads the file's first bytes, without a UTF-8 BOM; false for a UTF-16 file, which the full parser reads. */
+  const begin = (first: Buffer): boolean => {
+    if (encodingOf(first) !== 'utf-8') return false;
+    const bom = first.length >= 3 && first[0] === 0xef && first[1] === 0xbb && first[2] === 0xbf;
+    return take(bom ? first.subarray(3) : first);
+  };
 
   for await (const chunk of chunks) {
     if (chunk.length === 0) continue;
@@ -151,15 +156,15 @@ export async function sieveCsv(
       head.push(bytes);
       headLength += bytes.length;
       if (headLength < 3) continue;
-      const first = withoutBom(Buffer.concat(head));
+      const first = Buffer.concat(head);
       head = null;
-      if (!take(first)) return null;
+      if (!begin(first)) return null;
     } else if (!take(bytes)) {
       return null;
     }
     progress?.(result.bytesRead, result.rows);
   }
-  if (head !== null && headLength > 0 && !take(withoutBom(Buffer.concat(head)))) return null;
+  if (head !== null && headLength > 0 && !begin(Buffer.concat(head))) return null;
   // A last line without a line break is a record unless it is empty.
   if (pending.length > 0) {
     const line = Buffer.concat(pending);

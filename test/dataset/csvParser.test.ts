@@ -108,6 +108,7 @@ describe('csvBatches', () => {
       ['multi-byte characters', 'é,中文,😀\n"中,文","😀\n😀"\n', true],
       ['invalid UTF-8', Buffer.from([0x61, 0x2c, 0xe4, 0x2c, 0xe4, 0xb8, 0x0a, 0xff, 0x62, 0x2c, 0xf0, 0x9f, 0x98, 0x0a]), true],
       ['a truncated character at the end of the file', Buffer.from([0x61, 0x2c, 0xe4, 0xb8]), true],
+      ['UTF-16LE after its byte order mark', Buffer.from('\uFEFFcode,name\r\n"中,文",😀\r\n"a\nb",c', 'utf16le'), true],
     ];
     for (const [title, input, linesComparable] of inputs) {
       it(title, async () => {
@@ -170,14 +171,58 @@ describe('csvBatches', () => {
   });
 
   it('decodes bytes as csv-parse did, invalid UTF-8 included, in chunks of 1 to 7 bytes', async () => {
-    // Bytes that are never CSV syntax, so that csv-parse accepts every input.
-    const text = fc.array(fc.oneof(fc.integer({ min: 0x80, max: 0xff }), fc.constantFrom(0x61, 0x2c, 0x0a, 0xe4, 0xb8, 0xad, 0xf0, 0x9f, 0x98, 0x80)), { maxLength: 60 });
+    // Bytes that are never CSV syntax, so that csv-parse accepts every input; not a UTF-16 byte
+    // order mark at the start, after which both read UTF-16 (the next test).
+    const startsUtf16 = (bytes: number[]) => (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+    const text = fc.array(fc.oneof(fc.integer({ min: 0x80, max: 0xff }), fc.constantFrom(0x61, 0x2c, 0x0a, 0xe4, 0xb8, 0xad, 0xf0, 0x9f, 0x98, 0x80)), { maxLength: 60 })
+      .filter((bytes) => !startsUtf16(bytes));
     await fc.assert(fc.asyncProperty(text, fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 30 }), async (bytes, sizes) => {
       const input = Buffer.from(bytes);
       const { records, error } = await read(chunked(input, sizes));
       expect(error).to.equal(null);
       expect(cellsOf(records)).to.deep.equal(reference(input)!.map((r) => r.cells));
     }), { numRuns: 500 });
+  });
+
+  describe('UTF-16', () => {
+    const utf16 = (text: string, order: 'le' | 'be') => {
+      const bytes = Buffer.from(`\uFEFF${text}`, 'utf16le');
+      return order === 'le' ? bytes : bytes.swap16();
+    };
+
+    it('reads a file after a UTF-16 byte order mark (LE or BE) as the same text in UTF-8, in chunks of 1 to 7 bytes', async () => {
+      await fc.assert(fc.asyncProperty(generatedCsv, fc.constantFrom('le' as const, 'be' as const), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 50 }), async ({ text }, order, sizes) => {
+        // With a UTF-8 byte order mark too, so that a BOM the text starts with is text in both.
+        const want = await read(chunked(Buffer.from(`\uFEFF${text}`), [1 << 16]));
+        const got = await read(chunked(utf16(text, order), sizes));
+        expect(cellsOf(got.records)).to.deep.equal(cellsOf(want.records));
+        expect(linesOf(got.records)).to.deep.equal(linesOf(want.records));
+        expect(got.error?.line).to.equal(want.error?.line);
+      }), { numRuns: 300 });
+    });
+
+    it('reports with each record the bytes of the UTF-16 file read, up to its size', async () => {
+      const input = utf16('code,name\nA,中文\nB,C', 'be');
+      const { records } = await parsed(input, 1);
+      expect(records.map((r) => r.bytesRead)).to.deep.equal([22, 32, input.length]);
+    });
+
+    it('makes U+FFFD of a lone surrogate and of an odd byte at the end, as of invalid UTF-8', async () => {
+      const loneSurrogate = Buffer.from([0xff, 0xfe, 0x61, 0x00, 0x2c, 0x00, 0x00, 0xd8, 0x62, 0x00, 0x0a, 0x00]);
+      const oddByte = Buffer.from([0xfe, 0xff, 0x00, 0x61, 0x00, 0x2c, 0x00]);
+      for (const size of [1, 2, 3, 64]) {
+        expect(cellsOf((await parsed(loneSurrogate, size)).records)).to.deep.equal([['a', '\uFFFDb']]);
+        expect(cellsOf((await parsed(oddByte, size)).records)).to.deep.equal([['a', '\uFFFD']]);
+      }
+    });
+
+    it('reads a file of its byte order mark alone as empty, and one byte after it as U+FFFD', async () => {
+      for (const size of [1, 2, 64]) {
+        expect((await parsed(Buffer.from([0xff, 0xfe]), size)).records).to.deep.equal([]);
+        expect(cellsOf((await parsed(Buffer.from([0xff, 0xfe, 0x61]), size)).records)).to.deep.equal([['\uFFFD']]);
+        expect(cellsOf((await parsed(Buffer.from([0xff]), size)).records)).to.deep.equal([['\uFFFD']]);
+      }
+    });
   });
 
   describe('line numbers', () => {

@@ -100,6 +100,15 @@ describe('sieveCsv (the importer\'s quick first pass)', () => {
     expect(result!.rows).to.equal(3);
   });
 
+  it('leaves a UTF-16 file to the full parser, its byte order mark cut across chunks or alone', async () => {
+    const le = Buffer.from('\uFEFFlessee\nx1\n', 'utf16le');
+    for (const bytes of [le, Buffer.from(le).swap16(), Buffer.from([0xff, 0xfe]), Buffer.from([0xfe, 0xff, 0x00])]) {
+      for (const sizes of [[1], [2], [3], [64]]) {
+        expect(await sieveCsv(chunked(bytes, sizes), () => 0, () => true), `${bytes.toString('hex')} in chunks of ${sizes}`).to.equal(null);
+      }
+    }
+  });
+
   it('leaves a file without the chosen column to the full parser', async () => {
     expect(await sieveCsv([Buffer.from('a,b\n1,2\n')], () => null, () => true)).to.equal(null);
   });

@@ -406,6 +406,18 @@ describeEachDatabase('import', (ctx) => {
     expect((await ctx.dataSource.query('SELECT code FROM carriers ORDER BY code')).map((r: { code: string }) => r.code)).to.deep.equal(['CMCC', 'CUCC']);
   });
 
+  it('reads a file saved as UTF-16 (LE or BE) with its byte order mark as the same file in UTF-8', async () => {
+    const files: Record<string, string | Buffer> = smallDataset();
+    files['carriers.csv'] = Buffer.from(`\uFEFF${files['carriers.csv'] as string}`, 'utf16le');
+    files['allocations.csv'] = Buffer.from(`\uFEFF${files['allocations.csv'] as string}`, 'utf16le').swap16();
+    await importFiles(files);
+    const utf16 = await ctx.dataSource.query('SELECT prefix, valid_from FROM allocations ORDER BY prefix');
+    expect((await ctx.dataSource.query('SELECT code, name FROM carriers ORDER BY code')).map((r: { code: string; name: string }) => `${r.code} ${r.name}`))
+      .to.deep.equal(['CMCC 中国移动', 'CUCC 中国联通']);
+    await importFiles(smallDataset());
+    expect(await ctx.dataSource.query('SELECT prefix, valid_from FROM allocations ORDER BY prefix')).to.deep.equal(utf16);
+  });
+
   it('leaves the database checking foreign keys on every connection after an import, accepted or refused', async () => {
     await importFiles(smallDataset());
     const files = smallDataset();
