@@ -7,7 +7,7 @@ import { DatasetOpenError, openDataset } from './dataset/readers.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
 import { formatShanghai } from './numbering/time.ts';
 import { exportDataset } from './services/exporter.ts';
-import type { ImportIssue, ImportSummary } from './services/importer.ts';
+import { issueMessage, type ImportIssue, type ImportSummary } from './services/importer.ts';
 import { AccountError, createUser, setPassword } from './services/accounts.ts';
 import { cliActor } from './services/audit.ts';
 import { createDemoIssuers, createDemoUsers } from './services/demoUsers.ts';
@@ -197,14 +197,10 @@ async function importCommand(db: () => Promise<DataSource>, location: string, js
   return EXIT_REFUSED;
 }
 
-export function issueMessage(issue: ImportIssue, locale: Locale): string {
-  return t(locale, `issue.${issue.code}`, issue.params);
-}
-
 /** `allocations.csv:12: valid_to "2021-01-01": ends before it starts (2022-01-01)` */
 export function formatIssue(issue: ImportIssue, locale: Locale): string {
-  const where = issue.column ? ` ${issue.column}${issue.value !== null ? ` "${issue.value}"` : ''}` : '';
-  return `${issue.file}:${issue.line}:${where}: ${issueMessage(issue, locale)}`;
+  const where = issue.column ? ` ${issue.column}${issue.value !== null ? ` "${issue.value}"` : ''}:` : '';
+  return `${issue.file}:${issue.line}:${where} ${issueMessage(issue, locale)}`;
 }
 
 function formatSummary(summary: ImportSummary, locale: Locale): string {

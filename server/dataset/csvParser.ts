@@ -13,10 +13,17 @@ export interface CsvRecord {
   bytesRead: number;
 }
 
-/** The text cannot be read as CSV past `line`. */
+/**
+ * Why text cannot be read as CSV: a quoted field whose closing quote never comes, a quote inside
+ * a field that does not start with one, or a closing quote followed by something other than a
+ * comma or a line break (a lone CR where CRs do not end records is told apart, being invisible).
+ */
+export type CsvFault = 'unclosed_quote' | 'quote_in_field' | 'after_closing_quote' | 'cr_after_closing_quote';
+
+/** The text cannot be read as CSV past `line`; `after` is the character after a closing quote, where that is the fault. */
 export class CsvSyntaxError extends Error {
-  constructor(readonly line: number, readonly detail: string) {
-    super(`line ${line}: ${detail}`);
+  constructor(readonly line: number, readonly fault: CsvFault, readonly after: string | null = null) {
+    super(`line ${line}: ${fault}${after === null ? '' : ` ${JSON.stringify(after)}`}`);
   }
 }
 
@@ -115,7 +122,7 @@ export class CsvParser {
     this.bytesRead = bytesRead;
     this.parse(this.pending + text, true, out);
     if (this.state === QUOTED) {
-      throw new CsvSyntaxError(this.quoteLine, 'a quoted field starts on this line but its closing quote never comes');
+      throw new CsvSyntaxError(this.quoteLine, 'unclosed_quote');
     }
     // "a," ends with an empty cell; "a\n" has no record after its line break.
     if (this.state === UNQUOTED || this.cells.length > 0) this.endRecord(ownCopy(this.takeField('')), out);
@@ -170,7 +177,7 @@ export class CsvParser {
         }
         this.line++;
       } else if (c === QUOTE) {
-        throw new CsvSyntaxError(this.line, 'a quote inside a field that does not start with one; a field holding quotes must be enclosed in quotes, each quote inside it doubled');
+        throw new CsvSyntaxError(this.line, 'quote_in_field');
       }
     }
     this.field += text.slice(start, length);
@@ -242,8 +249,8 @@ export class CsvParser {
         return next + 1;
       }
     }
-    const shown = c === CR ? 'a carriage return (CR) without a line feed' : JSON.stringify(String.fromCodePoint(text.codePointAt(next)!));
-    throw new CsvSyntaxError(this.line, `a quoted field ends on this line and is followed by ${shown} instead of a comma or the end of the line`);
+    if (c === CR) throw new CsvSyntaxError(this.line, 'cr_after_closing_quote');
+    throw new CsvSyntaxError(this.line, 'after_closing_quote', String.fromCodePoint(text.codePointAt(next)!));
   }
 
   /** Keeps the field's text before `from`, and the text from `from` on to be read with the next piece. */

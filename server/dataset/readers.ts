@@ -41,10 +41,14 @@ export interface Dataset {
   ignoredFiles: string[];
 }
 
-/** The file cannot be read as CSV/XLSX past `line`: the rest of that file is not examined. */
+/**
+ * The file cannot be read as CSV/XLSX past `line`: the rest of that file is not examined. `params`
+ * fill the code's message: a CSV fault (csvParser.ts) and the character it names, or the
+ * workbook reader's own words.
+ */
 export class DatasetSyntaxError extends Error {
-  constructor(readonly line: number, readonly code: string, readonly detail: string) {
-    super(`${code} at line ${line}: ${detail}`);
+  constructor(readonly line: number, readonly code: string, readonly params: Record<string, string>) {
+    super(`${code} at line ${line}: ${JSON.stringify(params)}`);
   }
 }
 
@@ -110,7 +114,9 @@ async function* csvRecordBatches(file: string): AsyncIterable<SourceRecord[]> {
   try {
     yield* csvBatches(createReadStream(file));
   } catch (error) {
-    if (error instanceof CsvSyntaxError) throw new DatasetSyntaxError(error.line, 'csv.syntax', error.detail);
+    if (error instanceof CsvSyntaxError) {
+      throw new DatasetSyntaxError(error.line, 'csv.syntax', error.after === null ? { fault: error.fault } : { fault: error.fault, after: JSON.stringify(error.after) });
+    }
     throw error;
   }
 }
@@ -135,7 +141,7 @@ async function openWorkbookWhole(file: string): Promise<Dataset> {
   try {
     await workbook.xlsx.readFile(file);
   } catch (error) {
-    throw new DatasetSyntaxError(0, 'xlsx.unreadable', error instanceof Error ? error.message : String(error));
+    throw new DatasetSyntaxError(0, 'xlsx.unreadable', { detail: error instanceof Error ? error.message : String(error) });
   }
   const tables: DatasetTable[] = [];
   const ignoredFiles: string[] = [];
@@ -195,12 +201,12 @@ async function* workbookReader(file: string): AsyncIterable<SheetReader> {
     for await (const sheet of reader as unknown as AsyncIterable<SheetReader>) yield sheet;
   } catch (error) {
     if (error instanceof DatasetSyntaxError) throw error;
-    throw new DatasetSyntaxError(0, 'xlsx.unreadable', error instanceof Error ? error.message : String(error));
+    throw new DatasetSyntaxError(0, 'xlsx.unreadable', { detail: error instanceof Error ? error.message : String(error) });
   }
 }
 
 /** exceljs's streaming reader cannot always name sheets (see openWorkbook): then read the whole file. */
-const cannotNameSheets = (error: unknown) => error instanceof DatasetSyntaxError && /reading 'sheets'/.test(error.detail);
+const cannotNameSheets = (error: unknown) => error instanceof DatasetSyntaxError && /reading 'sheets'/.test(error.params.detail);
 
 async function* sheetRecords(file: string, sheetName: string): AsyncIterable<SourceRecord> {
   let yielded = 0;

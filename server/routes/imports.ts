@@ -12,6 +12,7 @@ import { ImportRun, ImportRunError } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import type { Principal } from '../services/accounts.ts';
 import { ImportBusyError } from '../services/importJobs.ts';
+import { issueMessage } from '../services/importer.ts';
 import { latestImports } from '../services/dashboard.ts';
 import { beijingTime } from './shared.ts';
 
@@ -173,7 +174,7 @@ export async function getImport(req: Request, res: Response, context: AppContext
     });
     model.errors = errors.map((e) => {
       const { code, params } = JSON.parse(e.reason) as { code: string; params: Record<string, string | number> };
-      return { file: e.file, line: e.line, column: e.column, value: e.value, reason: t(req.locale, `issue.${code}`, params) };
+      return { file: e.file, line: e.line, column: e.column, value: e.value, reason: issueMessage({ code, params }, req.locale) };
     });
     model.unlisted = run.errorCount - stored;
     const pages = Math.max(1, Math.ceil(stored / ERRORS_PER_PAGE));

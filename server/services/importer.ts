@@ -5,6 +5,7 @@ import {
 } from '../entities/index.ts';
 import type { LesseeKind } from '../entities/Allocation.ts';
 import { DatasetSyntaxError, type Dataset, type DatasetTable, type SourceRecord } from '../dataset/readers.ts';
+import { t, type Locale } from '../i18n/index.ts';
 import { HashedKeySet } from '../dataset/keySet.ts';
 import { isBlankRow, TABLE_SPECS, type DatasetFile } from '../dataset/tables.ts';
 import { parse106 } from '../numbering/number106.ts';
@@ -26,6 +27,14 @@ export interface ImportIssue {
   value: string | null;
   code: string;
   params?: Record<string, string | number>;
+}
+
+/** What an issue says in `locale`: its code's message, filled from its params. */
+export function issueMessage(issue: Pick<ImportIssue, 'code' | 'params'>, locale: Locale): string {
+  const params = issue.params ?? {};
+  // A fault (a CSV file's) names the finer text that fills the code's {detail}, in the same language.
+  if (!('fault' in params)) return t(locale, `issue.${issue.code}`, params);
+  return t(locale, `issue.${issue.code}`, { detail: t(locale, `issue.${issue.code}.${params.fault}`, params) });
 }
 
 export interface FileSummary {
@@ -427,7 +436,7 @@ class ImportJob {
       }
     } catch (error) {
       if (!(error instanceof DatasetSyntaxError)) throw error;
-      if (countRows) this.report({ file: table.label, line: error.line, column: null, value: null, code: error.code, params: { detail: error.detail } });
+      if (countRows) this.report({ file: table.label, line: error.line, column: null, value: null, code: error.code, params: error.params });
       this.progress();
       return columns ? 'cut' : 'no-header';
     }

@@ -52,6 +52,21 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       expect(result.stderr).to.include('import refused: 2 problem(s); nothing was written');
     });
 
+    it('import names a CSV fault in the chosen language, and in the JSON report by its fault', async () => {
+      const files = smallDataset();
+      files['carriers.csv'] += 'CTCC,"中国\n电信\n';
+      const location = await writeDataset(files);
+      const chinese = await cli('import', location, '--db', url);
+      expect(chinese.stderr).to.include('carriers.csv:4: CSV 格式错误，此文件其后的内容未检查：此行开始的带引号字段缺少结束引号');
+      const english = await cli('import', location, '--db', url, '--lang', 'en');
+      expect(english.stderr).to.include('carriers.csv:4: malformed CSV; the rest of this file was not examined: a quoted field starts on this line but its closing quote never comes');
+      const json = JSON.parse((await cli('import', location, '--db', url, '--json')).stdout);
+      expect(json.issues).to.deep.equal([{
+        file: 'carriers.csv', line: 4, column: null, value: null, code: 'csv.syntax', params: { fault: 'unclosed_quote' },
+        message: 'CSV 格式错误，此文件其后的内容未检查：此行开始的带引号字段缺少结束引号',
+      }]);
+    });
+
     it('lookup --json prints the chain and the registered entity as FORMATS.md says', async () => {
       await cli('import', await writeDataset(smallDataset()), '--db', url);
       const result = await cli('lookup', '10690123450188', '--at', '2022-03-14T09:30:00+08:00', '--json', '--db', url);

@@ -105,6 +105,14 @@ describeEachDatabase('pages', (ctx) => {
     expect(await ctx.dataSource.query('SELECT * FROM carriers')).to.deep.equal([]);
   });
 
+  it('says what is wrong with a broken CSV file in the reader\'s language', async () => {
+    const response = await app().post('/imports').attach('files', Buffer.from('code,name\nCMCC,"中国移动"x\n'), 'carriers.csv').expect(303);
+    const page = await waitForRun(app(), response.headers.location);
+    expect(page).to.include('CSV 格式错误，此文件其后的内容未检查：带引号的字段在此行结束，其后是 &quot;x&quot;，而不是逗号或行尾');
+    const english = await app().get(response.headers.location).query({ lang: 'en' }).expect(200);
+    expect(english.text).to.include('malformed CSV; the rest of this file was not examined: a quoted field ends on this line and is followed by &quot;x&quot; instead of a comma or the end of the line');
+  });
+
   it('an upload of a file that is not part of a dataset is refused with its name', async () => {
     const response = await app().post('/imports').attach('files', Buffer.from('x'), 'notes.txt').expect(400);
     expect(response.text).to.include('notes.txt 不是数据集文件');
