@@ -7,6 +7,7 @@ import { openDataset } from './dataset/readers.ts';
 import { Carrier, ImportRun } from './entities/index.ts';
 import { createDemoIssuers, createDemoUsers } from './services/demoUsers.ts';
 import { runAudit } from './services/auditRuns.ts';
+import { endInterruptedRuns } from './services/importOwners.ts';
 import { runImport } from './services/importRuns.ts';
 import { allocationIndexFor } from './services/lookup.ts';
 
@@ -21,8 +22,8 @@ export interface ServeOptions {
 /** Starts the web server; resolves once it has stopped (SIGINT/SIGTERM) and the database is closed. */
 export async function serve(dataSource: DataSource, options: ServeOptions): Promise<void> {
   const log = options.log ?? ((text: string) => process.stderr.write(text));
-  // An import that was running when the last process stopped never committed: say so.
-  await dataSource.getRepository(ImportRun).update({ status: 'running' }, { status: 'failed', failure: 'interrupted by a server restart', finishedAt: new Date() });
+  // An import whose process stopped never committed: say so. Others' running imports go on.
+  await endInterruptedRuns(dataSource, { atStart: true });
   if (options.demoIfEmpty && await isPristine(dataSource)) {
     log('empty database: loading the demo dataset (seeds/demo)…\n');
     const outcome = await runImport(dataSource, await openDataset(demoDatasetDir), { source: 'seeds/demo' });

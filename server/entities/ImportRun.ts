@@ -43,6 +43,10 @@ export class ImportRun {
   @Column('int', { name: 'error_count', default: 0 })
   errorCount!: number;
 
+  /** The process running it (services/importOwners.ts); null for runs from before owners were kept. */
+  @Column('varchar', { length: 300, nullable: true })
+  owner!: string | null;
+
   /** Why a run failed for a reason other than bad rows (e.g. the database went away). */
   @Column('varchar', { name: 'failure', length: 1000, nullable: true })
   failure!: string | null;

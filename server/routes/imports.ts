@@ -12,6 +12,7 @@ import { ImportRun, ImportRunError } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import type { Principal } from '../services/accounts.ts';
 import { ImportBusyError } from '../services/importJobs.ts';
+import { endInterruptedRuns } from '../services/importOwners.ts';
 import { issueMessage } from '../services/importer.ts';
 import { latestImports } from '../services/dashboard.ts';
 import { beijingTime } from './shared.ts';
@@ -149,9 +150,14 @@ export async function getImport(req: Request, res: Response, context: AppContext
   if (!canSeeImports(req.principal)) throw new HttpError(403, 'auth.forbidden');
   const params = runParams.safeParse(req.params);
   if (!params.success) throw new HttpError(404, 'error.not_found');
-  const run = await context.dataSource.getRepository(ImportRun).findOneBy({ id: params.data.id, ...runsScope(req.principal) });
+  const runs = context.dataSource.getRepository(ImportRun);
+  let run = await runs.findOneBy({ id: params.data.id, ...runsScope(req.principal) });
   if (!run) throw new HttpError(404, 'error.not_found');
   const job = context.imports.state(run.id);
+  // Run by another process: if that process stopped, the run never ends by itself.
+  if (run.status === 'running' && job === null && await endInterruptedRuns(context.dataSource, { atStart: false, runs: [run] }) > 0) {
+    run = (await runs.findOneBy({ id: run.id }))!;
+  }
   // A run this server does not know is being imported by another process (the command line).
   const running = run.status === 'running' && (job === null || !job.done);
   const model: Record<string, unknown> = {

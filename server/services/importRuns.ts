@@ -2,11 +2,20 @@ import type { DataSource } from 'typeorm';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
 import type { Dataset } from '../dataset/readers.ts';
 import { recordAudit, type Actor } from './audit.ts';
+import { claimRunOwnership } from './importOwners.ts';
 import { importDataset, ImportRefused, type ImportProgress, type ImportSummary } from './importer.ts';
 
 export type ImportOutcome =
   | { status: 'succeeded'; runId: number; summary: ImportSummary }
   | { status: 'refused'; runId: number; refused: ImportRefused };
+
+export interface ImportRunOptions {
+  source?: string;
+  actor?: Actor;
+  carrier?: { id: number; code: string } | null;
+  onStart?: (runId: number) => void;
+  onProgress?: (progress: ImportProgress) => void;
+}
 
 /**
  * Imports a dataset and keeps a record of it (import_runs): when, what, how it ended, and the
@@ -16,16 +25,23 @@ export type ImportOutcome =
 export async function runImport(
   dataSource: DataSource,
   dataset: Dataset,
-  options: {
-    source?: string; actor?: Actor; carrier?: { id: number; code: string } | null;
-    onStart?: (runId: number) => void; onProgress?: (progress: ImportProgress) => void;
-  } = {},
+  options: ImportRunOptions = {},
 ): Promise<ImportOutcome> {
+  // Held from before the run is recorded as running until its outcome is: no one sees it running unowned.
+  const ownership = await claimRunOwnership(dataSource);
+  try {
+    return await recordedImport(dataSource, dataset, options, ownership.owner);
+  } finally {
+    await ownership.release();
+  }
+}
+
+async function recordedImport(dataSource: DataSource, dataset: Dataset, options: ImportRunOptions, owner: string): Promise<ImportOutcome> {
   const runs = dataSource.getRepository(ImportRun);
   const actor = options.actor ?? 'system';
   const run = await runs.save(runs.create({
     source: (options.source ?? dataset.name).slice(0, 300), status: 'running', startedAt: new Date(), finishedAt: null,
-    rowsRead: 0, carrierId: options.carrier?.id ?? null, summary: null, errorCount: 0, failure: null,
+    rowsRead: 0, carrierId: options.carrier?.id ?? null, summary: null, errorCount: 0, owner, failure: null,
   }));
   options.onStart?.(run.id);
   let rowsRead = 0;

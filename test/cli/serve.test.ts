@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +33,7 @@ async function stop(child: ChildProcess): Promise<number | null> {
 describe('sms106 serve --demo-if-empty (npm start)', function () {
   this.timeout(180_000);
 
-  it('creates and loads a new embedded database once, serves it, and never reloads the demo over it', async () => {
+  it('creates and loads a new embedded database once, serves it, never reloads the demo over it, and ends only the imports whose process stopped', async () => {
     const url = `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-start-')), 'data', 'sms106.sqlite')}`;
     const first = await start(url);
     try {
@@ -44,14 +45,32 @@ describe('sms106 serve --demo-if-empty (npm start)', function () {
     } finally {
       expect(await stop(first.child)).to.equal(0);
     }
+    // Two imports left running: one by a process that has stopped, one by `sms106 import` still at it.
+    const stopped = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+    await once(stopped, 'exit');
+    const importing = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const before = await openDatabase(url);
+    try {
+      for (const [source, pid] of [['stopped', stopped.pid], ['importing', importing.pid]]) {
+        await before.query(
+          "INSERT INTO import_runs (source, status, started_at, rows_read, error_count, owner) VALUES (?, 'running', '2026-01-01 00:00:00', 0, 0, ?)",
+          [source, `pid:${pid}@${os.hostname()}`],
+        );
+      }
+    } finally {
+      await before.destroy();
+    }
     const second = await start(url);
     try {
       expect(second.log()).not.to.include('loading the demo dataset');
     } finally {
       await stop(second.child);
+      importing.kill();
     }
     const dataSource = await openDatabase(url);
     try {
+      const left = await dataSource.query("SELECT source, status FROM import_runs WHERE source IN ('stopped', 'importing') ORDER BY source");
+      expect(left).to.deep.equal([{ source: 'importing', status: 'running' }, { source: 'stopped', status: 'failed' }]);
       const runs = await dataSource.query("SELECT COUNT(*) AS n FROM import_runs WHERE status = 'succeeded'");
       expect(Number(runs[0].n)).to.equal(1);
       const carriers = await dataSource.query('SELECT code FROM carriers ORDER BY code');

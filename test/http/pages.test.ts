@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import os from 'node:os';
 import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
 import { ImportRun } from '../../server/entities/index.ts';
@@ -127,6 +130,24 @@ describeEachDatabase('pages', (ctx) => {
     expect(page.text).to.include('<meta http-equiv="refresh" content="2">');
     expect(page.text).to.include('该导入由另一个进程');
     expect(page.text).to.include('开始于 2022-03-14 09:30:00');
+  });
+
+  it('an import whose process stopped shows as failed, not as running for ever', async () => {
+    // A lock no connection holds (MariaDB), a process that has exited (SQLite).
+    let owner = `lock:sms106_import_${'0'.repeat(32)}`;
+    if (ctx.database.name === 'SQLite') {
+      const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+      await once(child, 'exit');
+      owner = `pid:${child.pid}@${os.hostname()}`;
+    }
+    const [run] = await ctx.dataSource.getRepository(ImportRun).save([{
+      source: 'cli: allocations.csv', status: 'running' as const, startedAt: new Date('2022-03-14T01:30:00Z'), finishedAt: null,
+      rowsRead: 0, carrierId: null, summary: null, errorCount: 0, owner, failure: null,
+    }]);
+    const page = await app().get(`/imports/${run.id}`).expect(200);
+    expect(page.text).to.include('导入因服务器错误中断，没有写入任何数据');
+    expect(page.text).to.not.include('<meta http-equiv="refresh"');
+    expect(await ctx.dataSource.getRepository(ImportRun).findOneByOrFail({ id: run.id })).to.include({ status: 'failed' });
   });
 
   it('the import page lists the latest imports', async () => {
