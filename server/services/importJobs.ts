@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { projectRoot } from '../../ormconfig.ts';
 import { openDataset } from '../dataset/readers.ts';
 import type { ImportProgress } from './importer.ts';
+import { endStoppedRun } from './importOwners.ts';
 import { runImport } from './importRuns.ts';
 import { invalidateAllocationIndex } from './lookup.ts';
 import type { ImportRequest, ImportWorkerData, ImportWorkerMessage } from './importWorkerMain.ts';
@@ -26,6 +27,9 @@ export class ImportBusyError extends Error {}
 export class ImportJobs {
   private current: ImportJobState | null = null;
   private readonly finished = new Map<number, ImportJobState>();
+
+  /** `workerScript`: the worker thread's module (tests give one that stops halfway). */
+  constructor(private readonly workerScript: URL = new URL('./importWorker.js', import.meta.url)) {}
 
   get running(): ImportJobState | null {
     return this.current && !this.current.done ? this.current : null;
@@ -57,7 +61,7 @@ export class ImportJobs {
     };
     try {
       if (!databaseUrl || databaseUrl === 'sqlite::memory:') return await this.startInProcess(dataSource, request, placeholder, settle);
-      return await this.startWorker(databaseUrl, request, placeholder, settle);
+      return await this.startWorker(dataSource, databaseUrl, request, placeholder, settle);
     } catch (error) {
       placeholder.done = true;
       await cleanUp();
@@ -79,24 +83,37 @@ export class ImportJobs {
     });
   }
 
-  private startWorker(databaseUrl: string, request: ImportRequest, state: ImportJobState, settle: (s: ImportJobState) => void): Promise<number> {
+  private startWorker(
+    dataSource: DataSource, databaseUrl: string, request: ImportRequest, state: ImportJobState, settle: (s: ImportJobState) => void,
+  ): Promise<number> {
     const workerData: ImportWorkerData & { tsconfig: string } = { ...request, databaseUrl, tsconfig: path.join(projectRoot, 'tsconfig.json') };
-    const worker = new Worker(new URL('./importWorker.js', import.meta.url), { workerData });
+    const worker = new Worker(this.workerScript, { workerData });
     return new Promise<number>((resolve, reject) => {
       let started = false;
+      let finished = false;
       worker.on('message', (message: ImportWorkerMessage) => {
         if (message.type === 'started') { started = true; state.runId = message.runId; resolve(message.runId); }
         if (message.type === 'progress') state.progress = message.progress;
         // The outcome is in import_runs now: the next import may start even before the thread exits.
-        if (message.type === 'finished') settle(state);
+        if (message.type === 'finished') { finished = true; settle(state); }
       });
       worker.on('error', (error) => {
         console.error('import worker failed:', error);
         if (!started) reject(error);
       });
       worker.on('exit', () => {
-        if (started) settle(state);
-        else { state.done = true; reject(new Error('the import worker stopped before the import started')); }
+        if (!started) {
+          state.done = true;
+          reject(new Error('the import worker stopped before the import started'));
+          return;
+        }
+        if (finished) return;
+        // Stopped before it said how the import ended: the run is ended here unless it recorded
+        // its outcome first (a failed import does, then rethrows). The page then reads it.
+        endStoppedRun(dataSource, state.runId, 'interrupted: the import worker stopped').then(
+          () => settle(state),
+          (error) => { console.error('could not end the import run of a stopped worker:', error); settle(state); },
+        );
       });
     });
   }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import { ImportRun } from '../entities/index.ts';
+import { isTidb, serverVersion, tidbRelease } from '../util/tidb.ts';
 import { dialectOf } from './upsert.ts';
 
 /**
@@ -28,43 +29,93 @@ const LOCK_PREFIX = 'sms106_import_';
 export async function claimRunOwnership(dataSource: DataSource): Promise<RunOwnership> {
   if (dialectOf(dataSource.manager) === 'sqlite') return { owner: `pid:${process.pid}@${os.hostname()}`, release: async () => {} };
   const name = `${LOCK_PREFIX}${randomUUID().replaceAll('-', '')}`;
-  const runner = dataSource.createQueryRunner();
+  const lock = await LockSession.open(dataSource);
   try {
-    await runner.connect();
     // A new name, so the lock is free: TiDB waits at least a second, but never has to here.
-    const [row] = await runner.query('SELECT GET_LOCK(?, 1) AS got', [name]);
-    if (Number(row.got) !== 1) throw new Error(`could not take the import's lock ${name}`);
+    if (!await lock.take(name)) throw new Error(`could not take the import's lock ${name}`);
   } catch (error) {
-    await runner.release();
+    await lock.close();
     throw error;
   }
-  return {
-    owner: `lock:${name}`,
-    release: async () => {
-      try {
-        await runner.query('SELECT RELEASE_LOCK(?)', [name]);
-      } finally {
-        await runner.release();
-      }
-    },
-  };
+  return { owner: `lock:${name}`, release: () => lock.close(name) };
+}
+
+/** A connection of its own, for named locks: they belong to the session that takes them. */
+class LockSession {
+  private constructor(private readonly runner: QueryRunner, private readonly connection: { destroy(): void }) {}
+
+  static async open(dataSource: DataSource): Promise<LockSession> {
+    const runner = dataSource.createQueryRunner();
+    return new LockSession(runner, await runner.connect() as { destroy(): void });
+  }
+
+  async take(name: string): Promise<boolean> {
+    const [row] = await this.runner.query('SELECT GET_LOCK(?, 1) AS got', [name]);
+    return Number(row.got) === 1;
+  }
+
+  /**
+   * Lets go of the lock `name` if one was taken, and of the connection. Where RELEASE_LOCK fails
+   * the connection is gone or unusable (the database killed it, the network dropped): it is
+   * closed rather than pooled, and the database frees the lock of a closed session, so the
+   * import's outcome stands.
+   */
+  async close(name?: string): Promise<void> {
+    try {
+      if (name !== undefined) await this.runner.query('SELECT RELEASE_LOCK(?)', [name]);
+    } catch {
+      this.connection.destroy();
+    } finally {
+      await this.runner.release();
+    }
+  }
+}
+
+/**
+ * Whether no session holds the lock `name`. TiDB before 7.3 has no IS_FREE_LOCK: there the lock
+ * is taken and let go at once, which waits a second when it is held (TiDB's shortest wait).
+ */
+export async function lockIsFree(dataSource: DataSource, name: string): Promise<boolean> {
+  if (!hasIsFreeLock(await serverVersion(dataSource))) return takeAndLetGo(dataSource, name);
+  const [row] = await dataSource.query('SELECT IS_FREE_LOCK(?) AS free', [name]);
+  return Number(row.free) === 1;
+}
+
+/** Whether the lock `name` could be taken (it is let go at once): lockIsFree without IS_FREE_LOCK. */
+export async function takeAndLetGo(dataSource: DataSource, name: string): Promise<boolean> {
+  const lock = await LockSession.open(dataSource);
+  let taken = false;
+  try {
+    taken = await lock.take(name);
+  } finally {
+    await lock.close(taken ? name : undefined);
+  }
+  return taken;
+}
+
+/** MySQL and MariaDB have IS_FREE_LOCK; TiDB since 7.3. */
+export function hasIsFreeLock(version: string): boolean {
+  const release = tidbRelease(version);
+  return release === null ? !isTidb(version) : release[0] > 7 || (release[0] === 7 && release[1] >= 3);
 }
 
 /**
  * Whether the process that owns a run has stopped. `atStart`: this process has just started and
  * runs nothing yet, so a run under its own process id is an earlier process's (a container's
  * server is process 1 every time). A run without an owner was started before owners were kept:
- * stopped, when a server starts. A process on another host is never judged from here.
+ * stopped, when a server starts.
  */
 export async function ownerStopped(dataSource: DataSource, owner: string | null, atStart: boolean): Promise<boolean> {
   if (owner === null) return atStart;
   if (owner.startsWith('lock:')) {
     if (dialectOf(dataSource.manager) === 'sqlite') return true;
-    const [row] = await dataSource.query('SELECT IS_FREE_LOCK(?) AS free', [owner.slice('lock:'.length)]);
-    return Number(row.free) === 1;
+    return lockIsFree(dataSource, owner.slice('lock:'.length));
   }
   const match = /^pid:(\d+)@(.*)$/.exec(owner);
-  if (!match || match[2] !== os.hostname()) return false;
+  if (!match) return atStart;
+  // An SQLite file is not shared between machines, and a container made anew has a new host
+  // name: a starting server takes another host's run for stopped. It is never judged later.
+  if (match[2] !== os.hostname()) return atStart;
   const pid = Number(match[1]);
   if (pid === process.pid) return atStart;
   return !processExists(pid);
@@ -85,13 +136,16 @@ function processExists(pid: number): boolean {
  * committed), and returns how many. A run that ends meanwhile keeps its own outcome.
  */
 export async function endInterruptedRuns(dataSource: DataSource, options: { atStart: boolean; runs?: ImportRun[] }): Promise<number> {
-  const repository = dataSource.getRepository(ImportRun);
-  const running = options.runs ?? await repository.find({ select: { id: true, owner: true }, where: { status: 'running' } });
+  const running = options.runs ?? await dataSource.getRepository(ImportRun).find({ select: { id: true, owner: true }, where: { status: 'running' } });
   let ended = 0;
   for (const run of running) {
-    if (!await ownerStopped(dataSource, run.owner, options.atStart)) continue;
-    const result = await repository.update({ id: run.id, status: 'running' }, { status: 'failed', failure: 'interrupted: the process running it stopped', finishedAt: new Date() });
-    ended += result.affected ?? 0;
+    if (await ownerStopped(dataSource, run.owner, options.atStart) && await endStoppedRun(dataSource, run.id, 'interrupted: the process running it stopped')) ended++;
   }
   return ended;
+}
+
+/** Ends a run as failed unless it has ended already (its own outcome stands); true when it ended it. */
+export async function endStoppedRun(dataSource: DataSource, id: number, failure: string): Promise<boolean> {
+  const result = await dataSource.getRepository(ImportRun).update({ id, status: 'running' }, { status: 'failed', failure, finishedAt: new Date() });
+  return (result.affected ?? 0) > 0;
 }

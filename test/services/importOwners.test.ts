@@ -6,9 +6,9 @@ import path from 'node:path';
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
-import { openDataset } from '../../server/dataset/readers.ts';
+import { openDataset, type Dataset } from '../../server/dataset/readers.ts';
 import { ImportRun } from '../../server/entities/index.ts';
-import { claimRunOwnership, endInterruptedRuns } from '../../server/services/importOwners.ts';
+import { claimRunOwnership, endInterruptedRuns, hasIsFreeLock, takeAndLetGo } from '../../server/services/importOwners.ts';
 import { runImport } from '../../server/services/importRuns.ts';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
 import { smallDataset, writeDataset } from '../support/fixtures.ts';
@@ -25,6 +25,21 @@ async function saveRun(dataSource: DataSource, owner: string | null): Promise<nu
     rowsRead: 0, carrierId: null, summary: null, errorCount: 0, owner, failure: null,
   });
   return run.id;
+}
+
+/** Makes the import wait, before it reads the dataset's first file, for what `started()` gives (set once the run is recorded). */
+function waitBeforeReading(dataset: Dataset, started: () => Promise<unknown> | null): void {
+  const [first] = dataset.tables;
+  const records = first.records.bind(first);
+  first.records = async function* () {
+    const waiting = started();
+    expect(waiting, 'set once the run was recorded').to.not.equal(null);
+    await waiting;
+    yield* records();
+  };
+  // Read through records() alone.
+  delete first.recordBatches;
+  delete first.sieve;
 }
 
 const statusOf = async (dataSource: DataSource, id: number) => (await dataSource.getRepository(ImportRun).findOneByOrFail({ id })).status;
@@ -101,23 +116,23 @@ for (const database of ['SQLite', 'MariaDB'] as const) {
       }
     });
 
-    // On SQLite the other process is this one (its id is covered below and above).
-    if (database === 'MariaDB') {
-      it('sees a run as running while its import goes on in another process', async () => {
-        const elsewhere = await openDatabase(url);
-        try {
-          let checked: Promise<number> | null = null;
-          const outcome = await runImport(elsewhere, await openDataset(await writeDataset(smallDataset())), {
-            // While the import is under way, a server starts and looks.
-            onStart: () => { checked = endInterruptedRuns(here, { atStart: true }); },
-          });
-          expect(await checked).to.equal(0);
-          expect(await statusOf(here, outcome.runId)).to.equal('succeeded');
-        } finally {
-          await elsewhere.destroy();
-        }
-      });
-    }
+    it('keeps the run\'s lock while its import goes on, seen from a server that starts meanwhile', async () => {
+      const elsewhere = await openDatabase(url);
+      try {
+        const dataset = await openDataset(await writeDataset(smallDataset()));
+        // The import reads its first file only once the check is done: the check runs mid-import.
+        let checked: Promise<number> | null = null;
+        waitBeforeReading(dataset, () => checked);
+        const outcome = await runImport(elsewhere, dataset, {
+          // On SQLite the importing process is this one; a server of its own would be another.
+          onStart: () => { checked = endInterruptedRuns(here, { atStart: database === 'MariaDB' }); },
+        });
+        expect(await checked).to.equal(0);
+        expect(await statusOf(here, outcome.runId)).to.equal('succeeded');
+      } finally {
+        await elsewhere.destroy();
+      }
+    });
 
     it('ends a run without an owner (started before owners were kept) when a server starts, not on a page', async () => {
       const id = await saveRun(here, null);
@@ -157,11 +172,64 @@ describe('import runs of processes that stopped: process ids (SQLite)', () => {
     expect(await statusOf(here, id)).to.equal('failed');
   });
 
-  it('leaves a run of another host to that host', async () => {
-    const child = otherProcess();
-    await child.stop();
-    const id = await saveRun(here, `pid:${child.pid}@not-${os.hostname()}`);
-    expect(await endInterruptedRuns(here, { atStart: true })).to.equal(0);
-    expect(await statusOf(here, id)).to.equal('running');
+  it('takes another host\'s run for stopped when the server starts (an SQLite file is not shared between machines; a container made anew has a new host name), and leaves it on a page', async () => {
+    const id = await saveRun(here, `pid:${process.pid}@not-${os.hostname()}`);
+    expect(await endInterruptedRuns(here, { atStart: false })).to.equal(0);
+    expect(await endInterruptedRuns(here, { atStart: true })).to.equal(1);
+    expect(await statusOf(here, id)).to.equal('failed');
+  });
+});
+
+describe('import runs of processes that stopped: named locks [MariaDB]', () => {
+  let here: DataSource;
+
+  before(async () => {
+    here = await openDatabase(mariadbUrl);
+    await clearAllData(here);
+  });
+
+  after(() => here?.destroy());
+
+  it('ends an import as it ended when the database dropped the connection holding its lock, the lock then free', async () => {
+    const dataset = await openDataset(await writeDataset(smallDataset()));
+    let killed: Promise<void> | null = null;
+    waitBeforeReading(dataset, () => killed);
+    const outcome = await runImport(here, dataset, {
+      onStart: (runId) => {
+        killed = (async () => {
+          const run = await here.getRepository(ImportRun).findOneByOrFail({ id: runId });
+          const [{ session }] = await here.query('SELECT IS_USED_LOCK(?) AS session', [run.owner!.slice('lock:'.length)]);
+          await here.query(`KILL ${Number(session)}`);
+        })();
+      },
+    });
+    expect(outcome.status).to.equal('succeeded');
+    const run = await here.getRepository(ImportRun).findOneByOrFail({ id: outcome.runId });
+    expect(run.status).to.equal('succeeded');
+    const [{ free }] = await here.query('SELECT IS_FREE_LOCK(?) AS free', [run.owner!.slice('lock:'.length)]);
+    expect(Number(free)).to.equal(1);
+    // The killed connection did not go back to the pool: every pooled one still answers.
+    const answers = await Promise.all(Array.from({ length: 12 }, () => here.query('SELECT 1 AS one')));
+    expect(answers.map(([row]) => Number(row.one))).to.deep.equal(Array(12).fill(1));
+  });
+
+  it('tells a held lock from a free one by taking it, where IS_FREE_LOCK is missing (TiDB before 7.3), and lets go of what it took', async () => {
+    const ownership = await claimRunOwnership(here);
+    const name = ownership.owner.slice('lock:'.length);
+    try {
+      expect(await takeAndLetGo(here, name), 'held').to.equal(false);
+    } finally {
+      await ownership.release();
+    }
+    expect(await takeAndLetGo(here, name), 'free').to.equal(true);
+    const [{ free }] = await here.query('SELECT IS_FREE_LOCK(?) AS free', [name]);
+    expect(Number(free), 'let go').to.equal(1);
+  });
+
+  it('asks IS_FREE_LOCK of MySQL, MariaDB and TiDB 7.3 on, and takes the lock on older TiDB', () => {
+    const asks = ['8.0.36', '10.11.6-MariaDB-0+deb12u1', '8.0.11-TiDB-v7.3.0', '8.0.11-TiDB-v7.5.1', '8.0.11-TiDB-v8.5.6'];
+    const takes = ['5.7.25-TiDB-v6.5.0', '8.0.11-TiDB-v7.1.5', '8.0.11-TiDB-v6.1.0', '5.7.25-TiDB-unknown'];
+    expect(asks.filter(hasIsFreeLock)).to.deep.equal(asks);
+    expect(takes.filter(hasIsFreeLock)).to.deep.equal([]);
   });
 });
