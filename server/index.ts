@@ -7,7 +7,7 @@ import { openDataset } from './dataset/readers.ts';
 import { Carrier, ImportRun } from './entities/index.ts';
 import { createDemoIssuers, createDemoUsers } from './services/demoUsers.ts';
 import { runAudit } from './services/auditRuns.ts';
-import { endInterruptedRuns } from './services/importOwners.ts';
+import { endInterruptedRuns, isStoreBusy } from './services/importOwners.ts';
 import { runImport } from './services/importRuns.ts';
 import { allocationIndexFor } from './services/lookup.ts';
 
@@ -23,7 +23,12 @@ export interface ServeOptions {
 export async function serve(dataSource: DataSource, options: ServeOptions): Promise<void> {
   const log = options.log ?? ((text: string) => process.stderr.write(text));
   // An import whose process stopped never committed: say so. Others' running imports go on.
-  await endInterruptedRuns(dataSource, { atStart: true });
+  try {
+    await endInterruptedRuns(dataSource, { atStart: true });
+  } catch (error) {
+    if (!isStoreBusy(error)) throw error;
+    log('another process is writing to the database (an import?): import runs left running by stopped processes are ended at the next start\n');
+  }
   if (options.demoIfEmpty && await isPristine(dataSource)) {
     log('empty database: loading the demo dataset (seeds/demo)…\n');
     const outcome = await runImport(dataSource, await openDataset(demoDatasetDir), { source: 'seeds/demo' });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request, Response } from 'express';
+import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
 import { datasetFileOf } from '../dataset/tables.ts';
@@ -12,7 +13,7 @@ import { ImportRun, ImportRunError } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import type { Principal } from '../services/accounts.ts';
 import { ImportBusyError } from '../services/importJobs.ts';
-import { endInterruptedRuns } from '../services/importOwners.ts';
+import { endInterruptedRuns, isStoreBusy } from '../services/importOwners.ts';
 import { issueMessage } from '../services/importer.ts';
 import { latestImports } from '../services/dashboard.ts';
 import { beijingTime } from './shared.ts';
@@ -145,6 +146,19 @@ export async function postImport(req: Request, res: Response, context: AppContex
 const runParams = z.object({ id: z.coerce.number().int().positive() });
 const reportQuery = z.object({ page: z.coerce.number().int().positive().default(1) });
 
+/**
+ * Ends another process's run if that process stopped. Where another process is writing to an
+ * SQLite store, the page shows the run as it is and its next refresh asks again.
+ */
+async function endedAsStopped(dataSource: DataSource, run: ImportRun): Promise<boolean> {
+  try {
+    return await endInterruptedRuns(dataSource, { atStart: false, runs: [run] }) > 0;
+  } catch (error) {
+    if (isStoreBusy(error)) return false;
+    throw error;
+  }
+}
+
 /** GET /imports/:id — progress while it runs, then the summary or the full error report. */
 export async function getImport(req: Request, res: Response, context: AppContext): Promise<void> {
   if (!canSeeImports(req.principal)) throw new HttpError(403, 'auth.forbidden');
@@ -155,9 +169,7 @@ export async function getImport(req: Request, res: Response, context: AppContext
   if (!run) throw new HttpError(404, 'error.not_found');
   const job = context.imports.state(run.id);
   // Run by another process: if that process stopped, the run never ends by itself.
-  if (run.status === 'running' && job === null && await endInterruptedRuns(context.dataSource, { atStart: false, runs: [run] }) > 0) {
-    run = (await runs.findOneBy({ id: run.id }))!;
-  }
+  if (run.status === 'running' && job === null && await endedAsStopped(context.dataSource, run)) run = (await runs.findOneBy({ id: run.id }))!;
   // A run this server does not know is being imported by another process (the command line).
   const running = run.status === 'running' && (job === null || !job.done);
   const model: Record<string, unknown> = {

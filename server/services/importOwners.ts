@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { ImportRun } from '../entities/index.ts';
 import { isTidb, serverVersion, tidbRelease } from '../util/tidb.ts';
+import { recordAudit } from './audit.ts';
 import { dialectOf } from './upsert.ts';
 
 /**
@@ -46,7 +47,16 @@ class LockSession {
 
   static async open(dataSource: DataSource): Promise<LockSession> {
     const runner = dataSource.createQueryRunner();
-    return new LockSession(runner, await runner.connect() as { destroy(): void });
+    const session = new LockSession(runner, await runner.connect() as { destroy(): void });
+    try {
+      // Idle for the whole import: the server's own idle limit (8 hours by default, often set
+      // far lower) must not close it and so free the lock of a run still going on.
+      await runner.query('SET SESSION wait_timeout = 604800');
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+    return session;
   }
 
   async take(name: string): Promise<boolean> {
@@ -71,12 +81,27 @@ class LockSession {
   }
 }
 
+/** Each store's VERSION(), asked once. */
+const versions = new WeakMap<DataSource, Promise<string>>();
+
+function versionOf(dataSource: DataSource): Promise<string> {
+  let version = versions.get(dataSource);
+  if (!version) {
+    version = serverVersion(dataSource);
+    versions.set(dataSource, version);
+    version.catch(() => versions.delete(dataSource));
+  }
+  return version;
+}
+
 /**
- * Whether no session holds the lock `name`. TiDB before 7.3 has no IS_FREE_LOCK: there the lock
- * is taken and let go at once, which waits a second when it is held (TiDB's shortest wait).
+ * Whether no session holds the lock `name`, or null where this cannot be asked cheaply: TiDB
+ * before 7.3 has no IS_FREE_LOCK, and there only `atStart` takes the lock and lets it go at once,
+ * which waits a second when it is held (TiDB's shortest wait); an import page that refreshes
+ * every two seconds does not.
  */
-export async function lockIsFree(dataSource: DataSource, name: string): Promise<boolean> {
-  if (!hasIsFreeLock(await serverVersion(dataSource))) return takeAndLetGo(dataSource, name);
+async function lockIsFree(dataSource: DataSource, name: string, atStart: boolean): Promise<boolean | null> {
+  if (!hasIsFreeLock(await versionOf(dataSource))) return atStart ? takeAndLetGo(dataSource, name) : null;
   const [row] = await dataSource.query('SELECT IS_FREE_LOCK(?) AS free', [name]);
   return Number(row.free) === 1;
 }
@@ -109,7 +134,7 @@ export async function ownerStopped(dataSource: DataSource, owner: string | null,
   if (owner === null) return atStart;
   if (owner.startsWith('lock:')) {
     if (dialectOf(dataSource.manager) === 'sqlite') return true;
-    return lockIsFree(dataSource, owner.slice('lock:'.length));
+    return (await lockIsFree(dataSource, owner.slice('lock:'.length), atStart)) ?? false;
   }
   const match = /^pid:(\d+)@(.*)$/.exec(owner);
   if (!match) return atStart;
@@ -144,8 +169,18 @@ export async function endInterruptedRuns(dataSource: DataSource, options: { atSt
   return ended;
 }
 
-/** Ends a run as failed unless it has ended already (its own outcome stands); true when it ended it. */
+/**
+ * Ends a run as failed unless it has ended already (its own outcome stands), and logs it as an
+ * import that failed; true when it ended it.
+ */
 export async function endStoppedRun(dataSource: DataSource, id: number, failure: string): Promise<boolean> {
   const result = await dataSource.getRepository(ImportRun).update({ id, status: 'running' }, { status: 'failed', failure, finishedAt: new Date() });
-  return (result.affected ?? 0) > 0;
+  if ((result.affected ?? 0) === 0) return false;
+  await recordAudit(dataSource, { actor: 'system', action: 'import.failed', subject: `import_run:${id}`, after: { runId: id, failure } });
+  return true;
+}
+
+/** An SQLite store another process is writing to (a command-line import holds its write lock). */
+export function isStoreBusy(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'SQLITE_BUSY';
 }

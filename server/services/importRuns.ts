@@ -50,7 +50,7 @@ async function recordedImport(dataSource: DataSource, dataset: Dataset, options:
       carrier: options.carrier ?? null,
       onProgress: (progress) => { rowsRead = progress.rowsRead; options.onProgress?.(progress); },
     });
-    await runs.update(run.id, { status: 'succeeded', finishedAt: new Date(), rowsRead, summary });
+    await runs.update(run.id, { status: 'succeeded', finishedAt: new Date(), rowsRead, summary, failure: null });
     await recordAudit(dataSource, {
       actor, action: 'import.succeeded', subject: `import_run:${run.id}`,
       after: { runId: run.id, source: run.source, files: summary.files.map((f) => ({ file: f.file, rows: f.rows, added: f.added })) },
@@ -65,7 +65,7 @@ async function recordedImport(dataSource: DataSource, dataset: Dataset, options:
       try {
         // One transaction: a page that reads the run as refused also finds its problems.
         await dataSource.transaction(async (manager) => {
-          await manager.getRepository(ImportRun).update(run.id, { status: 'refused', finishedAt: new Date(), rowsRead, errorCount: error.issueCount });
+          await manager.getRepository(ImportRun).update(run.id, { status: 'refused', finishedAt: new Date(), rowsRead, errorCount: error.issueCount, failure: null });
           for (let i = 0; i < rows.length; i += 500) {
             await manager.createQueryBuilder().insert().into(ImportRunError).values(rows.slice(i, i + 500)).updateEntity(false).execute();
           }
