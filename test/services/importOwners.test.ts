@@ -190,7 +190,7 @@ describe('import runs of processes that stopped: process ids (SQLite)', () => {
     expect(await statusOf(here, id)).to.equal('failed');
   });
 
-  it('tells an SQLite store another process is writing to, which a starting server and a page get past', async function () {
+  it('recognises the error of an SQLite store another process is writing to (a starting server and a page get past it), and ends the run once the writer is done', async function () {
     this.timeout(20_000);
     const id = await saveRun(here, null);
     const writer = await openDatabase(`sqlite:${path.join(directory, 'store.sqlite')}`);
