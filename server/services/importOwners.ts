@@ -130,7 +130,7 @@ export function hasIsFreeLock(version: string): boolean {
  * server is process 1 every time). A run without an owner was started before owners were kept:
  * stopped, when a server starts.
  */
-export async function ownerStopped(dataSource: DataSource, owner: string | null, atStart: boolean): Promise<boolean> {
+async function ownerStopped(dataSource: DataSource, owner: string | null, atStart: boolean): Promise<boolean> {
   if (owner === null) return atStart;
   if (owner.startsWith('lock:')) {
     if (dialectOf(dataSource.manager) === 'sqlite') return true;
