@@ -9,7 +9,7 @@ import { openDatabase } from '../../ormconfig.ts';
 import { openDataset, type Dataset } from '../../server/dataset/readers.ts';
 import { ImportRun } from '../../server/entities/index.ts';
 import { claimRunOwnership, endInterruptedRuns, endStoppedRun, hasIsFreeLock, isStoreBusy, takeAndLetGo } from '../../server/services/importOwners.ts';
-import { runImport } from '../../server/services/importRuns.ts';
+import { runImport, type ImportOutcome } from '../../server/services/importRuns.ts';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
 import { smallDataset, writeDataset } from '../support/fixtures.ts';
 
@@ -68,6 +68,23 @@ for (const database of ['SQLite', 'MariaDB'] as const) {
       await rm(directory, { recursive: true, force: true });
     });
 
+    /**
+     * Imports the small dataset from another DataSource on the store. `duringImport` is given the
+     * run's id once the run is recorded, and the import reads its first file only once it is done.
+     */
+    async function importElsewhere<T>(duringImport: (runId: number) => Promise<T>): Promise<{ outcome: ImportOutcome; during: T }> {
+      const elsewhere = await openDatabase(url);
+      try {
+        const dataset = await openDataset(await writeDataset(smallDataset()));
+        let during: Promise<T> | null = null;
+        waitBeforeReading(dataset, () => during);
+        const outcome = await runImport(elsewhere, dataset, { onStart: (runId) => { during = duringImport(runId); } });
+        return { outcome, during: await during! };
+      } finally {
+        await elsewhere.destroy();
+      }
+    }
+
     it('leaves a run that another process is importing running, when a server starts and on its page, and ends it once that process stops', async () => {
       // MariaDB: a process holds its lock on a connection of its own, freed when that closes
       // however the process ends. SQLite: a process of this host, asked whether it still exists.
@@ -98,58 +115,31 @@ for (const database of ['SQLite', 'MariaDB'] as const) {
 
     // An SQLite store cannot be written to while the import holds it.
     if (database === 'MariaDB') it('clears the failure a run was wrongly ended with once it records its own outcome', async () => {
-      const elsewhere = await openDatabase(url);
-      try {
-        const dataset = await openDataset(await writeDataset(smallDataset()));
-        let ended: Promise<boolean> | null = null;
-        waitBeforeReading(dataset, () => ended);
-        // A lock connection the network dropped: the run looks stopped while it goes on.
-        const outcome = await runImport(elsewhere, dataset, { onStart: (runId) => { ended = endStoppedRun(here, runId, 'interrupted: the process running it stopped'); } });
-        expect(await ended).to.equal(true);
-        expect(await here.getRepository(ImportRun).findOneByOrFail({ id: outcome.runId })).to.include({ status: 'succeeded', failure: null });
-      } finally {
-        await elsewhere.destroy();
-      }
+      // A lock connection the network dropped: the run looks stopped while it goes on.
+      const { outcome, during } = await importElsewhere((runId) => endStoppedRun(here, runId, 'interrupted: the process running it stopped'));
+      expect(during).to.equal(true);
+      expect(await here.getRepository(ImportRun).findOneByOrFail({ id: outcome.runId })).to.include({ status: 'succeeded', failure: null });
     });
 
     it('records the process running an import, and lets go of its lock once the run has ended', async () => {
-      const elsewhere = await openDatabase(url);
-      try {
-        let seenRunning = false;
-        const outcome = await runImport(elsewhere, await openDataset(await writeDataset(smallDataset())), {
-          onStart: () => { seenRunning = true; },
-        });
-        expect(seenRunning).to.equal(true);
-        const run = await here.getRepository(ImportRun).findOneByOrFail({ id: outcome.runId });
-        expect(run.status).to.equal('succeeded');
-        if (database === 'MariaDB') {
-          expect(run.owner).to.match(/^lock:/);
-          const [{ free }] = await here.query('SELECT IS_FREE_LOCK(?) AS free', [run.owner!.slice('lock:'.length)]);
-          expect(Number(free), 'released').to.equal(1);
-        } else {
-          expect(run.owner).to.equal(`pid:${process.pid}@${os.hostname()}`);
-        }
-      } finally {
-        await elsewhere.destroy();
+      const { outcome, during } = await importElsewhere(async (runId) => (await here.getRepository(ImportRun).findOneByOrFail({ id: runId })).status);
+      expect(during, 'seen while it ran').to.equal('running');
+      const run = await here.getRepository(ImportRun).findOneByOrFail({ id: outcome.runId });
+      expect(run.status).to.equal('succeeded');
+      if (database === 'MariaDB') {
+        expect(run.owner).to.match(/^lock:/);
+        const [{ free }] = await here.query('SELECT IS_FREE_LOCK(?) AS free', [run.owner!.slice('lock:'.length)]);
+        expect(Number(free), 'released').to.equal(1);
+      } else {
+        expect(run.owner).to.equal(`pid:${process.pid}@${os.hostname()}`);
       }
     });
 
     // On SQLite the importing process would be this one, whose runs a page never ends.
     if (database === 'MariaDB') it('keeps the run\'s lock while its import goes on, seen from a server that starts meanwhile', async () => {
-      const elsewhere = await openDatabase(url);
-      try {
-        const dataset = await openDataset(await writeDataset(smallDataset()));
-        // The import reads its first file only once the check is done: the check runs mid-import.
-        let checked: Promise<number> | null = null;
-        waitBeforeReading(dataset, () => checked);
-        const outcome = await runImport(elsewhere, dataset, {
-          onStart: () => { checked = endInterruptedRuns(here, { atStart: true }); },
-        });
-        expect(await checked).to.equal(0);
-        expect(await statusOf(here, outcome.runId)).to.equal('succeeded');
-      } finally {
-        await elsewhere.destroy();
-      }
+      const { outcome, during } = await importElsewhere(() => endInterruptedRuns(here, { atStart: true }));
+      expect(during).to.equal(0);
+      expect(await statusOf(here, outcome.runId)).to.equal('succeeded');
     });
 
     it('ends a run without an owner (started before owners were kept) when a server starts, not on a page', async () => {
