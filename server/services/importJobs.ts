@@ -90,12 +90,11 @@ export class ImportJobs {
     const worker = new Worker(this.workerScript, { workerData });
     return new Promise<number>((resolve, reject) => {
       let started = false;
-      let finished = false;
       worker.on('message', (message: ImportWorkerMessage) => {
         if (message.type === 'started') { started = true; state.runId = message.runId; resolve(message.runId); }
         if (message.type === 'progress') state.progress = message.progress;
         // The outcome is in import_runs now: the next import may start even before the thread exits.
-        if (message.type === 'finished') { finished = true; settle(state); }
+        if (message.type === 'finished') settle(state);
       });
       worker.on('error', (error) => {
         console.error('import worker failed:', error);
@@ -107,7 +106,8 @@ export class ImportJobs {
           reject(new Error('the import worker stopped before the import started'));
           return;
         }
-        if (finished) return;
+        // settle marked it done on 'finished'.
+        if (state.done) return;
         // Stopped before it said how the import ended: the run is ended here unless it recorded
         // its outcome first (a failed import does, then rethrows). The page then reads it.
         endStoppedRun(dataSource, state.runId, 'interrupted: the import worker stopped').then(

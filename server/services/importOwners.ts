@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { ImportRun } from '../entities/index.ts';
-import { isTidb, serverVersion, tidbRelease } from '../util/tidb.ts';
+import { serverVersion, unlessTidbBefore } from '../util/tidb.ts';
 import { recordAudit } from './audit.ts';
 import { dialectOf } from './upsert.ts';
 
@@ -120,8 +120,7 @@ export async function takeAndLetGo(dataSource: DataSource, name: string): Promis
 
 /** MySQL and MariaDB have IS_FREE_LOCK; TiDB since 7.3. */
 export function hasIsFreeLock(version: string): boolean {
-  const release = tidbRelease(version);
-  return release === null ? !isTidb(version) : release[0] > 7 || (release[0] === 7 && release[1] >= 3);
+  return unlessTidbBefore(version, 7, 3);
 }
 
 /**

@@ -3,7 +3,7 @@ import mysql from 'mysql2';
 import type { EntityManager, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import type { ChunkWriter, Upserter } from './upsert.ts';
-import { isTidb, serverVersion, tidbRelease } from '../util/tidb.ts';
+import { isTidb, serverVersion, unlessTidbBefore } from '../util/tidb.ts';
 
 /** The part of mysql2's callback connection (what TypeORM's MySQL query runner holds) used here. */
 interface MysqlConnection {
@@ -199,9 +199,7 @@ export async function loadDataUsable(manager: EntityManager): Promise<boolean> {
  * `8.0.11-TiDB-v7.5.1`.
  */
 export function loadDataIsTransactional(version: string): boolean {
-  if (!isTidb(version)) return true;
-  const release = tidbRelease(version);
-  return release !== null && (release[0] > 7 || (release[0] === 7 && release[1] >= 6));
+  return unlessTidbBefore(version, 7, 6);
 }
 
 /** The data in packets, all pushed at once so the server is not kept waiting between them. */

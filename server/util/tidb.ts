@@ -17,3 +17,14 @@ export function tidbRelease(version: string): [number, number] | null {
   const release = /TiDB-v(\d+)\.(\d+)/i.exec(version);
   return release ? [Number(release[1]), Number(release[2])] : null;
 }
+
+/**
+ * Whether a server has what TiDB gained in `major`.`minor`: MySQL and MariaDB always have (what
+ * the product asks this of), TiDB from that release on, and a TiDB that does not say which it is
+ * is taken for an older one.
+ */
+export function unlessTidbBefore(version: string, major: number, minor: number): boolean {
+  if (!isTidb(version)) return true;
+  const release = tidbRelease(version);
+  return release !== null && (release[0] > major || (release[0] === major && release[1] >= minor));
+}

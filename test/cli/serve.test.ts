@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { openDatabase } from '../../ormconfig.ts';
+import { runningProcess, stoppedProcessId } from '../support/processes.ts';
 
 const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'sms106.js');
 
@@ -46,12 +46,11 @@ describe('sms106 serve --demo-if-empty (npm start)', function () {
       expect(await stop(first.child)).to.equal(0);
     }
     // Two imports left running: one by a process that has stopped, one by `sms106 import` still at it.
-    const stopped = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-    await once(stopped, 'exit');
-    const importing = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    const stopped = await stoppedProcessId();
+    const importing = runningProcess();
     const before = await openDatabase(url);
     try {
-      for (const [source, pid] of [['stopped', stopped.pid], ['importing', importing.pid]]) {
+      for (const [source, pid] of [['stopped', stopped], ['importing', importing.pid]]) {
         await before.query(
           "INSERT INTO import_runs (source, status, started_at, rows_read, error_count, owner) VALUES (?, 'running', '2026-01-01 00:00:00', 0, 0, ?)",
           [source, `pid:${pid}@${os.hostname()}`],
@@ -65,7 +64,7 @@ describe('sms106 serve --demo-if-empty (npm start)', function () {
       expect(second.log()).not.to.include('loading the demo dataset');
     } finally {
       await stop(second.child);
-      importing.kill();
+      await importing.stop();
     }
     const dataSource = await openDatabase(url);
     try {

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import os from 'node:os';
 import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
@@ -7,6 +5,7 @@ import { ImportRun } from '../../server/entities/index.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
+import { stoppedProcessId } from '../support/processes.ts';
 import { signIn, waitForRun, type Client } from '../support/session.ts';
 import { E_LOGI, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 
@@ -136,9 +135,7 @@ describeEachDatabase('pages', (ctx) => {
     // A lock no connection holds (MariaDB), a process that has exited (SQLite).
     let owner = `lock:sms106_import_${'0'.repeat(32)}`;
     if (ctx.database.name === 'SQLite') {
-      const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-      await once(child, 'exit');
-      owner = `pid:${child.pid}@${os.hostname()}`;
+      owner = `pid:${await stoppedProcessId()}@${os.hostname()}`;
     }
     const [run] = await ctx.dataSource.getRepository(ImportRun).save([{
       source: 'cli: allocations.csv', status: 'running' as const, startedAt: new Date('2022-03-14T01:30:00Z'), finishedAt: null,

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,12 +10,7 @@ import { claimRunOwnership, endInterruptedRuns, endStoppedRun, hasIsFreeLock, is
 import { runImport, type ImportOutcome } from '../../server/services/importRuns.ts';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
 import { smallDataset, writeDataset } from '../support/fixtures.ts';
-
-/** A process of this host that runs until it is killed. */
-function otherProcess() {
-  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-  return { pid: child.pid!, stop: async () => { child.kill(); await once(child, 'exit'); } };
-}
+import { runningProcess } from '../support/processes.ts';
 
 async function saveRun(dataSource: DataSource, owner: string | null): Promise<number> {
   const run = await dataSource.getRepository(ImportRun).save({
@@ -96,7 +89,7 @@ for (const database of ['SQLite', 'MariaDB'] as const) {
         expect(owner).to.match(/^lock:sms106_import_[0-9a-f]{32}$/);
         stop = () => elsewhere.destroy();
       } else {
-        const child = otherProcess();
+        const child = runningProcess();
         owner = `pid:${child.pid}@${os.hostname()}`;
         stop = child.stop;
       }
