@@ -15,6 +15,8 @@ export interface FindingEvidence {
   /** The message text and the span in it that triggered the rule. */
   text?: string;
   span?: { start: number; end: number };
+  /** Every cue a pretext rule read in the text (what it is, the words, their span), marked on the finding page. */
+  cues?: Array<{ kind: string; text: string; start: number; end: number }>;
   /** Anything else worth showing, label → value (rendered as a definition list). */
   facts?: Record<string, string | number>;
 }

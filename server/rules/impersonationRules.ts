@@ -5,7 +5,7 @@ import type { AuditSnapshot, Explanation, FindingDraft, MessageContext, Rule, Ru
 const detectors = new WeakMap<AuditSnapshot, ClaimDetector>();
 
 /** One detector per snapshot (it compiles the protected names once), shared by the two rules below. */
-function detectorFor(snapshot: AuditSnapshot): ClaimDetector {
+export function detectorFor(snapshot: AuditSnapshot): ClaimDetector {
   let detector = detectors.get(snapshot);
   if (!detector) detectors.set(snapshot, (detector = new ClaimDetector(snapshot.protectedSenders)));
   return detector;

@@ -6,6 +6,7 @@ import { invalidUscc } from './invalidUscc.ts';
 import { multiLevelRelease } from './multiLevelRelease.ts';
 import { numberMultiEntity } from './numberMultiEntity.ts';
 import { overlappingAllocation } from './overlappingAllocation.ts';
+import { brandImpersonationRule, officialPretextRule } from './pretextRules.ts';
 import { segmentUnfiled } from './segmentUnfiled.ts';
 import { suspiciousUrl } from './suspiciousUrl.ts';
 import { unallocatedSender } from './unallocatedSender.ts';
@@ -16,5 +17,6 @@ import type { Rule } from './types.ts';
 /** Every rule the audit runs, one module per rule code of DOMAIN.md. */
 export const RULES: readonly Rule[] = [
   multiLevelRelease, segmentUnfiled, agentMultipleSegments, numberMultiEntity, overlappingAllocation, unlicensedLessee,
-  invalidUscc, unallocatedSender, govImpersonation, lookalikeSignatureRule, unfiledSignature, suspiciousUrl, hiddenRelease, complaintCluster,
+  invalidUscc, unallocatedSender, govImpersonation, lookalikeSignatureRule, officialPretextRule, brandImpersonationRule, unfiledSignature, suspiciousUrl,
+  hiddenRelease, complaintCluster,
 ];

@@ -1,4 +1,5 @@
 import { trafficSubject } from './evidence.ts';
+import { detectorFor } from './impersonationRules.ts';
 import type { FindingDraft, Rule } from './types.ts';
 
 /**
@@ -8,8 +9,9 @@ import type { FindingDraft, Rule } from './types.ts';
  */
 export const unfiledSignature: Rule = {
   code: 'UNFILED_SIGNATURE',
-  start: () => {
+  start: (snapshot) => {
     const reported = new Set<string>();
+    const detector = detectorFor(snapshot);
     return {
       message(context) {
         const { entity, message, signatures } = context;
@@ -21,12 +23,22 @@ export const unfiledSignature: Rule = {
           if (reported.has(once)) continue;
           reported.add(once);
           const subject = trafficSubject(context);
+          // An unfiled signature that reads as a government body or a protected brand is the
+          // claim GOV_IMPERSONATION / BRAND_IMPERSONATION are about: high, and it says which claim.
+          const claim = detector.claims(message.content).find((c) => c.kind === 'signature' && c.start === signature.start + 1 && (c.government || c.brand)) ?? null;
+          const claimed = claim === null ? null : claim.protectedSender?.name ?? claim.text;
+          const claimRule = claim?.government ? 'GOV_IMPERSONATION' : 'BRAND_IMPERSONATION';
           (findings ??= []).push({
-            rule: 'UNFILED_SIGNATURE', severity: 'medium', key: [message.sender, signature.normalised], ...subject,
+            rule: 'UNFILED_SIGNATURE', severity: claim === null ? 'medium' : 'high', key: [message.sender, signature.normalised], ...subject,
             number: message.sender, message: { id: message.id, ref: message.ref }, complaint: null,
-            detail: `号码 ${message.sender} 以签名【${signature.text}】发送短信，但登记使用主体${entity.name}未报备该签名（已报备：${entity.signatures.map((s) => `【${s}】`).join('') || '无'}）`,
-            detailEn: `${message.sender} sent as 【${signature.text}】, a signature its registered entity ${entity.name} never filed`,
-            evidence: { ...subject.evidence, text: message.content, span: { start: signature.start, end: signature.end } },
+            detail: `号码 ${message.sender} 以签名【${signature.text}】发送短信，但登记使用主体${entity.name}未报备该签名（已报备：${entity.signatures.map((s) => `【${s}】`).join('') || '无'}）`
+              + (claimed === null ? '' : `；该签名以${claim!.government ? '政府机关或公共服务' : '受保护企业'}“${claimed}”的身份出现（见同一短信的 ${claimRule}）`),
+            detailEn: `${message.sender} sent as 【${signature.text}】, a signature its registered entity ${entity.name} never filed`
+              + (claimed === null ? '' : `; the signature presents as ${claim!.government ? 'the government body or public service' : 'the protected business'} "${claimed}" (see the message's ${claimRule})`),
+            evidence: {
+              ...subject.evidence, text: message.content, span: { start: signature.start, end: signature.end },
+              ...(claimed === null ? {} : { facts: { claimLinked: claimed, match: claim!.match } }),
+            },
             occurredAt: message.sentAt,
           });
         }

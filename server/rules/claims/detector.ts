@@ -15,8 +15,9 @@
  */
 import { canonicalise } from './canonical.ts';
 import { FoldedMessage, foldTable, isHan } from './fold.ts';
-import { GOVERNMENT_BODY, GOVERNMENT_BODY_AT_END, GOVERNMENT_BODY_AT_START, GOVERNMENT_LABEL, UNIT_AT_END } from './governmentPattern.ts';
+import { GOVERNMENT_BODY, GOVERNMENT_BODY_AT_END, GOVERNMENT_BODY_AT_START, GOVERNMENT_LABEL, UNIT_AT_END, publicServiceOf } from './governmentPattern.ts';
 import { ProtectedNames, type ProtectedForm } from './protectedNames.ts';
+import { senderKind } from './senderKind.ts';
 import type { Claim, KnownSignature, ProtectedSenderRef } from './types.ts';
 
 /**
@@ -37,7 +38,7 @@ const FULL_STOP = 0x2e;
 const EXCLAMATION = 0x21;
 const IDEOGRAPHIC_FULL_STOP = 0x3002; // 。
 /** What a body's name alone after the last sentence must follow: 。 . ! ? ; a line break, — or -. */
-const LABEL_AFTER = [...'。.!?;\n—-'].map((character) => character.charCodeAt(0));
+const LABEL_AFTER = [...'。.!?;\n—-,'].map((character) => character.charCodeAt(0));
 /** The most units between a signature's brackets. */
 const MAX_SIGNATURE_TEXT = 40;
 
@@ -74,13 +75,13 @@ const SUBSTITUTE_CLOSER_UNITS = [...SUBSTITUTE_CLOSERS].map((bracket) => bracket
 const MAX_SIGNATURE = 30;
 
 /** Words after a body's name inside a signature that do not change the body: 【济南交警温馨提示】. */
-const NOTICE_ENDING = /(?:温馨提示|温馨提醒|友情提示|友情提醒|通知书|提醒|提示|通知|公告|服务号)$/;
+const NOTICE_ENDING = /(?:温馨提示|温馨提醒|友情提示|友情提醒|重要通知|紧急通知|特别通知|温馨告知|告知书|通知书|提醒函|提醒|提示|通知|公告|通告|公示|告知|服务号)$/;
 
 /** X + one of these: X is the body speaking. */
 const SPEAKER_BEFORE = [
   '温馨提示', '温馨提醒', '友情提示', '友情提醒', '郑重提醒', '郑重提示', '特别提醒', '特别提示', '重要提醒', '重要提示',
   '提醒您', '提醒你', '提示您', '提示你', '提醒:', '提示:', '通知您', '通知你', '通知:', '告知您', '正式通知', '敬告',
-  '提醒广大', '提醒各位', '的工作人员', '工作人员',
+  '提醒广大', '提醒各位', '的工作人员', '工作人员', '重要通知', '紧急通知', '特别通知', '告知:',
 ];
 /** One of these + X: X is the body speaking. */
 const SPEAKER_AFTER = ['这里是', '这边是', '我这边是', '我们是', '我是', '本人是', '本人系', '我系', '我方是', '我单位是'];
@@ -148,10 +149,10 @@ function openingBracket(text: string, from: number): number {
 }
 
 /** A signature's claim apart from where it stands: the rest of a Claim. Shared: never written to. */
-type SignatureReading = Readonly<Pick<Claim, 'protectedSender' | 'match' | 'government'>>;
+type SignatureReading = Readonly<Pick<Claim, 'protectedSender' | 'match' | 'government' | 'brand'>>;
 
 /** The reading of a signature that names no protected sender and no government body. */
-const NAMES_NOBODY: SignatureReading = Object.freeze({ protectedSender: null, match: 'none', government: false });
+const NAMES_NOBODY: SignatureReading = Object.freeze({ protectedSender: null, match: 'none', government: false, brand: false });
 
 /** How many signature readings a detector keeps before it starts again. */
 const MAX_REMEMBERED_SIGNATURES = 50_000;
@@ -166,7 +167,7 @@ const NONE_KNOWN: readonly KnownSignature[] = Object.freeze([]);
 function readingOf(claim: Claim): SignatureReading {
   // Most signatures name nobody: they share one reading.
   if (claim.protectedSender === null && claim.match === 'none' && !claim.government) return NAMES_NOBODY;
-  return { protectedSender: claim.protectedSender, match: claim.match, government: claim.government };
+  return { protectedSender: claim.protectedSender, match: claim.match, government: claim.government, brand: claim.brand };
 }
 
 /** True when units[start, end) and text[textStart, textEnd) are the same units. */
@@ -195,6 +196,8 @@ export class ClaimDetector {
   readonly #names: ProtectedNames;
   readonly #folded = new FoldedMessage();
   #lastContent: string | null = null;
+  /** The content #folded holds. */
+  #foldedFor: string | null = null;
   #lastClaims: readonly Claim[] = [];
   /** Signature readings by the text as written: of signatures, and of substitute brackets at the end. */
   readonly #signatureReadings = new Map<string, SignatureReading | null>();
@@ -229,10 +232,20 @@ export class ClaimDetector {
     return claims;
   }
 
+  /** The message folded (fold.ts), as the claims were read in it. */
+  folded(content: string): string {
+    if (this.#foldedFor !== content) {
+      this.#folded.fold(content);
+      this.#foldedFor = content;
+    }
+    return this.#folded.text;
+  }
+
   #claimsOf(content: string, known: readonly KnownSignature[]): Claim[] {
     // Read as units (folded.units): the folded text as a string is made only where a claim may
     // stand, and a one-character string of a Chinese character would be a fresh string each time.
     const folded = this.#folded.fold(content);
+    this.#foldedFor = content;
     const { units, length } = folded;
     const claims: Claim[] = [];
 
@@ -315,6 +328,7 @@ export class ClaimDetector {
     claim.protectedSender = reading.protectedSender;
     claim.match = reading.match;
     claim.government = reading.government;
+    claim.brand = reading.brand;
     claims.push(claim);
   }
 
@@ -348,7 +362,8 @@ export class ClaimDetector {
     }
     this.#resolve(claim, body, canonical);
     // (1/2) or [95555] at the start is a counter or a number, not a name, unless it is one (【12123】)
-    return claim.government || (always && /[^0-9]/.test(canonical)) ? readingOf(claim) : null;
+    // A number a protected sender lists (【95588】 for a bank) is that sender's claim.
+    return claim.government || claim.protectedSender !== null || (always && /[^0-9]/.test(canonical)) ? readingOf(claim) : null;
   }
 
   /** The body named just before speaker words at folded `end` (上海交警 + 提醒您). */
@@ -463,7 +478,7 @@ export class ClaimDetector {
   }
 
   #claim(text: string, start: number, end: number, kind: Claim['kind']): Claim {
-    return { text, start, end, kind, protectedSender: null, match: 'none', government: false };
+    return { text, start, end, kind, protectedSender: null, match: 'none', government: false, brand: false };
   }
 
   /**
@@ -476,20 +491,27 @@ export class ClaimDetector {
     if (form !== null) {
       claim.protectedSender = form.form.sender;
       claim.match = form.match;
-      claim.government = true;
+      this.#kindOf(claim, form.form.sender);
       return;
     }
     const lookalike = this.#names.lookalike(canonical);
     if (lookalike !== undefined) {
       claim.protectedSender = lookalike.sender;
       claim.match = 'lookalike';
-      claim.government = true;
+      this.#kindOf(claim, lookalike.sender);
       return;
     }
-    if (GOVERNMENT_BODY.test(canonical)) {
+    if (GOVERNMENT_BODY.test(canonical) || (claim.kind === 'signature' && publicServiceOf(canonical) !== null)) {
       claim.match = 'pattern';
       claim.government = true;
     }
+  }
+
+  /** A protected sender is a government body or a brand (senderKind); the claim says which. */
+  #kindOf(claim: Claim, sender: ProtectedSenderRef): void {
+    const government = senderKind(sender) === 'government';
+    claim.government = government;
+    claim.brand = !government;
   }
 
   #formOf(canonical: string, written: string): { form: ProtectedForm; match: Claim['match'] } | null {

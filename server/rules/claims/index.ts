@@ -4,4 +4,5 @@
  */
 export type { Claim, ImpersonationVerdict, KnownSignature, ProtectedSenderRef, RegisteredEntity } from './types.ts';
 export { ClaimDetector } from './detector.ts';
-export { impersonation, lookalikeSignature } from './verdicts.ts';
+export { impersonation, lookalikeSignature, mayActAsGovernment, owns } from './verdicts.ts';
+export { senderKind, type SenderKind } from './senderKind.ts';

@@ -31,6 +31,11 @@ export interface Claim {
   match: 'exact' | 'normalised' | 'abbreviation' | 'lookalike' | 'pattern' | 'none';
   /** true when the claimed body is a government body (protected sender match, or the government pattern) */
   government: boolean;
+  /**
+   * true when the claim names a protected sender that is not a government body: a bank, a
+   * carrier, an ETC issuer, a courier (senderKind). BRAND_IMPERSONATION is about these.
+   */
+  brand: boolean;
 }
 
 /**

@@ -9,12 +9,13 @@
 import { normaliseUscc, usccKind } from '../../numbering/uscc.ts';
 import { canonicalise } from './canonical.ts';
 import type { ClaimDetector } from './detector.ts';
-import { bodyFamilies, claimedPlaces, type BodyFamily } from './governmentPattern.ts';
+import { isBareWarning } from '../pretext/reader.ts';
+import { PROVINCES, bodyFamilies, claimedFamilies, claimedPlaces, type BodyFamily } from './governmentPattern.ts';
 import { abbreviationsOf } from './protectedNames.ts';
 import type { Claim, ImpersonationVerdict, KnownSignature, ProtectedSenderRef, RegisteredEntity } from './types.ts';
 
 /** Only a government organ (11) or a public institution (12) may send as a government department (DOMAIN.md, USCC). */
-function mayActAsGovernment(registered: RegisteredEntity): boolean {
+export function mayActAsGovernment(registered: RegisteredEntity): boolean {
   const kind = usccKind(normaliseUscc(registered.uscc));
   return kind === 'government' || kind === 'institution';
 }
@@ -27,7 +28,7 @@ function isOwnName(claim: Claim, registered: RegisteredEntity): boolean {
 }
 
 /** True when `registered` is the protected sender: same USCC, or, for a sender listed without one, the same name. */
-function owns(registered: RegisteredEntity, sender: ProtectedSenderRef): boolean {
+export function owns(registered: RegisteredEntity, sender: ProtectedSenderRef): boolean {
   if (sender.uscc !== null && sender.uscc !== '') return normaliseUscc(sender.uscc) === normaliseUscc(registered.uscc);
   const own = canonicalise(registered.name);
   return own === canonicalise(sender.name) || sender.aliases.some((alias) => canonicalise(alias) === own);
@@ -52,9 +53,21 @@ function sameKindOfBody(claimed: Set<BodyFamily>, registered: Set<BodyFamily>): 
 function clearlyAnotherBody(claim: Claim, registered: RegisteredEntity): boolean {
   const claimed = canonicalise(claim.text);
   const own = canonicalise(registered.name);
-  if (!sameKindOfBody(bodyFamilies(claimed), bodyFamilies(own))) return true;
+  if (!sameKindOfBody(claimedFamilies(claimed), bodyFamilies(own))) return true;
   const places = claimedPlaces(claimed);
-  return places.length > 0 && !own.includes(places[places.length - 1]);
+  if (places.length === 0) return false;
+  const place = places[places.length - 1];
+  if (own.includes(place)) return false;
+  // 【福建12329】 from 泉州住房公积金中心: a province the body's name does not spell out may still be its own.
+  return !(PROVINCES.includes(place) && !PROVINCES.some((province) => own.includes(province)));
+}
+
+/**
+ * A warning against fraud that gives no link or number to call defrauds nobody, whoever signs
+ * it: a carrier relaying 【国家反诈中心提醒】 to its subscribers is not impersonating the police.
+ */
+function bareWarning(detector: ClaimDetector, content: string): boolean {
+  return isBareWarning(content, detector.folded(content));
 }
 
 function quoted(claim: Claim): string {
@@ -116,7 +129,7 @@ export function impersonation(detector: ClaimDetector, content: string, register
   for (const claim of detector.claims(content, known)) {
     if (!claim.government) continue;
     const verdict = impersonationOf(claim, registered);
-    if (verdict !== null) return verdict;
+    if (verdict !== null) return bareWarning(detector, content) ? null : verdict;
   }
   return null;
 }
@@ -131,6 +144,7 @@ export function lookalikeSignature(detector: ClaimDetector, content: string, reg
     if (claim.kind !== 'signature' || claim.protectedSender === null) continue;
     if (claim.match !== 'normalised' && claim.match !== 'lookalike') continue;
     if (registered !== null && (owns(registered, claim.protectedSender) || isOwnName(claim, registered))) continue;
+    if (bareWarning(detector, content)) return null;
     const sender = claim.protectedSender;
     const disguise = claim.match === 'lookalike' ? '仅差一个字' : '仅在字形、繁简、全半角或插入字符上不同';
     const disguiseEn = claim.match === 'lookalike' ? 'one character away from' : 'the same after normalising width, script, spacing and lookalike characters as';
