@@ -13,6 +13,7 @@ import { NoticeFinding } from './NoticeFinding.ts';
 import { ImportRunError } from './ImportRunError.ts';
 import { LegalInstrument } from './LegalInstrument.ts';
 import { Message } from './Message.ts';
+import { MessageLabel } from './MessageLabel.ts';
 import { ProtectedSender } from './ProtectedSender.ts';
 import { Signature } from './Signature.ts';
 import { UrlListEntry } from './UrlListEntry.ts';
@@ -21,11 +22,12 @@ import { UserSession } from './UserSession.ts';
 import { UsingEntity } from './UsingEntity.ts';
 
 export {
-  Agent, AuditEvent, AuditRun, Allocation, Carrier, Complaint, Finding, ImportRun, Issuer, Notice, NoticeCounter, NoticeFinding, ImportRunError, LegalInstrument, Message, ProtectedSender,
+  Agent, AuditEvent, AuditRun, Allocation, Carrier, Complaint, Finding, ImportRun, Issuer, Notice, NoticeCounter, NoticeFinding, ImportRunError, LegalInstrument, Message, MessageLabel, ProtectedSender,
   Signature, UrlListEntry, User, UserSession, UsingEntity,
 };
 
 export const entities = [
   Carrier, Agent, UsingEntity, Signature, Allocation, Message, Complaint, ProtectedSender,
   UrlListEntry, LegalInstrument, ImportRun, ImportRunError, User, UserSession, AuditEvent, AuditRun, Finding, Issuer, NoticeCounter, Notice, NoticeFinding,
+  MessageLabel,
 ];

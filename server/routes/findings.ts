@@ -75,12 +75,26 @@ export async function getFindings(req: Request, res: Response, context: AppConte
   });
 }
 
-/** The message text with the span that triggered the rule marked, as three escaped parts. */
-function textView(evidence: FindingEvidence) {
+/**
+ * The message text cut into parts, the spans that triggered the rule marked: the span, or every
+ * cue a pretext rule read (evidence.cues), each with what kind of cue it is.
+ */
+function textView(evidence: FindingEvidence, locale: Locale) {
   if (!evidence.text) return null;
-  const { text, span } = evidence;
-  if (!span) return { before: text, marked: '', after: '' };
-  return { before: text.slice(0, span.start), marked: text.slice(span.start, span.end), after: text.slice(span.end) };
+  const { text } = evidence;
+  const marks = (evidence.cues ?? (evidence.span ? [{ kind: '', ...evidence.span }] : []))
+    .filter((mark) => mark.start >= 0 && mark.end <= text.length && mark.start < mark.end)
+    .sort((a, b) => a.start - b.start);
+  const parts: Array<{ text: string; marked: boolean; title: string }> = [];
+  let at = 0;
+  for (const mark of marks) {
+    if (mark.start < at) continue; // overlapping cues: the first one shown
+    if (mark.start > at) parts.push({ text: text.slice(at, mark.start), marked: false, title: '' });
+    parts.push({ text: text.slice(mark.start, mark.end), marked: true, title: mark.kind ? t(locale, `findings.fact.cue_${mark.kind}`) : '' });
+    at = mark.end;
+  }
+  if (at < text.length) parts.push({ text: text.slice(at), marked: false, title: '' });
+  return { parts };
 }
 
 function chainView(evidence: FindingEvidence, locale: Locale) {
@@ -119,7 +133,7 @@ async function renderFinding(req: Request, res: Response, finding: Finding, erro
       canDismiss: finding.status === 'open' || finding.status === 'notified',
       canReopen: finding.status === 'dismissed',
     },
-    text: textView(finding.evidence),
+    text: textView(finding.evidence, locale),
     chain: chainView(finding.evidence, locale),
     facts: Object.entries(finding.evidence.facts ?? {}).map(([label, value]) => ({ label: t(locale, `findings.fact.${label}`), value: String(value) })),
     error,

@@ -12,7 +12,7 @@ import { getDashboard, getDatasetFormat } from './dashboard.ts';
 import { getEntities, getEntity } from './entities.ts';
 import { getImport, getImports, postImport } from './imports.ts';
 import { getLookup, getLookupJson } from './lookup.ts';
-import { getMessage, getMessages } from './messages.ts';
+import { getMessage, getMessages, postMessageLabel } from './messages.ts';
 import {
   getNewNotice, getNoticePage, getNoticePdf, getNoticePrint, getNotices, getVerify, postAcknowledge, postNotice, postNoticePreview, postRectify,
 } from './notices.ts';
@@ -61,6 +61,7 @@ export function registerRoutes(app: Express, context: AppContext): void {
   app.post('/notices/:id/rectify', bind(postRectify));
   app.get('/messages', bind(getMessages));
   app.get('/messages/:id', bind(getMessage));
+  app.post('/messages/:id/label', bind(postMessageLabel));
   app.get('/lookup', bind(getLookup));
   app.get('/api/lookup', bind(getLookupJson));
   app.get('/imports', bind(getImports));

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
 import { t } from '../i18n/index.ts';
 import { chainEvidence } from '../rules/evidence.ts';
-import { explainMessage, listMessages } from '../services/messages.ts';
+import { MESSAGE_LABELS, MessageLabelError, labelOf, setMessageLabel } from '../services/messageLabels.ts';
+import { explainMessage, listMessages, type MessageExplanation } from '../services/messages.ts';
 import { scopeOf } from '../services/scope.ts';
 import { findingRowView } from './findings.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
@@ -31,13 +32,54 @@ export async function getMessages(req: Request, res: Response, context: AppConte
   });
 }
 
+/** Administrators and a carrier's staff label messages; a regulator reads them (README, roles). */
+function canLabel(req: Request): boolean {
+  return req.principal?.role === 'admin' || req.principal?.role === 'carrier';
+}
+
+async function explained(req: Request, context: AppContext): Promise<MessageExplanation> {
+  const id = idParam.safeParse(req.params.id);
+  const result = id.success ? await explainMessage(context.dataSource, scopeOf(req.principal), id.data) : null;
+  if (!result) throw new HttpError(404, 'error.not_found');
+  return result;
+}
+
 /** GET /messages/:id — the message, who held its number then, and every rule's verdict on it with the reason. */
 export async function getMessage(req: Request, res: Response, context: AppContext): Promise<void> {
-  const id = idParam.safeParse(req.params.id);
-  const explained = id.success ? await explainMessage(context.dataSource, scopeOf(req.principal), id.data) : null;
-  if (!explained) throw new HttpError(404, 'error.not_found');
-  const { message, context: traffic, verdicts, stored } = explained;
+  await renderMessage(req, res, context, await explained(req, context), req.query.labelled === '1' ? 'saved' : null);
+}
+
+const labelForm = z.object({
+  label: z.enum(MESSAGE_LABELS),
+  reason: z.string().trim().min(2).max(1000),
+  version: z.coerce.number().int().min(0),
+});
+
+/**
+ * POST /messages/:id/label — a staff label (impersonation of a government body or a business, or
+ * not impersonation) with a reason, logged; exported by `sms106 export` as a regression case.
+ */
+export async function postMessageLabel(req: Request, res: Response, context: AppContext): Promise<void> {
+  if (!canLabel(req)) throw new HttpError(403, 'auth.forbidden');
+  const current = await explained(req, context);
+  const form = labelForm.safeParse(req.body ?? {});
+  if (!form.success) return renderMessage(req, res, context, current, 'invalid', 400);
+  const entity = current.context.entity ? { uscc: current.context.entity.uscc, name: current.context.entity.name } : null;
+  try {
+    await setMessageLabel(context.dataSource, scopeOf(req.principal), current.message.id, { ...form.data, expectedVersion: form.data.version, entity }, req.principal!.name);
+  } catch (error) {
+    if (!(error instanceof MessageLabelError)) throw error;
+    return renderMessage(req, res, context, current, error.code === 'messages.label_not_found' ? 'not_found' : 'changed_meanwhile', 409);
+  }
+  res.redirect(303, `/messages/${current.message.id}?labelled=1`);
+}
+
+type LabelNote = 'saved' | 'invalid' | 'not_found' | 'changed_meanwhile';
+
+async function renderMessage(req: Request, res: Response, context: AppContext, explanation: MessageExplanation, note: LabelNote | null, status = 200): Promise<void> {
+  const { message, context: traffic, verdicts, stored } = explanation;
   const locale = req.locale;
+  const label = await labelOf(context.dataSource, scopeOf(req.principal), message.id);
   res.page('messages/show', {
     title: t(locale, 'messages.show_title', { ref: message.externalId ?? `#${message.id}` }),
     section: 'messages',
@@ -52,5 +94,17 @@ export async function getMessage(req: Request, res: Response, context: AppContex
     })),
     flagged: verdicts.some((v) => v.findings.length > 0) || stored.length > 0,
     stored: stored.map((f) => findingRowView(f, locale)),
-  });
+    label: {
+      current: label === null ? null : t(locale, 'messages.label_current', {
+        label: t(locale, `messages.label.${label.label}`), by: label.labelledBy, at: beijingTime(label.labelledAt), reason: label.reason,
+      }),
+      canLabel: canLabel(req),
+      url: `/messages/${message.id}/label`,
+      version: label?.version ?? 0,
+      choices: MESSAGE_LABELS.map((value) => ({ value, text: t(locale, `messages.label.${value}`), checked: label?.label === value })),
+      reason: label?.reason ?? '',
+      note: note === null ? null : t(locale, note === 'saved' ? 'messages.label_saved' : `messages.label_${note}`),
+      noteIsError: note !== null && note !== 'saved',
+    },
+  }, status);
 }

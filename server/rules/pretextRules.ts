@@ -8,10 +8,13 @@ import type { AuditSnapshot, FindingDraft, MessageContext, Rule, RuleCode } from
 
 const readers = new WeakMap<AuditSnapshot, PretextReader>();
 
-/** One reader per snapshot (it compiles the protected brands' names once), shared by the rules below. */
+/**
+ * One reader per snapshot (it compiles the protected brands' names once), shared by the rules
+ * below; it reads the folding of the snapshot's claim detector, which the claim rules made first.
+ */
 export function readerFor(snapshot: AuditSnapshot): PretextReader {
   let reader = readers.get(snapshot);
-  if (!reader) readers.set(snapshot, (reader = new PretextReader(snapshot.protectedSenders)));
+  if (!reader) readers.set(snapshot, (reader = new PretextReader(snapshot.protectedSenders, detectorFor(snapshot))));
   return reader;
 }
 

@@ -48,6 +48,6 @@ export async function auditEvents(dataSource: DataSource, filter: AuditFilter, p
 export const AUDIT_ACTIONS = [
   'import.succeeded', 'import.refused', 'import.failed', 'user.created', 'user.updated', 'user.password_set',
   'reference.created', 'reference.updated', 'reference.deleted', 'audit.succeeded', 'audit.failed', 'audit.cancelled',
-  'finding.dismissed', 'finding.reopened', 'notice.issued', 'notice.acknowledged', 'notice.rectified',
+  'finding.dismissed', 'finding.reopened', 'message.labelled', 'notice.issued', 'notice.acknowledged', 'notice.rectified',
   'session.signed_in', 'session.signed_out', 'session.sign_in_failed',
 ] as const;

@@ -5,6 +5,7 @@ import { Agent, Allocation, Carrier, Complaint, Message, ProtectedSender, Signat
 import { DATASET_FILES, exportColumns, type DatasetFile } from '../dataset/tables.ts';
 import { formatShanghai } from '../numbering/time.ts';
 import { pushTo } from '../util/pushTo.ts';
+import { LABEL_EXPORT_COLUMNS, labelRows } from './messageLabels.ts';
 
 const PAGE_ROWS = 5_000;
 
@@ -76,8 +77,25 @@ export async function exportDataset(dataSource: DataSource, directory: string, o
     }
     summary.files.push({ file: `${file}.csv`, rows });
   }
+  // Staff labels are not dataset data (the importer passes over the file): regression cases in
+  // the real-world corpus's format, written only when there are any.
+  const labels = await labelRows(dataSource);
+  if (labels.length > 0) {
+    const handle = await open(path.join(directory, LABELS_FILE), 'w');
+    try {
+      await handle.write(csvLine([...LABEL_EXPORT_COLUMNS]));
+      for (const row of labels) await writeBuffered(handle, csvLine(LABEL_EXPORT_COLUMNS.map((column) => row[column])));
+      await flushBuffered(handle);
+    } finally {
+      await handle.close();
+    }
+    summary.files.push({ file: LABELS_FILE, rows: labels.length });
+  }
   return summary;
 }
+
+/** The file `exportDataset` writes staff labels to. */
+export const LABELS_FILE = 'message_labels.csv';
 
 async function partyKeys(dataSource: DataSource) {
   const carriers = new Map<number, string>();

@@ -45,6 +45,7 @@ describe('ids past 32 bits, as TiDB gives them [MariaDB]', function () {
     wide = await openDatabase(mariadbUrlOf(wideName));
     await wide.query(`ALTER TABLE messages MODIFY id BIGINT NOT NULL AUTO_INCREMENT, AUTO_INCREMENT = ${MESSAGE_IDS_FROM}`);
     await wide.query('ALTER TABLE findings MODIFY message_id BIGINT NULL');
+    await wide.query('ALTER TABLE message_labels MODIFY message_id BIGINT NULL');
     await wide.query(`ALTER TABLE allocations MODIFY id BIGINT NOT NULL AUTO_INCREMENT, MODIFY parent_id BIGINT NULL, AUTO_INCREMENT = ${ALLOCATION_IDS_FROM}`);
     await importAndAudit(wide);
     plain = await openDatabase(mariadbUrl);

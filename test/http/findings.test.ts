@@ -39,6 +39,17 @@ describeEachDatabase('findings pages', (ctx) => {
     await regulator.get('/findings?severity=bogus').expect(400);
   });
 
+  it('marks each cue of an OFFICIAL_PRETEXT finding in the text, named by what it is', async () => {
+    const sample = await ctx.dataSource.getRepository(Message).findOneByOrFail({ externalId: 'M1' });
+    const content = '您的医保账户已停用，请于3月20日前登录 www.yb-check.cn 更新信息';
+    await ctx.dataSource.getRepository(Message).save({ ...sample, id: undefined, externalId: 'P1', naturalKey: 'id:P1', content });
+    await auditFromPage(regulator);
+    const finding = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ rule: 'OFFICIAL_PRETEXT' });
+    const page = (await regulator.get(`/findings/${finding.id}`).expect(200)).text;
+    expect(page).to.include('您的<mark title="事由">医保</mark>账户已<mark title="施压用语">停用</mark>，请于3月20日前登录 <mark title="引导渠道">www.yb-check.cn</mark> 更新信息');
+    expect(page).to.include('假借官方事由');
+  });
+
   it('dismissing needs a reason, is logged, and a second dismissal of the same finding is refused', async () => {
     await auditFromPage(regulator);
     const finding = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE' });

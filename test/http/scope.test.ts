@@ -99,6 +99,8 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     ['GET', '/verify/AAAA-BBBB-CCCC-DDDD', { public: 404, admin: 404, regulator: 404, carrier: 404 }],
     ['GET', '/messages', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
     ['GET', '/messages/999999', { public: 303, admin: 404, regulator: 404, carrier: 404 }],
+    // Staff label messages; a regulator reads them but changes nothing.
+    ['POST', '/messages/999999/label', { public: 401, admin: 404, regulator: 403, carrier: 404 }],
     ['GET', '/audits', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
     // Every role may run the audit (its findings stay scoped); each run is followed to its end below.
     ['POST', '/audits', { public: 401, admin: 303, regulator: 303, carrier: 303 }],

@@ -15,7 +15,7 @@ describe('the real-world corpus', () => {
     console.log(`      corpus: ${count('gov')} government claims, ${count('brand')} brand impersonations, ${count('legit')} legitimate; holdout ${count('gov', 'holdout')} / ${count('brand', 'holdout')} / ${count('legit', 'holdout')}`);
     expect(count('gov')).to.be.at.least(100);
     expect(count('brand')).to.be.at.least(50);
-    expect(count('legit')).to.be.at.least(240);
+    expect(count('legit')).to.be.at.least(370);
     for (const label of ['gov', 'brand', 'legit']) expect(count(label, 'holdout'), label).to.be.at.least(25);
     expect(new Set(rows.map((row) => row.id)).size).to.equal(rows.length);
     expect(new Set(rows.map((row) => row.text)).size).to.equal(rows.length);
@@ -42,11 +42,12 @@ describe('the real-world corpus', () => {
 
   /**
    * The issue's targets (recall 0.90 / precision 0.97 for government claims, 0.80 / 0.95 for
-   * brands) are not met on the untouched part yet; these floors are what it measured when it was
-   * first scored (7 Dec 2026: 0.7895 / 0.9375 and 0.7333 / 0.9565), so a change that loses ground
-   * fails. The rows missed are not printed: the part stays untouched only while nobody tunes on them.
+   * brands) are not met on the untouched part yet. These floors are what it measured on 7 Dec 2026
+   * (560 rows: government 0.7895 / 0.9091, brands 0.7667 / 1.0000), so a change that loses ground
+   * fails. The rows missed are not printed: the part stays untouched only while nobody tunes on
+   * them (test/fixtures/realworld/README.md says how often it was scored).
    */
-  const FLOOR = { gov: { recall: 0.78, precision: 0.93 }, brand: { recall: 0.73, precision: 0.95 } };
+  const FLOOR = { gov: { recall: 0.78, precision: 0.9 }, brand: { recall: 0.76, precision: 0.95 } };
   const TARGET = { gov: { recall: 0.9, precision: 0.97 }, brand: { recall: 0.8, precision: 0.95 } };
 
   it('holds its measured floor on the untouched part, and says how far the targets are', () => {

@@ -48,7 +48,7 @@ export function parseCorpus(csv: string, file = 'corpus.csv'): CorpusRow[] {
     if (!['tune', 'holdout'].includes(row.split)) throw new Error(`${where}: split "${row.split}" is not tune or holdout`);
     if (!['gov', 'brand', 'legit'].includes(row.label)) throw new Error(`${where}: label "${row.label}" is not gov, brand or legit`);
     if (row.text.trim() === '') throw new Error(`${where}: text is empty`);
-    if (!/^(https?:\/\/|github:[^/]+\/[^/]+\/)/.test(row.source)) throw new Error(`${where}: source "${row.source}" is neither a URL nor github:OWNER/REPO/PATH`);
+    if (!/^(https?:\/\/|github:[^/]+\/[^/]+\/|sms106:message\/)/.test(row.source)) throw new Error(`${where}: source "${row.source}" is neither a URL, github:OWNER/REPO/PATH nor a labelled message (sms106:message/REF)`);
     return row;
   });
 }
@@ -96,7 +96,7 @@ export class CorpusJudge {
 
   constructor(senders: readonly ProtectedSenderRef[] = realWorldSenders) {
     this.detector = new ClaimDetector(senders);
-    this.reader = new PretextReader(senders);
+    this.reader = new PretextReader(senders, this.detector);
   }
 
   judge(row: CorpusRow): RowVerdict {

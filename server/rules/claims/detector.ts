@@ -15,7 +15,9 @@
  */
 import { canonicalise } from './canonical.ts';
 import { FoldedMessage, foldTable, isHan } from './fold.ts';
-import { GOVERNMENT_BODY, GOVERNMENT_BODY_AT_END, GOVERNMENT_BODY_AT_START, GOVERNMENT_LABEL, UNIT_AT_END, publicServiceOf } from './governmentPattern.ts';
+import {
+  BODY_NAME_LAST_UNITS, GOVERNMENT_BODY, GOVERNMENT_BODY_AT_END, GOVERNMENT_BODY_AT_START, GOVERNMENT_LABEL, UNIT_AT_END, publicServiceOf,
+} from './governmentPattern.ts';
 import { ProtectedNames, type ProtectedForm } from './protectedNames.ts';
 import { senderKind } from './senderKind.ts';
 import type { Claim, KnownSignature, ProtectedSenderRef } from './types.ts';
@@ -194,6 +196,8 @@ function isNameUnit(unit: number): boolean {
 
 export class ClaimDetector {
   readonly #names: ProtectedNames;
+  /** Per UTF-16 unit: 1 when a protected name or a government body's name can end with it (#label's tail). */
+  readonly #nameEnds = new Uint8Array(0x10000);
   readonly #folded = new FoldedMessage();
   #lastContent: string | null = null;
   /** The content #folded holds. */
@@ -214,6 +218,7 @@ export class ClaimDetector {
   constructor(protectedSenders: readonly ProtectedSenderRef[]) {
     foldTable();
     this.#names = new ProtectedNames(protectedSenders, canonicalise);
+    for (const unit of [...BODY_NAME_LAST_UNITS, ...this.#names.lastUnits()]) this.#nameEnds[unit] = 1;
   }
 
   /**
@@ -234,11 +239,19 @@ export class ClaimDetector {
 
   /** The message folded (fold.ts), as the claims were read in it. */
   folded(content: string): string {
+    return this.foldedMessage(content).text;
+  }
+
+  /**
+   * The folder holding `content` folded, shared with the pretext reader (pretext/reader.ts) so a
+   * message is folded once; valid until the next call with other content.
+   */
+  foldedMessage(content: string): FoldedMessage {
     if (this.#foldedFor !== content) {
       this.#folded.fold(content);
       this.#foldedFor = content;
     }
-    return this.#folded.text;
+    return this.#folded;
   }
 
   #claimsOf(content: string, known: readonly KnownSignature[]): Claim[] {
@@ -441,7 +454,7 @@ export class ClaimDetector {
     let tailStart = tailEnd;
     while (tailStart > 0 && tailEnd - tailStart <= MAX_LABEL && isNameUnit(units[tailStart - 1])) tailStart--;
     if (tailStart === 0 || tailEnd - tailStart < 2 || tailStart === start) return;
-    if (!LABEL_AFTER.includes(units[tailStart - 1])) return;
+    if (!LABEL_AFTER.includes(units[tailStart - 1]) || this.#nameEnds[units[tailEnd - 1]] === 0) return;
     if (this.#namesBody(folded.text.slice(tailStart, tailEnd))) this.#textClaim(content, folded.text, tailStart, tailEnd, claims);
   }
 

@@ -162,6 +162,9 @@ export const GOVERNMENT_BODY_AT_START = new RegExp(`^(?:${ANY_PREFIX}${STRONG}${
  */
 export const GOVERNMENT_BODY_AT_END = new RegExp(`(?:${ANY_PREFIX}${STRONG}${UNIT}|^${REGION}${WEAK}${UNIT})$`);
 
+/** The last characters a government body's name can end with (a type word's or a sub-unit's). */
+export const BODY_NAME_LAST_UNITS: ReadonlySet<number> = new Set([...strongWords, ...weakWords, ...UNITS].map((word) => word.charCodeAt(word.length - 1)));
+
 /** A label standing alone (济南交警：…, …。济南市公安局交通警察支队): only a place may precede the type. */
 export const GOVERNMENT_LABEL = new RegExp(`^${REGION}(?:${STRONG}|${WEAK})${UNIT}$`);
 /** A sub-unit at the end of a body's name (济南交警 + 支队, 海淀法院 + 执行局). */

@@ -132,6 +132,11 @@ export class ProtectedNames {
     this.#longest = longest;
   }
 
+  /** The last UTF-16 unit of every canonical form. */
+  lastUnits(): Set<number> {
+    return new Set([...this.#byCanonical.keys()].map((form) => form.charCodeAt(form.length - 1)));
+  }
+
   /** Length of the longest canonical form: no longer text can equal one. */
   get longest(): number {
     return this.#longest;

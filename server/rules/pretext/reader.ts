@@ -10,6 +10,7 @@ import { senderKind } from '../claims/senderKind.ts';
 import type { ProtectedSenderRef } from '../claims/types.ts';
 import { findCallbackNumbers, findUrls } from '../text/urls.ts';
 import { cuePatterns, type Cue } from './cues.ts';
+import { WordMatcher, type WordMatch } from './wordMatcher.ts';
 
 /** Kinds of business whose customers fraud texts address without naming the business (我行, 您的ETC). */
 export type Sector = 'bank' | 'carrier' | 'etc' | 'courier' | 'platform' | 'airline' | 'utility';
@@ -20,27 +21,36 @@ export type Sector = 'bank' | 'carrier' | 'etc' | 'courier' | 'platform' | 'airl
  */
 const SECTORS: Readonly<Record<Sector, { cues: readonly string[]; owners: RegExp }>> = {
   bank: {
-    cues: ['电子密码器', '密码器', 'u盾', '网银', '手机银行', '网上银行', '信用卡', '储户', '我行', '银行卡', '额度', '借记卡', '工行', '建行', '农行', '中行', '交行', '招行', '邮储', '农信', '农商', '银联'],
+    cues: [
+      '电子密码器', '密码器', 'u盾', '网银', '手机银行', '网上银行', '信用卡', '储户', '我行', '银行卡', '额度', '借记卡', '工行', '建行', '农行', '中行', '交行', '招行',
+      '邮储', '农信', '农商', '银联', '银行账户', '存款', '贷款', '还款',
+    ],
     owners: /银行|信用社|信用联社|农商|农信|银联|金融|支付|消费金融/,
   },
-  carrier: { cues: ['话费', '积分', '流量', '套餐', '宽带', '10086', '10010', '10000', '运营商'], owners: /移动|联通|电信|广电|通信|银行|信用卡/ },
+  carrier: { cues: ['话费', '积分', '流量', '套餐', '宽带', '10086', '10010', '10000', '运营商', '手机号码', '号码', '携号转网'], owners: /移动|联通|电信|广电|通信|银行|信用卡/ },
   utility: { cues: ['电费', '燃气费', '燃气', '水费', '供电', '停电', '停气'], owners: /电力|电网|供电|燃气|水务|自来水|热力|能源/ },
-  etc: { cues: ['etc', '速通', '通行卡', '通行ic', '一卡通', '高速通行', '粤通卡', '鲁通卡', '苏通卡', '通行费'], owners: /高速|速通|通卡|路桥|交通|信联|etc|银行|公路/ },
-  courier: { cues: ['快递', '包裹', '快件', '驿站', '邮政', '派件', '邮件', '物流', '丰巢', '签收'], owners: /邮政|快递|速运|速递|物流|驿站|菜鸟|丰巢|供应链|运通|中通|圆通|申通|韵达|极兔/ },
-  platform: { cues: ['淘宝', '支付宝', '京东', '拼多多', '抖音', '天猫', '订单', '花呗', '白条', '网购'], owners: /淘宝|天猫|阿里|支付宝|京东|拼多多|寻梦|抖音|字节|网络|电子商务|科技|信息技术/ },
-  airline: { cues: ['航班', '机票', '改签', '航空', '登机'], owners: /航空|航旅|机场|携程|飞猪|旅行|旅游|去哪儿/ },
+  etc: { cues: ['etc', '速通', '通行卡', '通行ic', '一卡通', '高速通行', '粤通卡', '鲁通卡', '苏通卡', '通行费', '车载', '收费站'], owners: /高速|速通|通卡|路桥|交通|信联|etc|银行|公路/ },
+  courier: { cues: ['快递', '包裹', '快件', '驿站', '邮政', '派件', '邮件', '物流', '丰巢', '签收', '运单', '派送', '投递', '邮包', '取件', '地址不详', '无法派送'], owners: /邮政|快递|速运|速递|物流|驿站|菜鸟|丰巢|供应链|运通|中通|圆通|申通|韵达|极兔/ },
+  platform: { cues: ['淘宝', '支付宝', '京东', '拼多多', '抖音', '天猫', '订单', '花呗', '白条', '网购', '退货', '售后', '店铺', '商品'], owners: /淘宝|天猫|阿里|支付宝|京东|拼多多|寻梦|抖音|字节|网络|电子商务|科技|信息技术/ },
+  airline: { cues: ['航班', '机票', '改签', '航空', '登机', '退改', '航班取消'], owners: /航空|航旅|机场|携程|飞猪|旅行|旅游|去哪儿/ },
 };
 /** Threats and lures a sector's pretext needs (an offer to 兑换 is one; 及时 is not). */
 const SECTOR_PRESSURE_WORDS = [
-  '停用', '冻结', '失效', '无效', '过期', '到期', '逾期', '作废', '注销', '清零', '关停', '禁用', '异常', '取消', '盗刷', '违禁', '受损', '磕坏', '丢失',
+  '停用', '冻结', '失效', '无效', '过期', '过时', '到期', '逾期', '作废', '注销', '清零', '关停', '禁用', '异常', '取消', '盗刷', '违禁', '受损', '磕坏', '丢失',
   '损坏', '理赔', '赔付', '退款', '兑换', '提额', '提升', '升级', '更新', '认证', '核实', '激活', '限制', '停机', '终止', '故障', '延误', '扣费',
-  '缴费协议', '中奖',
+  '缴费协议', '中奖', '封停', '停止', '欠费', '质量问题', '赔偿', '双倍', '无法派送', '地址不详', '退回', '拦截', '违规', '不全',
+  // 验证 alone is in every code message (验证码): only as a demand
+  '验证身份', '身份验证', '重新验证', '进行验证', '完成验证',
 ];
 
+/** How near (folded units) an unnamed business's word its threat must stand: 提升额度, 您的ETC认证已失效. */
+const SECTOR_REACH_BEFORE = 6;
+const SECTOR_REACH_AFTER = 20;
+
 interface SectorPatterns {
-  cue: RegExp;
+  cue: WordMatcher;
   sectorOf: ReadonlyMap<string, Sector>;
-  pressure: RegExp;
+  pressure: WordMatcher;
 }
 
 let sectorPatterns: SectorPatterns | null = null;
@@ -50,12 +60,7 @@ function sectorCuePatterns(): SectorPatterns {
   const { fold } = cuePatterns();
   const sectorOf = new Map<string, Sector>();
   for (const [sector, { cues }] of Object.entries(SECTORS) as [Sector, (typeof SECTORS)[Sector]][]) for (const cue of cues) sectorOf.set(fold(cue), sector);
-  const words = (list: Iterable<string>) => [...list].sort((a, b) => b.length - a.length).map(escape).join('|');
-  sectorPatterns = {
-    cue: new RegExp(words(sectorOf.keys()), 'g'),
-    sectorOf,
-    pressure: new RegExp(`(?:${words(SECTOR_PRESSURE_WORDS.map(fold))}|${escape(fold('验证'))}(?!${fold('码')}))`, 'g'),
-  };
+  sectorPatterns = { cue: new WordMatcher(sectorOf.keys()), sectorOf, pressure: new WordMatcher(SECTOR_PRESSURE_WORDS.map(fold)) };
   return sectorPatterns;
 }
 
@@ -72,39 +77,48 @@ export interface BrandPretext {
   cues: Cue[];
 }
 
-function escape(word: string): string {
-  return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Where the folded text of a message comes from: the claim detector's, when it has read the message already. */
+export interface FoldSource {
+  foldedMessage(content: string): FoldedMessage;
 }
 
 export class PretextReader {
-  readonly #folded = new FoldedMessage();
-  #content: string | null = null;
-  readonly #brandPattern: RegExp | null;
+  readonly #own = new FoldedMessage();
+  #ownContent: string | null = null;
+  readonly #source: FoldSource | null;
+  #folded: FoldedMessage = this.#own;
+  readonly #brands: WordMatcher | null;
   readonly #brandByForm = new Map<string, ProtectedSenderRef>();
 
-  constructor(protectedSenders: readonly ProtectedSenderRef[]) {
+  /** `source`: a claim detector over the same messages, whose folding is then shared. */
+  constructor(protectedSenders: readonly ProtectedSenderRef[], source: FoldSource | null = null) {
     foldTable();
     cuePatterns();
     sectorCuePatterns();
+    this.#source = source;
     for (const sender of protectedSenders) {
       if (senderKind(sender) !== 'brand') continue;
       for (const form of [sender.name, ...sender.aliases]) {
         const folded = canonicalise(form);
-        // Two characters name nobody for sure (中行 is listed as an alias where meant); a digit-only
-        // alias (95588) must be long enough not to be part of an amount.
+        // A digit-only alias (95588) must be long enough not to be part of an amount.
         if (folded.length < 2 || (/^[0-9]+$/.test(folded) && folded.length < 5)) continue;
         if (!this.#brandByForm.has(folded)) this.#brandByForm.set(folded, sender);
       }
     }
-    this.#brandPattern = this.#brandByForm.size === 0 ? null : new RegExp([...this.#brandByForm.keys()].sort((a, b) => b.length - a.length).map(escape).join('|'), 'g');
+    this.#brands = this.#brandByForm.size === 0 ? null : new WordMatcher(this.#brandByForm.keys());
   }
 
-  #fold(content: string): string {
-    if (this.#content !== content) {
-      this.#folded.fold(content);
-      this.#content = content;
+  /** The message folded, in #folded, which maps its offsets back. */
+  #fold(content: string): FoldedMessage {
+    if (this.#source !== null) this.#folded = this.#source.foldedMessage(content);
+    else {
+      if (this.#ownContent !== content) {
+        this.#own.fold(content);
+        this.#ownContent = content;
+      }
+      this.#folded = this.#own;
     }
-    return this.#folded.text;
+    return this.#folded;
   }
 
   #cue(kind: Cue['kind'], content: string, start: number, end: number): Cue {
@@ -113,14 +127,8 @@ export class PretextReader {
     return { kind, text: content.slice(originalStart, originalEnd), start: originalStart, end: originalEnd };
   }
 
-  /** The first match of `pattern` in `text` as a cue, or null. */
-  #first(kind: Cue['kind'], pattern: RegExp, content: string, text: string, skip?: (word: string, at: number) => boolean): Cue | null {
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      if (skip?.(match[0], match.index)) continue;
-      return this.#cue(kind, content, match.index, match.index + match[0].length);
-    }
-    return null;
+  #matchCue(kind: Cue['kind'], content: string, match: WordMatch | null, offset = 0): Cue | null {
+    return match === null ? null : this.#cue(kind, content, offset + match.index, offset + match.index + match.word.length);
   }
 
   /** The channel: a link, a phone number, a reply code, or a word that sends the reader somewhere. */
@@ -130,17 +138,28 @@ export class PretextReader {
     const phone = findCallbackNumbers(content)[0];
     if (phone !== undefined) return { kind: 'channel', text: phone.text, start: phone.start, end: phone.end };
     const { optOut, reply, channel } = cuePatterns();
-    const code = optOut.test(text) ? null : this.#first('channel', reply, content, text);
-    return code ?? this.#first('channel', channel, content, text);
+    if (!optOut.test(text)) {
+      reply.lastIndex = 0;
+      const code = reply.exec(text);
+      if (code !== null) return this.#cue('channel', content, code.index, code.index + code[0].length);
+    }
+    return this.#matchCue('channel', content, channel.find(text));
   }
 
-  /** The first threat, or demand or lure not reported done. */
-  #pressure(content: string, text: string): Cue | null {
-    const { threat: threats, request: requests, doneBefore } = cuePatterns();
-    const threat = this.#first('pressure', threats, content, text);
-    const request = this.#first('pressure', requests, content, text, (_word, at) => doneBefore.test(text.slice(Math.max(0, at - 3), at)));
-    if (threat === null || request === null) return threat ?? request;
-    return threat.start <= request.start ? threat : request;
+  /** The first threat, or demand or lure not reported done, outside the topics' spans (folded) unless the reader holds the matter. */
+  #pressure(content: string, text: string, topics: ReadonlyArray<readonly [number, number]>): Cue | null {
+    const { threat: threats, request: requests, doneBefore, resolvedBefore, holder, code } = cuePatterns();
+    // 违章 is a topic and a threat. Said of the reader (你的车辆有一条超速违章记录) it presses; in a
+    // list of services (代办年检、处理违章) it does not: a word inside a topic is pressure only
+    // when the reader is addressed as its holder.
+    const held = holder.test(text);
+    const inTopic = (at: number) => !held && topics.some(([start, end]) => at >= start && at < end);
+    const before = (at: number) => text.slice(Math.max(0, at - 4), at);
+    const notCode = (word: string, at: number) => !text.startsWith(code, at + word.length);
+    const threat = threats.find(text, 0, text.length, (word, at) => notCode(word, at) && !inTopic(at) && !resolvedBefore.test(before(at)));
+    const request = requests.find(text, 0, text.length, (word, at) => notCode(word, at) && !inTopic(at) && !doneBefore.test(before(at)));
+    const first = threat === null || (request !== null && request.index < threat.index) ? request : threat;
+    return this.#matchCue('pressure', content, first);
   }
 
   /**
@@ -148,32 +167,31 @@ export class PretextReader {
    * channel, or the reader addressed as the matter's holder (您的…, 社保卡); no warning words.
    */
   official(content: string): OfficialPretext | null {
-    const text = this.#fold(content);
+    const folded = this.#fold(content);
+    const patterns = cuePatterns();
+    // Nearly every message names no official matter: that is found in the units, no string made.
+    if (!patterns.topic.inUnits(folded.units, folded.length)) return null;
+    const text = folded.text;
     let topic: Cue | null = null;
     let holding: Cue | null = null;
     const families = new Set<BodyFamily>();
-    const patterns = cuePatterns();
-    const topics = patterns.topic;
-    topics.lastIndex = 0;
-    for (let match = topics.exec(text); match !== null; match = topics.exec(text)) {
-      if (match[1] !== undefined) continue; // 工商银行
-      const end = match.index + match[0].length;
-      families.add(patterns.familyOf.get(match[0])!);
+    const spans: Array<[number, number]> = [];
+    for (const match of patterns.topic.all(text)) {
+      const family = patterns.familyOf.get(match.word);
+      if (family === undefined) continue; // 工商银行
+      const end = match.index + match.word.length;
+      families.add(family);
+      spans.push([match.index, end]);
       topic ??= this.#cue('topic', content, match.index, end);
       const held = patterns.holding.exec(text.slice(end, end + 4));
       if (held !== null) holding ??= this.#cue('address', content, match.index, end + held[0].length);
     }
     if (topic === null || patterns.warning.test(text)) return null;
-    const pressure = this.#pressure(content, text);
+    const pressure = this.#pressure(content, text, spans);
     if (pressure === null) return null;
-    const reach = this.#channel(content, text) ?? this.#addressee(content, text) ?? holding;
+    const reach = this.#channel(content, text) ?? this.#matchCue('address', content, patterns.address.find(text)) ?? holding;
     if (reach === null) return null;
     return { families: [...families], cues: [topic, pressure, reach] };
-  }
-
-  #addressee(content: string, text: string): Cue | null {
-    const match = cuePatterns().address.exec(text);
-    return match === null ? null : { ...this.#cue('address', content, match.index, match.index + match[0].length) };
   }
 
   /**
@@ -182,30 +200,34 @@ export class PretextReader {
    * words. `isOwner` says whether the registered entity is that brand or of that kind of business.
    */
   brand(content: string, registeredName: string | null, isOwner: (sender: ProtectedSenderRef) => boolean): BrandPretext | null {
-    const text = this.#fold(content);
+    const folded = this.#fold(content);
     const sectors = sectorCuePatterns();
-    sectors.pressure.lastIndex = 0;
-    const pressureMatch = sectors.pressure.exec(text);
-    if (pressureMatch === null || cuePatterns().warning.test(text)) return null;
-    const pressure = this.#cue('pressure', content, pressureMatch.index, pressureMatch.index + pressureMatch[0].length);
+    if (!sectors.pressure.inUnits(folded.units, folded.length)) return null;
+    const text = folded.text;
+    const { code, warning } = cuePatterns();
+    const notCode = (word: string, at: number) => !text.startsWith(code, at + word.length);
+    const pressureMatch = sectors.pressure.find(text, 0, text.length, notCode);
+    if (pressureMatch === null || warning.test(text)) return null;
     const channel = this.#channel(content, text);
     if (channel === null) return null;
-    const brands = this.#brandPattern;
-    if (brands !== null) {
-      brands.lastIndex = 0;
-      const match = brands.exec(text);
-      if (match !== null) {
-        const sender = this.#brandByForm.get(match[0])!;
-        if (isOwner(sender)) return null;
-        return { sender, sector: null, cues: [this.#cue('topic', content, match.index, match.index + match[0].length), pressure, channel] };
-      }
+    const named = this.#brands?.find(text) ?? null;
+    if (named !== null) {
+      const sender = this.#brandByForm.get(named.word)!;
+      if (isOwner(sender)) return null;
+      return { sender, sector: null, cues: [this.#matchCue('topic', content, named)!, this.#matchCue('pressure', content, pressureMatch)!, channel] };
     }
-    sectors.cue.lastIndex = 0;
-    const sectorMatch = sectors.cue.exec(text);
-    if (sectorMatch === null) return null;
-    const sector = sectors.sectorOf.get(sectorMatch[0])!;
-    if (registeredName !== null && SECTORS[sector].owners.test(canonicalise(registeredName))) return null;
-    return { sender: null, sector, cues: [this.#cue('sector', content, sectorMatch.index, sectorMatch.index + sectorMatch[0].length), pressure, channel] };
+    // Unnamed, the business must be what is threatened: the pressure stands close to its word
+    // (您的ETC认证已失效, 积分即将清零, 提升额度), not at a promotion's end (送话费…过期就没有了).
+    for (const match of sectors.cue.all(text)) {
+      const end = match.index + match.word.length;
+      const from = Math.max(0, match.index - SECTOR_REACH_BEFORE);
+      const near = sectors.pressure.find(text, from, Math.min(text.length, end + SECTOR_REACH_AFTER), notCode);
+      if (near === null) continue;
+      const sector = sectors.sectorOf.get(match.word)!;
+      if (registeredName !== null && SECTORS[sector].owners.test(canonicalise(registeredName))) return null;
+      return { sender: null, sector, cues: [this.#matchCue('sector', content, match)!, this.#matchCue('pressure', content, near)!, channel] };
+    }
+    return null;
   }
 }
 
@@ -217,7 +239,6 @@ export function isBareWarning(content: string, folded: string): boolean {
   const patterns = cuePatterns();
   if (!patterns.warning.test(folded)) return false;
   if (findUrls(content).length > 0 || findCallbackNumbers(content).length > 0) return false;
-  patterns.channel.lastIndex = 0;
   patterns.reply.lastIndex = 0;
   return !patterns.channel.test(folded) && (patterns.optOut.test(folded) || !patterns.reply.test(folded));
 }

@@ -4,6 +4,7 @@
  * nobody), and the snapshot's readers in; a verdict with the cues that made it out.
  */
 import { impersonation, mayActAsGovernment, owns, type Claim, type ClaimDetector, type ProtectedSenderRef, type RegisteredEntity } from '../claims/index.ts';
+import { canonicalise } from '../claims/canonical.ts';
 import type { BodyFamily } from '../claims/governmentPattern.ts';
 import type { Cue } from './cues.ts';
 import type { PretextReader, Sector } from './reader.ts';
@@ -33,10 +34,23 @@ export type BrandVerdict =
   /** It names a protected brand, or speaks for a kind of business, with a threat or lure and a channel. */
   | { how: 'pretext'; sender: ProtectedSenderRef | null; sector: Sector | null; cues: Cue[] };
 
-/** True when `registered` is the protected brand: its USCC, or its name or an alias (owns). */
+/**
+ * True when `registered` is the protected brand: its USCC, its name or an alias (owns), or, a
+ * brand being registered branch by branch, a name that begins with the brand's name or a long
+ * alias (中国工商银行股份有限公司北京市分行 is 中国工商银行's).
+ */
 function isBrandOwner(registered: RegisteredEntity | null, sender: ProtectedSenderRef): boolean {
-  return registered !== null && owns(registered, sender);
+  if (registered === null) return false;
+  if (owns(registered, sender)) return true;
+  const name = canonicalise(registered.name);
+  return [sender.name, ...sender.aliases].some((form) => {
+    const brand = canonicalise(form);
+    return brand.length >= MIN_BRAND_PREFIX && name.startsWith(brand);
+  });
 }
+
+/** Fewest characters a brand's name needs to count as the start of a branch's name (招商银行, not 工行). */
+const MIN_BRAND_PREFIX = 4;
 
 /**
  * BRAND_IMPERSONATION: a message that claims a protected sender that is not a government body
