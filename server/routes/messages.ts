@@ -79,7 +79,7 @@ type LabelNote = 'saved' | 'invalid' | 'not_found' | 'changed_meanwhile';
 async function renderMessage(req: Request, res: Response, context: AppContext, explanation: MessageExplanation, note: LabelNote | null, status = 200): Promise<void> {
   const { message, context: traffic, verdicts, stored } = explanation;
   const locale = req.locale;
-  const label = await labelOf(context.dataSource, scopeOf(req.principal), message.id);
+  const label = await labelOf(context.dataSource, message.id);
   res.page('messages/show', {
     title: t(locale, 'messages.show_title', { ref: message.externalId ?? `#${message.id}` }),
     section: 'messages',

@@ -1,5 +1,8 @@
 import { trafficSubject } from './evidence.ts';
+import { impersonation } from './claims/index.ts';
 import { detectorFor } from './impersonationRules.ts';
+import { brandImpersonation } from './pretext/verdicts.ts';
+import { readerFor } from './pretextRules.ts';
 import type { FindingDraft, Rule } from './types.ts';
 
 /**
@@ -16,6 +19,7 @@ export const unfiledSignature: Rule = {
       message(context) {
         const { entity, message, signatures } = context;
         if (!entity || signatures.length === 0) return null;
+        const registered = { uscc: entity.uscc, name: entity.name };
         let findings: FindingDraft[] | null = null;
         for (const signature of signatures) {
           if (signature.filed?.owners.includes(entity.uscc)) continue;
@@ -23,9 +27,14 @@ export const unfiledSignature: Rule = {
           if (reported.has(once)) continue;
           reported.add(once);
           const subject = trafficSubject(context);
-          // An unfiled signature that reads as a government body or a protected brand is the
-          // claim GOV_IMPERSONATION / BRAND_IMPERSONATION are about: high, and it says which claim.
-          const claim = detector.claims(message.content).find((c) => c.kind === 'signature' && c.start === signature.start + 1 && (c.government || c.brand)) ?? null;
+          // An unfiled signature that reads as a government body or a protected brand, where
+          // GOV_IMPERSONATION or BRAND_IMPERSONATION finds the message is not its owner's, is that
+          // claim: high, and it says which. The body's own unfiled 【济南医保】 stays medium.
+          let claim = detector.claims(message.content).find((c) => c.kind === 'signature' && c.start === signature.start + 1 && (c.government || c.brand)) ?? null;
+          const impersonated = claim !== null && (claim.government
+            ? impersonation(detector, message.content, registered) !== null
+            : brandImpersonation(readerFor(snapshot), detector, message.content, registered)?.how === 'claim');
+          if (!impersonated) claim = null;
           const claimed = claim === null ? null : claim.protectedSender?.name ?? claim.text;
           const claimRule = claim?.government ? 'GOV_IMPERSONATION' : 'BRAND_IMPERSONATION';
           (findings ??= []).push({

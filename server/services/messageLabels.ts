@@ -4,7 +4,7 @@
  * audit log), and `sms106 export` writes the labels in the real-world corpus's format, so that the
  * carrier's own misses and false alarms become regression cases (test/fixtures/realworld/README.md).
  */
-import type { DataSource } from 'typeorm';
+import { QueryFailedError, type DataSource } from 'typeorm';
 import { Message } from '../entities/index.ts';
 import { MESSAGE_LABELS, MessageLabel, type MessageLabelValue } from '../entities/MessageLabel.ts';
 import { normaliseUscc, usccKind } from '../numbering/uscc.ts';
@@ -21,9 +21,18 @@ export class MessageLabelError extends Error {
   }
 }
 
-/** The label on a message in scope, or null. */
-export async function labelOf(dataSource: DataSource, scope: Scope, messageId: number): Promise<MessageLabel | null> {
-  return dataSource.getRepository(MessageLabel).findOneBy({ messageId, ...(scope.carrierId !== null ? { rootCarrierId: scope.carrierId } : {}) });
+/**
+ * The label on a message, or null. The caller has found the message in the user's scope: the
+ * label goes with the message, whichever carrier the message was attributed to when labelled.
+ */
+export async function labelOf(dataSource: DataSource, messageId: number): Promise<MessageLabel | null> {
+  return dataSource.getRepository(MessageLabel).findOneBy({ messageId });
+}
+
+/** True for the store's refusal of a second row with the same unique key (MySQL/MariaDB, SQLite). */
+function isDuplicateKey(error: unknown): boolean {
+  const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string }) : null;
+  return driverError?.code === 'ER_DUP_ENTRY' || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 export interface LabelChange {
@@ -40,6 +49,16 @@ export interface LabelChange {
  * changed the label since the form was shown.
  */
 export async function setMessageLabel(dataSource: DataSource, scope: Scope, messageId: number, change: LabelChange, actor: Actor): Promise<MessageLabel> {
+  try {
+    return await saveLabel(dataSource, scope, messageId, change, actor);
+  } catch (error) {
+    // Two first labels at once: the second insert meets the first's row.
+    if (isDuplicateKey(error)) throw new MessageLabelError('messages.label_changed_meanwhile');
+    throw error;
+  }
+}
+
+async function saveLabel(dataSource: DataSource, scope: Scope, messageId: number, change: LabelChange, actor: Actor): Promise<MessageLabel> {
   return dataSource.transaction(async (manager) => {
     const message = await manager.findOneBy(Message, { id: messageId, ...(scope.carrierId !== null ? { rootCarrierId: scope.carrierId } : {}) });
     if (!message) throw new MessageLabelError('messages.label_not_found');

@@ -16,6 +16,9 @@ const snapshot = snapshotOf([root, traderGrant, bureauGrant, bankGrant], {
   protectedSenders: [
     { name: '济南市公安局交通警察支队', uscc: null, aliases: ['济南交警'] },
     { name: '中国工商银行', uscc: BANK.key, aliases: ['工商银行', '工行', '95588'] },
+    { name: '中国移动', uscc: null, aliases: ['10086'] },
+    { name: '交通银行', uscc: null, aliases: ['交行', '95559'] },
+    { name: '国家移民管理局', uscc: null, aliases: [] },
   ],
   entities: [{ uscc: TRADER.key, signatures: ['腾跃鑫'] }],
 });
@@ -58,6 +61,18 @@ describe('OFFICIAL_PRETEXT as an audit rule', () => {
     expect(findings.map((f) => f.evidence.cues!.map((cue) => cue.kind))).to.deep.equal([['topic', 'pressure', 'channel']]);
   });
 
+  it('counts a reply code beside a marketing opt-out, and a link beside a warning word, as ways to act', () => {
+    const messages = [
+      message(TRADER_NUMBER, at, '您有一笔个税退税待领取，逾期作废，谨防他人冒领，确认领取回1，回T退订'),
+      message(TRADER_NUMBER, at, '您的社保卡存在虚假参保信息将被停用，请登录 http://sb-gx.cn 更新'),
+    ];
+    expect(audit(officialPretextRule, snapshot, { messages }).map((f) => f.evidence.facts?.cue_channel)).to.deep.equal(['回1', 'http://sb-gx.cn']);
+  });
+
+  it('does not take a greeting for the reader holding the matter', () => {
+    expect(audit(officialPretextRule, snapshot, { messages: [message(TRADER_NUMBER, at, '【腾跃鑫】您好，本月社保将于25日前扣缴，请确保余额充足。')] })).to.deep.equal([]);
+  });
+
   it('leaves a message that names the body to GOV_IMPERSONATION, so one text is one critical finding', () => {
     const messages = [message(TRADER_NUMBER, at, '【济南交警】您有一条违章记录未处理，逾期将扣分，请点击 jnjj-wz.cn 处理')];
     expect(audit([govImpersonation, officialPretextRule], snapshot, { messages }).map((f) => f.rule)).to.deep.equal(['GOV_IMPERSONATION']);
@@ -71,12 +86,13 @@ describe('BRAND_IMPERSONATION as an audit rule', () => {
     expect(findings[0].detail).to.include('以“中国工商银行”的名义签名');
   });
 
-  it('takes a number the brand lists (【95588】) as its signature, and a brand named in the text with pressure and a link', () => {
+  it('takes a number the brand lists (【95588】) as its signature, and a bank\'s customer addressed with pressure and a link', () => {
     const messages = [
       message(TRADER_NUMBER, at, '【95588】尊敬的客户，您的积分即将清零，请登录 jf-95588.cn 兑换'),
       message(TRADER_NUMBER, at, '尊敬的工行储户，您的网银将于今日失效，请速登录 wap.icbciha.com 更新'),
     ];
-    expect(audit(brandImpersonationRule, snapshot, { messages }).map((f) => f.evidence.facts?.matchedSender)).to.deep.equal(['中国工商银行', '中国工商银行']);
+    // 工行 is two characters: read anywhere in a text it would stand inside 施工行业; the customer word 储户 says bank.
+    expect(audit(brandImpersonationRule, snapshot, { messages }).map((f) => f.evidence.facts?.matchedSender ?? f.evidence.facts?.cue_sector)).to.deep.equal(['中国工商银行', '储户']);
   });
 
   it('flags a kind of business spoken for without a name (您的ETC), and leaves the bank\'s own alerts alone', () => {
@@ -85,6 +101,23 @@ describe('BRAND_IMPERSONATION as an audit rule', () => {
     expect(etc[0].detail).to.include('ETC 发行方');
     const own = [message(BANK_NUMBER, at, '【工商银行】您的电子密码器即将失效，请登录手机银行升级'), message(BANK_NUMBER, at, '【中国工商银行】您尾号1234卡3月14日支出100元，余额900元。')];
     expect(audit(brandImpersonationRule, snapshot, { messages: own })).to.deep.equal([]);
+  });
+});
+
+describe('BRAND_IMPERSONATION reads names as words', () => {
+  it('does not read a brand inside a number or an ordinary word, nor a business named only in a promotion', () => {
+    const messages = [
+      message(TRADER_NUMBER, at, '【腾跃鑫】您的快件运单号7310086554地址不详无法派送，请点击 http://ty-kd.cn 更新地址'),
+      message(TRADER_NUMBER, at, '【腾跃鑫】本周成交行情火爆，优惠即将到期，点击 http://ty-fc.cn 预约看房'),
+      message(TRADER_NUMBER, at, '【腾跃鑫】当天办理送油卡或话费，有需要请致电13912345678，优惠就这几天，过期就没有了。'),
+    ];
+    const findings = audit(brandImpersonationRule, snapshot, { messages });
+    expect(findings.map((f) => [f.evidence.facts?.matchedSender ?? null, f.evidence.facts?.cue_sector ?? null])).to.deep.equal([[null, '快件']]);
+  });
+
+  it('keeps a protected sender listed without a USCC a government body unless its name reads as a business', () => {
+    const findings = audit([govImpersonation, brandImpersonationRule], snapshot, { messages: [message(TRADER_NUMBER, at, '【国家移民管理局】您的护照已被冻结，请点击 http://ym-gl.cn 解冻')] });
+    expect(findings.map((f) => [f.rule, f.severity])).to.deep.equal([['GOV_IMPERSONATION', 'critical']]);
   });
 });
 
@@ -102,5 +135,20 @@ describe('UNFILED_SIGNATURE escalated by the claim it makes', () => {
     ]);
     expect(findings[0].detail).to.include('GOV_IMPERSONATION');
     expect(findings[1].detailEn).to.include('BRAND_IMPERSONATION');
+  });
+
+  it('stays medium when the owner sends its own name unfiled', () => {
+    const findings = audit(unfiledSignature, snapshot, { messages: [message(BANK_NUMBER, at, '【工行】您的账单已出'), message(BUREAU_NUMBER, at, '【济南医保】参保缴费提醒')] });
+    expect(findings.map((f) => [f.severity, f.evidence.facts?.claimLinked ?? null])).to.deep.equal([['medium', null], ['medium', null]]);
+  });
+});
+
+describe('a body named after a comma', () => {
+  it('signs when it is a protected name, not when the sentence only names a place', () => {
+    const messages = [
+      message(TRADER_NUMBER, at, '【腾跃鑫】请带好身份证准时到达考场，济南市车管所。'),
+      message(TRADER_NUMBER, at, '您有违章未处理，请及时办理，济南交警'),
+    ];
+    expect(audit(govImpersonation, snapshot, { messages }).map((f) => f.evidence.facts?.claimed)).to.deep.equal(['济南交警']);
   });
 });

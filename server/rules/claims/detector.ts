@@ -36,6 +36,7 @@ const SQUARE_OPEN = 0x5b; // [
 const SQUARE_CLOSE = 0x5d; // ]
 const LINE_FEED = 0x0a;
 const COLON = 0x3a;
+const COMMA = 0x2c;
 const FULL_STOP = 0x2e;
 const EXCLAMATION = 0x21;
 const IDEOGRAPHIC_FULL_STOP = 0x3002; // 。
@@ -455,7 +456,11 @@ export class ClaimDetector {
     while (tailStart > 0 && tailEnd - tailStart <= MAX_LABEL && isNameUnit(units[tailStart - 1])) tailStart--;
     if (tailStart === 0 || tailEnd - tailStart < 2 || tailStart === start) return;
     if (!LABEL_AFTER.includes(units[tailStart - 1]) || this.#nameEnds[units[tailEnd - 1]] === 0) return;
-    if (this.#namesBody(folded.text.slice(tailStart, tailEnd))) this.#textClaim(content, folded.text, tailStart, tailEnd, claims);
+    const tail = folded.text.slice(tailStart, tailEnd);
+    // After a sentence any body's name signs; after a comma only a protected sender's listed name or
+    // alias does: "请准时到达考场，济南市车管所" names a place, "…请及时办理，济南交警" signs.
+    const signs = units[tailStart - 1] === COMMA ? (this.#names.get(tail)?.kind ?? 'abbreviation') !== 'abbreviation' : this.#namesBody(tail);
+    if (signs) this.#textClaim(content, folded.text, tailStart, tailEnd, claims);
   }
 
   /** True when a whole label names a protected sender or, place first, a government body. */

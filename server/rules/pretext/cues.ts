@@ -88,7 +88,8 @@ export const ADDRESS_WORDS: readonly string[] = [
 
 /** The strong part of ADDRESS_WORDS: the reader as the holder of the matter, not a greeting. */
 export const HOLDER_WORDS: readonly string[] = [
-  '您的', '你的', '您名下', '你名下', '您于', '你于', '您已', '你已', '您有', '你有', '您涉嫌', '你涉嫌', '车主', '贵户', '参保人', '持卡人', '储户',
+  '您的', '你的', '您名下', '你名下', '您于', '你于', '您在', '你在', '您已', '你已', '您有', '你有', '您涉嫌', '你涉嫌', '车主', '贵户', '参保人',
+  '持卡人', '储户',
 ];
 
 /**

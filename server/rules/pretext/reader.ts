@@ -22,16 +22,17 @@ export type Sector = 'bank' | 'carrier' | 'etc' | 'courier' | 'platform' | 'airl
 const SECTORS: Readonly<Record<Sector, { cues: readonly string[]; owners: RegExp }>> = {
   bank: {
     cues: [
-      '电子密码器', '密码器', 'u盾', '网银', '手机银行', '网上银行', '信用卡', '储户', '我行', '银行卡', '额度', '借记卡', '工行', '建行', '农行', '中行', '交行', '招行',
+      // 工行, 中行 and 交行 stand inside ordinary words (施工行业, 集中行动, 成交行情): left to the claim detector
+      '电子密码器', '密码器', 'u盾', '网银', '手机银行', '网上银行', '信用卡', '储户', '我行', '银行卡', '额度', '借记卡', '建行', '农行', '招行',
       '邮储', '农信', '农商', '银联', '银行账户', '存款', '贷款', '还款',
     ],
-    owners: /银行|信用社|信用联社|农商|农信|银联|金融|支付|消费金融/,
+    owners: /银行|信用社|信用联社|农商|农信|银联|消费金融/,
   },
   carrier: { cues: ['话费', '积分', '流量', '套餐', '宽带', '10086', '10010', '10000', '运营商', '手机号码', '号码', '携号转网'], owners: /移动|联通|电信|广电|通信|银行|信用卡/ },
   utility: { cues: ['电费', '燃气费', '燃气', '水费', '供电', '停电', '停气'], owners: /电力|电网|供电|燃气|水务|自来水|热力|能源/ },
-  etc: { cues: ['etc', '速通', '通行卡', '通行ic', '一卡通', '高速通行', '粤通卡', '鲁通卡', '苏通卡', '通行费', '车载', '收费站'], owners: /高速|速通|通卡|路桥|交通|信联|etc|银行|公路/ },
+  etc: { cues: ['etc', '速通', '通行卡', '通行ic', '一卡通', '高速通行', '粤通卡', '鲁通卡', '苏通卡', '通行费', '车载', '收费站'], owners: /高速|速通|通卡|路桥|信联|etc|银行|公路/ },
   courier: { cues: ['快递', '包裹', '快件', '驿站', '邮政', '派件', '邮件', '物流', '丰巢', '签收', '运单', '派送', '投递', '邮包', '取件', '地址不详', '无法派送'], owners: /邮政|快递|速运|速递|物流|驿站|菜鸟|丰巢|供应链|运通|中通|圆通|申通|韵达|极兔/ },
-  platform: { cues: ['淘宝', '支付宝', '京东', '拼多多', '抖音', '天猫', '订单', '花呗', '白条', '网购', '退货', '售后', '店铺', '商品'], owners: /淘宝|天猫|阿里|支付宝|京东|拼多多|寻梦|抖音|字节|网络|电子商务|科技|信息技术/ },
+  platform: { cues: ['淘宝', '支付宝', '京东', '拼多多', '抖音', '天猫', '订单', '花呗', '白条', '网购', '退货', '售后', '店铺', '商品'], owners: /淘宝|天猫|阿里巴巴|支付宝|京东|拼多多|寻梦|抖音|字节跳动/ },
   airline: { cues: ['航班', '机票', '改签', '航空', '登机', '退改', '航班取消'], owners: /航空|航旅|机场|携程|飞猪|旅行|旅游|去哪儿/ },
 };
 /** Threats and lures a sector's pretext needs (an offer to 兑换 is one; 及时 is not). */
@@ -100,8 +101,10 @@ export class PretextReader {
       if (senderKind(sender) !== 'brand') continue;
       for (const form of [sender.name, ...sender.aliases]) {
         const folded = canonicalise(form);
-        // A digit-only alias (95588) must be long enough not to be part of an amount.
-        if (folded.length < 2 || (/^[0-9]+$/.test(folded) && folded.length < 5)) continue;
+        // Read anywhere in a text, a two-character name stands inside ordinary words (中行 in
+        // 集中行动): those stay the claim detector's, where they sign or speak. A number (95588)
+        // must be long enough not to be part of an amount.
+        if (folded.length < 3 || (/^[0-9]+$/.test(folded) && folded.length < 5)) continue;
         if (!this.#brandByForm.has(folded)) this.#brandByForm.set(folded, sender);
       }
     }
@@ -137,13 +140,9 @@ export class PretextReader {
     if (url !== undefined) return { kind: 'channel', text: url.text, start: url.start, end: url.end };
     const phone = findCallbackNumbers(content)[0];
     if (phone !== undefined) return { kind: 'channel', text: phone.text, start: phone.start, end: phone.end };
-    const { optOut, reply, channel } = cuePatterns();
-    if (!optOut.test(text)) {
-      reply.lastIndex = 0;
-      const code = reply.exec(text);
-      if (code !== null) return this.#cue('channel', content, code.index, code.index + code[0].length);
-    }
-    return this.#matchCue('channel', content, channel.find(text));
+    const code = replyCode(text);
+    if (code !== null) return this.#cue('channel', content, code.index, code.index + code[0].length);
+    return this.#matchCue('channel', content, cuePatterns().channel.find(text));
   }
 
   /** The first threat, or demand or lure not reported done, outside the topics' spans (folded) unless the reader holds the matter. */
@@ -186,10 +185,10 @@ export class PretextReader {
       const held = patterns.holding.exec(text.slice(end, end + 4));
       if (held !== null) holding ??= this.#cue('address', content, match.index, end + held[0].length);
     }
-    if (topic === null || patterns.warning.test(text)) return null;
+    if (topic === null || warnsOnly(content, text)) return null;
     const pressure = this.#pressure(content, text, spans);
     if (pressure === null) return null;
-    const reach = this.#channel(content, text) ?? this.#matchCue('address', content, patterns.address.find(text)) ?? holding;
+    const reach = this.#channel(content, text) ?? this.#matchCue('address', content, patterns.holder.find(text)) ?? holding;
     if (reach === null) return null;
     return { families: [...families], cues: [topic, pressure, reach] };
   }
@@ -204,13 +203,13 @@ export class PretextReader {
     const sectors = sectorCuePatterns();
     if (!sectors.pressure.inUnits(folded.units, folded.length)) return null;
     const text = folded.text;
-    const { code, warning } = cuePatterns();
+    const { code } = cuePatterns();
     const notCode = (word: string, at: number) => !text.startsWith(code, at + word.length);
     const pressureMatch = sectors.pressure.find(text, 0, text.length, notCode);
-    if (pressureMatch === null || warning.test(text)) return null;
+    if (pressureMatch === null || warnsOnly(content, text)) return null;
     const channel = this.#channel(content, text);
     if (channel === null) return null;
-    const named = this.#brands?.find(text) ?? null;
+    const named = this.#brands?.find(text, 0, text.length, (word, at) => standsAlone(text, word, at)) ?? null;
     if (named !== null) {
       const sender = this.#brandByForm.get(named.word)!;
       if (isOwner(sender)) return null;
@@ -231,14 +230,41 @@ export class PretextReader {
   }
 }
 
+/** The first reply code (回1, 回复Y) that is not a marketing opt-out (回T退订, 拒收请回复R), folded. */
+function replyCode(text: string): RegExpExecArray | null {
+  const { reply, optOut } = cuePatterns();
+  reply.lastIndex = 0;
+  for (let match = reply.exec(text); match !== null; match = reply.exec(text)) {
+    if (!optOut.test(text.slice(Math.max(0, match.index - 4), match.index + match[0].length + 4))) return match;
+  }
+  return null;
+}
+
+/** A brand's name read in a text must not be part of a longer number or word (95588 in 7310095588). */
+function standsAlone(text: string, word: string, at: number): boolean {
+  const inside = /^[0-9]+$/.test(word) ? /[0-9]/ : /^[0-9a-z]+$/.test(word) ? /[0-9a-z]/ : null;
+  if (inside === null) return true;
+  return !(at > 0 && inside.test(text[at - 1])) && !(at + word.length < text.length && inside.test(text[at + word.length]));
+}
+
+/** A link, a phone number or a reply code: something concrete to act on. */
+function hasConcreteChannel(content: string, folded: string): boolean {
+  return findUrls(content).length > 0 || findCallbackNumbers(content).length > 0 || replyCode(folded) !== null;
+}
+
+/**
+ * True when a message warns against fraud (谨防, 冒充, 请勿点击…) and gives nothing concrete to act
+ * on. A warning word beside a link or a number does not make a text harmless (国家反诈中心 … 请点击
+ * http://… 下载APP): fraud borrows the words of warnings too.
+ */
+function warnsOnly(content: string, folded: string): boolean {
+  return cuePatterns().warning.test(folded) && !hasConcreteChannel(content, folded);
+}
+
 /**
  * True when a message that warns against fraud gives the reader nothing to act on: no link, no
  * number, no reply code, no word that sends them anywhere. `folded`: the message folded (fold.ts).
  */
 export function isBareWarning(content: string, folded: string): boolean {
-  const patterns = cuePatterns();
-  if (!patterns.warning.test(folded)) return false;
-  if (findUrls(content).length > 0 || findCallbackNumbers(content).length > 0) return false;
-  patterns.reply.lastIndex = 0;
-  return !patterns.channel.test(folded) && (patterns.optOut.test(folded) || !patterns.reply.test(folded));
+  return warnsOnly(content, folded) && !cuePatterns().channel.test(folded);
 }
