@@ -5,7 +5,6 @@ import type { DataSource } from 'typeorm';
 import { projectRoot } from '../ormconfig.ts';
 import { checkCsrf, cookieOptions, loadSession, readCookie, requireSignIn } from './auth.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
-import { LoginThrottle } from './services/accounts.ts';
 import { AuditJobs } from './services/auditJobs.ts';
 import { ImportJobs } from './services/importJobs.ts';
 import { ViewEngine } from './views.ts';
@@ -18,7 +17,6 @@ export interface AppContext {
   audits: AuditJobs;
   /** The database URL, so an import can run in a worker with its own connection. */
   databaseUrl: string | null;
-  loginThrottle: LoginThrottle;
 }
 
 declare module 'express-serve-static-core' {
@@ -57,7 +55,6 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
     imports: new ImportJobs(),
     audits: new AuditJobs(),
     databaseUrl: options.databaseUrl ?? null,
-    loginThrottle: new LoginThrottle(),
   };
   const app = express();
   app.disable('x-powered-by');

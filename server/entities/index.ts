@@ -16,6 +16,7 @@ import { Message } from './Message.ts';
 import { MessageLabel } from './MessageLabel.ts';
 import { ProtectedSender } from './ProtectedSender.ts';
 import { Signature } from './Signature.ts';
+import { SignInAttempt } from './SignInAttempt.ts';
 import { UrlListEntry } from './UrlListEntry.ts';
 import { User } from './User.ts';
 import { UserSession } from './UserSession.ts';
@@ -23,11 +24,11 @@ import { UsingEntity } from './UsingEntity.ts';
 
 export {
   Agent, AuditEvent, AuditRun, Allocation, Carrier, Complaint, Finding, ImportRun, Issuer, Notice, NoticeCounter, NoticeFinding, ImportRunError, LegalInstrument, Message, MessageLabel, ProtectedSender,
-  Signature, UrlListEntry, User, UserSession, UsingEntity,
+  Signature, SignInAttempt, UrlListEntry, User, UserSession, UsingEntity,
 };
 
 export const entities = [
   Carrier, Agent, UsingEntity, Signature, Allocation, Message, Complaint, ProtectedSender,
   UrlListEntry, LegalInstrument, ImportRun, ImportRunError, User, UserSession, AuditEvent, AuditRun, Finding, Issuer, NoticeCounter, Notice, NoticeFinding,
-  MessageLabel,
+  MessageLabel, SignInAttempt,
 ];

@@ -32,13 +32,15 @@ export async function postLogin(req: Request, res: Response, context: AppContext
     return;
   }
   try {
-    const principal = await authenticate(context.dataSource, context.loginThrottle, form.data.name, form.data.password, req.ip ?? 'unknown');
+    const principal = await authenticate(context.dataSource, form.data.name, form.data.password, req.ip ?? 'unknown');
     const { token } = await startSession(context.dataSource, principal.userId);
     res.cookie(SESSION_COOKIE, token, cookieOptions(req, SESSION_DAYS * 86_400_000));
     res.redirect(303, safeNext(form.data.next));
   } catch (error) {
     if (!(error instanceof AccountError)) throw error;
-    again(t(req.locale, error.code, error.params), error.code === 'account.bad_credentials' ? 401 : 429);
+    // A switched-off account has its own answer: the right password for it is not an attack.
+    const status = error.code === 'account.bad_credentials' ? 401 : error.code === 'account.disabled' ? 403 : 429;
+    again(t(req.locale, error.code, error.params), status);
   }
 }
 

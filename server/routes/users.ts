@@ -147,7 +147,9 @@ export async function postUserPassword(req: Request, res: Response, context: App
     return renderEdit(req, res, context, user, { values: storedValues(user), message: t(req.locale, 'users.passwords_differ') }, 400);
   }
   try {
-    await setPassword(context.dataSource, user.name, form.data.password, req.principal!.name);
+    // Setting one's own password keeps the session that did it; every other session of the user ends.
+    const keep = user.id === req.principal!.userId ? req.sessionToken ?? null : null;
+    await setPassword(context.dataSource, user.name, form.data.password, req.principal!.name, keep);
   } catch (error) {
     if (!(error instanceof AccountError)) throw error;
     return renderEdit(req, res, context, user, { values: storedValues(user), message: t(req.locale, error.code, error.params) }, 400);

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { LessThan, type DataSource } from 'typeorm';
-import { Carrier, User, UserSession } from '../entities/index.ts';
+import { LessThan, MoreThanOrEqual, type DataSource } from 'typeorm';
+import { Carrier, SignInAttempt, User, UserSession } from '../entities/index.ts';
 import { ROLES, type Role } from '../entities/User.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
@@ -122,15 +122,28 @@ export async function updateUser(
   return updated;
 }
 
-export async function setPassword(dataSource: DataSource, name: string, password: string, actor: Actor): Promise<void> {
+/**
+ * Sets a user's password and ends the user's sessions, all but `keepSession` (the token of the
+ * session that set it, when users change their own): whoever signed in with the old password is
+ * signed out. Failed attempts against the name are cleared with the lock.
+ */
+export async function setPassword(dataSource: DataSource, name: string, password: string, actor: Actor, keepSession: string | null = null): Promise<void> {
   const user = await dataSource.getRepository(User).findOneBy({ name });
   if (!user) throw new AccountError('account.unknown_user', { name });
   user.passwordHash = await checkedHash(password);
   user.failedLogins = 0;
   user.lockedUntil = null;
   const versionBefore = user.version;
-  await dataSource.getRepository(User).save(user);
-  await recordAudit(dataSource, { actor, action: 'user.password_set', subject: `user:${name}`, before: { userId: user.id, version: versionBefore }, after: { userId: user.id, version: user.version } });
+  await dataSource.transaction(async (manager) => {
+    await manager.save(user);
+    await manager.delete(SignInAttempt, { name: user.name });
+    const sessions = manager.createQueryBuilder().delete().from(UserSession).where('user_id = :id', { id: user.id });
+    if (keepSession !== null) sessions.andWhere('token_hash <> :kept', { kept: tokenHash(keepSession) });
+    const { affected } = await sessions.execute();
+    await recordAudit(manager, { actor, action: 'user.password_set', subject: `user:${name}`, before: { userId: user.id, version: versionBefore }, after: { userId: user.id, version: user.version, sessionsEnded: affected ?? 0 } });
+  });
+  // After the commit: a request in between would cache the session again.
+  forgetSessionsOf(dataSource, user.id, keepSession === null ? null : tokenHash(keepSession));
 }
 
 async function checkedHash(password: string): Promise<string> {
@@ -138,52 +151,44 @@ async function checkedHash(password: string): Promise<string> {
   return hashPassword(password);
 }
 
-/** Failed sign-ins per client address, kept in memory: a restart forgets them, the account lockout does not. */
-export class LoginThrottle {
-  private readonly failures = new Map<string, number[]>();
-
-  blocked(ip: string, now = Date.now()): boolean {
-    return this.recent(ip, now).length >= MAX_FAILURES_PER_IP;
-  }
-
-  fail(ip: string, now = Date.now()): void {
-    this.failures.set(ip, [...this.recent(ip, now), now]);
-  }
-
-  private recent(ip: string, now: number): number[] {
-    const since = now - IP_WINDOW_MINUTES * 60_000;
-    return (this.failures.get(ip) ?? []).filter((t) => t > since);
-  }
-}
-
 /**
- * Checks a name and password. Wrong passwords count against the account (locked after
- * MAX_FAILED_LOGINS in a row) and the address; an unknown name costs the same time as a known
- * one, so response times do not reveal which names exist.
+ * Checks a name and password. Every attempt is first reserved in sign_in_attempts (the store all
+ * server processes share), then counted: more than MAX_FAILURES_PER_IP attempts from the address
+ * within IP_WINDOW_MINUTES, or more than MAX_FAILED_LOGINS against the name within LOCK_MINUTES,
+ * are refused without checking the password, so a burst of parallel attempts gets no more
+ * password checks than one attempt after another would. Unknown names are counted and locked
+ * like known ones, and cost the same time, so no answer reveals which names exist. A successful
+ * sign-in clears its name's attempts ("wrong passwords in a row"); old attempts are pruned here.
  */
-export async function authenticate(dataSource: DataSource, throttle: LoginThrottle, name: string, password: string, ip: string): Promise<Principal> {
-  if (throttle.blocked(ip)) throw new AccountError('account.ip_throttled', { minutes: IP_WINDOW_MINUTES });
-  const users = dataSource.getRepository(User);
-  const user = await users.findOne({ where: { name: name.trim() }, relations: { carrier: true } });
+export async function authenticate(dataSource: DataSource, name: string, password: string, ip: string): Promise<Principal> {
+  const typed = name.trim().slice(0, 64);
+  const address = ip.slice(0, 64);
+  const attempts = dataSource.getRepository(SignInAttempt);
   const now = new Date();
-  if (user?.lockedUntil && user.lockedUntil > now) {
-    throw new AccountError('account.locked', { minutes: Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000) });
-  }
+  await attempts.delete({ at: LessThan(new Date(now.getTime() - Math.max(LOCK_MINUTES, IP_WINDOW_MINUTES) * 60_000)) });
+  const reserved = await attempts.save(attempts.create({ name: typed, ip: address, at: now }));
+  const fromAddress = await attempts.countBy({ ip: address, at: MoreThanOrEqual(new Date(now.getTime() - IP_WINDOW_MINUTES * 60_000)) });
+  if (fromAddress > MAX_FAILURES_PER_IP) throw new AccountError('account.ip_throttled', { minutes: IP_WINDOW_MINUTES });
+  const againstName = await attempts.countBy({ name: typed, at: MoreThanOrEqual(new Date(now.getTime() - LOCK_MINUTES * 60_000)) });
+  if (againstName > MAX_FAILED_LOGINS) throw new AccountError('account.locked', { minutes: LOCK_MINUTES });
+
+  const users = dataSource.getRepository(User);
+  const user = await users.findOne({ where: { name: typed }, relations: { carrier: true } });
   const ok = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : (await hashPassword(password), false);
   if (!user || !ok) {
-    throttle.fail(ip);
-    await recordAudit(dataSource, { actor: name.trim().slice(0, 64) || '?', action: 'session.sign_in_failed', subject: `user:${name.trim().slice(0, 64)}`, after: { ip, known: Boolean(user) } });
-    if (user) {
-      const failedLogins = user.failedLogins + 1;
-      const lockedUntil = failedLogins >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null;
-      await users.update(user.id, { failedLogins: lockedUntil ? 0 : failedLogins, lockedUntil });
-      if (lockedUntil) throw new AccountError('account.locked', { minutes: LOCK_MINUTES });
-    }
+    await recordAudit(dataSource, { actor: typed || '?', action: 'session.sign_in_failed', subject: `user:${typed}`, after: { ip: address, known: Boolean(user) } });
+    const locked = againstName >= MAX_FAILED_LOGINS;
+    // Kept on the account for the users page: how many wrong passwords in a row, and until when it is locked.
+    if (user) await users.update(user.id, { failedLogins: againstName, lockedUntil: locked ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null });
+    if (locked) throw new AccountError('account.locked', { minutes: LOCK_MINUTES });
     throw new AccountError('account.bad_credentials');
   }
+  // The right password: not a failure, and the name's failures in a row are over.
+  await attempts.delete({ name: typed });
+  await attempts.delete({ id: reserved.id });
   if (user.disabledAt) throw new AccountError('account.disabled');
   if (user.failedLogins !== 0 || user.lockedUntil) await users.update(user.id, { failedLogins: 0, lockedUntil: null });
-  await recordAudit(dataSource, { actor: user.name, action: 'session.signed_in', subject: `user:${user.name}`, after: { userId: user.id, ip } });
+  await recordAudit(dataSource, { actor: user.name, action: 'session.signed_in', subject: `user:${user.name}`, after: { userId: user.id, ip: address } });
   return { userId: user.id, name: user.name, role: user.role, carrierId: user.carrierId, carrierCode: user.carrier?.code ?? null };
 }
 
@@ -224,9 +229,9 @@ function sessionCache(dataSource: DataSource): Map<string, CachedSession> {
   return cache;
 }
 
-function forgetSessionsOf(dataSource: DataSource, userId: number): void {
+function forgetSessionsOf(dataSource: DataSource, userId: number, keptHash: string | null = null): void {
   const cache = sessionCache(dataSource);
-  for (const [hash, session] of cache) if (session.principal.userId === userId) cache.delete(hash);
+  for (const [hash, session] of cache) if (session.principal.userId === userId && hash !== keptHash) cache.delete(hash);
 }
 
 export async function findSession(dataSource: DataSource, token: string): Promise<{ principal: Principal; csrfToken: string } | null> {

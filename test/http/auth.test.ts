@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
-import { MAX_FAILED_LOGINS } from '../../server/services/accounts.ts';
+import { AuditEvent, User } from '../../server/entities/index.ts';
+import { MAX_FAILED_LOGINS, MAX_FAILURES_PER_IP, setPassword } from '../../server/services/accounts.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { csrfFromPage, signIn, TEST_PASSWORD } from '../support/session.ts';
 
@@ -49,6 +50,60 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
     expect(locked.status).to.equal(429);
     expect(locked.text).to.include('该账号因多次密码错误已被锁定');
     expect((await tryLogin(agent, client.name, TEST_PASSWORD)).status).to.equal(429);
+  });
+
+  /** `count` login forms fetched first, then all posted at once: a burst as an attacker fires it. */
+  async function burst(attempts: Array<{ name: string; password: string }>) {
+    const ready = await Promise.all(attempts.map(async (attempt) => {
+      const agent = request.agent(app());
+      const form = await agent.get('/login').expect(200);
+      return { agent, token: csrfFromPage(form.text), ...attempt };
+    }));
+    return Promise.all(ready.map(({ agent, token, name, password }) => agent.post('/login').type('form').send({ _csrf: token, name, password })));
+  }
+
+  it(`checks at most ${MAX_FAILED_LOGINS} passwords of a burst of 30 against one account, then keeps it locked`, async () => {
+    const client = await signIn(app(), ctx.dataSource);
+    const responses = await burst(Array.from({ length: 30 }, (_, i) => ({ name: client.name, password: `wrong ${i}` })));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).to.be.at.most(MAX_FAILED_LOGINS - 1);
+    expect(statuses.filter((s) => s !== 401).every((s) => s === 429)).to.equal(true);
+    expect(await ctx.dataSource.getRepository(AuditEvent).countBy({ action: 'session.sign_in_failed' })).to.be.at.most(MAX_FAILED_LOGINS);
+    expect((await tryLogin(request.agent(app()), client.name, TEST_PASSWORD)).status).to.equal(429);
+  });
+
+  it(`refuses an address after ${MAX_FAILURES_PER_IP} failures even in a parallel burst over many names, in every server instance`, async () => {
+    const client = await signIn(app(), ctx.dataSource);
+    const responses = await burst(Array.from({ length: 40 }, (_, i) => ({ name: `nobody${i}`, password: 'wrong' })));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).to.be.at.most(MAX_FAILURES_PER_IP);
+    expect(statuses.filter((s) => s === 429).length).to.be.at.least(40 - MAX_FAILURES_PER_IP);
+    // A fresh app (another process, or a restart) sees the same count: it lives in the store.
+    const again = await tryLogin(request.agent(createApp(ctx.dataSource)), client.name, TEST_PASSWORD);
+    expect(again.status).to.equal(429);
+    expect(again.text).to.include('此地址登录失败次数过多');
+  });
+
+  it('answers an unknown name exactly as a known one through the lock', async () => {
+    const client = await signIn(app(), ctx.dataSource);
+    const answers = async (name: string) => {
+      const agent = request.agent(app());
+      const out: number[] = [];
+      for (let i = 0; i <= MAX_FAILED_LOGINS; i++) out.push((await tryLogin(agent, name, `wrong ${i}`)).status);
+      return out;
+    };
+    expect(await answers('nobody-here')).to.deep.equal(await answers(client.name));
+  });
+
+  it('tells a switched-off account so, with its own status, and setting a password ends the user\'s sessions', async () => {
+    const client = await signIn(app(), ctx.dataSource);
+    await setPassword(ctx.dataSource, client.name, 'a brand new password', 'test');
+    await client.get('/').expect(303);
+    const user = await ctx.dataSource.getRepository(User).findOneByOrFail({ name: client.name });
+    await ctx.dataSource.getRepository(User).update(user.id, { disabledAt: new Date() });
+    const disabled = await tryLogin(request.agent(app()), client.name, 'a brand new password');
+    expect(disabled.status).to.equal(403);
+    expect(disabled.text).to.include('该账号已被管理员停用');
   });
 
   it('refuses a state-changing request without the CSRF token, or with a wrong one', async () => {

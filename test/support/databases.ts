@@ -46,7 +46,7 @@ export const testDatabases: TestDatabase[] = [
 
 /** Tables in an order where each only references tables after it. */
 const tablesChildFirst = [
-  'notice_findings', 'notices', 'notice_counters', 'issuers', 'findings', 'audit_runs', 'audit_events', 'user_sessions', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders', 'legal_instruments', 'complaints', 'message_labels', 'messages',
+  'notice_findings', 'notices', 'notice_counters', 'issuers', 'findings', 'audit_runs', 'audit_events', 'user_sessions', 'sign_in_attempts', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders', 'legal_instruments', 'complaints', 'message_labels', 'messages',
   'allocations', 'signatures', 'entities', 'agents', 'carriers',
 ];
 
