@@ -5,6 +5,7 @@ import { isValidUscc, normaliseUscc, usccKind, type EntityKind } from '../number
 import { pushTo } from '../util/pushTo.ts';
 import { carrierStats } from './dashboard.ts';
 import type { Scope } from './scope.ts';
+import { likeEscape } from '../util/like.ts';
 
 /** A carrier, agent or using entity named on a page, with the key (code or USCC) its page is found by. */
 export type PartyRef = Omit<Party, 'id'>;
@@ -98,10 +99,6 @@ const ENTITY_IN_SCOPE = (entityId: string) =>
   `EXISTS (SELECT 1 FROM allocations s WHERE s.root_carrier_id = :scopeCarrier AND s.lessee_entity_id = ${entityId})`;
 
 /** SQLite and MariaDB both honour an explicit ESCAPE character; `!` needs no quoting in either. */
-function likeEscape(text: string): string {
-  return text.replace(/[!%_]/g, (c) => `!${c}`);
-}
-
 /** Reads one page of `query` after counting it; the page asked for is pulled into range. */
 async function readPage<T extends object>(query: SelectQueryBuilder<T>, paging: Paging): Promise<PageOf<T>> {
   const total = await query.getCount();

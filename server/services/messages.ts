@@ -4,6 +4,7 @@ import { AuditPass, type MessageVerdict } from '../rules/engine.ts';
 import { RULES } from '../rules/index.ts';
 import type { TrafficContext } from '../rules/types.ts';
 import { loadSnapshot } from './auditRuns.ts';
+import { likeEscape } from '../util/like.ts';
 import type { Scope } from './scope.ts';
 
 export interface MessageFilter {
@@ -17,8 +18,8 @@ export interface MessageFilter {
 export async function listMessages(dataSource: DataSource, scope: Scope, filter: MessageFilter, page: number, perPage: number): Promise<{ rows: Message[]; total: number }> {
   const query = dataSource.getRepository(Message).createQueryBuilder('m');
   if (scope.carrierId !== null) query.andWhere('m.root_carrier_id = :carrierId', { carrierId: scope.carrierId });
-  if (filter.sender) query.andWhere('m.sender LIKE :sender', { sender: `${filter.sender}%` });
-  if (filter.text) query.andWhere('m.content LIKE :text', { text: `%${filter.text.replace(/[%_\\]/g, (c) => `\\${c}`)}%` });
+  if (filter.sender) query.andWhere("m.sender LIKE :sender ESCAPE '!'", { sender: `${likeEscape(filter.sender)}%` });
+  if (filter.text) query.andWhere("m.content LIKE :text ESCAPE '!'", { text: `%${likeEscape(filter.text)}%` });
   const [rows, total] = await query.orderBy('m.sent_at', 'DESC').addOrderBy('m.id', 'DESC').skip((page - 1) * perPage).take(perPage).getManyAndCount();
   return { rows, total };
 }
