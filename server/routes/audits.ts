@@ -53,15 +53,24 @@ export async function getAuditRun(req: Request, res: Response, context: AppConte
     section: 'audits',
     run: view,
     running,
-    cancellable: running && context.audits.runningId === run.id,
+    cancellable: running && context.audits.runningId === run.id && canCancel(req, run),
     percent: run.itemsTotal > 0 ? Math.floor((run.itemsDone / run.itemsTotal) * 100) : running ? 0 : 100,
     refreshSeconds: running ? 1 : null,
   });
 }
 
-/** POST /audits/:id/cancel — stops the run at its next page of traffic; nothing it found is written. */
+/** Who may stop a run: an administrator, or the user who started it (every role may start one). */
+function canCancel(req: Request, run: AuditRun): boolean {
+  return req.principal?.role === 'admin' || req.principal?.name === run.actor;
+}
+
+/**
+ * POST /audits/:id/cancel — stops the run at its next page of traffic; nothing it found is
+ * written. Only an administrator or the run's own starter may: another user's audit is theirs.
+ */
 export async function postCancelAudit(req: Request, res: Response, context: AppContext): Promise<void> {
   const run = await runOf(req, context);
+  if (!canCancel(req, run)) throw new HttpError(403, 'auth.forbidden');
   if (!context.audits.cancel(run.id)) throw new HttpError(409, 'audits.not_running');
   res.redirect(303, `/audits/${run.id}`);
 }

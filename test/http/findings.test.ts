@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { AuditEvent, Finding, Message } from '../../server/entities/index.ts';
+import { AuditEvent, AuditRun, Finding, Message } from '../../server/entities/index.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A3, smallDataset, writeDataset } from '../support/fixtures.ts';
@@ -37,6 +37,16 @@ describeEachDatabase('findings pages', (ctx) => {
     const unfiled = await ctx.dataSource.getRepository(Finding).findOneBy({ rule: 'UNALLOCATED_SENDER' });
     if (unfiled) await regulator.get(`/findings/${unfiled.id}`).expect(200);
     await regulator.get('/findings?severity=bogus').expect(400);
+  });
+
+  it('lets only its starter or an administrator cancel an audit: another user gets 403 whatever its state', async () => {
+    await auditFromPage(regulator);
+    const [run] = await ctx.dataSource.getRepository(AuditRun).find();
+    const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
+    await cucc.post(`/audits/${run.id}/cancel`).expect(403);
+    // The starter and an administrator are allowed; the run has ended, so there is nothing to stop.
+    await regulator.post(`/audits/${run.id}/cancel`).expect(409);
+    await admin.post(`/audits/${run.id}/cancel`).expect(409);
   });
 
   it('marks each cue of an OFFICIAL_PRETEXT finding in the text, named by what it is', async () => {
