@@ -247,8 +247,10 @@ export async function postReferenceDelete(req: Request, res: Response, context: 
   try {
     await deleteReference(context.dataSource, table, row.id, version.data.version, req.principal!.name);
   } catch (error) {
-    if (!(error instanceof StaleEditError)) throw error;
-    return refuseStale(req, res, context, table, error);
+    if (error instanceof StaleEditError) return refuseStale(req, res, context, table, error);
+    if (!(error instanceof ReferenceError)) throw error;
+    await renderEdit(req, res, context, table, row, { values: row as unknown as Record<string, unknown>, message: t(req.locale, error.code, error.params) }, 409);
+    return;
   }
   res.redirect(303, `/admin/reference/${table}?done=deleted`);
 }

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import { Issuer, LegalInstrument, ProtectedSender, UrlListEntry } from '../entities/index.ts';
+import { Issuer, LegalInstrument, Notice, ProtectedSender, UrlListEntry } from '../entities/index.ts';
 import { recordAudit, type Actor } from './audit.ts';
 
 /**
@@ -115,6 +115,11 @@ export async function deleteReference(dataSource: DataSource, table: ReferenceTa
     const { entity } = SPECS[table];
     const before = await manager.getRepository(entity).findOneBy({ id });
     if (!before || before.version !== version) throw new StaleEditError(before ? plain(table, before) : null);
+    // An issuer that has issued notices stays: the notices name it, and issued notices never change.
+    if (table === 'issuers') {
+      const notices = await manager.countBy(Notice, { issuerId: id });
+      if (notices > 0) throw new ReferenceError('reference.issuers.in_use', { notices });
+    }
     const result = await manager.createQueryBuilder().delete().from(entity).where('id = :id AND version = :version', { id, version }).execute();
     if (result.affected === 0) throw new StaleEditError(null);
     await recordAudit(manager, { actor, action: 'reference.deleted', subject: subject(table, before), before: stateOf(plain(table, before)) });

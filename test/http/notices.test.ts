@@ -53,6 +53,18 @@ describeEachDatabase('notice pages', (ctx) => {
     expect(print).not.to.include('class="site-header"');
   });
 
+  it('refuses to delete an issuer that has issued notices with a clear 409, and deletes an unused one', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
+    const used = await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ id: notice.issuerId });
+    const refused = await admin.post(`/admin/reference/issuers/${used.id}/delete`).type('form').send({ version: String(used.version) }).expect(409);
+    expect(refused.text).to.include('不能删除：该发文机关已签发 1 份整改通知书');
+    expect(await ctx.dataSource.getRepository(Issuer).countBy({ id: used.id })).to.equal(1);
+    const unused = await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ code: '联合规' });
+    await admin.post(`/admin/reference/issuers/${unused.id}/delete`).type('form').send({ version: String(unused.version) }).expect(303);
+    expect(await ctx.dataSource.getRepository(Issuer).countBy({ id: unused.id })).to.equal(0);
+  });
+
   it('verification is public: a valid code shows the notice, an unknown one says so, a superseded one says by which', async () => {
     const notice = await issueFromPages(regulator, A1);
     const anonymous = request(createApp(ctx.dataSource));
