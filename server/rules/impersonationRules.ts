@@ -40,7 +40,8 @@ function explainClaims(detector: ClaimDetector, context: MessageContext): Explan
   return { zh: `自称 ${list}，与号码登记的使用主体 ${holder} 一致`, en: `It presents itself as ${list}, which is the number's registered using entity ${holder}` };
 }
 
-const registeredOf = (context: MessageContext) => (context.entity ? { uscc: context.entity.uscc, name: context.entity.name } : null);
+/** The entity the message's number was registered to, as the claim and pretext verdicts take it. */
+export const registeredOf = (context: MessageContext) => (context.entity ? { uscc: context.entity.uscc, name: context.entity.name } : null);
 
 /**
  * GOV_IMPERSONATION — DOMAIN.md: "a message that presents itself as a government body (signature

@@ -1,6 +1,6 @@
 import type { FindingEvidence } from '../entities/Finding.ts';
 import { trafficSubject } from './evidence.ts';
-import { detectorFor } from './impersonationRules.ts';
+import { detectorFor, registeredOf } from './impersonationRules.ts';
 import type { Cue } from './pretext/cues.ts';
 import { PretextReader, type Sector } from './pretext/reader.ts';
 import { brandImpersonation, officialPretext, type BrandVerdict } from './pretext/verdicts.ts';
@@ -18,12 +18,10 @@ export function readerFor(snapshot: AuditSnapshot): PretextReader {
   return reader;
 }
 
-const registeredOf = (context: MessageContext) => (context.entity ? { uscc: context.entity.uscc, name: context.entity.name } : null);
-
 const CUE_ZH: Record<Cue['kind'], string> = { topic: '事由', pressure: '施压', channel: '渠道', address: '称呼收信人', sector: '行业' };
 const CUE_EN: Record<Cue['kind'], string> = { topic: 'matter', pressure: 'pressure', channel: 'channel', address: 'addressing the reader', sector: 'business' };
 
-/** 事由“医保”（第 3–5 字）、施压“停用”… */
+/** 事由“医保”、施压“停用”… */
 function cuesZh(cues: readonly Cue[]): string {
   return cues.map((cue) => `${CUE_ZH[cue.kind]}“${cue.text}”`).join('、');
 }
@@ -45,7 +43,7 @@ function draft(rule: RuleCode, context: MessageContext, cues: readonly Cue[], fa
   const subject = trafficSubject(context);
   const evidence: FindingEvidence = {
     ...subject.evidence, text: message.content, span: { start: cues[0].start, end: cues[0].end },
-    cues: cues.map((cue) => ({ kind: cue.kind, text: cue.text, start: cue.start, end: cue.end })), facts,
+    cues: [...cues], facts,
   };
   return {
     rule, severity: 'high', key: [String(message.ref ?? message.id)], ...subject,

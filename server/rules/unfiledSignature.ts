@@ -1,9 +1,9 @@
 import { trafficSubject } from './evidence.ts';
 import { impersonation } from './claims/index.ts';
-import { detectorFor } from './impersonationRules.ts';
+import { detectorFor, registeredOf } from './impersonationRules.ts';
 import { brandImpersonation } from './pretext/verdicts.ts';
 import { readerFor } from './pretextRules.ts';
-import type { FindingDraft, Rule } from './types.ts';
+import type { FindingDraft, MessageContext, Rule, RuleCode } from './types.ts';
 
 /**
  * UNFILED_SIGNATURE — DOMAIN.md: "a signature that the registered entity never filed" (signature
@@ -15,11 +15,29 @@ export const unfiledSignature: Rule = {
   start: (snapshot) => {
     const reported = new Set<string>();
     const detector = detectorFor(snapshot);
+
+    /**
+     * The claim an unfiled signature makes, when it reads as a government body or a protected
+     * brand and GOV_IMPERSONATION or BRAND_IMPERSONATION finds the message is not its owner's:
+     * the finding is then high and says which. The body's own unfiled 【济南医保】 stays medium.
+     */
+    function claimOf(signature: MessageContext['signatures'][number], context: MessageContext) {
+      const { content } = context.message;
+      const claim = detector.claims(content).find((c) => c.kind === 'signature' && c.start === signature.start + 1 && (c.government || c.brand));
+      if (claim === undefined) return null;
+      const registered = registeredOf(context);
+      const impersonated = claim.government
+        ? impersonation(detector, content, registered) !== null
+        : brandImpersonation(readerFor(snapshot), detector, content, registered)?.how === 'claim';
+      if (!impersonated) return null;
+      const rule: RuleCode = claim.government ? 'GOV_IMPERSONATION' : 'BRAND_IMPERSONATION';
+      return { rule, government: claim.government, claimed: claim.protectedSender?.name ?? claim.text, match: claim.match };
+    }
+
     return {
       message(context) {
         const { entity, message, signatures } = context;
         if (!entity || signatures.length === 0) return null;
-        const registered = { uscc: entity.uscc, name: entity.name };
         let findings: FindingDraft[] | null = null;
         for (const signature of signatures) {
           if (signature.filed?.owners.includes(entity.uscc)) continue;
@@ -27,26 +45,17 @@ export const unfiledSignature: Rule = {
           if (reported.has(once)) continue;
           reported.add(once);
           const subject = trafficSubject(context);
-          // An unfiled signature that reads as a government body or a protected brand, where
-          // GOV_IMPERSONATION or BRAND_IMPERSONATION finds the message is not its owner's, is that
-          // claim: high, and it says which. The body's own unfiled 【济南医保】 stays medium.
-          let claim = detector.claims(message.content).find((c) => c.kind === 'signature' && c.start === signature.start + 1 && (c.government || c.brand)) ?? null;
-          const impersonated = claim !== null && (claim.government
-            ? impersonation(detector, message.content, registered) !== null
-            : brandImpersonation(readerFor(snapshot), detector, message.content, registered)?.how === 'claim');
-          if (!impersonated) claim = null;
-          const claimed = claim === null ? null : claim.protectedSender?.name ?? claim.text;
-          const claimRule = claim?.government ? 'GOV_IMPERSONATION' : 'BRAND_IMPERSONATION';
+          const link = claimOf(signature, context);
           (findings ??= []).push({
-            rule: 'UNFILED_SIGNATURE', severity: claim === null ? 'medium' : 'high', key: [message.sender, signature.normalised], ...subject,
+            rule: 'UNFILED_SIGNATURE', severity: link === null ? 'medium' : 'high', key: [message.sender, signature.normalised], ...subject,
             number: message.sender, message: { id: message.id, ref: message.ref }, complaint: null,
             detail: `号码 ${message.sender} 以签名【${signature.text}】发送短信，但登记使用主体${entity.name}未报备该签名（已报备：${entity.signatures.map((s) => `【${s}】`).join('') || '无'}）`
-              + (claimed === null ? '' : `；该签名以${claim!.government ? '政府机关或公共服务' : '受保护企业'}“${claimed}”的身份出现（见同一短信的 ${claimRule}）`),
+              + (link === null ? '' : `；该签名以${link.government ? '政府机关或公共服务' : '受保护企业'}“${link.claimed}”的身份出现（见同一短信的 ${link.rule}）`),
             detailEn: `${message.sender} sent as 【${signature.text}】, a signature its registered entity ${entity.name} never filed`
-              + (claimed === null ? '' : `; the signature presents as ${claim!.government ? 'the government body or public service' : 'the protected business'} "${claimed}" (see the message's ${claimRule})`),
+              + (link === null ? '' : `; the signature presents as ${link.government ? 'the government body or public service' : 'the protected business'} "${link.claimed}" (see the message's ${link.rule})`),
             evidence: {
               ...subject.evidence, text: message.content, span: { start: signature.start, end: signature.end },
-              ...(claimed === null ? {} : { facts: { claimLinked: claimed, match: claim!.match } }),
+              ...(link === null ? {} : { facts: { claimLinked: link.claimed, match: link.match } }),
             },
             occurredAt: message.sentAt,
           });

@@ -5,7 +5,7 @@ import { Agent, Allocation, Carrier, Complaint, Message, ProtectedSender, Signat
 import { DATASET_FILES, exportColumns, type DatasetFile } from '../dataset/tables.ts';
 import { formatShanghai } from '../numbering/time.ts';
 import { pushTo } from '../util/pushTo.ts';
-import { LABEL_EXPORT_COLUMNS, labelRows } from './messageLabels.ts';
+import { CORPUS_COLUMNS, labelRows } from './messageLabels.ts';
 
 const PAGE_ROWS = 5_000;
 
@@ -62,36 +62,35 @@ export async function exportDataset(dataSource: DataSource, directory: string, o
     },
   };
   for (const file of DATASET_FILES) {
-    const target = path.join(directory, `${file}.csv`);
-    const handle = await open(target, 'w');
-    let rows = 0;
-    try {
-      await handle.write(csvLine(exportColumns(file)));
-      await writers[file](async (cells) => {
-        rows++;
-        await writeBuffered(handle, csvLine(cells));
-      });
-      await flushBuffered(handle);
-    } finally {
-      await handle.close();
-    }
-    summary.files.push({ file: `${file}.csv`, rows });
+    summary.files.push({ file: `${file}.csv`, rows: await writeCsvFile(path.join(directory, `${file}.csv`), exportColumns(file), writers[file]) });
   }
   // Staff labels are not dataset data (the importer passes over the file): regression cases in
   // the real-world corpus's format, written only when there are any.
   const labels = await labelRows(dataSource);
   if (labels.length > 0) {
-    const handle = await open(path.join(directory, LABELS_FILE), 'w');
-    try {
-      await handle.write(csvLine([...LABEL_EXPORT_COLUMNS]));
-      for (const row of labels) await writeBuffered(handle, csvLine(LABEL_EXPORT_COLUMNS.map((column) => row[column])));
-      await flushBuffered(handle);
-    } finally {
-      await handle.close();
-    }
-    summary.files.push({ file: LABELS_FILE, rows: labels.length });
+    const rows = await writeCsvFile(path.join(directory, LABELS_FILE), [...CORPUS_COLUMNS], async (write) => {
+      for (const row of labels) await write(CORPUS_COLUMNS.map((column) => row[column]));
+    });
+    summary.files.push({ file: LABELS_FILE, rows });
   }
   return summary;
+}
+
+/** Writes one CSV file: the header, then every row `writeRows` hands over; returns the row count. */
+async function writeCsvFile(target: string, header: string[], writeRows: (write: (cells: Array<string | null>) => Promise<void>) => Promise<void>): Promise<number> {
+  const handle = await open(target, 'w');
+  let rows = 0;
+  try {
+    await handle.write(csvLine(header));
+    await writeRows(async (cells) => {
+      rows++;
+      await writeBuffered(handle, csvLine(cells));
+    });
+    await flushBuffered(handle);
+  } finally {
+    await handle.close();
+  }
+  return rows;
 }
 
 /** The file `exportDataset` writes staff labels to. */

@@ -87,7 +87,7 @@ async function saveLabel(dataSource: DataSource, scope: Scope, messageId: number
 }
 
 /** The columns of a labels export: the real-world corpus's (test/fixtures/realworld/README.md). */
-export const LABEL_EXPORT_COLUMNS = ['id', 'split', 'label', 'kind', 'claims', 'sender', 'sender_kind', 'text', 'source', 'note'] as const;
+export const CORPUS_COLUMNS = ['id', 'split', 'label', 'kind', 'claims', 'sender', 'sender_kind', 'text', 'source', 'note'] as const;
 
 function senderKindOf(uscc: string | null): string {
   if (uscc === null) return '';
@@ -100,7 +100,7 @@ function senderKindOf(uscc: string | null): string {
  * source names the store's message (`sms106:message/<ref>`), and the note who labelled it, when
  * and why.
  */
-export async function labelRows(dataSource: DataSource): Promise<Array<Record<(typeof LABEL_EXPORT_COLUMNS)[number], string>>> {
+export async function labelRows(dataSource: DataSource): Promise<Array<Record<(typeof CORPUS_COLUMNS)[number], string>>> {
   const labels = await dataSource.getRepository(MessageLabel).find({ order: { id: 'ASC' } });
   return labels.map((label) => {
     const ref = label.messageRef ?? `#${label.messageId ?? label.id}`;

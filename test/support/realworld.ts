@@ -10,11 +10,13 @@ import { CsvParser, type CsvRecord } from '../../server/dataset/csvParser.ts';
 import { USCC_ALPHABET, usccCheckCharacter } from '../../server/numbering/uscc.ts';
 import { ClaimDetector, impersonation, lookalikeSignature, type ProtectedSenderRef, type RegisteredEntity } from '../../server/rules/claims/index.ts';
 import { PretextReader } from '../../server/rules/pretext/reader.ts';
+import { CORPUS_COLUMNS } from '../../server/services/messageLabels.ts';
+
+export { CORPUS_COLUMNS };
 import { brandImpersonation, officialPretext } from '../../server/rules/pretext/verdicts.ts';
 
 const FIXTURE = new URL('../fixtures/realworld/', import.meta.url);
 
-export const CORPUS_COLUMNS = ['id', 'split', 'label', 'kind', 'claims', 'sender', 'sender_kind', 'text', 'source', 'note'] as const;
 export type CorpusLabel = 'gov' | 'brand' | 'legit';
 
 export interface CorpusRow {

@@ -238,11 +238,6 @@ export class ClaimDetector {
     return claims;
   }
 
-  /** The message folded (fold.ts), as the claims were read in it. */
-  folded(content: string): string {
-    return this.foldedMessage(content).text;
-  }
-
   /**
    * The folder holding `content` folded, shared with the pretext reader (pretext/reader.ts) so a
    * message is folded once; valid until the next call with other content.

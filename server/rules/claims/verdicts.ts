@@ -67,7 +67,7 @@ function clearlyAnotherBody(claim: Claim, registered: RegisteredEntity): boolean
  * it: a carrier relaying 【国家反诈中心提醒】 to its subscribers is not impersonating the police.
  */
 function bareWarning(detector: ClaimDetector, content: string): boolean {
-  return isBareWarning(content, detector.folded(content));
+  return isBareWarning(content, detector.foldedMessage(content).text);
 }
 
 function quoted(claim: Claim): string {

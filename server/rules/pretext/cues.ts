@@ -53,7 +53,7 @@ export const OFFICIAL_TOPICS: Readonly<Partial<Record<BodyFamily, readonly strin
 
 /**
  * Pressure: a threat, a deadline, a demand or a lure. 验证 is pressure, 验证码 is not (every
- * code message has it): the words are matched with the look-aheads of PRESSURE below.
+ * code message has it): a word followed by 码 is passed over (CuePatterns.code).
  */
 export const THREAT_WORDS: readonly string[] = [
   '停用', '暂停', '冻结', '失效', '过期', '到期', '逾期', '作废', '注销', '清零', '清除', '关停', '禁用', '停发', '停止使用', '吊销', '销户',
@@ -80,13 +80,7 @@ export const CHANNEL_WORDS: readonly string[] = [
   '拨打', '回电', '添加', '公众号', '小程序', '扫描', '访问',
 ];
 
-/** The reader addressed as the holder of the matter: 您的医保…, 你名下的…, 尊敬的社保用户. */
-export const ADDRESS_WORDS: readonly string[] = [
-  '您的', '你的', '您名下', '你名下', '您于', '你于', '您在', '你在', '您已', '你已', '您有', '你有', '您涉嫌', '你涉嫌', '尊敬的', '您好', '你好',
-  '车主', '用户', '参保人', '持卡人', '储户', '客户',
-];
-
-/** The strong part of ADDRESS_WORDS: the reader as the holder of the matter, not a greeting. */
+/** The reader spoken of as the holder of the matter (您的医保…, 你名下的…), not merely greeted (您好, 尊敬的用户). */
 export const HOLDER_WORDS: readonly string[] = [
   '您的', '你的', '您名下', '你名下', '您于', '你于', '您在', '你在', '您已', '你已', '您有', '你有', '您涉嫌', '你涉嫌', '车主', '贵户', '参保人',
   '持卡人', '储户',
@@ -111,14 +105,13 @@ const NOT_TOPICS = ['工商银行'];
 
 /** The cue patterns, over folded text. */
 export interface CuePatterns {
-  /** Official topics, and the words that only look like one (their family is undefined). */
+  /** Official topics, and the words that only look like one (notTopics). */
   topic: WordMatcher;
-  /** The body family of a topic as matched; undefined for a word that only looks like one (工商银行). */
-  familyOf: ReadonlyMap<string, BodyFamily>;
+  /** The words `topic` matches that are no official matter (工商银行), folded. */
+  notTopics: ReadonlySet<string>;
   threat: WordMatcher;
   request: WordMatcher;
   channel: WordMatcher;
-  address: WordMatcher;
   warning: WordMatcher;
   /** The reader spoken of as the holder of a matter: 您的, 你涉嫌, 您有, 车主 (not a mere 您好). */
   holder: WordMatcher;
@@ -149,15 +142,13 @@ export function cuePatterns(): CuePatterns {
   const folder = new FoldedMessage();
   const fold = (word: string) => folder.fold(word).text;
   const folded = (words: readonly string[]) => words.map(fold);
-  const familyOf = new Map<string, BodyFamily>();
-  for (const [family, words] of Object.entries(OFFICIAL_TOPICS) as [BodyFamily, readonly string[]][]) for (const word of words) familyOf.set(fold(word), family);
+  const notTopics = new Set(folded(NOT_TOPICS));
   patterns = {
-    topic: new WordMatcher([...familyOf.keys(), ...folded(NOT_TOPICS)]),
-    familyOf,
+    topic: new WordMatcher([...folded(Object.values(OFFICIAL_TOPICS).flat()), ...notTopics]),
+    notTopics,
     threat: new WordMatcher(folded(THREAT_WORDS)),
     request: new WordMatcher(folded(REQUEST_WORDS)),
     channel: new WordMatcher(folded(CHANNEL_WORDS)),
-    address: new WordMatcher(folded(ADDRESS_WORDS)),
     warning: new WordMatcher(folded(WARNING_WORDS)),
     holder: new WordMatcher(folded(HOLDER_WORDS)),
     holding: new RegExp(`^[\\u4e00-\\u9fff]{0,2}?(?:${alternation(folded(['卡', '账户', '帐户', '账号', '凭证', '资格', '待遇', '资金']))})`),

@@ -4,8 +4,7 @@
  * brand names come from the protected senders that are not government bodies (senderKind).
  */
 import { canonicalise } from '../claims/canonical.ts';
-import { FoldedMessage, foldTable } from '../claims/fold.ts';
-import type { BodyFamily } from '../claims/governmentPattern.ts';
+import { foldTable, type FoldedMessage } from '../claims/fold.ts';
 import { senderKind } from '../claims/senderKind.ts';
 import type { ProtectedSenderRef } from '../claims/types.ts';
 import { findCallbackNumbers, findUrls } from '../text/urls.ts';
@@ -65,9 +64,8 @@ function sectorCuePatterns(): SectorPatterns {
   return sectorPatterns;
 }
 
-/** A pretext found in a message: the cues, and what they present. */
+/** A pretext found in a message: its cues, the topic first. */
 export interface OfficialPretext {
-  families: BodyFamily[];
   cues: Cue[];
 }
 
@@ -84,15 +82,14 @@ export interface FoldSource {
 }
 
 export class PretextReader {
-  readonly #own = new FoldedMessage();
-  #ownContent: string | null = null;
-  readonly #source: FoldSource | null;
-  #folded: FoldedMessage = this.#own;
+  readonly #source: FoldSource;
+  /** The folder of the message being read, which maps folded offsets back. */
+  #folded!: FoldedMessage;
   readonly #brands: WordMatcher | null;
   readonly #brandByForm = new Map<string, ProtectedSenderRef>();
 
-  /** `source`: a claim detector over the same messages, whose folding is then shared. */
-  constructor(protectedSenders: readonly ProtectedSenderRef[], source: FoldSource | null = null) {
+  /** `source`: the claim detector over the same messages, whose folding is shared. */
+  constructor(protectedSenders: readonly ProtectedSenderRef[], source: FoldSource) {
     foldTable();
     cuePatterns();
     sectorCuePatterns();
@@ -111,16 +108,9 @@ export class PretextReader {
     this.#brands = this.#brandByForm.size === 0 ? null : new WordMatcher(this.#brandByForm.keys());
   }
 
-  /** The message folded, in #folded, which maps its offsets back. */
+  /** The message folded, kept in #folded, which maps its offsets back. */
   #fold(content: string): FoldedMessage {
-    if (this.#source !== null) this.#folded = this.#source.foldedMessage(content);
-    else {
-      if (this.#ownContent !== content) {
-        this.#own.fold(content);
-        this.#ownContent = content;
-      }
-      this.#folded = this.#own;
-    }
+    this.#folded = this.#source.foldedMessage(content);
     return this.#folded;
   }
 
@@ -130,8 +120,8 @@ export class PretextReader {
     return { kind, text: content.slice(originalStart, originalEnd), start: originalStart, end: originalEnd };
   }
 
-  #matchCue(kind: Cue['kind'], content: string, match: WordMatch | null, offset = 0): Cue | null {
-    return match === null ? null : this.#cue(kind, content, offset + match.index, offset + match.index + match.word.length);
+  #matchCue(kind: Cue['kind'], content: string, match: WordMatch | null): Cue | null {
+    return match === null ? null : this.#cue(kind, content, match.index, match.index + match.word.length);
   }
 
   /** The channel: a link, a phone number, a reply code, or a word that sends the reader somewhere. */
@@ -173,13 +163,10 @@ export class PretextReader {
     const text = folded.text;
     let topic: Cue | null = null;
     let holding: Cue | null = null;
-    const families = new Set<BodyFamily>();
     const spans: Array<[number, number]> = [];
     for (const match of patterns.topic.all(text)) {
-      const family = patterns.familyOf.get(match.word);
-      if (family === undefined) continue; // 工商银行
+      if (patterns.notTopics.has(match.word)) continue; // 工商银行
       const end = match.index + match.word.length;
-      families.add(family);
       spans.push([match.index, end]);
       topic ??= this.#cue('topic', content, match.index, end);
       const held = patterns.holding.exec(text.slice(end, end + 4));
@@ -190,7 +177,7 @@ export class PretextReader {
     if (pressure === null) return null;
     const reach = this.#channel(content, text) ?? this.#matchCue('address', content, patterns.holder.find(text)) ?? holding;
     if (reach === null) return null;
-    return { families: [...families], cues: [topic, pressure, reach] };
+    return { cues: [topic, pressure, reach] };
   }
 
   /**

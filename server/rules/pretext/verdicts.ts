@@ -5,14 +5,8 @@
  */
 import { impersonation, mayActAsGovernment, owns, type Claim, type ClaimDetector, type ProtectedSenderRef, type RegisteredEntity } from '../claims/index.ts';
 import { canonicalise } from '../claims/canonical.ts';
-import type { BodyFamily } from '../claims/governmentPattern.ts';
 import type { Cue } from './cues.ts';
-import type { PretextReader, Sector } from './reader.ts';
-
-export interface OfficialPretextVerdict {
-  families: BodyFamily[];
-  cues: Cue[];
-}
+import type { OfficialPretext, PretextReader, Sector } from './reader.ts';
 
 /**
  * OFFICIAL_PRETEXT: the message presents an official or public-service matter with pressure and
@@ -20,7 +14,7 @@ export interface OfficialPretextVerdict {
  * government organ or public institution. A message GOV_IMPERSONATION already reports (it names
  * the body) is left to that rule.
  */
-export function officialPretext(reader: PretextReader, detector: ClaimDetector, content: string, registered: RegisteredEntity | null): OfficialPretextVerdict | null {
+export function officialPretext(reader: PretextReader, detector: ClaimDetector, content: string, registered: RegisteredEntity | null): OfficialPretext | null {
   if (registered !== null && mayActAsGovernment(registered)) return null;
   const pretext = reader.official(content);
   if (pretext === null) return null;
