@@ -166,7 +166,7 @@ export async function authenticate(dataSource: DataSource, name: string, passwor
   const attempts = dataSource.getRepository(SignInAttempt);
   const now = new Date();
   await attempts.delete({ at: LessThan(new Date(now.getTime() - Math.max(LOCK_MINUTES, IP_WINDOW_MINUTES) * 60_000)) });
-  const reserved = await attempts.save(attempts.create({ name: typed, ip: address, at: now }));
+  await attempts.insert({ name: typed, ip: address, at: now });
   const fromAddress = await attempts.countBy({ ip: address, at: MoreThanOrEqual(new Date(now.getTime() - IP_WINDOW_MINUTES * 60_000)) });
   if (fromAddress > MAX_FAILURES_PER_IP) throw new AccountError('account.ip_throttled', { minutes: IP_WINDOW_MINUTES });
   const againstName = await attempts.countBy({ name: typed, at: MoreThanOrEqual(new Date(now.getTime() - LOCK_MINUTES * 60_000)) });
@@ -183,9 +183,9 @@ export async function authenticate(dataSource: DataSource, name: string, passwor
     if (locked) throw new AccountError('account.locked', { minutes: LOCK_MINUTES });
     throw new AccountError('account.bad_credentials');
   }
-  // The right password: not a failure, and the name's failures in a row are over.
+  // The right password: not a failure, and the name's failures in a row are over (this
+  // attempt's own reservation is one of the name's).
   await attempts.delete({ name: typed });
-  await attempts.delete({ id: reserved.id });
   if (user.disabledAt) throw new AccountError('account.disabled');
   if (user.failedLogins !== 0 || user.lockedUntil) await users.update(user.id, { failedLogins: 0, lockedUntil: null });
   await recordAudit(dataSource, { actor: user.name, action: 'session.signed_in', subject: `user:${user.name}`, after: { userId: user.id, ip: address } });
