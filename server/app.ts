@@ -9,6 +9,7 @@ import { AuditJobs } from './services/auditJobs.ts';
 import { ImportJobs } from './services/importJobs.ts';
 import { ViewEngine } from './views.ts';
 import { registerRoutes } from './routes/index.ts';
+import { trustProxySetting } from './util/trustProxy.ts';
 
 export interface AppContext {
   dataSource: DataSource;
@@ -58,9 +59,10 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
   };
   const app = express();
   app.disable('x-powered-by');
-  // Behind a TLS-terminating proxy set TRUST_PROXY (e.g. "1" or "loopback") so that req.secure
-  // and req.ip are the client's: session cookies are then marked Secure.
-  if (process.env.TRUST_PROXY) app.set('trust proxy', /^\d+$/.test(process.env.TRUST_PROXY) ? Number(process.env.TRUST_PROXY) : process.env.TRUST_PROXY);
+  // Behind a TLS-terminating proxy set TRUST_PROXY to its address (e.g. "loopback") so that
+  // req.secure and req.ip are the client's: session cookies are then marked Secure.
+  const trustedProxies = trustProxySetting(process.env.TRUST_PROXY);
+  if (trustedProxies) app.set('trust proxy', trustedProxies);
   app.use(securityHeaders);
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
   app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });

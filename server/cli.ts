@@ -17,6 +17,7 @@ import { EVERYTHING } from './services/scope.ts';
 import { normaliseUscc } from './numbering/uscc.ts';
 import { runImport } from './services/importRuns.ts';
 import { LookupInputError, lookupJson, lookupNumber } from './services/lookup.ts';
+import { TrustProxyError, trustProxySetting } from './util/trustProxy.ts';
 
 /** FORMATS.md: 0 on success, 1 when the input was refused, 2 when the command was used wrongly. */
 export const EXIT_OK = 0;
@@ -33,7 +34,8 @@ commands:
   lookup NUMBER [--at TIME]    the chain that held NUMBER at TIME (default now) and its using entity
   export DIR                   write the stored data as a dataset into DIR
   seed                         load the demo dataset (seeds/demo)
-  serve [--port N]             start the web server (default port: PORT or 3000)
+  serve [--port N]             start the web server (default port: PORT or 3000; on this
+                               machine only unless HOST says otherwise, e.g. HOST=0.0.0.0)
   notice AGENT_USCC [--issuer CODE] [--deadline YYYY-MM-DD]
                                issue a rectification notice to the agent for all its open findings;
                                prints its number, verification code and printable page
@@ -341,7 +343,14 @@ async function exportCommand(db: () => Promise<DataSource>, directory: string, j
 async function serveCommand(db: () => Promise<DataSource>, databaseUrl: string, portFlag: string | undefined, demoIfEmpty: boolean, io: CliIo): Promise<number> {
   const port = Number(portFlag ?? process.env.PORT ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${portFlag}"`);
+  const host = process.env.HOST || undefined;
+  try {
+    trustProxySetting(process.env.TRUST_PROXY);
+  } catch (error) {
+    if (error instanceof TrustProxyError) throw new UsageError(error.message);
+    throw error;
+  }
   const { serve } = await import('./index.ts');
-  await serve(await db(), { port, demoIfEmpty, databaseUrl, log: io.stderr });
+  await serve(await db(), { port, host, demoIfEmpty, databaseUrl, log: io.stderr });
   return EXIT_OK;
 }

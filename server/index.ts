@@ -11,8 +11,13 @@ import { endInterruptedRuns, isStoreBusy } from './services/importOwners.ts';
 import { runImport } from './services/importRuns.ts';
 import { allocationIndexFor } from './services/lookup.ts';
 
+/** Where the server listens unless HOST says otherwise: reachable from this machine only. */
+export const LOOPBACK = '127.0.0.1';
+
 export interface ServeOptions {
   port: number;
+  /** The address to listen on (HOST); this machine only by default. */
+  host?: string;
   /** Load the demo dataset when the store has never held any data (what `npm start` asks for). */
   demoIfEmpty?: boolean;
   databaseUrl?: string | null;
@@ -40,14 +45,17 @@ export async function serve(dataSource: DataSource, options: ServeOptions): Prom
     log(`demo audit: ${audit.findings.length} findings\n`);
   }
   await allocationIndexFor(dataSource);
+  const host = options.host ?? LOOPBACK;
   const app = createApp(dataSource, { databaseUrl: options.databaseUrl ?? null });
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = createServer(withLookupLane(dataSource, app)).listen(options.port, () => resolve(listening));
+    const listening = createServer(withLookupLane(dataSource, app)).listen(options.port, host, () => resolve(listening));
     listening.on('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  log(`sms106 is listening on http://localhost:${port}\n`);
+  log(host === LOOPBACK
+    ? `sms106 is listening on http://localhost:${port} (this machine only; set HOST=0.0.0.0 to serve other machines)\n`
+    : `sms106 is listening on http://localhost:${port} (bound to ${host}: other machines can reach it)\n`);
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);

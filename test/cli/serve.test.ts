@@ -5,12 +5,13 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { openDatabase } from '../../ormconfig.ts';
 import { runningProcess, stoppedProcessId } from '../support/processes.ts';
+import { networkAddress } from '../support/network.ts';
 
 const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'sms106.js');
 
 /** Starts `sms106 serve --demo-if-empty` (what npm start runs) and waits for its address. */
-async function start(databaseUrl: string): Promise<{ child: ChildProcess; baseUrl: string; log: () => string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--demo-if-empty', '--db', databaseUrl], { cwd: os.tmpdir() });
+async function start(databaseUrl: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; baseUrl: string; log: () => string }> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--demo-if-empty', '--db', databaseUrl], { cwd: os.tmpdir(), env: { ...process.env, ...env } });
   let log = '';
   child.stdout!.on('data', (chunk) => { log += chunk; });
   const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -78,4 +79,37 @@ describe('sms106 serve --demo-if-empty (npm start)', function () {
       await dataSource.destroy();
     }
   });
+
+  it('listens on this machine only unless HOST says otherwise, and says which at start', async () => {
+    const url = `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-host-')), 'sms106.sqlite')}`;
+    const elsewhere = (baseUrl: string) => baseUrl.replace('localhost', networkAddress());
+    const local = await start(url);
+    try {
+      expect(local.log()).to.include('this machine only');
+      expect((await fetch(`${local.baseUrl}/login`)).status).to.equal(200);
+      const refused = await fetch(`${elsewhere(local.baseUrl)}/login`).then(() => 'answered', (error: Error) => (error.cause as { code?: string })?.code);
+      expect(refused).to.equal('ECONNREFUSED');
+    } finally {
+      expect(await stop(local.child)).to.equal(0);
+    }
+    const everywhere = await start(url, { HOST: '0.0.0.0' });
+    try {
+      expect(everywhere.log()).to.include('bound to 0.0.0.0');
+      expect((await fetch(`${elsewhere(everywhere.baseUrl)}/login`)).status).to.equal(200);
+    } finally {
+      expect(await stop(everywhere.child)).to.equal(0);
+    }
+  });
+
+  it('does not start with a TRUST_PROXY that would trust any client\'s X-Forwarded-For', async () => {
+    const url = `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-proxy-')), 'sms106.sqlite')}`;
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', url], { cwd: os.tmpdir(), env: { ...process.env, TRUST_PROXY: '1' } });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => { stderr += chunk; });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).to.equal(2);
+    expect(stderr.trim().split('\n')).to.have.length(1);
+    expect(stderr).to.include('TRUST_PROXY="1"');
+  });
 });
+

@@ -1,10 +1,14 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
-import { AuditEvent, User } from '../../server/entities/index.ts';
+import { AuditEvent, SignInAttempt, User } from '../../server/entities/index.ts';
+import { TrustProxyError } from '../../server/util/trustProxy.ts';
 import { MAX_FAILED_LOGINS, MAX_FAILURES_PER_IP, setPassword } from '../../server/services/accounts.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { csrfFromPage, signIn, TEST_PASSWORD } from '../support/session.ts';
+import { networkAddress } from '../support/network.ts';
 
 describeEachDatabase('sign-in and the defences around it', (ctx) => {
   const app = () => createApp(ctx.dataSource);
@@ -84,6 +88,49 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
     expect(again.text).to.include('此地址登录失败次数过多');
   });
 
+  describe('behind a proxy (TRUST_PROXY)', () => {
+    let saved: string | undefined;
+    beforeEach(() => { saved = process.env.TRUST_PROXY; });
+    afterEach(() => { if (saved === undefined) delete process.env.TRUST_PROXY; else process.env.TRUST_PROXY = saved; });
+
+    /** Serves a fresh app on every interface, for a client that connects from this machine's own network address. */
+    async function servedOnAllInterfaces(): Promise<{ server: Server; port: number }> {
+      const server = await new Promise<Server>((resolve) => { const s = createApp(ctx.dataSource).listen(0, '0.0.0.0', () => resolve(s)); });
+      return { server, port: (server.address() as AddressInfo).port };
+    }
+
+    it('refuses a hop count, which would trust X-Forwarded-For from any client', () => {
+      for (const value of ['1', '2', 'true', 'loopback,1', 'not-an-address']) {
+        process.env.TRUST_PROXY = value;
+        expect(() => createApp(ctx.dataSource), value).to.throw(TrustProxyError, 'TRUST_PROXY');
+      }
+    });
+
+    it('counts a direct client by its own address however it rotates X-Forwarded-For, and a proxy\'s client by the header', async () => {
+      process.env.TRUST_PROXY = 'loopback';
+      const { server, port } = await servedOnAllInterfaces();
+      try {
+        const direct = request.agent(`http://${networkAddress()}:${port}`);
+        const statuses: number[] = [];
+        for (let i = 0; i <= MAX_FAILURES_PER_IP; i++) {
+          const form = await direct.get('/login').expect(200);
+          const answer = await direct.post('/login').set('X-Forwarded-For', `203.0.113.${i}`).type('form').send({ _csrf: csrfFromPage(form.text), name: `nobody${i}`, password: 'wrong' });
+          statuses.push(answer.status);
+        }
+        expect(statuses.slice(0, MAX_FAILURES_PER_IP).every((status) => status === 401)).to.equal(true);
+        expect(statuses.at(-1)).to.equal(429);
+        // Through the proxy (a loopback connection) the header names the client.
+        const proxied = request.agent(`http://127.0.0.1:${port}`);
+        const form = await proxied.get('/login').expect(200);
+        await proxied.post('/login').set('X-Forwarded-For', '198.51.100.7').type('form').send({ _csrf: csrfFromPage(form.text), name: 'someone', password: 'wrong' }).expect(401);
+        const addresses = (await ctx.dataSource.getRepository(SignInAttempt).find()).map((attempt) => attempt.ip);
+        expect(new Set(addresses)).to.deep.equal(new Set([networkAddress(), '198.51.100.7']));
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+  });
+
   it('answers an unknown name exactly as a known one through the lock', async () => {
     const client = await signIn(app(), ctx.dataSource);
     const answers = async (name: string) => {
@@ -148,3 +195,4 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
     expect(cookie).to.include('SameSite=Lax');
   });
 });
+
