@@ -1,5 +1,6 @@
 import type { Express, Request, Response } from 'express';
-import type { AppContext } from '../app.ts';
+import { HttpError, type AppContext } from '../app.ts';
+import type { Role } from '../entities/User.ts';
 import { getAgent, getAgents } from './agents.ts';
 import { getCarrier, getCarriers } from './carriers.ts';
 import { getAudit } from './audit.ts';
@@ -20,63 +21,96 @@ import { getCrossCarrier, getTree, getTreeCsv, getTreePng, getTreeSvg } from './
 
 type Handler = (req: Request, res: Response, context: AppContext) => Promise<void> | void;
 
-/** Every route of the app; handlers get the shared context as their third argument. */
+/**
+ * Who may use a route: `public` (no sign-in: the login form, the public notice check), `signed-in`
+ * (every role; what it shows is still confined to the user's scope), or the roles listed. The
+ * table below is the one place a route's roles are decided; README's "Who may change what" table
+ * is checked against it (test/http/roles.test.ts).
+ */
+export type Access = 'public' | 'signed-in' | readonly Role[];
+
+export interface RouteDeclaration {
+  method: 'get' | 'post';
+  path: string;
+  access: Access;
+  handler: Handler;
+}
+
+const ADMIN = ['admin'] as const;
+/** A carrier's own workflow: its findings, its labels, its data. */
+const CARRIER_STAFF = ['admin', 'carrier'] as const;
+/** Also a regulator: issuing under a regulator office, running an audit. */
+const ISSUERS = ['admin', 'carrier', 'regulator'] as const;
+
+/** Every route of the app, with who may use it. */
+export const ROUTES: readonly RouteDeclaration[] = [
+  { method: 'get', path: '/login', access: 'public', handler: getLogin },
+  { method: 'post', path: '/login', access: 'public', handler: postLogin },
+  { method: 'post', path: '/logout', access: 'signed-in', handler: postLogout },
+  { method: 'get', path: '/', access: 'signed-in', handler: getDashboard },
+  { method: 'get', path: '/admin/audit', access: ADMIN, handler: getAudit },
+  { method: 'get', path: '/admin/users', access: ADMIN, handler: getUsers },
+  { method: 'post', path: '/admin/users', access: ADMIN, handler: postUser },
+  { method: 'get', path: '/admin/users/:id', access: ADMIN, handler: getUserEdit },
+  { method: 'post', path: '/admin/users/:id', access: ADMIN, handler: postUserEdit },
+  { method: 'post', path: '/admin/users/:id/password', access: ADMIN, handler: postUserPassword },
+  { method: 'get', path: '/admin/reference', access: ADMIN, handler: (_req, res) => res.redirect(302, '/admin/reference/protected-senders') },
+  { method: 'get', path: '/admin/reference/:table', access: ADMIN, handler: getReferenceList },
+  { method: 'post', path: '/admin/reference/:table', access: ADMIN, handler: postReference },
+  { method: 'get', path: '/admin/reference/:table/:id', access: ADMIN, handler: getReferenceEdit },
+  { method: 'post', path: '/admin/reference/:table/:id', access: ADMIN, handler: postReferenceEdit },
+  { method: 'post', path: '/admin/reference/:table/:id/delete', access: ADMIN, handler: postReferenceDelete },
+  { method: 'get', path: '/audits', access: 'signed-in', handler: getAudits },
+  { method: 'post', path: '/audits', access: ISSUERS, handler: postAudit },
+  { method: 'get', path: '/audits/:id', access: 'signed-in', handler: getAuditRun },
+  // Further limited to the run's starter (or an administrator) in the handler.
+  { method: 'post', path: '/audits/:id/cancel', access: ISSUERS, handler: postCancelAudit },
+  { method: 'get', path: '/findings', access: 'signed-in', handler: getFindings },
+  { method: 'get', path: '/findings/:id', access: 'signed-in', handler: getFindingPage },
+  { method: 'post', path: '/findings/:id/dismiss', access: CARRIER_STAFF, handler: postDismissFinding },
+  { method: 'post', path: '/findings/:id/reopen', access: CARRIER_STAFF, handler: postReopenFinding },
+  { method: 'get', path: '/risk', access: 'signed-in', handler: getRisk },
+  { method: 'get', path: '/verify', access: 'public', handler: getVerify },
+  { method: 'get', path: '/verify/:code', access: 'public', handler: getVerify },
+  // Each role issues only under its own issuers (a carrier's, or a regulator office).
+  { method: 'get', path: '/agents/:uscc/notices/new', access: ISSUERS, handler: getNewNotice },
+  { method: 'post', path: '/agents/:uscc/notices/preview', access: ISSUERS, handler: postNoticePreview },
+  { method: 'post', path: '/agents/:uscc/notices', access: ISSUERS, handler: postNotice },
+  { method: 'get', path: '/notices', access: 'signed-in', handler: getNotices },
+  { method: 'get', path: '/notices/:id', access: 'signed-in', handler: getNoticePage },
+  { method: 'get', path: '/notices/:id/print', access: 'signed-in', handler: getNoticePrint },
+  { method: 'get', path: '/notices/:id/pdf', access: 'signed-in', handler: getNoticePdf },
+  // A regulator records the agent's answer to a regulator office's notice only (the handler checks).
+  { method: 'post', path: '/notices/:id/acknowledge', access: ISSUERS, handler: postAcknowledge },
+  { method: 'post', path: '/notices/:id/rectify', access: ISSUERS, handler: postRectify },
+  { method: 'get', path: '/messages', access: 'signed-in', handler: getMessages },
+  { method: 'get', path: '/messages/:id', access: 'signed-in', handler: getMessage },
+  { method: 'post', path: '/messages/:id/label', access: CARRIER_STAFF, handler: postMessageLabel },
+  { method: 'get', path: '/lookup', access: 'signed-in', handler: getLookup },
+  { method: 'get', path: '/api/lookup', access: 'signed-in', handler: getLookupJson },
+  { method: 'get', path: '/imports', access: 'signed-in', handler: getImports },
+  { method: 'post', path: '/imports', access: CARRIER_STAFF, handler: postImport },
+  { method: 'get', path: '/imports/:id', access: 'signed-in', handler: getImport },
+  { method: 'get', path: '/docs/dataset-format', access: 'signed-in', handler: getDatasetFormat },
+  { method: 'get', path: '/carriers', access: 'signed-in', handler: getCarriers },
+  { method: 'get', path: '/carriers/:code', access: 'signed-in', handler: getCarrier },
+  { method: 'get', path: '/tree', access: 'signed-in', handler: getTree },
+  { method: 'get', path: '/tree/export.csv', access: 'signed-in', handler: getTreeCsv },
+  { method: 'get', path: '/tree/export.svg', access: 'signed-in', handler: getTreeSvg },
+  { method: 'get', path: '/tree/export.png', access: 'signed-in', handler: getTreePng },
+  { method: 'get', path: '/tree/cross-carrier', access: ['admin', 'regulator'], handler: getCrossCarrier },
+  { method: 'get', path: '/agents', access: 'signed-in', handler: getAgents },
+  { method: 'get', path: '/agents/:uscc', access: 'signed-in', handler: getAgent },
+  { method: 'get', path: '/entities', access: 'signed-in', handler: getEntities },
+  { method: 'get', path: '/entities/:uscc', access: 'signed-in', handler: getEntity },
+];
+
+/** Registers every route; handlers get the shared context as their third argument. */
 export function registerRoutes(app: Express, context: AppContext): void {
-  const bind = (handler: Handler) => (req: Request, res: Response) => handler(req, res, context);
-  app.get('/login', bind(getLogin));
-  app.post('/login', bind(postLogin));
-  app.post('/logout', bind(postLogout));
-  app.get('/', bind(getDashboard));
-  app.get('/admin/audit', bind(getAudit));
-  app.get('/admin/users', bind(getUsers));
-  app.post('/admin/users', bind(postUser));
-  app.get('/admin/users/:id', bind(getUserEdit));
-  app.post('/admin/users/:id', bind(postUserEdit));
-  app.post('/admin/users/:id/password', bind(postUserPassword));
-  app.get('/admin/reference', (_req, res) => res.redirect(302, '/admin/reference/protected-senders'));
-  app.get('/admin/reference/:table', bind(getReferenceList));
-  app.post('/admin/reference/:table', bind(postReference));
-  app.get('/admin/reference/:table/:id', bind(getReferenceEdit));
-  app.post('/admin/reference/:table/:id', bind(postReferenceEdit));
-  app.post('/admin/reference/:table/:id/delete', bind(postReferenceDelete));
-  app.get('/audits', bind(getAudits));
-  app.post('/audits', bind(postAudit));
-  app.get('/audits/:id', bind(getAuditRun));
-  app.post('/audits/:id/cancel', bind(postCancelAudit));
-  app.get('/findings', bind(getFindings));
-  app.get('/findings/:id', bind(getFindingPage));
-  app.post('/findings/:id/dismiss', bind(postDismissFinding));
-  app.post('/findings/:id/reopen', bind(postReopenFinding));
-  app.get('/risk', bind(getRisk));
-  app.get('/verify', bind(getVerify));
-  app.get('/verify/:code', bind(getVerify));
-  app.get('/agents/:uscc/notices/new', bind(getNewNotice));
-  app.post('/agents/:uscc/notices/preview', bind(postNoticePreview));
-  app.post('/agents/:uscc/notices', bind(postNotice));
-  app.get('/notices', bind(getNotices));
-  app.get('/notices/:id', bind(getNoticePage));
-  app.get('/notices/:id/print', bind(getNoticePrint));
-  app.get('/notices/:id/pdf', bind(getNoticePdf));
-  app.post('/notices/:id/acknowledge', bind(postAcknowledge));
-  app.post('/notices/:id/rectify', bind(postRectify));
-  app.get('/messages', bind(getMessages));
-  app.get('/messages/:id', bind(getMessage));
-  app.post('/messages/:id/label', bind(postMessageLabel));
-  app.get('/lookup', bind(getLookup));
-  app.get('/api/lookup', bind(getLookupJson));
-  app.get('/imports', bind(getImports));
-  app.post('/imports', bind(postImport));
-  app.get('/imports/:id', bind(getImport));
-  app.get('/docs/dataset-format', bind(getDatasetFormat));
-  app.get('/carriers', bind(getCarriers));
-  app.get('/carriers/:code', bind(getCarrier));
-  app.get('/tree', bind(getTree));
-  app.get('/tree/export.csv', bind(getTreeCsv));
-  app.get('/tree/export.svg', bind(getTreeSvg));
-  app.get('/tree/export.png', bind(getTreePng));
-  app.get('/tree/cross-carrier', bind(getCrossCarrier));
-  app.get('/agents', bind(getAgents));
-  app.get('/agents/:uscc', bind(getAgent));
-  app.get('/entities', bind(getEntities));
-  app.get('/entities/:uscc', bind(getEntity));
+  for (const route of ROUTES) {
+    app[route.method](route.path, (req: Request, res: Response) => {
+      if (Array.isArray(route.access) && !route.access.includes(req.principal?.role as Role)) throw new HttpError(403, 'auth.forbidden');
+      return route.handler(req, res, context);
+    });
+  }
 }

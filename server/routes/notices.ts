@@ -239,8 +239,8 @@ async function renderNotice(req: Request, res: Response, context: AppContext, no
       rectified: notice.rectifiedAt ? t(locale, 'notices.rectified_text', { at: beijingTime(notice.rectifiedAt), by: notice.rectifiedBy ?? '', note: notice.rectification ?? '' }) : null,
       supersedes: supersedes ? { number: supersedes.documentNumber, url: `/notices/${supersedes.id}` } : null,
       supersededBy: supersededBy ? { number: supersededBy.documentNumber, url: `/notices/${supersededBy.id}` } : null,
-      canAcknowledge: current && notice.status === 'issued',
-      canRectify: current && notice.status !== 'rectified',
+      canAcknowledge: current && notice.status === 'issued' && mayFollowUp(req, notice),
+      canRectify: current && notice.status !== 'rectified' && mayFollowUp(req, notice),
       canCorrect: current,
       pdfAvailable: chromiumPath() !== null,
     },
@@ -289,8 +289,18 @@ export async function getNoticePdf(req: Request, res: Response, context: AppCont
 
 const noteForm = z.object({ note: z.string().trim().min(2).max(5000) });
 
+/**
+ * Who records an agent's answer to a notice: the issuing carrier's staff (scope keeps others
+ * out) and administrators; a regulator only for a regulator office's own notices, never in a
+ * carrier's follow-up.
+ */
+function mayFollowUp(req: Request, notice: Notice): boolean {
+  return req.principal?.role !== 'regulator' || notice.issuer.carrierId === null;
+}
+
 async function lifecycle(req: Request, res: Response, context: AppContext, change: typeof acknowledgeNotice): Promise<void> {
   const notice = await noticeOf(req, context);
+  if (!mayFollowUp(req, notice)) throw new HttpError(403, 'auth.forbidden');
   const form = noteForm.safeParse(req.body ?? {});
   if (!form.success) return renderNotice(req, res, context, notice, t(req.locale, 'notices.note_required'), 400);
   try {

@@ -9,7 +9,7 @@ import {
   createReference, deleteReference, getReference, listReference, REFERENCE_TABLES, ReferenceError, StaleEditError, updateReference,
   type ReferenceRow, type ReferenceTable, type ReferenceValues,
 } from '../services/referenceData.ts';
-import { idParam, requireAdmin } from './shared.ts';
+import { idParam } from './shared.ts';
 
 /** One input of a reference form, as the generic templates draw it. */
 interface FieldSpec {
@@ -154,13 +154,11 @@ function formErrors(table: ReferenceTable, error: z.ZodError, locale: Locale): {
 
 /** GET /admin/reference/:table — the rows and a form to add one (administrators only). */
 export async function getReferenceList(req: Request, res: Response, context: AppContext): Promise<void> {
-  requireAdmin(req);
   await renderList(req, res, context, tableOf(req), null);
 }
 
 /** POST /admin/reference/:table — add a row. */
 export async function postReference(req: Request, res: Response, context: AppContext): Promise<void> {
-  requireAdmin(req);
   const table = tableOf(req);
   const submitted = (req.body ?? {}) as Record<string, unknown>;
   const parsed = SCHEMAS[table].safeParse(submitted);
@@ -202,7 +200,6 @@ async function rowOf(req: Request, context: AppContext, table: ReferenceTable): 
 
 /** GET /admin/reference/:table/:id — the edit form, carrying the version it was made from. */
 export async function getReferenceEdit(req: Request, res: Response, context: AppContext): Promise<void> {
-  requireAdmin(req);
   const table = tableOf(req);
   await renderEdit(req, res, context, table, await rowOf(req, context, table), null);
 }
@@ -215,7 +212,6 @@ async function refuseStale(req: Request, res: Response, context: AppContext, tab
 
 /** POST /admin/reference/:table/:id — save an edit made from `version`. */
 export async function postReferenceEdit(req: Request, res: Response, context: AppContext): Promise<void> {
-  requireAdmin(req);
   const table = tableOf(req);
   const row = await rowOf(req, context, table);
   const submitted = (req.body ?? {}) as Record<string, unknown>;
@@ -239,7 +235,6 @@ export async function postReferenceEdit(req: Request, res: Response, context: Ap
 
 /** POST /admin/reference/:table/:id/delete — remove a row, if it is still the version shown. */
 export async function postReferenceDelete(req: Request, res: Response, context: AppContext): Promise<void> {
-  requireAdmin(req);
   const table = tableOf(req);
   const row = await rowOf(req, context, table);
   const version = versionField.safeParse(req.body ?? {});

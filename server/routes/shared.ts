@@ -1,6 +1,4 @@
-import type { Request } from 'express';
 import { z } from 'zod';
-import { HttpError } from '../app.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { formatShanghai } from '../numbering/time.ts';
 import { normaliseUscc } from '../numbering/uscc.ts';
@@ -12,11 +10,6 @@ export const pageNumber = z.coerce.number().int().min(1).max(1_000_000);
 
 /** A row id in a page address (`/findings/12`): up to 2⁵³, as a TiDB store's BIGINT ids go (docs/scaling.md). */
 export const idParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
-
-/** Pages and forms only administrators may use. */
-export function requireAdmin(req: Request): void {
-  if (req.principal?.role !== 'admin') throw new HttpError(403, 'auth.forbidden');
-}
 
 /** `?q=…&page=…` of a searchable list. */
 export const listQuery = z.object({

@@ -211,7 +211,6 @@ const crossQuery = z.object({ at: dayParam.optional() });
 
 /** GET /tree/cross-carrier — parties under several carriers, first-level agents with several segments (regulators and administrators). */
 export async function getCrossCarrier(req: Request, res: Response, context: AppContext): Promise<void> {
-  if (req.principal?.role === 'carrier') throw new HttpError(403, 'auth.forbidden');
   const query = crossQuery.safeParse(req.query);
   if (!query.success) throw new HttpError(400, 'tree.bad.at');
   const date = query.data.at ? query.data.at : shanghaiDate(new Date());

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
+import { ROUTES } from '../../server/routes/index.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import type { Role } from '../../server/entities/User.ts';
 import { importDataset } from '../../server/services/importer.ts';
@@ -82,8 +83,9 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     ['GET', '/admin/audit', { public: 303, admin: 200, regulator: 403, carrier: 403 }],
     ['GET', '/findings', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
     ['GET', '/findings/999999', { public: 303, admin: 404, regulator: 404, carrier: 404 }],
-    ['POST', '/findings/999999/dismiss', { public: 401, admin: 404, regulator: 404, carrier: 404 }],
-    ['POST', '/findings/999999/reopen', { public: 401, admin: 404, regulator: 404, carrier: 404 }],
+    // A carrier's findings workflow is its own: a regulator reads findings but does not dismiss them.
+    ['POST', '/findings/999999/dismiss', { public: 401, admin: 404, regulator: 403, carrier: 404 }],
+    ['POST', '/findings/999999/reopen', { public: 401, admin: 404, regulator: 403, carrier: 404 }],
     ['GET', '/risk', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
     ['GET', '/notices', { public: 303, admin: 200, regulator: 200, carrier: 200 }],
     ['GET', '/notices/999999', { public: 303, admin: 404, regulator: 404, carrier: 404 }],
@@ -111,7 +113,7 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     ['GET', '/admin/users/999999', { public: 303, admin: 404, regulator: 403, carrier: 403 }],
     ['POST', '/admin/users/999999', { public: 401, admin: 404, regulator: 403, carrier: 403 }],
     ['POST', '/admin/users/999999/password', { public: 401, admin: 404, regulator: 403, carrier: 403 }],
-    ['GET', '/admin/reference', { public: 303, admin: 302, regulator: 302, carrier: 302 }],
+    ['GET', '/admin/reference', { public: 303, admin: 302, regulator: 403, carrier: 403 }],
     ['GET', '/admin/reference/url-lists', { public: 303, admin: 200, regulator: 403, carrier: 403 }],
     ['POST', '/admin/reference/url-lists', { public: 401, admin: 400, regulator: 403, carrier: 403 }],
     ['GET', '/admin/reference/url-lists/999999', { public: 303, admin: 404, regulator: 403, carrier: 403 }],
@@ -134,6 +136,18 @@ describeEachDatabase('per-carrier scope', (ctx) => {
         return !visited.some((v) => re.test(v));
       });
     expect(missing).to.deep.equal([]);
+  });
+
+  it('expects 403 exactly where the route\'s declared roles leave a role out', () => {
+    const declared = (method: string, path: string) => ROUTES.find((route) => route.method === method.toLowerCase()
+      && new RegExp(`^${route.path.replace(/:[a-z]+/g, '[^/]+')}$`).test(path.split('?')[0]));
+    const disagreements = matrix.flatMap(([method, path, statuses]) => (['admin', 'regulator', 'carrier'] as const).flatMap((role) => {
+      const access = declared(method, path)?.access;
+      const shut = Array.isArray(access) && !access.includes(role);
+      return shut !== (statuses[role] === 403)
+        ? [`${method} ${path} ${role}: declared ${JSON.stringify(access)}, matrix ${statuses[role]}`] : [];
+    }));
+    expect(disagreements).to.deep.equal([]);
   });
 
   it('answers every route with the status each role is allowed', async () => {
