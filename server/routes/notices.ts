@@ -228,12 +228,13 @@ async function renderNotice(req: Request, res: Response, context: AppContext, no
   const related = async (id: number | null) => (id === null ? null : getNotice(context.dataSource, scopeOf(req.principal), id));
   const [supersedes, supersededBy] = [await related(notice.supersedesId), await related(notice.supersededById)];
   const current = notice.supersededById === null;
+  const content = contentOf(notice);
   res.page('notices/show', {
-    title: notice.documentNumber,
+    title: content.documentNumber,
     section: 'notices',
     notice: {
-      id: notice.id, number: notice.documentNumber, agent: notice.agentName, agentUrl: `/agents/${notice.agentUscc}`, agentUscc: notice.agentUscc,
-      issuer: notice.issuer.name, issuedAt: beijingTime(notice.issuedAt), issuedBy: notice.issuedBy, deadline: notice.deadline,
+      id: notice.id, number: content.documentNumber, agent: content.addressee.name, agentUrl: `/agents/${content.addressee.uscc}`, agentUscc: content.addressee.uscc,
+      issuer: content.issuer.name, issuedAt: beijingTime(notice.issuedAt), issuedBy: notice.issuedBy, deadline: content.deadline,
       code: notice.verificationCode, fingerprint: notice.fingerprint, verifyUrl: verifyUrl(req, notice.verificationCode), ...statusView(notice, locale),
       acknowledged: notice.acknowledgedAt ? t(locale, 'notices.acknowledged_text', { at: beijingTime(notice.acknowledgedAt), by: notice.acknowledgedBy ?? '', note: notice.acknowledgement ?? '' }) : null,
       rectified: notice.rectifiedAt ? t(locale, 'notices.rectified_text', { at: beijingTime(notice.rectifiedAt), by: notice.rectifiedBy ?? '', note: notice.rectification ?? '' }) : null,
@@ -256,12 +257,13 @@ export async function getNoticePage(req: Request, res: Response, context: AppCon
 /** GET /notices/:id/print — the printable page exactly as issued (print CSS, no UI chrome). */
 export async function getNoticePrint(req: Request, res: Response, context: AppContext): Promise<void> {
   const notice = await noticeOf(req, context);
+  const content = contentOf(notice);
   res.page('notices/print', {
     layout: 'print',
-    title: notice.documentNumber,
+    title: content.documentNumber,
     backUrl: `/notices/${notice.id}`,
     pdfUrl: `/notices/${notice.id}/pdf`,
-    ...(await documentView(req, contentOf(notice), false)),
+    ...(await documentView(req, content, false)),
   });
 }
 
@@ -272,7 +274,8 @@ export async function getNoticePrint(req: Request, res: Response, context: AppCo
 export async function getNoticePdf(req: Request, res: Response, context: AppContext): Promise<void> {
   const notice = await noticeOf(req, context);
   if (chromiumPath() === null) throw new HttpError(503, 'notices.pdf_unavailable');
-  const html = context.views.render('notices/print', { title: notice.documentNumber, ...(await documentView(req, contentOf(notice), false)) }, 'print');
+  const content = contentOf(notice);
+  const html = context.views.render('notices/print', { title: content.documentNumber, ...(await documentView(req, content, false)) }, 'print');
   const css = await readFile(path.join(projectRoot, 'public', 'notice.css'), 'utf8');
   const browser = await launchPdfBrowser();
   try {
@@ -325,11 +328,12 @@ export async function getVerify(req: Request, res: Response, context: AppContext
     return;
   }
   const replacement = notice.supersededById !== null ? await context.dataSource.getRepository(Notice).findOneBy({ id: notice.supersededById }) : null;
+  const content = contentOf(notice);
   res.page('notices/verify', {
     title: t(req.locale, 'verify.title'),
     code: notice.verificationCode,
     result: {
-      issuer: notice.issuer.name, number: notice.documentNumber, date: shanghaiDate(notice.issuedAt), addressee: notice.agentName, deadline: notice.deadline,
+      issuer: content.issuer.name, number: content.documentNumber, date: content.issuedDateText, addressee: content.addressee.name, deadline: content.deadline,
       ...statusView(notice, req.locale), supersededBy: replacement?.documentNumber ?? null, fingerprint: notice.fingerprint,
     },
   });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
@@ -8,6 +9,13 @@ import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A3, smallDataset, writeDataset } from '../support/fixtures.ts';
 import { signIn, type Client } from '../support/session.ts';
+
+/** supertest's parser for a binary body (a PDF). */
+function binary(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
 
 describeEachDatabase('notice pages', (ctx) => {
   let regulator: Client;
@@ -81,6 +89,29 @@ describeEachDatabase('notice pages', (ctx) => {
     const superseded = (await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text;
     expect(superseded).to.include('已被更正');
     expect(superseded).to.match(/已被 京通管〔\d{4}〕2号 更正替代/);
+  });
+
+  it('a notice keeps the issuer name it was issued under after an administrator renames the issuer', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    const issuer = await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ id: notice.issuerId });
+    const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
+    await admin.post(`/admin/reference/issuers/${issuer.id}`).type('form').send({
+      version: String(issuer.version), code: issuer.code, name: '首都信息通信监督办公室', carrierId: '', signatory: issuer.signatory, copyTo: issuer.copyTo ?? '', printedBy: issuer.printedBy,
+    }).expect(303);
+    expect((await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ id: issuer.id })).name).to.equal('首都信息通信监督办公室');
+    const pages = {
+      verify: (await request(createApp(ctx.dataSource)).get(`/verify/${notice.verificationCode}`).expect(200)).text,
+      record: (await regulator.get(`/notices/${notice.id}`).expect(200)).text,
+      print: (await regulator.get(`/notices/${notice.id}/print`).expect(200)).text,
+    };
+    for (const [name, html] of Object.entries(pages)) {
+      expect(html, name).to.include('北京市通信管理局');
+      expect(html, name).not.to.include('首都信息通信监督办公室');
+    }
+    const pdf = (await regulator.get(`/notices/${notice.id}/pdf`).buffer(true).parse(binary).expect(200).expect('Content-Type', 'application/pdf')).body as Buffer;
+    const printed = execFileSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' }).replace(/\s+/g, '');
+    expect(printed).to.include('北京市通信管理局');
+    expect(printed).not.to.include('首都信息通信监督办公室');
   });
 
   it('receipt and rectification are recorded from the notice page; there is no route that edits a notice', async () => {
