@@ -9,7 +9,7 @@ import { Agent, Carrier, LegalInstrument, Notice } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { chromiumPath, launchPdfBrowser } from '../services/pdf.ts';
 import {
-  acknowledgeNotice, contentOf, defaultDeadline, draftNotice, getNotice, isOverdue, issueNotice, issuersFor, listNotices, noticeCandidates, noticeContent,
+  acknowledgeNotice, contentAsIssued, defaultDeadline, draftNotice, getNotice, isOverdue, issueNotice, issuersFor, listNotices, noticeCandidates, noticeContent,
   NoticeError, rectifyNotice, verifyNotice, type NoticeActor, type NoticeContent, type NoticeRequest,
 } from '../services/notices.ts';
 import { findAgent } from '../services/browse.ts';
@@ -216,6 +216,13 @@ export async function getNotices(req: Request, res: Response, context: AppContex
   });
 }
 
+/** The content to print; an altered notice is not printed as if it were the one issued. */
+function printableContent(notice: Notice): NoticeContent {
+  const content = contentAsIssued(notice);
+  if (!content) throw new HttpError(409, 'notices.altered_print');
+  return content;
+}
+
 async function noticeOf(req: Request, context: AppContext): Promise<Notice> {
   const id = idParam.safeParse(req.params.id);
   const notice = id.success ? await getNotice(context.dataSource, scopeOf(req.principal), id.data) : null;
@@ -228,13 +235,17 @@ async function renderNotice(req: Request, res: Response, context: AppContext, no
   const related = async (id: number | null) => (id === null ? null : getNotice(context.dataSource, scopeOf(req.principal), id));
   const [supersedes, supersededBy] = [await related(notice.supersedesId), await related(notice.supersededById)];
   const current = notice.supersededById === null;
-  const content = contentOf(notice);
+  const content = contentAsIssued(notice);
+  // An altered row is shown by its columns under a warning, so that staff can still find and report it.
+  const shown = content
+    ? { number: content.documentNumber, agent: content.addressee.name, agentUscc: content.addressee.uscc, issuer: content.issuer.name, deadline: content.deadline }
+    : { number: notice.documentNumber, agent: notice.agentName, agentUscc: notice.agentUscc, issuer: '—', deadline: notice.deadline };
   res.page('notices/show', {
-    title: content.documentNumber,
+    title: shown.number,
     section: 'notices',
     notice: {
-      id: notice.id, number: content.documentNumber, agent: content.addressee.name, agentUrl: `/agents/${content.addressee.uscc}`, agentUscc: content.addressee.uscc,
-      issuer: content.issuer.name, issuedAt: beijingTime(notice.issuedAt), issuedBy: notice.issuedBy, deadline: content.deadline,
+      id: notice.id, ...shown, agentUrl: `/agents/${shown.agentUscc}`, altered: content === null,
+      issuedAt: beijingTime(notice.issuedAt), issuedBy: notice.issuedBy,
       code: notice.verificationCode, fingerprint: notice.fingerprint, verifyUrl: verifyUrl(req, notice.verificationCode), ...statusView(notice, locale),
       acknowledged: notice.acknowledgedAt ? t(locale, 'notices.acknowledged_text', { at: beijingTime(notice.acknowledgedAt), by: notice.acknowledgedBy ?? '', note: notice.acknowledgement ?? '' }) : null,
       rectified: notice.rectifiedAt ? t(locale, 'notices.rectified_text', { at: beijingTime(notice.rectifiedAt), by: notice.rectifiedBy ?? '', note: notice.rectification ?? '' }) : null,
@@ -257,7 +268,7 @@ export async function getNoticePage(req: Request, res: Response, context: AppCon
 /** GET /notices/:id/print — the printable page exactly as issued (print CSS, no UI chrome). */
 export async function getNoticePrint(req: Request, res: Response, context: AppContext): Promise<void> {
   const notice = await noticeOf(req, context);
-  const content = contentOf(notice);
+  const content = printableContent(notice);
   res.page('notices/print', {
     layout: 'print',
     title: content.documentNumber,
@@ -274,7 +285,7 @@ export async function getNoticePrint(req: Request, res: Response, context: AppCo
 export async function getNoticePdf(req: Request, res: Response, context: AppContext): Promise<void> {
   const notice = await noticeOf(req, context);
   if (chromiumPath() === null) throw new HttpError(503, 'notices.pdf_unavailable');
-  const content = contentOf(notice);
+  const content = printableContent(notice);
   const html = context.views.render('notices/print', { title: content.documentNumber, ...(await documentView(req, content, false)) }, 'print');
   const css = await readFile(path.join(projectRoot, 'public', 'notice.css'), 'utf8');
   const browser = await launchPdfBrowser();
@@ -327,8 +338,12 @@ export async function getVerify(req: Request, res: Response, context: AppContext
     res.page('notices/verify', { title: t(req.locale, 'verify.title'), code: raw.slice(0, 40), unknown: true }, 404);
     return;
   }
+  const content = contentAsIssued(notice);
+  if (!content) {
+    res.page('notices/verify', { title: t(req.locale, 'verify.title'), code: notice.verificationCode, altered: true });
+    return;
+  }
   const replacement = notice.supersededById !== null ? await context.dataSource.getRepository(Notice).findOneBy({ id: notice.supersededById }) : null;
-  const content = contentOf(notice);
   res.page('notices/verify', {
     title: t(req.locale, 'verify.title'),
     code: notice.verificationCode,

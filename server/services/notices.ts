@@ -291,6 +291,25 @@ export function contentOf(notice: Notice): NoticeContent {
   return JSON.parse(notice.content) as NoticeContent;
 }
 
+/**
+ * The notice's content if the stored row is still what was issued, else null. The triggers stop
+ * every change by a database user who cannot drop them; one who can is caught here, unless they
+ * also rewrote the fingerprint (a plain SHA-256, not a keyed one).
+ */
+export function contentAsIssued(notice: Notice): NoticeContent | null {
+  if (fingerprintOf(notice.content) !== notice.fingerprint) return null;
+  let content: NoticeContent;
+  try {
+    content = JSON.parse(notice.content) as NoticeContent;
+  } catch {
+    return null;
+  }
+  // The columns a notice is found and listed by must say what its content says.
+  const consistent = typeof content === 'object' && content !== null && content.verificationCode === notice.verificationCode
+    && content.documentNumber === notice.documentNumber && content.addressee?.uscc === notice.agentUscc && content.deadline === notice.deadline;
+  return consistent ? content : null;
+}
+
 /** Overdue: past its deadline (Beijing), not rectified, not superseded. */
 export function isOverdue(notice: Notice, now = new Date()): boolean {
   return notice.status !== 'rectified' && notice.supersededById === null && shanghaiDate(now) > notice.deadline;

@@ -114,6 +114,34 @@ describeEachDatabase('notice pages', (ctx) => {
     expect(printed).not.to.include('首都信息通信监督办公室');
   });
 
+  it('a notice whose stored content no longer matches its fingerprint is shown as altered, not as genuine', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    const anonymous = request(createApp(ctx.dataSource));
+    const warning = '与签发时记录的内容指纹不符';
+    expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).not.to.include(warning);
+    // Someone with the right to drop the triggers (as clearAllData does) rewrites the addressee.
+    for (const trigger of ['notices_content_immutable', 'notices_never_deleted']) await ctx.dataSource.query(`DROP TRIGGER IF EXISTS ${trigger}`);
+    const forged = notice.content.replaceAll('北京一级通信有限公司', '北京冒名通信有限公司');
+    expect(forged).not.to.equal(notice.content);
+    await ctx.dataSource.query('UPDATE notices SET content = ? WHERE id = ?', [forged, notice.id]);
+    const verify = (await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text;
+    expect(verify).to.include(warning);
+    expect(verify).not.to.include('此核验码对应一份真实签发的整改通知书');
+    expect(verify).not.to.include('北京冒名通信有限公司');
+    expect((await regulator.get(`/notices/${notice.id}`).expect(200)).text).to.include(warning);
+    expect((await regulator.get(`/notices/${notice.id}/print`).expect(409)).text).to.include('不予打印');
+    await regulator.get(`/notices/${notice.id}/pdf`).expect(409);
+    // Content that is no longer even JSON is the same warning, not a 500.
+    await ctx.dataSource.query('UPDATE notices SET content = ? WHERE id = ?', ['{"issuer":', notice.id]);
+    expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).to.include(warning);
+    expect((await regulator.get(`/notices/${notice.id}`).expect(200)).text).to.include(warning);
+    // The content put back but a column it is listed by moved (a later deadline): still altered.
+    await ctx.dataSource.query('UPDATE notices SET content = ?, deadline = ? WHERE id = ?', [notice.content, '2099-12-31', notice.id]);
+    expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).to.include(warning);
+    await ctx.dataSource.query('UPDATE notices SET deadline = ? WHERE id = ?', [notice.deadline, notice.id]);
+    expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).not.to.include(warning);
+  });
+
   it('receipt and rectification are recorded from the notice page; there is no route that edits a notice', async () => {
     const notice = await issueFromPages(regulator, A1);
     await regulator.post(`/notices/${notice.id}/acknowledge`).type('form').send({ note: '李四签收' }).expect(303);
