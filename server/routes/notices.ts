@@ -7,7 +7,8 @@ import { projectRoot } from '../../ormconfig.ts';
 import { HttpError, type AppContext } from '../app.ts';
 import { Agent, Carrier, LegalInstrument, Notice } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
-import { chromiumPath, launchPdfBrowser } from '../services/pdf.ts';
+import { chromiumPath } from '../services/pdf.ts';
+import { RenderUnavailable } from '../services/rendering.ts';
 import {
   acknowledgeNotice, contentAsIssued, defaultDeadline, draftNotice, getNotice, isOverdue, issueNotice, issuersFor, listNotices, noticeCandidates, noticeContent,
   NoticeError, rectifyNotice, verifyNotice, type NoticeActor, type NoticeContent, type NoticeRequest,
@@ -288,17 +289,19 @@ export async function getNoticePdf(req: Request, res: Response, context: AppCont
   const content = printableContent(notice);
   const html = context.views.render('notices/print', { title: content.documentNumber, ...(await documentView(req, content, false)) }, 'print');
   const css = await readFile(path.join(projectRoot, 'public', 'notice.css'), 'utf8');
-  const browser = await launchPdfBrowser();
+  let pdf: Buffer;
   try {
-    const page = await browser.newPage();
-    await page.setContent(html.replace('<link rel="stylesheet" href="/static/notice.css">', ''), { waitUntil: 'load' });
-    await page.addStyleTag({ content: css });
-    await page.emulateMedia({ media: 'print' });
-    const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
-    res.type('application/pdf').set('Content-Disposition', `attachment; filename="notice-${notice.id}.pdf"`).send(pdf);
-  } finally {
-    await browser.close();
+    pdf = await context.renderer.page({}, async (page) => {
+      await page.setContent(html.replace('<link rel="stylesheet" href="/static/notice.css">', ''), { waitUntil: 'load' });
+      await page.addStyleTag({ content: css });
+      await page.emulateMedia({ media: 'print' });
+      return page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+    });
+  } catch (error) {
+    if (error instanceof RenderUnavailable) throw new HttpError(503, 'notices.pdf_unavailable');
+    throw error;
   }
+  res.type('application/pdf').set('Content-Disposition', `attachment; filename="notice-${notice.id}.pdf"`).send(pdf);
 }
 
 const noteForm = z.object({ note: z.string().trim().min(2).max(5000) });

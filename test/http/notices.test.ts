@@ -5,6 +5,7 @@ import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { Carrier, Issuer, Notice } from '../../server/entities/index.ts';
 import { runAudit } from '../../server/services/auditRuns.ts';
+import { Renderer } from '../../server/services/rendering.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A3, smallDataset, writeDataset } from '../support/fixtures.ts';
@@ -140,6 +141,48 @@ describeEachDatabase('notice pages', (ctx) => {
     expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).to.include(warning);
     await ctx.dataSource.query('UPDATE notices SET deadline = ? WHERE id = ?', [notice.deadline, notice.id]);
     expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).not.to.include(warning);
+  });
+
+  it('PDF requests beyond the render queue get 503 with Retry-After; no more than the limit render at once; the server goes on', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    const renderer = new Renderer({ concurrency: 2, maxWaiting: 3 });
+    try {
+      const client = await signIn(createApp(ctx.dataSource, { renderer }), ctx.dataSource, { role: 'regulator' });
+      // Two renders of the test's own hold both slots, so which requests wait and which are refused depends on nothing else.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => { release = resolve; });
+      const holders = [renderer.queue.run(() => held), renderer.queue.run(() => held)];
+      const responses: request.Response[] = [];
+      let refusedAll!: () => void;
+      const seventeenBack = new Promise<void>((resolve) => { refusedAll = resolve; });
+      const requests = Array.from({ length: 20 }, () => client.get(`/notices/${notice.id}/pdf`).buffer(true).parse(binary).then((response) => {
+        responses.push(response);
+        if (responses.length === 17) refusedAll();
+        return response;
+      }));
+      await seventeenBack;
+      for (const response of responses) {
+        expect(response.status).to.equal(503);
+        expect(response.headers['retry-after']).to.equal('5');
+        expect(response.body.toString()).to.include('服务器正忙于生成其他 PDF 或图片，等候队列已满，请约 5 秒后再试');
+      }
+      expect([renderer.queue.waitingCount, renderer.queue.rejected]).to.deep.equal([3, 17]);
+      release();
+      await Promise.all(holders);
+      const all = await Promise.all(requests);
+      const rendered = all.filter((r) => r.status === 200);
+      expect(all.every((r) => r.status === 200 || r.status === 503)).to.equal(true);
+      expect(rendered).to.have.length(3);
+      for (const r of rendered) expect((r.body as Buffer).subarray(0, 5).toString()).to.equal('%PDF-');
+      expect(renderer.queue.peakRunning).to.equal(2);
+      // Still serving, PDFs included.
+      await client.get('/notices').expect(200);
+      const again = await client.get(`/notices/${notice.id}/pdf`).buffer(true).parse(binary).expect(200);
+      expect((again.body as Buffer).subarray(0, 5).toString()).to.equal('%PDF-');
+      expect([renderer.queue.running, renderer.queue.waitingCount, renderer.queue.peakRunning]).to.deep.equal([0, 0, 2]);
+    } finally {
+      await renderer.close();
+    }
   });
 
   it('receipt and rectification are recorded from the notice page; there is no route that edits a notice', async () => {
