@@ -7,6 +7,7 @@ import { checkCsrf, cookieOptions, loadSession, readCookie, requireSignIn } from
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
 import { AuditJobs } from './services/auditJobs.ts';
 import { ImportJobs } from './services/importJobs.ts';
+import { RenderBusy, sharedRenderer, type Renderer } from './services/rendering.ts';
 import { ViewEngine } from './views.ts';
 import { registerRoutes } from './routes/index.ts';
 import { trustProxySetting } from './util/trustProxy.ts';
@@ -18,6 +19,8 @@ export interface AppContext {
   audits: AuditJobs;
   /** The database URL, so an import can run in a worker with its own connection. */
   databaseUrl: string | null;
+  /** Chromium renders (notice PDFs, tree PNGs): one browser, a bounded queue. */
+  renderer: Renderer;
 }
 
 declare module 'express-serve-static-core' {
@@ -49,13 +52,14 @@ export const securityHeaders = helmet({
 });
 
 /** Builds the web app; never listens (server/index.ts does). */
-export function createApp(dataSource: DataSource, options: { databaseUrl?: string | null } = {}): express.Express {
+export function createApp(dataSource: DataSource, options: { databaseUrl?: string | null; renderer?: Renderer } = {}): express.Express {
   const context: AppContext = {
     dataSource,
     views: new ViewEngine(),
     imports: new ImportJobs(),
     audits: new AuditJobs(),
     databaseUrl: options.databaseUrl ?? null,
+    renderer: options.renderer ?? sharedRenderer(),
   };
   const app = express();
   app.disable('x-powered-by');
@@ -93,10 +97,14 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     // Errors express itself raises carry their status (413 for a body over the limit, 400 for a malformed one).
     const expressStatus = (error as { status?: unknown })?.status;
-    const status = error instanceof HttpError ? error.status : typeof expressStatus === 'number' && expressStatus >= 400 && expressStatus < 500 ? expressStatus : 500;
+    // A full render queue is load, not a fault: 503, and when to try again.
+    const busy = error instanceof RenderBusy;
+    if (busy) res.set('Retry-After', String(error.retryAfterSeconds));
+    const status = error instanceof HttpError ? error.status : busy ? 503 : typeof expressStatus === 'number' && expressStatus >= 400 && expressStatus < 500 ? expressStatus : 500;
     if (status === 500) console.error(error);
     const message = error instanceof HttpError
       ? t(req.locale ?? DEFAULT_LOCALE, error.messageKey, error.params)
+      : busy ? t(req.locale ?? DEFAULT_LOCALE, 'error.render_busy', { seconds: error.retryAfterSeconds })
       : t(req.locale ?? DEFAULT_LOCALE, status === 500 ? 'error.internal' : 'error.bad_request');
     if (req.accepts(['html', 'json']) === 'json') {
       res.status(status).json({ error: message });

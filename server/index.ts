@@ -10,6 +10,7 @@ import { runAudit } from './services/auditRuns.ts';
 import { endInterruptedRuns, isStoreBusy } from './services/importOwners.ts';
 import { runImport } from './services/importRuns.ts';
 import { allocationIndexFor } from './services/lookup.ts';
+import { closeSharedRenderer } from './services/rendering.ts';
 
 /** Where the server listens unless HOST says otherwise: reachable from this machine only. */
 export const LOOPBACK = '127.0.0.1';
@@ -67,6 +68,7 @@ export async function serve(dataSource: DataSource, options: ServeOptions): Prom
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  await closeSharedRenderer();
   await dataSource.destroy();
 }
 

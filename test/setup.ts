@@ -1,4 +1,5 @@
 import { createConnection } from 'mysql2/promise';
+import { closeSharedRenderer } from '../server/services/rendering.ts';
 import { mariadbUrl } from './support/databases.ts';
 
 /**
@@ -28,5 +29,9 @@ export const mochaHooks = {
     } finally {
       await connection.end();
     }
+  },
+  // The apps under test render PDFs and PNGs in one shared Chromium; it would keep mocha from exiting.
+  async afterAll() {
+    await closeSharedRenderer();
   },
 };

@@ -7,9 +7,10 @@ import { projectRoot } from '../../ormconfig.ts';
 import { HttpError, type AppContext } from '../app.ts';
 import { Agent, Carrier, LegalInstrument, Notice } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
-import { chromiumPath, launchPdfBrowser } from '../services/pdf.ts';
+import { chromiumPath } from '../services/pdf.ts';
+import { RenderUnavailable } from '../services/rendering.ts';
 import {
-  acknowledgeNotice, contentOf, defaultDeadline, draftNotice, getNotice, isOverdue, issueNotice, issuersFor, listNotices, noticeCandidates, noticeContent,
+  acknowledgeNotice, contentAsIssued, defaultDeadline, draftNotice, getNotice, isOverdue, issueNotice, issuersFor, listNotices, noticeCandidates, noticeContent,
   NoticeError, rectifyNotice, verifyNotice, type NoticeActor, type NoticeContent, type NoticeRequest,
 } from '../services/notices.ts';
 import { findAgent } from '../services/browse.ts';
@@ -216,6 +217,13 @@ export async function getNotices(req: Request, res: Response, context: AppContex
   });
 }
 
+/** The content to print; an altered notice is not printed as if it were the one issued. */
+function printableContent(notice: Notice): NoticeContent {
+  const content = contentAsIssued(notice);
+  if (!content) throw new HttpError(409, 'notices.altered_print');
+  return content;
+}
+
 async function noticeOf(req: Request, context: AppContext): Promise<Notice> {
   const id = idParam.safeParse(req.params.id);
   const notice = id.success ? await getNotice(context.dataSource, scopeOf(req.principal), id.data) : null;
@@ -228,12 +236,17 @@ async function renderNotice(req: Request, res: Response, context: AppContext, no
   const related = async (id: number | null) => (id === null ? null : getNotice(context.dataSource, scopeOf(req.principal), id));
   const [supersedes, supersededBy] = [await related(notice.supersedesId), await related(notice.supersededById)];
   const current = notice.supersededById === null;
+  const content = contentAsIssued(notice);
+  // An altered row is shown by its columns under a warning, so that staff can still find and report it.
+  const shown = content
+    ? { number: content.documentNumber, agent: content.addressee.name, agentUscc: content.addressee.uscc, issuer: content.issuer.name, deadline: content.deadline }
+    : { number: notice.documentNumber, agent: notice.agentName, agentUscc: notice.agentUscc, issuer: '—', deadline: notice.deadline };
   res.page('notices/show', {
-    title: notice.documentNumber,
+    title: shown.number,
     section: 'notices',
     notice: {
-      id: notice.id, number: notice.documentNumber, agent: notice.agentName, agentUrl: `/agents/${notice.agentUscc}`, agentUscc: notice.agentUscc,
-      issuer: notice.issuer.name, issuedAt: beijingTime(notice.issuedAt), issuedBy: notice.issuedBy, deadline: notice.deadline,
+      id: notice.id, ...shown, agentUrl: `/agents/${shown.agentUscc}`, altered: content === null,
+      issuedAt: beijingTime(notice.issuedAt), issuedBy: notice.issuedBy,
       code: notice.verificationCode, fingerprint: notice.fingerprint, verifyUrl: verifyUrl(req, notice.verificationCode), ...statusView(notice, locale),
       acknowledged: notice.acknowledgedAt ? t(locale, 'notices.acknowledged_text', { at: beijingTime(notice.acknowledgedAt), by: notice.acknowledgedBy ?? '', note: notice.acknowledgement ?? '' }) : null,
       rectified: notice.rectifiedAt ? t(locale, 'notices.rectified_text', { at: beijingTime(notice.rectifiedAt), by: notice.rectifiedBy ?? '', note: notice.rectification ?? '' }) : null,
@@ -256,12 +269,13 @@ export async function getNoticePage(req: Request, res: Response, context: AppCon
 /** GET /notices/:id/print — the printable page exactly as issued (print CSS, no UI chrome). */
 export async function getNoticePrint(req: Request, res: Response, context: AppContext): Promise<void> {
   const notice = await noticeOf(req, context);
+  const content = printableContent(notice);
   res.page('notices/print', {
     layout: 'print',
-    title: notice.documentNumber,
+    title: content.documentNumber,
     backUrl: `/notices/${notice.id}`,
     pdfUrl: `/notices/${notice.id}/pdf`,
-    ...(await documentView(req, contentOf(notice), false)),
+    ...(await documentView(req, content, false)),
   });
 }
 
@@ -272,19 +286,22 @@ export async function getNoticePrint(req: Request, res: Response, context: AppCo
 export async function getNoticePdf(req: Request, res: Response, context: AppContext): Promise<void> {
   const notice = await noticeOf(req, context);
   if (chromiumPath() === null) throw new HttpError(503, 'notices.pdf_unavailable');
-  const html = context.views.render('notices/print', { title: notice.documentNumber, ...(await documentView(req, contentOf(notice), false)) }, 'print');
+  const content = printableContent(notice);
+  const html = context.views.render('notices/print', { title: content.documentNumber, ...(await documentView(req, content, false)) }, 'print');
   const css = await readFile(path.join(projectRoot, 'public', 'notice.css'), 'utf8');
-  const browser = await launchPdfBrowser();
+  let pdf: Buffer;
   try {
-    const page = await browser.newPage();
-    await page.setContent(html.replace('<link rel="stylesheet" href="/static/notice.css">', ''), { waitUntil: 'load' });
-    await page.addStyleTag({ content: css });
-    await page.emulateMedia({ media: 'print' });
-    const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
-    res.type('application/pdf').set('Content-Disposition', `attachment; filename="notice-${notice.id}.pdf"`).send(pdf);
-  } finally {
-    await browser.close();
+    pdf = await context.renderer.page({}, async (page) => {
+      await page.setContent(html.replace('<link rel="stylesheet" href="/static/notice.css">', ''), { waitUntil: 'load' });
+      await page.addStyleTag({ content: css });
+      await page.emulateMedia({ media: 'print' });
+      return page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+    });
+  } catch (error) {
+    if (error instanceof RenderUnavailable) throw new HttpError(503, 'notices.pdf_unavailable');
+    throw error;
   }
+  res.type('application/pdf').set('Content-Disposition', `attachment; filename="notice-${notice.id}.pdf"`).send(pdf);
 }
 
 const noteForm = z.object({ note: z.string().trim().min(2).max(5000) });
@@ -334,12 +351,17 @@ export async function getVerify(req: Request, res: Response, context: AppContext
     res.page('notices/verify', { title: t(req.locale, 'verify.title'), code: raw.slice(0, 40), unknown: true }, 404);
     return;
   }
+  const content = contentAsIssued(notice);
+  if (!content) {
+    res.page('notices/verify', { title: t(req.locale, 'verify.title'), code: notice.verificationCode, altered: true });
+    return;
+  }
   const replacement = notice.supersededById !== null ? await context.dataSource.getRepository(Notice).findOneBy({ id: notice.supersededById }) : null;
   res.page('notices/verify', {
     title: t(req.locale, 'verify.title'),
     code: notice.verificationCode,
     result: {
-      issuer: notice.issuer.name, number: notice.documentNumber, date: shanghaiDate(notice.issuedAt), addressee: notice.agentName, deadline: notice.deadline,
+      issuer: content.issuer.name, number: content.documentNumber, date: content.issuedDateText, addressee: content.addressee.name, deadline: content.deadline,
       ...statusView(notice, req.locale), supersededBy: replacement?.documentNumber ?? null, fingerprint: notice.fingerprint,
     },
   });

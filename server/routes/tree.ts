@@ -176,7 +176,7 @@ export async function getTreePng(req: Request, res: Response, context: AppContex
   const width = Math.ceil(tree.layout.width * scale);
   const height = Math.ceil(tree.layout.height * scale);
   try {
-    const png = await svgToPng(standaloneSvg(tree, request, req.locale, context, scale), width, height);
+    const png = await svgToPng(context.renderer, standaloneSvg(tree, request, req.locale, context, scale), width, height);
     res.attachment(exportName(tree.carrier.code, request.date, 'png')).type('image/png').send(png);
   } catch (error) {
     if (error instanceof PngUnavailable) throw new HttpError(503, 'tree.png_unavailable');

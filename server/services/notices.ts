@@ -283,8 +283,31 @@ export function isImmutabilityRefusal(error: unknown): boolean {
   return error instanceof Error && error.message.includes(IMMUTABLE_NOTICE_MESSAGE);
 }
 
+/**
+ * What the notice says, as issued. Pages show a notice from this alone: the issuer row (and the
+ * agent row) may be renamed later, and a notice must go on saying what it said.
+ */
 export function contentOf(notice: Notice): NoticeContent {
   return JSON.parse(notice.content) as NoticeContent;
+}
+
+/**
+ * The notice's content if the stored row is still what was issued, else null. The triggers stop
+ * every change by a database user who cannot drop them; one who can is caught here, unless they
+ * also rewrote the fingerprint (a plain SHA-256, not a keyed one).
+ */
+export function contentAsIssued(notice: Notice): NoticeContent | null {
+  if (fingerprintOf(notice.content) !== notice.fingerprint) return null;
+  let content: NoticeContent;
+  try {
+    content = JSON.parse(notice.content) as NoticeContent;
+  } catch {
+    return null;
+  }
+  // The columns a notice is found and listed by must say what its content says.
+  const consistent = typeof content === 'object' && content !== null && content.verificationCode === notice.verificationCode
+    && content.documentNumber === notice.documentNumber && content.addressee?.uscc === notice.agentUscc && content.deadline === notice.deadline;
+  return consistent ? content : null;
 }
 
 /** Overdue: past its deadline (Beijing), not rectified, not superseded. */
@@ -303,7 +326,7 @@ export interface NoticeFilter {
 
 /** Notices in scope, newest first. */
 export async function listNotices(dataSource: DataSource, scope: Scope, filter: NoticeFilter, page: number, perPage: number, now = new Date()): Promise<{ rows: Notice[]; total: number }> {
-  const query = dataSource.getRepository(Notice).createQueryBuilder('n').leftJoinAndSelect('n.issuer', 'issuer');
+  const query = dataSource.getRepository(Notice).createQueryBuilder('n');
   if (scope.carrierId !== null) query.andWhere('n.carrier_id = :scope', { scope: scope.carrierId });
   if (filter.issuerId !== undefined) query.andWhere('n.issuer_id = :issuer', { issuer: filter.issuerId });
   if (filter.carrierId !== undefined) query.andWhere('n.carrier_id = :carrier', { carrier: filter.carrierId });
@@ -320,14 +343,14 @@ export async function listNotices(dataSource: DataSource, scope: Scope, filter: 
 }
 
 export async function getNotice(dataSource: DataSource, scope: Scope, id: number): Promise<Notice | null> {
-  return dataSource.getRepository(Notice).findOne({ where: { id, ...(scope.carrierId !== null ? { carrierId: scope.carrierId } : {}) }, relations: { issuer: true } });
+  return dataSource.getRepository(Notice).findOne({ where: { id, ...(scope.carrierId !== null ? { carrierId: scope.carrierId } : {}) } });
 }
 
 /** The public verification: a notice by its code, whoever asks. */
 export async function verifyNotice(dataSource: DataSource, code: string): Promise<Notice | null> {
   const normalised = code.trim().toUpperCase().replace(/[^0-9A-Z]/g, '').match(/.{1,4}/g)?.join('-') ?? '';
   if (!/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(normalised)) return null;
-  return dataSource.getRepository(Notice).findOne({ where: { verificationCode: normalised }, relations: { issuer: true } });
+  return dataSource.getRepository(Notice).findOne({ where: { verificationCode: normalised } });
 }
 
 /** issued → acknowledged: the agent's receipt, as staff recorded it. */

@@ -1,13 +1,22 @@
+import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { Carrier, Issuer, Notice } from '../../server/entities/index.ts';
 import { runAudit } from '../../server/services/auditRuns.ts';
+import { Renderer } from '../../server/services/rendering.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A3, smallDataset, writeDataset } from '../support/fixtures.ts';
 import { signIn, type Client } from '../support/session.ts';
+
+/** supertest's parser for a binary body (a PDF). */
+function binary(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.on('end', () => done(null, Buffer.concat(chunks)));
+}
 
 describeEachDatabase('notice pages', (ctx) => {
   let regulator: Client;
@@ -81,6 +90,99 @@ describeEachDatabase('notice pages', (ctx) => {
     const superseded = (await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text;
     expect(superseded).to.include('已被更正');
     expect(superseded).to.match(/已被 京通管〔\d{4}〕2号 更正替代/);
+  });
+
+  it('a notice keeps the issuer name it was issued under after an administrator renames the issuer', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    const issuer = await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ id: notice.issuerId });
+    const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
+    await admin.post(`/admin/reference/issuers/${issuer.id}`).type('form').send({
+      version: String(issuer.version), code: issuer.code, name: '首都信息通信监督办公室', carrierId: '', signatory: issuer.signatory, copyTo: issuer.copyTo ?? '', printedBy: issuer.printedBy,
+    }).expect(303);
+    expect((await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ id: issuer.id })).name).to.equal('首都信息通信监督办公室');
+    const pages = {
+      verify: (await request(createApp(ctx.dataSource)).get(`/verify/${notice.verificationCode}`).expect(200)).text,
+      record: (await regulator.get(`/notices/${notice.id}`).expect(200)).text,
+      print: (await regulator.get(`/notices/${notice.id}/print`).expect(200)).text,
+    };
+    for (const [name, html] of Object.entries(pages)) {
+      expect(html, name).to.include('北京市通信管理局');
+      expect(html, name).not.to.include('首都信息通信监督办公室');
+    }
+    const pdf = (await regulator.get(`/notices/${notice.id}/pdf`).buffer(true).parse(binary).expect(200).expect('Content-Type', 'application/pdf')).body as Buffer;
+    const printed = execFileSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' }).replace(/\s+/g, '');
+    expect(printed).to.include('北京市通信管理局');
+    expect(printed).not.to.include('首都信息通信监督办公室');
+  });
+
+  it('a notice whose stored content no longer matches its fingerprint is shown as altered, not as genuine', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    const anonymous = request(createApp(ctx.dataSource));
+    const warning = '与签发时记录的内容指纹不符';
+    expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).not.to.include(warning);
+    // Someone with the right to drop the triggers (as clearAllData does) rewrites the addressee.
+    for (const trigger of ['notices_content_immutable', 'notices_never_deleted']) await ctx.dataSource.query(`DROP TRIGGER IF EXISTS ${trigger}`);
+    const forged = notice.content.replaceAll('北京一级通信有限公司', '北京冒名通信有限公司');
+    expect(forged).not.to.equal(notice.content);
+    await ctx.dataSource.query('UPDATE notices SET content = ? WHERE id = ?', [forged, notice.id]);
+    const verify = (await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text;
+    expect(verify).to.include(warning);
+    expect(verify).not.to.include('此核验码对应一份真实签发的整改通知书');
+    expect(verify).not.to.include('北京冒名通信有限公司');
+    expect((await regulator.get(`/notices/${notice.id}`).expect(200)).text).to.include(warning);
+    expect((await regulator.get(`/notices/${notice.id}/print`).expect(409)).text).to.include('不予打印');
+    await regulator.get(`/notices/${notice.id}/pdf`).expect(409);
+    // Content that is no longer even JSON is the same warning, not a 500.
+    await ctx.dataSource.query('UPDATE notices SET content = ? WHERE id = ?', ['{"issuer":', notice.id]);
+    expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).to.include(warning);
+    expect((await regulator.get(`/notices/${notice.id}`).expect(200)).text).to.include(warning);
+    // The content put back but a column it is listed by moved (a later deadline): still altered.
+    await ctx.dataSource.query('UPDATE notices SET content = ?, deadline = ? WHERE id = ?', [notice.content, '2099-12-31', notice.id]);
+    expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).to.include(warning);
+    await ctx.dataSource.query('UPDATE notices SET deadline = ? WHERE id = ?', [notice.deadline, notice.id]);
+    expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).not.to.include(warning);
+  });
+
+  it('PDF requests beyond the render queue get 503 with Retry-After; no more than the limit render at once; the server goes on', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    const renderer = new Renderer({ concurrency: 2, maxWaiting: 3 });
+    try {
+      const client = await signIn(createApp(ctx.dataSource, { renderer }), ctx.dataSource, { role: 'regulator' });
+      // Two renders of the test's own hold both slots, so which requests wait and which are refused depends on nothing else.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => { release = resolve; });
+      const holders = [renderer.queue.run(() => held), renderer.queue.run(() => held)];
+      const responses: request.Response[] = [];
+      let refusedAll!: () => void;
+      const seventeenBack = new Promise<void>((resolve) => { refusedAll = resolve; });
+      const requests = Array.from({ length: 20 }, () => client.get(`/notices/${notice.id}/pdf`).buffer(true).parse(binary).then((response) => {
+        responses.push(response);
+        if (responses.length === 17) refusedAll();
+        return response;
+      }));
+      await seventeenBack;
+      for (const response of responses) {
+        expect(response.status).to.equal(503);
+        expect(response.headers['retry-after']).to.equal('5');
+        expect(response.body.toString()).to.include('服务器正忙于生成其他 PDF 或图片，等候队列已满，请约 5 秒后再试');
+      }
+      expect([renderer.queue.waitingCount, renderer.queue.rejected]).to.deep.equal([3, 17]);
+      release();
+      await Promise.all(holders);
+      const all = await Promise.all(requests);
+      const rendered = all.filter((r) => r.status === 200);
+      expect(all.every((r) => r.status === 200 || r.status === 503)).to.equal(true);
+      expect(rendered).to.have.length(3);
+      for (const r of rendered) expect((r.body as Buffer).subarray(0, 5).toString()).to.equal('%PDF-');
+      expect(renderer.queue.peakRunning).to.equal(2);
+      // Still serving, PDFs included.
+      await client.get('/notices').expect(200);
+      const again = await client.get(`/notices/${notice.id}/pdf`).buffer(true).parse(binary).expect(200);
+      expect((again.body as Buffer).subarray(0, 5).toString()).to.equal('%PDF-');
+      expect([renderer.queue.running, renderer.queue.waitingCount, renderer.queue.peakRunning]).to.deep.equal([0, 0, 2]);
+    } finally {
+      await renderer.close();
+    }
   });
 
   it('receipt and rectification are recorded from the notice page; there is no route that edits a notice', async () => {

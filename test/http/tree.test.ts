@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { importDataset } from '../../server/services/importer.ts';
+import { Renderer } from '../../server/services/rendering.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A2, E_LOGI, smallDataset, writeDataset } from '../support/fixtures.ts';
 import { signIn, type Client } from '../support/session.ts';
@@ -138,6 +139,19 @@ describeEachDatabase('tree pages', (ctx) => {
     expect(png.subarray(0, 8).toString('hex')).to.equal('89504e470d0a1a0a');
     // IHDR: width and height of the picture, as laid out (4 columns of 330, the last box 262 wide, margins, toggle room).
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).to.deep.equal([16 * 2 + 3 * 330 + 262 + 28, 138]);
+  });
+
+  it('a PNG export that finds the render queue full is answered 503 with Retry-After, shared with notice PDFs', async () => {
+    const renderer = new Renderer({ concurrency: 1, maxWaiting: 0 });
+    const client = await signIn(createApp(ctx.dataSource, { renderer }), ctx.dataSource, { role: 'regulator' });
+    let release!: () => void;
+    const held = renderer.queue.run(() => new Promise<void>((resolve) => { release = resolve; }));
+    const refused = await client.get('/tree/export.png?carrier=CMCC&at=2022-03-14').expect(503).expect('Retry-After', '5');
+    expect(refused.text).to.include('服务器正忙于生成其他 PDF 或图片，等候队列已满');
+    expect(renderer.queue.rejected).to.equal(1);
+    release();
+    await held;
+    await renderer.close();
   });
 
   it('lists parties under several carriers and multi-segment first-level agents for regulators', async () => {
