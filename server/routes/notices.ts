@@ -312,7 +312,7 @@ const noteForm = z.object({ note: z.string().trim().min(2).max(5000) });
  * carrier's follow-up.
  */
 function mayFollowUp(req: Request, notice: Notice): boolean {
-  return req.principal?.role !== 'regulator' || notice.issuer.carrierId === null;
+  return req.principal?.role !== 'regulator' || notice.carrierId === null;
 }
 
 async function lifecycle(req: Request, res: Response, context: AppContext, change: typeof acknowledgeNotice): Promise<void> {
