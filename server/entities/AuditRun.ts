@@ -3,6 +3,9 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 export type AuditRunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** One run of every rule over the stored data, from the web page or `sms106 audit`. */
+/** Per carrier id: [findings, new findings]. */
+export type CarrierTotals = Record<string, [number, number]>;
+
 @Entity('audit_runs')
 @Index('idx_audit_runs_started', ['startedAt'])
 export class AuditRun {
@@ -34,6 +37,13 @@ export class AuditRun {
 
   @Column('int', { name: 'findings_new', nullable: true })
   findingsNew!: number | null;
+
+  /**
+   * The same two counts per carrier, keyed by carrier id: what a carrier's staff see of the run
+   * (their findings only). Null for runs from before it was kept.
+   */
+  @Column('simple-json', { name: 'carrier_totals', nullable: true })
+  carrierTotals!: CarrierTotals | null;
 
   @Column('varchar', { length: 1000, nullable: true })
   failure!: string | null;

@@ -1,16 +1,35 @@
 import type { Request, Response } from 'express';
 import { HttpError, type AppContext } from '../app.ts';
 import { AuditRun } from '../entities/index.ts';
-import { t, type Locale } from '../i18n/index.ts';
-import { AuditBusyError } from '../services/auditJobs.ts';
+import { t } from '../i18n/index.ts';
+import { AUDIT_START_WINDOW_MINUTES, AuditBusyError, AuditRateError, MAX_AUDIT_STARTS } from '../services/auditJobs.ts';
+import { scopeOf } from '../services/scope.ts';
 import { beijingTime, idParam } from './shared.ts';
 
 
-function runView(run: AuditRun, locale: Locale) {
+/**
+ * A run as the user may see it. A carrier's staff see their own carrier's findings counted, and
+ * progress as a share only: the store-wide counts of traffic and findings are other carriers' too.
+ */
+function runView(run: AuditRun, req: Request) {
+  const locale = req.locale;
+  const scope = scopeOf(req.principal);
+  const percent = run.itemsTotal > 0 ? Math.floor((run.itemsDone / run.itemsTotal) * 100) : run.status === 'running' ? 0 : 100;
+  const own = scope.carrierId === null ? null : run.carrierTotals === null ? undefined : run.carrierTotals[scope.carrierId] ?? [0, 0];
   return {
     id: run.id, url: `/audits/${run.id}`, status: run.status, statusText: t(locale, `audits.status.${run.status}`), actor: run.actor,
     startedAt: beijingTime(run.startedAt), finishedAt: run.finishedAt ? beijingTime(run.finishedAt) : null,
-    itemsDone: run.itemsDone, itemsTotal: run.itemsTotal, findingsTotal: run.findingsTotal, findingsNew: run.findingsNew, failure: run.failure,
+    percent,
+    progress: scope.carrierId === null ? `${run.itemsDone} / ${run.itemsTotal}` : `${percent}%`,
+    progressText: scope.carrierId === null
+      ? t(locale, 'audits.progress_text', { done: run.itemsDone, total: run.itemsTotal })
+      : t(locale, 'audits.progress_percent', { percent }),
+    findings: String((own === null ? run.findingsTotal : own?.[0]) ?? '—'),
+    doneText: run.status !== 'succeeded' ? null
+      : own === null ? t(locale, 'audits.done', { items: run.itemsDone, total: run.findingsTotal ?? 0, new: run.findingsNew ?? 0 })
+        : own === undefined ? t(locale, 'audits.done_unscoped')
+          : t(locale, 'audits.done_scoped', { total: own[0], new: own[1] }),
+    failure: run.failure,
   };
 }
 
@@ -20,7 +39,7 @@ export async function getAudits(req: Request, res: Response, context: AppContext
   res.page('audits/index', {
     title: t(req.locale, 'audits.title'),
     section: 'audits',
-    runs: runs.map((r) => runView(r, req.locale)),
+    runs: runs.map((r) => runView(r, req)),
     runningUrl: context.audits.runningId ? `/audits/${context.audits.runningId}` : null,
   });
 }
@@ -31,6 +50,10 @@ export async function postAudit(req: Request, res: Response, context: AppContext
     const runId = await context.audits.start(context.dataSource, req.principal!.name);
     res.redirect(303, `/audits/${runId}`);
   } catch (error) {
+    if (error instanceof AuditRateError) {
+      res.set('Retry-After', String(error.retryAfterSeconds));
+      throw new HttpError(429, 'audits.too_many', { count: MAX_AUDIT_STARTS, minutes: AUDIT_START_WINDOW_MINUTES });
+    }
     if (!(error instanceof AuditBusyError)) throw error;
     throw new HttpError(409, 'audits.busy', { id: error.runId });
   }
@@ -47,14 +70,13 @@ async function runOf(req: Request, context: AppContext): Promise<AuditRun> {
 export async function getAuditRun(req: Request, res: Response, context: AppContext): Promise<void> {
   const run = await runOf(req, context);
   const running = run.status === 'running';
-  const view = runView(run, req.locale);
+  const view = runView(run, req);
   res.page('audits/show', {
     title: t(req.locale, 'audits.run_title', { id: run.id }),
     section: 'audits',
     run: view,
     running,
     cancellable: running && context.audits.runningId === run.id && canCancel(req, run),
-    percent: run.itemsTotal > 0 ? Math.floor((run.itemsDone / run.itemsTotal) * 100) : running ? 0 : 100,
     refreshSeconds: running ? 1 : null,
   });
 }

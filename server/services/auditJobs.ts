@@ -1,5 +1,17 @@
-import type { DataSource } from 'typeorm';
+import { MoreThanOrEqual, type DataSource } from 'typeorm';
+import { AuditRun } from '../entities/index.ts';
 import { runAudit } from './auditRuns.ts';
+
+/** How many audits one user may start in a window: each reads all the traffic, so a script starting them back to back would keep the store busy. */
+export const MAX_AUDIT_STARTS = 5;
+export const AUDIT_START_WINDOW_MINUTES = 10;
+
+/** The user started MAX_AUDIT_STARTS audits within the window: the next one waits. */
+export class AuditRateError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many audits started');
+  }
+}
 
 /** An audit is already running: a second one would only repeat it. */
 export class AuditBusyError extends Error {
@@ -27,8 +39,19 @@ export class AuditJobs {
   }
 
   /** Starts a run; resolves with its id once it is recorded. */
-  async start(dataSource: DataSource, actor: string): Promise<number> {
+  async start(dataSource: DataSource, actor: string, now = new Date()): Promise<number> {
     if (this.current) throw new AuditBusyError(this.current.runId);
+    // Counted from audit_runs, so every server process and a restart see the same starts.
+    const windowStart = new Date(now.getTime() - AUDIT_START_WINDOW_MINUTES * 60_000);
+    const recent = await dataSource.getRepository(AuditRun).find({
+      where: { actor: actor.slice(0, 100), startedAt: MoreThanOrEqual(windowStart) }, order: { startedAt: 'ASC' }, take: MAX_AUDIT_STARTS,
+    });
+    if (recent.length >= MAX_AUDIT_STARTS) {
+      throw new AuditRateError(Math.max(1, Math.ceil((recent[0].startedAt.getTime() - windowStart.getTime()) / 1000)));
+    }
+    // Another start may have begun while the count was read.
+    const started = this.current as AuditJob | null;
+    if (started) throw new AuditBusyError(started.runId);
     const job: AuditJob = { runId: -1, cancelRequested: false, done: Promise.resolve() };
     this.current = job;
     return new Promise<number>((resolve, reject) => {

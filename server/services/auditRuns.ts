@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { Agent, AuditRun, Complaint, Finding, Message, ProtectedSender, Signature, UrlListEntry, UsingEntity } from '../entities/index.ts';
+import type { CarrierTotals } from '../entities/AuditRun.ts';
 import { AuditPass } from '../rules/engine.ts';
 import { RULES } from '../rules/index.ts';
 import { DEFAULT_THRESHOLDS, type AgentInfo, type AuditedMessage, type AuditSnapshot, type EntityInfo, type FindingDraft, type Rule } from '../rules/types.ts';
@@ -81,7 +82,7 @@ export async function runAudit(dataSource: DataSource, options: AuditOptions): P
   const itemsTotal = messageCount + (await dataSource.getRepository(Complaint).count());
   const run = await runs.save(runs.create({
     status: 'running', actor: options.actor.slice(0, 100), startedAt: new Date(), finishedAt: null, itemsTotal, itemsDone: 0,
-    findingsTotal: null, findingsNew: null, failure: null,
+    findingsTotal: null, findingsNew: null, carrierTotals: null, failure: null,
   }));
   options.onStart?.(run.id);
   let shares: AuditShares | null = null;
@@ -117,8 +118,9 @@ export async function runAudit(dataSource: DataSource, options: AuditOptions): P
     }
     if (shares) keep(await shares.finish(pass));
     keep(pass.finish());
-    const newFindings = await dataSource.transaction((manager) => storeFindings(manager, run.id, found));
-    await runs.update(run.id, { status: 'succeeded', finishedAt: new Date(), findingsTotal: found.size, findingsNew: newFindings });
+    const fresh = await dataSource.transaction((manager) => storeFindings(manager, run.id, found));
+    const newFindings = fresh.size;
+    await runs.update(run.id, { status: 'succeeded', finishedAt: new Date(), findingsTotal: found.size, findingsNew: newFindings, carrierTotals: totalsByCarrier(found, fresh) });
     await recordAudit(dataSource, { actor: options.actor, action: 'audit.succeeded', subject: `audit_run:${run.id}`, after: { runId: run.id, findings: found.size, new: newFindings } });
     return { runId: run.id, status: 'succeeded', findings: [...found.values()], newFindings };
   } catch (error) {
@@ -195,10 +197,23 @@ function findingValues(draft: FindingDraft) {
 }
 
 /** Inserts the new findings and refreshes the ones seen before; returns how many were new. */
-async function storeFindings(manager: EntityManager, runId: number, found: Map<string, FindingDraft>): Promise<number> {
+/** A run's findings and new findings per carrier whose chain they lie in; findings outside any carrier's chain count for none. */
+function totalsByCarrier(found: Map<string, FindingDraft>, fresh: ReadonlySet<string>): CarrierTotals {
+  const totals: CarrierTotals = {};
+  for (const [key, draft] of found) {
+    if (draft.rootCarrierId === null) continue;
+    const counts = (totals[draft.rootCarrierId] ??= [0, 0]);
+    counts[0] += 1;
+    if (fresh.has(key)) counts[1] += 1;
+  }
+  return totals;
+}
+
+/** Writes the run's findings; returns the dedupe keys of those stored for the first time. */
+async function storeFindings(manager: EntityManager, runId: number, found: Map<string, FindingDraft>): Promise<Set<string>> {
   const now = new Date();
   const keys = [...found.keys()];
-  let added = 0;
+  const added = new Set<string>();
   for (let i = 0; i < keys.length; i += WRITE_ROWS) {
     const chunk = keys.slice(i, i + WRITE_ROWS);
     const stored = await manager.find(Finding, { where: { dedupeKey: In(chunk) } });
@@ -208,7 +223,7 @@ async function storeFindings(manager: EntityManager, runId: number, found: Map<s
       statusChangedAt: null, statusChangedBy: null, statusReason: null,
     }));
     if (fresh.length) await manager.createQueryBuilder().insert().into(Finding).values(fresh).updateEntity(false).execute();
-    added += fresh.length;
+    for (const finding of fresh) added.add(finding.dedupeKey);
     const seen = chunk.filter((key) => byKey.has(key));
     if (seen.length) {
       await manager.createQueryBuilder().update(Finding).set({ lastSeenAt: now, lastRunId: runId }).where({ dedupeKey: In(seen) }).execute();

@@ -1,11 +1,13 @@
 import { expect } from 'chai';
+import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { AuditEvent, AuditRun, Finding, Message } from '../../server/entities/index.ts';
+import { AUDIT_START_WINDOW_MINUTES, MAX_AUDIT_STARTS } from '../../server/services/auditJobs.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A3, smallDataset, writeDataset } from '../support/fixtures.ts';
-import { auditFromPage, signIn, type Client } from '../support/session.ts';
+import { auditFromPage, csrfFromPage, signIn, TEST_PASSWORD, type Client } from '../support/session.ts';
 
 describeEachDatabase('findings pages', (ctx) => {
   let regulator: Client;
@@ -23,6 +25,40 @@ describeEachDatabase('findings pages', (ctx) => {
     const total = await ctx.dataSource.getRepository(Finding).count();
     expect(total).to.be.greaterThan(0);
     expect(page).to.include(`共 ${total} 条风险线索，其中新增 ${total} 条`);
+  });
+
+  it('shows a carrier\'s staff only their own carrier\'s findings counted on the audit pages, never the store\'s totals', async () => {
+    await auditFromPage(regulator);
+    const run = await ctx.dataSource.getRepository(AuditRun).findOneByOrFail({ status: 'succeeded' });
+    const cuccId = (await ctx.dataSource.query("SELECT id FROM carriers WHERE code = 'CUCC'"))[0].id;
+    const own = await ctx.dataSource.getRepository(Finding).countBy({ rootCarrierId: cuccId });
+    const all = await ctx.dataSource.getRepository(Finding).count();
+    expect(own, 'the fixture gives CUCC fewer findings than the store').to.be.lessThan(all);
+    const page = (await cucc.get(`/audits/${run.id}`).expect(200)).text;
+    expect(page).to.include(`您所属运营商范围内共 ${own} 条风险线索，其中新增 ${own} 条`);
+    expect(page).not.to.include(`共 ${all} 条风险线索`);
+    expect(page).not.to.include(`处理 ${run.itemsDone} 条短信和投诉`);
+    const list = (await cucc.get('/audits').expect(200)).text;
+    const row = new RegExp(`<a href="/audits/${run.id}">${run.id}</a>.*?</tr>`).exec(list)![0];
+    expect(row).to.include(`<td class="num">100%</td><td class="num">${own}</td>`);
+    // Everyone else still sees the whole store.
+    const regulatorRow = new RegExp(`<a href="/audits/${run.id}">${run.id}</a>.*?</tr>`).exec((await regulator.get('/audits').expect(200)).text)![0];
+    expect(regulatorRow).to.include(`<td class="num">${run.itemsDone} / ${run.itemsTotal}</td><td class="num">${all}</td>`);
+  });
+
+  it(`lets one user start at most ${MAX_AUDIT_STARTS} audits in ${AUDIT_START_WINDOW_MINUTES} minutes, in every server instance; others may go on`, async () => {
+    for (let i = 0; i < MAX_AUDIT_STARTS; i++) await auditFromPage(cucc);
+    const refused = await cucc.post('/audits').expect(429);
+    expect(refused.text).to.include(`您在 ${AUDIT_START_WINDOW_MINUTES} 分钟内已发起 ${MAX_AUDIT_STARTS} 次稽核`);
+    expect(Number(refused.headers['retry-after'])).to.be.within(1, AUDIT_START_WINDOW_MINUTES * 60);
+    // A new server process counts the same starts: they are the user's rows in audit_runs.
+    const elsewhere = request.agent(createApp(ctx.dataSource));
+    const login = await elsewhere.get('/login').expect(200);
+    await elsewhere.post('/login').type('form').send({ _csrf: csrfFromPage(login.text), name: cucc.name, password: TEST_PASSWORD }).expect(303);
+    const page = await elsewhere.get('/audits').expect(200);
+    await elsewhere.post('/audits').type('form').send({ _csrf: csrfFromPage(page.text) }).expect(429);
+    expect(await ctx.dataSource.getRepository(AuditRun).countBy({ actor: cucc.name })).to.equal(MAX_AUDIT_STARTS);
+    await auditFromPage(regulator);
   });
 
   it('lists findings worst first, filters by rule and agent, and shows one with its chain and evidence', async () => {
