@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
-import { DatabaseUrlError, defaultDatabaseUrl, openDatabase } from '../ormconfig.ts';
+import { DatabaseOpenError, DatabaseUrlError, defaultDatabaseUrl, openDatabase, redactDatabaseUrl } from '../ormconfig.ts';
 import { demoDatasetDir } from './demo.ts';
 import { DatasetOpenError, openDataset } from './dataset/readers.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
@@ -27,6 +27,7 @@ export const EXIT_USAGE = 2;
 const USAGE = `usage: sms106 <command> [arguments] [--db URL] [--json] [--lang zh-CN|en]
 
 commands:
+  help [COMMAND]               this text (as is --help after any command); needs no database
   import PATH                  import a dataset (a directory of CSV files or an .xlsx workbook)
   audit                        run every rule over the stored data, store the findings, print a
                                summary (--json: one finding per line)
@@ -119,6 +120,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   const { values, positionals } = parsed;
   const [command, ...args] = positionals;
+  if (command === 'help') {
+    io.stdout(USAGE);
+    return EXIT_OK;
+  }
   if (values.help || !command) {
     (values.help ? io.stdout : io.stderr)(USAGE);
     return values.help ? EXIT_OK : EXIT_USAGE;
@@ -149,9 +154,20 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await run(db);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof DatabaseUrlError) {
+    if (error instanceof UsageError) {
       io.stderr(`sms106: ${error.message}\n`);
       return EXIT_USAGE;
+    }
+    const source = t(locale, `cli.database_source.${values.db ? 'flag' : process.env.DATABASE_URL ? 'env' : 'default'}`);
+    if (error instanceof DatabaseUrlError) {
+      const reason = t(locale, `cli.database_url.${error.problem}`);
+      io.stderr(`sms106: ${t(locale, 'cli.database_url_invalid', { source, url: redactDatabaseUrl(error.url), reason })}\n`);
+      // A --db value that cannot work is wrong usage, like a bad --port; the environment is not usage.
+      return values.db ? EXIT_USAGE : EXIT_REFUSED;
+    }
+    if (error instanceof DatabaseOpenError) {
+      io.stderr(`sms106: ${t(locale, 'cli.database_unreachable', { source, url: redactDatabaseUrl(error.url), problem: error.problem })}\n`);
+      return EXIT_REFUSED;
     }
     throw error;
   } finally {
