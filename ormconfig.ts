@@ -43,6 +43,12 @@ function firstLine(error: unknown): string {
 }
 
 /**
+ * How long a SQLite connection waits for another process's write to finish before it gives up
+ * with SQLITE_BUSY. better-sqlite3 waits synchronously, blocking its process: hence a bound.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
+
+/**
  * Turns a database URL (FORMATS.md: `mysql://user:pass@host:3306/name`, `sqlite:PATH`,
  * `sqlite::memory:`) into TypeORM options. Schema changes always go through migrations.
  */
@@ -55,10 +61,16 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       ...common,
       type: 'better-sqlite3',
       database: file,
+      timeout: SQLITE_BUSY_TIMEOUT_MS,
       // Foreign keys are off by default in SQLite; the schema relies on them.
-      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      prepareDatabase: (db: { pragma(sql: string): unknown; prepare(sql: string): unknown }) => {
         db.pragma('foreign_keys = ON');
         db.pragma('journal_mode = WAL');
+        // TypeORM begins every transaction DEFERRED. One that reads and then writes, after another
+        // process committed in between, fails at once with SQLITE_BUSY, however long the timeout:
+        // its snapshot is stale. Taking the write lock at BEGIN makes it wait its turn instead.
+        const prepare = db.prepare.bind(db);
+        db.prepare = (sql) => prepare(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql);
       },
     };
   }

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
-import { DatabaseOpenError, DatabaseUrlError, defaultDatabaseUrl, openDatabase, redactDatabaseUrl } from '../ormconfig.ts';
+import { DatabaseOpenError, DatabaseUrlError, defaultDatabaseUrl, openDatabase, redactDatabaseUrl, SQLITE_BUSY_TIMEOUT_MS } from '../ormconfig.ts';
 import { demoDatasetDir } from './demo.ts';
 import { DatasetOpenError, openDataset } from './dataset/readers.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
@@ -169,10 +169,25 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.stderr(`sms106: ${t(locale, 'cli.database_unreachable', { source, url: redactDatabaseUrl(error.url), problem: error.problem })}\n`);
       return EXIT_REFUSED;
     }
-    throw error;
+    if (isSqliteBusy(error)) {
+      io.stderr(`sms106: ${t(locale, 'cli.database_busy', { seconds: SQLITE_BUSY_TIMEOUT_MS / 1000 })}\n`);
+      return EXIT_REFUSED;
+    }
+    // Anything else is a fault, not the user's input: one line, the stack only when asked for.
+    const message = String(error instanceof Error ? error.message : error).split('\n')[0];
+    const debug = Boolean(process.env.DEBUG);
+    io.stderr(`sms106: ${t(locale, 'cli.unexpected_error', { message })}${debug ? '' : t(locale, 'cli.debug_hint')}\n`);
+    if (debug) io.stderr(`${inspect(error)}\n`);
+    return EXIT_REFUSED;
   } finally {
     if (command !== 'serve') await (dataSource as DataSource | null)?.destroy();
   }
+}
+
+/** SQLITE_BUSY (and its extended codes), straight from better-sqlite3 or wrapped by TypeORM. */
+function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: unknown }; code?: unknown } | null)?.driverError?.code ?? (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 function cliLocale(flag: string | undefined): Locale | null {
