@@ -6,7 +6,7 @@ import { demoDatasetDir } from './demo.ts';
 import { DatasetOpenError, openDataset } from './dataset/readers.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
 import { formatShanghai } from './numbering/time.ts';
-import { exportDataset } from './services/exporter.ts';
+import { exportDataset, ExportError } from './services/exporter.ts';
 import { issueMessage, type ImportIssue, type ImportSummary } from './services/importer.ts';
 import { AccountError, createUser, setPassword } from './services/accounts.ts';
 import { cliActor } from './services/audit.ts';
@@ -32,7 +32,11 @@ commands:
   audit                        run every rule over the stored data, store the findings, print a
                                summary (--json: one finding per line)
   lookup NUMBER [--at TIME]    the chain that held NUMBER at TIME (default now) and its using entity
-  export DIR                   write the stored data as a dataset into DIR
+  export DIR [--force] [--safe-for-excel]
+                               write the stored data as a dataset into DIR (refused if DIR holds
+                               anything, unless --force); --safe-for-excel prefixes cells that a
+                               spreadsheet would run as formulas (= + - @ tab CR, signed numbers
+                               excepted) with ' (such files no longer import back unchanged)
   seed                         load the demo dataset (seeds/demo)
   serve [--port N]             start the web server (default port: PORT or 3000)
   notice AGENT_USCC [--issuer CODE] [--deadline YYYY-MM-DD]
@@ -112,6 +116,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         issuer: { type: 'string' },
         deadline: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        force: { type: 'boolean', default: false },
+        'safe-for-excel': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -138,7 +144,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     audit: (db) => { expectArgs(args, 0, 'audit'); return auditCommand(db, values.json, locale, io); },
     notice: (db) => noticeCommand(db, expectArgs(args, 1, 'notice AGENT_USCC [--issuer CODE] [--deadline YYYY-MM-DD]')[0], values.issuer, values.deadline, values.json, locale, io),
     lookup: (db) => lookupCommand(db, expectArgs(args, 1, 'lookup NUMBER [--at TIME]')[0], values.at, values.json, locale, io),
-    export: (db) => exportCommand(db, expectArgs(args, 1, 'export DIR')[0], values.json, io),
+    export: (db) => exportCommand(db, expectArgs(args, 1, 'export DIR [--force] [--safe-for-excel]')[0], { force: values.force, safeForExcel: values['safe-for-excel'] }, values.json, locale, io),
     seed: (db) => { expectArgs(args, 0, 'seed'); return seedCommand(db, values.json, locale, io); },
     user: (db) => userCommand(db, args, values.role, values.carrier, locale, io),
     serve: (db) => { expectArgs(args, 0, 'serve [--port N]'); return serveCommand(db, databaseUrl, values.port, values['demo-if-empty'], io); },
@@ -363,8 +369,16 @@ async function userCommand(db: () => Promise<DataSource>, args: string[], role: 
   return EXIT_OK;
 }
 
-async function exportCommand(db: () => Promise<DataSource>, directory: string, json: boolean, io: CliIo): Promise<number> {
-  const summary = await exportDataset(await db(), directory);
+async function exportCommand(db: () => Promise<DataSource>, directory: string, options: { force: boolean; safeForExcel: boolean }, json: boolean, locale: Locale, io: CliIo): Promise<number> {
+  let summary;
+  try {
+    summary = await exportDataset(await db(), directory, options);
+  } catch (error) {
+    if (!(error instanceof ExportError)) throw error;
+    const message = t(locale, error.code, error.params);
+    io.stderr(json ? `${JSON.stringify({ status: 'refused', error: { code: error.code, message } })}\n` : `sms106: ${message}\n`);
+    return EXIT_REFUSED;
+  }
   io.stdout(json ? `${JSON.stringify(summary)}\n` : summary.files.map((f) => `${path.join(directory, f.file)}: ${f.rows}\n`).join(''));
   return EXIT_OK;
 }
