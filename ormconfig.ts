@@ -12,7 +12,41 @@ export const projectRoot = path.dirname(fileURLToPath(import.meta.url));
 /** The embedded database a fresh checkout uses when nothing else is said. */
 export const defaultDatabaseUrl = `sqlite:${path.join(projectRoot, 'data', 'sms106.sqlite')}`;
 
-export class DatabaseUrlError extends Error {}
+/** Why a database URL cannot be used; the CLI words each reason through the locales (cli.database_url.*). */
+export type DatabaseUrlProblem = 'no_file' | 'not_url' | 'no_database' | 'unsupported';
+
+export class DatabaseUrlError extends Error {
+  constructor(readonly problem: DatabaseUrlProblem, readonly url: string, message: string) {
+    super(message);
+  }
+}
+
+/** The database could not be reached or opened (refused, unknown host, access denied, not a database file…). */
+export class DatabaseOpenError extends Error {
+  constructor(readonly url: string, cause: unknown) {
+    super(`cannot open the database at ${redactDatabaseUrl(url)}: ${firstLine(cause)}`, { cause });
+  }
+
+  /** What went wrong, in the driver's words (first line only). */
+  get problem(): string {
+    return firstLine(this.cause);
+  }
+}
+
+/** The URL with any password replaced by ***, for messages: up to the last @, as a password may hold @ or /. */
+export function redactDatabaseUrl(url: string): string {
+  return url.replace(/^([a-z][\w+.-]*:\/\/[^:@/]*:)[^]*@/i, '$1***@');
+}
+
+function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split('\n')[0];
+}
+
+/**
+ * How long a SQLite connection waits for another process's write to finish before it gives up
+ * with SQLITE_BUSY. better-sqlite3 waits synchronously, blocking its process: hence a bound.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
 
 /**
  * Turns a database URL (FORMATS.md: `mysql://user:pass@host:3306/name`, `sqlite:PATH`,
@@ -22,15 +56,21 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   const common = { entities, migrations, synchronize: false, logging: false } as const;
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
-    if (!file) throw new DatabaseUrlError(`database URL "${url}" names no file (use sqlite:PATH or sqlite::memory:)`);
+    if (!file) throw new DatabaseUrlError('no_file', url, `database URL "${url}" names no file (use sqlite:PATH or sqlite::memory:)`);
     return {
       ...common,
       type: 'better-sqlite3',
       database: file,
+      timeout: SQLITE_BUSY_TIMEOUT_MS,
       // Foreign keys are off by default in SQLite; the schema relies on them.
-      prepareDatabase: (db: { pragma(sql: string): unknown }) => {
+      prepareDatabase: (db: { pragma(sql: string): unknown; prepare(sql: string): unknown }) => {
         db.pragma('foreign_keys = ON');
         db.pragma('journal_mode = WAL');
+        // TypeORM begins every transaction DEFERRED. One that reads and then writes, after another
+        // process committed in between, fails at once with SQLITE_BUSY, however long the timeout:
+        // its snapshot is stale. Taking the write lock at BEGIN makes it wait its turn instead.
+        const prepare = db.prepare.bind(db);
+        db.prepare = (sql) => prepare(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql);
       },
     };
   }
@@ -39,10 +79,10 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     try {
       parsed = new URL(url);
     } catch {
-      throw new DatabaseUrlError(`database URL "${url}" is not a valid URL`);
+      throw new DatabaseUrlError('not_url', url, `database URL "${redactDatabaseUrl(url)}" is not a valid URL`);
     }
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-    if (!database) throw new DatabaseUrlError(`database URL "${url}" names no database (mysql://user:pass@host:3306/NAME)`);
+    if (!database) throw new DatabaseUrlError('no_database', url, `database URL "${redactDatabaseUrl(url)}" names no database (mysql://user:pass@host:3306/NAME)`);
     return {
       ...common,
       type: 'mysql',
@@ -62,7 +102,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       extra: { connectionLimit: 10 },
     };
   }
-  throw new DatabaseUrlError(`unsupported database URL "${url}": use mysql://user:pass@host:3306/name, sqlite:PATH or sqlite::memory:`);
+  throw new DatabaseUrlError('unsupported', url, `unsupported database URL "${redactDatabaseUrl(url)}": use mysql://user:pass@host:3306/name, sqlite:PATH or sqlite::memory:`);
 }
 
 export function createDataSource(url: string = process.env.DATABASE_URL || defaultDatabaseUrl): DataSource {
@@ -75,12 +115,17 @@ export function createDataSource(url: string = process.env.DATABASE_URL || defau
  */
 export async function openDatabase(url: string = process.env.DATABASE_URL || defaultDatabaseUrl): Promise<DataSource> {
   let options = dataSourceOptions(url);
-  if (options.type === 'mysql') options = { ...options, type: await mysqlFlavour(options) };
-  if (options.type === 'better-sqlite3' && options.database !== ':memory:') {
-    mkdirSync(path.dirname(path.resolve(String(options.database))), { recursive: true });
+  let dataSource: DataSource;
+  try {
+    if (options.type === 'mysql') options = { ...options, type: await mysqlFlavour(options) };
+    if (options.type === 'better-sqlite3' && options.database !== ':memory:') {
+      mkdirSync(path.dirname(path.resolve(String(options.database))), { recursive: true });
+    }
+    dataSource = new DataSource(options);
+    await dataSource.initialize();
+  } catch (error) {
+    throw new DatabaseOpenError(url, error);
   }
-  const dataSource = new DataSource(options);
-  await dataSource.initialize();
   try {
     const ran = await dataSource.runMigrations({ transaction: 'each' });
     // That migration added messages/complaints.root_carrier_id: fill it for traffic already stored.
@@ -107,6 +152,3 @@ async function mysqlFlavour(options: Extract<DataSourceOptions, { type: 'mysql' 
     await connection.end();
   }
 }
-
-/** For the TypeORM CLI (`npx typeorm-ts-node-esm -d ormconfig.ts …`). */
-export default createDataSource();

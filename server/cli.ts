@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { inspect, parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
-import { DatabaseUrlError, defaultDatabaseUrl, openDatabase } from '../ormconfig.ts';
+import { DatabaseOpenError, DatabaseUrlError, defaultDatabaseUrl, openDatabase, redactDatabaseUrl, SQLITE_BUSY_TIMEOUT_MS } from '../ormconfig.ts';
 import { demoDatasetDir } from './demo.ts';
 import { DatasetOpenError, openDataset } from './dataset/readers.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
 import { formatShanghai } from './numbering/time.ts';
-import { exportDataset } from './services/exporter.ts';
+import { exportDataset, ExportError } from './services/exporter.ts';
 import { issueMessage, type ImportIssue, type ImportSummary } from './services/importer.ts';
 import { AccountError, createUser, setPassword } from './services/accounts.ts';
 import { cliActor } from './services/audit.ts';
@@ -28,11 +28,16 @@ export const EXIT_USAGE = 2;
 const USAGE = `usage: sms106 <command> [arguments] [--db URL] [--json] [--lang zh-CN|en]
 
 commands:
+  help [COMMAND]               this text (as is --help after any command); needs no database
   import PATH                  import a dataset (a directory of CSV files or an .xlsx workbook)
   audit                        run every rule over the stored data, store the findings, print a
                                summary (--json: one finding per line)
   lookup NUMBER [--at TIME]    the chain that held NUMBER at TIME (default now) and its using entity
-  export DIR                   write the stored data as a dataset into DIR
+  export DIR [--force] [--safe-for-excel]
+                               write the stored data as a dataset into DIR (refused if DIR holds
+                               anything, unless --force); --safe-for-excel prefixes cells that a
+                               spreadsheet would run as formulas (= + - @ tab CR, signed numbers
+                               excepted) with ' (such files no longer import back unchanged)
   seed                         load the demo dataset (seeds/demo)
   serve [--port N]             start the web server (default port: PORT or 3000; on this
                                machine only unless HOST says otherwise, e.g. HOST=0.0.0.0)
@@ -113,6 +118,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         issuer: { type: 'string' },
         deadline: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        force: { type: 'boolean', default: false },
+        'safe-for-excel': { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -121,6 +128,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   const { values, positionals } = parsed;
   const [command, ...args] = positionals;
+  if (command === 'help') {
+    io.stdout(USAGE);
+    return EXIT_OK;
+  }
   if (values.help || !command) {
     (values.help ? io.stdout : io.stderr)(USAGE);
     return values.help ? EXIT_OK : EXIT_USAGE;
@@ -135,7 +146,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     audit: (db) => { expectArgs(args, 0, 'audit'); return auditCommand(db, values.json, locale, io); },
     notice: (db) => noticeCommand(db, expectArgs(args, 1, 'notice AGENT_USCC [--issuer CODE] [--deadline YYYY-MM-DD]')[0], values.issuer, values.deadline, values.json, locale, io),
     lookup: (db) => lookupCommand(db, expectArgs(args, 1, 'lookup NUMBER [--at TIME]')[0], values.at, values.json, locale, io),
-    export: (db) => exportCommand(db, expectArgs(args, 1, 'export DIR')[0], values.json, io),
+    export: (db) => exportCommand(db, expectArgs(args, 1, 'export DIR [--force] [--safe-for-excel]')[0], { force: values.force, safeForExcel: values['safe-for-excel'] }, values.json, locale, io),
     seed: (db) => { expectArgs(args, 0, 'seed'); return seedCommand(db, values.json, locale, io); },
     user: (db) => userCommand(db, args, values.role, values.carrier, locale, io),
     serve: (db) => { expectArgs(args, 0, 'serve [--port N]'); return serveCommand(db, databaseUrl, values.port, values['demo-if-empty'], io); },
@@ -151,14 +162,40 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     return await run(db);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof DatabaseUrlError) {
+    if (error instanceof UsageError) {
       io.stderr(`sms106: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    throw error;
+    const source = t(locale, `cli.database_source.${values.db ? 'flag' : process.env.DATABASE_URL ? 'env' : 'default'}`);
+    if (error instanceof DatabaseUrlError) {
+      const reason = t(locale, `cli.database_url.${error.problem}`);
+      io.stderr(`sms106: ${t(locale, 'cli.database_url_invalid', { source, url: redactDatabaseUrl(error.url), reason })}\n`);
+      // A --db value that cannot work is wrong usage, like a bad --port; the environment is not usage.
+      return values.db ? EXIT_USAGE : EXIT_REFUSED;
+    }
+    if (error instanceof DatabaseOpenError) {
+      io.stderr(`sms106: ${t(locale, 'cli.database_unreachable', { source, url: redactDatabaseUrl(error.url), problem: error.problem })}\n`);
+      return EXIT_REFUSED;
+    }
+    if (isSqliteBusy(error)) {
+      io.stderr(`sms106: ${t(locale, 'cli.database_busy', { seconds: SQLITE_BUSY_TIMEOUT_MS / 1000 })}\n`);
+      return EXIT_REFUSED;
+    }
+    // Anything else is a fault, not the user's input: one line, the stack only when asked for.
+    const message = String(error instanceof Error ? error.message : error).split('\n')[0];
+    const debug = Boolean(process.env.DEBUG);
+    io.stderr(`sms106: ${t(locale, 'cli.unexpected_error', { message })}${debug ? '' : t(locale, 'cli.debug_hint')}\n`);
+    if (debug) io.stderr(`${inspect(error)}\n`);
+    return EXIT_REFUSED;
   } finally {
     if (command !== 'serve') await (dataSource as DataSource | null)?.destroy();
   }
+}
+
+/** SQLITE_BUSY (and its extended codes), straight from better-sqlite3 or wrapped by TypeORM. */
+function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: unknown }; code?: unknown } | null)?.driverError?.code ?? (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 function cliLocale(flag: string | undefined): Locale | null {
@@ -334,8 +371,16 @@ async function userCommand(db: () => Promise<DataSource>, args: string[], role: 
   return EXIT_OK;
 }
 
-async function exportCommand(db: () => Promise<DataSource>, directory: string, json: boolean, io: CliIo): Promise<number> {
-  const summary = await exportDataset(await db(), directory);
+async function exportCommand(db: () => Promise<DataSource>, directory: string, options: { force: boolean; safeForExcel: boolean }, json: boolean, locale: Locale, io: CliIo): Promise<number> {
+  let summary;
+  try {
+    summary = await exportDataset(await db(), directory, options);
+  } catch (error) {
+    if (!(error instanceof ExportError)) throw error;
+    const message = t(locale, error.code, error.params);
+    io.stderr(json ? `${JSON.stringify({ status: 'refused', error: { code: error.code, message } })}\n` : `sms106: ${message}\n`);
+    return EXIT_REFUSED;
+  }
   io.stdout(json ? `${JSON.stringify(summary)}\n` : summary.files.map((f) => `${path.join(directory, f.file)}: ${f.rows}\n`).join(''));
   return EXIT_OK;
 }

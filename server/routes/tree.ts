@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
+import { csvRecord } from '../dataset/csvWriter.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { parseDate, shanghaiDate } from '../numbering/time.ts';
 import { crossCarrierReport, CrossCarrierForbidden } from '../services/crossCarrier.ts';
@@ -184,12 +185,6 @@ export async function getTreePng(req: Request, res: Response, context: AppContex
   }
 }
 
-/** A CSV cell; a leading = + - @ would make a spreadsheet run the cell as a formula, so it is quoted away. */
-function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 /** GET /tree/export.csv — every allocation in the carrier's tree on the day, one row each with its level and path. */
 export async function getTreeCsv(req: Request, res: Response, context: AppContext): Promise<void> {
   const request = parseTreeQuery(req.query);
@@ -202,9 +197,11 @@ export async function getTreeCsv(req: Request, res: Response, context: AppContex
   }
   if (!tree.carrier || !tree.root) throw new HttpError(404, 'error.not_found');
   // The byte-order mark makes Excel read the file as UTF-8 rather than the system code page.
-  const lines = ['\uFEFF' + TREE_CSV_COLUMNS.join(',')];
-  for (const row of treeCsvRows(tree.root)) lines.push(row.map(csvCell).join(','));
-  res.attachment(exportName(tree.carrier.code, request.date, 'csv')).type('text/csv; charset=utf-8').send(`${lines.join('\r\n')}\r\n`);
+  // A download is opened in a spreadsheet: formula-like cells are always neutralised.
+  const csv = { safeForExcel: true, lineEnd: '\r\n' } as const;
+  const lines = ['\uFEFF' + csvRecord([...TREE_CSV_COLUMNS], csv)];
+  for (const row of treeCsvRows(tree.root)) lines.push(csvRecord(row, csv));
+  res.attachment(exportName(tree.carrier.code, request.date, 'csv')).type('text/csv; charset=utf-8').send(lines.join(''));
 }
 
 const crossQuery = z.object({ at: dayParam.optional() });

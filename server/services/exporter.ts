@@ -1,7 +1,8 @@
-import { mkdir, open, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { Agent, Allocation, Carrier, Complaint, Message, ProtectedSender, Signature, UrlListEntry, UsingEntity } from '../entities/index.ts';
+import { csvRecord, type CsvOptions } from '../dataset/csvWriter.ts';
 import { DATASET_FILES, exportColumns, type DatasetFile } from '../dataset/tables.ts';
 import { formatShanghai } from '../numbering/time.ts';
 import { pushTo } from '../util/pushTo.ts';
@@ -14,12 +15,31 @@ export interface ExportSummary {
   files: Array<{ file: string; rows: number }>;
 }
 
+export interface ExportOptions {
+  pageRows?: number;
+  /** Write into a directory that already holds files, replacing the dataset files there. */
+  force?: boolean;
+  /** Neutralise formula-like cells (docs/dataset-format.md); the files then no longer round-trip exactly. */
+  safeForExcel?: boolean;
+}
+
+/** The export was refused before anything was written; `code` is an i18n key under `export.`. */
+export class ExportError extends Error {
+  constructor(readonly code: string, readonly params: Record<string, string> = {}) {
+    super(code);
+  }
+}
+
 /**
  * Writes the store as a dataset (FORMATS.md) into `directory`, one CSV per file, rows in natural-key
  * order, so that importing the result into an empty store and exporting again gives the same bytes.
+ * A directory that holds anything is refused unless `force`, so an earlier export or someone's
+ * other files are not overwritten by mistake.
  */
-export async function exportDataset(dataSource: DataSource, directory: string, options: { pageRows?: number } = {}): Promise<ExportSummary> {
+export async function exportDataset(dataSource: DataSource, directory: string, options: ExportOptions = {}): Promise<ExportSummary> {
   const pageRows = options.pageRows ?? PAGE_ROWS;
+  const csv: CsvOptions = { safeForExcel: options.safeForExcel ?? false };
+  await checkTarget(directory, options.force ?? false);
   await mkdir(directory, { recursive: true });
   const summary: ExportSummary = { directory, files: [] };
   const parties = await partyKeys(dataSource);
@@ -62,29 +82,45 @@ export async function exportDataset(dataSource: DataSource, directory: string, o
     },
   };
   for (const file of DATASET_FILES) {
-    summary.files.push({ file: `${file}.csv`, rows: await writeCsvFile(path.join(directory, `${file}.csv`), exportColumns(file), writers[file]) });
+    summary.files.push({ file: `${file}.csv`, rows: await writeCsvFile(path.join(directory, `${file}.csv`), exportColumns(file), csv, writers[file]) });
   }
   // Staff labels are not dataset data (the importer passes over the file): regression cases in
   // the real-world corpus's format, written only when there are any.
   const labels = await labelRows(dataSource);
   if (labels.length > 0) {
-    const rows = await writeCsvFile(path.join(directory, LABELS_FILE), [...CORPUS_COLUMNS], async (write) => {
+    const rows = await writeCsvFile(path.join(directory, LABELS_FILE), [...CORPUS_COLUMNS], csv, async (write) => {
       for (const row of labels) await write(CORPUS_COLUMNS.map((column) => row[column]));
     });
     summary.files.push({ file: LABELS_FILE, rows });
+  } else {
+    // Over an earlier export (force), an old labels file would read as this store's labels.
+    await rm(path.join(directory, LABELS_FILE), { force: true });
   }
   return summary;
 }
 
+async function checkTarget(directory: string, force: boolean): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(directory);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw new ExportError('export.not_a_directory', { directory });
+    throw error;
+  }
+  if (entries.length > 0 && !force) throw new ExportError('export.directory_not_empty', { directory, count: String(entries.length) });
+}
+
 /** Writes one CSV file: the header, then every row `writeRows` hands over; returns the row count. */
-async function writeCsvFile(target: string, header: string[], writeRows: (write: (cells: Array<string | null>) => Promise<void>) => Promise<void>): Promise<number> {
+async function writeCsvFile(target: string, header: string[], csv: CsvOptions, writeRows: (write: (cells: Array<string | null>) => Promise<void>) => Promise<void>): Promise<number> {
   const handle = await open(target, 'w');
   let rows = 0;
   try {
-    await handle.write(csvLine(header));
+    await handle.write(csvRecord(header, csv));
     await writeRows(async (cells) => {
       rows++;
-      await writeBuffered(handle, csvLine(cells));
+      await writeBuffered(handle, csvRecord(cells, csv));
     });
     await flushBuffered(handle);
   } finally {
@@ -146,12 +182,4 @@ async function flushBuffered(handle: FileHandle): Promise<void> {
   const buffer = buffers.get(handle);
   if (buffer?.length) await handle.write(buffer.join(''));
   buffers.set(handle, []);
-}
-
-/** One CSV record (RFC 4180): a field with a comma, quote or line break is quoted, quotes doubled. */
-export function csvLine(cells: Array<string | null>): string {
-  return cells.map((cell) => {
-    const text = cell ?? '';
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  }).join(',') + '\n';
 }

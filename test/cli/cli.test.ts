@@ -191,7 +191,7 @@ describe('sms106 usage errors', () => {
   it('exits 2 on a database URL it cannot use', async () => {
     const result = await cli('lookup', '10690123456789', '--db', 'postgres://x');
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.include('unsupported database URL');
+    expect(result.stderr).to.include('不支持的数据库类型');
   });
 
   it('exits 1 when the dataset path does not exist', async () => {
