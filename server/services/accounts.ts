@@ -4,6 +4,7 @@ import { Carrier, SignInAttempt, User, UserSession } from '../entities/index.ts'
 import { ROLES, type Role } from '../entities/User.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import { LruMap } from '../util/lruMap.ts';
 
 export const SESSION_DAYS = 7;
 /** Per account: this many wrong passwords in a row lock it for LOCK_MINUTES. */
@@ -221,17 +222,19 @@ interface CachedSession {
  * a change made by another process (the command line) is seen within SESSION_CACHE_MS.
  */
 const SESSION_CACHE_MS = 5_000;
-const sessionCaches = new WeakMap<DataSource, Map<string, CachedSession>>();
+/** Sessions kept per database: a flood of sign-ins pushes out the least recently used, not the ones in use. */
+export const SESSION_CACHE_LIMIT = 10_000;
+const sessionCaches = new WeakMap<DataSource, LruMap<string, CachedSession>>();
 
-function sessionCache(dataSource: DataSource): Map<string, CachedSession> {
+function sessionCache(dataSource: DataSource): LruMap<string, CachedSession> {
   let cache = sessionCaches.get(dataSource);
-  if (!cache) sessionCaches.set(dataSource, (cache = new Map()));
+  if (!cache) sessionCaches.set(dataSource, (cache = new LruMap(SESSION_CACHE_LIMIT)));
   return cache;
 }
 
 function forgetSessionsOf(dataSource: DataSource, userId: number, keptHash: string | null = null): void {
   const cache = sessionCache(dataSource);
-  for (const [hash, session] of cache) if (session.principal.userId === userId && hash !== keptHash) cache.delete(hash);
+  for (const [hash, session] of [...cache]) if (session.principal.userId === userId && hash !== keptHash) cache.delete(hash);
 }
 
 export async function findSession(dataSource: DataSource, token: string): Promise<{ principal: Principal; csrfToken: string } | null> {
@@ -252,8 +255,6 @@ export async function findSession(dataSource: DataSource, token: string): Promis
       principal: { userId: user.id, name: user.name, role: user.role, carrierId: user.carrierId, carrierCode: user.carrier?.code ?? null },
       csrfToken: session.csrfToken, expiresAt: session.expiresAt, readAt: now,
     };
-    // Bounded: a flood of distinct tokens starts the cache over rather than growing it.
-    if (cache.size >= 10_000) cache.clear();
     cache.set(hash, cached);
   }
   if (cached.expiresAt.getTime() <= now) return null;

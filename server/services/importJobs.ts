@@ -9,6 +9,7 @@ import { endStoppedRun } from './importOwners.ts';
 import { runImport } from './importRuns.ts';
 import { invalidateAllocationIndex } from './lookup.ts';
 import type { ImportRequest, ImportWorkerData, ImportWorkerMessage } from './importWorkerMain.ts';
+import { LruMap } from '../util/lruMap.ts';
 
 export interface ImportJobState {
   runId: number;
@@ -26,10 +27,16 @@ export class ImportBusyError extends Error {}
  */
 export class ImportJobs {
   private current: ImportJobState | null = null;
-  private readonly finished = new Map<number, ImportJobState>();
+  /** Ended jobs, for pages polling a run that has just ended; older runs are read from import_runs. */
+  private readonly finished: LruMap<number, ImportJobState>;
 
-  /** `workerScript`: the worker thread's module (tests give one that stops halfway). */
-  constructor(private readonly workerScript: URL = new URL('./importWorker.js', import.meta.url)) {}
+  /**
+   * `workerScript`: the worker thread's module (tests give one that stops halfway);
+   * `finishedLimit`: how many ended jobs are remembered.
+   */
+  constructor(private readonly workerScript: URL = new URL('./importWorker.js', import.meta.url), finishedLimit = 100) {
+    this.finished = new LruMap(finishedLimit);
+  }
 
   get running(): ImportJobState | null {
     return this.current && !this.current.done ? this.current : null;

@@ -31,8 +31,9 @@ describe('web imports in a worker thread that stops halfway', () => {
     return run.id;
   }
 
-  async function runStoppingWorker(runId: number): Promise<void> {
-    const jobs = new ImportJobs(new URL('../support/stoppingImportWorker.js', import.meta.url));
+  const stoppingWorker = new URL('../support/stoppingImportWorker.js', import.meta.url);
+
+  async function runStoppingWorker(runId: number, jobs = new ImportJobs(stoppingWorker)): Promise<void> {
     const location = await mkdtemp(path.join(directory, 'upload-'));
     expect(await jobs.start(dataSource, url, { location, source: String(runId), actor: 'test', carrier: null })).to.equal(runId);
     for (let waited = 0; !jobs.state(runId)?.done; waited += 20) {
@@ -51,5 +52,12 @@ describe('web imports in a worker thread that stops halfway', () => {
     const id = await recordRun('refused');
     await runStoppingWorker(id);
     expect(await dataSource.getRepository(ImportRun).findOneByOrFail({ id })).to.include({ status: 'refused', failure: null });
+  });
+
+  it('remembers only the most recent ended jobs, not every job since the server started', async () => {
+    const jobs = new ImportJobs(stoppingWorker, 2);
+    const ids = [await recordRun('refused'), await recordRun('refused'), await recordRun('refused')];
+    for (const id of ids) await runStoppingWorker(id, jobs);
+    expect(ids.map((id) => jobs.state(id)?.done ?? null)).to.deep.equal([null, true, true]);
   });
 });
