@@ -7,6 +7,7 @@ import type { LesseeKind } from '../entities/Allocation.ts';
 import { DatasetSyntaxError, type Dataset, type DatasetTable, type SourceRecord } from '../dataset/readers.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { HashedKeySet } from '../dataset/keySet.ts';
+import { DATASET_LIMITS } from '../dataset/limits.ts';
 import { isBlankRow, TABLE_SPECS, type DatasetFile } from '../dataset/tables.ts';
 import { parse106 } from '../numbering/number106.ts';
 import { normaliseDomain } from '../numbering/domain.ts';
@@ -436,7 +437,8 @@ class ImportJob {
       }
     } catch (error) {
       if (!(error instanceof DatasetSyntaxError)) throw error;
-      if (countRows) this.report({ file: table.label, line: error.line, column: null, value: null, code: error.code, params: error.params });
+      const column = columns && error.cell !== null ? columnAt(columns, error.cell) : null;
+      if (countRows) this.report({ file: table.label, line: error.line, column, value: null, code: error.code, params: error.params });
       this.progress();
       return columns ? 'cut' : 'no-header';
     }
@@ -454,6 +456,7 @@ class ImportJob {
     const spec = TABLE_SPECS[table.file];
     // A header eachRow would refuse is left to it, which reads no further than the header.
     const choose = (header: SourceRecord) => {
+      if (headerTooLong(header)) return null;
       const check = checkHeader(header, spec);
       return check.accepted ? check.columns.get(column) ?? null : null;
     };
@@ -494,6 +497,11 @@ class ImportJob {
   }
 
   private readHeader(label: string, record: SourceRecord, spec: { required: readonly string[]; optional: readonly string[] }): Map<string, number> | null {
+    // Its unknown columns go into the summary the import run keeps: a header no one wrote by hand is refused first.
+    if (headerTooLong(record)) {
+      this.report({ file: label, line: record.line, column: null, value: null, code: 'file.header_too_long', params: { max: DATASET_LIMITS.headerChars } });
+      return null;
+    }
     const { columns, duplicates, unknown, missing, accepted } = checkHeader(record, spec);
     for (const cell of duplicates) this.report({ file: label, line: record.line, column: normaliseHeader(cell), value: cell, code: 'column.duplicate' });
     this.currentFile.unknownColumns.push(...unknown);
@@ -1113,6 +1121,17 @@ async function* batchesOf(table: DatasetTable): AsyncIterable<SourceRecord[]> {
     return;
   }
   for await (const record of table.records()) yield [record];
+}
+
+/** A header longer than limits.ts allows, its cells and the commas between them counted. */
+function headerTooLong(record: SourceRecord): boolean {
+  return record.cells.reduce((chars, cell) => chars + cell.length + 1, -1) > DATASET_LIMITS.headerChars;
+}
+
+/** The header's name of the column at `index`, null where the header names none there. */
+function columnAt(columns: Map<string, number>, index: number): string | null {
+  for (const [name, at] of columns) if (at === index) return name;
+  return null;
 }
 
 function headerColumns(record: SourceRecord): Map<string, number> {
