@@ -175,7 +175,7 @@ async function importCommand(db: () => Promise<DataSource>, location: string, js
     dataset = await openDataset(location);
   } catch (error) {
     if (!(error instanceof DatasetOpenError)) throw error;
-    const message = t(locale, `issue.${error.code}`, { subject: error.subject });
+    const message = t(locale, `issue.${error.code}`, { ...error.params, subject: error.subject });
     io.stderr(json ? `${JSON.stringify({ status: 'refused', error: { code: error.code, message } })}\n` : `sms106: ${message}\n`);
     return EXIT_REFUSED;
   }

@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { CsvSyntaxError, csvBatches } from './csvParser.ts';
 import { sieveCsv, type SievedCsv } from './csvSieve.ts';
 import { DATASET_LIMITS } from './limits.ts';
+import { checkWorkbookArchive, WorkbookArchiveRefused } from './xlsxArchive.ts';
 import { DATASET_FILES, datasetFileOf, type DatasetFile } from './tables.ts';
 
 /** One record of a dataset file: its 1-based first line (CSV) or row number (XLSX). */
@@ -60,10 +61,10 @@ function tooLong(line: number, what: 'cell' | 'record', cell: number): DatasetSy
   return new DatasetSyntaxError(line, `${what}.over_limit`, { max: String(max), position: String(cell + 1) }, cell);
 }
 
-/** The dataset as a whole cannot be opened (no such path, no dataset files, …). */
+/** The dataset as a whole cannot be opened (no such path, no dataset files, a workbook that cannot be read, …). */
 export class DatasetOpenError extends Error {
-  constructor(readonly code: string, readonly subject: string) {
-    super(`${code}: ${subject}`);
+  constructor(readonly code: string, readonly subject: string, readonly params: Record<string, string> = {}) {
+    super(`${code}: ${subject}${Object.keys(params).length ? ` ${JSON.stringify(params)}` : ''}`);
   }
 }
 
@@ -138,11 +139,20 @@ async function* csvRecordBatches(file: string): AsyncIterable<SourceRecord[]> {
  * (exceljs's own writer produces such files), so those are read whole instead.
  */
 async function openWorkbook(file: string): Promise<Dataset> {
+  const label = path.basename(file);
   try {
-    return await openWorkbookStreaming(file);
+    await checkWorkbookArchive(file);
+    try {
+      return await openWorkbookStreaming(file);
+    } catch (error) {
+      if (!cannotNameSheets(error)) throw error;
+      return await openWorkbookWhole(file);
+    }
   } catch (error) {
-    if (!cannotNameSheets(error)) throw error;
-    return openWorkbookWhole(file);
+    // Nothing of the workbook was read: the dataset cannot be opened, rather than one of its files read.
+    if (error instanceof WorkbookArchiveRefused) throw new DatasetOpenError(error.code, label, error.params);
+    if (error instanceof DatasetSyntaxError && error.code === 'xlsx.unreadable') throw new DatasetOpenError('dataset.xlsx_unreadable', label, error.params);
+    throw error;
   }
 }
 

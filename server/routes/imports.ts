@@ -8,6 +8,7 @@ import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
+import { DatasetOpenError } from '../dataset/readers.ts';
 import { datasetFileOf } from '../dataset/tables.ts';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
@@ -135,10 +136,11 @@ export async function postImport(req: Request, res: Response, context: AppContex
   try {
     const principal = req.principal!;
     const carrier = principal.role === 'carrier' ? { id: principal.carrierId!, code: principal.carrierCode! } : null;
-    const runId = await context.imports.start(context.dataSource, context.databaseUrl, { location, source: upload.names.join(', '), actor: principal.name, carrier });
+    const runId = await context.imports.start(context.dataSource, context.databaseUrl, { location, source: upload.names.join(', '), actor: principal.name, carrier }, upload.directory);
     res.redirect(303, `/imports/${runId}`);
   } catch (error) {
     if (error instanceof ImportBusyError) throw new HttpError(409, 'imports.busy');
+    if (error instanceof DatasetOpenError) throw new HttpError(400, `issue.${error.code}`, { ...error.params, subject: error.subject });
     throw error;
   }
 }
