@@ -15,7 +15,7 @@ import { t, type Locale } from '../i18n/index.ts';
 import type { Principal } from '../services/accounts.ts';
 import { ImportBusyError } from '../services/importJobs.ts';
 import { endInterruptedRuns, isStoreBusy } from '../services/importOwners.ts';
-import { issueMessage } from '../services/importer.ts';
+import { issueMessage, type ImportSummary } from '../services/importer.ts';
 import { latestImports } from '../services/dashboard.ts';
 import { beijingTime } from './shared.ts';
 
@@ -186,7 +186,14 @@ export async function getImport(req: Request, res: Response, context: AppContext
     const { rowsRead, bytesRead, bytesTotal } = job.progress;
     model.progress = { rowsRead, bytesRead, bytesTotal, percent: bytesTotal ? Math.min(100, Math.round((100 * bytesRead) / bytesTotal)) : null };
   }
-  if (run.status === 'succeeded') model.summary = run.summary;
+  if (run.status === 'succeeded') {
+    model.summary = run.summary;
+    // Runs recorded before warnings were kept have none.
+    const { warnings = [], warningCount = 0 } = (run.summary ?? {}) as Partial<ImportSummary>;
+    model.warnings = warnings.map((w) => ({ file: w.file, line: w.line, column: w.column, value: w.value, reason: issueMessage(w, req.locale) }));
+    model.warningCount = warningCount;
+    model.warningsUnlisted = warningCount - warnings.length;
+  }
   if (run.status === 'refused') {
     const query = reportQuery.parse(req.query);
     const [errors, stored] = await context.dataSource.getRepository(ImportRunError).findAndCount({

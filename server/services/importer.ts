@@ -11,7 +11,7 @@ import { DATASET_LIMITS } from '../dataset/limits.ts';
 import { isBlankRow, TABLE_SPECS, type DatasetFile } from '../dataset/tables.ts';
 import { parse106 } from '../numbering/number106.ts';
 import { normaliseDomain } from '../numbering/domain.ts';
-import { normalisePhone } from '../numbering/phone.ts';
+import { compactPhone, normalisePhone } from '../numbering/phone.ts';
 import { parseDate, parseTimestamp } from '../numbering/time.ts';
 import { ENTITY_KINDS, isUsccShaped, normaliseUscc } from '../numbering/uscc.ts';
 import { pushTo } from '../util/pushTo.ts';
@@ -50,7 +50,17 @@ export interface ImportSummary {
   dataset: string;
   files: FileSummary[];
   ignoredFiles: string[];
+  /**
+   * Optional cells kept although they do not parse (FORMATS.md): the first MAX_SUMMARY_WARNINGS,
+   * their values cut to 100 characters, so the summary stays small; warningCount counts them all.
+   * Absent from runs recorded before warnings were kept.
+   */
+  warnings: ImportIssue[];
+  warningCount: number;
 }
+
+/** Warnings listed in a summary (which import_runs keeps); the rest are counted. */
+export const MAX_SUMMARY_WARNINGS = 100;
 
 export interface ImportProgress {
   rowsRead: number;
@@ -88,6 +98,8 @@ const BATCH_ROWS = 500;
 const WRITES_IN_FLIGHT = 2;
 const PROGRESS_EVERY = 1000;
 const FAR_FUTURE = '9999-12-31';
+/** messages.recipient holds 20 characters: E.164 has at most 16. */
+const RECIPIENT_MAX = 20;
 
 /**
  * Imports a dataset in one transaction (FORMATS.md): every bad row of every file is reported,
@@ -262,6 +274,11 @@ class RowReader {
     return null;
   }
 
+  /** An optional cell kept as it is although it does not parse: the row is imported, the import reports it. */
+  warning(column: string, value: string, code: string, params?: Record<string, string | number>): void {
+    this.job.warn({ file: this.label, line: this.line, column, value, code, params });
+  }
+
   required(column: string, maxLength: number): string | null {
     const value = this.raw(column);
     if (value === '') return this.issue(column, null, 'cell.required');
@@ -336,7 +353,7 @@ class ImportJob {
   constructor(private readonly manager: EntityManager, private readonly dataset: Dataset, private readonly options: ImportOptions) {
     this.carrier = options.carrier ?? null;
     this.maxReportedIssues = options.maxReportedIssues ?? MAX_REPORTED_ISSUES;
-    this.summary = { dataset: dataset.name, files: [], ignoredFiles: dataset.ignoredFiles };
+    this.summary = { dataset: dataset.name, files: [], ignoredFiles: dataset.ignoredFiles, warnings: [], warningCount: 0 };
     const sizes = dataset.tables.map((t) => (t.file === 'allocations' && t.sizeBytes !== null ? 2 * t.sizeBytes : t.sizeBytes));
     this.bytesTotal = sizes.every((s) => s !== null) ? sizes.reduce<number>((a, b) => a + (b ?? 0), 0) : null;
   }
@@ -349,6 +366,11 @@ class ImportJob {
   report(issue: ImportIssue): void {
     this.issueCount++;
     if (this.issues.length < this.maxReportedIssues) this.issues.push(issue);
+  }
+
+  warn(issue: ImportIssue): void {
+    this.summary.warningCount++;
+    if (this.summary.warnings.length < MAX_SUMMARY_WARNINGS) this.summary.warnings.push({ ...issue, value: issue.value?.slice(0, 100) ?? null });
   }
 
   /** Writing stops at the first problem; validation goes on so that every problem is reported. */
@@ -991,8 +1013,18 @@ class ImportJob {
       const recipientRaw = row.raw('recipient');
       if (recipientRaw !== '') {
         const phone = normalisePhone(recipientRaw);
-        if (phone.ok) recipient = phone.value;
-        else row.issue('recipient', recipientRaw, phone.code);
+        if (phone.ok) {
+          recipient = phone.value;
+        } else {
+          // FORMATS.md: an optional field that does not parse is kept, normalised where it can be, and reported.
+          const kept = compactPhone(recipientRaw);
+          if ([...kept].length <= RECIPIENT_MAX) {
+            recipient = kept;
+            row.warning('recipient', recipientRaw, phone.code);
+          } else {
+            row.warning('recipient', recipientRaw, 'recipient.not_kept', { max: RECIPIENT_MAX });
+          }
+        }
       }
       if (row.bad) return;
       const naturalKey = externalId !== null ? `id:${externalId}` : `h:${sha256([sender!, sentAt!.toISOString(), content!])}`;
