@@ -214,13 +214,22 @@ async function importCommand(db: () => Promise<DataSource>, location: string, js
     dataset = await openDataset(location);
   } catch (error) {
     if (!(error instanceof DatasetOpenError)) throw error;
-    const message = t(locale, `issue.${error.code}`, { subject: error.subject });
+    const message = t(locale, `issue.${error.code}`, { ...error.params, subject: error.subject });
     io.stderr(json ? `${JSON.stringify({ status: 'refused', error: { code: error.code, message } })}\n` : `sms106: ${message}\n`);
     return EXIT_REFUSED;
   }
   const outcome = await runImport(await db(), dataset, { source: location, actor: cliActor() });
   if (outcome.status === 'succeeded') {
-    io.stdout(json ? `${JSON.stringify({ status: 'succeeded', ...outcome.summary })}\n` : formatSummary(outcome.summary, locale));
+    const { summary } = outcome;
+    if (json) {
+      io.stdout(`${JSON.stringify({ status: 'succeeded', ...summary, warnings: summary.warnings.map((w) => ({ ...w, message: issueMessage(w, locale) })) })}\n`);
+      return EXIT_OK;
+    }
+    // Rows kept with a cell that does not parse: listed as problems are, on stderr.
+    for (const warning of summary.warnings) io.stderr(`${locale === 'en' ? 'warning: ' : '警告：'}${formatIssue(warning, locale)}\n`);
+    const unlisted = summary.warningCount - summary.warnings.length;
+    if (unlisted > 0) io.stderr(locale === 'en' ? `… and ${unlisted} more warning(s)\n` : `……另有 ${unlisted} 条警告未列出\n`);
+    io.stdout(formatSummary(summary, locale));
     return EXIT_OK;
   }
   const { issues, issueCount } = outcome.refused;
@@ -249,6 +258,9 @@ function formatSummary(summary: ImportSummary, locale: Locale): string {
       : '';
     return locale === 'en' ? `  ${f.file}: ${f.rows} rows, ${f.added} new${unknown}` : `  ${f.file}：${f.rows} 行，新增 ${f.added}${unknown}`;
   });
+  if (summary.warningCount > 0) {
+    lines.push(locale === 'en' ? `  ${summary.warningCount} warning(s): kept as given (see above)` : `  ${summary.warningCount} 条警告：已按原样保留（见上）`);
+  }
   if (summary.ignoredFiles.length) {
     lines.push(locale === 'en' ? `  ignored (not dataset files): ${summary.ignoredFiles.join(', ')}` : `  已忽略（非数据集文件）：${summary.ignoredFiles.join('、')}`);
   }

@@ -5,6 +5,7 @@
  * decisions the importer relied on (see test/dataset/csvParser.test.ts, which compares the two).
  */
 import { TextDecoder } from 'node:util';
+import { DATASET_LIMITS } from './limits.ts';
 
 /** One record: the 1-based line it starts on, its cells, and the bytes of the file read when it ended. */
 export interface CsvRecord {
@@ -18,14 +19,21 @@ export interface CsvRecord {
  * a field that does not start with one, or a closing quote followed by something other than a
  * comma or a line break (a lone CR where CRs do not end records is told apart, being invisible).
  */
-export type CsvFault = 'unclosed_quote' | 'quote_in_field' | 'after_closing_quote' | 'cr_after_closing_quote';
+export type CsvFault = 'unclosed_quote' | 'quote_in_field' | 'after_closing_quote' | 'cr_after_closing_quote' | 'cell_too_long' | 'record_too_long';
 
-/** The text cannot be read as CSV past `line`; `after` is the character after a closing quote, where that is the fault. */
+/**
+ * The text cannot be read as CSV past `line`; `after` is the character after a closing quote,
+ * where that is the fault; `cell` the 0-based position in its record of the cell at fault, where
+ * the fault is a size (the record starting on `line` or that cell is too long).
+ */
 export class CsvSyntaxError extends Error {
-  constructor(readonly line: number, readonly fault: CsvFault, readonly after: string | null = null) {
-    super(`line ${line}: ${fault}${after === null ? '' : ` ${JSON.stringify(after)}`}`);
+  constructor(readonly line: number, readonly fault: CsvFault, readonly after: string | null = null, readonly cell: number | null = null) {
+    super(`line ${line}: ${fault}${after === null ? '' : ` ${JSON.stringify(after)}`}${cell === null ? '' : ` (cell ${cell + 1})`}`);
   }
 }
+
+/** How long a cell and a record may be (limits.ts). */
+export type CsvLimits = Pick<typeof DATASET_LIMITS, 'cellChars' | 'recordChars'>;
 
 const LF = 10;
 const CR = 13;
@@ -43,8 +51,8 @@ const QUOTED = 2;
  * used first, read those too). Undecodable bytes become U+FFFD (the importer reports such cells);
  * the byte order mark at the start is dropped.
  */
-export async function* csvBatches(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<CsvRecord[]> {
-  const parser = new CsvParser();
+export async function* csvBatches(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, limits: CsvLimits = DATASET_LIMITS): AsyncGenerator<CsvRecord[]> {
+  const parser = new CsvParser(limits);
   // Chosen once the first two bytes are in: a streaming decoder keeps a character split between
   // two chunks whole, and drops its encoding's byte order mark at the start.
   let decoder: TextDecoder | null = null;
@@ -110,6 +118,10 @@ export class CsvParser {
   private quoteLine = 1;
   private crEndsRecords: boolean | undefined = undefined;
   private bytesRead = 0;
+  /** Characters in the current record's finished cells. */
+  private recordChars = 0;
+
+  constructor(private readonly limits: CsvLimits = DATASET_LIMITS) {}
 
   /** Parses the next piece of text; complete records go to `out`, carrying `bytesRead`. */
   write(text: string, bytesRead: number, out: CsvRecord[]): void {
@@ -144,6 +156,20 @@ export class CsvParser {
       }
       i = this.state === UNQUOTED ? this.unquoted(text, i, final, out) : this.quoted(text, i, final, out);
     }
+    // A field still open grows piece by piece: it is measured here, before it is all in memory.
+    this.checkSize(this.field.length);
+  }
+
+  /** Refuses a cell of `chars` characters, or a record the current cell would make too long. */
+  private checkSize(chars: number): void {
+    if (chars > this.limits.cellChars) throw new CsvSyntaxError(this.recordLine, 'cell_too_long', null, this.cells.length);
+    if (this.recordChars + chars > this.limits.recordChars) throw new CsvSyntaxError(this.recordLine, 'record_too_long', null, this.cells.length);
+  }
+
+  private pushCell(value: string): void {
+    this.checkSize(value.length);
+    this.recordChars += value.length;
+    this.cells.push(value);
   }
 
   /** Reads an unquoted field from `start` to its end or the end of the text; returns where to go on. */
@@ -154,7 +180,7 @@ export class CsvParser {
       // Every character with a meaning here sorts at or below the comma.
       if (c > COMMA) continue;
       if (c === COMMA) {
-        this.cells.push(ownCopy(this.takeField(text.slice(start, i))));
+        this.pushCell(ownCopy(this.takeField(text.slice(start, i))));
         this.state = FIELD_START;
         return i + 1;
       }
@@ -223,7 +249,7 @@ export class CsvParser {
     const next = quote + 1;
     const c = text.charCodeAt(next);
     if (c === COMMA) {
-      this.cells.push(value);
+      this.pushCell(value);
       this.state = FIELD_START;
       return next + 1;
     }
@@ -268,9 +294,10 @@ export class CsvParser {
   }
 
   private endRecord(lastCell: string, out: CsvRecord[]): void {
-    this.cells.push(lastCell);
+    this.pushCell(lastCell);
     out.push({ line: this.recordLine, cells: this.cells, bytesRead: this.bytesRead });
     this.cells = [];
+    this.recordChars = 0;
     this.state = FIELD_START;
     this.line++;
     this.recordLine = this.line;

@@ -5,12 +5,14 @@
  * (docs/performance.md, Import).
  *
  * It reads only UTF-8 files that need none of CSV's quoting: a UTF-16 file, or a file with a
- * quote or a carriage return anywhere, is left to the full parser (csvParser.ts), and the answer
+ * quote or a carriage return anywhere, or a line longer in bytes than a cell may be in characters
+ * (which the full parser measures), is left to the full parser (csvParser.ts), and the answer
  * is then null. In any other file a record is a line and a cell is what lies between commas,
  * which is exactly what the full parser makes of it; the records it gives back are the full
  * parser's, line numbers included.
  */
 import { encodingOf, type CsvRecord } from './csvParser.ts';
+import { DATASET_LIMITS } from './limits.ts';
 import { isBlankRow } from './tables.ts';
 
 export interface SievedCsv {
@@ -31,6 +33,9 @@ const SPACE = 32;
 
 /** ASCII characters String.prototype.trim removes: tab, LF, vertical tab, form feed, CR, space. */
 const isAsciiSpace = (c: number) => c === SPACE || (c >= 9 && c <= 13);
+
+/** A UTF-8 line has no more characters than bytes: one within this cannot hold a cell too long. */
+const MAX_LINE_BYTES = DATASET_LIMITS.cellChars;
 
 /**
  * The file's header and the records after it whose cell in column `choose(header)` passes
@@ -110,13 +115,14 @@ export async function sieveCsv(
   /** Every whole line of `bytes` from `start` on; returns where the unfinished last line starts. */
   const lines = (bytes: Buffer, start: number): number | null => {
     for (let lf = bytes.indexOf(LF, start); lf >= 0; lf = bytes.indexOf(LF, start)) {
-      if (!onLine(bytes, start, lf)) return null;
+      if (lf - start > MAX_LINE_BYTES || !onLine(bytes, start, lf)) return null;
       start = lf + 1;
     }
     return start;
   };
   /** The start of a line that has not ended yet, kept as pieces: a line longer than a chunk is copied once, when it ends. */
   const pending: Buffer[] = [];
+  let pendingBytes = 0;
   /** The file's first bytes, until there are three to tell a BOM by. */
   let head: Buffer[] | null = [];
   let headLength = 0;
@@ -126,17 +132,22 @@ export async function sieveCsv(
     const lf = bytes.indexOf(LF);
     if (lf < 0) {
       pending.push(bytes);
-      return true;
+      pendingBytes += bytes.length;
+      return pendingBytes <= MAX_LINE_BYTES;
     }
     if (pending.length > 0) {
       const line = Buffer.concat([...pending, bytes.subarray(0, lf)]);
       pending.length = 0;
-      if (!onLine(line, 0, line.length)) return false;
+      pendingBytes = 0;
+      if (line.length > MAX_LINE_BYTES || !onLine(line, 0, line.length)) return false;
       start = lf + 1;
     }
     const rest = lines(bytes, start);
     if (rest === null) return false;
-    if (rest < bytes.length) pending.push(bytes.subarray(rest));
+    if (rest < bytes.length) {
+      pending.push(bytes.subarray(rest));
+      pendingBytes = bytes.length - rest;
+    }
     return true;
   };
   /** Reads the file's first bytes, without a UTF-8 BOM; false for a UTF-16 file, which the full parser reads. */

@@ -4,6 +4,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { CsvSyntaxError, csvBatches } from './csvParser.ts';
 import { sieveCsv, type SievedCsv } from './csvSieve.ts';
+import { DATASET_LIMITS } from './limits.ts';
+import { checkWorkbookArchive, WorkbookArchiveRefused } from './xlsxArchive.ts';
 import { DATASET_FILES, datasetFileOf, type DatasetFile } from './tables.ts';
 
 /** One record of a dataset file: its 1-based first line (CSV) or row number (XLSX). */
@@ -44,18 +46,25 @@ export interface Dataset {
 /**
  * The file cannot be read as CSV/XLSX past `line`: the rest of that file is not examined. `params`
  * fill the code's message: a CSV fault (csvParser.ts) and the character it names, or the
- * workbook reader's own words.
+ * workbook reader's own words. `cell`: the 0-based position in its row of the cell at fault, for
+ * a cell or row too long (limits.ts).
  */
 export class DatasetSyntaxError extends Error {
-  constructor(readonly line: number, readonly code: string, readonly params: Record<string, string>) {
+  constructor(readonly line: number, readonly code: string, readonly params: Record<string, string>, readonly cell: number | null = null) {
     super(`${code} at line ${line}: ${JSON.stringify(params)}`);
   }
 }
 
-/** The dataset as a whole cannot be opened (no such path, no dataset files, …). */
+/** A cell or a row past limits.ts: the reader stops there, before it holds more of it. */
+function tooLong(line: number, what: 'cell' | 'record', cell: number): DatasetSyntaxError {
+  const max = what === 'cell' ? DATASET_LIMITS.cellChars : DATASET_LIMITS.recordChars;
+  return new DatasetSyntaxError(line, `${what}.over_limit`, { max: String(max), position: String(cell + 1) }, cell);
+}
+
+/** The dataset as a whole cannot be opened (no such path, no dataset files, a workbook that cannot be read, …). */
 export class DatasetOpenError extends Error {
-  constructor(readonly code: string, readonly subject: string) {
-    super(`${code}: ${subject}`);
+  constructor(readonly code: string, readonly subject: string, readonly params: Record<string, string> = {}) {
+    super(`${code}: ${subject}${Object.keys(params).length ? ` ${JSON.stringify(params)}` : ''}`);
   }
 }
 
@@ -114,6 +123,9 @@ async function* csvRecordBatches(file: string): AsyncIterable<SourceRecord[]> {
   try {
     yield* csvBatches(createReadStream(file));
   } catch (error) {
+    if (error instanceof CsvSyntaxError && (error.fault === 'cell_too_long' || error.fault === 'record_too_long')) {
+      throw tooLong(error.line, error.fault === 'cell_too_long' ? 'cell' : 'record', error.cell ?? 0);
+    }
     if (error instanceof CsvSyntaxError) {
       throw new DatasetSyntaxError(error.line, 'csv.syntax', error.after === null ? { fault: error.fault } : { fault: error.fault, after: JSON.stringify(error.after) });
     }
@@ -127,11 +139,20 @@ async function* csvRecordBatches(file: string): AsyncIterable<SourceRecord[]> {
  * (exceljs's own writer produces such files), so those are read whole instead.
  */
 async function openWorkbook(file: string): Promise<Dataset> {
+  const label = path.basename(file);
   try {
-    return await openWorkbookStreaming(file);
+    await checkWorkbookArchive(file);
+    try {
+      return await openWorkbookStreaming(file);
+    } catch (error) {
+      if (!cannotNameSheets(error)) throw error;
+      return await openWorkbookWhole(file);
+    }
   } catch (error) {
-    if (!cannotNameSheets(error)) throw error;
-    return openWorkbookWhole(file);
+    // Nothing of the workbook was read: the dataset cannot be opened, rather than one of its files read.
+    if (error instanceof WorkbookArchiveRefused) throw new DatasetOpenError(error.code, label, error.params);
+    if (error instanceof DatasetSyntaxError && error.code === 'xlsx.unreadable') throw new DatasetOpenError('dataset.xlsx_unreadable', label, error.params);
+    throw error;
   }
 }
 
@@ -156,8 +177,7 @@ async function openWorkbookWhole(file: string): Promise<Dataset> {
       file: datasetFile, label: `${label}: ${sheet.name}`, sizeBytes: null,
       records: async function* () {
         for (let number = 1; number <= sheet.rowCount; number++) {
-          const values = sheet.getRow(number).values as unknown[];
-          yield { line: number, cells: rowCells(values) };
+          yield rowRecord(number, sheet.getRow(number).values as unknown[]);
         }
       },
     });
@@ -166,9 +186,16 @@ async function openWorkbookWhole(file: string): Promise<Dataset> {
   return { name: label, tables: sortTables(tables), ignoredFiles };
 }
 
-/** exceljs rows are 1-based sparse arrays: values[0] is always empty. */
-function rowCells(values: unknown[]): string[] {
-  return Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
+/** exceljs rows are 1-based sparse arrays: values[0] is always empty. Cells and rows are held to limits.ts as CSV's are. */
+function rowRecord(line: number, values: unknown[]): SourceRecord {
+  const cells = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
+  let chars = 0;
+  for (const [i, cell] of cells.entries()) {
+    if (cell.length > DATASET_LIMITS.cellChars) throw tooLong(line, 'cell', i);
+    chars += cell.length;
+    if (chars > DATASET_LIMITS.recordChars) throw tooLong(line, 'record', i);
+  }
+  return { line, cells };
 }
 
 async function openWorkbookStreaming(file: string): Promise<Dataset> {
@@ -229,7 +256,7 @@ async function* streamedSheetRecords(file: string, sheetName: string): AsyncIter
       for await (const _ of sheet) { /* skip */ }
       continue;
     }
-    for await (const row of sheet) yield { line: row.number, cells: rowCells(row.values) };
+    for await (const row of sheet) yield rowRecord(row.number, row.values);
   }
 }
 

@@ -21,3 +21,12 @@ export function normalisePhone(raw: string): Parsed<string> {
   if (!phone || !phone.isValid()) return rejected('phone.invalid');
   return accepted(phone.number);
 }
+
+/**
+ * A phone number normalisePhone refused (an IoT range, a country it does not know), kept as
+ * typed but for spaces, dashes, parentheses and full-width digits; the text itself where it is
+ * no dial string at all.
+ */
+export function compactPhone(raw: string): string {
+  return compactDialString(raw.replace(PARENTHESES, '')) || raw;
+}

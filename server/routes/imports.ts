@@ -8,13 +8,14 @@ import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
+import { DatasetOpenError } from '../dataset/readers.ts';
 import { datasetFileOf } from '../dataset/tables.ts';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import type { Principal } from '../services/accounts.ts';
 import { ImportBusyError } from '../services/importJobs.ts';
 import { endInterruptedRuns, isStoreBusy } from '../services/importOwners.ts';
-import { issueMessage } from '../services/importer.ts';
+import { issueMessage, type ImportSummary } from '../services/importer.ts';
 import { latestImports } from '../services/dashboard.ts';
 import { beijingTime } from './shared.ts';
 
@@ -129,10 +130,11 @@ export async function postImport(req: Request, res: Response, context: AppContex
   try {
     const principal = req.principal!;
     const carrier = principal.role === 'carrier' ? { id: principal.carrierId!, code: principal.carrierCode! } : null;
-    const runId = await context.imports.start(context.dataSource, context.databaseUrl, { location, source: upload.names.join(', '), actor: principal.name, carrier });
+    const runId = await context.imports.start(context.dataSource, context.databaseUrl, { location, source: upload.names.join(', '), actor: principal.name, carrier }, upload.directory);
     res.redirect(303, `/imports/${runId}`);
   } catch (error) {
     if (error instanceof ImportBusyError) throw new HttpError(409, 'imports.busy');
+    if (error instanceof DatasetOpenError) throw new HttpError(400, `issue.${error.code}`, { ...error.params, subject: error.subject });
     throw error;
   }
 }
@@ -177,7 +179,14 @@ export async function getImport(req: Request, res: Response, context: AppContext
     const { rowsRead, bytesRead, bytesTotal } = job.progress;
     model.progress = { rowsRead, bytesRead, bytesTotal, percent: bytesTotal ? Math.min(100, Math.round((100 * bytesRead) / bytesTotal)) : null };
   }
-  if (run.status === 'succeeded') model.summary = run.summary;
+  if (run.status === 'succeeded') {
+    model.summary = run.summary;
+    // Runs recorded before warnings were kept have none.
+    const { warnings = [], warningCount = 0 } = (run.summary ?? {}) as Partial<ImportSummary>;
+    model.warnings = warnings.map((w) => ({ file: w.file, line: w.line, column: w.column, value: w.value, reason: issueMessage(w, req.locale) }));
+    model.warningCount = warningCount;
+    model.warningsUnlisted = warningCount - warnings.length;
+  }
   if (run.status === 'refused') {
     const query = reportQuery.parse(req.query);
     const [errors, stored] = await context.dataSource.getRepository(ImportRunError).findAndCount({

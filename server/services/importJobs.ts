@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DataSource } from 'typeorm';
 import { projectRoot } from '../../ormconfig.ts';
-import { openDataset } from '../dataset/readers.ts';
+import { DatasetOpenError, openDataset } from '../dataset/readers.ts';
 import type { ImportProgress } from './importer.ts';
 import { endStoppedRun } from './importOwners.ts';
 import { runImport } from './importRuns.ts';
@@ -47,24 +47,29 @@ export class ImportJobs {
   }
 
   /**
-   * Starts importing the dataset at `location` (a temporary upload directory, removed when the
-   * import ends) and resolves with the import run's id as soon as it is recorded.
+   * Starts importing the dataset at `location` (in the temporary upload directory `upload`,
+   * removed when the import ends or fails to start) and resolves with the import run's id as soon
+   * as it is recorded. A dataset that cannot be opened rejects with its DatasetOpenError.
    */
-  async start(dataSource: DataSource, databaseUrl: string | null, request: ImportRequest): Promise<number> {
-    const { location } = request;
+  async start(dataSource: DataSource, databaseUrl: string | null, request: ImportRequest, upload: string = request.location): Promise<number> {
+    // The upload directory, not only the workbook in it: nothing of an upload outlives its import.
+    const cleanUp = () => rm(upload, { recursive: true, force: true });
     if (this.running) {
-      await rm(location, { recursive: true, force: true });
+      await cleanUp();
       throw new ImportBusyError();
     }
     const placeholder: ImportJobState = { runId: -1, progress: null, done: false };
     this.current = placeholder;
-    const cleanUp = () => rm(location, { recursive: true, force: true });
+    let settling = false;
     const settle = (state: ImportJobState) => {
-      if (state.done) return;
-      state.done = true;
-      invalidateAllocationIndex(dataSource);
-      this.finished.set(state.runId, state);
-      void cleanUp();
+      if (settling) return;
+      settling = true;
+      // Done once the upload is gone: whoever sees the import ended finds nothing of it left.
+      cleanUp().catch((error: unknown) => console.error('could not remove an import\'s upload:', error)).finally(() => {
+        state.done = true;
+        invalidateAllocationIndex(dataSource);
+        this.finished.set(state.runId, state);
+      });
     };
     try {
       if (!databaseUrl || databaseUrl === 'sqlite::memory:') return await this.startInProcess(dataSource, request, placeholder, settle);
@@ -97,11 +102,13 @@ export class ImportJobs {
     const worker = new Worker(this.workerScript, { workerData });
     return new Promise<number>((resolve, reject) => {
       let started = false;
+      let finished = false;
       worker.on('message', (message: ImportWorkerMessage) => {
         if (message.type === 'started') { started = true; state.runId = message.runId; resolve(message.runId); }
+        if (message.type === 'unopenable') reject(new DatasetOpenError(message.code, message.subject, message.params));
         if (message.type === 'progress') state.progress = message.progress;
         // The outcome is in import_runs now: the next import may start even before the thread exits.
-        if (message.type === 'finished') settle(state);
+        if (message.type === 'finished') { finished = true; settle(state); }
       });
       worker.on('error', (error) => {
         console.error('import worker failed:', error);
@@ -113,8 +120,8 @@ export class ImportJobs {
           reject(new Error('the import worker stopped before the import started'));
           return;
         }
-        // settle marked it done on 'finished'.
-        if (state.done) return;
+        // It said how the import ended ('finished'): settle has it.
+        if (finished || state.done) return;
         // Stopped before it said how the import ended: the run is ended here unless it recorded
         // its outcome first (a failed import does, then rethrows). The page then reads it.
         endStoppedRun(dataSource, state.runId, 'interrupted: the import worker stopped').then(

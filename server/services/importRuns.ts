@@ -50,7 +50,7 @@ async function recordedImport(dataSource: DataSource, dataset: Dataset, options:
       carrier: options.carrier ?? null,
       onProgress: (progress) => { rowsRead = progress.rowsRead; options.onProgress?.(progress); },
     });
-    await runs.update(run.id, { status: 'succeeded', finishedAt: new Date(), rowsRead, summary, failure: null });
+    await runs.update(run.id, { status: 'succeeded', finishedAt: new Date(), rowsRead, summary: storedSummary(summary), failure: null });
     await recordAudit(dataSource, {
       actor, action: 'import.succeeded', subject: `import_run:${run.id}`,
       after: { runId: run.id, source: run.source, files: summary.files.map((f) => ({ file: f.file, rows: f.rows, added: f.added })) },
@@ -87,4 +87,24 @@ async function recordedImport(dataSource: DataSource, dataset: Dataset, options:
     await runs.update(run.id, { status: 'failed', finishedAt: new Date(), rowsRead, failure: failure.slice(0, 1000) });
     await recordAudit(dataSource, { actor, action: 'import.failed', subject: `import_run:${run.id}`, after: { runId: run.id, source: run.source } });
   }
+}
+
+/**
+ * import_runs.summary is TEXT on MySQL and MariaDB (65,535 bytes). Its lists (unknown columns,
+ * files passed over, warnings) are bounded by limits.ts, but not all together: where the whole
+ * would not fit, they are cut short and the summary says so (listsCut), rather than a committed
+ * import being recorded as failed.
+ */
+const SUMMARY_MAX_BYTES = 60_000;
+
+export function storedSummary(summary: ImportSummary): ImportSummary & { listsCut?: true } {
+  if (Buffer.byteLength(JSON.stringify(summary)) <= SUMMARY_MAX_BYTES) return summary;
+  const keep = 10;
+  return {
+    ...summary,
+    files: summary.files.map((f) => ({ ...f, unknownColumns: f.unknownColumns.slice(0, keep).map((c) => c.slice(0, 64)) })),
+    ignoredFiles: summary.ignoredFiles.slice(0, keep).map((f) => f.slice(0, 100)),
+    warnings: summary.warnings.slice(0, keep),
+    listsCut: true,
+  };
 }

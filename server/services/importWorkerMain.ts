@@ -1,5 +1,5 @@
 import { openDatabase } from '../../ormconfig.ts';
-import { openDataset } from '../dataset/readers.ts';
+import { DatasetOpenError, openDataset } from '../dataset/readers.ts';
 import { runImport } from './importRuns.ts';
 import type { ImportProgress } from './importer.ts';
 
@@ -20,13 +20,22 @@ export interface ImportWorkerData extends ImportRequest {
 export type ImportWorkerMessage =
   | { type: 'started'; runId: number }
   | { type: 'progress'; progress: ImportProgress }
-  | { type: 'finished'; status: 'succeeded' | 'refused' };
+  | { type: 'finished'; status: 'succeeded' | 'refused' }
+  /** The dataset cannot be opened (readers.ts DatasetOpenError): no run was started. */
+  | { type: 'unopenable'; code: string; subject: string; params: Record<string, string> };
 
 /** The worker's side of ImportJobs: open the database, import, report back. */
 export async function importInWorker(data: ImportWorkerData, post: (message: ImportWorkerMessage) => void): Promise<void> {
   const dataSource = await openDatabase(data.databaseUrl);
   try {
-    const dataset = await openDataset(data.location);
+    let dataset;
+    try {
+      dataset = await openDataset(data.location);
+    } catch (error) {
+      if (!(error instanceof DatasetOpenError)) throw error;
+      post({ type: 'unopenable', code: error.code, subject: error.subject, params: error.params });
+      return;
+    }
     let lastPost = 0;
     const outcome = await runImport(dataSource, dataset, {
       source: data.source,

@@ -7,10 +7,11 @@ import type { LesseeKind } from '../entities/Allocation.ts';
 import { DatasetSyntaxError, type Dataset, type DatasetTable, type SourceRecord } from '../dataset/readers.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { HashedKeySet } from '../dataset/keySet.ts';
+import { DATASET_LIMITS } from '../dataset/limits.ts';
 import { isBlankRow, TABLE_SPECS, type DatasetFile } from '../dataset/tables.ts';
 import { parse106 } from '../numbering/number106.ts';
 import { normaliseDomain } from '../numbering/domain.ts';
-import { normalisePhone } from '../numbering/phone.ts';
+import { compactPhone, normalisePhone } from '../numbering/phone.ts';
 import { parseDate, parseTimestamp } from '../numbering/time.ts';
 import { ENTITY_KINDS, isUsccShaped, normaliseUscc } from '../numbering/uscc.ts';
 import { pushTo } from '../util/pushTo.ts';
@@ -49,7 +50,17 @@ export interface ImportSummary {
   dataset: string;
   files: FileSummary[];
   ignoredFiles: string[];
+  /**
+   * Optional cells kept although they do not parse (FORMATS.md): the first MAX_SUMMARY_WARNINGS,
+   * their values cut to 100 characters, so the summary stays small; warningCount counts them all.
+   * Absent from runs recorded before warnings were kept.
+   */
+  warnings: ImportIssue[];
+  warningCount: number;
 }
+
+/** Warnings listed in a summary (which import_runs keeps); the rest are counted. */
+export const MAX_SUMMARY_WARNINGS = 100;
 
 export interface ImportProgress {
   rowsRead: number;
@@ -87,6 +98,8 @@ const BATCH_ROWS = 500;
 const WRITES_IN_FLIGHT = 2;
 const PROGRESS_EVERY = 1000;
 const FAR_FUTURE = '9999-12-31';
+/** messages.recipient holds 20 characters: E.164 has at most 16. */
+const RECIPIENT_MAX = 20;
 
 /**
  * Imports a dataset in one transaction (FORMATS.md): every bad row of every file is reported,
@@ -261,6 +274,11 @@ class RowReader {
     return null;
   }
 
+  /** An optional cell kept as it is although it does not parse: the row is imported, the import reports it. */
+  warning(column: string, value: string, code: string, params?: Record<string, string | number>): void {
+    this.job.warn({ file: this.label, line: this.line, column, value, code, params });
+  }
+
   required(column: string, maxLength: number): string | null {
     const value = this.raw(column);
     if (value === '') return this.issue(column, null, 'cell.required');
@@ -335,7 +353,7 @@ class ImportJob {
   constructor(private readonly manager: EntityManager, private readonly dataset: Dataset, private readonly options: ImportOptions) {
     this.carrier = options.carrier ?? null;
     this.maxReportedIssues = options.maxReportedIssues ?? MAX_REPORTED_ISSUES;
-    this.summary = { dataset: dataset.name, files: [], ignoredFiles: dataset.ignoredFiles };
+    this.summary = { dataset: dataset.name, files: [], ignoredFiles: dataset.ignoredFiles, warnings: [], warningCount: 0 };
     const sizes = dataset.tables.map((t) => (t.file === 'allocations' && t.sizeBytes !== null ? 2 * t.sizeBytes : t.sizeBytes));
     this.bytesTotal = sizes.every((s) => s !== null) ? sizes.reduce<number>((a, b) => a + (b ?? 0), 0) : null;
   }
@@ -348,6 +366,11 @@ class ImportJob {
   report(issue: ImportIssue): void {
     this.issueCount++;
     if (this.issues.length < this.maxReportedIssues) this.issues.push(issue);
+  }
+
+  warn(issue: ImportIssue): void {
+    this.summary.warningCount++;
+    if (this.summary.warnings.length < MAX_SUMMARY_WARNINGS) this.summary.warnings.push({ ...issue, value: issue.value?.slice(0, 100) ?? null });
   }
 
   /** Writing stops at the first problem; validation goes on so that every problem is reported. */
@@ -436,7 +459,8 @@ class ImportJob {
       }
     } catch (error) {
       if (!(error instanceof DatasetSyntaxError)) throw error;
-      if (countRows) this.report({ file: table.label, line: error.line, column: null, value: null, code: error.code, params: error.params });
+      const column = columns && error.cell !== null ? columnAt(columns, error.cell) : null;
+      if (countRows) this.report({ file: table.label, line: error.line, column, value: null, code: error.code, params: error.params });
       this.progress();
       return columns ? 'cut' : 'no-header';
     }
@@ -454,6 +478,7 @@ class ImportJob {
     const spec = TABLE_SPECS[table.file];
     // A header eachRow would refuse is left to it, which reads no further than the header.
     const choose = (header: SourceRecord) => {
+      if (headerTooLong(header)) return null;
       const check = checkHeader(header, spec);
       return check.accepted ? check.columns.get(column) ?? null : null;
     };
@@ -494,6 +519,11 @@ class ImportJob {
   }
 
   private readHeader(label: string, record: SourceRecord, spec: { required: readonly string[]; optional: readonly string[] }): Map<string, number> | null {
+    // Its unknown columns go into the summary the import run keeps: a header no one wrote by hand is refused first.
+    if (headerTooLong(record)) {
+      this.report({ file: label, line: record.line, column: null, value: null, code: 'file.header_too_long', params: { max: DATASET_LIMITS.headerChars } });
+      return null;
+    }
     const { columns, duplicates, unknown, missing, accepted } = checkHeader(record, spec);
     for (const cell of duplicates) this.report({ file: label, line: record.line, column: normaliseHeader(cell), value: cell, code: 'column.duplicate' });
     this.currentFile.unknownColumns.push(...unknown);
@@ -983,8 +1013,18 @@ class ImportJob {
       const recipientRaw = row.raw('recipient');
       if (recipientRaw !== '') {
         const phone = normalisePhone(recipientRaw);
-        if (phone.ok) recipient = phone.value;
-        else row.issue('recipient', recipientRaw, phone.code);
+        if (phone.ok) {
+          recipient = phone.value;
+        } else {
+          // FORMATS.md: an optional field that does not parse is kept, normalised where it can be, and reported.
+          const kept = compactPhone(recipientRaw);
+          if ([...kept].length <= RECIPIENT_MAX) {
+            recipient = kept;
+            row.warning('recipient', recipientRaw, phone.code);
+          } else {
+            row.warning('recipient', recipientRaw, 'recipient.not_kept', { max: RECIPIENT_MAX });
+          }
+        }
       }
       if (row.bad) return;
       const naturalKey = externalId !== null ? `id:${externalId}` : `h:${sha256([sender!, sentAt!.toISOString(), content!])}`;
@@ -1113,6 +1153,17 @@ async function* batchesOf(table: DatasetTable): AsyncIterable<SourceRecord[]> {
     return;
   }
   for await (const record of table.records()) yield [record];
+}
+
+/** A header longer than limits.ts allows, its cells and the commas between them counted. */
+function headerTooLong(record: SourceRecord): boolean {
+  return record.cells.reduce((chars, cell) => chars + cell.length + 1, -1) > DATASET_LIMITS.headerChars;
+}
+
+/** The header's name of the column at `index`, null where the header names none there. */
+function columnAt(columns: Map<string, number>, index: number): string | null {
+  for (const [name, at] of columns) if (at === index) return name;
+  return null;
 }
 
 function headerColumns(record: SourceRecord): Map<string, number> {

@@ -303,8 +303,32 @@ describe('csvBatches', () => {
   it('reads a quoted field that spans many chunks without scanning it again for each', async function () {
     this.timeout(10_000);
     const field = 'x'.repeat(300_000);
-    const { records } = await parsed(`"${field}",y\nz`, 1);
+    const records: CsvRecord[] = [];
+    for await (const batch of csvBatches(chunked(`"${field}",y\nz`, [1]), { cellChars: field.length, recordChars: field.length + 1 })) records.push(...batch);
     expect(records.map((r) => r.cells)).to.deep.equal([[field, 'y'], ['z']]);
+  });
+
+  it('stops at a cell or record past its limit, at the record\'s line and the cell\'s position, in chunks of any size', async () => {
+    const limits = { cellChars: 5, recordChars: 12 };
+    for (const size of [1, 2, 3, 1 << 16]) {
+      const outcomes: Array<[string, number, CsvFault, number]> = [
+        ['a,b\nc,123456,d\n', 2, 'cell_too_long', 1],
+        ['a,b\n"x\ny",\"12\n3456"\n', 2, 'cell_too_long', 1],
+        ['a\n12345,12345,123\n', 2, 'record_too_long', 2],
+        ['"never closed\n', 1, 'cell_too_long', 0],
+      ];
+      for (const [input, line, fault, cell] of outcomes) {
+        const found: CsvRecord[] = [];
+        let error: unknown = null;
+        try {
+          for await (const batch of csvBatches(chunked(input, [size]), limits)) found.push(...batch);
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error, `${JSON.stringify(input)} in chunks of ${size}`).to.be.instanceOf(CsvSyntaxError).and.include({ line, fault, cell });
+        expect(found.map((r) => r.line), 'the records before it').to.deep.equal(line === 1 ? [] : [1]);
+      }
+    }
   });
 });
 
