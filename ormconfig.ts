@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createConnection } from 'mysql2/promise';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { entities } from './server/entities/index.ts';
 import { migrations } from './server/migrations/index.ts';
 import { attributeTraffic } from './server/services/attribution.ts';
+import { projectRoot } from './server/util/projectRoot.ts';
 
-export const projectRoot = path.dirname(fileURLToPath(import.meta.url));
+export { projectRoot } from './server/util/projectRoot.ts';
 
 /** The embedded database a fresh checkout uses when nothing else is said. */
 export const defaultDatabaseUrl = `sqlite:${path.join(projectRoot, 'data', 'sms106.sqlite')}`;

@@ -2,6 +2,10 @@ import { createConnection } from 'mysql2/promise';
 import { closeSharedRenderer } from '../server/services/rendering.ts';
 import { mariadbUrl } from './support/databases.ts';
 
+// A CLI or server a test starts runs the TypeScript under test, never an older build in dist/
+// (bin/entry.js); test/cli/build.test.ts runs the compiled code on purpose.
+process.env.SMS106_FROM_SOURCE = '1';
+
 /**
  * The suite runs against MariaDB as well as SQLite and must never skip it silently: if the
  * server is not there, stop at once with one line that says how to start it. Otherwise start

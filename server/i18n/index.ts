@@ -1,4 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../util/projectRoot.ts';
 
 /** zh-CN is the default: the users are Chinese compliance staff; en is the switch. */
 export const LOCALES = ['zh-CN', 'en'] as const;
@@ -14,10 +16,11 @@ const messages: Record<Locale, Messages> = {
 
 /** Each locale is a folder of JSON files, one per area of the product, merged; a key may appear once. */
 function load(locale: Locale): Messages {
-  const folder = new URL(`./locales/${locale}/`, import.meta.url);
+  // Read from the source tree also when compiled: the catalogue is data, not code.
+  const folder = path.join(projectRoot, 'server', 'i18n', 'locales', locale);
   const merged: Messages = {};
   for (const file of readdirSync(folder).filter((name) => name.endsWith('.json')).sort()) {
-    const part = JSON.parse(readFileSync(new URL(file, folder), 'utf8')) as Messages;
+    const part = JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as Messages;
     for (const [key, text] of Object.entries(part)) {
       if (key in merged) throw new Error(`locale ${locale}: key "${key}" is defined twice (${file})`);
       merged[key] = text;

@@ -7,15 +7,13 @@
  * for the main thread's pass to take in (RuleRun.gathered / gather) before it finishes.
  */
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker, type MessagePort } from 'node:worker_threads';
+import { workerTsconfig } from '../util/projectRoot.ts';
 import { AllocationIndex, type IndexParts } from '../chain/allocationIndex.ts';
 import { AuditPass } from '../rules/engine.ts';
 import { RULES } from '../rules/index.ts';
 import type { AuditedMessage, AuditSnapshot, FindingDraft, Rule, RuleCode } from '../rules/types.ts';
 
-const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Below this many messages, starting threads costs more than it saves (docs/performance.md). */
 export const SHARED_AUDIT_MIN_MESSAGES = 500_000;
@@ -35,7 +33,7 @@ export function shareableRules(rules: readonly Rule[]): boolean {
 
 /** What a thread is started with: enough to load the product's TypeScript. */
 interface ThreadData {
-  tsconfig: string;
+  tsconfig: string | null;
 }
 
 /** The snapshot as it travels to a thread: the index as shared parts, the rest copied. */
@@ -140,7 +138,7 @@ export class AuditShares {
    * second: given the snapshot still loading, the threads load meanwhile.
    */
   static async start(snapshot: AuditSnapshot | Promise<AuditSnapshot>, rules: readonly Rule[], threads: number): Promise<AuditShares> {
-    const data: ThreadData = { tsconfig: path.join(projectRoot, 'tsconfig.json') };
+    const data: ThreadData = { tsconfig: workerTsconfig };
     const shares: Share[] = [];
     try {
       for (let i = 0; i < threads; i++) shares.push(new Share(new Worker(new URL('./auditWorker.js', import.meta.url), { workerData: data })));

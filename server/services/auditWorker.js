@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
-register({ tsconfig: workerData.tsconfig });
+// From the TypeScript source the thread compiles through tsx as the main thread does; compiled, it needs nothing.
+if (workerData.tsconfig) register({ tsconfig: workerData.tsconfig });
 const { serveAuditShare } = await import('./auditShares.ts');
 serveAuditShare(parentPort);

@@ -1,8 +1,7 @@
 import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { DataSource } from 'typeorm';
-import { projectRoot } from '../../ormconfig.ts';
+import { workerTsconfig } from '../util/projectRoot.ts';
 import { DatasetOpenError, openDataset } from '../dataset/readers.ts';
 import type { ImportProgress } from './importer.ts';
 import { endStoppedRun } from './importOwners.ts';
@@ -98,7 +97,7 @@ export class ImportJobs {
   private startWorker(
     dataSource: DataSource, databaseUrl: string, request: ImportRequest, state: ImportJobState, settle: (s: ImportJobState) => void,
   ): Promise<number> {
-    const workerData: ImportWorkerData & { tsconfig: string } = { ...request, databaseUrl, tsconfig: path.join(projectRoot, 'tsconfig.json') };
+    const workerData: ImportWorkerData & { tsconfig: string | null } = { ...request, databaseUrl, tsconfig: workerTsconfig };
     const worker = new Worker(this.workerScript, { workerData });
     return new Promise<number>((resolve, reject) => {
       let started = false;

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
-register({ tsconfig: workerData.tsconfig });
+// From the TypeScript source the thread compiles through tsx as the main thread does; compiled, it needs nothing.
+if (workerData.tsconfig) register({ tsconfig: workerData.tsconfig });
 const { importInWorker } = await import('./importWorkerMain.ts');
 await importInWorker(workerData, (message) => parentPort.postMessage(message));

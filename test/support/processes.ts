@@ -13,3 +13,15 @@ export async function stoppedProcessId(): Promise<number> {
   await once(child, 'exit');
   return child.pid!;
 }
+
+/** Runs a command to its end; resolves with its exit code and its stdout and stderr together. */
+export function runCommand(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env });
+    let output = '';
+    child.stdout.on('data', (chunk) => { output += chunk; });
+    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
