@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `sms106` command (FORMATS.md). The product is written in TypeScript and runs through tsx;
+// The `sms106` command (docs/cli.md). The product is written in TypeScript and runs through tsx;
 // the project's tsconfig is named explicitly so decorators compile the same from any directory.
 import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
