@@ -49,8 +49,9 @@ function firstLine(error: unknown): string {
 export const SQLITE_BUSY_TIMEOUT_MS = 15_000;
 
 /**
- * Turns a database URL (FORMATS.md: `mysql://user:pass@host:3306/name`, `sqlite:PATH`,
- * `sqlite::memory:`) into TypeORM options. Schema changes always go through migrations.
+ * Turns a database URL (docs/cli.md#global-flags: `mysql://user:pass@host:3306/name`,
+ * `sqlite:PATH`, `sqlite::memory:`) into TypeORM options. Schema changes always go through
+ * migrations.
  */
 export function dataSourceOptions(url: string): DataSourceOptions {
   const common = { entities, migrations, synchronize: false, logging: false } as const;
@@ -110,8 +111,8 @@ export function createDataSource(url: string = process.env.DATABASE_URL || defau
 }
 
 /**
- * Opens the database at `url` and brings its schema up to date (FORMATS.md: every command first
- * runs pending migrations; a new SQLite path is created).
+ * Opens the database at `url` and brings its schema up to date (docs/cli.md#the-schema-comes-first:
+ * every command first runs pending migrations; a new SQLite path is created).
  */
 export async function openDatabase(url: string = process.env.DATABASE_URL || defaultDatabaseUrl): Promise<DataSource> {
   let options = dataSourceOptions(url);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `sms106` command (docs/dataset-format.md). It runs the compiled JavaScript in dist/ when
+// The `sms106` command (docs/cli.md). It runs the compiled JavaScript in dist/ when
 // that build is current, else the TypeScript sources through tsx (bin/entry.js decides).
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -2,11 +2,11 @@
  * Verifies the demo dataset that seeds/generate.ts wrote:
  *   npx tsx seeds/check.ts [DIR] [--no-rerun]
  * Re-reads the CSV files with an independent parser and asserts what the importer enforces
- * (FORMATS.md) plus what the demo promises (seeds/README.md): every child allocation extends a
- * prefix its holder held on its valid_from and lies within that parent's period, keys are
- * unique, every holder/lessee is known, the deep chains, the reassigned number and the lookups
- * in the README resolve as described. Unless `--no-rerun`, it also runs the generator twice
- * into temporary directories and requires byte-identical output. Exits 1 listing every failure.
+ * (docs/dataset-format.md) plus what the demo promises (seeds/README.md): every child allocation
+ * extends a prefix its holder held on its valid_from and lies within that parent's period, keys are
+ * unique, every holder/lessee is known, the deep chains, the reassigned number and the lookups in
+ * the README resolve as described. Unless `--no-rerun`, it also runs the generator twice into
+ * temporary directories and requires byte-identical output. Exits 1 listing every failure.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -131,8 +131,8 @@ for (const a of grants) {
     continue;
   }
   expect(agentByUscc.has(a.holder), `${where}: holder ${a.holder} is neither a carrier nor an agent`);
-  // FORMATS.md: the parent is the holder's grant with the longest prefix of this prefix held on
-  // valid_from (then the latest start).
+  // docs/dataset-format.md#parents-and-levels: the parent is the holder's grant with the longest
+  // prefix of this prefix held on valid_from (then the latest start).
   const candidates = grants.filter((p) => p !== a && p.lessee === a.holder && a.prefix.startsWith(p.prefix) && heldAt(p, a.from))
     .sort((x, y) => y.prefix.length - x.prefix.length || (y.from < x.from ? -1 : y.from > x.from ? 1 : 0));
   const parent = candidates[0] ?? null;

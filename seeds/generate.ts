@@ -1,9 +1,9 @@
 /**
- * Writes the demo dataset (seeds/demo/*.csv, the FORMATS.md interchange format):
+ * Writes the demo dataset (seeds/demo/*.csv, the interchange format of docs/dataset-format.md):
  *   npx tsx seeds/generate.ts [DIR]
  * Every run writes the same bytes: one seeded PRNG (mulberry32), fixed dates, no clock, and
  * the rows are built in a fixed order. The data is invented but shaped like the field report
- * (shared/seed/source-article.md): carriers grant segments (号段) to first-level agents, who
+ * (docs/domain.md#the-problem): carriers grant segments (号段) to first-level agents, who
  * re-lease extension ranges (转租) down chains up to four agents deep, until a trading company
  * with no business sending as the police rents 1069228351067701 and sends as
  * 【某市公安局交通管理局】 ("驾考预约"), and a victim loses 30,000 yuan.

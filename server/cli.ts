@@ -19,7 +19,7 @@ import { runImport } from './services/importRuns.ts';
 import { LookupInputError, lookupJson, lookupNumber } from './services/lookup.ts';
 import { TrustProxyError, trustProxySetting } from './util/trustProxy.ts';
 
-/** FORMATS.md: 0 on success, 1 when the input was refused, 2 when the command was used wrongly. */
+/** docs/cli.md#exit-codes: 0 on success, 1 when the input was refused, 2 when the command was used wrongly. */
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
@@ -267,7 +267,7 @@ function formatSummary(summary: ImportSummary, locale: Locale): string {
   return `${locale === 'en' ? `imported ${summary.dataset}` : `已导入 ${summary.dataset}`}\n${lines.join('\n')}\n`;
 }
 
-/** FORMATS.md: `audit --json` prints one object per finding, one per line. */
+/** docs/cli.md#audit: `audit --json` prints one object per finding, one per line. */
 async function auditCommand(db: () => Promise<DataSource>, json: boolean, locale: Locale, io: CliIo): Promise<number> {
   const outcome = await runAudit(await db(), { actor: cliActor() });
   if (json) {
@@ -291,7 +291,7 @@ async function auditCommand(db: () => Promise<DataSource>, json: boolean, locale
   return EXIT_OK;
 }
 
-/** FORMATS.md `notice AGENT_USCC`: `--json` prints {"number","code","path"}. */
+/** docs/cli.md#notice: `notice AGENT_USCC` `--json` prints {"number","code","path"}. */
 async function noticeCommand(db: () => Promise<DataSource>, rawUscc: string, issuerCode: string | undefined, deadline: string | undefined, json: boolean, locale: Locale, io: CliIo): Promise<number> {
   const dataSource = await db();
   const actor = { name: cliActor(), scope: EVERYTHING, role: 'cli' as const };

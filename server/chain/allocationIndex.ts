@@ -732,11 +732,12 @@ export class AllocationIndex {
 }
 
 /**
- * DOMAIN.md: resolving a number = longest-prefix match over the allocations valid at that
- * moment. Walking the number's prefixes from short to long, a root (carrier grant) starts the
- * chain and an allocation joins it only under its own parent, so the answer is the deepest
- * allocation whose whole ancestry was valid at `at`, with that ancestry. `number` is normalised
- * (bare digits, see numbering/number106.ts). Returns null when nothing covered the number then.
+ * docs/domain.md#resolving-a-number: resolving a number = longest-prefix match over the allocations
+ * valid at that moment. Walking the number's prefixes from short to long, a root (carrier grant)
+ * starts the chain and an allocation joins it only under its own parent, so the answer is the
+ * deepest allocation whose whole ancestry was valid at `at`, with that ancestry. `number` is
+ * normalised (bare digits, see numbering/number106.ts). Returns null when nothing covered the
+ * number then.
  */
 export function chainAt(index: AllocationIndex, number: string, at: Date): Chain | null {
   return index.chainOn(number, at, shanghaiDayNumber(at));

@@ -1,8 +1,9 @@
 /**
- * A streaming CSV parser for dataset files (FORMATS.md): RFC 4180 with a comma separator, fields
- * quoted with `"` and `""` inside them, records of any length. It replaces csv-parse, whose
- * per-record cost was the largest JavaScript cost of a million-row import, and keeps the
- * decisions the importer relied on (see test/dataset/csvParser.test.ts, which compares the two).
+ * A streaming CSV parser for dataset files (docs/dataset-format.md#files): RFC 4180 with a comma
+ * separator, fields quoted with `"` and `""` inside them, records of any length. It replaces
+ * csv-parse, whose per-record cost was the largest JavaScript cost of a million-row import, and
+ * keeps the decisions the importer relied on (see test/dataset/csvParser.test.ts, which compares
+ * the two).
  */
 import { TextDecoder } from 'node:util';
 import { DATASET_LIMITS } from './limits.ts';

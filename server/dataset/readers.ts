@@ -90,7 +90,7 @@ async function openCsvDirectory(directory: string): Promise<Dataset> {
   return openCsvFiles(names.map((name) => path.join(directory, name)), path.basename(path.resolve(directory)));
 }
 
-/** Several CSV files, named as FORMATS.md says (an upload, or a directory's contents). */
+/** Several CSV files, named as docs/dataset-format.md#files says (an upload, or a directory's contents). */
 export async function openCsvFiles(files: string[], name: string): Promise<Dataset> {
   const tables: DatasetTable[] = [];
   const ignoredFiles: string[] = [];

@@ -1,6 +1,6 @@
 /**
- * The dataset files of FORMATS.md: names, columns and which are required. This is a public
- * interface: columns may be added, never renamed or removed.
+ * The dataset files (docs/dataset-format.md#files): names, columns and which are required. This is
+ * a public interface: columns may be added, never renamed or removed.
  */
 export const DATASET_FILES = [
   'carriers', 'agents', 'entities', 'allocations', 'messages', 'complaints', 'protected_senders', 'url_lists',
@@ -28,7 +28,7 @@ export function isBlankRow(cells: readonly string[]): boolean {
   return cells.every((cell) => cell.trim() === '');
 }
 
-/** Column order used when writing a dataset (export): required first, as FORMATS.md lists them. */
+/** Column order used when writing a dataset (export): required first, as docs/dataset-format.md#files lists them. */
 export function exportColumns(file: DatasetFile): string[] {
   const order: Record<DatasetFile, string[]> = {
     carriers: ['code', 'name'],

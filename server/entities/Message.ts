@@ -14,7 +14,10 @@ export class Message {
   @Column('varchar', { name: 'external_id', length: 64, nullable: true })
   externalId!: string | null;
 
-  /** `id:<external id>`, else `h:<sha256 of sender, sent_at and content>` (FORMATS.md). */
+  /**
+   * `id:<external id>`, else `h:<sha256 of sender, sent_at and content>`
+   * (docs/dataset-format.md#keys-and-re-imports).
+   */
   @Column('varchar', { name: 'natural_key', length: 80 })
   naturalKey!: string;
 

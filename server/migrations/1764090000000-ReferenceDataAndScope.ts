@@ -3,14 +3,15 @@ import { Table, TableColumn, TableForeignKey, TableIndex, type MigrationInterfac
 /**
  * Issue "Accounts, roles scoped per carrier":
  * - `version` on the reference data staff edit in the browser (optimistic locking);
- * - `legal_instruments`, the instruments a notice cites, seeded with those DOMAIN.md names;
+ * - `legal_instruments`, the instruments a notice cites, seeded with the titles of
+ *   docs/domain.md#the-notice;
  * - `users.disabled_at`, so an account can be switched off without losing its audit trail;
  * - `import_runs.carrier_id`, the carrier a carrier user's import was confined to;
  * - `messages.root_carrier_id` / `complaints.root_carrier_id`, the carrier whose chain the sender
  *   resolved to at the time (services/attribution.ts), so a carrier sees only its own traffic;
  * - drops `import_runs.rows_total`, never written (progress is measured in bytes).
  */
-/** The instruments DOMAIN.md tells notices to cite; their articles are left for staff to fill in. */
+/** The instruments notices cite (docs/domain.md#the-notice); their articles are left for staff to fill in. */
 export const SEEDED_LEGAL_INSTRUMENTS = [
   '《中华人民共和国反电信网络诈骗法》',
   '《通信短信息服务管理规定》（工业和信息化部令第31号）',

@@ -1,6 +1,6 @@
 /**
- * 106 numbers (DOMAIN.md "Numbers"): digits only, starting with `106`, at most 20 digits (base
- * code + extension code). Input may carry spaces, dashes, full-width digits, zero-width
+ * 106 numbers (docs/domain.md#106-numbers): digits only, starting with `106`, at most 20 digits
+ * (base code + extension code). Input may carry spaces, dashes, full-width digits, zero-width
  * characters and a `+86`/`0086`/`86` country prefix; all of that is normalised to bare ASCII
  * digits, anything else is rejected with a stable error code (an i18n key).
  */

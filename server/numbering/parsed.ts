@@ -1,7 +1,7 @@
 /**
  * The result of parsing user or file input: the normalised value, or a stable error code that
- * doubles as the i18n key of the message shown to the user (FORMATS.md: the import report names
- * the reason for every bad cell). Parsers return this instead of throwing.
+ * doubles as the i18n key of the message shown to the user (docs/dataset-format.md: the import
+ * report names the reason for every bad cell). Parsers return this instead of throwing.
  */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; code: string };
 

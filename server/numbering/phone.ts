@@ -1,6 +1,7 @@
 /**
  * Ordinary phone numbers — message recipients, numbers quoted in message text, callback numbers
- * (DOMAIN.md "Numbers"): normalised with libphonenumber-js, default region CN, E.164 out.
+ * (docs/domain.md#phone-numbers-in-messages): normalised with libphonenumber-js, default region CN,
+ * E.164 out.
  */
 // The full ("max") metadata: the default one judges only by length, so it takes 12345678901
 // (no such mobile range) and a 10-digit "mobile" as valid.

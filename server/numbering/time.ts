@@ -1,8 +1,8 @@
 /**
- * Dates and timestamps of the interchange format (FORMATS.md): dates are `YYYY-MM-DD`,
- * timestamps ISO 8601, and a timestamp without a zone is Asia/Shanghai. China has kept one
- * offset (+08:00, no daylight saving) since 1992, so a fixed offset is exact for this data.
- * Years are limited to 0000..9999, the four digits the format can write.
+ * Dates and timestamps of the interchange format (docs/dataset-format.md#values): dates are
+ * `YYYY-MM-DD`, timestamps ISO 8601, and a timestamp without a zone is Asia/Shanghai. China has
+ * kept one offset (+08:00, no daylight saving) since 1992, so a fixed offset is exact for this
+ * data. Years are limited to 0000..9999, the four digits the format can write.
  */
 import { accepted, rejected, type Parsed } from './parsed.ts';
 

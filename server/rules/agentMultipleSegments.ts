@@ -8,9 +8,9 @@ import { allocationsOf } from './allocations.ts';
 const end = (a: IndexedAllocation) => (a.validTo === null ? Number.POSITIVE_INFINITY : dayNumber(a.validTo));
 
 /**
- * AGENT_MULTIPLE_SEGMENTS — DOMAIN.md: "a first-level agent holding more than one segment at
- * once" ("one agent, one segment"). Segments held one after the other are fine; the finding names
- * every segment that overlaps another in time, across carriers too.
+ * AGENT_MULTIPLE_SEGMENTS (docs/domain.md#agent_multiple_segments): a first-level agent holding
+ * more than one segment at once ("one agent, one segment"). Segments held one after the other
+ * are fine; the finding names every segment that overlaps another in time, across carriers too.
  */
 export const agentMultipleSegments: Rule = {
   code: 'AGENT_MULTIPLE_SEGMENTS',

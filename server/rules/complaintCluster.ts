@@ -14,11 +14,11 @@ interface Traced {
 const DAY_MS = 86_400_000;
 
 /**
- * COMPLAINT_CLUSTER — DOMAIN.md: "several complaints trace to the same agent in a window"
- * ("aggregate isolated cases into big data"). Each complaint is traced to the agent answerable for
- * its sender at the time it was reported; `complaintClusterSize` or more against one agent within
- * `complaintWindowDays` make a cluster (overlapping windows merge into one). Severity grows with
- * the count: 3 medium, 5 high, 10 critical.
+ * COMPLAINT_CLUSTER (docs/domain.md#complaint_cluster): several complaints trace to the same agent
+ * in a window (gathering isolated cases into a pattern). Each complaint is traced to the agent
+ * answerable for its sender at the time it was reported; `complaintClusterSize` or more against one
+ * agent within `complaintWindowDays` make a cluster (overlapping windows merge into one). Severity
+ * grows with the count: 3 medium, 5 high, 10 critical.
  */
 export const complaintCluster: Rule = {
   code: 'COMPLAINT_CLUSTER',

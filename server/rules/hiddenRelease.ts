@@ -19,12 +19,12 @@ interface GatheredAllocation {
 }
 
 /**
- * HIDDEN_RELEASE — DOMAIN.md: "traffic under one allocation carries many unrelated entities'
- * signatures: undeclared re-leasing", inferred from data. Under each allocation a message resolves
- * to, the signatures that are not the registered entity's own are grouped by who filed them
- * (unfiled ones count as a party each); `hiddenReleaseSignatures` or more outside parties make a
- * finding. A 10690 platform serving many clients does so through extension codes, each its own
- * allocation, so this does not fire on legitimate platforms.
+ * HIDDEN_RELEASE (docs/domain.md#hidden_release): traffic under one allocation carries many
+ * unrelated entities' signatures, an undeclared re-lease inferred from data. Under each allocation
+ * a message resolves to, the signatures that are not the registered entity's own are grouped by who
+ * filed them (unfiled ones count as a party each); `hiddenReleaseSignatures` or more outside
+ * parties make a finding. A 10690 platform serving many clients does so through extension codes,
+ * each its own allocation, so this does not fire on legitimate platforms.
  */
 export const hiddenRelease: Rule = {
   code: 'HIDDEN_RELEASE',

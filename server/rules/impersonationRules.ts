@@ -44,10 +44,10 @@ function explainClaims(detector: ClaimDetector, context: MessageContext): Explan
 export const registeredOf = (context: MessageContext) => (context.entity ? { uscc: context.entity.uscc, name: context.entity.name } : null);
 
 /**
- * GOV_IMPERSONATION — DOMAIN.md: "a message that presents itself as a government body (signature
- * or text) while the number's registered entity is not that body" (the field report's
- * traffic-police case). Who the message claims to be and the disguises it survives are
- * claims/detector.ts's; the decision is claims/verdicts.ts `impersonation`.
+ * GOV_IMPERSONATION (docs/domain.md#gov_impersonation): a message that presents itself as a
+ * government body (signature or text) while the number's registered entity is not that body
+ * (the field report's traffic-police case). Who the message claims to be and the disguises it
+ * survives are claims/detector.ts's; the decision is claims/verdicts.ts `impersonation`.
  */
 export const govImpersonation: Rule = {
   code: 'GOV_IMPERSONATION',
@@ -64,8 +64,9 @@ export const govImpersonation: Rule = {
 };
 
 /**
- * LOOKALIKE_SIGNATURE — DOMAIN.md: "a signature confusable with a protected one (full-width,
- * traditional characters, spaces, homoglyphs, one edit) but not registered to its owner".
+ * LOOKALIKE_SIGNATURE (docs/domain.md#lookalike_signature): a signature confusable with a
+ * protected one (full-width, traditional characters, spaces, homoglyphs, one edit) but not
+ * registered to its owner.
  */
 export const lookalikeSignatureRule: Rule = {
   code: 'LOOKALIKE_SIGNATURE',

@@ -14,7 +14,7 @@ import { unfiledSignature } from './unfiledSignature.ts';
 import { unlicensedLessee } from './unlicensedLessee.ts';
 import type { Rule } from './types.ts';
 
-/** Every rule the audit runs, one module per rule code of DOMAIN.md. */
+/** Every rule the audit runs, one module per rule code (docs/domain.md#rules). */
 export const RULES: readonly Rule[] = [
   multiLevelRelease, segmentUnfiled, agentMultipleSegments, numberMultiEntity, overlappingAllocation, unlicensedLessee,
   invalidUscc, unallocatedSender, govImpersonation, lookalikeSignatureRule, officialPretextRule, brandImpersonationRule, unfiledSignature, suspiciousUrl,

@@ -6,9 +6,10 @@ import { shanghaiDayStart } from '../numbering/time.ts';
 import { allocationsOf } from './allocations.ts';
 
 /**
- * INVALID_USCC — DOMAIN.md: "an agent or entity whose USCC fails the check" (vetting; GB 32100-2015
- * check character). Only parties that appear in some allocation are reported, with the carrier of
- * the first such allocation, so each carrier sees the parties in its own tree.
+ * INVALID_USCC (docs/domain.md#invalid_uscc): an agent or entity whose USCC fails the check
+ * (vetting; GB 32100-2015 check character, docs/domain.md#uscc). Only parties that appear in some
+ * allocation are reported, with the carrier of the first such allocation, so each carrier sees the
+ * parties in its own tree.
  */
 export const invalidUscc: Rule = {
   code: 'INVALID_USCC',

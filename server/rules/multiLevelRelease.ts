@@ -5,10 +5,10 @@ import { shanghaiDayStart } from '../numbering/time.ts';
 import { allocationsOf } from './allocations.ts';
 
 /**
- * MULTI_LEVEL_RELEASE — DOMAIN.md: "an allocation whose chain has an agent→agent re-lease;
- * severity grows with depth" (one agent, one segment, no re-leasing). Every allocation held by an
- * agent that got it from another agent: level 2 is high, 3 and deeper critical, and a re-lease
- * not declared to the carrier (`declared=false`) one step worse.
+ * MULTI_LEVEL_RELEASE (docs/domain.md#multi_level_release): an allocation whose chain has an
+ * agent→agent re-lease; severity grows with depth (one agent, one segment, no re-leasing). Every
+ * allocation held by an agent that got it from another agent: level 2 is high, 3 and deeper
+ * critical, and a re-lease not declared to the carrier (`declared=false`) one step worse.
  */
 export const multiLevelRelease: Rule = {
   code: 'MULTI_LEVEL_RELEASE',

@@ -9,12 +9,13 @@ import { allocationsOf } from './allocations.ts';
 import { NumberIds } from './numberIds.ts';
 
 /**
- * NUMBER_MULTI_ENTITY — DOMAIN.md: "one number maps to two using entities at the same moment, or
- * traffic from one number carries signatures of two unrelated entities" ("one number, one
- * entity"). In the tree: two grants to different entities, in different parents' trees (siblings
- * are OVERLAPPING_ALLOCATION's), whose prefixes and periods overlap. In the traffic: the
- * signatures one number sent under belong (by filing) to two or more entities with different USCCs,
- * within one allocation of the number: a number passed from one entity to the next is not this.
+ * NUMBER_MULTI_ENTITY (docs/domain.md#number_multi_entity): one number maps to two using entities
+ * at the same moment, or traffic from one number carries signatures of two unrelated entities
+ * ("one number, one entity"). In the tree: two grants to different entities, in different parents'
+ * trees (siblings are OVERLAPPING_ALLOCATION's), whose prefixes and periods overlap. In the
+ * traffic: the signatures one number sent under belong (by filing) to two or more entities with
+ * different USCCs, within one allocation of the number: a number passed from one entity to the next
+ * is not this.
  */
 export const numberMultiEntity: Rule = {
   code: 'NUMBER_MULTI_ENTITY',

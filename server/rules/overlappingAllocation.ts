@@ -7,10 +7,10 @@ import { shanghaiDayStart } from '../numbering/time.ts';
 import { allocationsOf } from './allocations.ts';
 
 /**
- * OVERLAPPING_ALLOCATION — DOMAIN.md: "two allocations under one parent overlap in prefix and
- * time" (data integrity). Siblings are the grants of one parent allocation, or a carrier's root
- * segments. A number passed from one using entity to the next (same prefix, one period after the
- * other) does not overlap.
+ * OVERLAPPING_ALLOCATION (docs/domain.md#overlapping_allocation): two allocations under one parent
+ * overlap in prefix and time (data integrity). Siblings are the grants of one parent allocation, or
+ * a carrier's root segments. A number passed from one using entity to the next (same prefix, one
+ * period after the other) does not overlap.
  */
 export const overlappingAllocation: Rule = {
   code: 'OVERLAPPING_ALLOCATION',

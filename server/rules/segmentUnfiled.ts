@@ -3,7 +3,7 @@ import type { Rule } from './types.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
 import { allocationsOf } from './allocations.ts';
 
-/** SEGMENT_UNFILED — DOMAIN.md: "a root segment with no MIIT filing number" (the filing duty). */
+/** SEGMENT_UNFILED (docs/domain.md#segment_unfiled): a root segment with no MIIT filing number (the filing duty). */
 export const segmentUnfiled: Rule = {
   code: 'SEGMENT_UNFILED',
   start: (snapshot) => ({

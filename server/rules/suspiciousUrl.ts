@@ -4,8 +4,8 @@ import { findUrls, suspiciousUrls, type UrlLists } from './text/urls.ts';
 import type { FindingDraft, Rule } from './types.ts';
 
 /**
- * SUSPICIOUS_URL — DOMAIN.md: "a short link not on the allow-list, or a domain on the
- * block-list" (the field report's short-URL section). One finding per message and domain; the
+ * SUSPICIOUS_URL (docs/domain.md#suspicious_url): a short link not on the allow-list, or a domain
+ * on the block-list (the field report's short-URL section). One finding per message and domain; the
  * callback numbers in the same text (normalised to E.164) go into the evidence.
  */
 export const suspiciousUrl: Rule = {

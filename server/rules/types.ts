@@ -2,7 +2,7 @@ import type { AllocationIndex, Chain, IndexedAllocation } from '../chain/allocat
 import type { FindingEvidence, Severity } from '../entities/Finding.ts';
 import type { MessageSignature } from './signatures.ts';
 
-/** The rule codes of DOMAIN.md: the stable names findings carry. */
+/** The rule codes (docs/domain.md#rules): the stable names findings carry. */
 export const RULE_CODES = [
   'MULTI_LEVEL_RELEASE', 'SEGMENT_UNFILED', 'AGENT_MULTIPLE_SEGMENTS', 'NUMBER_MULTI_ENTITY', 'OVERLAPPING_ALLOCATION',
   'UNLICENSED_LESSEE', 'INVALID_USCC', 'UNALLOCATED_SENDER', 'GOV_IMPERSONATION', 'LOOKALIKE_SIGNATURE',

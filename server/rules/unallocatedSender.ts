@@ -2,10 +2,10 @@ import { beijingMinute, trafficSubject } from './evidence.ts';
 import type { FindingDraft, Rule, TrafficContext } from './types.ts';
 
 /**
- * UNALLOCATED_SENDER — DOMAIN.md: "a message or complaint from a number with no valid allocation
- * at that moment" (expired / never granted). A number that was held only by an agent, with no
- * using entity registered, also has no one it "maps to" ("every number maps to exactly one using
- * entity"): reported under the same rule, naming the agent, one severity lower.
+ * UNALLOCATED_SENDER (docs/domain.md#unallocated_sender): a message or complaint from a number with
+ * no valid allocation at that moment (expired / never granted). A number that was held only by an
+ * agent, with no using entity registered, also has no one it "maps to" ("every number maps to
+ * exactly one using entity"): reported under the same rule, naming the agent, one severity lower.
  */
 export const unallocatedSender: Rule = {
   code: 'UNALLOCATED_SENDER',

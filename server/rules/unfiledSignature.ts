@@ -6,9 +6,9 @@ import { readerFor } from './pretextRules.ts';
 import type { FindingDraft, MessageContext, Rule, RuleCode } from './types.ts';
 
 /**
- * UNFILED_SIGNATURE — DOMAIN.md: "a signature that the registered entity never filed" (signature
- * filing). Compared after signatureKey (width, spaces, case); one finding per number and signature,
- * however many messages carried it.
+ * UNFILED_SIGNATURE (docs/domain.md#unfiled_signature): a signature that the registered entity
+ * never filed (signature filing). Compared after signatureKey (width, spaces, case); one finding
+ * per number and signature, however many messages carried it.
  */
 export const unfiledSignature: Rule = {
   code: 'UNFILED_SIGNATURE',

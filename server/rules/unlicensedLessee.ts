@@ -6,8 +6,8 @@ import { shanghaiDayStart } from '../numbering/time.ts';
 import { allocationsOf } from './allocations.ts';
 
 /**
- * UNLICENSED_LESSEE — DOMAIN.md: "an agent in a chain without a value-added telecom licence"
- * (licensing: 增值电信业务经营许可证). One finding per agent, naming the ranges it holds; a
+ * UNLICENSED_LESSEE (docs/domain.md#unlicensed_lessee): an agent in a chain without a value-added
+ * telecom licence (licensing: 增值电信业务经营许可证). One finding per agent, naming the ranges it holds; a
  * first-level agent without a licence is worse than a sub-agent.
  */
 export const unlicensedLessee: Rule = {

@@ -69,7 +69,7 @@ export interface AuditOptions {
 }
 
 /**
- * Runs every rule over the stored data (FORMATS.md `audit`). The traffic is read a page at a
+ * Runs every rule over the stored data (docs/cli.md#audit). The traffic is read a page at a
  * time; the findings are kept in memory (they are few next to the messages) and written in one
  * short transaction at the end: a re-run updates `last_seen_at` of the findings it sees again
  * (matched on their dedupe key) and leaves their workflow status alone, so a dismissed finding

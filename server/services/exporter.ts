@@ -31,10 +31,10 @@ export class ExportError extends Error {
 }
 
 /**
- * Writes the store as a dataset (FORMATS.md) into `directory`, one CSV per file, rows in natural-key
- * order, so that importing the result into an empty store and exporting again gives the same bytes.
- * A directory that holds anything is refused unless `force`, so an earlier export or someone's
- * other files are not overwritten by mistake.
+ * Writes the store as a dataset (docs/dataset-format.md) into `directory`, one CSV per file, rows
+ * in natural-key order, so that importing the result into an empty store and exporting again gives
+ * the same bytes. A directory that holds anything is refused unless `force`, so an earlier export
+ * or someone's other files are not overwritten by mistake.
  */
 export async function exportDataset(dataSource: DataSource, directory: string, options: ExportOptions = {}): Promise<ExportSummary> {
   const pageRows = options.pageRows ?? PAGE_ROWS;

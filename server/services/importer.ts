@@ -51,9 +51,9 @@ export interface ImportSummary {
   files: FileSummary[];
   ignoredFiles: string[];
   /**
-   * Optional cells kept although they do not parse (FORMATS.md): the first MAX_SUMMARY_WARNINGS,
-   * their values cut to 100 characters, so the summary stays small; warningCount counts them all.
-   * Absent from runs recorded before warnings were kept.
+   * Optional cells kept although they do not parse (docs/dataset-format.md#values): the first
+   * MAX_SUMMARY_WARNINGS, their values cut to 100 characters, so the summary stays small;
+   * warningCount counts them all. Absent from runs recorded before warnings were kept.
    */
   warnings: ImportIssue[];
   warningCount: number;
@@ -102,9 +102,10 @@ const FAR_FUTURE = '9999-12-31';
 const RECIPIENT_MAX = 20;
 
 /**
- * Imports a dataset in one transaction (FORMATS.md): every bad row of every file is reported,
- * a refused import leaves the store exactly as it was, and re-importing the same dataset changes
- * nothing (rows are matched on their natural keys and updated in place).
+ * Imports a dataset in one transaction
+ * (docs/dataset-format.md#one-transaction-every-problem-reported): every bad row of every file is
+ * reported, a refused import leaves the store exactly as it was, and re-importing the same dataset
+ * changes nothing (rows are matched on their natural keys and updated in place).
  */
 export async function importDataset(dataSource: DataSource, dataset: Dataset, options: ImportOptions = {}): Promise<ImportSummary> {
   const summary = await inOneTransaction(dataSource, async (manager) => {
@@ -1016,7 +1017,8 @@ class ImportJob {
         if (phone.ok) {
           recipient = phone.value;
         } else {
-          // FORMATS.md: an optional field that does not parse is kept, normalised where it can be, and reported.
+          // docs/dataset-format.md#values: an optional field that does not parse is kept,
+          // normalised where it can be, and reported.
           const kept = compactPhone(recipientRaw);
           if ([...kept].length <= RECIPIENT_MAX) {
             recipient = kept;

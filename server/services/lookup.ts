@@ -190,8 +190,9 @@ export interface LookupResult {
 }
 
 /**
- * Who held `rawNumber` at `rawAt` (a timestamp as FORMATS.md accepts; default now). A chain that
- * starts at a carrier outside `scope` is not shown: to that user the number is simply not covered.
+ * Who held `rawNumber` at `rawAt` (a timestamp as docs/dataset-format.md#values accepts; default
+ * now). A chain that starts at a carrier outside `scope` is not shown: to that user the number is
+ * simply not covered.
  */
 export async function lookupNumber(dataSource: DataSource, rawNumber: string, rawAt?: string | null, scope: Scope = EVERYTHING): Promise<LookupResult> {
   const number = parse106(rawNumber, 'number');
@@ -208,7 +209,7 @@ export async function lookupNumber(dataSource: DataSource, rawNumber: string, ra
   return { number: number.value, at, chain: visible ? chain : null };
 }
 
-/** FORMATS.md `lookup --json`. */
+/** `lookup --json` (docs/cli.md#lookup). */
 export function lookupJson(result: LookupResult, formatAt: (at: Date) => string): object {
   return {
     number: result.number,

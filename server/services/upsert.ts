@@ -1,7 +1,7 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 
-/** The SQL dialects the schema runs on (CONVENTIONS.md: one schema, MySQL/MariaDB and SQLite). */
+/** The SQL dialects the schema runs on (docs/conventions.md#data: one schema, MySQL/MariaDB and SQLite). */
 export type Dialect = 'mysql' | 'sqlite';
 
 /**

@@ -67,7 +67,7 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       }]);
     });
 
-    it('lookup --json prints the chain and the registered entity as FORMATS.md says', async () => {
+    it('lookup --json prints the chain and the registered entity as docs/cli.md#lookup says', async () => {
       await cli('import', await writeDataset(smallDataset()), '--db', url);
       const result = await cli('lookup', '10690123450188', '--at', '2022-03-14T09:30:00+08:00', '--json', '--db', url);
       expect(result.code).to.equal(0);
@@ -124,7 +124,7 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       expect((await cliWithPassword('a long enough secret', 'user', 'add', 'li.si', '--role', 'carrier', '--db', url)).stderr).to.include('运营商角色必须指定所属运营商（命令行用 --carrier 运营商代码）');
     });
 
-    it('audit --json prints one finding per line in the shape FORMATS.md gives; a second run adds nothing', async () => {
+    it('audit --json prints one finding per line as docs/cli.md#audit shows; a second run adds nothing', async () => {
       await cli('import', await writeDataset(smallDataset()), '--db', url);
       const result = await cli('audit', '--json', '--db', url);
       expect(result.code).to.equal(0);

@@ -24,7 +24,7 @@ describeEachDatabase('administration pages', (ctx) => {
   });
 
   describe('reference data', () => {
-    it('the legal instruments DOMAIN.md names are there from the start, in order', async () => {
+    it('the legal instruments of docs/domain.md#the-notice are there from the start, in order', async () => {
       const page = (await admin.get('/admin/reference/legal-instruments').expect(200)).text;
       const titles = ['《中华人民共和国反电信网络诈骗法》', '（工业和信息化部令第31号）', '（工业和信息化部令第28号）', '《中华人民共和国电信条例》', '第二百八十七条之二'];
       const positions = titles.map((title) => page.indexOf(title));

@@ -36,7 +36,7 @@ describeEachDatabase('export', (ctx) => {
     expect(allocations.map((line) => line.split(',')[0])).to.deep.equal([...allocations.map((line) => line.split(',')[0])].sort());
   });
 
-  it('writes every dataset file with the FORMATS.md header', async () => {
+  it('writes every dataset file with the docs/dataset-format.md#files header', async () => {
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
     const directory = await writeDataset({});
     await exportDataset(ctx.dataSource, directory);

@@ -1,7 +1,7 @@
 /**
  * Characters that a sender can put in a signature so that it reads as a protected name to a
- * person but differs from it byte for byte (DOMAIN.md, LOOKALIKE_SIGNATURE: "full-width,
- * traditional characters, spaces, homoglyphs, one edit"). Width and compatibility forms are NFKC's
+ * person but differs from it byte for byte (docs/domain.md#lookalike_signature: full-width,
+ * traditional characters, spaces, homoglyphs, one edit). Width and compatibility forms are NFKC's
  * job and traditional characters OpenCC's (see fold.ts); this file holds the rest.
  */
 

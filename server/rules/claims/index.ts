@@ -1,6 +1,6 @@
 /**
  * Claims of identity in SMS text and the two rules built on them: GOV_IMPERSONATION and
- * LOOKALIKE_SIGNATURE (DOMAIN.md). Pure: plain data in, decisions out.
+ * LOOKALIKE_SIGNATURE (docs/domain.md#rules). Pure: plain data in, decisions out.
  */
 export type { Claim, ImpersonationVerdict, KnownSignature, ProtectedSenderRef, RegisteredEntity } from './types.ts';
 export { ClaimDetector } from './detector.ts';

@@ -3,10 +3,10 @@
  * must not send as: a bank, a carrier, an ETC issuer, a courier). The protected-sender list holds
  * both; GOV_IMPERSONATION is about the first, BRAND_IMPERSONATION about the second.
  *
- * The kind follows from the sender's USCC (DOMAIN.md: a `11` government organ or `12` public
- * institution is a government body, anything else is not). A sender listed without a USCC is a
- * government body when its name has the shape of one (国家税务总局, 最高人民法院) or not the shape
- * of a business's (国家移民管理局); it is a brand when it reads as a business (中国工商银行, 支付宝).
+ * The kind follows from the sender's USCC (docs/domain.md#uscc: a `11` government organ or `12`
+ * public institution is a government body, anything else is not). A sender listed without a USCC is
+ * a government body when its name has the shape of one (国家税务总局, 最高人民法院) or not the shape of a
+ * business's (国家移民管理局); it is a brand when it reads as a business (中国工商银行, 支付宝).
  */
 import { isValidUscc, normaliseUscc, usccKind } from '../../numbering/uscc.ts';
 import { canonicalise } from './canonical.ts';

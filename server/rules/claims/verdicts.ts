@@ -1,9 +1,9 @@
 /**
- * The two decisions built on claims (DOMAIN.md, rules):
- *  GOV_IMPERSONATION — "a message that presents itself as a government body (signature or text)
- *    while the number's registered entity is not that body";
- *  LOOKALIKE_SIGNATURE — "a signature confusable with a protected one (full-width, traditional
- *    characters, spaces, homoglyphs, one edit) but not registered to its owner".
+ * The two decisions built on claims (docs/domain.md#rules):
+ *  GOV_IMPERSONATION — a message that presents itself as a government body (signature or text)
+ *    while the number's registered entity is not that body;
+ *  LOOKALIKE_SIGNATURE — a signature confusable with a protected one (full-width, traditional
+ *    characters, spaces, homoglyphs, one edit) but not registered to its owner.
  * The caller resolves the registered entity at the message's sent_at (null: nobody held the number).
  */
 import { normaliseUscc, usccKind } from '../../numbering/uscc.ts';
@@ -14,7 +14,10 @@ import { PROVINCES, bodyFamilies, claimedFamilies, claimedPlaces, type BodyFamil
 import { abbreviationsOf } from './protectedNames.ts';
 import type { Claim, ImpersonationVerdict, KnownSignature, ProtectedSenderRef, RegisteredEntity } from './types.ts';
 
-/** Only a government organ (11) or a public institution (12) may send as a government department (DOMAIN.md, USCC). */
+/**
+ * Only a government organ (11) or a public institution (12) may send as a government department
+ * (docs/domain.md#uscc).
+ */
 export function mayActAsGovernment(registered: RegisteredEntity): boolean {
   const kind = usccKind(normaliseUscc(registered.uscc));
   return kind === 'government' || kind === 'institution';

@@ -1,7 +1,7 @@
 /**
  * Phone numbers quoted in message text ("请回电0755-12345678"): the numbers a victim is told to
  * call back, kept as evidence on a finding. Normalised like every ordinary phone number
- * (DOMAIN.md "Numbers": libphonenumber-js, default region CN, E.164 out).
+ * (docs/domain.md#phone-numbers-in-messages: libphonenumber-js, default region CN, E.164 out).
  */
 import { normalisePhone } from '../../numbering/phone.ts';
 import { foldWidth } from './fold.ts';

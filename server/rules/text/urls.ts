@@ -1,8 +1,9 @@
 /**
- * Text analysis behind SUSPICIOUS_URL (DOMAIN.md): "a short link not on the allow-list, or a
- * domain on the block-list". The source article's short-URL section: a short link hides the real
- * address, so the recipient cannot judge the site; it proposes an allow-list of domains that may
- * be shortened and a block-list of illegal ones. Pure: plain text and lists in, verdicts out.
+ * Text analysis behind SUSPICIOUS_URL (docs/domain.md#suspicious_url): a short link not on the
+ * allow-list, or a domain on the block-list. The source article's short-URL section: a short link
+ * hides the real address, so the recipient cannot judge the site; it proposes an allow-list of
+ * domains that may be shortened and a block-list of illegal ones. Pure: plain text and lists in,
+ * verdicts out.
  *
  * URLs are found with and without a scheme, through the disguises fraud senders use to slip past
  * keyword filters (full-width letters, 。 for the dot, spaces or zero-width characters inside the
@@ -241,10 +242,11 @@ export function listedDomain(host: string, domains: ReadonlySet<string>): string
 const KNOWN_SHORT_LINKS: ReadonlySet<string> = new Set(KNOWN_SHORT_LINK_DOMAINS);
 
 /**
- * SUSPICIOUS_URL decision per DOMAIN.md: a short link not on the allow-list, or a domain on the
- * block-list (block wins over allow). Staff keep allow and block lists (url_lists.csv); when they
- * have listed no short-link domains of their own, KNOWN_SHORT_LINK_DOMAINS says what a short link
- * is. A domain that is neither short nor blocked is not this rule's business.
+ * SUSPICIOUS_URL decision (docs/domain.md#suspicious_url): a short link not on the allow-list, or a
+ * domain on the block-list (block wins over allow). Staff keep allow and block lists
+ * (url_lists.csv); when they have listed no short-link domains of their own,
+ * KNOWN_SHORT_LINK_DOMAINS says what a short link is. A domain that is neither short nor blocked is
+ * not this rule's business.
  */
 export function suspiciousUrls(content: string, lists: UrlLists): UrlVerdict[] {
   const urls = findUrls(content);
