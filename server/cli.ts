@@ -321,7 +321,7 @@ async function noticeCommand(db: () => Promise<DataSource>, rawUscc: string, iss
 async function lookupCommand(db: () => Promise<DataSource>, number: string, at: string | undefined, json: boolean, locale: Locale, io: CliIo): Promise<number> {
   let result;
   try {
-    result = await lookupNumber(await db(), number, at);
+    result = await lookupNumber(await db(), number, at, undefined, { once: true });
   } catch (error) {
     if (!(error instanceof LookupInputError)) throw error;
     io.stderr(`sms106: ${t(locale, `lookup.${error.field}.invalid`, { reason: t(locale, `issue.${error.code}`) })}: ${error.value}\n`);

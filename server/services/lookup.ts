@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { In, type DataSource, type EntityManager } from 'typeorm';
 import { AllocationIndexBuilder, chainAt, type AllocationIndex, type Chain, type Party } from '../chain/allocationIndex.ts';
 import { Agent, Carrier, UsingEntity } from '../entities/index.ts';
 import { parse106 } from '../numbering/number106.ts';
@@ -29,45 +29,91 @@ interface AllocationRecord {
   miit_filing_no: string | null;
 }
 
+const ALLOCATION_COLUMNS = 'id, prefix, parent_id, level, holder_carrier_id, holder_agent_id, lessee_agent_id, lessee_entity_id,'
+  + ' valid_from, valid_to, declared, miit_filing_no';
+
+interface Parties {
+  carriers: Map<number, Party>;
+  agents: Map<number, Party>;
+  entities: Map<number, Party>;
+}
+
+/** The parties allocations name: all of them, or only those of the ids given (one lookup's rows). */
+async function loadParties(manager: EntityManager, only?: { agents: number[]; entities: number[] }): Promise<Parties> {
+  const carriers = new Map<number, Party>();
+  const agents = new Map<number, Party>();
+  const entities = new Map<number, Party>();
+  for (const c of await manager.getRepository(Carrier).find()) carriers.set(c.id, { kind: 'carrier', id: c.id, key: c.code, name: c.name });
+  const select = { id: true, uscc: true, name: true } as const;
+  const agentRows = only ? (only.agents.length ? await manager.getRepository(Agent).find({ select, where: { id: In(only.agents) } }) : [])
+    : await manager.getRepository(Agent).find({ select });
+  for (const a of agentRows) agents.set(a.id, { kind: 'agent', id: a.id, key: a.uscc, name: a.name });
+  const entityRows = only ? (only.entities.length ? await manager.getRepository(UsingEntity).find({ select, where: { id: In(only.entities) } }) : [])
+    : await manager.getRepository(UsingEntity).find({ select });
+  for (const e of entityRows) entities.set(e.id, { kind: 'entity', id: e.id, key: e.uscc, name: e.name });
+  return { carriers, agents, entities };
+}
+
+function addAllocations(builder: AllocationIndexBuilder, rows: readonly AllocationRecord[], { carriers, agents, entities }: Parties): void {
+  for (const a of rows) {
+    builder.add({
+      id: Number(a.id),
+      prefix: a.prefix,
+      parentId: a.parent_id === null ? null : Number(a.parent_id),
+      level: Number(a.level),
+      holder: (a.holder_carrier_id !== null ? carriers.get(Number(a.holder_carrier_id)) : agents.get(Number(a.holder_agent_id)))!,
+      lessee: (a.lessee_agent_id !== null ? agents.get(Number(a.lessee_agent_id)) : entities.get(Number(a.lessee_entity_id)))!,
+      validFrom: String(a.valid_from),
+      validTo: a.valid_to === null ? null : String(a.valid_to),
+      declared: Boolean(Number(a.declared)),
+      miitFilingNo: a.miit_filing_no,
+    });
+  }
+}
+
 /**
  * Reads every allocation into an index, a page at a time: each page's rows go straight into the
  * index's records (plain SQL, no entity objects), so a million rows never sit in memory as objects.
  */
 export async function loadAllocationIndex(dataSource: DataSource | EntityManager): Promise<AllocationIndex> {
   const manager = 'manager' in dataSource ? dataSource.manager : dataSource;
-  const carriers = new Map<number, Party>();
-  const agents = new Map<number, Party>();
-  const entities = new Map<number, Party>();
-  for (const c of await manager.getRepository(Carrier).find()) carriers.set(c.id, { kind: 'carrier', id: c.id, key: c.code, name: c.name });
-  for (const a of await manager.getRepository(Agent).find({ select: { id: true, uscc: true, name: true } })) agents.set(a.id, { kind: 'agent', id: a.id, key: a.uscc, name: a.name });
-  for (const e of await manager.getRepository(UsingEntity).find({ select: { id: true, uscc: true, name: true } })) entities.set(e.id, { kind: 'entity', id: e.id, key: e.uscc, name: e.name });
-
+  const parties = await loadParties(manager);
   const [{ rows }] = await manager.query('SELECT COUNT(*) AS `rows` FROM allocations');
   const builder = new AllocationIndexBuilder(Number(rows));
   let afterId = 0;
   for (;;) {
     const page: AllocationRecord[] = await manager.query(
-      'SELECT id, prefix, parent_id, level, holder_carrier_id, holder_agent_id, lessee_agent_id, lessee_entity_id, valid_from, valid_to, declared, miit_filing_no'
-      + ` FROM allocations WHERE id > ? ORDER BY id LIMIT ${PAGE_ROWS}`,
+      `SELECT ${ALLOCATION_COLUMNS} FROM allocations WHERE id > ? ORDER BY id LIMIT ${PAGE_ROWS}`,
       [afterId],
     );
-    for (const a of page) {
-      builder.add({
-        id: Number(a.id),
-        prefix: a.prefix,
-        parentId: a.parent_id === null ? null : Number(a.parent_id),
-        level: Number(a.level),
-        holder: (a.holder_carrier_id !== null ? carriers.get(Number(a.holder_carrier_id)) : agents.get(Number(a.holder_agent_id)))!,
-        lessee: (a.lessee_agent_id !== null ? agents.get(Number(a.lessee_agent_id)) : entities.get(Number(a.lessee_entity_id)))!,
-        validFrom: String(a.valid_from),
-        validTo: a.valid_to === null ? null : String(a.valid_to),
-        declared: Boolean(Number(a.declared)),
-        miitFilingNo: a.miit_filing_no,
-      });
-    }
+    addAllocations(builder, page, parties);
     if (page.length < PAGE_ROWS) break;
     afterId = Number(page[page.length - 1].id);
   }
+  const index = builder.build();
+  await index.buildFreed;
+  return index;
+}
+
+/**
+ * An index of only the allocations that can be in `number`'s chain: a link's prefix always begins
+ * the number (a re-lease narrows its parent's range), so those are the rows whose prefix is one
+ * of the number's leading digits, found through the prefix-first unique index. For one question
+ * asked once (`sms106 lookup`) this reads a handful of rows where the whole index reads them all.
+ */
+async function loadIndexFor(manager: EntityManager, number: string): Promise<AllocationIndex> {
+  const prefixes = Array.from({ length: number.length }, (_, i) => number.slice(0, i + 1));
+  const rows: AllocationRecord[] = await manager.query(
+    `SELECT ${ALLOCATION_COLUMNS} FROM allocations WHERE prefix IN (${prefixes.map(() => '?').join(', ')}) ORDER BY id`,
+    prefixes,
+  );
+  const ids = (pick: (row: AllocationRecord) => number | null) => [...new Set(rows.map(pick).filter((id) => id !== null).map(Number))];
+  const parties = await loadParties(manager, {
+    agents: ids((row) => row.holder_agent_id).concat(ids((row) => row.lessee_agent_id)),
+    entities: ids((row) => row.lessee_entity_id),
+  });
+  const builder = new AllocationIndexBuilder(rows.length);
+  addAllocations(builder, rows, parties);
   const index = builder.build();
   await index.buildFreed;
   return index;
@@ -192,9 +238,12 @@ export interface LookupResult {
 /**
  * Who held `rawNumber` at `rawAt` (a timestamp as docs/dataset-format.md#values accepts; default
  * now). A chain that starts at a carrier outside `scope` is not shown: to that user the number is
- * simply not covered.
+ * simply not covered. `once`: the only question this process asks (the command line): read just
+ * the rows of this number's chain rather than build (and keep) the index of every allocation.
  */
-export async function lookupNumber(dataSource: DataSource, rawNumber: string, rawAt?: string | null, scope: Scope = EVERYTHING): Promise<LookupResult> {
+export async function lookupNumber(
+  dataSource: DataSource, rawNumber: string, rawAt?: string | null, scope: Scope = EVERYTHING, options: { once?: boolean } = {},
+): Promise<LookupResult> {
   const number = parse106(rawNumber, 'number');
   if (!number.ok) throw new LookupInputError('number', number.code, rawNumber);
   let at = new Date();
@@ -203,7 +252,7 @@ export async function lookupNumber(dataSource: DataSource, rawNumber: string, ra
     if (!parsed.ok) throw new LookupInputError('at', parsed.code, rawAt);
     at = parsed.value;
   }
-  const index = await allocationIndexFor(dataSource);
+  const index = options.once ? await loadIndexFor(dataSource.manager, number.value) : await allocationIndexFor(dataSource);
   const chain = chainAt(index, number.value, at);
   const visible = chain !== null && (scope.carrierId === null || chain.links[0].holder.id === scope.carrierId);
   return { number: number.value, at, chain: visible ? chain : null };
