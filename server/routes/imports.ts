@@ -17,6 +17,7 @@ import { endInterruptedRuns, isStoreBusy } from '../services/importOwners.ts';
 import { issueMessage } from '../services/importer.ts';
 import { latestImports } from '../services/dashboard.ts';
 import { beijingTime } from './shared.ts';
+import { param, readQuery } from './query.ts';
 
 /** Per uploaded file; a 1,000,000-row allocations.csv is about 80 MB. */
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -144,7 +145,7 @@ export async function postImport(req: Request, res: Response, context: AppContex
 }
 
 const runParams = z.object({ id: z.coerce.number().int().positive() });
-const reportQuery = z.object({ page: z.coerce.number().int().positive().default(1) });
+const reportQuery = z.object({ page: param.page() });
 
 /**
  * Ends another process's run if that process stopped. Where another process is writing to an
@@ -186,9 +187,9 @@ export async function getImport(req: Request, res: Response, context: AppContext
   }
   if (run.status === 'succeeded') model.summary = run.summary;
   if (run.status === 'refused') {
-    const query = reportQuery.parse(req.query);
+    const page = readQuery(req, reportQuery).page ?? 1;
     const [errors, stored] = await context.dataSource.getRepository(ImportRunError).findAndCount({
-      where: { runId: run.id }, order: { id: 'ASC' }, skip: (query.page - 1) * ERRORS_PER_PAGE, take: ERRORS_PER_PAGE,
+      where: { runId: run.id }, order: { id: 'ASC' }, skip: (page - 1) * ERRORS_PER_PAGE, take: ERRORS_PER_PAGE,
     });
     model.errors = errors.map((e) => {
       const { code, params } = JSON.parse(e.reason) as { code: string; params: Record<string, string | number> };
@@ -197,9 +198,9 @@ export async function getImport(req: Request, res: Response, context: AppContext
     model.unlisted = run.errorCount - stored;
     const pages = Math.max(1, Math.ceil(stored / ERRORS_PER_PAGE));
     model.pager = pages > 1 ? {
-      page: query.page, pages, total: stored,
-      previousUrl: query.page > 1 ? `/imports/${run.id}?page=${query.page - 1}` : null,
-      nextUrl: query.page < pages ? `/imports/${run.id}?page=${query.page + 1}` : null,
+      page, pages, total: stored,
+      previousUrl: page > 1 ? `/imports/${run.id}?page=${page - 1}` : null,
+      nextUrl: page < pages ? `/imports/${run.id}?page=${page + 1}` : null,
     } : null;
   }
   res.page('imports/show', model);
