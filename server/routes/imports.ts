@@ -23,6 +23,8 @@ import { param, readQuery } from './query.ts';
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 const MAX_FILES = 9;
 const ERRORS_PER_PAGE = 100;
+/** The longest file name ext4 and XFS store, in bytes: a longer one cannot be written to the upload directory. */
+const MAX_NAME_BYTES = 255;
 
 /**
  * Who may look at imports and who may start one: administrators import anything; a carrier's
@@ -77,6 +79,13 @@ class UploadRefused extends Error {
   }
 }
 
+/** Why an uploaded file's name cannot be stored as it is, or null. */
+function nameProblem(name: string): UploadRefused | null {
+  if (/\p{Cc}/u.test(name)) return new UploadRefused('imports.upload.name_control');
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES) return new UploadRefused('imports.upload.name_too_long', { max: MAX_NAME_BYTES });
+  return null;
+}
+
 /** Streams the uploaded files to a fresh temporary directory, refusing what is not a dataset file. */
 async function receiveUpload(req: Request): Promise<{ directory: string; names: string[] }> {
   const type = req.headers['content-type'] ?? '';
@@ -91,6 +100,8 @@ async function receiveUpload(req: Request): Promise<{ directory: string; names: 
       const parser = busboy({ headers: req.headers, limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: 10 } });
       parser.on('file', (_field, stream, info) => {
         const name = path.basename(info.filename || '');
+        const problem = nameProblem(name);
+        if (problem) { stream.resume(); fail(problem); return; }
         if (name === '') { stream.resume(); return; }
         const isWorkbook = name.toLowerCase().endsWith('.xlsx');
         if (!isWorkbook && !datasetFileOf(name)) {
@@ -104,7 +115,8 @@ async function receiveUpload(req: Request): Promise<{ directory: string; names: 
         writes.push(pipeline(stream, createWriteStream(path.join(directory, name))));
       });
       parser.on('filesLimit', () => fail(new UploadRefused('imports.upload.too_many', { max: MAX_FILES })));
-      parser.on('error', (error: Error) => fail(error));
+      // busboy's errors are all about the body it was sent (a malformed part, a form cut short).
+      parser.on('error', () => fail(new UploadRefused('imports.upload.malformed')));
       parser.on('close', () => { Promise.all(writes).then(() => { if (!failed) resolve(); }, fail); });
       req.pipe(parser);
     });

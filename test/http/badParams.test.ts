@@ -1,4 +1,8 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
@@ -9,7 +13,7 @@ import { importDataset } from '../../server/services/importer.ts';
 import { createReference } from '../../server/services/referenceData.ts';
 import { clearAllData, testDatabases } from '../support/databases.ts';
 import { A1, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
-import { signIn, type Client } from '../support/session.ts';
+import { signIn, waitForRun, type Client } from '../support/session.ts';
 
 // Every GET route that reads its query string (server/routes/*.ts), each parameter with values it
 // must refuse with 400 naming the parameter, and values it must still take.
@@ -181,6 +185,82 @@ for (const database of testDatabases) describe(`query parameters [${database.nam
   it('answers a client that asks for JSON with the message as JSON', async () => {
     const response = await admin.get('/agents/' + A1 + '?at=0001-01-01').set('Accept', 'application/json').expect(400);
     expect(response.body.error).to.equal('查询参数 at 无效：应为格式为 YYYY-MM-DD、在 1990 至 2100 年间真实存在的日期，例如 2023-07-01');
+  });
+
+  describe('upload file names', () => {
+    /** One file posted as the browser does, its Content-Disposition written out by hand so any byte can be in the name. */
+    function upload(disposition: string, content: Buffer = Buffer.from('code,name\nCMCC,中国移动\n')) {
+      const boundary = 'sms106-upload-name';
+      const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; ${disposition}\r\nContent-Type: application/octet-stream\r\n\r\n`),
+        content,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      return admin.post('/imports').set('Content-Type', `multipart/form-data; boundary=${boundary}`).send(body);
+    }
+
+    /** Runs `post` with uploads going to a directory of the test's own; returns what the post left there. */
+    async function leftBehind(post: () => Promise<request.Response>): Promise<{ response: request.Response; files: string[]; runs: number }> {
+      const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-names-'));
+      const before = await ctx.dataSource.getRepository(ImportRun).count();
+      const tmpdir = process.env.TMPDIR;
+      process.env.TMPDIR = directory;
+      try {
+        const response = await post();
+        return { response, files: await readdir(directory, { recursive: true }), runs: (await ctx.dataSource.getRepository(ImportRun).count()) - before };
+      } finally {
+        if (tmpdir === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = tmpdir;
+        await rm(directory, { recursive: true, force: true });
+      }
+    }
+
+    it('refuses a part header with a raw NUL byte in the file name as a malformed upload, with 400', async () => {
+      const { response, files, runs } = await leftBehind(() => upload('filename="data\u0000.xlsx"'));
+      expect(response.status).to.equal(400);
+      expect(response.text).to.include('上传的表单无法解析');
+      expect(files).to.deep.equal([]);
+      expect(runs).to.equal(0);
+    });
+
+    const controlNames: Array<[string, string]> = [
+      ['an encoded NUL', "filename*=UTF-8''data%00.xlsx"],
+      ['an encoded line break', "filename*=UTF-8''data%0A.xlsx"],
+      ['an encoded escape', "filename*=UTF-8''carriers%1B.csv"],
+    ];
+    for (const [what, disposition] of controlNames) {
+      it(`refuses a file name with ${what} with 400 and a message, leaving nothing behind`, async () => {
+        const { response, files, runs } = await leftBehind(() => upload(disposition));
+        expect(response.status).to.equal(400);
+        expect(response.text).to.include('文件名含有控制字符（如 NUL 或换行）：请改名后再上传');
+        expect(files).to.deep.equal([]);
+        expect(runs).to.equal(0);
+      });
+    }
+
+    const longNames: Array<[string, string]> = [
+      ['300 characters', `${'x'.repeat(295)}.xlsx`],
+      ['100 Chinese characters (300 bytes)', `${'数'.repeat(95)}.xlsx`],
+    ];
+    for (const [what, name] of longNames) {
+      it(`refuses a file name of ${what} with 400 and a message, leaving nothing behind`, async () => {
+        const { response, files, runs } = await leftBehind(() => upload(`filename*=UTF-8''${encodeURIComponent(name)}`));
+        expect(response.status).to.equal(400);
+        expect(response.text).to.include('文件名过长：最多 255 字节');
+        expect(files).to.deep.equal([]);
+        expect(runs).to.equal(0);
+      });
+    }
+
+    it('takes a file name of exactly 255 bytes', async () => {
+      const workbook = new ExcelJS.Workbook();
+      workbook.addWorksheet('carriers').addRows([['code', 'name'], ['CMCC', '中国移动']]);
+      const content = Buffer.from(await workbook.xlsx.writeBuffer());
+      // Not through leftBehind: the import reads the upload after the answer, from where it was stored.
+      const response = await upload(`filename="${'x'.repeat(250)}.xlsx"`, content);
+      expect(response.status, response.text).to.equal(303);
+      expect(await waitForRun(admin, response.headers.location)).to.include('已完成');
+    });
   });
 
   it('treats a blank parameter as one not given', async () => {
