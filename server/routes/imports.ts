@@ -8,6 +8,7 @@ import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
+import { csrfFieldMatches } from '../auth.ts';
 import { datasetFileOf } from '../dataset/tables.ts';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
@@ -74,7 +75,7 @@ export async function getImports(req: Request, res: Response, context: AppContex
 }
 
 class UploadRefused extends Error {
-  constructor(readonly messageKey: string, readonly params: Record<string, string | number> = {}) {
+  constructor(readonly messageKey: string, readonly params: Record<string, string | number> = {}, readonly status = 400) {
     super(messageKey);
   }
 }
@@ -97,8 +98,17 @@ async function receiveUpload(req: Request): Promise<{ directory: string; names: 
       const writes: Array<Promise<void>> = [];
       let failed = false;
       const fail = (error: Error) => { if (!failed) { failed = true; reject(error); } };
+      // The form sends its CSRF token as its first field (auth.ts, checkCsrf): no file is taken before it.
+      let tokenChecked = !req.csrfInMultipartBody;
+      const csrfFailed = () => new UploadRefused('auth.csrf_failed', {}, 403);
       const parser = busboy({ headers: req.headers, limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: 10 } });
+      parser.on('field', (field, value) => {
+        if (field !== '_csrf' || tokenChecked) return;
+        if (csrfFieldMatches(req, value)) tokenChecked = true;
+        else fail(csrfFailed());
+      });
       parser.on('file', (_field, stream, info) => {
+        if (!tokenChecked) { stream.resume(); fail(csrfFailed()); return; }
         const name = path.basename(info.filename || '');
         const problem = nameProblem(name);
         if (problem) { stream.resume(); fail(problem); return; }
@@ -117,7 +127,10 @@ async function receiveUpload(req: Request): Promise<{ directory: string; names: 
       parser.on('filesLimit', () => fail(new UploadRefused('imports.upload.too_many', { max: MAX_FILES })));
       // busboy's errors are all about the body it was sent (a malformed part, a form cut short).
       parser.on('error', () => fail(new UploadRefused('imports.upload.malformed')));
-      parser.on('close', () => { Promise.all(writes).then(() => { if (!failed) resolve(); }, fail); });
+      parser.on('close', () => {
+        if (!tokenChecked) fail(csrfFailed());
+        Promise.all(writes).then(() => { if (!failed) resolve(); }, fail);
+      });
       req.pipe(parser);
     });
     if (names.length === 0) throw new UploadRefused('imports.upload.none');
@@ -140,7 +153,7 @@ export async function postImport(req: Request, res: Response, context: AppContex
     if (!(error instanceof UploadRefused)) throw error;
     // The rest of a refused upload is not read; close the connection after answering.
     res.set('Connection', 'close');
-    throw new HttpError(400, error.messageKey, error.params);
+    throw new HttpError(error.status, error.messageKey, error.params);
   }
   const location = upload.names.length === 1 && upload.names[0].toLowerCase().endsWith('.xlsx')
     ? path.join(upload.directory, upload.names[0])
