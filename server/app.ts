@@ -1,16 +1,18 @@
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { z } from 'zod';
 import type { DataSource } from 'typeorm';
 import { projectRoot } from '../ormconfig.ts';
 import { checkCsrf, cookieOptions, loadSession, readCookie, requireSignIn } from './auth.ts';
-import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
+import { DEFAULT_LOCALE, isLocale, LOCALES, t, type Locale } from './i18n/index.ts';
 import { AuditJobs } from './services/auditJobs.ts';
 import { ImportJobs } from './services/importJobs.ts';
 import { RenderBusy, sharedRenderer, type Renderer } from './services/rendering.ts';
 import { ViewEngine } from './views.ts';
 import { registerRoutes } from './routes/index.ts';
 import { trustProxySetting } from './util/trustProxy.ts';
+import { param, parseQuery } from './routes/query.ts';
 
 export interface AppContext {
   dataSource: DataSource;
@@ -70,7 +72,6 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
   app.use(securityHeaders);
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
   app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
-  app.use(chooseLocale);
   // Installed before anything that can fail, so the error handler can always render a page.
   app.use((req, res, next) => {
     res.page = (page, model, status = 200) => {
@@ -88,6 +89,7 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
     };
     next();
   });
+  app.use(chooseLocale);
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(loadSession(dataSource));
   app.use(requireSignIn);
@@ -115,15 +117,20 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
   return app;
 }
 
+const localeQuery = z.object({ lang: param.choice(LOCALES) });
+
 /** `?lang=en` switches the language and remembers it in a cookie; zh-CN otherwise. */
 function chooseLocale(req: Request, res: Response, next: NextFunction): void {
-  const asked = req.query.lang;
-  if (isLocale(asked)) {
-    res.cookie('lang', asked, cookieOptions(req, 365 * 24 * 3600 * 1000));
-    req.locale = asked;
-  } else {
-    const cookie = readCookie(req, 'lang');
-    req.locale = isLocale(cookie) ? cookie : DEFAULT_LOCALE;
+  const cookie = readCookie(req, 'lang');
+  req.locale = isLocale(cookie) ? cookie : DEFAULT_LOCALE;
+  const query = parseQuery(req, localeQuery);
+  if (!query.ok) {
+    next(query.error);
+    return;
+  }
+  if (query.value.lang) {
+    res.cookie('lang', query.value.lang, cookieOptions(req, 365 * 24 * 3600 * 1000));
+    req.locale = query.value.lang;
   }
   next();
 }

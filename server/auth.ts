@@ -13,6 +13,8 @@ declare module 'express-serve-static-core' {
     csrfToken: string | null;
     /** The session cookie's token, for sign-out. */
     sessionToken: string | null;
+    /** A multipart form whose token is its first field: the route checks it with csrfFieldMatches before reading any file. */
+    csrfInMultipartBody: boolean;
   }
 }
 
@@ -95,23 +97,39 @@ function sameToken(a: string | null | undefined, b: string | null | undefined): 
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
+/** Forms posted as multipart/form-data, whose body is streamed to disk by the route rather than parsed here. */
+const MULTIPART_FORMS = new Set(['/imports']);
+
 /**
  * Every request that changes something must carry the session's CSRF token: in the form
- * (`_csrf`), in the `X-CSRF-Token` header, or, for multipart uploads whose body is streamed,
- * in the form's action URL. The login form carries the token of its own cookie.
+ * (`_csrf`) or in the `X-CSRF-Token` header, never in the address, which browsers keep in
+ * history and logs and send on in Referer. A multipart upload carries it as the form's first
+ * field, checked by its route as the body streams in (csrfFieldMatches). The login form
+ * carries the token of its own cookie.
  */
 export function checkCsrf(req: Request, _res: Response, next: NextFunction): void {
+  req.csrfInMultipartBody = false;
   if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) {
     next();
     return;
   }
-  const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token') ?? req.query._csrf;
+  const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get('x-csrf-token');
   const expected = req.principal ? req.csrfToken : req.path === '/login' ? readCookie(req, LOGIN_CSRF_COOKIE) : null;
-  if (!sameToken(typeof sent === 'string' ? sent : null, expected)) {
-    next(new HttpError(403, 'auth.csrf_failed'));
+  if (sameToken(typeof sent === 'string' ? sent : null, expected)) {
+    next();
     return;
   }
-  next();
+  if (sent === undefined && req.principal && MULTIPART_FORMS.has(req.path) && req.is('multipart/form-data')) {
+    req.csrfInMultipartBody = true;
+    next();
+    return;
+  }
+  next(new HttpError(403, 'auth.csrf_failed'));
+}
+
+/** Whether a multipart form's `_csrf` field is the session's token. */
+export function csrfFieldMatches(req: Request, value: string): boolean {
+  return sameToken(value, req.csrfToken);
 }
 
 /** Only a local path may follow sign-in: never another site. */

@@ -6,10 +6,11 @@ import { t } from '../i18n/index.ts';
 import { agentGrants, agentHoldings, findAgent, searchAgents } from '../services/browse.ts';
 import { agentProfile, timelineRange, type AgentProfile } from '../services/agentProfile.ts';
 import { listFindings } from '../services/findings.ts';
-import { parseDate, shanghaiDate } from '../numbering/time.ts';
+import { shanghaiDate } from '../numbering/time.ts';
 import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import type { Locale } from '../i18n/index.ts';
-import { allocationView, listQuery, pageNumber, partyUrl, partyView, usccParam } from './shared.ts';
+import { allocationView, listQuery, partyUrl, partyView, usccParam } from './shared.ts';
+import { param, readQuery } from './query.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
 import { findingRowView } from './findings.ts';
 import { monthChartView, timelineView } from './chartView.ts';
@@ -17,10 +18,10 @@ import { nodePartyUrl, treeListView, treeSvgView } from './treeView.ts';
 import { allocationsIn } from '../services/tree.ts';
 
 const agentQuery = z.object({
-  holds_page: pageNumber.optional(),
-  grants_page: pageNumber.optional(),
+  holds_page: param.page(),
+  grants_page: param.page(),
   // The day the upstream chain and the downstream tree are drawn for; blank: today.
-  at: z.string().trim().max(10).refine((value) => value === '' || parseDate(value).ok).optional(),
+  at: param.day(),
 });
 
 /** Findings shown on the profile; the rest are one link away on the findings page. */
@@ -65,10 +66,9 @@ function profileView(profile: AgentProfile, agent: { uscc: string; name: string 
 
 /** GET /agents?q=…&page=… — every agent, searchable by name or USCC prefix, 50 a page. */
 export async function getAgents(req: Request, res: Response, context: AppContext): Promise<void> {
-  const query = listQuery.safeParse(req.query);
-  if (!query.success) throw new HttpError(400, 'browse.bad_request');
-  const q = query.data.q ?? '';
-  const result = await searchAgents(context.dataSource, q, { page: query.data.page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
+  const query = readQuery(req, listQuery);
+  const q = query.q ?? '';
+  const result = await searchAgents(context.dataSource, q, { page: query.page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
   res.page('agents/index', {
     title: t(req.locale, 'agents.title'),
     section: 'agents',
@@ -96,13 +96,12 @@ export async function getAgent(req: Request, res: Response, context: AppContext)
   const uscc = usccParam(String(req.params.uscc));
   const agent = uscc === null ? null : await findAgent(context.dataSource, uscc, scopeOf(req.principal));
   if (!agent) throw new HttpError(404, 'error.not_found');
-  const query = agentQuery.safeParse(req.query);
-  if (!query.success) throw new HttpError(400, query.error.issues[0]?.path[0] === 'at' ? 'tree.bad.at' : 'browse.bad_request');
-  const date = query.data.at ? query.data.at : shanghaiDate(new Date());
+  const query = readQuery(req, agentQuery);
+  const date = query.at ?? shanghaiDate(new Date());
   const profile = await agentProfile(context.dataSource, scopeOf(req.principal), agent, date);
   const findings = await listFindings(context.dataSource, scopeOf(req.principal), { agent: agent.uscc }, 1, PROFILE_FINDINGS);
-  const holdings = await agentHoldings(context.dataSource, agent.id, { page: query.data.holds_page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
-  const grants = await agentGrants(context.dataSource, agent.id, { page: query.data.grants_page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
+  const holdings = await agentHoldings(context.dataSource, agent.id, { page: query.holds_page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
+  const grants = await agentGrants(context.dataSource, agent.id, { page: query.grants_page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
   const path = `/agents/${encodeURIComponent(agent.uscc)}`;
   res.page('agents/show', {
     title: agent.name,

@@ -1,27 +1,26 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../app.ts';
 import { t } from '../i18n/index.ts';
-import { parseDate, shanghaiDayRange } from '../numbering/time.ts';
+import { shanghaiDayRange } from '../numbering/time.ts';
 import { AUDIT_ACTIONS, auditEvents } from '../services/audit.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, pageNumber } from './shared.ts';
+import { beijingTime } from './shared.ts';
+import { param, readQuery } from './query.ts';
 
 const auditQuery = z.object({
-  action: z.enum(AUDIT_ACTIONS).or(z.literal('')).optional(),
-  actor: z.string().trim().max(100).optional(),
-  from: z.string().trim().max(10).optional(),
-  to: z.string().trim().max(10).optional(),
-  page: pageNumber.optional(),
+  action: param.choice(AUDIT_ACTIONS),
+  actor: param.text(100),
+  from: param.day(),
+  to: param.day(),
+  page: param.page(),
 });
 
 /** GET /admin/audit — every change, newest first, filtered by action, actor and days (administrators only). */
 export async function getAudit(req: Request, res: Response, context: AppContext): Promise<void> {
-  const query = auditQuery.safeParse(req.query);
-  if (!query.success) throw new HttpError(400, 'audit.bad_filter');
-  const { action, actor, from, to } = query.data;
-  for (const day of [from, to]) if (day && !parseDate(day).ok) throw new HttpError(400, 'audit.bad_filter');
-  const page = query.data.page ?? 1;
+  const query = readQuery(req, auditQuery);
+  const { action, actor, from, to } = query;
+  const page = query.page ?? 1;
   const result = await auditEvents(context.dataSource, {
     action: action || undefined,
     actor: actor || undefined,

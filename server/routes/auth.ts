@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app.ts';
 import { cookieOptions, issueLoginCsrf, safeNext, SESSION_COOKIE } from '../auth.ts';
 import { t } from '../i18n/index.ts';
+import { param, readQuery } from './query.ts';
 import { recordAudit } from '../services/audit.ts';
 import { AccountError, authenticate, endSession, SESSION_DAYS, startSession } from '../services/accounts.ts';
 
@@ -12,13 +13,17 @@ const loginForm = z.object({
   next: z.string().max(500).optional(),
 });
 
+/** `?next=…`: where to go once signed in (any address the app redirected from; safeNext keeps it local). */
+const loginQuery = z.object({ next: param.text(4000) });
+
 /** GET /login */
 export function getLogin(req: Request, res: Response): void {
+  const { next } = readQuery(req, loginQuery);
   if (req.principal) {
-    res.redirect(303, safeNext(req.query.next));
+    res.redirect(303, safeNext(next));
     return;
   }
-  res.page('auth/login', { title: t(req.locale, 'auth.title'), loginCsrf: issueLoginCsrf(req, res), next: safeNext(req.query.next), name: '' });
+  res.page('auth/login', { title: t(req.locale, 'auth.title'), loginCsrf: issueLoginCsrf(req, res), next: safeNext(next), name: '' });
 }
 
 /** POST /login — name and password; on success a new session and back to where the user was going. */

@@ -6,8 +6,9 @@ import { t } from '../i18n/index.ts';
 import { carrierSegments, carrierSummaries, findCarrier } from '../services/browse.ts';
 import { allocationView, partyUrl } from './shared.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
+import { param, readQuery } from './query.ts';
 
-const segmentsQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).optional() });
+const segmentsQuery = z.object({ page: param.page() });
 
 /** GET /carriers — every carrier with its segments and the allocations under them. */
 export async function getCarriers(req: Request, res: Response, context: AppContext): Promise<void> {
@@ -23,9 +24,8 @@ export async function getCarriers(req: Request, res: Response, context: AppConte
 export async function getCarrier(req: Request, res: Response, context: AppContext): Promise<void> {
   const carrier = await findCarrier(context.dataSource, String(req.params.code), scopeOf(req.principal));
   if (!carrier) throw new HttpError(404, 'error.not_found');
-  const query = segmentsQuery.safeParse(req.query);
-  if (!query.success) throw new HttpError(400, 'browse.bad_request');
-  const segments = await carrierSegments(context.dataSource, carrier.id, { page: query.data.page ?? 1, perPage: PER_PAGE });
+  const query = readQuery(req, segmentsQuery);
+  const segments = await carrierSegments(context.dataSource, carrier.id, { page: query.page ?? 1, perPage: PER_PAGE });
   res.page('carriers/show', {
     title: carrier.name,
     section: 'carriers',

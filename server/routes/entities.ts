@@ -6,15 +6,15 @@ import { t } from '../i18n/index.ts';
 import { entityAllocations, findEntity, searchEntities } from '../services/browse.ts';
 import { allocationView, listQuery, partyUrl, usccParam } from './shared.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
+import { param, readQuery } from './query.ts';
 
-const numbersQuery = z.object({ page: z.coerce.number().int().min(1).max(1_000_000).optional() });
+const numbersQuery = z.object({ page: param.page() });
 
 /** GET /entities?q=…&page=… — every using entity, searchable by name or USCC prefix, 50 a page. */
 export async function getEntities(req: Request, res: Response, context: AppContext): Promise<void> {
-  const query = listQuery.safeParse(req.query);
-  if (!query.success) throw new HttpError(400, 'browse.bad_request');
-  const q = query.data.q ?? '';
-  const result = await searchEntities(context.dataSource, q, { page: query.data.page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
+  const query = readQuery(req, listQuery);
+  const q = query.q ?? '';
+  const result = await searchEntities(context.dataSource, q, { page: query.page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
   res.page('entities/index', {
     title: t(req.locale, 'entities.title'),
     section: 'entities',
@@ -37,9 +37,8 @@ export async function getEntity(req: Request, res: Response, context: AppContext
   const uscc = usccParam(String(req.params.uscc));
   const entity = uscc === null ? null : await findEntity(context.dataSource, uscc, scopeOf(req.principal));
   if (!entity) throw new HttpError(404, 'error.not_found');
-  const query = numbersQuery.safeParse(req.query);
-  if (!query.success) throw new HttpError(400, 'browse.bad_request');
-  const numbers = await entityAllocations(context.dataSource, entity.id, { page: query.data.page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
+  const query = readQuery(req, numbersQuery);
+  const numbers = await entityAllocations(context.dataSource, entity.id, { page: query.page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
   res.page('entities/show', {
     title: entity.name,
     section: 'entities',

@@ -4,24 +4,23 @@ import { HttpError, type AppContext } from '../app.ts';
 import { Carrier, type Finding } from '../entities/index.ts';
 import { FINDING_STATUSES, SEVERITIES, type FindingEvidence } from '../entities/Finding.ts';
 import { t, type Locale } from '../i18n/index.ts';
-import { parseDate, shanghaiDayRange } from '../numbering/time.ts';
+import { shanghaiDayRange } from '../numbering/time.ts';
 import { RULE_CODES } from '../rules/types.ts';
 import { agentRiskRanking, dismissFinding, FindingStateError, getFinding, listFindings, reopenFinding } from '../services/findings.ts';
 import { scopeOf } from '../services/scope.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, idParam, pageNumber, usccParam } from './shared.ts';
-
-const blankable = <T extends z.ZodTypeAny>(schema: T) => schema.or(z.literal('')).optional();
+import { beijingTime, idParam } from './shared.ts';
+import { badParameter, param, readQuery } from './query.ts';
 
 const findingsQuery = z.object({
-  rule: blankable(z.enum(RULE_CODES)),
-  severity: blankable(z.enum(SEVERITIES)),
-  status: blankable(z.enum(FINDING_STATUSES)),
-  carrier: blankable(z.string().max(16)),
-  agent: blankable(z.string().max(40)),
-  from: blankable(z.string().max(10)),
-  to: blankable(z.string().max(10)),
-  page: pageNumber.optional(),
+  rule: param.choice(RULE_CODES),
+  severity: param.choice(SEVERITIES),
+  status: param.choice(FINDING_STATUSES),
+  carrier: param.text(16),
+  agent: param.uscc(),
+  from: param.day(),
+  to: param.day(),
+  page: param.page(),
 });
 
 
@@ -44,21 +43,15 @@ export function findingRowView(finding: Finding, locale: Locale) {
 
 /** GET /findings — every finding in scope, filtered by rule, severity, status, carrier, agent and date. */
 export async function getFindings(req: Request, res: Response, context: AppContext): Promise<void> {
-  const query = findingsQuery.safeParse(req.query);
-  if (!query.success) throw new HttpError(400, 'findings.bad_filter');
-  const q = query.data;
-  for (const day of [q.from, q.to]) if (day && !parseDate(day).ok) throw new HttpError(400, 'findings.bad_filter');
+  const q = readQuery(req, findingsQuery);
   const scope = scopeOf(req.principal);
   const carriers = (await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }))
     .filter((c) => scope.carrierId === null || c.id === scope.carrierId);
   const carrier = q.carrier ? carriers.find((c) => c.code === q.carrier) : undefined;
-  if (q.carrier && !carrier) throw new HttpError(400, 'findings.bad_filter');
-  const agent = q.agent ? usccParam(q.agent) : null;
-  if (q.agent && !agent) throw new HttpError(400, 'findings.bad_filter');
+  if (q.carrier && !carrier) throw badParameter(req.locale, 'carrier', 'carrier');
   const page = q.page ?? 1;
   const result = await listFindings(context.dataSource, scope, {
-    rule: q.rule || undefined, severity: q.severity || undefined, status: q.status || undefined, carrierId: carrier?.id,
-    agent: agent ?? undefined, ...shanghaiDayRange(q.from || undefined, q.to || undefined),
+    rule: q.rule, severity: q.severity, status: q.status, carrierId: carrier?.id, agent: q.agent, ...shanghaiDayRange(q.from, q.to),
   }, page, PER_PAGE);
   const option = (value: string, label: string, selected: unknown) => ({ value, label, selected: value === selected });
   res.page('findings/index', {

@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
 import { DatasetOpenError } from '../dataset/readers.ts';
+import { csrfFieldMatches } from '../auth.ts';
 import { datasetFileOf } from '../dataset/tables.ts';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
@@ -18,11 +19,14 @@ import { endInterruptedRuns, isStoreBusy } from '../services/importOwners.ts';
 import { issueMessage, type ImportSummary } from '../services/importer.ts';
 import { latestImports } from '../services/dashboard.ts';
 import { beijingTime } from './shared.ts';
+import { param, readQuery } from './query.ts';
 
 /** Per uploaded file; a 1,000,000-row allocations.csv is about 80 MB. */
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
 const MAX_FILES = 9;
 const ERRORS_PER_PAGE = 100;
+/** The longest file name ext4 and XFS store, in bytes: a longer one cannot be written to the upload directory. */
+const MAX_NAME_BYTES = 255;
 
 /**
  * Who may look at imports and who may start one: administrators import anything; a carrier's
@@ -67,9 +71,16 @@ export async function getImports(req: Request, res: Response, context: AppContex
 }
 
 class UploadRefused extends Error {
-  constructor(readonly messageKey: string, readonly params: Record<string, string | number> = {}) {
+  constructor(readonly messageKey: string, readonly params: Record<string, string | number> = {}, readonly status = 400) {
     super(messageKey);
   }
+}
+
+/** Why an uploaded file's name cannot be stored as it is, or null. */
+function nameProblem(name: string): UploadRefused | null {
+  if (/\p{Cc}/u.test(name)) return new UploadRefused('imports.upload.name_control');
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES) return new UploadRefused('imports.upload.name_too_long', { max: MAX_NAME_BYTES });
+  return null;
 }
 
 /** Streams the uploaded files to a fresh temporary directory, refusing what is not a dataset file. */
@@ -83,9 +94,20 @@ async function receiveUpload(req: Request): Promise<{ directory: string; names: 
       const writes: Array<Promise<void>> = [];
       let failed = false;
       const fail = (error: Error) => { if (!failed) { failed = true; reject(error); } };
+      // The form sends its CSRF token as its first field (auth.ts, checkCsrf): no file is taken before it.
+      let tokenChecked = !req.csrfInMultipartBody;
+      const csrfFailed = () => new UploadRefused('auth.csrf_failed', {}, 403);
       const parser = busboy({ headers: req.headers, limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: 10 } });
+      parser.on('field', (field, value) => {
+        if (field !== '_csrf' || tokenChecked) return;
+        if (csrfFieldMatches(req, value)) tokenChecked = true;
+        else fail(csrfFailed());
+      });
       parser.on('file', (_field, stream, info) => {
+        if (!tokenChecked) { stream.resume(); fail(csrfFailed()); return; }
         const name = path.basename(info.filename || '');
+        const problem = nameProblem(name);
+        if (problem) { stream.resume(); fail(problem); return; }
         if (name === '') { stream.resume(); return; }
         const isWorkbook = name.toLowerCase().endsWith('.xlsx');
         if (!isWorkbook && !datasetFileOf(name)) {
@@ -99,8 +121,12 @@ async function receiveUpload(req: Request): Promise<{ directory: string; names: 
         writes.push(pipeline(stream, createWriteStream(path.join(directory, name))));
       });
       parser.on('filesLimit', () => fail(new UploadRefused('imports.upload.too_many', { max: MAX_FILES })));
-      parser.on('error', (error: Error) => fail(error));
-      parser.on('close', () => { Promise.all(writes).then(() => { if (!failed) resolve(); }, fail); });
+      // busboy's errors are all about the body it was sent (a malformed part, a form cut short).
+      parser.on('error', () => fail(new UploadRefused('imports.upload.malformed')));
+      parser.on('close', () => {
+        if (!tokenChecked) fail(csrfFailed());
+        Promise.all(writes).then(() => { if (!failed) resolve(); }, fail);
+      });
       req.pipe(parser);
     });
     if (names.length === 0) throw new UploadRefused('imports.upload.none');
@@ -122,7 +148,7 @@ export async function postImport(req: Request, res: Response, context: AppContex
     if (!(error instanceof UploadRefused)) throw error;
     // The rest of a refused upload is not read; close the connection after answering.
     res.set('Connection', 'close');
-    throw new HttpError(400, error.messageKey, error.params);
+    throw new HttpError(error.status, error.messageKey, error.params);
   }
   const location = upload.names.length === 1 && upload.names[0].toLowerCase().endsWith('.xlsx')
     ? path.join(upload.directory, upload.names[0])
@@ -140,7 +166,7 @@ export async function postImport(req: Request, res: Response, context: AppContex
 }
 
 const runParams = z.object({ id: z.coerce.number().int().positive() });
-const reportQuery = z.object({ page: z.coerce.number().int().positive().default(1) });
+const reportQuery = z.object({ page: param.page() });
 
 /**
  * Ends another process's run if that process stopped. Where another process is writing to an
@@ -188,9 +214,9 @@ export async function getImport(req: Request, res: Response, context: AppContext
     model.warningsUnlisted = warningCount - warnings.length;
   }
   if (run.status === 'refused') {
-    const query = reportQuery.parse(req.query);
+    const page = readQuery(req, reportQuery).page ?? 1;
     const [errors, stored] = await context.dataSource.getRepository(ImportRunError).findAndCount({
-      where: { runId: run.id }, order: { id: 'ASC' }, skip: (query.page - 1) * ERRORS_PER_PAGE, take: ERRORS_PER_PAGE,
+      where: { runId: run.id }, order: { id: 'ASC' }, skip: (page - 1) * ERRORS_PER_PAGE, take: ERRORS_PER_PAGE,
     });
     model.errors = errors.map((e) => {
       const { code, params } = JSON.parse(e.reason) as { code: string; params: Record<string, string | number> };
@@ -199,9 +225,9 @@ export async function getImport(req: Request, res: Response, context: AppContext
     model.unlisted = run.errorCount - stored;
     const pages = Math.max(1, Math.ceil(stored / ERRORS_PER_PAGE));
     model.pager = pages > 1 ? {
-      page: query.page, pages, total: stored,
-      previousUrl: query.page > 1 ? `/imports/${run.id}?page=${query.page - 1}` : null,
-      nextUrl: query.page < pages ? `/imports/${run.id}?page=${query.page + 1}` : null,
+      page, pages, total: stored,
+      previousUrl: page > 1 ? `/imports/${run.id}?page=${page - 1}` : null,
+      nextUrl: page < pages ? `/imports/${run.id}?page=${page + 1}` : null,
     } : null;
   }
   res.page('imports/show', model);

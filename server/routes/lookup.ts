@@ -7,11 +7,13 @@ import { formatShanghai } from '../numbering/time.ts';
 import { LookupInputError, lookupJson, lookupNumber } from '../services/lookup.ts';
 import { scopeOf } from '../services/scope.ts';
 import { beijingTime, partyUrl, partyView } from './shared.ts';
+import { param, parseQuery } from './query.ts';
 
 /** The query of /lookup and /api/lookup (the lookup lane, server/lookupLane.ts, parses with it too). */
 export const lookupQuery = z.object({
-  number: z.string().max(100).optional(),
-  at: z.string().max(40).optional(),
+  // Normalised and judged by the lookup itself, which says what is wrong with a number.
+  number: param.text(100),
+  at: param.moment(),
 });
 
 function linkView(link: IndexedAllocation, index: number, links: IndexedAllocation[], req: Request) {
@@ -32,12 +34,16 @@ function linkView(link: IndexedAllocation, index: number, links: IndexedAllocati
 
 /** GET /lookup — the form, and for a number (and optional moment) the chain that held it. */
 export async function getLookup(req: Request, res: Response, context: AppContext): Promise<void> {
-  const query = lookupQuery.safeParse(req.query);
-  const form = { number: query.success ? query.data.number ?? '' : '', at: query.success ? query.data.at ?? '' : '' };
+  const query = parseQuery(req, lookupQuery);
+  const form = { number: query.ok ? query.value.number ?? '' : '', at: query.ok ? query.value.at ?? '' : '' };
   const model: Record<string, unknown> = { title: t(req.locale, 'lookup.title'), section: 'lookup', form };
-  if (!query.success || form.number.trim() === '') {
-    if (!query.success) model.error = t(req.locale, 'lookup.bad_request');
-    res.page('lookup/show', model, query.success ? 200 : 400);
+  if (!query.ok) {
+    model.error = t(req.locale, query.error.messageKey, query.error.params);
+    res.page('lookup/show', model, 400);
+    return;
+  }
+  if (form.number === '') {
+    res.page('lookup/show', model);
     return;
   }
   try {
@@ -62,13 +68,17 @@ export async function getLookup(req: Request, res: Response, context: AppContext
 
 /** GET /api/lookup?number=…&at=… — the same answer as `sms106 lookup --json`. */
 export async function getLookupJson(req: Request, res: Response, context: AppContext): Promise<void> {
-  const query = lookupQuery.safeParse(req.query);
-  if (!query.success || !query.data.number) {
-    res.status(400).json({ error: t(req.locale, 'lookup.bad_request') });
+  const query = parseQuery(req, lookupQuery);
+  if (!query.ok) {
+    res.status(400).json({ error: t(req.locale, query.error.messageKey, query.error.params), parameter: query.parameter });
+    return;
+  }
+  if (query.value.number === undefined) {
+    res.status(400).json({ error: t(req.locale, 'param.required', { name: 'number' }), parameter: 'number' });
     return;
   }
   try {
-    const result = await lookupNumber(context.dataSource, query.data.number, query.data.at, scopeOf(req.principal));
+    const result = await lookupNumber(context.dataSource, query.value.number, query.value.at, scopeOf(req.principal));
     res.json(lookupJson(result, formatShanghai));
   } catch (error) {
     if (!(error instanceof LookupInputError)) throw error;

@@ -8,24 +8,27 @@ import { explainMessage, listMessages, type MessageExplanation } from '../servic
 import { scopeOf } from '../services/scope.ts';
 import { findingRowView } from './findings.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, idParam, pageNumber } from './shared.ts';
+import { beijingTime, idParam } from './shared.ts';
+import { param, readQuery } from './query.ts';
 
 const messagesQuery = z.object({
-  sender: z.string().trim().max(20).regex(/^\d*$/).optional(),
-  text: z.string().trim().max(100).optional(),
-  page: pageNumber.optional(),
+  sender: param.digits(20),
+  text: param.text(100),
+  page: param.page(),
 });
+
+/** `?labelled=1`: the redirect after a label was saved. */
+const messageQuery = z.object({ labelled: param.choice(['1']) });
 
 /** GET /messages — the stored message samples in scope, searchable by sender and text. */
 export async function getMessages(req: Request, res: Response, context: AppContext): Promise<void> {
-  const query = messagesQuery.safeParse(req.query);
-  if (!query.success) throw new HttpError(400, 'messages.bad_filter');
-  const page = query.data.page ?? 1;
-  const result = await listMessages(context.dataSource, scopeOf(req.principal), { sender: query.data.sender || undefined, text: query.data.text || undefined }, page, PER_PAGE);
+  const query = readQuery(req, messagesQuery);
+  const page = query.page ?? 1;
+  const result = await listMessages(context.dataSource, scopeOf(req.principal), { sender: query.sender, text: query.text?.trim() }, page, PER_PAGE);
   res.page('messages/index', {
     title: t(req.locale, 'messages.title'),
     section: 'messages',
-    filter: { sender: query.data.sender ?? '', text: query.data.text ?? '' },
+    filter: { sender: query.sender ?? '', text: query.text?.trim() ?? '' },
     messages: result.rows.map((m) => ({ id: m.id, url: `/messages/${m.id}`, ref: m.externalId ?? '', sender: m.sender, sentAt: beijingTime(m.sentAt), content: m.content })),
     total: result.total,
     pager: pagerView(page, result.total, PER_PAGE, pageUrlBuilder('/messages', req.query)),
@@ -46,7 +49,8 @@ async function explained(req: Request, context: AppContext): Promise<MessageExpl
 
 /** GET /messages/:id — the message, who held its number then, and every rule's verdict on it with the reason. */
 export async function getMessage(req: Request, res: Response, context: AppContext): Promise<void> {
-  await renderMessage(req, res, context, await explained(req, context), req.query.labelled === '1' ? 'saved' : null);
+  const query = readQuery(req, messageQuery);
+  await renderMessage(req, res, context, await explained(req, context), query.labelled ? 'saved' : null);
 }
 
 const labelForm = z.object({

@@ -18,7 +18,8 @@ import { scopeOf } from '../services/scope.ts';
 import { shanghaiDate } from '../numbering/time.ts';
 import { findingRowView } from './findings.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, idParam, pageNumber, usccParam } from './shared.ts';
+import { beijingTime, idParam, usccParam } from './shared.ts';
+import { badParameter, param, readQuery } from './query.ts';
 
 const DIGITS = '零一二三四五六七八九';
 
@@ -108,11 +109,14 @@ async function renderForm(req: Request, res: Response, context: AppContext, agen
   }, status);
 }
 
+/** `?supersedes=ID`: the notice a correction replaces. */
+const newNoticeQuery = z.object({ supersedes: param.id() });
+
 /** GET /agents/:uscc/notices/new — pick findings, deadline, legal basis (and issuer), then preview. */
 export async function getNewNotice(req: Request, res: Response, context: AppContext): Promise<void> {
   const agent = await agentOf(req, context);
-  const supersedes = idParam.safeParse(req.query.supersedes);
-  await renderForm(req, res, context, agent, { supersedes: supersedes.success ? supersedes.data : undefined }, null);
+  const query = readQuery(req, newNoticeQuery);
+  await renderForm(req, res, context, agent, { supersedes: query.supersedes }, null);
 }
 
 function requestFrom(agent: Agent, form: z.infer<typeof noticeForm>): NoticeRequest {
@@ -174,31 +178,29 @@ function statusView(notice: Notice, locale: Locale) {
 }
 
 const noticesQuery = z.object({
-  status: z.enum(['issued', 'acknowledged', 'rectified', 'overdue', 'superseded']).or(z.literal('')).optional(),
-  issuer: z.string().max(20).optional(),
-  carrier: z.string().max(16).optional(),
-  agent: z.string().max(40).optional(),
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).or(z.literal('')).optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).or(z.literal('')).optional(),
-  page: pageNumber.optional(),
+  status: param.choice(['issued', 'acknowledged', 'rectified', 'overdue', 'superseded']),
+  issuer: param.text(20),
+  carrier: param.text(16),
+  agent: param.uscc(),
+  from: param.day(),
+  to: param.day(),
+  page: param.page(),
 });
 
 /** GET /notices — filtered by status (overdue in red), issuer, carrier, agent and date. */
 export async function getNotices(req: Request, res: Response, context: AppContext): Promise<void> {
-  const query = noticesQuery.safeParse(req.query);
-  if (!query.success) throw new HttpError(400, 'notices.bad_filter');
-  const q = query.data;
+  const q = readQuery(req, noticesQuery);
   const scope = scopeOf(req.principal);
   const issuers = (await issuersFor(context.dataSource, { name: '', scope, role: 'admin' }))
     .filter((i) => scope.carrierId === null || i.carrierId === scope.carrierId);
   const carriers = scope.carrierId === null ? await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }) : [];
   const issuer = q.issuer ? issuers.find((i) => i.code === q.issuer) : undefined;
   const carrier = q.carrier ? carriers.find((c) => c.code === q.carrier) : undefined;
-  if ((q.issuer && !issuer) || (q.carrier && !carrier) || (q.agent && !usccParam(q.agent))) throw new HttpError(400, 'notices.bad_filter');
+  if (q.issuer && !issuer) throw badParameter(req.locale, 'issuer', 'issuer');
+  if (q.carrier && !carrier) throw badParameter(req.locale, 'carrier', 'carrier');
   const page = q.page ?? 1;
   const result = await listNotices(context.dataSource, scope, {
-    status: q.status || undefined, issuerId: issuer?.id, carrierId: carrier?.id, agent: q.agent ? usccParam(q.agent)! : undefined,
-    from: q.from || undefined, to: q.to || undefined,
+    status: q.status, issuerId: issuer?.id, carrierId: carrier?.id, agent: q.agent, from: q.from, to: q.to,
   }, page, PER_PAGE);
   const option = (value: string, label: string, selected: unknown) => ({ value, label, selected: value === selected });
   res.page('notices/index', {
@@ -339,9 +341,12 @@ export async function postRectify(req: Request, res: Response, context: AppConte
   await lifecycle(req, res, context, rectifyNotice);
 }
 
+/** `/verify?code=…`: the verification form's GET. */
+const verifyQuery = z.object({ code: param.text(40) });
+
 /** GET /verify and /verify/:code — public: is a notice genuine, and where does it stand? */
 export async function getVerify(req: Request, res: Response, context: AppContext): Promise<void> {
-  const raw = typeof req.params.code === 'string' ? req.params.code : typeof req.query.code === 'string' ? req.query.code : null;
+  const raw = typeof req.params.code === 'string' ? req.params.code : readQuery(req, verifyQuery).code ?? null;
   if (raw === null) {
     res.page('notices/verify', { title: t(req.locale, 'verify.title'), code: '', result: null });
     return;

@@ -10,6 +10,7 @@ import {
   type ReferenceRow, type ReferenceTable, type ReferenceValues,
 } from '../services/referenceData.ts';
 import { idParam } from './shared.ts';
+import { param, readQuery } from './query.ts';
 
 /** One input of a reference form, as the generic templates draw it. */
 interface FieldSpec {
@@ -87,6 +88,8 @@ const SCHEMAS: { [T in ReferenceTable]: z.ZodType<ReferenceValues[T]> } = {
 };
 
 const tableParam = z.enum(REFERENCE_TABLES);
+/** `?done=…`: what the redirect after a saved form says it did. */
+const listQuery = z.object({ done: param.choice(['created', 'updated', 'deleted']) });
 const versionField = z.object({ version: z.coerce.number().int().min(0).max(2 ** 31 - 1) });
 
 function tableOf(req: Request): ReferenceTable {
@@ -129,6 +132,7 @@ function tabsView(current: ReferenceTable, locale: Locale) {
 }
 
 async function renderList(req: Request, res: Response, context: AppContext, table: ReferenceTable, form: { values: Record<string, unknown>; errors?: Set<string>; message?: string } | null, status = 200): Promise<void> {
+  const { done } = readQuery(req, listQuery);
   const rows = await listReference(context.dataSource, table);
   const carriers = await carrierChoices(context);
   res.page('admin/reference', {
@@ -141,7 +145,7 @@ async function renderList(req: Request, res: Response, context: AppContext, tabl
     rows: rows.map((row) => rowView(table, row, req.locale, carriers)),
     fields: fieldsView(table, form?.values ?? {}, req.locale, carriers, form?.errors),
     error: form?.message ?? null,
-    flash: typeof req.query.done === 'string' && ['created', 'updated', 'deleted'].includes(req.query.done) ? t(req.locale, `reference.done.${req.query.done}`) : null,
+    flash: done ? t(req.locale, `reference.done.${done}`) : null,
   }, status);
 }
 

@@ -2,19 +2,18 @@ import { z } from 'zod';
 import { t, type Locale } from '../i18n/index.ts';
 import { formatShanghai } from '../numbering/time.ts';
 import { normaliseUscc } from '../numbering/uscc.ts';
+import { param } from './query.ts';
 import type { AllocationRow, PartyRef } from '../services/browse.ts';
 
 // View-model pieces every page that shows parties and allocations uses.
-
-export const pageNumber = z.coerce.number().int().min(1).max(1_000_000);
 
 /** A row id in a page address (`/findings/12`): up to 2⁵³, as a TiDB store's BIGINT ids go (docs/scaling.md). */
 export const idParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 
 /** `?q=…&page=…` of a searchable list. */
 export const listQuery = z.object({
-  q: z.string().max(100).optional(),
-  page: pageNumber.optional(),
+  q: param.text(100),
+  page: param.page(),
 });
 
 /** The page of a carrier, agent or using entity. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { HttpError, type AppContext } from '../app.ts';
 import { csvRecord } from '../dataset/csvWriter.ts';
 import { t, type Locale } from '../i18n/index.ts';
-import { parseDate, shanghaiDate } from '../numbering/time.ts';
+import { shanghaiDate } from '../numbering/time.ts';
 import { crossCarrierReport, CrossCarrierForbidden } from '../services/crossCarrier.ts';
 import { scopeOf } from '../services/scope.ts';
 import {
@@ -11,38 +11,29 @@ import {
 } from '../services/tree.ts';
 import { PngUnavailable, svgToPng } from '../services/treePng.ts';
 import { partyUrl } from './shared.ts';
+import { param, readQuery } from './query.ts';
 import { nodePartyUrl, treeListView, treeSvgView, type TreeLinks } from './treeView.ts';
 
 export const MAX_DEPTH = 8;
 export const DEFAULT_DEPTH = 2;
 const STYLESHEETS = ['/static/tree.css'];
 
-/** A YYYY-MM-DD that names a real day; blank means today. */
-const dayParam = z.string().trim().max(10).refine((value) => value === '' || parseDate(value).ok);
-
 const treeQuery = z.object({
-  carrier: z.string().trim().max(16).optional(),
-  at: dayParam.optional(),
-  depth: z.coerce.number().int().min(1).max(MAX_DEPTH).optional(),
+  carrier: param.text(16),
+  // Blank: today.
+  at: param.day(),
+  depth: param.wholeNumber(1, MAX_DEPTH),
   // Allocation ids whose open/shut state the user flipped, comma-separated (the toggle links build it).
-  toggle: z.string().trim().max(2000).regex(/^(\d{1,16}(,\d{1,16})*)?$/).optional(),
-  q: z.string().max(100).optional(),
+  toggle: param.idList(2000),
+  q: param.text(100),
 });
 
-/** The first parameter zod refused, as the page's 400 message says it (`tree.bad.at`…). */
-function badParameter(error: z.ZodError): HttpError {
-  const field = String(error.issues[0]?.path[0] ?? 'query');
-  return new HttpError(400, ['carrier', 'at', 'depth', 'toggle', 'q'].includes(field) ? `tree.bad.${field}` : 'browse.bad_request');
-}
-
 /** The tree request a query asks for, validated; today (Beijing) when no date is given. */
-export function parseTreeQuery(query: unknown): TreeRequest {
-  const parsed = treeQuery.safeParse(query);
-  if (!parsed.success) throw badParameter(parsed.error);
-  const q = parsed.data;
+export function parseTreeQuery(req: Pick<Request, 'query' | 'locale'>): TreeRequest {
+  const q = readQuery(req, treeQuery);
   return {
-    carrier: q.carrier ? q.carrier : null,
-    date: q.at ? q.at : shanghaiDate(new Date()),
+    carrier: q.carrier?.trim() || null,
+    date: q.at ?? shanghaiDate(new Date()),
     depth: q.depth ?? DEFAULT_DEPTH,
     toggled: new Set((q.toggle ?? '').split(',').filter((id) => id !== '').map(Number)),
     q: q.q ?? '',
@@ -94,7 +85,7 @@ function searchView(search: TreeSearch | null, request: TreeRequest, locale: Loc
 }
 
 async function drawing(req: Request, context: AppContext): Promise<{ request: TreeRequest; tree: TreeDrawing }> {
-  const request = parseTreeQuery(req.query);
+  const request = parseTreeQuery(req);
   try {
     return { request, tree: await drawCarrierTree(context.dataSource, scopeOf(req.principal), request) };
   } catch (error) {
@@ -187,7 +178,7 @@ export async function getTreePng(req: Request, res: Response, context: AppContex
 
 /** GET /tree/export.csv — every allocation in the carrier's tree on the day, one row each with its level and path. */
 export async function getTreeCsv(req: Request, res: Response, context: AppContext): Promise<void> {
-  const request = parseTreeQuery(req.query);
+  const request = parseTreeQuery(req);
   let tree;
   try {
     tree = await carrierTree(context.dataSource, scopeOf(req.principal), { ...request, q: '' });
@@ -204,13 +195,11 @@ export async function getTreeCsv(req: Request, res: Response, context: AppContex
   res.attachment(exportName(tree.carrier.code, request.date, 'csv')).type('text/csv; charset=utf-8').send(lines.join(''));
 }
 
-const crossQuery = z.object({ at: dayParam.optional() });
+const crossQuery = z.object({ at: param.day() });
 
 /** GET /tree/cross-carrier — parties under several carriers, first-level agents with several segments (regulators and administrators). */
 export async function getCrossCarrier(req: Request, res: Response, context: AppContext): Promise<void> {
-  const query = crossQuery.safeParse(req.query);
-  if (!query.success) throw new HttpError(400, 'tree.bad.at');
-  const date = query.data.at ? query.data.at : shanghaiDate(new Date());
+  const date = readQuery(req, crossQuery).at ?? shanghaiDate(new Date());
   let report;
   try {
     report = await crossCarrierReport(context.dataSource, scopeOf(req.principal), date);

@@ -7,6 +7,7 @@ import { t, type Locale } from '../i18n/index.ts';
 import { AccountError, createUser, getUser, listUsers, setPassword, StaleUserError, updateUser, type UserSummary } from '../services/accounts.ts';
 import { MIN_PASSWORD_LENGTH } from '../services/passwords.ts';
 import { beijingTime, idParam } from './shared.ts';
+import { param, readQuery } from './query.ts';
 
 const carrierCode = z.string().trim().max(20).transform((v) => (v === '' ? null : v));
 const newUserForm = z.object({
@@ -23,6 +24,9 @@ const editUserForm = z.object({
   version: z.coerce.number().int().min(0).max(2 ** 31 - 1),
 });
 const passwordForm = z.object({ password: z.string().max(200), password_again: z.string().max(200) });
+/** `?done=…`: what the redirect after a saved form says it did. */
+const listQuery = z.object({ done: param.choice(['created']) });
+const editQuery = z.object({ done: param.choice(['updated', 'password']) });
 
 type Values = Record<string, unknown>;
 
@@ -46,6 +50,7 @@ function userView(user: UserSummary, locale: Locale) {
 
 async function renderList(req: Request, res: Response, context: AppContext, form: { values: Values; message: string } | null, status = 200): Promise<void> {
   const values = form?.values ?? { role: 'carrier' };
+  const { done } = readQuery(req, listQuery);
   res.page('admin/users', {
     title: t(req.locale, 'users.title'),
     section: 'users',
@@ -55,7 +60,7 @@ async function renderList(req: Request, res: Response, context: AppContext, form
     name: typeof values.name === 'string' ? values.name : '',
     minPassword: MIN_PASSWORD_LENGTH,
     error: form?.message ?? null,
-    flash: req.query.done === 'created' ? t(req.locale, 'users.done.created') : null,
+    flash: done ? t(req.locale, `users.done.${done}`) : null,
   }, status);
 }
 
@@ -81,6 +86,7 @@ export async function postUser(req: Request, res: Response, context: AppContext)
 
 async function renderEdit(req: Request, res: Response, context: AppContext, user: UserSummary, form: { values: Values; message: string } | null, status = 200): Promise<void> {
   const values: Values = form?.values ?? storedValues(user);
+  const { done } = readQuery(req, editQuery);
   res.page('admin/user-edit', {
     title: t(req.locale, 'users.edit_title', { name: user.name }),
     section: 'users',
@@ -92,7 +98,7 @@ async function renderEdit(req: Request, res: Response, context: AppContext, user
     isSelf: user.id === req.principal!.userId,
     minPassword: MIN_PASSWORD_LENGTH,
     error: form?.message ?? null,
-    flash: typeof req.query.done === 'string' && ['updated', 'password'].includes(req.query.done) ? t(req.locale, `users.done.${req.query.done}`) : null,
+    flash: done ? t(req.locale, `users.done.${done}`) : null,
   }, status);
 }
 

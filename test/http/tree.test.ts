@@ -79,11 +79,11 @@ describeEachDatabase('tree pages', (ctx) => {
   });
 
   it('answers a malformed parameter with 400 and a message saying what is wrong', async () => {
-    expect((await regulator.get('/tree?at=2022-13-01').expect(400)).text).to.include('日期无效：请使用 YYYY-MM-DD 格式');
-    expect((await regulator.get('/tree?depth=99').expect(400)).text).to.include('展开层数无效：应为 1 到 8 之间的整数');
-    expect((await regulator.get('/tree?toggle=1;2').expect(400)).text).to.include('展开/收起参数无效');
-    expect((await regulator.get('/tree?at=2022-01-01&at=2022-02-01').expect(400)).text).to.include('日期无效');
-    expect((await regulator.get(`/agents/${A1}?at=yesterday`).expect(400)).text).to.include('日期无效');
+    expect((await regulator.get('/tree?at=2022-13-01').expect(400)).text).to.include('查询参数 at 无效：应为格式为 YYYY-MM-DD、');
+    expect((await regulator.get('/tree?depth=99').expect(400)).text).to.include('查询参数 depth 无效：应为介于 1 和 8 之间的整数');
+    expect((await regulator.get('/tree?toggle=1;2').expect(400)).text).to.include('查询参数 toggle 无效：应为以逗号分隔的编号');
+    expect((await regulator.get('/tree?at=2022-01-01&at=2022-02-01').expect(400)).text).to.include('查询参数 at 只能给出一次');
+    expect((await regulator.get(`/agents/${A1}?at=yesterday`).expect(400)).text).to.include('查询参数 at 无效');
     await regulator.get('/tree?carrier=NOPE').expect(404);
   });
 

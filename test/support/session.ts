@@ -7,7 +7,7 @@ import { createUser } from '../../server/services/accounts.ts';
 export const TEST_PASSWORD = 'correct horse battery staple';
 let users = 0;
 
-/** A browser-like client signed in through the real login form; its POSTs carry the CSRF token. */
+/** A browser-like client signed in through the real login form; its POSTs carry the CSRF token in the header scripts use. */
 export interface Client {
   name: string;
   csrfToken: string;
@@ -36,7 +36,7 @@ export async function signIn(app: Express, dataSource: DataSource, options: { ro
     csrfToken,
     agent,
     get: (url) => agent.get(url),
-    post: (url) => agent.post(`${url}${url.includes('?') ? '&' : '?'}_csrf=${encodeURIComponent(csrfToken)}`),
+    post: (url) => agent.post(url).set('X-CSRF-Token', csrfToken),
   };
 }
 
