@@ -54,11 +54,13 @@ export const securityHeaders = helmet({
 });
 
 /** Builds the web app; never listens (server/index.ts does). */
-export function createApp(dataSource: DataSource, options: { databaseUrl?: string | null; renderer?: Renderer } = {}): express.Express {
+export function createApp(
+  dataSource: DataSource, options: { databaseUrl?: string | null; renderer?: Renderer; imports?: ImportJobs } = {},
+): express.Express {
   const context: AppContext = {
     dataSource,
     views: new ViewEngine(),
-    imports: new ImportJobs(),
+    imports: options.imports ?? new ImportJobs(),
     audits: new AuditJobs(),
     databaseUrl: options.databaseUrl ?? null,
     renderer: options.renderer ?? sharedRenderer(),

@@ -192,7 +192,9 @@ export async function getImport(req: Request, res: Response, context: AppContext
   // Run by another process: if that process stopped, the run never ends by itself.
   if (run.status === 'running' && job === null && await endedAsStopped(context.dataSource, run)) run = (await runs.findOneBy({ id: run.id }))!;
   // A run this server does not know is being imported by another process (the command line).
-  const running = run.status === 'running' && (job === null || !job.done);
+  // One of this server's own is not over until its job has settled (its upload removed), even
+  // when its row already says how it ended: whoever sees it over can start the next at once.
+  const running = job !== null ? !job.done : run.status === 'running';
   const model: Record<string, unknown> = {
     title: t(req.locale, 'imports.run_title', { id: run.id }),
     section: 'imports',
