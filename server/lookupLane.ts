@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import etag from 'etag';
 import type { DataSource } from 'typeorm';
-import { securityHeaders } from './app.ts';
+import { securityHeaders } from './securityHeaders.ts';
 import { SESSION_COOKIE, readCookie } from './auth.ts';
 import { formatShanghai } from './numbering/time.ts';
 import { lookupQuery } from './routes/lookup.ts';

@@ -1,11 +1,13 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { parseDate, shanghaiDayRange } from '../numbering/time.ts';
 import { AUDIT_ACTIONS, auditEvents } from '../services/audit.ts';
-import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, pageNumber } from './shared.ts';
+import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
+import { beijingTime } from '../presenters/time.ts';
+import { pageNumber } from './shared.ts';
 
 const auditQuery = z.object({
   action: z.enum(AUDIT_ACTIONS).or(z.literal('')).optional(),

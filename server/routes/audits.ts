@@ -1,10 +1,12 @@
 import type { Request, Response } from 'express';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { AuditRun } from '../entities/index.ts';
 import { t } from '../i18n/index.ts';
 import { AUDIT_START_WINDOW_MINUTES, AuditBusyError, AuditRateError, MAX_AUDIT_STARTS } from '../services/auditJobs.ts';
 import { scopeOf } from '../services/scope.ts';
-import { beijingTime, idParam } from './shared.ts';
+import { beijingTime } from '../presenters/time.ts';
+import { idParam } from './shared.ts';
 
 
 /**

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { Carrier, type Finding } from '../entities/index.ts';
 import { FINDING_STATUSES, SEVERITIES, type FindingEvidence } from '../entities/Finding.ts';
 import { t, type Locale } from '../i18n/index.ts';
@@ -8,8 +9,10 @@ import { parseDate, shanghaiDayRange } from '../numbering/time.ts';
 import { RULE_CODES } from '../rules/types.ts';
 import { agentRiskRanking, dismissFinding, FindingStateError, getFinding, listFindings, reopenFinding } from '../services/findings.ts';
 import { scopeOf } from '../services/scope.ts';
-import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, idParam, pageNumber, usccParam } from './shared.ts';
+import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
+import { findingRowView } from '../presenters/findings.ts';
+import { beijingTime } from '../presenters/time.ts';
+import { idParam, pageNumber, usccParam } from './shared.ts';
 
 const blankable = <T extends z.ZodTypeAny>(schema: T) => schema.or(z.literal('')).optional();
 
@@ -23,24 +26,6 @@ const findingsQuery = z.object({
   to: blankable(z.string().max(10)),
   page: pageNumber.optional(),
 });
-
-
-export function findingRowView(finding: Finding, locale: Locale) {
-  return {
-    id: finding.id,
-    url: `/findings/${finding.id}`,
-    rule: finding.rule,
-    ruleText: t(locale, `rule.${finding.rule}`),
-    severity: finding.severity,
-    severityText: t(locale, `severity.${finding.severity}`),
-    status: finding.status,
-    statusText: t(locale, `findings.status.${finding.status}`),
-    detail: locale === 'en' ? finding.detailEn : finding.detail,
-    agent: finding.agentUscc,
-    agentUrl: finding.agentUscc ? `/agents/${finding.agentUscc}` : null,
-    occurredAt: finding.occurredAt ? beijingTime(finding.occurredAt).slice(0, 16) : '',
-  };
-}
 
 /** GET /findings — every finding in scope, filtered by rule, severity, status, carrier, agent and date. */
 export async function getFindings(req: Request, res: Response, context: AppContext): Promise<void> {

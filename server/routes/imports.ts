@@ -7,17 +7,19 @@ import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { DatasetOpenError } from '../dataset/readers.ts';
 import { datasetFileOf } from '../dataset/tables.ts';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
-import { t, type Locale } from '../i18n/index.ts';
+import { t } from '../i18n/index.ts';
 import type { Principal } from '../services/accounts.ts';
 import { ImportBusyError } from '../services/importJobs.ts';
 import { endInterruptedRuns, isStoreBusy } from '../services/importOwners.ts';
 import { issueMessage, type ImportSummary } from '../services/importer.ts';
 import { latestImports } from '../services/dashboard.ts';
-import { beijingTime } from './shared.ts';
+import { importRunView } from '../presenters/imports.ts';
+
 
 /** Per uploaded file; a 1,000,000-row allocations.csv is about 80 MB. */
 const MAX_FILE_BYTES = 1024 * 1024 * 1024;
@@ -36,20 +38,6 @@ export function canImport(principal: Principal | null): boolean {
 /** The runs a user may see: a carrier's staff only their carrier's. */
 function runsScope(principal: Principal | null): { carrierId: number } | null {
   return principal?.role === 'carrier' ? { carrierId: principal.carrierId ?? -1 } : null;
-}
-
-export function importRunView(run: ImportRun, locale: Locale) {
-  return {
-    id: run.id,
-    source: run.source,
-    status: run.status,
-    statusText: t(locale, `imports.status.${run.status}`),
-    startedAt: beijingTime(run.startedAt),
-    finishedAt: run.finishedAt ? beijingTime(run.finishedAt) : null,
-    rowsRead: run.rowsRead,
-    errorCount: run.errorCount,
-    url: `/imports/${run.id}`,
-  };
 }
 
 /** GET /imports — the upload form and the latest imports. */

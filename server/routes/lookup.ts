@@ -1,12 +1,14 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { t } from '../i18n/index.ts';
 import { formatShanghai } from '../numbering/time.ts';
 import { LookupInputError, lookupJson, lookupNumber } from '../services/lookup.ts';
 import { scopeOf } from '../services/scope.ts';
-import { beijingTime, partyUrl, partyView } from './shared.ts';
+import { partyUrl, partyView } from '../presenters/parties.ts';
+import { beijingTime } from '../presenters/time.ts';
+
 
 /** The query of /lookup and /api/lookup (the lookup lane, server/lookupLane.ts, parses with it too). */
 export const lookupQuery = z.object({

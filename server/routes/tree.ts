@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { csvRecord } from '../dataset/csvWriter.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { parseDate, shanghaiDate } from '../numbering/time.ts';
@@ -10,8 +11,8 @@ import {
   allocationsIn, carrierTree, DEFAULT_VISIBLE, drawCarrierTree, TREE_CSV_COLUMNS, treeCsvRows, TreeNotFound, type TreeDrawing, type TreeRequest, type TreeSearch,
 } from '../services/tree.ts';
 import { PngUnavailable, svgToPng } from '../services/treePng.ts';
-import { partyUrl } from './shared.ts';
-import { nodePartyUrl, treeListView, treeSvgView, type TreeLinks } from './treeView.ts';
+import { nodePartyUrl, treeListView, treeSvgView, type TreeLinks } from '../presenters/tree.ts';
+import { partyUrl } from '../presenters/parties.ts';
 
 export const MAX_DEPTH = 8;
 export const DEFAULT_DEPTH = 2;
