@@ -144,7 +144,7 @@ async function changeStatus(req: Request, res: Response, context: AppContext, ch
   } catch (error) {
     if (!(error instanceof FindingStateError)) throw error;
     const current = await findingOf(req, context);
-    return renderFinding(req, res, current, t(req.locale, error.code, { status: t(req.locale, `findings.status.${error.current}`) }), 409);
+    return renderFinding(req, res, current, error.text(req.locale), error.status);
   }
   res.redirect(303, `/findings/${finding.id}`);
 }

@@ -57,7 +57,7 @@ export async function getLookup(req: Request, res: Response, context: AppContext
     res.page('lookup/show', model);
   } catch (error) {
     if (!(error instanceof LookupInputError)) throw error;
-    model.error = t(req.locale, `lookup.${error.field}.invalid`, { reason: t(req.locale, `issue.${error.code}`) });
+    model.error = error.text(req.locale);
     res.page('lookup/show', model, 400);
   }
 }
@@ -74,6 +74,6 @@ export async function getLookupJson(req: Request, res: Response, context: AppCon
     res.json(lookupJson(result, formatShanghai));
   } catch (error) {
     if (!(error instanceof LookupInputError)) throw error;
-    res.status(400).json({ error: t(req.locale, `lookup.${error.field}.invalid`, { reason: t(req.locale, `issue.${error.code}`) }), code: error.code });
+    res.status(error.status).json({ error: error.text(req.locale), code: error.code });
   }
 }

@@ -10,6 +10,7 @@ import { runImport } from './importRuns.ts';
 import { invalidateAllocationIndex } from './lookup.ts';
 import type { ImportRequest, ImportWorkerData, ImportWorkerMessage } from './importWorkerMain.ts';
 import { LruMap } from '../util/lruMap.ts';
+import { UserError } from '../errors.ts';
 
 export interface ImportJobState {
   runId: number;
@@ -18,7 +19,11 @@ export interface ImportJobState {
 }
 
 /** Another import is still running: one at a time keeps the report and the store easy to trust. */
-export class ImportBusyError extends Error {}
+export class ImportBusyError extends UserError {
+  constructor() {
+    super(409, 'imports.busy', {}, { message: '' });
+  }
+}
 
 /**
  * Imports started from the web page run in the background (a worker thread with its own

@@ -5,6 +5,8 @@ import { parse106 } from '../numbering/number106.ts';
 import { parseTimestamp } from '../numbering/time.ts';
 import { EVERYTHING, type Scope } from './scope.ts';
 import { dialectOf } from './upsert.ts';
+import { UserError } from '../errors.ts';
+import { t, type Locale } from '../i18n/index.ts';
 
 /**
  * Rows read at a time while loading the index. A page's rows are objects until the builder has
@@ -176,9 +178,14 @@ export function invalidateAllocationIndex(dataSource: DataSource): void {
 }
 
 /** The number or the time a user gave could not be understood. */
-export class LookupInputError extends Error {
+export class LookupInputError extends UserError {
   constructor(readonly field: 'number' | 'at', readonly code: string, readonly value: string) {
-    super(`${field}: ${code} (${value})`);
+    super(400, `lookup.${field}.invalid`, {}, { message: `${field}: ${code} (${value})` });
+  }
+
+  /** Which field, and why in the words of the issue catalogue. */
+  override text(locale: Locale): string {
+    return t(locale, this.messageKey, { reason: t(locale, `issue.${this.code}`) });
   }
 }
 
