@@ -1,11 +1,13 @@
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { projectRoot } from '../ormconfig.ts';
 import { checkCsrf, cookieOptions, loadSession, readCookie, requireSignIn } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { answerFor, HttpError } from './errors.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
+import { requestLogger } from './log.ts';
 import { AuditJobs } from './services/auditJobs.ts';
 import { ImportJobs } from './services/importJobs.ts';
 import { sharedRenderer, type Renderer } from './services/rendering.ts';
@@ -15,7 +17,9 @@ import { securityHeaders } from './securityHeaders.ts';
 import { trustProxySetting } from './util/trustProxy.ts';
 
 /** Builds the web app; never listens (server/index.ts does). */
-export function createApp(dataSource: DataSource, options: { databaseUrl?: string | null; renderer?: Renderer } = {}): express.Express {
+export function createApp(
+  dataSource: DataSource, options: { databaseUrl?: string | null; renderer?: Renderer; logger?: Logger } = {},
+): express.Express {
   const context: AppContext = {
     dataSource,
     views: new ViewEngine(),
@@ -30,6 +34,7 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
   // req.secure and req.ip are the client's: session cookies are then marked Secure.
   const trustedProxies = trustProxySetting(process.env.TRUST_PROXY);
   if (trustedProxies) app.set('trust proxy', trustedProxies);
+  app.use(requestLogger(options.logger));
   app.use(securityHeaders);
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
   app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
@@ -60,7 +65,8 @@ export function createApp(dataSource: DataSource, options: { databaseUrl?: strin
   // The one place an error becomes an answer (errors.ts): routes throw, this renders.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const answer = answerFor(error, req.locale ?? DEFAULT_LOCALE);
-    if (answer.internal) console.error(error);
+    // The request's log line (log.ts) carries it, with the request id.
+    if (answer.internal) res.err = error as Error;
     res.set(answer.headers);
     if (req.accepts(['html', 'json']) === 'json') {
       res.status(answer.status).json({ error: answer.message });

@@ -2,6 +2,9 @@ import { createConnection } from 'mysql2/promise';
 import { closeSharedRenderer } from '../server/services/rendering.ts';
 import { mariadbUrl } from './support/databases.ts';
 
+// Quiet unless asked (LOG_LEVEL=info npm test): the tests that check logging give a logger of their own.
+process.env.LOG_LEVEL ??= 'silent';
+
 /**
  * The suite runs against MariaDB as well as SQLite and must never skip it silently: if the
  * server is not there, stop at once with one line that says how to start it. Otherwise start

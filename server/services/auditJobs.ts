@@ -2,6 +2,7 @@ import { MoreThanOrEqual, type DataSource } from 'typeorm';
 import { AuditRun } from '../entities/index.ts';
 import { runAudit } from './auditRuns.ts';
 import { UserError } from '../errors.ts';
+import { logger } from '../log.ts';
 
 /** How many audits one user may start in a window: each reads all the traffic, so a script starting them back to back would keep the store busy. */
 export const MAX_AUDIT_STARTS = 5;
@@ -65,7 +66,7 @@ export class AuditJobs {
         cancelled: () => job.cancelRequested,
       }).then(() => undefined, (error) => {
         // The failure is recorded on the run (status failed, failure text) for the page to show.
-        console.error('audit failed:', error);
+        logger().error({ err: error, runId: job.runId }, 'audit failed');
         reject(error);
       }).finally(() => { if (this.current === job) this.current = null; });
     });

@@ -7,6 +7,7 @@ import { EVERYTHING, type Scope } from './scope.ts';
 import { dialectOf } from './upsert.ts';
 import { UserError } from '../errors.ts';
 import { t, type Locale } from '../i18n/index.ts';
+import { logger } from '../log.ts';
 
 /**
  * Rows read at a time while loading the index. A page's rows are objects until the builder has
@@ -153,7 +154,9 @@ export async function allocationIndexFor(dataSource: DataSource, options: { fres
     await entry.checking;
   } else if (entry.checking === null && Date.now() - entry.checkedAt >= indexRecheck.intervalMs) {
     entry.checking = recheck(dataSource, entry);
-    entry.checking.catch((error) => console.error('allocation index: looking for imports by other processes failed; the index in use stays until the next check:', error));
+    entry.checking.catch((error: unknown) => logger().error(
+      { err: error }, 'allocation index: looking for imports by other processes failed; the index in use stays until the next check',
+    ));
   }
   return (await entry.built).index;
 }
