@@ -258,10 +258,14 @@ async function measureHttp(dataSource: DataSource, sample: Array<{ number: strin
     const started = performance.now();
     let stderr = '';
     await new Promise<void>((resolve, reject) => {
-      child.stderr!.on('data', (chunk: Buffer) => {
+      const read = (chunk: Buffer) => {
         stderr += chunk.toString();
-        if (stderr.includes('listening on')) resolve();
-      });
+        if (!stderr.includes('listening on')) return;
+        // From here on stderr carries a log line per request (server/log.ts): drained, not kept.
+        child.stderr!.off('data', read).resume();
+        resolve();
+      };
+      child.stderr!.on('data', read);
       child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${stderr}`)));
     });
     const startSeconds = seconds(started);

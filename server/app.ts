@@ -1,61 +1,27 @@
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
-import { z } from 'zod';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { projectRoot } from '../ormconfig.ts';
 import { checkCsrf, cookieOptions, loadSession, readCookie, requireSignIn } from './auth.ts';
+import type { AppContext } from './context.ts';
+import { answerFor, HttpError } from './errors.ts';
 import { DEFAULT_LOCALE, isLocale, LOCALES, t, type Locale } from './i18n/index.ts';
+import { requestLogger } from './log.ts';
+import helmet from 'helmet';
+import { z } from 'zod';
 import { AuditJobs } from './services/auditJobs.ts';
 import { ImportJobs } from './services/importJobs.ts';
-import { RenderBusy, sharedRenderer, type Renderer } from './services/rendering.ts';
+import { sharedRenderer, type Renderer } from './services/rendering.ts';
 import { ViewEngine } from './views.ts';
 import { registerRoutes } from './routes/index.ts';
+import { securityHeaders } from './securityHeaders.ts';
 import { trustProxySetting } from './util/trustProxy.ts';
 import { param, parseQuery } from './routes/query.ts';
 
-export interface AppContext {
-  dataSource: DataSource;
-  views: ViewEngine;
-  imports: ImportJobs;
-  audits: AuditJobs;
-  /** The database URL, so an import can run in a worker with its own connection. */
-  databaseUrl: string | null;
-  /** Chromium renders (notice PDFs, tree PNGs): one browser, a bounded queue. */
-  renderer: Renderer;
-}
-
-declare module 'express-serve-static-core' {
-  interface Request {
-    locale: Locale;
-  }
-  interface Response {
-    /** Renders `views/<page>.hbs` inside the layout with the locale and navigation filled in. */
-    page(page: string, model: Record<string, unknown>, status?: number): void;
-  }
-}
-
-/** A request the user can correct: shown as a message, never as a stack trace. */
-export class HttpError extends Error {
-  constructor(readonly status: number, readonly messageKey: string, readonly params: Record<string, string | number> = {}) {
-    super(messageKey);
-  }
-}
-
-/** The security headers of every response (the lookup lane sends the same, see lookupLane.ts). */
-export const securityHeaders = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'], fontSrc: ["'self'"],
-      formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"], objectSrc: ["'none'"],
-    },
-  },
-});
-
 /** Builds the web app; never listens (server/index.ts does). */
 export function createApp(
-  dataSource: DataSource, options: { databaseUrl?: string | null; renderer?: Renderer; imports?: ImportJobs } = {},
+  dataSource: DataSource, options: { databaseUrl?: string | null; renderer?: Renderer; imports?: ImportJobs; logger?: Logger } = {},
 ): express.Express {
   const context: AppContext = {
     dataSource,
@@ -71,6 +37,7 @@ export function createApp(
   // req.secure and req.ip are the client's: session cookies are then marked Secure.
   const trustedProxies = trustProxySetting(process.env.TRUST_PROXY);
   if (trustedProxies) app.set('trust proxy', trustedProxies);
+  app.use(requestLogger(options.logger));
   app.use(securityHeaders);
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
   app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
@@ -98,23 +65,17 @@ export function createApp(
   app.use(checkCsrf);
   registerRoutes(app, context);
   app.use((req, _res, next) => next(new HttpError(404, 'error.not_found')));
+  // The one place an error becomes an answer (errors.ts): routes throw, this renders.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    // Errors express itself raises carry their status (413 for a body over the limit, 400 for a malformed one).
-    const expressStatus = (error as { status?: unknown })?.status;
-    // A full render queue is load, not a fault: 503, and when to try again.
-    const busy = error instanceof RenderBusy;
-    if (busy) res.set('Retry-After', String(error.retryAfterSeconds));
-    const status = error instanceof HttpError ? error.status : busy ? 503 : typeof expressStatus === 'number' && expressStatus >= 400 && expressStatus < 500 ? expressStatus : 500;
-    if (status === 500) console.error(error);
-    const message = error instanceof HttpError
-      ? t(req.locale ?? DEFAULT_LOCALE, error.messageKey, error.params)
-      : busy ? t(req.locale ?? DEFAULT_LOCALE, 'error.render_busy', { seconds: error.retryAfterSeconds })
-      : t(req.locale ?? DEFAULT_LOCALE, status === 500 ? 'error.internal' : 'error.bad_request');
+    const answer = answerFor(error, req.locale ?? DEFAULT_LOCALE);
+    // The request's log line (log.ts) carries it, with the request id.
+    if (answer.internal) res.err = error as Error;
+    res.set(answer.headers);
     if (req.accepts(['html', 'json']) === 'json') {
-      res.status(status).json({ error: message });
+      res.status(answer.status).json({ error: answer.message });
       return;
     }
-    res.page('error', { title: t(req.locale, 'error.title'), status, message }, status);
+    res.page('error', { title: t(req.locale, 'error.title'), status: answer.status, message: answer.message }, answer.status);
   });
   return app;
 }

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { HttpError } from './app.ts';
+import { HttpError } from './errors.ts';
 import { findSession, type Principal } from './services/accounts.ts';
 
 declare module 'express-serve-static-core' {

@@ -1,9 +1,11 @@
 import type { IncomingMessage, RequestListener } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import etag from 'etag';
+import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { securityHeaders } from './app.ts';
+import { securityHeaders } from './securityHeaders.ts';
 import { SESSION_COOKIE, readCookie } from './auth.ts';
+import { requestLogger } from './log.ts';
 import { formatShanghai } from './numbering/time.ts';
 import { lookupQuery } from './routes/lookup.ts';
 import { findSession } from './services/accounts.ts';
@@ -24,9 +26,12 @@ import { scopeOf } from './services/scope.ts';
  * spelling (helmet's recorded once from the app's own middleware, then res.json's, with the
  * same weak ETag); test/http/lookupLane.test.ts compares the two as they come off the wire.
  */
-export function withLookupLane(dataSource: DataSource, app: RequestListener): RequestListener {
+export function withLookupLane(dataSource: DataSource, app: RequestListener, options: { logger?: Logger } = {}): RequestListener {
   const security = recordedHeaders();
+  // Every request is logged from here, as the app logs it (log.ts), whichever of the two answers it.
+  const logRequest = requestLogger(options.logger);
   return (req, res) => {
+    logRequest(req, res);
     const asked = plainLookup(req);
     if (!asked) {
       app(req, res);
@@ -46,7 +51,7 @@ export function withLookupLane(dataSource: DataSource, app: RequestListener): Re
       ].flat());
       res.end(body);
     }).catch((error: unknown) => {
-      console.error('GET /api/lookup failed in the lookup lane:', error);
+      req.log.error({ err: error }, 'GET /api/lookup failed in the lookup lane');
       // Express does the request again from the start and answers (and logs) as it would any
       // failure, unless the lane had already begun its answer, which then cannot be finished.
       if (res.headersSent) res.destroy();

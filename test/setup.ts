@@ -6,6 +6,9 @@ import { mariadbUrl } from './support/databases.ts';
 // (bin/entry.js); test/cli/build.test.ts runs the compiled code on purpose.
 process.env.SMS106_FROM_SOURCE = '1';
 
+// Quiet unless asked (LOG_LEVEL=info npm test): the tests that check logging give a logger of their own.
+process.env.LOG_LEVEL ??= 'silent';
+
 /**
  * The suite runs against MariaDB as well as SQLite and must never skip it silently: if the
  * server is not there, stop at once with one line that says how to start it. Otherwise start

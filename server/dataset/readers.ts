@@ -7,6 +7,8 @@ import { sieveCsv, type SievedCsv } from './csvSieve.ts';
 import { DATASET_LIMITS } from './limits.ts';
 import { checkWorkbookArchive, WorkbookArchiveRefused } from './xlsxArchive.ts';
 import { DATASET_FILES, datasetFileOf, type DatasetFile } from './tables.ts';
+import { UserError } from '../errors.ts';
+import { t, type Locale } from '../i18n/index.ts';
 
 /** One record of a dataset file: its 1-based first line (CSV) or row number (XLSX). */
 export interface SourceRecord {
@@ -62,9 +64,16 @@ function tooLong(line: number, what: 'cell' | 'record', cell: number): DatasetSy
 }
 
 /** The dataset as a whole cannot be opened (no such path, no dataset files, a workbook that cannot be read, …). */
-export class DatasetOpenError extends Error {
-  constructor(readonly code: string, readonly subject: string, readonly params: Record<string, string> = {}) {
-    super(`${code}: ${subject}${Object.keys(params).length ? ` ${JSON.stringify(params)}` : ''}`);
+export class DatasetOpenError extends UserError {
+  constructor(readonly code: string, readonly subject: string, override readonly params: Record<string, string> = {}) {
+    super(400, `issue.${code}`, params, {
+      message: `${code}: ${subject}${Object.keys(params).length ? ` ${JSON.stringify(params)}` : ''}`,
+    });
+  }
+
+  /** The catalogue's message names the file or folder. */
+  override text(locale: Locale): string {
+    return t(locale, this.messageKey, { ...this.params, subject: this.subject });
   }
 }
 

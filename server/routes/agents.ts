@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { scopeOf } from '../services/scope.ts';
 import { t } from '../i18n/index.ts';
 import { agentGrants, agentHoldings, findAgent, searchAgents } from '../services/browse.ts';
@@ -9,13 +10,14 @@ import { listFindings } from '../services/findings.ts';
 import { shanghaiDate } from '../numbering/time.ts';
 import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import type { Locale } from '../i18n/index.ts';
-import { allocationView, listQuery, partyUrl, partyView, usccParam } from './shared.ts';
+import { listQuery, usccParam } from './shared.ts';
+import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
+import { monthChartView, timelineView } from '../presenters/charts.ts';
+import { nodePartyUrl, treeListView, treeSvgView } from '../presenters/tree.ts';
 import { param, readQuery } from './query.ts';
-import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { findingRowView } from './findings.ts';
-import { monthChartView, timelineView } from './chartView.ts';
-import { nodePartyUrl, treeListView, treeSvgView } from './treeView.ts';
 import { allocationsIn } from '../services/tree.ts';
+import { findingRowView } from '../presenters/findings.ts';
+import { allocationView, partyUrl, partyView } from '../presenters/parties.ts';
 
 const agentQuery = z.object({
   holds_page: param.page(),

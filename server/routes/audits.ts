@@ -1,10 +1,11 @@
 import type { Request, Response } from 'express';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { AuditRun } from '../entities/index.ts';
 import { t } from '../i18n/index.ts';
-import { AUDIT_START_WINDOW_MINUTES, AuditBusyError, AuditRateError, MAX_AUDIT_STARTS } from '../services/auditJobs.ts';
 import { scopeOf } from '../services/scope.ts';
-import { beijingTime, idParam } from './shared.ts';
+import { beijingTime } from '../presenters/time.ts';
+import { idParam } from './shared.ts';
 
 
 /**
@@ -46,17 +47,9 @@ export async function getAudits(req: Request, res: Response, context: AppContext
 
 /** POST /audits — start one in the background and show its progress; a second start while one runs is refused politely. */
 export async function postAudit(req: Request, res: Response, context: AppContext): Promise<void> {
-  try {
-    const runId = await context.audits.start(context.dataSource, req.principal!.name);
-    res.redirect(303, `/audits/${runId}`);
-  } catch (error) {
-    if (error instanceof AuditRateError) {
-      res.set('Retry-After', String(error.retryAfterSeconds));
-      throw new HttpError(429, 'audits.too_many', { count: MAX_AUDIT_STARTS, minutes: AUDIT_START_WINDOW_MINUTES });
-    }
-    if (!(error instanceof AuditBusyError)) throw error;
-    throw new HttpError(409, 'audits.busy', { id: error.runId });
-  }
+  // Too many starts (429, Retry-After) and one already running (409) are the error handler's to answer.
+  const runId = await context.audits.start(context.dataSource, req.principal!.name);
+  res.redirect(303, `/audits/${runId}`);
 }
 
 async function runOf(req: Request, context: AppContext): Promise<AuditRun> {

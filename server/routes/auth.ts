@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { cookieOptions, issueLoginCsrf, safeNext, SESSION_COOKIE } from '../auth.ts';
 import { t } from '../i18n/index.ts';
 import { param, readQuery } from './query.ts';
@@ -43,9 +43,7 @@ export async function postLogin(req: Request, res: Response, context: AppContext
     res.redirect(303, safeNext(form.data.next));
   } catch (error) {
     if (!(error instanceof AccountError)) throw error;
-    // A switched-off account has its own answer: the right password for it is not an attack.
-    const status = error.code === 'account.bad_credentials' ? 401 : error.code === 'account.disabled' ? 403 : 429;
-    again(t(req.locale, error.code, error.params), status);
+    again(error.text(req.locale), error.status);
   }
 }
 

@@ -1,11 +1,12 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { scopeOf } from '../services/scope.ts';
 import { t } from '../i18n/index.ts';
 import { carrierSegments, carrierSummaries, findCarrier } from '../services/browse.ts';
-import { allocationView, partyUrl } from './shared.ts';
-import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
+import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
+import { allocationView, partyUrl } from '../presenters/parties.ts';
 import { param, readQuery } from './query.ts';
 
 const segmentsQuery = z.object({ page: param.page() });

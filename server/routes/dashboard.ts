@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { DATASET_FILES, TABLE_SPECS } from '../dataset/tables.ts';
 import { t } from '../i18n/index.ts';
 import { carrierStats, carrierTraffic, latestImports, trafficTotals } from '../services/dashboard.ts';
-import { importRunView } from './imports.ts';
 import { scopeOf } from '../services/scope.ts';
+import { importRunView } from '../presenters/imports.ts';
 
 /** GET / — counts per carrier and the latest imports. */
 export async function getDashboard(req: Request, res: Response, context: AppContext): Promise<void> {

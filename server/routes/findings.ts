@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { Carrier, type Finding } from '../entities/index.ts';
 import { FINDING_STATUSES, SEVERITIES, type FindingEvidence } from '../entities/Finding.ts';
 import { t, type Locale } from '../i18n/index.ts';
@@ -8,8 +9,10 @@ import { shanghaiDayRange } from '../numbering/time.ts';
 import { RULE_CODES } from '../rules/types.ts';
 import { agentRiskRanking, dismissFinding, FindingStateError, getFinding, listFindings, reopenFinding } from '../services/findings.ts';
 import { scopeOf } from '../services/scope.ts';
-import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, idParam } from './shared.ts';
+import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
+import { findingRowView } from '../presenters/findings.ts';
+import { beijingTime } from '../presenters/time.ts';
+import { idParam } from './shared.ts';
 import { badParameter, param, readQuery } from './query.ts';
 
 const findingsQuery = z.object({
@@ -22,24 +25,6 @@ const findingsQuery = z.object({
   to: param.day(),
   page: param.page(),
 });
-
-
-export function findingRowView(finding: Finding, locale: Locale) {
-  return {
-    id: finding.id,
-    url: `/findings/${finding.id}`,
-    rule: finding.rule,
-    ruleText: t(locale, `rule.${finding.rule}`),
-    severity: finding.severity,
-    severityText: t(locale, `severity.${finding.severity}`),
-    status: finding.status,
-    statusText: t(locale, `findings.status.${finding.status}`),
-    detail: locale === 'en' ? finding.detailEn : finding.detail,
-    agent: finding.agentUscc,
-    agentUrl: finding.agentUscc ? `/agents/${finding.agentUscc}` : null,
-    occurredAt: finding.occurredAt ? beijingTime(finding.occurredAt).slice(0, 16) : '',
-  };
-}
 
 /** GET /findings — every finding in scope, filtered by rule, severity, status, carrier, agent and date. */
 export async function getFindings(req: Request, res: Response, context: AppContext): Promise<void> {
@@ -152,7 +137,7 @@ async function changeStatus(req: Request, res: Response, context: AppContext, ch
   } catch (error) {
     if (!(error instanceof FindingStateError)) throw error;
     const current = await findingOf(req, context);
-    return renderFinding(req, res, current, t(req.locale, error.code, { status: t(req.locale, `findings.status.${error.current}`) }), 409);
+    return renderFinding(req, res, current, error.text(req.locale), error.status);
   }
   res.redirect(303, `/findings/${finding.id}`);
 }

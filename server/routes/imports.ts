@@ -7,18 +7,18 @@ import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError, UserError, type MessageParams } from '../errors.ts';
 import { DatasetOpenError } from '../dataset/readers.ts';
 import { csrfFieldMatches } from '../auth.ts';
 import { datasetFileOf } from '../dataset/tables.ts';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
-import { t, type Locale } from '../i18n/index.ts';
+import { t } from '../i18n/index.ts';
 import type { Principal } from '../services/accounts.ts';
-import { ImportBusyError } from '../services/importJobs.ts';
 import { endInterruptedRuns, isStoreBusy } from '../services/importOwners.ts';
 import { issueMessage, type ImportSummary } from '../services/importer.ts';
 import { latestImports } from '../services/dashboard.ts';
-import { beijingTime } from './shared.ts';
+import { importRunView } from '../presenters/imports.ts';
 import { param, readQuery } from './query.ts';
 
 /** Per uploaded file; a 1,000,000-row allocations.csv is about 80 MB. */
@@ -42,20 +42,6 @@ function runsScope(principal: Principal | null): { carrierId: number } | null {
   return principal?.role === 'carrier' ? { carrierId: principal.carrierId ?? -1 } : null;
 }
 
-export function importRunView(run: ImportRun, locale: Locale) {
-  return {
-    id: run.id,
-    source: run.source,
-    status: run.status,
-    statusText: t(locale, `imports.status.${run.status}`),
-    startedAt: beijingTime(run.startedAt),
-    finishedAt: run.finishedAt ? beijingTime(run.finishedAt) : null,
-    rowsRead: run.rowsRead,
-    errorCount: run.errorCount,
-    url: `/imports/${run.id}`,
-  };
-}
-
 /** GET /imports — the upload form and the latest imports. */
 export async function getImports(req: Request, res: Response, context: AppContext): Promise<void> {
   const runs = await latestImports(context.dataSource, 20, runsScope(req.principal));
@@ -70,9 +56,10 @@ export async function getImports(req: Request, res: Response, context: AppContex
   });
 }
 
-class UploadRefused extends Error {
-  constructor(readonly messageKey: string, readonly params: Record<string, string | number> = {}, readonly status = 400) {
-    super(messageKey);
+/** The upload is not a dataset: the rest of it is not read, so the connection is closed after the answer. */
+class UploadRefused extends UserError {
+  constructor(messageKey: string, params: MessageParams = {}, status = 400) {
+    super(status, messageKey, params, { headers: { Connection: 'close' } });
   }
 }
 
@@ -141,28 +128,15 @@ async function receiveUpload(req: Request): Promise<{ directory: string; names: 
 
 /** POST /imports — receive the files and start importing them in the background. */
 export async function postImport(req: Request, res: Response, context: AppContext): Promise<void> {
-  let upload;
-  try {
-    upload = await receiveUpload(req);
-  } catch (error) {
-    if (!(error instanceof UploadRefused)) throw error;
-    // The rest of a refused upload is not read; close the connection after answering.
-    res.set('Connection', 'close');
-    throw new HttpError(error.status, error.messageKey, error.params);
-  }
+  const upload = await receiveUpload(req);
   const location = upload.names.length === 1 && upload.names[0].toLowerCase().endsWith('.xlsx')
     ? path.join(upload.directory, upload.names[0])
     : upload.directory;
-  try {
-    const principal = req.principal!;
-    const carrier = principal.role === 'carrier' ? { id: principal.carrierId!, code: principal.carrierCode! } : null;
-    const runId = await context.imports.start(context.dataSource, context.databaseUrl, { location, source: upload.names.join(', '), actor: principal.name, carrier }, upload.directory);
-    res.redirect(303, `/imports/${runId}`);
-  } catch (error) {
-    if (error instanceof ImportBusyError) throw new HttpError(409, 'imports.busy');
-    if (error instanceof DatasetOpenError) throw new HttpError(400, `issue.${error.code}`, { ...error.params, subject: error.subject });
-    throw error;
-  }
+  // Another import running (409) and a dataset that cannot be opened (400) are the error handler's to answer.
+  const principal = req.principal!;
+  const carrier = principal.role === 'carrier' ? { id: principal.carrierId!, code: principal.carrierCode! } : null;
+  const runId = await context.imports.start(context.dataSource, context.databaseUrl, { location, source: upload.names.join(', '), actor: principal.name, carrier }, upload.directory);
+  res.redirect(303, `/imports/${runId}`);
 }
 
 const runParams = z.object({ id: z.coerce.number().int().positive() });

@@ -1,5 +1,6 @@
 import type { Express, Request, Response } from 'express';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import type { Role } from '../entities/User.ts';
 import { getAgent, getAgents } from './agents.ts';
 import { getCarrier, getCarriers } from './carriers.ts';

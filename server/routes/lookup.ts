@@ -1,12 +1,13 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { t } from '../i18n/index.ts';
 import { formatShanghai } from '../numbering/time.ts';
 import { LookupInputError, lookupJson, lookupNumber } from '../services/lookup.ts';
 import { scopeOf } from '../services/scope.ts';
-import { beijingTime, partyUrl, partyView } from './shared.ts';
+import { partyUrl, partyView } from '../presenters/parties.ts';
+import { beijingTime } from '../presenters/time.ts';
 import { param, parseQuery } from './query.ts';
 
 /** The query of /lookup and /api/lookup (the lookup lane, server/lookupLane.ts, parses with it too). */
@@ -61,7 +62,7 @@ export async function getLookup(req: Request, res: Response, context: AppContext
     res.page('lookup/show', model);
   } catch (error) {
     if (!(error instanceof LookupInputError)) throw error;
-    model.error = t(req.locale, `lookup.${error.field}.invalid`, { reason: t(req.locale, `issue.${error.code}`) });
+    model.error = error.text(req.locale);
     res.page('lookup/show', model, 400);
   }
 }
@@ -82,6 +83,6 @@ export async function getLookupJson(req: Request, res: Response, context: AppCon
     res.json(lookupJson(result, formatShanghai));
   } catch (error) {
     if (!(error instanceof LookupInputError)) throw error;
-    res.status(400).json({ error: t(req.locale, `lookup.${error.field}.invalid`, { reason: t(req.locale, `issue.${error.code}`) }), code: error.code });
+    res.status(error.status).json({ error: error.text(req.locale), code: error.code });
   }
 }

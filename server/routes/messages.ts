@@ -1,14 +1,16 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
 import { chainEvidence } from '../rules/evidence.ts';
 import { MESSAGE_LABELS, MessageLabelError, labelOf, setMessageLabel } from '../services/messageLabels.ts';
 import { explainMessage, listMessages, type MessageExplanation } from '../services/messages.ts';
 import { scopeOf } from '../services/scope.ts';
-import { findingRowView } from './findings.ts';
-import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, idParam } from './shared.ts';
+import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
+import { findingRowView } from '../presenters/findings.ts';
+import { beijingTime } from '../presenters/time.ts';
+import { idParam } from './shared.ts';
 import { param, readQuery } from './query.ts';
 
 const messagesQuery = z.object({

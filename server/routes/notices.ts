@@ -4,7 +4,8 @@ import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { projectRoot } from '../../ormconfig.ts';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { Agent, Carrier, LegalInstrument, Notice } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { chromiumPath } from '../services/pdf.ts';
@@ -16,9 +17,10 @@ import {
 import { findAgent } from '../services/browse.ts';
 import { scopeOf } from '../services/scope.ts';
 import { shanghaiDate } from '../numbering/time.ts';
-import { findingRowView } from './findings.ts';
-import { PER_PAGE, pagerView, pageUrlBuilder } from './paging.ts';
-import { beijingTime, idParam, usccParam } from './shared.ts';
+import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
+import { findingRowView } from '../presenters/findings.ts';
+import { beijingTime } from '../presenters/time.ts';
+import { idParam, usccParam } from './shared.ts';
 import { badParameter, param, readQuery } from './query.ts';
 
 const DIGITS = '零一二三四五六七八九';

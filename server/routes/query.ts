@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { z } from 'zod';
-import { HttpError } from '../app.ts';
+import { HttpError } from '../errors.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { parseDate, parseTimestamp, shanghaiDate } from '../numbering/time.ts';
 import { isUsccShaped, normaliseUscc } from '../numbering/uscc.ts';

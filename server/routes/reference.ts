@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { Carrier } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { normaliseDomain } from '../numbering/domain.ts';

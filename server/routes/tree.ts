@@ -1,18 +1,19 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { csvRecord } from '../dataset/csvWriter.ts';
 import { t, type Locale } from '../i18n/index.ts';
-import { shanghaiDate } from '../numbering/time.ts';
-import { crossCarrierReport, CrossCarrierForbidden } from '../services/crossCarrier.ts';
+import { parseDate, shanghaiDate } from '../numbering/time.ts';
+import { crossCarrierReport } from '../services/crossCarrier.ts';
 import { scopeOf } from '../services/scope.ts';
 import {
-  allocationsIn, carrierTree, DEFAULT_VISIBLE, drawCarrierTree, TREE_CSV_COLUMNS, treeCsvRows, TreeNotFound, type TreeDrawing, type TreeRequest, type TreeSearch,
+  allocationsIn, carrierTree, DEFAULT_VISIBLE, drawCarrierTree, TREE_CSV_COLUMNS, treeCsvRows, type TreeDrawing, type TreeRequest, type TreeSearch,
 } from '../services/tree.ts';
-import { PngUnavailable, svgToPng } from '../services/treePng.ts';
-import { partyUrl } from './shared.ts';
+import { svgToPng } from '../services/treePng.ts';
+import { nodePartyUrl, treeListView, treeSvgView, type TreeLinks } from '../presenters/tree.ts';
+import { partyUrl } from '../presenters/parties.ts';
 import { param, readQuery } from './query.ts';
-import { nodePartyUrl, treeListView, treeSvgView, type TreeLinks } from './treeView.ts';
 
 export const MAX_DEPTH = 8;
 export const DEFAULT_DEPTH = 2;
@@ -86,12 +87,7 @@ function searchView(search: TreeSearch | null, request: TreeRequest, locale: Loc
 
 async function drawing(req: Request, context: AppContext): Promise<{ request: TreeRequest; tree: TreeDrawing }> {
   const request = parseTreeQuery(req);
-  try {
-    return { request, tree: await drawCarrierTree(context.dataSource, scopeOf(req.principal), request) };
-  } catch (error) {
-    if (error instanceof TreeNotFound) throw new HttpError(404, 'error.not_found');
-    throw error;
-  }
+  return { request, tree: await drawCarrierTree(context.dataSource, scopeOf(req.principal), request) };
 }
 
 function svgModel(tree: TreeDrawing, request: TreeRequest, locale: Locale, interactive: boolean) {
@@ -167,25 +163,14 @@ export async function getTreePng(req: Request, res: Response, context: AppContex
   const scale = Math.min(1, PNG_MAX_SIDE / Math.max(tree.layout.width, tree.layout.height));
   const width = Math.ceil(tree.layout.width * scale);
   const height = Math.ceil(tree.layout.height * scale);
-  try {
-    const png = await svgToPng(context.renderer, standaloneSvg(tree, request, req.locale, context, scale), width, height);
-    res.attachment(exportName(tree.carrier.code, request.date, 'png')).type('image/png').send(png);
-  } catch (error) {
-    if (error instanceof PngUnavailable) throw new HttpError(503, 'tree.png_unavailable');
-    throw error;
-  }
+  const png = await svgToPng(context.renderer, standaloneSvg(tree, request, req.locale, context, scale), width, height);
+  res.attachment(exportName(tree.carrier.code, request.date, 'png')).type('image/png').send(png);
 }
 
 /** GET /tree/export.csv — every allocation in the carrier's tree on the day, one row each with its level and path. */
 export async function getTreeCsv(req: Request, res: Response, context: AppContext): Promise<void> {
   const request = parseTreeQuery(req);
-  let tree;
-  try {
-    tree = await carrierTree(context.dataSource, scopeOf(req.principal), { ...request, q: '' });
-  } catch (error) {
-    if (error instanceof TreeNotFound) throw new HttpError(404, 'error.not_found');
-    throw error;
-  }
+  const tree = await carrierTree(context.dataSource, scopeOf(req.principal), { ...request, q: '' });
   if (!tree.carrier || !tree.root) throw new HttpError(404, 'error.not_found');
   // The byte-order mark makes Excel read the file as UTF-8 rather than the system code page.
   // A download is opened in a spreadsheet: formula-like cells are always neutralised.
@@ -200,13 +185,7 @@ const crossQuery = z.object({ at: param.day() });
 /** GET /tree/cross-carrier — parties under several carriers, first-level agents with several segments (regulators and administrators). */
 export async function getCrossCarrier(req: Request, res: Response, context: AppContext): Promise<void> {
   const date = readQuery(req, crossQuery).at ?? shanghaiDate(new Date());
-  let report;
-  try {
-    report = await crossCarrierReport(context.dataSource, scopeOf(req.principal), date);
-  } catch (error) {
-    if (error instanceof CrossCarrierForbidden) throw new HttpError(403, 'auth.forbidden');
-    throw error;
-  }
+  const report = await crossCarrierReport(context.dataSource, scopeOf(req.principal), date);
   const locale = req.locale;
   const treeOf = (code: string, key: string) => `/tree?carrier=${encodeURIComponent(code)}&at=${date}&q=${encodeURIComponent(key)}`;
   res.page('tree/cross-carrier', {

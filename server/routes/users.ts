@@ -1,12 +1,14 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { HttpError, type AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
+import { HttpError } from '../errors.ts';
 import { Carrier } from '../entities/index.ts';
 import { ROLES } from '../entities/User.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { AccountError, createUser, getUser, listUsers, setPassword, StaleUserError, updateUser, type UserSummary } from '../services/accounts.ts';
 import { MIN_PASSWORD_LENGTH } from '../services/passwords.ts';
-import { beijingTime, idParam } from './shared.ts';
+import { beijingTime } from '../presenters/time.ts';
+import { idParam } from './shared.ts';
 import { param, readQuery } from './query.ts';
 
 const carrierCode = z.string().trim().max(20).transform((v) => (v === '' ? null : v));

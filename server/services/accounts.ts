@@ -5,6 +5,7 @@ import { ROLES, type Role } from '../entities/User.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { LruMap } from '../util/lruMap.ts';
+import { UserError, type MessageParams } from '../errors.ts';
 
 export const SESSION_DAYS = 7;
 /** Per account: this many wrong passwords in a row lock it for LOCK_MINUTES. */
@@ -14,10 +15,15 @@ export const LOCK_MINUTES = 15;
 export const MAX_FAILURES_PER_IP = 20;
 export const IP_WINDOW_MINUTES = 15;
 
+/** Sign-in refusals with a status of their own: a switched-off account is not an attack. */
+const SIGN_IN_STATUS: Record<string, number> = {
+  'account.bad_credentials': 401, 'account.disabled': 403, 'account.locked': 429, 'account.ip_throttled': 429,
+};
+
 /** Something the caller asked for cannot be done; `code` is an i18n key under `account.`. */
-export class AccountError extends Error {
-  constructor(readonly code: string, readonly params: Record<string, string | number> = {}) {
-    super(code);
+export class AccountError extends UserError {
+  constructor(readonly code: string, params: MessageParams = {}) {
+    super(SIGN_IN_STATUS[code] ?? 400, code, params);
   }
 }
 
@@ -86,9 +92,11 @@ export async function getUser(dataSource: DataSource, id: number): Promise<UserS
 }
 
 /** The account changed since the form was made from it; `current` is what is there now. */
-export class StaleUserError extends Error {
+export class StaleUserError extends UserError {
   constructor(readonly current: UserSummary | null) {
-    super('stale edit');
+    super(current ? 409 : 404, current ? 'users.stale' : 'error.not_found', current ? { version: current.version } : {}, {
+      message: 'stale edit',
+    });
   }
 }
 

@@ -1,22 +1,27 @@
 import { MoreThanOrEqual, type DataSource } from 'typeorm';
 import { AuditRun } from '../entities/index.ts';
 import { runAudit } from './auditRuns.ts';
+import { UserError } from '../errors.ts';
+import { logger } from '../log.ts';
 
 /** How many audits one user may start in a window: each reads all the traffic, so a script starting them back to back would keep the store busy. */
 export const MAX_AUDIT_STARTS = 5;
 export const AUDIT_START_WINDOW_MINUTES = 10;
 
 /** The user started MAX_AUDIT_STARTS audits within the window: the next one waits. */
-export class AuditRateError extends Error {
+export class AuditRateError extends UserError {
   constructor(readonly retryAfterSeconds: number) {
-    super('too many audits started');
+    super(429, 'audits.too_many', { count: MAX_AUDIT_STARTS, minutes: AUDIT_START_WINDOW_MINUTES }, {
+      headers: { 'Retry-After': String(retryAfterSeconds) },
+      message: 'too many audits started',
+    });
   }
 }
 
 /** An audit is already running: a second one would only repeat it. */
-export class AuditBusyError extends Error {
+export class AuditBusyError extends UserError {
   constructor(readonly runId: number) {
-    super('an audit is already running');
+    super(409, 'audits.busy', { id: runId }, { message: 'an audit is already running' });
   }
 }
 
@@ -61,7 +66,7 @@ export class AuditJobs {
         cancelled: () => job.cancelRequested,
       }).then(() => undefined, (error) => {
         // The failure is recorded on the run (status failed, failure text) for the page to show.
-        console.error('audit failed:', error);
+        logger().error({ err: error, runId: job.runId }, 'audit failed');
         reject(error);
       }).finally(() => { if (this.current === job) this.current = null; });
     });

@@ -5,9 +5,14 @@ import { dayNumber } from '../numbering/time.ts';
 import { allocationIndexFor } from './lookup.ts';
 import type { Scope } from './scope.ts';
 import { lesseeKey, treeIndexOf, validOn, type DatedAllocation } from './tree.ts';
+import { UserError } from '../errors.ts';
 
 /** The cross-carrier view reads every carrier's tree: a carrier's staff may not have it. */
-export class CrossCarrierForbidden extends Error {}
+export class CrossCarrierForbidden extends UserError {
+  constructor() {
+    super(403, 'auth.forbidden', {}, { message: '' });
+  }
+}
 
 interface CarrierRef {
   id: number;

@@ -7,6 +7,7 @@ import { DATASET_FILES, exportColumns, type DatasetFile } from '../dataset/table
 import { formatShanghai } from '../numbering/time.ts';
 import { pushTo } from '../util/pushTo.ts';
 import { CORPUS_COLUMNS, labelRows } from './messageLabels.ts';
+import { UserError } from '../errors.ts';
 
 const PAGE_ROWS = 5_000;
 
@@ -24,9 +25,9 @@ export interface ExportOptions {
 }
 
 /** The export was refused before anything was written; `code` is an i18n key under `export.`. */
-export class ExportError extends Error {
-  constructor(readonly code: string, readonly params: Record<string, string> = {}) {
-    super(code);
+export class ExportError extends UserError {
+  constructor(readonly code: string, override readonly params: Record<string, string> = {}) {
+    super(400, code, params);
   }
 }
 

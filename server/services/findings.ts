@@ -3,6 +3,8 @@ import { Agent, Finding } from '../entities/index.ts';
 import type { FindingStatus, Severity } from '../entities/Finding.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import type { Scope } from './scope.ts';
+import { UserError } from '../errors.ts';
+import { t, type Locale } from '../i18n/index.ts';
 
 export interface FindingFilter {
   rule?: string;
@@ -44,9 +46,14 @@ export async function getFinding(dataSource: DataSource, scope: Scope, id: numbe
 }
 
 /** The workflow step asked for is not possible from where the finding is; `code` is an i18n key. */
-export class FindingStateError extends Error {
+export class FindingStateError extends UserError {
   constructor(readonly code: string, readonly current: FindingStatus) {
-    super(code);
+    super(409, code);
+  }
+
+  /** The message names the status the finding is in now, in the reader's words. */
+  override text(locale: Locale): string {
+    return t(locale, this.messageKey, { status: t(locale, `findings.status.${this.current}`) });
   }
 }
 

@@ -9,6 +9,8 @@ import { runImport } from './importRuns.ts';
 import { invalidateAllocationIndex } from './lookup.ts';
 import type { ImportRequest, ImportWorkerData, ImportWorkerMessage } from './importWorkerMain.ts';
 import { LruMap } from '../util/lruMap.ts';
+import { UserError } from '../errors.ts';
+import { logger } from '../log.ts';
 
 export interface ImportJobState {
   runId: number;
@@ -17,7 +19,11 @@ export interface ImportJobState {
 }
 
 /** Another import is still running: one at a time keeps the report and the store easy to trust. */
-export class ImportBusyError extends Error {}
+export class ImportBusyError extends UserError {
+  constructor() {
+    super(409, 'imports.busy', {}, { message: '' });
+  }
+}
 
 /**
  * Imports started from the web page run in the background (a worker thread with its own
@@ -64,7 +70,7 @@ export class ImportJobs {
       if (settling) return;
       settling = true;
       // Done once the upload is gone: whoever sees the import ended finds nothing of it left.
-      cleanUp().catch((error: unknown) => console.error('could not remove an import\'s upload:', error)).finally(() => {
+      cleanUp().catch((error: unknown) => logger().error({ err: error, upload }, 'could not remove an import\'s upload')).finally(() => {
         state.done = true;
         invalidateAllocationIndex(dataSource);
         this.finished.set(state.runId, state);
@@ -90,7 +96,7 @@ export class ImportJobs {
         carrier: request.carrier,
         onStart: (runId) => { state.runId = runId; resolve(runId); },
         onProgress: (progress) => { state.progress = progress; },
-      }).then(() => settle(state), (error) => { console.error(error); settle(state); reject(error); });
+      }).then(() => settle(state), (error) => { logger().error({ err: error }, 'import failed'); settle(state); reject(error); });
     });
   }
 
@@ -110,7 +116,7 @@ export class ImportJobs {
         if (message.type === 'finished') { finished = true; settle(state); }
       });
       worker.on('error', (error) => {
-        console.error('import worker failed:', error);
+        logger().error({ err: error }, 'import worker failed');
         if (!started) reject(error);
       });
       worker.on('exit', () => {
@@ -125,7 +131,7 @@ export class ImportJobs {
         // its outcome first (a failed import does, then rethrows). The page then reads it.
         endStoppedRun(dataSource, state.runId, 'interrupted: the import worker stopped').then(
           () => settle(state),
-          (error) => { console.error('could not end the import run of a stopped worker:', error); settle(state); },
+          (error) => { logger().error({ err: error, runId: state.runId }, 'could not end the import run of a stopped worker'); settle(state); },
         );
       });
     });

@@ -19,6 +19,7 @@ import { attributeTraffic } from './attribution.ts';
 import { invalidateAllocationIndex } from './lookup.ts';
 import { LoadDataWriter, loadDataUsable } from './loadData.ts';
 import { type ChunkWriter, dialectOf, Upserter, UpsertChunks } from './upsert.ts';
+import { logger } from '../log.ts';
 
 /** One thing wrong with a dataset: where (file, line, column), what was there, and why (an i18n code). */
 export interface ImportIssue {
@@ -168,7 +169,7 @@ async function inOneTransaction<T>(dataSource: DataSource, work: (manager: Entit
     }
   }
   await runner.release();
-  for (const later of failures.slice(1)) console.error('import: while ending its transaction after a failure:', later);
+  for (const later of failures.slice(1)) logger().error({ err: later }, 'import: while ending its transaction after a failure');
   if (failures.length > 0) throw failures[0];
   return result as T;
 }
@@ -835,7 +836,9 @@ class ImportJob {
       await write();
     } catch (error) {
       // The write's failure is the one reported; one in putting the checks back is logged.
-      await this.restoreForeignKeyChecks().catch((restoreError: unknown) => console.error('import: turning foreign-key checks back on after a failure:', restoreError));
+      await this.restoreForeignKeyChecks().catch((restoreError: unknown) => logger().error(
+        { err: restoreError }, 'import: turning foreign-key checks back on after a failure',
+      ));
       throw error;
     }
     await this.restoreForeignKeyChecks();

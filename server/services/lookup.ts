@@ -5,6 +5,9 @@ import { parse106 } from '../numbering/number106.ts';
 import { parseTimestamp } from '../numbering/time.ts';
 import { EVERYTHING, type Scope } from './scope.ts';
 import { dialectOf } from './upsert.ts';
+import { UserError } from '../errors.ts';
+import { t, type Locale } from '../i18n/index.ts';
+import { logger } from '../log.ts';
 
 /**
  * Rows read at a time while loading the index. A page's rows are objects until the builder has
@@ -197,7 +200,9 @@ export async function allocationIndexFor(dataSource: DataSource, options: { fres
     await entry.checking;
   } else if (entry.checking === null && Date.now() - entry.checkedAt >= indexRecheck.intervalMs) {
     entry.checking = recheck(dataSource, entry);
-    entry.checking.catch((error) => console.error('allocation index: looking for imports by other processes failed; the index in use stays until the next check:', error));
+    entry.checking.catch((error: unknown) => logger().error(
+      { err: error }, 'allocation index: looking for imports by other processes failed; the index in use stays until the next check',
+    ));
   }
   return (await entry.built).index;
 }
@@ -222,9 +227,14 @@ export function invalidateAllocationIndex(dataSource: DataSource): void {
 }
 
 /** The number or the time a user gave could not be understood. */
-export class LookupInputError extends Error {
+export class LookupInputError extends UserError {
   constructor(readonly field: 'number' | 'at', readonly code: string, readonly value: string) {
-    super(`${field}: ${code} (${value})`);
+    super(400, `lookup.${field}.invalid`, {}, { message: `${field}: ${code} (${value})` });
+  }
+
+  /** Which field, and why in the words of the issue catalogue. */
+  override text(locale: Locale): string {
+    return t(locale, this.messageKey, { reason: t(locale, `issue.${this.code}`) });
   }
 }
 

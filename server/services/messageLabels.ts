@@ -10,14 +10,14 @@ import { MESSAGE_LABELS, MessageLabel, type MessageLabelValue } from '../entitie
 import { normaliseUscc, usccKind } from '../numbering/uscc.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import type { Scope } from './scope.ts';
+import { UserError } from '../errors.ts';
 
 export { MESSAGE_LABELS, type MessageLabelValue };
 
 /** Why a label could not be set: an i18n key. */
-export class MessageLabelError extends Error {
+export class MessageLabelError extends UserError {
   constructor(readonly code: 'messages.label_not_found' | 'messages.label_changed_meanwhile') {
-    super(code);
-    this.name = 'MessageLabelError';
+    super(409, code);
   }
 }
 

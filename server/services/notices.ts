@@ -10,6 +10,7 @@ import type { RuleCode } from '../rules/types.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { pushTo } from '../util/pushTo.ts';
 import type { Scope } from './scope.ts';
+import { UserError, type MessageParams } from '../errors.ts';
 
 export const DEFAULT_DEADLINE_DAYS = 15;
 
@@ -38,9 +39,9 @@ export interface NoticeContent {
 }
 
 /** Why a notice could not be issued or changed; `code` is an i18n key under `notices.`. */
-export class NoticeError extends Error {
-  constructor(readonly code: string, readonly params: Record<string, string | number> = {}) {
-    super(code);
+export class NoticeError extends UserError {
+  constructor(readonly code: string, params: MessageParams = {}) {
+    super(409, code, params);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { Issuer, LegalInstrument, Notice, ProtectedSender, UrlListEntry } from '../entities/index.ts';
 import { recordAudit, type Actor } from './audit.ts';
+import { UserError, type MessageParams } from '../errors.ts';
 
 /**
  * The reference data administrators keep by hand (issue "Accounts…": protected senders, URL
@@ -40,16 +41,16 @@ const SPECS: Record<ReferenceTable, TableSpec> = {
 };
 
 /** Why a reference change was refused; `code` is an i18n key. */
-export class ReferenceError extends Error {
-  constructor(readonly code: string, readonly params: Record<string, string | number> = {}) {
-    super(code);
+export class ReferenceError extends UserError {
+  constructor(readonly code: string, params: MessageParams = {}) {
+    super(409, code, params);
   }
 }
 
 /** The row changed (or went) since the form was made from it; `current` is what is there now. */
-export class StaleEditError<T extends ReferenceTable = ReferenceTable> extends Error {
+export class StaleEditError<T extends ReferenceTable = ReferenceTable> extends UserError {
   constructor(readonly current: ReferenceRow<T> | null) {
-    super('stale edit');
+    super(409, current ? 'reference.stale' : 'reference.gone', current ? { version: current.version } : {}, { message: 'stale edit' });
   }
 }
 

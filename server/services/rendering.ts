@@ -1,4 +1,5 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { UserError } from '../errors.ts';
 import { chromiumPath, launchPdfBrowser } from './pdf.ts';
 
 /** How many renders run at once, and how many may wait for a turn; beyond that a request is turned away. */
@@ -25,11 +26,14 @@ export function renderLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Rende
 }
 
 /** Every slot is taken and the waiting line is full: come back later (HTTP 503 with Retry-After). */
-export class RenderBusy extends Error {
+export class RenderBusy extends UserError {
   readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
 
   constructor() {
-    super('every render slot is taken and the waiting line is full');
+    super(503, 'error.render_busy', { seconds: RETRY_AFTER_SECONDS }, {
+      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      message: 'every render slot is taken and the waiting line is full',
+    });
   }
 }
 

@@ -9,6 +9,7 @@ import { normaliseUscc } from '../numbering/uscc.ts';
 import { allocationIndexFor } from './lookup.ts';
 import type { Scope } from './scope.ts';
 import { trafficTallyFor, type TrafficTally } from './treeTraffic.ts';
+import { UserError } from '../errors.ts';
 
 // Issue 6, "Hierarchy views for regulators": a carrier's allocations on one day as a tree
 // (carrier → first-level agents → sub-agents → entities), cut down to what a person can read,
@@ -466,7 +467,11 @@ const MS_PER_DAY = 86_400_000;
 export const noonOf = (day: number) => day * MS_PER_DAY + 4 * 3_600_000;
 
 /** Asked for a carrier the user may not see, or that does not exist. */
-export class TreeNotFound extends Error {}
+export class TreeNotFound extends UserError {
+  constructor(carrier: string) {
+    super(404, 'error.not_found', {}, { message: carrier });
+  }
+}
 
 export interface TreeRequest {
   /** Carrier code; null: the first carrier in scope. */

@@ -1,8 +1,13 @@
 import { chromiumPath } from './pdf.ts';
 import { RenderUnavailable, type Renderer } from './rendering.ts';
+import { UserError } from '../errors.ts';
 
 /** PNG export needs a Chromium on the server (services/pdf.ts finds it). */
-export class PngUnavailable extends Error {}
+export class PngUnavailable extends UserError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(503, 'tree.png_unavailable', {}, { message, cause: options.cause });
+  }
+}
 
 /**
  * Rasterises one of our own SVG drawings in the shared Chromium, through the same queue as notice

@@ -9,12 +9,14 @@ import { createUser, startSession } from '../../server/services/accounts.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import { invalidateAllocationIndex } from '../../server/services/lookup.ts';
 import { describeEachDatabase } from '../support/databases.ts';
+import { capturedLogger, ERROR, type LogLine } from '../support/logs.ts';
 import { A3, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 
 interface Answer {
   status: number;
-  /** The response's header lines as sent, [name, value] in order, without Date (the clock). */
+  /** The response's header lines as sent, [name, value] in order, without Date (the clock); X-Request-Id's value is a new one each time, and shown as `<id>`. */
   headers: Array<[string, string]>;
+  requestId: string | undefined;
   body: string;
 }
 
@@ -29,7 +31,8 @@ function send(server: Server, method: string, path: string, headers: Record<stri
       response.on('end', () => {
         const lines: Array<[string, string]> = [];
         for (let i = 0; i < response.rawHeaders.length; i += 2) lines.push([response.rawHeaders[i], response.rawHeaders[i + 1]]);
-        resolve({ status: response.statusCode!, headers: lines.filter(([name]) => name !== 'Date'), body: Buffer.concat(chunks).toString() });
+        const headers = lines.filter(([name]) => name !== 'Date').map(([name, value]): [string, string] => [name, name === 'X-Request-Id' ? '<id>' : value]);
+        resolve({ status: response.statusCode!, headers, requestId: response.headers['x-request-id'] as string | undefined, body: Buffer.concat(chunks).toString() });
       });
     });
     sent.on('error', reject);
@@ -49,6 +52,8 @@ describeEachDatabase('GET /api/lookup through the lookup lane', (ctx) => {
   let passedOn: string[];
   let admin: string;
   let cucc: string;
+  /** What the app and the lane logged. */
+  let logged: LogLine[];
 
   async function sessionCookie(role: 'admin' | 'carrier', carrierCode: string | null): Promise<string> {
     const user = await createUser(ctx.dataSource, { name: `lane-${role}-${carrierCode ?? 'all'}`, role, carrierCode, password: null }, 'test');
@@ -71,13 +76,15 @@ describeEachDatabase('GET /api/lookup through the lookup lane', (ctx) => {
 
   beforeEach(async () => {
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
-    const express = createApp(ctx.dataSource) as unknown as RequestListener;
+    const { logger, lines } = capturedLogger();
+    logged = lines;
+    const express = createApp(ctx.dataSource, { logger }) as unknown as RequestListener;
     passedOn = [];
     app = await listen(express);
     lane = await listen(withLookupLane(ctx.dataSource, (req, res) => {
       passedOn.push(req.url ?? '');
       express(req, res);
-    }));
+    }, { logger }));
     admin = await sessionCookie('admin', null);
     cucc = await sessionCookie('carrier', 'CUCC');
   });
@@ -156,24 +163,38 @@ describeEachDatabase('GET /api/lookup through the lookup lane', (ctx) => {
     }
   });
 
+  it('logs each request once, answered by the lane or passed on to express, with its request id', async () => {
+    const good = '/api/lookup?number=10690123450188&at=2022-03-14T09:30';
+    const answered = await send(lane, 'GET', good, { cookie: admin, 'x-request-id': 'carrier-gw-7' });
+    const refused = await send(lane, 'GET', '/api/lookup?number=12345', { cookie: admin });
+    expect([answered.status, refused.status, passedOn.length]).to.deep.equal([200, 400, 1]);
+    expect(answered.requestId).to.equal('carrier-gw-7');
+    expect(refused.requestId).to.match(/^[0-9a-f-]{36}$/);
+    expect(logged.map((line) => [line.req?.id, line.req?.method, line.req?.path, line.res?.statusCode])).to.deep.equal([
+      ['carrier-gw-7', 'GET', '/api/lookup', 200],
+      [refused.requestId, 'GET', '/api/lookup', 400],
+    ]);
+    expect(logged.every((line) => typeof line.responseTime === 'number')).to.equal(true);
+  });
+
   it('reports a failure and lets express answer it', async () => {
-    const errors: unknown[][] = [];
-    const consoleError = console.error;
-    console.error = (...args: unknown[]) => { errors.push(args); };
     await ctx.dataSource.query('ALTER TABLE allocations RENAME TO allocations_away');
     invalidateAllocationIndex(ctx.dataSource);
     let answer: Answer;
     try {
       answer = await send(lane, 'GET', '/api/lookup?number=10690123450188', { cookie: admin, accept: 'application/json' });
     } finally {
-      console.error = consoleError;
       await ctx.dataSource.query('ALTER TABLE allocations_away RENAME TO allocations');
       invalidateAllocationIndex(ctx.dataSource);
     }
     expect(answer.status).to.equal(500);
     expect(JSON.parse(answer.body)).to.deep.equal({ error: t('zh-CN', 'error.internal') });
     expect(passedOn).to.have.length(1);
-    expect(String(errors[0]?.[0])).to.include('lookup lane');
-    expect(errors).to.have.length(2);
+    const errors = logged.filter((line) => line.level === ERROR);
+    expect(errors.map((line) => [line.msg.includes('lookup lane'), line.req?.id, line.res?.statusCode ?? null])).to.deep.equal([
+      [true, answer.requestId, null],
+      [false, answer.requestId, 500],
+    ]);
+    expect(errors.every((line) => line.err?.stack)).to.equal(true);
   });
 });

@@ -1,6 +1,6 @@
 import { t, type Locale } from '../i18n/index.ts';
 import { LAYOUT, severityOfRank, type Rank, type TreeLayout, type TreeNode, type VisibleNode } from '../services/tree.ts';
-import { partyUrl } from './shared.ts';
+import { partyUrl } from './parties.ts';
 
 // View models for the tree drawing (views/partials/tree-svg.hbs) and its text alternative
 // (views/partials/tree-list-item.hbs). Colours and dashes are SVG presentation attributes, not

@@ -1,0 +1,28 @@
+import type { DataSource } from 'typeorm';
+import type { Locale } from './i18n/index.ts';
+import type { AuditJobs } from './services/auditJobs.ts';
+import type { ImportJobs } from './services/importJobs.ts';
+import type { Renderer } from './services/rendering.ts';
+import type { ViewEngine } from './views.ts';
+
+/** What every route handler is given besides the request: built once by createApp (app.ts). */
+export interface AppContext {
+  dataSource: DataSource;
+  views: ViewEngine;
+  imports: ImportJobs;
+  audits: AuditJobs;
+  /** The database URL, so an import can run in a worker with its own connection. */
+  databaseUrl: string | null;
+  /** Chromium renders (notice PDFs, tree PNGs): one browser, a bounded queue. */
+  renderer: Renderer;
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    locale: Locale;
+  }
+  interface Response {
+    /** Renders `views/<page>.hbs` inside the layout with the locale and navigation filled in. */
+    page(page: string, model: Record<string, unknown>, status?: number): void;
+  }
+}
