@@ -5,6 +5,7 @@ import { DatabaseOpenError, DatabaseUrlError, defaultDatabaseUrl, openDatabase, 
 import { demoDatasetDir } from './demo.ts';
 import { DatasetOpenError, openDataset } from './dataset/readers.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
+import { render } from './i18n/phrase.ts';
 import { formatShanghai } from './numbering/time.ts';
 import { exportDataset, ExportError } from './services/exporter.ts';
 import { issueMessage, type ImportIssue, type ImportSummary } from './services/importer.ts';
@@ -274,7 +275,8 @@ async function auditCommand(db: () => Promise<DataSource>, json: boolean, locale
     for (const f of outcome.findings) {
       io.stdout(`${JSON.stringify({
         rule: f.rule, severity: f.severity, agent: f.agent, prefix: f.prefix, number: f.number,
-        message: f.message?.ref ?? null, complaint: f.complaint?.ref ?? null, entity: f.entity, detail: locale === 'en' ? f.detailEn : f.detail,
+        message: f.message?.ref ?? null, complaint: f.complaint?.ref ?? null, entity: f.entity,
+        detail: render(locale, f.text),
       })}\n`);
     }
     return EXIT_OK;

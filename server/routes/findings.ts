@@ -4,6 +4,7 @@ import { HttpError, type AppContext } from '../app.ts';
 import { Carrier, type Finding } from '../entities/index.ts';
 import { FINDING_STATUSES, SEVERITIES, type FindingEvidence } from '../entities/Finding.ts';
 import { t, type Locale } from '../i18n/index.ts';
+import { findingText } from '../i18n/phrase.ts';
 import { parseDate, shanghaiDayRange } from '../numbering/time.ts';
 import { RULE_CODES } from '../rules/types.ts';
 import { agentRiskRanking, dismissFinding, FindingStateError, getFinding, listFindings, reopenFinding } from '../services/findings.ts';
@@ -35,7 +36,7 @@ export function findingRowView(finding: Finding, locale: Locale) {
     severityText: t(locale, `severity.${finding.severity}`),
     status: finding.status,
     statusText: t(locale, `findings.status.${finding.status}`),
-    detail: locale === 'en' ? finding.detailEn : finding.detail,
+    detail: findingText(locale, finding),
     agent: finding.agentUscc,
     agentUrl: finding.agentUscc ? `/agents/${finding.agentUscc}` : null,
     occurredAt: finding.occurredAt ? beijingTime(finding.occurredAt).slice(0, 16) : '',
