@@ -5,6 +5,7 @@ import { DatabaseOpenError, DatabaseUrlError, defaultDatabaseUrl, openDatabase, 
 import { demoDatasetDir } from './demo.ts';
 import { DatasetOpenError, openDataset } from './dataset/readers.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
+import { render } from './i18n/phrase.ts';
 import { formatShanghai } from './numbering/time.ts';
 import { exportDataset, ExportError } from './services/exporter.ts';
 import { issueMessage, type ImportIssue, type ImportSummary } from './services/importer.ts';
@@ -226,9 +227,11 @@ async function importCommand(db: () => Promise<DataSource>, location: string, js
       return EXIT_OK;
     }
     // Rows kept with a cell that does not parse: listed as problems are, on stderr.
-    for (const warning of summary.warnings) io.stderr(`${locale === 'en' ? 'warning: ' : '警告：'}${formatIssue(warning, locale)}\n`);
+    for (const warning of summary.warnings) {
+      io.stderr(`${t(locale, 'cli.import.warning', { issue: formatIssue(warning, locale) })}\n`);
+    }
     const unlisted = summary.warningCount - summary.warnings.length;
-    if (unlisted > 0) io.stderr(locale === 'en' ? `… and ${unlisted} more warning(s)\n` : `……另有 ${unlisted} 条警告未列出\n`);
+    if (unlisted > 0) io.stderr(`${t(locale, 'cli.import.more_warnings', { count: unlisted })}\n`);
     io.stdout(formatSummary(summary, locale));
     return EXIT_OK;
   }
@@ -237,10 +240,9 @@ async function importCommand(db: () => Promise<DataSource>, location: string, js
     io.stdout(`${JSON.stringify({ status: 'refused', issueCount, issues: issues.map((i) => ({ ...i, message: issueMessage(i, locale) })) })}\n`);
   } else {
     for (const issue of issues) io.stderr(`${formatIssue(issue, locale)}\n`);
-    if (issueCount > issues.length) io.stderr(locale === 'en' ? `… and ${issueCount - issues.length} more\n` : `……另有 ${issueCount - issues.length} 处问题未列出\n`);
-    io.stderr(locale === 'en'
-      ? `import refused: ${issueCount} problem(s); nothing was written\n`
-      : `导入被拒绝：共 ${issueCount} 处问题，未写入任何数据\n`);
+    const unlisted = issueCount - issues.length;
+    if (unlisted > 0) io.stderr(`${t(locale, 'cli.import.more_problems', { count: unlisted })}\n`);
+    io.stderr(`${t(locale, 'cli.import.refused', { count: issueCount })}\n`);
   }
   return EXIT_REFUSED;
 }
@@ -252,19 +254,16 @@ export function formatIssue(issue: ImportIssue, locale: Locale): string {
 }
 
 function formatSummary(summary: ImportSummary, locale: Locale): string {
+  const list = (items: string[]) => items.join(t(locale, 'cli.list'));
   const lines = summary.files.map((f) => {
     const unknown = f.unknownColumns.length
-      ? (locale === 'en' ? ` (ignored unknown columns: ${f.unknownColumns.join(', ')})` : `（已忽略未知列：${f.unknownColumns.join('、')}）`)
-      : '';
-    return locale === 'en' ? `  ${f.file}: ${f.rows} rows, ${f.added} new${unknown}` : `  ${f.file}：${f.rows} 行，新增 ${f.added}${unknown}`;
+      ? t(locale, 'cli.import.unknown_columns', { columns: list(f.unknownColumns) }) : '';
+    return `  ${t(locale, 'cli.import.file', { file: f.file, rows: f.rows, added: f.added, unknown })}`;
   });
-  if (summary.warningCount > 0) {
-    lines.push(locale === 'en' ? `  ${summary.warningCount} warning(s): kept as given (see above)` : `  ${summary.warningCount} 条警告：已按原样保留（见上）`);
-  }
-  if (summary.ignoredFiles.length) {
-    lines.push(locale === 'en' ? `  ignored (not dataset files): ${summary.ignoredFiles.join(', ')}` : `  已忽略（非数据集文件）：${summary.ignoredFiles.join('、')}`);
-  }
-  return `${locale === 'en' ? `imported ${summary.dataset}` : `已导入 ${summary.dataset}`}\n${lines.join('\n')}\n`;
+  const { warningCount, ignoredFiles } = summary;
+  if (warningCount > 0) lines.push(`  ${t(locale, 'cli.import.warnings_kept', { count: warningCount })}`);
+  if (ignoredFiles.length) lines.push(`  ${t(locale, 'cli.import.ignored_files', { files: list(ignoredFiles) })}`);
+  return `${t(locale, 'cli.import.imported', { dataset: summary.dataset })}\n${lines.join('\n')}\n`;
 }
 
 /** docs/cli.md#audit: `audit --json` prints one object per finding, one per line. */
@@ -274,7 +273,8 @@ async function auditCommand(db: () => Promise<DataSource>, json: boolean, locale
     for (const f of outcome.findings) {
       io.stdout(`${JSON.stringify({
         rule: f.rule, severity: f.severity, agent: f.agent, prefix: f.prefix, number: f.number,
-        message: f.message?.ref ?? null, complaint: f.complaint?.ref ?? null, entity: f.entity, detail: locale === 'en' ? f.detailEn : f.detail,
+        message: f.message?.ref ?? null, complaint: f.complaint?.ref ?? null, entity: f.entity,
+        detail: render(locale, f.text),
       })}\n`);
     }
     return EXIT_OK;
@@ -285,9 +285,9 @@ async function auditCommand(db: () => Promise<DataSource>, json: boolean, locale
     const [rule, severity] = key.split('|');
     return `  ${t(locale, `rule.${rule}`)} (${rule}) · ${t(locale, `severity.${severity}`)}: ${n}`;
   });
-  io.stdout(locale === 'en'
-    ? `audit run ${outcome.runId}: ${outcome.findings.length} findings (${outcome.newFindings} new)\n${lines.join('\n')}\n`
-    : `稽核 #${outcome.runId}：共 ${outcome.findings.length} 条风险线索（新增 ${outcome.newFindings} 条）\n${lines.join('\n')}\n`);
+  const { runId: run, findings, newFindings: fresh } = outcome;
+  const summary = t(locale, 'cli.audit.summary', { run, count: findings.length, fresh });
+  io.stdout(`${summary}\n${lines.join('\n')}\n`);
   return EXIT_OK;
 }
 
@@ -312,9 +312,11 @@ async function noticeCommand(db: () => Promise<DataSource>, rawUscc: string, iss
   const path = `/notices/${notice.id}/print`;
   io.stdout(json
     ? `${JSON.stringify({ number: notice.documentNumber, code: notice.verificationCode, path })}\n`
-    : locale === 'en'
-      ? `issued ${notice.documentNumber} to ${notice.agentName}\nverification code: ${notice.verificationCode}\nprintable page: ${path}\n`
-      : `已签发 ${notice.documentNumber}（主送：${notice.agentName}）\n核验码：${notice.verificationCode}\n打印页面：${path}\n`);
+    : [
+      t(locale, 'cli.notice.issued', { number: notice.documentNumber, agent: notice.agentName }),
+      t(locale, 'cli.notice.code', { code: notice.verificationCode }),
+      t(locale, 'cli.notice.path', { path }),
+    ].map((line) => `${line}\n`).join(''));
   return EXIT_OK;
 }
 
@@ -333,20 +335,18 @@ async function lookupCommand(db: () => Promise<DataSource>, number: string, at: 
   }
   const when = formatShanghai(result.at);
   if (!result.chain) {
-    io.stdout(locale === 'en'
-      ? `${result.number} at ${when}: no allocation covered this number\n`
-      : `${result.number} 在 ${when}：没有任何有效的号段分配覆盖此号码\n`);
+    io.stdout(`${t(locale, 'cli.lookup.none', { number: result.number, when })}\n`);
     return EXIT_OK;
   }
   const lines = result.chain.links.map((link) => {
     const lessee = `${t(locale, `kind.${link.lessee.kind}`)} ${link.lessee.name} (${link.lessee.key})`;
-    const level = locale === 'en' ? `level ${link.level}` : `第 ${link.level} 级`;
+    const level = t(locale, 'cli.lookup.level', { level: link.level });
     return `  ${link.prefix}  ${link.holder.name} → ${lessee}  [${level}]`;
   });
   const entity = result.chain.entity;
   const registered = entity
-    ? (locale === 'en' ? `registered using entity: ${entity.name} (${entity.key})` : `登记使用主体：${entity.name}（${entity.key}）`)
-    : (locale === 'en' ? 'registered using entity: none (the chain ends at an agent)' : '登记使用主体：无（租用链止于代理商）');
+    ? t(locale, 'cli.lookup.registered', { name: entity.name, uscc: entity.key })
+    : t(locale, 'cli.lookup.unregistered');
   io.stdout(`${result.number} @ ${when}\n${lines.join('\n')}\n${registered}\n`);
   return EXIT_OK;
 }
@@ -357,9 +357,7 @@ async function seedCommand(db: () => Promise<DataSource>, json: boolean, locale:
   const created = await createDemoUsers(await db(), cliActor());
   await createDemoIssuers(await db());
   if (!json && created.length) {
-    io.stderr(locale === 'en'
-      ? `demo users created: ${created.join(', ')}; give each a password with: sms106 user passwd NAME\n`
-      : `已创建演示用户：${created.join('、')}；请用 sms106 user passwd 用户名 设置密码\n`);
+    io.stderr(`${t(locale, 'cli.seed.demo_users', { users: created.join(t(locale, 'cli.list')) })}\n`);
   }
   return EXIT_OK;
 }
@@ -369,7 +367,7 @@ async function userCommand(db: () => Promise<DataSource>, args: string[], role: 
   if ((action !== 'add' && action !== 'passwd') || !name || rest.length) throw new UsageError('expected: sms106 user add NAME --role ROLE [--carrier CODE]  or  sms106 user passwd NAME');
   if (action === 'add' && !role) throw new UsageError('expected: sms106 user add NAME --role ROLE [--carrier CODE]');
   if (!io.readPassword) throw new Error('no way to read a password in this context');
-  const password = await io.readPassword(locale === 'en' ? `password for ${name}: ` : `${name} 的密码：`);
+  const password = await io.readPassword(t(locale, 'cli.user.password_prompt', { name }));
   try {
     if (password === '') throw new AccountError('account.password_missing');
     if (action === 'add') await createUser(await db(), { name, role: role!, carrierCode: carrier ?? null, password }, cliActor());
@@ -379,7 +377,7 @@ async function userCommand(db: () => Promise<DataSource>, args: string[], role: 
     io.stderr(`sms106: ${t(locale, error.code, error.params)}\n`);
     return EXIT_REFUSED;
   }
-  io.stdout(locale === 'en' ? `${action === 'add' ? 'created' : 'password set for'} ${name}\n` : `${action === 'add' ? '已创建用户' : '已设置密码：'} ${name}\n`);
+  io.stdout(`${t(locale, action === 'add' ? 'cli.user.created' : 'cli.user.password_set', { name })}\n`);
   return EXIT_OK;
 }
 

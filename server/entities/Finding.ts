@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
+import type { PhraseParams } from '../i18n/phrase.ts';
 import type { Carrier } from './Carrier.ts';
 
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
@@ -80,11 +81,19 @@ export class Finding {
   @Column('varchar', { name: 'entity_uscc', length: 18, nullable: true })
   entityUscc!: string | null;
 
-  @Column('varchar', { length: 1000 })
-  detail!: string;
+  /** What it says: a catalogue code (finding.*) and its parameters, rendered in the reader's language. */
+  @Column('varchar', { name: 'detail_code', length: 100, nullable: true })
+  detailCode!: string | null;
 
-  @Column('varchar', { name: 'detail_en', length: 1000 })
-  detailEn!: string;
+  @Column('simple-json', { name: 'detail_params', nullable: true })
+  detailParams!: PhraseParams | null;
+
+  /** The prose of a finding stored before it had a code (migration 1764200000000); null since. */
+  @Column('varchar', { length: 1000, nullable: true })
+  detail!: string | null;
+
+  @Column('varchar', { name: 'detail_en', length: 1000, nullable: true })
+  detailEn!: string | null;
 
   @Column('simple-json')
   evidence!: FindingEvidence;

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { t } from '../i18n/index.ts';
+import { render } from '../i18n/phrase.ts';
 import { chainEvidence } from '../rules/evidence.ts';
 import { MESSAGE_LABELS, MessageLabelError, labelOf, setMessageLabel } from '../services/messageLabels.ts';
 import { explainMessage, listMessages, type MessageExplanation } from '../services/messages.ts';
@@ -94,7 +95,9 @@ async function renderMessage(req: Request, res: Response, context: AppContext, e
     chain: traffic.chain ? chainEvidence(traffic.chain.links) : null,
     verdicts: verdicts.map((v) => ({
       rule: v.rule, ruleText: t(locale, `rule.${v.rule}`), fired: v.findings.length > 0, aggregate: v.aggregate,
-      details: v.findings.map((f) => ({ severity: f.severity, severityText: t(locale, `severity.${f.severity}`), detail: locale === 'en' ? f.detailEn : f.detail })),
+      details: v.findings.map((f) => ({
+        severity: f.severity, severityText: t(locale, `severity.${f.severity}`), detail: render(locale, f.text),
+      })),
       explanation: v.explanation ? (locale === 'en' ? v.explanation.en : v.explanation.zh) : null,
     })),
     flagged: verdicts.some((v) => v.findings.length > 0) || stored.length > 0,

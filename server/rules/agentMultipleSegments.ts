@@ -4,6 +4,7 @@ import { pushTo } from '../util/pushTo.ts';
 import { chainEvidence } from './evidence.ts';
 import type { Rule } from './types.ts';
 import { allocationsOf } from './allocations.ts';
+import { listOf, phrase } from '../i18n/phrase.ts';
 
 const end = (a: IndexedAllocation) => (a.validTo === null ? Number.POSITIVE_INFINITY : dayNumber(a.validTo));
 
@@ -24,12 +25,14 @@ export const agentMultipleSegments: Rule = {
         if (concurrent.length < 2) continue;
         concurrent.sort((a, b) => a.prefix.localeCompare(b.prefix));
         const carriers = new Set(concurrent.map((a) => a.holder.id));
-        const list = concurrent.map((a) => `${a.prefix}（${a.holder.name}）`).join('、');
+        const segments = concurrent
+          .map((a) => phrase('finding.AGENT_MULTIPLE_SEGMENTS.segment', { prefix: a.prefix, carrier: a.holder.name }));
         yield {
           rule: 'AGENT_MULTIPLE_SEGMENTS', severity: carriers.size > 1 ? 'high' : 'medium', key: [uscc],
           rootCarrierId: concurrent[0].holder.id, agent: uscc, prefix: concurrent[0].prefix, number: null, message: null, complaint: null, entity: null,
-          detail: `一级代理商${concurrent[0].lessee.name}同时持有 ${concurrent.length} 个号段：${list}`,
-          detailEn: `First-level agent ${concurrent[0].lessee.name} holds ${concurrent.length} segments at once: ${concurrent.map((a) => `${a.prefix} (${a.holder.name})`).join(', ')}`,
+          text: phrase('finding.AGENT_MULTIPLE_SEGMENTS', {
+            agent: concurrent[0].lessee.name, count: concurrent.length, segments: listOf(segments),
+          }),
           evidence: { chain: chainEvidence(concurrent), facts: { segments: concurrent.length, carriers: carriers.size } },
           occurredAt: shanghaiDayStart(concurrent.map((a) => a.validFrom).sort()[concurrent.length - 1]),
         };

@@ -1,6 +1,7 @@
 import { pushTo } from '../util/pushTo.ts';
 import { beijingMinute } from './evidence.ts';
 import type { FindingDraft, Rule } from './types.ts';
+import { phrase } from '../i18n/phrase.ts';
 
 interface Traced {
   id: number;
@@ -43,8 +44,10 @@ export const complaintCluster: Rule = {
               rule: 'COMPLAINT_CLUSTER', severity: cluster.length >= 10 ? 'critical' : cluster.length >= 5 ? 'high' : 'medium',
               key: [agent, String(first.ref ?? first.id)], rootCarrierId: first.rootCarrierId, agent, prefix: null, number: senders.length === 1 ? senders[0] : null,
               message: null, complaint: { id: first.id, ref: first.ref }, entity: null,
-              detail: `${beijingMinute(first.at).slice(0, 10)} 至 ${beijingMinute(last.at).slice(0, 10)} 期间有 ${cluster.length} 起投诉指向代理商${name}名下的号码（${days} 天内达到 ${size} 起即告警），涉及号码 ${senders.length} 个，报称损失合计 ${loss.toFixed(2)} 元`,
-              detailEn: `${cluster.length} complaints between ${beijingMinute(first.at).slice(0, 10)} and ${beijingMinute(last.at).slice(0, 10)} trace to numbers of agent ${name} (threshold: ${size} within ${days} days); ${senders.length} numbers, reported losses ${loss.toFixed(2)} yuan`,
+              text: phrase('finding.COMPLAINT_CLUSTER', {
+                from: beijingMinute(first.at).slice(0, 10), to: beijingMinute(last.at).slice(0, 10),
+                count: cluster.length, agent: name, days, size, numbers: senders.length, loss: loss.toFixed(2),
+              }),
               evidence: { facts: { complaints: cluster.length, lossYuan: loss.toFixed(2), senders: senders.join(' '), complaintIds: cluster.map((c) => c.ref ?? String(c.id)).join(' ') } },
               occurredAt: last.at,
             };

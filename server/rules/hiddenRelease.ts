@@ -1,6 +1,7 @@
 import type { IndexedAllocation } from '../chain/allocationIndex.ts';
 import { trafficSubject } from './evidence.ts';
 import type { FindingDraft, Rule } from './types.ts';
+import { phrase } from '../i18n/phrase.ts';
 
 interface Outsider {
   /** The entity that filed the signature, or the signature itself when nobody filed it. */
@@ -73,8 +74,10 @@ export const hiddenRelease: Rule = {
           const finding: FindingDraft = {
             rule: 'HIDDEN_RELEASE', severity: 'high', key: [allocation.prefix, allocation.lessee.key, allocation.validFrom], ...subject,
             number: null, message: { id: first.messageId, ref: first.messageRef }, complaint: null,
-            detail: `${allocation.lessee.name}名下的 ${allocation.prefix} 发出的短信带有 ${parties.size} 个不属于登记使用主体的签名 ${names}（阈值 ${threshold} 个），疑似私下转租`,
-            detailEn: `Traffic under ${allocation.prefix} (held by ${allocation.lessee.name}) carries ${parties.size} signatures that are not its registered entity's (threshold ${threshold}): suspected undeclared re-leasing`,
+            text: phrase('finding.HIDDEN_RELEASE', {
+              holder: allocation.lessee.name, prefix: allocation.prefix, count: parties.size,
+              signatures: names, threshold,
+            }),
             evidence: { ...subject.evidence, facts: { outsideSignatures: parties.size, threshold, signatures: names } },
             occurredAt: first.sentAt,
           };

@@ -1,6 +1,7 @@
 import { ClaimDetector, impersonation, lookalikeSignature, type ImpersonationVerdict } from './claims/index.ts';
 import { trafficSubject } from './evidence.ts';
-import type { AuditSnapshot, Explanation, FindingDraft, MessageContext, Rule, RuleCode } from './types.ts';
+import type { AuditSnapshot, Explanation, FindingDraft, MessageContext, Rule } from './types.ts';
+import { phrase } from '../i18n/phrase.ts';
 
 const detectors = new WeakMap<AuditSnapshot, ClaimDetector>();
 
@@ -11,16 +12,18 @@ export function detectorFor(snapshot: AuditSnapshot): ClaimDetector {
   return detector;
 }
 
-function finding(rule: RuleCode, severity: FindingDraft['severity'], context: MessageContext, verdict: ImpersonationVerdict): FindingDraft {
+/** GOV_IMPERSONATION's reasons start "短信…" ("号码 … 发出的短信…"), LOOKALIKE_SIGNATURE's "签名…" ("号码 … 的短信签名…"). */
+function finding(
+  rule: 'GOV_IMPERSONATION' | 'LOOKALIKE_SIGNATURE', severity: FindingDraft['severity'], context: MessageContext,
+  verdict: ImpersonationVerdict,
+): FindingDraft {
   const { message } = context;
   const subject = trafficSubject(context);
   const { claim } = verdict;
   return {
     rule, severity, key: [String(message.ref ?? message.id)], ...subject,
     number: message.sender, message: { id: message.id, ref: message.ref }, complaint: null,
-    // The verdict's reason starts with what carried the claim: "短信在正文中自称…" or "签名…".
-    detail: `号码 ${message.sender} ${verdict.reason.startsWith('短信') ? '发出的' : '的短信'}${verdict.reason}`,
-    detailEn: `A message from ${message.sender}: ${verdict.reasonEn}`,
+    text: phrase(`finding.${rule}`, { sender: message.sender, reason: verdict.reason }),
     evidence: {
       ...subject.evidence, text: message.content, span: { start: claim.start, end: claim.end },
       facts: { claimed: claim.text, ...(claim.protectedSender ? { matchedSender: claim.protectedSender.name } : {}), match: claim.match },

@@ -4,6 +4,7 @@ import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
 import type { Rule } from './types.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
 import { allocationsOf } from './allocations.ts';
+import { phrase } from '../i18n/phrase.ts';
 
 /**
  * INVALID_USCC (docs/domain.md#invalid_uscc): an agent or entity whose USCC fails the check
@@ -30,8 +31,9 @@ export const invalidUscc: Rule = {
           rootCarrierId: rootCarrierOf(ancestry(allocation, byId)),
           agent: isAgent ? uscc : allocation.holder.kind === 'agent' ? allocation.holder.key : null,
           prefix: allocation.prefix, number: null, message: null, complaint: null, entity: isAgent ? null : uscc,
-          detail: `${isAgent ? '代理商' : '使用主体'}${allocation.lessee.name}的统一社会信用代码 ${uscc} 校验位错误（应为 ${expected}），身份未经核实`,
-          detailEn: `The USCC ${uscc} of ${isAgent ? 'agent' : 'using entity'} ${allocation.lessee.name} fails its check character (expected ${expected}): identity not verified`,
+          text: phrase(`finding.INVALID_USCC.${isAgent ? 'agent' : 'entity'}`, {
+            name: allocation.lessee.name, uscc, expected,
+          }),
           evidence: { chain: chainEvidence(ancestry(allocation, byId)), facts: { expectedCheckCharacter: expected } },
           occurredAt: shanghaiDayStart(allocation.validFrom),
         };

@@ -3,6 +3,7 @@ import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
 import type { FindingDraft, Rule } from './types.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
 import { allocationsOf } from './allocations.ts';
+import { phrase } from '../i18n/phrase.ts';
 
 /**
  * MULTI_LEVEL_RELEASE (docs/domain.md#multi_level_release): an allocation whose chain has an
@@ -20,14 +21,14 @@ export const multiLevelRelease: Rule = {
         const base: Severity = allocation.level >= 3 ? 'critical' : 'high';
         const severity: Severity = allocation.declared ? base : 'critical';
         const links = ancestry(allocation, byId);
-        const undeclaredZh = allocation.declared ? '' : '，且未向运营商报备';
-        const undeclaredEn = allocation.declared ? '' : ', not declared to the carrier';
         const finding: FindingDraft = {
           rule: 'MULTI_LEVEL_RELEASE', severity, key: [allocation.prefix, allocation.lessee.key, allocation.validFrom],
           rootCarrierId: rootCarrierOf(links), agent: allocation.holder.key, prefix: allocation.prefix, number: null,
           message: null, complaint: null, entity: null,
-          detail: `${allocation.holder.name}将号段 ${allocation.prefix} 转租给${allocation.lessee.name}（第 ${allocation.level} 级代理）${undeclaredZh}`,
-          detailEn: `${allocation.holder.name} re-leased ${allocation.prefix} to ${allocation.lessee.name} (level ${allocation.level} agent)${undeclaredEn}`,
+          text: phrase(`finding.MULTI_LEVEL_RELEASE.${allocation.declared ? 'declared' : 'undeclared'}`, {
+            holder: allocation.holder.name, prefix: allocation.prefix, lessee: allocation.lessee.name,
+            level: allocation.level,
+          }),
           evidence: { chain: chainEvidence(links), facts: { level: allocation.level, declared: allocation.declared ? 'true' : 'false' } },
           occurredAt: shanghaiDayStart(allocation.validFrom),
         };

@@ -7,6 +7,7 @@ import { shanghaiDayStart } from '../numbering/time.ts';
 import { float64Column, int32Column, Interner } from '../util/columns.ts';
 import { allocationsOf } from './allocations.ts';
 import { NumberIds } from './numberIds.ts';
+import { listOf, phrase } from '../i18n/phrase.ts';
 
 /**
  * NUMBER_MULTI_ENTITY (docs/domain.md#number_multi_entity): one number maps to two using entities
@@ -36,8 +37,10 @@ export const numberMultiEntity: Rule = {
             rule: 'NUMBER_MULTI_ENTITY', severity: 'high', key: ['tree', a.prefix, a.lessee.key, a.validFrom, b.prefix, b.lessee.key, b.validFrom],
             rootCarrierId: rootCarrierOf(links), agent: b.holder.kind === 'agent' ? b.holder.key : null, prefix: b.prefix, number: null,
             message: null, complaint: null, entity: b.lessee.key,
-            detail: `号码 ${b.prefix}… 同一时间登记给两个使用主体：${a.lessee.name}（经 ${a.holder.name}）与 ${b.lessee.name}（经 ${b.holder.name}）`,
-            detailEn: `Numbers under ${b.prefix} are registered to two using entities at once: ${a.lessee.name} (via ${a.holder.name}) and ${b.lessee.name} (via ${b.holder.name})`,
+            text: phrase('finding.NUMBER_MULTI_ENTITY.tree', {
+              prefix: b.prefix, first: a.lessee.name, firstVia: a.holder.name,
+              second: b.lessee.name, secondVia: b.holder.name,
+            }),
             evidence: { chain: [...chainEvidence(ancestry(a, byId)), ...chainEvidence(links)] },
             occurredAt: shanghaiDayStart(a.validFrom > b.validFrom ? a.validFrom : b.validFrom),
           };
@@ -76,13 +79,16 @@ export const numberMultiEntity: Rule = {
       *finish() {
         for (const group of multiple) {
           const subject = group.subject!;
-          const list = group.sightings.map((m) => `【${m.signature}】（${snapshot.entities.get(m.owner)?.name ?? m.owner}）`);
+          const signatures = group.sightings.map((m) => phrase('finding.NUMBER_MULTI_ENTITY.signature', {
+            signature: m.signature, entity: snapshot.entities.get(m.owner)?.name ?? m.owner,
+          }));
           const first = [...group.sightings].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime())[0];
           yield {
             rule: 'NUMBER_MULTI_ENTITY', severity: 'high', key: ['traffic', group.sender, subject.prefix ?? ''],
             ...subject, number: group.sender, message: { id: first.id, ref: first.ref }, complaint: null,
-            detail: `号码 ${group.sender} 的短信带有 ${group.sightings.length} 个不同使用主体报备的签名：${list.join('、')}`,
-            detailEn: `Messages from ${group.sender} carry the filed signatures of ${group.sightings.length} different using entities`,
+            text: phrase('finding.NUMBER_MULTI_ENTITY.traffic', {
+              sender: group.sender, count: group.sightings.length, signatures: listOf(signatures),
+            }),
             evidence: { ...subject.evidence, ...group.text, facts: { owners: group.sightings.length } },
             occurredAt: first.sentAt,
           };

@@ -5,6 +5,7 @@ import { overlappingPairs } from './overlaps.ts';
 import type { Rule } from './types.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
 import { allocationsOf } from './allocations.ts';
+import { phrase } from '../i18n/phrase.ts';
 
 /**
  * OVERLAPPING_ALLOCATION (docs/domain.md#overlapping_allocation): two allocations under one parent
@@ -31,8 +32,11 @@ export const overlappingAllocation: Rule = {
             key: [outer.prefix, outer.lessee.key, outer.validFrom, inner.prefix, inner.lessee.key, inner.validFrom],
             rootCarrierId: rootCarrierOf(links), agent: holderAgent, prefix: inner.prefix, number: null, message: null, complaint: null,
             entity: inner.lessee.kind === 'entity' ? inner.lessee.key : null,
-            detail: `${inner.holder.name}的两项分配重叠：${outer.prefix}（${outer.lessee.name}，${outer.validFrom} 起）与 ${inner.prefix}（${inner.lessee.name}，${inner.validFrom} 起）号段和有效期相交`,
-            detailEn: `Two grants of ${inner.holder.name} overlap in prefix and time: ${outer.prefix} (${outer.lessee.name}, from ${outer.validFrom}) and ${inner.prefix} (${inner.lessee.name}, from ${inner.validFrom})`,
+            text: phrase('finding.OVERLAPPING_ALLOCATION', {
+              holder: inner.holder.name,
+              outerPrefix: outer.prefix, outerLessee: outer.lessee.name, outerFrom: outer.validFrom,
+              innerPrefix: inner.prefix, innerLessee: inner.lessee.name, innerFrom: inner.validFrom,
+            }),
             evidence: { chain: chainEvidence([...ancestry(outer, byId), inner]) },
             occurredAt: shanghaiDayStart(outer.validFrom > inner.validFrom ? outer.validFrom : inner.validFrom),
           };

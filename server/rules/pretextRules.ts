@@ -5,6 +5,7 @@ import type { Cue } from './pretext/cues.ts';
 import { PretextReader, type Sector } from './pretext/reader.ts';
 import { brandImpersonation, officialPretext, type BrandVerdict } from './pretext/verdicts.ts';
 import type { AuditSnapshot, FindingDraft, MessageContext, Rule, RuleCode } from './types.ts';
+import { listOf, phrase, type Phrase } from '../i18n/phrase.ts';
 
 const readers = new WeakMap<AuditSnapshot, PretextReader>();
 
@@ -18,27 +19,19 @@ export function readerFor(snapshot: AuditSnapshot): PretextReader {
   return reader;
 }
 
-const CUE_ZH: Record<Cue['kind'], string> = { topic: '事由', pressure: '施压', channel: '渠道', address: '称呼收信人', sector: '行业' };
-const CUE_EN: Record<Cue['kind'], string> = { topic: 'matter', pressure: 'pressure', channel: 'channel', address: 'addressing the reader', sector: 'business' };
-
 /** 事由“医保”、施压“停用”… */
-function cuesZh(cues: readonly Cue[]): string {
-  return cues.map((cue) => `${CUE_ZH[cue.kind]}“${cue.text}”`).join('、');
+const cueList = (cues: readonly Cue[]) =>
+  listOf(cues.map((cue) => phrase('finding.cue', { kind: phrase(`finding.cue.${cue.kind}`), text: cue.text })));
+
+function holder(context: MessageContext): Phrase {
+  return context.entity
+    ? phrase('finding.holder.registered', { name: context.entity.name, uscc: context.entity.uscc })
+    : phrase('finding.holder.unregistered');
 }
 
-function cuesEn(cues: readonly Cue[]): string {
-  return cues.map((cue) => `${CUE_EN[cue.kind]} "${cue.text}"`).join(', ');
-}
-
-function holderZh(context: MessageContext): string {
-  return context.entity ? `该号码登记的使用主体是“${context.entity.name}”（${context.entity.uscc}）` : '该号码在发送时没有登记的使用主体';
-}
-
-function holderEn(context: MessageContext): string {
-  return context.entity ? `the number is registered to "${context.entity.name}" (${context.entity.uscc})` : 'the number had no registered using entity when it was sent';
-}
-
-function draft(rule: RuleCode, context: MessageContext, cues: readonly Cue[], facts: Record<string, string>, detail: string, detailEn: string): FindingDraft {
+function draft(
+  rule: RuleCode, context: MessageContext, cues: readonly Cue[], facts: Record<string, string>, text: Phrase,
+): FindingDraft {
   const { message } = context;
   const subject = trafficSubject(context);
   const evidence: FindingEvidence = {
@@ -47,7 +40,8 @@ function draft(rule: RuleCode, context: MessageContext, cues: readonly Cue[], fa
   };
   return {
     rule, severity: 'high', key: [String(message.ref ?? message.id)], ...subject,
-    number: message.sender, message: { id: message.id, ref: message.ref }, complaint: null, detail, detailEn, evidence, occurredAt: message.sentAt,
+    number: message.sender, message: { id: message.id, ref: message.ref }, complaint: null,
+    text, evidence, occurredAt: message.sentAt,
   };
 }
 
@@ -75,8 +69,7 @@ export const officialPretextRule: Rule = {
         if (verdict === null) return null;
         const { sender } = context.message;
         return draft('OFFICIAL_PRETEXT', context, verdict.cues, cueFacts(verdict.cues),
-          `号码 ${sender} 的短信以官方或公共服务事务为由施压并引导收信人操作（${cuesZh(verdict.cues)}），但${holderZh(context)}，不是机关或事业单位。`,
-          `A message from ${sender} presents an official or public-service matter with pressure and a way to act (${cuesEn(verdict.cues)}), but ${holderEn(context)}, which is neither a government organ nor a public institution.`);
+          phrase('finding.OFFICIAL_PRETEXT', { sender, cues: cueList(verdict.cues), holder: holder(context) }));
       },
       explain(context) {
         if (context.entity && officialPretext(reader, detector, context.message.content, null) !== null) {
@@ -88,12 +81,11 @@ export const officialPretextRule: Rule = {
   },
 };
 
-function brandName(verdict: BrandVerdict, locale: 'zh' | 'en'): string {
+/** The protected sender the message claims, or the kind of business whose matter it presents (finding.sector.*). */
+function brandName(verdict: BrandVerdict): string | Phrase {
   if (verdict.sender !== null) return verdict.sender.name;
   const sector: Sector = verdict.how === 'pretext' && verdict.sector !== null ? verdict.sector : 'bank';
-  const zh: Record<Sector, string> = { bank: '银行', carrier: '电信运营商', etc: 'ETC 发行方', courier: '邮政快递企业', platform: '电商支付平台', airline: '航空公司', utility: '水电燃气企业' };
-  const en: Record<Sector, string> = { bank: 'a bank', carrier: 'a carrier', etc: 'an ETC issuer', courier: 'a postal or courier company', platform: 'an e-commerce or payment platform', airline: 'an airline', utility: 'a utility' };
-  return locale === 'zh' ? zh[sector] : en[sector];
+  return phrase(`finding.sector.${sector}`);
 }
 
 /**
@@ -112,19 +104,18 @@ export const brandImpersonationRule: Rule = {
         const verdict = brandImpersonation(reader, detector, context.message.content, registeredOf(context));
         if (verdict === null) return null;
         const { sender } = context.message;
-        const name = brandName(verdict, 'zh');
-        const nameEn = brandName(verdict, 'en');
+        const brand = brandName(verdict);
         const facts: Record<string, string> = verdict.sender !== null ? { matchedSender: verdict.sender.name } : {};
         if (verdict.how === 'claim') {
-          const how = verdict.claim.kind === 'signature' ? `以“${verdict.claim.text}”的名义签名` : `在正文中自称“${verdict.claim.text}”`;
-          const howEn = verdict.claim.kind === 'signature' ? `signs as "${verdict.claim.text}"` : `introduces itself as "${verdict.claim.text}"`;
+          const code = verdict.claim.kind === 'signature'
+            ? 'finding.BRAND_IMPERSONATION.signature' : 'finding.BRAND_IMPERSONATION.text';
           return draft('BRAND_IMPERSONATION', context, verdict.cues, { claimed: verdict.claim.text, ...facts, match: verdict.claim.match },
-            `号码 ${sender} 的短信${how}（受保护发送方“${name}”），但${holderZh(context)}，不是其所有者。`,
-            `A message from ${sender} ${howEn} (the protected sender "${nameEn}"), but ${holderEn(context)}, not its owner.`);
+            phrase(code, { sender, claimed: verdict.claim.text, brand, holder: holder(context) }));
         }
         return draft('BRAND_IMPERSONATION', context, verdict.cues, { ...facts, ...cueFacts(verdict.cues) },
-          `号码 ${sender} 的短信以${name}的业务为由施压并引导收信人操作（${cuesZh(verdict.cues)}），但${holderZh(context)}。`,
-          `A message from ${sender} presents the business of ${nameEn} with pressure and a way to act (${cuesEn(verdict.cues)}), but ${holderEn(context)}.`);
+          phrase('finding.BRAND_IMPERSONATION.pretext', {
+            sender, brand, cues: cueList(verdict.cues), holder: holder(context),
+          }));
       },
       explain(context) {
         return { zh: '短信没有自称受保护的企业，也没有以其业务为由施压并引导操作，或号码登记给该企业本身', en: 'The message neither claims a protected business nor presents its matter with pressure and a way to act, or the number is registered to that business' };

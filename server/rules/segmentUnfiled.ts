@@ -2,6 +2,7 @@ import { chainEvidence } from './evidence.ts';
 import type { Rule } from './types.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
 import { allocationsOf } from './allocations.ts';
+import { phrase } from '../i18n/phrase.ts';
 
 /** SEGMENT_UNFILED (docs/domain.md#segment_unfiled): a root segment with no MIIT filing number (the filing duty). */
 export const segmentUnfiled: Rule = {
@@ -15,8 +16,9 @@ export const segmentUnfiled: Rule = {
           rootCarrierId: root.holder.kind === 'carrier' ? root.holder.id : null,
           agent: root.lessee.kind === 'agent' ? root.lessee.key : null, prefix: root.prefix, number: null, message: null, complaint: null,
           entity: root.lessee.kind === 'entity' ? root.lessee.key : null,
-          detail: `${root.holder.name}分配给${root.lessee.name}的号段 ${root.prefix}（${root.validFrom} 起）没有工信部备案号`,
-          detailEn: `Segment ${root.prefix} granted by ${root.holder.name} to ${root.lessee.name} (from ${root.validFrom}) has no MIIT filing number`,
+          text: phrase('finding.SEGMENT_UNFILED', {
+            holder: root.holder.name, lessee: root.lessee.name, prefix: root.prefix, from: root.validFrom,
+          }),
           evidence: { chain: chainEvidence([root]) },
           occurredAt: shanghaiDayStart(root.validFrom),
         };

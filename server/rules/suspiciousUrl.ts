@@ -2,6 +2,7 @@ import { trafficSubject } from './evidence.ts';
 import { findCallbackNumbers } from './text/callbackNumbers.ts';
 import { findUrls, suspiciousUrls, type UrlLists } from './text/urls.ts';
 import type { FindingDraft, Rule } from './types.ts';
+import { phrase } from '../i18n/phrase.ts';
 
 /**
  * SUSPICIOUS_URL (docs/domain.md#suspicious_url): a short link not on the allow-list, or a domain
@@ -24,8 +25,9 @@ export const suspiciousUrl: Rule = {
           rule: 'SUSPICIOUS_URL', severity: verdict.reason === 'block-listed' ? 'high' : 'medium',
           key: [String(message.ref ?? message.id), verdict.domain], ...subject,
           number: message.sender, message: { id: message.id, ref: message.ref }, complaint: null,
-          detail: `号码 ${message.sender} 的短信含可疑链接：${verdict.detail}`,
-          detailEn: `A message from ${message.sender} carries a suspicious link: ${verdict.detailEn}`,
+          text: phrase(`finding.SUSPICIOUS_URL.${verdict.reason === 'block-listed' ? 'block_listed' : 'short_link'}`, {
+            sender: message.sender, url: verdict.url.url, domain: verdict.domain,
+          }),
           evidence: {
             ...subject.evidence, text: message.content, span: { start: verdict.url.start, end: verdict.url.end },
             facts: { url: verdict.url.url, domain: verdict.domain, ...(callbacks.length ? { callbackNumbers: callbacks.join(' ') } : {}) },

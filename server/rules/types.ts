@@ -1,5 +1,6 @@
 import type { AllocationIndex, Chain, IndexedAllocation } from '../chain/allocationIndex.ts';
 import type { FindingEvidence, Severity } from '../entities/Finding.ts';
+import type { Phrase } from '../i18n/phrase.ts';
 import type { MessageSignature } from './signatures.ts';
 
 /** The rule codes (docs/domain.md#rules): the stable names findings carry. */
@@ -25,8 +26,8 @@ export interface FindingDraft {
   message: { id: number; ref: string | null } | null;
   complaint: { id: number; ref: string | null } | null;
   entity: string | null;
-  detail: string;
-  detailEn: string;
+  /** What it says, as a catalogue code and parameters (the locales' findingText.json). */
+  text: Phrase;
   evidence: FindingEvidence;
   occurredAt: Date | null;
 }

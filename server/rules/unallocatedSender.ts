@@ -1,5 +1,6 @@
 import { beijingMinute, trafficSubject } from './evidence.ts';
 import type { FindingDraft, Rule, TrafficContext } from './types.ts';
+import { phrase } from '../i18n/phrase.ts';
 
 /**
  * UNALLOCATED_SENDER (docs/domain.md#unallocated_sender): a message or complaint from a number with
@@ -21,15 +22,13 @@ export const unallocatedSender: Rule = {
 
 function draft(context: TrafficContext, sender: string, at: Date, subject: Pick<FindingDraft, 'message' | 'complaint'>, kind: 'message' | 'complaint', text: string | null): FindingDraft | null {
   if (context.entity) return null;
-  const itemZh = kind === 'message' ? '短信' : '投诉';
   const item = subject.message ?? subject.complaint!;
   const key = [kind, String(item.ref ?? item.id)];
   const when = beijingMinute(at);
   if (!context.chain) {
     return {
       rule: 'UNALLOCATED_SENDER', severity: kind === 'complaint' ? 'high' : 'medium', key, ...trafficSubject(context), number: sender, ...subject,
-      detail: `${itemZh}的发送号码 ${sender} 在 ${when} 没有任何有效分配（未分配或已到期）`,
-      detailEn: `The ${kind}'s sender ${sender} had no valid allocation at ${when} (never granted or expired)`,
+      text: phrase(`finding.UNALLOCATED_SENDER.${kind}`, { sender, when }),
       evidence: text ? { text } : {}, occurredAt: at,
     };
   }
@@ -37,8 +36,9 @@ function draft(context: TrafficContext, sender: string, at: Date, subject: Pick<
   const subjectFields = trafficSubject(context);
   return {
     rule: 'UNALLOCATED_SENDER', severity: kind === 'complaint' ? 'medium' : 'low', key, ...subjectFields, number: sender, ...subject,
-    detail: `${itemZh}的发送号码 ${sender} 在 ${when} 只分配到代理商${leaf.lessee.name}（${leaf.prefix}），没有登记使用主体`,
-    detailEn: `The ${kind}'s sender ${sender} was held at ${when} only by agent ${leaf.lessee.name} (${leaf.prefix}), with no using entity registered`,
+    text: phrase(`finding.UNALLOCATED_SENDER.${kind}_agent_only`, {
+      sender, when, agent: leaf.lessee.name, prefix: leaf.prefix,
+    }),
     evidence: { ...subjectFields.evidence, ...(text ? { text } : {}) }, occurredAt: at,
   };
 }

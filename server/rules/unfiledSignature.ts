@@ -3,7 +3,8 @@ import { impersonation } from './claims/index.ts';
 import { detectorFor, registeredOf } from './impersonationRules.ts';
 import { brandImpersonation } from './pretext/verdicts.ts';
 import { readerFor } from './pretextRules.ts';
-import type { FindingDraft, MessageContext, Rule, RuleCode } from './types.ts';
+import type { EntityInfo, FindingDraft, MessageContext, Rule, RuleCode } from './types.ts';
+import { phrase, type Phrase } from '../i18n/phrase.ts';
 
 /**
  * UNFILED_SIGNATURE (docs/domain.md#unfiled_signature): a signature that the registered entity
@@ -34,6 +35,14 @@ export const unfiledSignature: Rule = {
       return { rule, government: claim.government, claimed: claim.protectedSender?.name ?? claim.text, match: claim.match };
     }
 
+    function textOf(sender: string, signature: string, entity: EntityInfo, link: ReturnType<typeof claimOf>): Phrase {
+      const filed = entity.signatures.map((s) => `【${s}】`).join('');
+      const params = { sender, signature, entity: entity.name, filed: filed || phrase('finding.none') };
+      if (link === null) return phrase('finding.UNFILED_SIGNATURE', params);
+      const code = link.government ? 'finding.UNFILED_SIGNATURE.government' : 'finding.UNFILED_SIGNATURE.brand';
+      return phrase(code, { ...params, claimed: link.claimed, rule: link.rule });
+    }
+
     return {
       message(context) {
         const { entity, message, signatures } = context;
@@ -49,10 +58,7 @@ export const unfiledSignature: Rule = {
           (findings ??= []).push({
             rule: 'UNFILED_SIGNATURE', severity: link === null ? 'medium' : 'high', key: [message.sender, signature.normalised], ...subject,
             number: message.sender, message: { id: message.id, ref: message.ref }, complaint: null,
-            detail: `号码 ${message.sender} 以签名【${signature.text}】发送短信，但登记使用主体${entity.name}未报备该签名（已报备：${entity.signatures.map((s) => `【${s}】`).join('') || '无'}）`
-              + (link === null ? '' : `；该签名以${link.government ? '政府机关或公共服务' : '受保护企业'}“${link.claimed}”的身份出现（见同一短信的 ${link.rule}）`),
-            detailEn: `${message.sender} sent as 【${signature.text}】, a signature its registered entity ${entity.name} never filed`
-              + (link === null ? '' : `; the signature presents as ${link.government ? 'the government body or public service' : 'the protected business'} "${link.claimed}" (see the message's ${link.rule})`),
+            text: textOf(message.sender, signature.text, entity, link),
             evidence: {
               ...subject.evidence, text: message.content, span: { start: signature.start, end: signature.end },
               ...(link === null ? {} : { facts: { claimLinked: link.claimed, match: link.match } }),

@@ -4,6 +4,7 @@ import { ancestry, chainEvidence, rootCarrierOf } from './evidence.ts';
 import type { Rule } from './types.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
 import { allocationsOf } from './allocations.ts';
+import { listOf, phrase } from '../i18n/phrase.ts';
 
 /**
  * UNLICENSED_LESSEE (docs/domain.md#unlicensed_lessee): an agent in a chain without a value-added
@@ -26,8 +27,13 @@ export const unlicensedLessee: Rule = {
         yield {
           rule: 'UNLICENSED_LESSEE', severity: top.level === 1 ? 'high' : 'medium', key: [uscc],
           rootCarrierId: rootCarrierOf(ancestry(top, byId)), agent: uscc, prefix: top.prefix, number: null, message: null, complaint: null, entity: null,
-          detail: `代理商${top.lessee.name}没有登记增值电信业务经营许可证，却持有号段 ${prefixes.slice(0, 5).join('、')}${prefixes.length > 5 ? ` 等 ${prefixes.length} 项` : ''}`,
-          detailEn: `Agent ${top.lessee.name} has no value-added telecom licence on record yet holds ${prefixes.slice(0, 5).join(', ')}${prefixes.length > 5 ? ` and ${prefixes.length - 5} more` : ''}`,
+          // The first five segments named; more are counted.
+          text: prefixes.length > 5
+            ? phrase('finding.UNLICENSED_LESSEE.more', {
+              agent: top.lessee.name, prefixes: listOf(prefixes.slice(0, 5)),
+              total: prefixes.length, rest: prefixes.length - 5,
+            })
+            : phrase('finding.UNLICENSED_LESSEE', { agent: top.lessee.name, prefixes: listOf(prefixes) }),
           evidence: { chain: chainEvidence(ancestry(top, byId)), facts: { allocations: allocations.length } },
           occurredAt: shanghaiDayStart(top.validFrom),
         };

@@ -192,7 +192,8 @@ function findingValues(draft: FindingDraft) {
     rule: draft.rule, severity: draft.severity, rootCarrierId: draft.rootCarrierId, agentUscc: draft.agent, prefix: draft.prefix,
     number: draft.number, messageId: draft.message?.id ?? null, messageRef: draft.message?.ref ?? null,
     complaintId: draft.complaint?.id ?? null, complaintRef: draft.complaint?.ref ?? null, entityUscc: draft.entity,
-    detail: draft.detail.slice(0, 1000), detailEn: draft.detailEn.slice(0, 1000), evidence: draft.evidence, occurredAt: draft.occurredAt,
+    detailCode: draft.text.code, detailParams: draft.text.params, detail: null, detailEn: null,
+    evidence: draft.evidence, occurredAt: draft.occurredAt,
   };
 }
 
@@ -231,7 +232,9 @@ async function storeFindings(manager: EntityManager, runId: number, found: Map<s
     for (const key of seen) {
       const values = findingValues(found.get(key)!);
       const current = byKey.get(key)!;
-      const changed = current.severity !== values.severity || current.detail !== values.detail || current.detailEn !== values.detailEn
+      // What it says is its code and parameters: a finding stored as prose (no code) is rewritten with them.
+      const changed = current.severity !== values.severity || current.detailCode !== values.detailCode
+        || JSON.stringify(current.detailParams) !== JSON.stringify(values.detailParams)
         || JSON.stringify(current.evidence) !== JSON.stringify(values.evidence) || current.agentUscc !== values.agentUscc || current.rootCarrierId !== values.rootCarrierId;
       if (changed) await manager.update(Finding, { id: current.id }, values);
     }

@@ -4,6 +4,7 @@ import { Agent, Finding, Issuer, LegalInstrument, Notice, NoticeCounter, NoticeF
 import type { FindingEvidence } from '../entities/Finding.ts';
 import type { NoticeStatus } from '../entities/Notice.ts';
 import { t } from '../i18n/index.ts';
+import { findingText } from '../i18n/phrase.ts';
 import { IMMUTABLE_NOTICE_MESSAGE } from '../migrations/1764110000000-Notices.ts';
 import { shanghaiDate, shanghaiDayRange } from '../numbering/time.ts';
 import type { RuleCode } from '../rules/types.ts';
@@ -160,6 +161,8 @@ export function noticeContent(draft: NoticeDraft, documentNumber: string, verifi
   const attachmentOf = new Map<string, number>();
   const points = [...groups.values()].map((group, i): NoticeContent['findings'][number] => {
     const first = group[0];
+    // Drafting reads the catalogue; an issued notice keeps the text it was issued with (its content).
+    const detail = findingText('zh-CN', first);
     const chain = group.find((f) => (f.evidence.chain ?? []).length > 0)?.evidence.chain ?? [];
     let attachment: number | null = null;
     if (chain.length) {
@@ -176,7 +179,7 @@ export function noticeContent(draft: NoticeDraft, documentNumber: string, verifi
     return {
       index: i + 1, ids: group.map((f) => f.id), rule: first.rule, ruleText: zh(`rule.${first.rule}`), severityText: zh(`severity.${first.severity}`),
       prefix: first.prefix, number: first.number,
-      detail: group.length === 1 ? first.detail : zh('notices.doc.group', { count: group.length, example: first.detail }),
+      detail: group.length === 1 ? detail : zh('notices.doc.group', { count: group.length, example: detail }),
       occurred, attachment,
     };
   });

@@ -75,6 +75,30 @@ describeEachDatabase('findings pages', (ctx) => {
     await regulator.get('/findings?severity=bogus').expect(400);
   });
 
+  it('shows a finding\'s text in the reader\'s language: list, finding, agent and message pages', async () => {
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset({
+      'messages.csv': 'id,sender,sent_at,content\nM7,10690123450188,2022-03-15T09:30:00+08:00,【某网店】领取红包 http://t.cn/A6abc\n',
+    })));
+    await auditFromPage(regulator);
+    const release = await ctx.dataSource.getRepository(Finding)
+      .findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE', agentUscc: A1 });
+    const zh = '北京一级通信有限公司将号段 106901234501 转租给上海二级网络科技有限公司';
+    const en = '北京一级通信有限公司 re-leased 106901234501 to 上海二级网络科技有限公司';
+    for (const path of [`/findings?rule=MULTI_LEVEL_RELEASE&agent=${A1}`, `/findings/${release.id}`, `/agents/${A1}`]) {
+      const inZh = (await regulator.get(path).query({ lang: 'zh-CN' }).expect(200)).text;
+      const inEn = (await regulator.get(path).query({ lang: 'en' }).expect(200)).text;
+      expect(inZh, path).to.include(zh).and.not.include(en);
+      expect(inEn, path).to.include(en).and.not.include(zh);
+    }
+    const message = await ctx.dataSource.getRepository(Message).findOneByOrFail({ externalId: 'M7' });
+    // Twice: what the rule says of the message now, and the finding the audit stored.
+    const link = '链接 http://t.cn/A6abc 属于黑名单域名 t.cn';
+    const linkEn = 'The link http://t.cn/A6abc is on the block-listed domain t.cn';
+    const inZh = (await regulator.get(`/messages/${message.id}`).query({ lang: 'zh-CN' }).expect(200)).text;
+    const inEn = (await regulator.get(`/messages/${message.id}`).query({ lang: 'en' }).expect(200)).text;
+    expect([inZh.split(link).length - 1, inEn.split(linkEn).length - 1]).to.deep.equal([2, 2]);
+  });
+
   it('lets only its starter or an administrator cancel an audit: another user gets 403 whatever its state', async () => {
     await auditFromPage(regulator);
     const [run] = await ctx.dataSource.getRepository(AuditRun).find();

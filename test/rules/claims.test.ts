@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { render } from '../../server/i18n/phrase.ts';
 import { isValidUscc } from '../../server/numbering/uscc.ts';
 import { ClaimDetector, impersonation, lookalikeSignature, type Claim, type ProtectedSenderRef, type RegisteredEntity } from '../../server/rules/claims/index.ts';
 import { filedSignatures, signaturesOf } from '../../server/rules/signatures.ts';
@@ -367,9 +368,9 @@ describe('impersonation (GOV_IMPERSONATION)', () => {
 
   it('gives its reason in one Chinese sentence and in English', () => {
     const verdict = impersonation(detector, '【济南交警】您已成功预约科目三考试。', company)!;
-    expect(verdict.reason).to.match(/^短信以“济南交警”（济南市公安局交通警察支队）的名义签名，[^。]*。$/);
-    expect(verdict.reason).to.include(company.name);
-    expect(verdict.reasonEn).to.match(/^The message signs as "济南交警"/);
+    expect(render('zh-CN', verdict.reason)).to.match(/^短信以“济南交警”（济南市公安局交通警察支队）的名义签名，[^。]*。$/);
+    expect(render('zh-CN', verdict.reason)).to.include(company.name);
+    expect(render('en', verdict.reason)).to.match(/^The message signs as "济南交警"/);
   });
 });
 
@@ -377,7 +378,7 @@ describe('lookalikeSignature (LOOKALIKE_SIGNATURE)', () => {
   it('flags a disguised protected signature sent by someone else', () => {
     const verdict = lookalikeSignature(detector, '【濟南交警】您的駕考預約已成功。', company);
     expect(verdict?.claim.match).to.equal('normalised');
-    expect(verdict?.reason).to.match(/^签名“濟南交警”与受保护发送方“济南市公安局交通警察支队”/);
+    expect(render('zh-CN', verdict!.reason)).to.match(/^签名“濟南交警”与受保护发送方“济南市公安局交通警察支队”/);
   });
 
   it('flags a one-edit signature when nobody held the number', () => {

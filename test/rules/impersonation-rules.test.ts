@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { render } from '../../server/i18n/phrase.ts';
 import { govImpersonation, lookalikeSignatureRule } from '../../server/rules/impersonationRules.ts';
 import { agentParty, audit, CMCC, entityParty, grant, message, snapshotOf } from '../support/snapshot.ts';
 
@@ -18,7 +19,7 @@ describe('GOV_IMPERSONATION and LOOKALIKE_SIGNATURE as audit rules', () => {
     const findings = audit(govImpersonation, snapshot, { messages: [message('10692283510601', at, '【济南交警】您的驾考预约已确认，请点击链接缴费', 'M1')] });
     expect(findings.map((f) => [f.rule, f.severity, f.agent, f.entity, f.message?.ref])).to.deep.equal([['GOV_IMPERSONATION', 'critical', AGENT.key, TRADER.key, 'M1']]);
     expect(findings[0].evidence.span).to.deep.equal({ start: 1, end: 5 });
-    expect(findings[0].detail).to.include('深圳市腾跃鑫商贸有限公司');
+    expect(render('zh-CN', findings[0].text)).to.include('深圳市腾跃鑫商贸有限公司');
   });
 
   it('the real traffic police sending as itself is not flagged, and says why', () => {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { render } from '../../server/i18n/phrase.ts';
 import { govImpersonation } from '../../server/rules/impersonationRules.ts';
 import { brandImpersonationRule, officialPretextRule } from '../../server/rules/pretextRules.ts';
 import { unfiledSignature } from '../../server/rules/unfiledSignature.ts';
@@ -39,8 +40,8 @@ describe('OFFICIAL_PRETEXT as an audit rule', () => {
     ]);
     expect(span).to.deep.equal({ start: 2, end: 4 });
     expect(facts).to.deep.equal({ cue_topic: '医保', cue_pressure: '停用', cue_channel: 'www.yb-check.cn' });
-    expect(findings[0].detail).to.include('事由“医保”、施压“停用”、渠道“www.yb-check.cn”').and.to.include('深圳市腾跃鑫商贸有限公司');
-    expect(findings[0].detailEn).to.include('matter "医保", pressure "停用", channel "www.yb-check.cn"');
+    expect(render('zh-CN', findings[0].text)).to.include('事由“医保”、施压“停用”、渠道“www.yb-check.cn”').and.to.include('深圳市腾跃鑫商贸有限公司');
+    expect(render('en', findings[0].text)).to.include('matter "医保", pressure "停用", channel "www.yb-check.cn"');
   });
 
   it('leaves the medical-insurance bureau\'s own number alone', () => {
@@ -83,7 +84,7 @@ describe('BRAND_IMPERSONATION as an audit rule', () => {
   it('flags a protected bank\'s signature from a trading firm\'s number, high', () => {
     const findings = audit(brandImpersonationRule, snapshot, { messages: [message(TRADER_NUMBER, at, '【中国工商银行】您的电子密码器即将失效，请登录 wap.icbc-sj.com 升级')] });
     expect(findings.map((f) => [f.rule, f.severity, f.evidence.facts?.matchedSender])).to.deep.equal([['BRAND_IMPERSONATION', 'high', '中国工商银行']]);
-    expect(findings[0].detail).to.include('以“中国工商银行”的名义签名');
+    expect(render('zh-CN', findings[0].text)).to.include('以“中国工商银行”的名义签名');
   });
 
   it('takes a number the brand lists (【95588】) as its signature, and a bank\'s customer addressed with pressure and a link', () => {
@@ -98,7 +99,7 @@ describe('BRAND_IMPERSONATION as an audit rule', () => {
   it('flags a kind of business spoken for without a name (您的ETC), and leaves the bank\'s own alerts alone', () => {
     const etc = audit(brandImpersonationRule, snapshot, { messages: [message(TRADER_NUMBER, at, '尊敬的车主，您的ETC认证已失效，请点击 etc-rz.cn 重新认证')] });
     expect(etc.map((f) => [f.rule, f.evidence.facts?.cue_sector])).to.deep.equal([['BRAND_IMPERSONATION', 'ETC']]);
-    expect(etc[0].detail).to.include('ETC 发行方');
+    expect(render('zh-CN', etc[0].text)).to.include('ETC 发行方');
     const own = [message(BANK_NUMBER, at, '【工商银行】您的电子密码器即将失效，请登录手机银行升级'), message(BANK_NUMBER, at, '【中国工商银行】您尾号1234卡3月14日支出100元，余额900元。')];
     expect(audit(brandImpersonationRule, snapshot, { messages: own })).to.deep.equal([]);
   });
@@ -133,8 +134,8 @@ describe('UNFILED_SIGNATURE escalated by the claim it makes', () => {
     expect(findings.map((f) => [f.severity, f.evidence.facts?.claimLinked ?? null])).to.deep.equal([
       ['high', '济南市公安局交通警察支队'], ['high', '中国工商银行'], ['medium', null],
     ]);
-    expect(findings[0].detail).to.include('GOV_IMPERSONATION');
-    expect(findings[1].detailEn).to.include('BRAND_IMPERSONATION');
+    expect(render('zh-CN', findings[0].text)).to.include('GOV_IMPERSONATION');
+    expect(render('en', findings[1].text)).to.include('BRAND_IMPERSONATION');
   });
 
   it('stays medium when the owner sends its own name unfiled', () => {

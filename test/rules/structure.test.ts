@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { render } from '../../server/i18n/phrase.ts';
 import { agentMultipleSegments } from '../../server/rules/agentMultipleSegments.ts';
 import { complaintCluster } from '../../server/rules/complaintCluster.ts';
 import { hiddenRelease } from '../../server/rules/hiddenRelease.ts';
@@ -42,7 +43,7 @@ describe('rules over the allocation tree', () => {
     it('an undeclared level-2 re-lease is critical', () => {
       const findings = audit(multiLevelRelease, snapshotOf(deepTree({ declared: false }).all));
       expect(findings[0].severity).to.equal('critical');
-      expect(findings[0].detail).to.include('未向运营商报备');
+      expect(render('zh-CN', findings[0].text)).to.include('未向运营商报备');
     });
 
     it('does not fire on a first-level agent serving entities directly', () => {
@@ -153,7 +154,7 @@ describe('rules over the allocation tree', () => {
       const root = grant('1069012345', CMCC, A1);
       const findings = audit(invalidUscc, snapshotOf([root, grant('106901234501', A1, { ...SHOP, key: badKey }, { parent: root })]));
       expect(findings.map((f) => [f.entity, f.agent])).to.deep.equal([[badKey, A1.key]]);
-      expect(findings[0].detail).to.include(`应为 ${SHOP.key[17]}`);
+      expect(render('zh-CN', findings[0].text)).to.include(`应为 ${SHOP.key[17]}`);
     });
   });
 });

@@ -2,10 +2,11 @@ import { expect } from 'chai';
 import { openDatabase } from '../../ormconfig.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { AuditEvent, Carrier, Finding, Issuer, Notice } from '../../server/entities/index.ts';
+import { findingText } from '../../server/i18n/phrase.ts';
 import { runAudit } from '../../server/services/auditRuns.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import {
-  acknowledgeNotice, contentOf, fingerprintOf, issueNotice, isImmutabilityRefusal, NoticeError, rectifyNotice, verifyNotice, type NoticeActor,
+  acknowledgeNotice, contentAsIssued, contentOf, fingerprintOf, issueNotice, isImmutabilityRefusal, NoticeError, rectifyNotice, verifyNotice, type NoticeActor,
 } from '../../server/services/notices.ts';
 import { EVERYTHING } from '../../server/services/scope.ts';
 import { clearAllData, describeEachDatabase, mariadbUrl } from '../support/databases.ts';
@@ -46,6 +47,20 @@ describeEachDatabase('rectification notices', (ctx) => {
     expect(findings.map((f) => f.status)).to.deep.equal(findings.map(() => 'notified'));
     expect(content.findings.flatMap((f) => f.ids).sort()).to.deep.equal(findings.map((f) => f.id).sort());
     expect(await ctx.dataSource.getRepository(AuditEvent).countBy({ action: 'notice.issued' })).to.equal(2);
+  });
+
+  it('drafts a finding\'s point in Chinese from the catalogue; issued, it keeps that text when the wording changes', async () => {
+    const findings = ctx.dataSource.getRepository(Finding);
+    const release = await findings.findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE', agentUscc: A1 });
+    const notice = await issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, findingIds: [release.id] }, regulator);
+    const issued = contentOf(notice).findings[0].detail;
+    expect(issued).to.equal(findingText('zh-CN', release)).and.to.include('转租给');
+    // What the finding says changes afterwards (a later audit, a new wording): the issued notice does not.
+    const params = { ...release.detailParams!, lessee: '改名后的代理商' };
+    await findings.update({ id: release.id }, { detailParams: params });
+    const reread = await ctx.dataSource.getRepository(Notice).findOneByOrFail({ id: notice.id });
+    expect(contentAsIssued(reread)!.findings[0].detail).to.equal(issued);
+    expect(findingText('zh-CN', await findings.findOneByOrFail({ id: release.id }))).to.include('改名后的代理商');
   });
 
   it('the store refuses any change to an issued notice\'s content and any deletion, whatever the path', async () => {

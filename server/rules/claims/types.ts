@@ -1,3 +1,5 @@
+import type { Phrase } from '../../i18n/phrase.ts';
+
 /** The data the claim rules read and the decisions they return (GOV_IMPERSONATION, LOOKALIKE_SIGNATURE). */
 
 /** A sender whose name must not be used by anyone else (the protected_senders table). */
@@ -53,7 +55,6 @@ export interface KnownSignature {
 
 export interface ImpersonationVerdict {
   claim: Claim;
-  /** Chinese, one sentence */
-  reason: string;
-  reasonEn: string;
+  /** Why, one sentence: a catalogue phrase (finding.claim.*). */
+  reason: Phrase;
 }

@@ -13,6 +13,7 @@ import { isBareWarning } from '../pretext/reader.ts';
 import { PROVINCES, bodyFamilies, claimedFamilies, claimedPlaces, type BodyFamily } from './governmentPattern.ts';
 import { abbreviationsOf } from './protectedNames.ts';
 import type { Claim, ImpersonationVerdict, KnownSignature, ProtectedSenderRef, RegisteredEntity } from './types.ts';
+import { phrase, type Phrase } from '../../i18n/phrase.ts';
 
 /**
  * Only a government organ (11) or a public institution (12) may send as a government department
@@ -73,38 +74,28 @@ function bareWarning(detector: ClaimDetector, content: string): boolean {
   return isBareWarning(content, detector.foldedMessage(content).text);
 }
 
-function quoted(claim: Claim): string {
-  return claim.protectedSender === null || claim.protectedSender.name === claim.text ? `“${claim.text}”` : `“${claim.text}”（${claim.protectedSender.name}）`;
-}
-
-function quotedEn(claim: Claim): string {
-  return claim.protectedSender === null || claim.protectedSender.name === claim.text ? `"${claim.text}"` : `"${claim.text}" (${claim.protectedSender.name})`;
+/** “济南交警”, or “济南交警”（济南市公安局交通警察支队） when it names a protected sender otherwise. */
+function quoted(claim: Claim): Phrase {
+  const sender = claim.protectedSender;
+  return sender === null || sender.name === claim.text
+    ? phrase('finding.claim.quoted', { text: claim.text })
+    : phrase('finding.claim.quoted_sender', { text: claim.text, sender: sender.name });
 }
 
 /** 短信以“济南交警”的名义签名 / 短信在正文中自称“济南交警支队” */
-function presents(claim: Claim): string {
-  return claim.kind === 'signature' ? `短信以${quoted(claim)}的名义签名` : `短信在正文中自称${quoted(claim)}`;
-}
-
-function presentsEn(claim: Claim): string {
-  return claim.kind === 'signature' ? `The message signs as ${quotedEn(claim)}` : `The message introduces itself as ${quotedEn(claim)}`;
+function presents(claim: Claim): Phrase {
+  const code = claim.kind === 'signature' ? 'finding.claim.signs_as' : 'finding.claim.introduces_as';
+  return phrase(code, { quoted: quoted(claim) });
 }
 
 /** The GOV_IMPERSONATION verdict for one claim, or null when the registered entity may make it. */
 function impersonationOf(claim: Claim, registered: RegisteredEntity | null): ImpersonationVerdict | null {
   if (registered === null) {
-    return {
-      claim,
-      reason: `${presents(claim)}，但该号码在发送时没有登记的使用主体。`,
-      reasonEn: `${presentsEn(claim)}, a government body, but the number had no registered using entity when it was sent.`,
-    };
+    return { claim, reason: phrase('finding.claim.unregistered', { presents: presents(claim) }) };
   }
   if (!mayActAsGovernment(registered)) {
-    return {
-      claim,
-      reason: `${presents(claim)}，但该号码登记的使用主体“${registered.name}”（${registered.uscc}）不是机关或事业单位。`,
-      reasonEn: `${presentsEn(claim)}, a government body, but the number is registered to "${registered.name}" (${registered.uscc}), which is neither a government organ nor a public institution.`,
-    };
+    const params = { presents: presents(claim), name: registered.name, uscc: registered.uscc };
+    return { claim, reason: phrase('finding.claim.not_government', params) };
   }
   const sender = claim.protectedSender;
   let anotherBody: boolean;
@@ -113,11 +104,8 @@ function impersonationOf(claim: Claim, registered: RegisteredEntity | null): Imp
   else if (claim.match === 'lookalike' && isOwnName(claim, registered)) anotherBody = false;
   else anotherBody = !owns(registered, sender);
   if (!anotherBody) return null;
-  return {
-    claim,
-    reason: `${presents(claim)}，但该号码登记的使用主体是另一机构“${registered.name}”（${registered.uscc}）。`,
-    reasonEn: `${presentsEn(claim)}, but the number is registered to a different body, "${registered.name}" (${registered.uscc}).`,
-  };
+  const params = { presents: presents(claim), name: registered.name, uscc: registered.uscc };
+  return { claim, reason: phrase('finding.claim.another_body', params) };
 }
 
 /**
@@ -149,15 +137,12 @@ export function lookalikeSignature(detector: ClaimDetector, content: string, reg
     if (registered !== null && (owns(registered, claim.protectedSender) || isOwnName(claim, registered))) continue;
     if (bareWarning(detector, content)) return null;
     const sender = claim.protectedSender;
-    const disguise = claim.match === 'lookalike' ? '仅差一个字' : '仅在字形、繁简、全半角或插入字符上不同';
-    const disguiseEn = claim.match === 'lookalike' ? 'one character away from' : 'the same after normalising width, script, spacing and lookalike characters as';
-    const holder = registered === null ? '该号码在发送时没有登记的使用主体' : `该号码登记的使用主体是“${registered.name}”，不是其所有者`;
-    const holderEn = registered === null ? 'the number had no registered using entity when it was sent' : `the number is registered to "${registered.name}", not to its owner`;
-    return {
-      claim,
-      reason: `签名“${claim.text}”与受保护发送方“${sender.name}”${disguise}，但${holder}。`,
-      reasonEn: `The signature "${claim.text}" is ${disguiseEn} the protected sender "${sender.name}", but ${holderEn}.`,
-    };
+    // One edit away, or the same once folded (width, script, spacing, inserted characters).
+    const code = claim.match === 'lookalike' ? 'finding.claim.lookalike' : 'finding.claim.normalised';
+    const holder = registered === null
+      ? phrase('finding.holder.unregistered')
+      : phrase('finding.claim.not_owner', { name: registered.name });
+    return { claim, reason: phrase(code, { text: claim.text, sender: sender.name, holder }) };
   }
   return null;
 }

@@ -37,10 +37,8 @@ export interface UrlLists {
 export interface UrlVerdict {
   url: FoundUrl;
   reason: 'block-listed' | 'short-link-not-allowed';
+  /** The listed domain the host falls under: the block-listed one, or the short-link service. */
   domain: string;
-  /** Chinese */
-  detail: string;
-  detailEn: string;
 }
 
 const ZW = ZERO_WIDTH_CLASS;
@@ -260,8 +258,6 @@ export function suspiciousUrls(content: string, lists: UrlLists): UrlVerdict[] {
         url,
         reason: 'block-listed',
         domain: blocked,
-        detail: `链接 ${url.url} 属于黑名单域名 ${blocked}`,
-        detailEn: `The link ${url.url} is on the block-listed domain ${blocked}`,
       });
       continue;
     }
@@ -271,8 +267,6 @@ export function suspiciousUrls(content: string, lists: UrlLists): UrlVerdict[] {
         url,
         reason: 'short-link-not-allowed',
         domain: shortLink,
-        detail: `短链接 ${url.url}（短网址服务 ${shortLink}）不在白名单中，收信人无法看出其真实网址`,
-        detailEn: `The short link ${url.url} (shortener ${shortLink}) is not on the allow-list; the recipient cannot see where it leads`,
       });
     }
   }
