@@ -1,16 +1,18 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createConnection } from 'mysql2/promise';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { entities } from './server/entities/index.ts';
 import { migrations } from './server/migrations/index.ts';
+import { config, defaultDatabaseUrl } from './server/config.ts';
 import { attributeTraffic } from './server/services/attribution.ts';
 
-export const projectRoot = path.dirname(fileURLToPath(import.meta.url));
+export { defaultDatabaseUrl, projectRoot } from './server/config.ts';
 
-/** The embedded database a fresh checkout uses when nothing else is said. */
-export const defaultDatabaseUrl = `sqlite:${path.join(projectRoot, 'data', 'sms106.sqlite')}`;
+/** DATABASE_URL, else the embedded SQLite file: what a caller that names no database gets. */
+function configuredDatabaseUrl(): string {
+  return config().databaseUrl ?? defaultDatabaseUrl;
+}
 
 /** Why a database URL cannot be used; the CLI words each reason through the locales (cli.database_url.*). */
 export type DatabaseUrlProblem = 'no_file' | 'not_url' | 'no_database' | 'unsupported';
@@ -105,7 +107,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   throw new DatabaseUrlError('unsupported', url, `unsupported database URL "${redactDatabaseUrl(url)}": use mysql://user:pass@host:3306/name, sqlite:PATH or sqlite::memory:`);
 }
 
-export function createDataSource(url: string = process.env.DATABASE_URL || defaultDatabaseUrl): DataSource {
+export function createDataSource(url: string = configuredDatabaseUrl()): DataSource {
   return new DataSource(dataSourceOptions(url));
 }
 
@@ -113,7 +115,7 @@ export function createDataSource(url: string = process.env.DATABASE_URL || defau
  * Opens the database at `url` and brings its schema up to date (FORMATS.md: every command first
  * runs pending migrations; a new SQLite path is created).
  */
-export async function openDatabase(url: string = process.env.DATABASE_URL || defaultDatabaseUrl): Promise<DataSource> {
+export async function openDatabase(url: string = configuredDatabaseUrl()): Promise<DataSource> {
   let options = dataSourceOptions(url);
   let dataSource: DataSource;
   try {

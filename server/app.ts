@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import type { DataSource } from 'typeorm';
 import { projectRoot } from '../ormconfig.ts';
+import { config, type Config } from './config.ts';
 import { checkCsrf, cookieOptions, loadSession, readCookie, requireSignIn } from './auth.ts';
 import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
 import { AuditJobs } from './services/auditJobs.ts';
@@ -10,7 +11,6 @@ import { ImportJobs } from './services/importJobs.ts';
 import { RenderBusy, sharedRenderer, type Renderer } from './services/rendering.ts';
 import { ViewEngine } from './views.ts';
 import { registerRoutes } from './routes/index.ts';
-import { trustProxySetting } from './util/trustProxy.ts';
 
 export interface AppContext {
   dataSource: DataSource;
@@ -21,6 +21,7 @@ export interface AppContext {
   databaseUrl: string | null;
   /** Chromium renders (notice PDFs, tree PNGs): one browser, a bounded queue. */
   renderer: Renderer;
+  config: Config;
 }
 
 declare module 'express-serve-static-core' {
@@ -51,22 +52,28 @@ export const securityHeaders = helmet({
   },
 });
 
-/** Builds the web app; never listens (server/index.ts does). */
-export function createApp(dataSource: DataSource, options: { databaseUrl?: string | null; renderer?: Renderer } = {}): express.Express {
+/**
+ * Builds the web app; never listens (server/index.ts does). Its settings are this process's
+ * (server/config.ts) unless `options.config` gives others.
+ */
+export function createApp(
+  dataSource: DataSource, options: { databaseUrl?: string | null; renderer?: Renderer; config?: Config } = {},
+): express.Express {
+  const settings = options.config ?? config();
   const context: AppContext = {
     dataSource,
     views: new ViewEngine(),
     imports: new ImportJobs(),
     audits: new AuditJobs(),
     databaseUrl: options.databaseUrl ?? null,
-    renderer: options.renderer ?? sharedRenderer(),
+    renderer: options.renderer ?? sharedRenderer(settings.render),
+    config: settings,
   };
   const app = express();
   app.disable('x-powered-by');
   // Behind a TLS-terminating proxy set TRUST_PROXY to its address (e.g. "loopback") so that
   // req.secure and req.ip are the client's: session cookies are then marked Secure.
-  const trustedProxies = trustProxySetting(process.env.TRUST_PROXY);
-  if (trustedProxies) app.set('trust proxy', trustedProxies);
+  if (settings.trustProxy) app.set('trust proxy', settings.trustProxy);
   app.use(securityHeaders);
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
   app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
