@@ -5,6 +5,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { entities } from './server/entities/index.ts';
 import { migrations } from './server/migrations/index.ts';
 import { config, defaultDatabaseUrl } from './server/config.ts';
+import { prepareSqliteConnection } from './server/db/typeormAdapter.ts';
 import { attributeTraffic } from './server/services/attribution.ts';
 
 export { defaultDatabaseUrl, projectRoot } from './server/config.ts';
@@ -64,16 +65,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       type: 'better-sqlite3',
       database: file,
       timeout: SQLITE_BUSY_TIMEOUT_MS,
-      // Foreign keys are off by default in SQLite; the schema relies on them.
-      prepareDatabase: (db: { pragma(sql: string): unknown; prepare(sql: string): unknown }) => {
-        db.pragma('foreign_keys = ON');
-        db.pragma('journal_mode = WAL');
-        // TypeORM begins every transaction DEFERRED. One that reads and then writes, after another
-        // process committed in between, fails at once with SQLITE_BUSY, however long the timeout:
-        // its snapshot is stale. Taking the write lock at BEGIN makes it wait its turn instead.
-        const prepare = db.prepare.bind(db);
-        db.prepare = (sql) => prepare(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql);
-      },
+      // Foreign keys on, WAL, and transactions that take the write lock at BEGIN.
+      prepareDatabase: prepareSqliteConnection,
     };
   }
   if (url.startsWith('mysql:') || url.startsWith('mariadb:')) {
