@@ -402,11 +402,13 @@ async function exportCommand(db: () => Promise<DataSource>, directory: string, o
 }
 
 async function serveCommand(
-  db: () => Promise<DataSource>, databaseUrl: string, portFlag: string | undefined, demoIfEmpty: boolean, settings: Config, io: CliIo,
+  db: () => Promise<DataSource>, databaseUrl: string, portFlag: string | undefined, demoIfEmpty: boolean,
+  settings: Config, io: CliIo,
 ): Promise<number> {
   const port = portFlag === undefined ? settings.port : Number(portFlag);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${portFlag}"`);
   const { serve } = await import('./index.ts');
-  await serve(await db(), { port, host: settings.host ?? undefined, demoIfEmpty, databaseUrl, config: settings, log: io.stderr });
+  const host = settings.host ?? undefined;
+  await serve(await db(), { port, host, demoIfEmpty, databaseUrl, config: settings, log: io.stderr });
   return EXIT_OK;
 }

@@ -63,7 +63,8 @@ function unsetIfEmpty(raw: unknown): unknown {
 const text = z.preprocess(unsetIfEmpty, z.string().optional());
 
 function wholeNumber(min: number, max: number, fallback: number) {
-  return z.preprocess(unsetIfEmpty, z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().min(min).max(max)).default(fallback));
+  const digits = z.string().regex(/^\d{1,5}$/).transform(Number);
+  return z.preprocess(unsetIfEmpty, digits.pipe(z.number().min(min).max(max)).default(fallback));
 }
 
 const ENVIRONMENT = z.object({
@@ -92,7 +93,8 @@ type Variable = keyof typeof ENVIRONMENT.shape;
 export const SETTINGS: Record<Variable, SettingDoc> = {
   DATABASE_URL: {
     purpose: 'the database of every command and of the server; `--db` comes first',
-    accepts: '`mysql://user:pass@host:3306/name`, `sqlite:PATH` or `sqlite::memory:` (checked when the database is opened)',
+    accepts: '`mysql://user:pass@host:3306/name`, `sqlite:PATH` or `sqlite::memory:` '
+      + '(checked when the database is opened)',
     unset: 'the embedded SQLite file `data/sms106.sqlite`',
   },
   PORT: {

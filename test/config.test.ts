@@ -22,13 +22,15 @@ const REFUSED: Array<[string, string]> = [
   ['PORT', 'http'], ['PORT', '65536'], ['PORT', '-1'], ['PORT', '80.5'],
   ['HOST', 'two words'], ['HOST', 'example.com:80'],
   ['TRUST_PROXY', '1'], ['TRUST_PROXY', 'true'], ['TRUST_PROXY', '10.0.0.0/33'],
-  ['PUBLIC_URL', 'audit.example.cn'], ['PUBLIC_URL', 'ftp://audit.example.cn'], ['PUBLIC_URL', 'https://audit.example.cn/?x=1'],
+  ['PUBLIC_URL', 'audit.example.cn'], ['PUBLIC_URL', 'ftp://audit.example.cn'],
+  ['PUBLIC_URL', 'https://audit.example.cn/?x=1'],
   ['RENDER_CONCURRENCY', '0'], ['RENDER_CONCURRENCY', '10000'], ['RENDER_QUEUE', 'many'], ['RENDER_QUEUE', '-1'],
 ];
 
 /** README's table, as SETTINGS words it. */
 function settingsTable(): string {
-  const rows = Object.entries(SETTINGS).map(([variable, doc]) => `| \`${variable}\` | ${doc.purpose} | ${doc.accepts} | ${doc.unset} |`);
+  const rows = Object.entries(SETTINGS)
+    .map(([variable, doc]) => `| \`${variable}\` | ${doc.purpose} | ${doc.accepts} | ${doc.unset} |`);
   return ['| variable | sets | accepts | when unset |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
@@ -66,7 +68,8 @@ describe('configuration (server/config.ts)', () => {
       locale: 'en',
       debug: true,
     });
-    expect(loadConfig({ HOST: 'audit-1.example.cn', LANG: 'zh_CN.UTF-8' })).to.include({ host: 'audit-1.example.cn', locale: 'zh-CN' });
+    expect(loadConfig({ HOST: 'audit-1.example.cn', LANG: 'zh_CN.UTF-8' }))
+      .to.include({ host: 'audit-1.example.cn', locale: 'zh-CN' });
     expect(loadConfig({ HOST: '::1', PORT: '0' })).to.include({ host: '::1', port: 0 });
   });
 
@@ -87,12 +90,14 @@ describe('configuration (server/config.ts)', () => {
       const { message, variables } = refusal as ConfigError;
       expect(variables, `${variable}=${value}`).to.deep.equal([variable]);
       expect(message, `${variable}=${value}`).to.include(variable).and.include(value).and.not.include('\n');
-      if (variable !== 'TRUST_PROXY') expect(message).to.include(`must be ${SETTINGS[variable as keyof typeof SETTINGS].accepts}`);
+      const { accepts } = SETTINGS[variable as keyof typeof SETTINGS];
+      if (variable !== 'TRUST_PROXY') expect(message).to.include(`must be ${accepts}`);
     }
   });
 
   it('names every bad variable at once', () => {
-    expect(() => loadConfig({ PORT: 'x', RENDER_QUEUE: 'y' })).to.throw(ConfigError, /^PORT must be .*"x"; RENDER_QUEUE must be .*"y"$/);
+    expect(() => loadConfig({ PORT: 'x', RENDER_QUEUE: 'y' }))
+      .to.throw(ConfigError, /^PORT must be .*"x"; RENDER_QUEUE must be .*"y"$/);
   });
 
   it('documents exactly the variables it reads', () => {
@@ -108,12 +113,16 @@ describe('configuration (server/config.ts)', () => {
   });
 
   it('is the only module of the product that reads process.env', () => {
-    const files = [...sourceFiles(path.join(projectRoot, 'server')), ...sourceFiles(path.join(projectRoot, 'bin')), path.join(projectRoot, 'ormconfig.ts')];
-    const readers = files.filter((file) => {
-      const source = readFileSync(file, 'utf8');
-      return /\bprocess\s*(\?\.|\.|\[)\s*['"`]?env\b/.test(source) || /\{[^}]*\benv\b[^}]*\}\s*=\s*process\b/.test(source)
-        || /import\s*\{[^}]*\benv\b[^}]*\}\s*from\s*['"](node:)?process['"]/.test(source);
-    });
+    const files = [
+      ...sourceFiles(path.join(projectRoot, 'server')),
+      ...sourceFiles(path.join(projectRoot, 'bin')),
+      path.join(projectRoot, 'ormconfig.ts'),
+    ];
+    const reads = [
+      /\bprocess\s*(\?\.|\.|\[)\s*['"`]?env\b/, /\{[^}]*\benv\b[^}]*\}\s*=\s*process\b/,
+      /import\s*\{[^}]*\benv\b[^}]*\}\s*from\s*['"](node:)?process['"]/,
+    ];
+    const readers = files.filter((file) => reads.some((read) => read.test(readFileSync(file, 'utf8'))));
     expect(files.length).to.be.greaterThan(100);
     expect(readers.map((file) => path.relative(projectRoot, file))).to.deep.equal(['server/config.ts']);
   });
@@ -130,7 +139,9 @@ describe('configuration (server/config.ts)', () => {
     const unreachable = 'mysql://auditor:pw@127.0.0.1:1/sms106';
     const fromEnv = await sms106(['audit', '--lang', 'en'], { DATABASE_URL: unreachable });
     expect(fromEnv.stderr).to.include('(from DATABASE_URL)');
-    const fromFlag = await sms106(['lookup', '10690123456789', '--db', 'sqlite::memory:', '--json'], { DATABASE_URL: unreachable });
+    const fromFlag = await sms106(['lookup', '10690123456789', '--db', 'sqlite::memory:', '--json'], {
+      DATABASE_URL: unreachable,
+    });
     expect([fromFlag.code, fromFlag.stderr]).to.deep.equal([0, '']);
     expect(defaultDatabaseUrl).to.equal(`sqlite:${path.join(projectRoot, 'data', 'sms106.sqlite')}`);
   });

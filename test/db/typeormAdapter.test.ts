@@ -13,8 +13,12 @@ import { describeEachDatabase } from '../support/databases.ts';
 
 /** A statement on a mysql2 callback connection, as the adapter hands it over. */
 function callbackQuery<R>(connection: MysqlConnection, sql: string): Promise<R> {
-  return new Promise((resolve, reject) => connection.query<R>({ sql }, (error, result) => (error ? reject(error) : resolve(result))));
+  return new Promise((resolve, reject) => {
+    connection.query<R>({ sql }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
 }
+
+const PROCESS_COUNT = 'SELECT COUNT(*) AS open FROM information_schema.PROCESSLIST WHERE ID = ?';
 
 describeEachDatabase('the TypeORM adapter (server/db/typeormAdapter.ts)', (ctx) => {
   const mysql = () => ctx.database.name === 'MariaDB';
@@ -23,19 +27,20 @@ describeEachDatabase('the TypeORM adapter (server/db/typeormAdapter.ts)', (ctx) 
     before: null, after: { ids: [1, 2], name: '京通管' },
   };
 
-  it('valueConversion: values the driver prepares store what TypeORM stores, and read back as TypeORM reads them', async () => {
+  it('valueConversion: values it prepares store what TypeORM stores, and read back as TypeORM reads them', async () => {
     const conversion = valueConversion(ctx.dataSource);
     const columns = ctx.dataSource.getMetadata(AuditEvent).columns.filter((column) => !column.isPrimary);
-    const placeholders = columns.map(() => '?').join(', ');
+    const names = columns.map((column) => column.databaseName).join(', ');
+    const values = columns.map((column) => event[column.propertyName as keyof typeof event]);
     await ctx.dataSource.query(
-      `INSERT INTO audit_events (${columns.map((c) => c.databaseName).join(', ')}) VALUES (${placeholders})`,
-      columns.map((column) => conversion.preparePersistentValue(event[column.propertyName as keyof typeof event], column)),
+      `INSERT INTO audit_events (${names}) VALUES (${columns.map(() => '?').join(', ')})`,
+      columns.map((column, c) => conversion.preparePersistentValue(values[c], column)),
     );
     const stored = await ctx.dataSource.getRepository(AuditEvent).findOneByOrFail({ action: 'adapter.test' });
     expect({ ...stored, id: undefined }).to.deep.equal({ ...event, id: undefined });
-    const [raw] = await ctx.dataSource.query(`SELECT ${columns.map((c) => c.databaseName).join(', ')} FROM audit_events`);
-    const hydrated = Object.fromEntries(columns.map((column) => [column.propertyName, conversion.prepareHydratedValue(raw[column.databaseName], column)]));
-    expect(hydrated).to.deep.equal({ ...event });
+    const [raw] = await ctx.dataSource.query(`SELECT ${names} FROM audit_events`);
+    const hydrated = columns.map((column) => conversion.prepareHydratedValue(raw[column.databaseName], column));
+    expect(hydrated).to.deep.equal(values);
   });
 
   it('mysqlConnectionOf: on MySQL the query runner\'s own session; refused on SQLite', async () => {
@@ -57,7 +62,7 @@ describeEachDatabase('the TypeORM adapter (server/db/typeormAdapter.ts)', (ctx) 
     }
   });
 
-  it('discardConnection: on MySQL closes the runner\'s session instead of pooling it; on SQLite leaves the store open', async () => {
+  it('discardConnection: ends a MySQL runner\'s session rather than pooling it; leaves SQLite\'s open', async () => {
     const unused = ctx.dataSource.createQueryRunner();
     discardConnection(unused);
     await unused.release();
@@ -65,9 +70,8 @@ describeEachDatabase('the TypeORM adapter (server/db/typeormAdapter.ts)', (ctx) 
     const [{ id }] = await runner.query(mysql() ? 'SELECT CONNECTION_ID() AS id' : 'SELECT 1 AS id');
     discardConnection(runner);
     if (mysql()) {
-      await runner.query('SELECT 1').then(() => expect.fail('the discarded connection still answered'), (error: Error) => {
-        expect(error.message).to.match(/closed state/);
-      });
+      const answered = await runner.query('SELECT 1').then(() => 'answered', (error: Error) => error.message);
+      expect(answered, 'the discarded connection').to.match(/closed state/);
     }
     await runner.release();
     if (mysql()) {
@@ -75,7 +79,7 @@ describeEachDatabase('the TypeORM adapter (server/db/typeormAdapter.ts)', (ctx) 
       let open = 1;
       for (let tries = 0; open > 0 && tries < 50; tries++) {
         if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-        [{ open }] = await ctx.dataSource.query('SELECT COUNT(*) AS open FROM information_schema.PROCESSLIST WHERE ID = ?', [id]);
+        [{ open }] = await ctx.dataSource.query(PROCESS_COUNT, [id]);
       }
       expect(Number(open), `session ${id}`).to.equal(0);
     }
@@ -97,7 +101,8 @@ describe('the TypeORM adapter\'s SQLite connections (prepareSqliteConnection)', 
       // Nothing read or written yet: a DEFERRED transaction would hold no lock (TYPEORM_SQLITE_BEGIN rewritten).
       await runner.startTransaction();
       try {
-        expect(() => other.exec('BEGIN IMMEDIATE'), `TypeORM still begins with ${TYPEORM_SQLITE_BEGIN}`).to.throw(/database is locked/);
+        const begin = () => other.exec('BEGIN IMMEDIATE');
+        expect(begin, `TypeORM still begins with ${TYPEORM_SQLITE_BEGIN}`).to.throw(/database is locked/);
       } finally {
         await runner.rollbackTransaction();
         await runner.release();
@@ -114,13 +119,18 @@ describe('the TypeORM adapter\'s SQLite connections (prepareSqliteConnection)', 
 describe('TypeORM\'s internals', () => {
   it('are reached only through server/db/typeormAdapter.ts', () => {
     const internals = [
-      /from ['"]typeorm\/[^'"]/, /\bdatabaseConnection\b/, /\.driver\.\w/, /\.connect\(\)\s*\)?\s*as\b/, /\bQueryRunner\)?\s*as\s*(any|unknown)\b/,
+      /from ['"]typeorm\/[^'"]/, /\bdatabaseConnection\b/, /\.driver\.\w/, /\.connect\(\)\s*\)?\s*as\b/,
+      /\bQueryRunner\)?\s*as\s*(any|unknown)\b/,
     ];
-    const files = ['server', 'bench', 'scripts', 'seeds']
-      .flatMap((folder) => readdirSync(path.join(projectRoot, folder), { recursive: true, encoding: 'utf8' }).map((file) => path.join(folder, file)))
+    const inFolder = (folder: string) => readdirSync(path.join(projectRoot, folder), { recursive: true })
+      .map(String)
       .filter((file) => /\.(ts|js)$/.test(file))
-      .concat('ormconfig.ts');
-    const reaching = files.filter((file) => internals.some((pattern) => pattern.test(readFileSync(path.join(projectRoot, file), 'utf8'))));
+      .map((file) => path.join(folder, file));
+    const files = [...['server', 'bench', 'scripts', 'seeds'].flatMap(inFolder), 'ormconfig.ts'];
+    const reaching = files.filter((file) => {
+      const source = readFileSync(path.join(projectRoot, file), 'utf8');
+      return internals.some((pattern) => pattern.test(source));
+    });
     expect(files).to.include(path.join('server', 'services', 'loadData.ts'));
     expect(reaching).to.deep.equal([path.join('server', 'db', 'typeormAdapter.ts')]);
   });
