@@ -4,13 +4,17 @@ import { createConnection } from 'mysql2/promise';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { entities } from './server/entities/index.ts';
 import { migrations } from './server/migrations/index.ts';
+import { config, defaultDatabaseUrl } from './server/config.ts';
+import { prepareSqliteConnection } from './server/db/typeormAdapter.ts';
 import { attributeTraffic } from './server/services/attribution.ts';
 import { projectRoot } from './server/util/projectRoot.ts';
 
-export { projectRoot } from './server/util/projectRoot.ts';
+export { defaultDatabaseUrl, projectRoot } from './server/config.ts';
 
-/** The embedded database a fresh checkout uses when nothing else is said. */
-export const defaultDatabaseUrl = `sqlite:${path.join(projectRoot, 'data', 'sms106.sqlite')}`;
+/** DATABASE_URL, else the embedded SQLite file: what a caller that names no database gets. */
+function configuredDatabaseUrl(): string {
+  return config().databaseUrl ?? defaultDatabaseUrl;
+}
 
 /** Why a database URL cannot be used; the CLI words each reason through the locales (cli.database_url.*). */
 export type DatabaseUrlProblem = 'no_file' | 'not_url' | 'no_database' | 'unsupported';
@@ -63,16 +67,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       type: 'better-sqlite3',
       database: file,
       timeout: SQLITE_BUSY_TIMEOUT_MS,
-      // Foreign keys are off by default in SQLite; the schema relies on them.
-      prepareDatabase: (db: { pragma(sql: string): unknown; prepare(sql: string): unknown }) => {
-        db.pragma('foreign_keys = ON');
-        db.pragma('journal_mode = WAL');
-        // TypeORM begins every transaction DEFERRED. One that reads and then writes, after another
-        // process committed in between, fails at once with SQLITE_BUSY, however long the timeout:
-        // its snapshot is stale. Taking the write lock at BEGIN makes it wait its turn instead.
-        const prepare = db.prepare.bind(db);
-        db.prepare = (sql) => prepare(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql);
-      },
+      // Foreign keys on, WAL, and transactions that take the write lock at BEGIN.
+      prepareDatabase: prepareSqliteConnection,
     };
   }
   if (url.startsWith('mysql:') || url.startsWith('mariadb:')) {
@@ -106,7 +102,7 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   throw new DatabaseUrlError('unsupported', url, `unsupported database URL "${redactDatabaseUrl(url)}": use mysql://user:pass@host:3306/name, sqlite:PATH or sqlite::memory:`);
 }
 
-export function createDataSource(url: string = process.env.DATABASE_URL || defaultDatabaseUrl): DataSource {
+export function createDataSource(url: string = configuredDatabaseUrl()): DataSource {
   return new DataSource(dataSourceOptions(url));
 }
 
@@ -114,7 +110,7 @@ export function createDataSource(url: string = process.env.DATABASE_URL || defau
  * Opens the database at `url` and brings its schema up to date (docs/cli.md#the-schema-comes-first:
  * every command first runs pending migrations; a new SQLite path is created).
  */
-export async function openDatabase(url: string = process.env.DATABASE_URL || defaultDatabaseUrl): Promise<DataSource> {
+export async function openDatabase(url: string = configuredDatabaseUrl()): Promise<DataSource> {
   let options = dataSourceOptions(url);
   let dataSource: DataSource;
   try {

@@ -36,6 +36,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { Readable } from 'node:stream';
 import { createConnection } from 'mysql2/promise';
 import { dataSourceOptions, openDatabase } from '../ormconfig.ts';
+import { mysqlConnectionOf } from '../server/db/typeormAdapter.ts';
 import { chainAt, type AllocationIndex } from '../server/chain/allocationIndex.ts';
 import { openDataset } from '../server/dataset/readers.ts';
 import { SEEDED_LEGAL_INSTRUMENTS } from '../server/migrations/1764090000000-ReferenceDataAndScope.ts';
@@ -169,7 +170,7 @@ function rawLoadData(dataSource: DataSource): Promise<number> {
   };
   const sql = `LOAD DATA LOCAL INFILE 'rows' INTO TABLE allocations CHARACTER SET utf8mb4 (${ALLOCATION_COLUMNS.join(',')})`;
   return timedRewrite(dataSource, false, async (runner, rows) => {
-    const connection = await runner.connect() as { query(options: object, callback: (error: Error | null) => void): void };
+    const connection = await mysqlConnectionOf(runner);
     for (let i = 0; i < rows.length; i += LOAD_ROWS) {
       const data = Buffer.from(`${rows.slice(i, i + LOAD_ROWS).map((row) => row.map(field).join('\t')).join('\n')}\n`);
       await new Promise<void>((resolve, reject) => connection.query({ sql, infileStreamFactory: () => Readable.from([data]) }, (error) => (error ? reject(error) : resolve())));

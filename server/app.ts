@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { projectRoot } from '../ormconfig.ts';
+import { config, type Config } from './config.ts';
 import { checkCsrf, cookieOptions, loadSession, readCookie, requireSignIn } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { answerFor, HttpError } from './errors.ts';
@@ -16,27 +17,31 @@ import { sharedRenderer, type Renderer } from './services/rendering.ts';
 import { ViewEngine } from './views.ts';
 import { registerRoutes } from './routes/index.ts';
 import { securityHeaders } from './securityHeaders.ts';
-import { trustProxySetting } from './util/trustProxy.ts';
 import { param, parseQuery } from './routes/query.ts';
 
-/** Builds the web app; never listens (server/index.ts does). */
+/**
+ * Builds the web app; never listens (server/index.ts does). Its settings are this process's
+ * (server/config.ts) unless `options.config` gives others.
+ */
 export function createApp(
-  dataSource: DataSource, options: { databaseUrl?: string | null; renderer?: Renderer; imports?: ImportJobs; logger?: Logger } = {},
+  dataSource: DataSource,
+  options: { databaseUrl?: string | null; renderer?: Renderer; imports?: ImportJobs; logger?: Logger; config?: Config } = {},
 ): express.Express {
+  const settings = options.config ?? config();
   const context: AppContext = {
     dataSource,
     views: new ViewEngine(),
     imports: options.imports ?? new ImportJobs(),
     audits: new AuditJobs(),
     databaseUrl: options.databaseUrl ?? null,
-    renderer: options.renderer ?? sharedRenderer(),
+    renderer: options.renderer ?? sharedRenderer(settings.render),
+    config: settings,
   };
   const app = express();
   app.disable('x-powered-by');
   // Behind a TLS-terminating proxy set TRUST_PROXY to its address (e.g. "loopback") so that
   // req.secure and req.ip are the client's: session cookies are then marked Secure.
-  const trustedProxies = trustProxySetting(process.env.TRUST_PROXY);
-  if (trustedProxies) app.set('trust proxy', trustedProxies);
+  if (settings.trustProxy) app.set('trust proxy', settings.trustProxy);
   app.use(requestLogger(options.logger));
   app.use(securityHeaders);
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));

@@ -2,9 +2,10 @@ import path from 'node:path';
 import { inspect, parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { DatabaseOpenError, DatabaseUrlError, defaultDatabaseUrl, openDatabase, redactDatabaseUrl, SQLITE_BUSY_TIMEOUT_MS } from '../ormconfig.ts';
+import { config, ConfigError, type Config } from './config.ts';
 import { demoDatasetDir } from './demo.ts';
 import { DatasetOpenError, openDataset } from './dataset/readers.ts';
-import { DEFAULT_LOCALE, isLocale, t, type Locale } from './i18n/index.ts';
+import { isLocale, t, type Locale } from './i18n/index.ts';
 import { render } from './i18n/phrase.ts';
 import { formatShanghai } from './numbering/time.ts';
 import { exportDataset, ExportError } from './services/exporter.ts';
@@ -18,7 +19,6 @@ import { EVERYTHING } from './services/scope.ts';
 import { normaliseUscc } from './numbering/uscc.ts';
 import { runImport } from './services/importRuns.ts';
 import { LookupInputError, lookupJson, lookupNumber } from './services/lookup.ts';
-import { TrustProxyError, trustProxySetting } from './util/trustProxy.ts';
 
 /** docs/cli.md#exit-codes: 0 on success, 1 when the input was refused, 2 when the command was used wrongly. */
 export const EXIT_OK = 0;
@@ -137,7 +137,16 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     (values.help ? io.stdout : io.stderr)(USAGE);
     return values.help ? EXIT_OK : EXIT_USAGE;
   }
-  const locale = cliLocale(values.lang);
+  // Read once, before any command runs: a bad setting is wrong usage, like a bad flag.
+  let settings: Config;
+  try {
+    settings = config();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr(`sms106: ${error.message}\n`);
+    return EXIT_USAGE;
+  }
+  const locale = values.lang === undefined ? settings.locale : isLocale(values.lang) ? values.lang : null;
   if (!locale) {
     io.stderr(`sms106: --lang must be zh-CN or en\n`);
     return EXIT_USAGE;
@@ -150,14 +159,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     export: (db) => exportCommand(db, expectArgs(args, 1, 'export DIR [--force] [--safe-for-excel]')[0], { force: values.force, safeForExcel: values['safe-for-excel'] }, values.json, locale, io),
     seed: (db) => { expectArgs(args, 0, 'seed'); return seedCommand(db, values.json, locale, io); },
     user: (db) => userCommand(db, args, values.role, values.carrier, locale, io),
-    serve: (db) => { expectArgs(args, 0, 'serve [--port N]'); return serveCommand(db, databaseUrl, values.port, values['demo-if-empty'], io); },
+    serve: (db) => { expectArgs(args, 0, 'serve [--port N]'); return serveCommand(db, databaseUrl, values.port, values['demo-if-empty'], settings, io); },
   };
   const run = commands[command];
   if (!run) {
     io.stderr(`sms106: unknown command "${command}"\n${USAGE}`);
     return EXIT_USAGE;
   }
-  const databaseUrl = values.db || process.env.DATABASE_URL || defaultDatabaseUrl;
+  const databaseUrl = values.db || settings.databaseUrl || defaultDatabaseUrl;
   let dataSource: DataSource | null = null;
   const db = async () => (dataSource ??= await openDatabase(databaseUrl));
   try {
@@ -167,7 +176,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.stderr(`sms106: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    const source = t(locale, `cli.database_source.${values.db ? 'flag' : process.env.DATABASE_URL ? 'env' : 'default'}`);
+    const source = t(locale, `cli.database_source.${values.db ? 'flag' : settings.databaseUrl ? 'env' : 'default'}`);
     if (error instanceof DatabaseUrlError) {
       const reason = t(locale, `cli.database_url.${error.problem}`);
       io.stderr(`sms106: ${t(locale, 'cli.database_url_invalid', { source, url: redactDatabaseUrl(error.url), reason })}\n`);
@@ -184,7 +193,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     }
     // Anything else is a fault, not the user's input: one line, the stack only when asked for.
     const message = String(error instanceof Error ? error.message : error).split('\n')[0];
-    const debug = Boolean(process.env.DEBUG);
+    const { debug } = settings;
     io.stderr(`sms106: ${t(locale, 'cli.unexpected_error', { message })}${debug ? '' : t(locale, 'cli.debug_hint')}\n`);
     if (debug) io.stderr(`${inspect(error)}\n`);
     return EXIT_REFUSED;
@@ -197,11 +206,6 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 function isSqliteBusy(error: unknown): boolean {
   const code = (error as { driverError?: { code?: unknown }; code?: unknown } | null)?.driverError?.code ?? (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
-}
-
-function cliLocale(flag: string | undefined): Locale | null {
-  if (flag !== undefined) return isLocale(flag) ? flag : null;
-  return /^en/i.test(process.env.LANG ?? '') ? 'en' : DEFAULT_LOCALE;
 }
 
 function expectArgs(args: string[], count: number, form: string): string[] {
@@ -395,17 +399,14 @@ async function exportCommand(db: () => Promise<DataSource>, directory: string, o
   return EXIT_OK;
 }
 
-async function serveCommand(db: () => Promise<DataSource>, databaseUrl: string, portFlag: string | undefined, demoIfEmpty: boolean, io: CliIo): Promise<number> {
-  const port = Number(portFlag ?? process.env.PORT ?? 3000);
+async function serveCommand(
+  db: () => Promise<DataSource>, databaseUrl: string, portFlag: string | undefined, demoIfEmpty: boolean,
+  settings: Config, io: CliIo,
+): Promise<number> {
+  const port = portFlag === undefined ? settings.port : Number(portFlag);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${portFlag}"`);
-  const host = process.env.HOST || undefined;
-  try {
-    trustProxySetting(process.env.TRUST_PROXY);
-  } catch (error) {
-    if (error instanceof TrustProxyError) throw new UsageError(error.message);
-    throw error;
-  }
   const { serve } = await import('./index.ts');
-  await serve(await db(), { port, host, demoIfEmpty, databaseUrl, log: io.stderr });
+  const host = settings.host ?? undefined;
+  await serve(await db(), { port, host, demoIfEmpty, databaseUrl, config: settings, log: io.stderr });
   return EXIT_OK;
 }

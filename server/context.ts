@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { Config } from './config.ts';
 import type { Locale } from './i18n/index.ts';
 import type { AuditJobs } from './services/auditJobs.ts';
 import type { ImportJobs } from './services/importJobs.ts';
@@ -15,6 +16,8 @@ export interface AppContext {
   databaseUrl: string | null;
   /** Chromium renders (notice PDFs, tree PNGs): one browser, a bounded queue. */
   renderer: Renderer;
+  /** This process's settings (server/config.ts), or a test's own. */
+  config: Config;
 }
 
 declare module 'express-serve-static-core' {

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { createApp } from './app.ts';
+import type { Config } from './config.ts';
 import { withLookupLane } from './lookupLane.ts';
 import { demoDatasetDir } from './demo.ts';
 import { openDataset } from './dataset/readers.ts';
@@ -22,6 +23,8 @@ export interface ServeOptions {
   /** Load the demo dataset when the store has never held any data (what `npm start` asks for). */
   demoIfEmpty?: boolean;
   databaseUrl?: string | null;
+  /** The app's settings (server/config.ts); this process's when not given. */
+  config?: Config;
   log?: (text: string) => void;
 }
 
@@ -47,7 +50,7 @@ export async function serve(dataSource: DataSource, options: ServeOptions): Prom
   }
   await allocationIndexFor(dataSource);
   const host = options.host ?? LOOPBACK;
-  const app = createApp(dataSource, { databaseUrl: options.databaseUrl ?? null });
+  const app = createApp(dataSource, { databaseUrl: options.databaseUrl ?? null, config: options.config });
   const server = await new Promise<Server>((resolve, reject) => {
     const listening = createServer(withLookupLane(dataSource, app)).listen(options.port, host, () => resolve(listening));
     listening.on('error', reject);

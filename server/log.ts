@@ -3,16 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isMainThread } from 'node:worker_threads';
 import { pino, type DestinationStream, type LevelWithSilent, type Logger } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
-
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-
-/** LOG_LEVEL, one of LOG_LEVELS; info when unset. Anything else stops the start with its name. */
-export function logLevelOf(raw: string | undefined): LevelWithSilent {
-  if (raw === undefined || raw.trim() === '') return 'info';
-  const level = raw.trim().toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${raw}"`);
-  return level as LevelWithSilent;
-}
+import { config } from './config.ts';
 
 /**
  * JSON lines on stderr: stdout is the CLI's output (`sms106 lookup --json`), and the server's
@@ -25,9 +16,9 @@ export function createLogger(level: LevelWithSilent, destination?: DestinationSt
 
 let processLogger: Logger | null = null;
 
-/** The process's logger, made on first use at LOG_LEVEL (importing this module does no work). */
+/** The process's logger, made on first use at LOG_LEVEL (server/config.ts; importing this module does no work). */
 export function logger(): Logger {
-  processLogger ??= createLogger(logLevelOf(process.env.LOG_LEVEL));
+  processLogger ??= createLogger(config().logLevel);
   return processLogger;
 }
 

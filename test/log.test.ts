@@ -2,13 +2,14 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { openDatabase } from '../ormconfig.ts';
 import { createApp } from '../server/app.ts';
-import { logLevelOf } from '../server/log.ts';
+import { loadConfig } from '../server/config.ts';
 import { capturedLogger } from './support/logs.ts';
 
 describe('logging', () => {
   it('reads LOG_LEVEL: info when unset, any pino level by name, and refuses anything else', () => {
-    expect([logLevelOf(undefined), logLevelOf(''), logLevelOf(' WARN '), logLevelOf('silent')]).to.deep.equal(['info', 'info', 'warn', 'silent']);
-    expect(() => logLevelOf('verbose')).to.throw('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not "verbose"');
+    const level = (raw: string | undefined) => loadConfig({ LOG_LEVEL: raw }).logLevel;
+    expect([level(undefined), level(''), level(' WARN '), level('silent')]).to.deep.equal(['info', 'info', 'warn', 'silent']);
+    expect(() => level('verbose')).to.throw('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, not "verbose"');
   });
 
   it('logs a request once with method, path without the query, status, duration and the id it answers with', async () => {

@@ -39,8 +39,8 @@ function actorOf(req: Request): NoticeActor {
 }
 
 /** Where the public verification page is: PUBLIC_URL when set (behind a proxy), else this request's origin. */
-function verifyUrl(req: Request, code: string): string {
-  const base = process.env.PUBLIC_URL?.replace(/\/+$/, '') || `${req.protocol}://${req.get('host')}`;
+function verifyUrl(req: Request, context: AppContext, code: string): string {
+  const base = context.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
   return `${base}/verify/${code}`;
 }
 
@@ -51,8 +51,8 @@ async function qrDataUri(text: string): Promise<string> {
 }
 
 /** What views/partials/notice-document.hbs draws. */
-async function documentView(req: Request, content: NoticeContent, preview: boolean) {
-  const url = preview ? '' : verifyUrl(req, content.verificationCode);
+async function documentView(req: Request, context: AppContext, content: NoticeContent, preview: boolean) {
+  const url = preview ? '' : verifyUrl(req, context, content.verificationCode);
   return {
     doc: {
       ...content,
@@ -155,7 +155,7 @@ export async function postNoticePreview(req: Request, res: Response, context: Ap
       ...draft.instruments.map((i) => ({ name: 'instruments', value: i.id })),
       ...(form.data.supersedes ? [{ name: 'supersedes', value: form.data.supersedes }] : []),
     ],
-    ...(await documentView(req, content, true)),
+    ...(await documentView(req, context, content, true)),
   });
 }
 
@@ -251,7 +251,7 @@ async function renderNotice(req: Request, res: Response, context: AppContext, no
     notice: {
       id: notice.id, ...shown, agentUrl: `/agents/${shown.agentUscc}`, altered: content === null,
       issuedAt: beijingTime(notice.issuedAt), issuedBy: notice.issuedBy,
-      code: notice.verificationCode, fingerprint: notice.fingerprint, verifyUrl: verifyUrl(req, notice.verificationCode), ...statusView(notice, locale),
+      code: notice.verificationCode, fingerprint: notice.fingerprint, verifyUrl: verifyUrl(req, context, notice.verificationCode), ...statusView(notice, locale),
       acknowledged: notice.acknowledgedAt ? t(locale, 'notices.acknowledged_text', { at: beijingTime(notice.acknowledgedAt), by: notice.acknowledgedBy ?? '', note: notice.acknowledgement ?? '' }) : null,
       rectified: notice.rectifiedAt ? t(locale, 'notices.rectified_text', { at: beijingTime(notice.rectifiedAt), by: notice.rectifiedBy ?? '', note: notice.rectification ?? '' }) : null,
       supersedes: supersedes ? { number: supersedes.documentNumber, url: `/notices/${supersedes.id}` } : null,
@@ -279,7 +279,7 @@ export async function getNoticePrint(req: Request, res: Response, context: AppCo
     title: content.documentNumber,
     backUrl: `/notices/${notice.id}`,
     pdfUrl: `/notices/${notice.id}/pdf`,
-    ...(await documentView(req, content, false)),
+    ...(await documentView(req, context, content, false)),
   });
 }
 
@@ -291,7 +291,7 @@ export async function getNoticePdf(req: Request, res: Response, context: AppCont
   const notice = await noticeOf(req, context);
   if (chromiumPath() === null) throw new HttpError(503, 'notices.pdf_unavailable');
   const content = printableContent(notice);
-  const html = context.views.render('notices/print', { title: content.documentNumber, ...(await documentView(req, content, false)) }, 'print');
+  const html = context.views.render('notices/print', { title: content.documentNumber, ...(await documentView(req, context, content, false)) }, 'print');
   const css = await readFile(path.join(projectRoot, 'public', 'notice.css'), 'utf8');
   let pdf: Buffer;
   try {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
+import { valueConversion } from '../db/typeormAdapter.ts';
 import { Agent, AuditRun, Complaint, Finding, Message, ProtectedSender, Signature, UrlListEntry, UsingEntity } from '../entities/index.ts';
 import type { CarrierTotals } from '../entities/AuditRun.ts';
 import { AuditPass } from '../rules/engine.ts';
@@ -159,6 +160,7 @@ async function* complaintPages(dataSource: DataSource): AsyncGenerator<Complaint
  */
 async function* messagePages(dataSource: DataSource): AsyncGenerator<AuditedMessage[]> {
   const sentAt = dataSource.getMetadata(Message).findColumnWithPropertyName('sentAt')!;
+  const conversion = valueConversion(dataSource);
   type Row = { id: number | string; ref: string | null; sender: string; sentAt: unknown; content: string };
   const read = (afterId: number): Promise<Row[]> => dataSource.getRepository(Message).createQueryBuilder('m')
     .select(['m.id AS id', 'm.external_id AS ref', 'm.sender AS sender', 'm.sent_at AS sentAt', 'm.content AS content'])
@@ -171,7 +173,7 @@ async function* messagePages(dataSource: DataSource): AsyncGenerator<AuditedMess
       next = rows.length === PAGE_ROWS ? read(Number(rows[rows.length - 1].id)) : null;
       if (rows.length > 0) {
         yield rows.map((row) => ({
-          id: Number(row.id), ref: row.ref, sender: row.sender, sentAt: dataSource.driver.prepareHydratedValue(row.sentAt, sentAt) as Date, content: row.content,
+          id: Number(row.id), ref: row.ref, sender: row.sender, sentAt: conversion.prepareHydratedValue(row.sentAt, sentAt) as Date, content: row.content,
         }));
       }
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { DataSource, QueryRunner } from 'typeorm';
+import { mysqlConnectionOf, type MysqlConnection } from '../db/typeormAdapter.ts';
 import { ImportRun } from '../entities/index.ts';
 import { serverVersion, unlessTidbBefore } from '../util/tidb.ts';
 import { recordAudit } from './audit.ts';
@@ -43,11 +44,11 @@ export async function claimRunOwnership(dataSource: DataSource): Promise<RunOwne
 
 /** A connection of its own, for named locks: they belong to the session that takes them. */
 class LockSession {
-  private constructor(private readonly runner: QueryRunner, private readonly connection: { destroy(): void }) {}
+  private constructor(private readonly runner: QueryRunner, private readonly connection: MysqlConnection) {}
 
   static async open(dataSource: DataSource): Promise<LockSession> {
     const runner = dataSource.createQueryRunner();
-    const session = new LockSession(runner, await runner.connect() as { destroy(): void });
+    const session = new LockSession(runner, await mysqlConnectionOf(runner));
     try {
       // Idle for the whole import: the server's own idle limit (8 hours by default, often set
       // far lower) must not close it and so free the lock of a run still going on.

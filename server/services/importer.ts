@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { DataSource, EntityManager, ObjectLiteral, EntityTarget, QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, ObjectLiteral, EntityTarget } from 'typeorm';
 import {
   Agent, Allocation, Carrier, Complaint, Message, ProtectedSender, Signature, UrlListEntry, UsingEntity,
 } from '../entities/index.ts';
 import type { LesseeKind } from '../entities/Allocation.ts';
+import { discardConnection } from '../db/typeormAdapter.ts';
 import { DatasetSyntaxError, type Dataset, type DatasetTable, type SourceRecord } from '../dataset/readers.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { HashedKeySet } from '../dataset/keySet.ts';
@@ -211,11 +212,6 @@ class GrantRepeats<V> {
     }
     return clear;
   }
-}
-
-/** Closes a query runner's MySQL connection and takes it out of the pool (mysql2's destroy()). */
-function discardConnection(runner: QueryRunner): void {
-  (runner as unknown as { databaseConnection?: { destroy?: () => void } }).databaseConnection?.destroy?.();
 }
 
 /** A validated allocations row, before it has a parent. */

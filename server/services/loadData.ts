@@ -1,14 +1,9 @@
 import { Readable } from 'node:stream';
 import mysql from 'mysql2';
 import type { EntityManager, ObjectLiteral } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { mysqlConnectionOf, valueConversion, type ColumnMetadata, type ValueConversion } from '../db/typeormAdapter.ts';
 import type { ChunkWriter, Upserter } from './upsert.ts';
 import { isTidb, serverVersion, unlessTidbBefore } from '../util/tidb.ts';
-
-/** The part of mysql2's callback connection (what TypeORM's MySQL query runner holds) used here. */
-interface MysqlConnection {
-  query(options: { sql: string; infileStreamFactory: () => Readable }, callback: (error: (Error & { errno?: number }) | null, result: LoadResult) => void): void;
-}
 
 interface LoadResult {
   affectedRows: number;
@@ -70,6 +65,7 @@ const UNESCAPES: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r
 export class LoadDataWriter<T extends ObjectLiteral> implements ChunkWriter<T, LoadChunk> {
   private refused = false;
   private columns: ColumnMetadata[] | null = null;
+  private conversion: ValueConversion | null = null;
   private sql = '';
   private buffer = Buffer.allocUnsafe(64 * 1024);
   private length = 0;
@@ -84,11 +80,11 @@ export class LoadDataWriter<T extends ObjectLiteral> implements ChunkWriter<T, L
 
   add(row: Partial<T>): boolean {
     const columns = this.columns ?? this.start(row);
-    const driver = this.upserter.manager.connection.driver;
+    const conversion = this.conversion!;
     let line = '';
     for (let c = 0; c < columns.length; c++) {
       const value = row[columns[c].propertyName];
-      const field = this.fieldText(value === undefined ? null : driver.preparePersistentValue(value, columns[c]), columns[c]);
+      const field = this.fieldText(value === undefined ? null : conversion.preparePersistentValue(value, columns[c]), columns[c]);
       line = c === 0 ? field : `${line}\t${field}`;
     }
     line += '\n';
@@ -117,11 +113,11 @@ export class LoadDataWriter<T extends ObjectLiteral> implements ChunkWriter<T, L
     if (chunk.rows === 0) return;
     const runner = this.upserter.manager.queryRunner;
     if (this.refused || !runner) return this.upsert(chunk);
-    const connection = (await runner.connect()) as MysqlConnection;
+    const connection = await mysqlConnectionOf(runner);
     let result: LoadResult;
     try {
       result = await new Promise<LoadResult>((resolve, reject) => {
-        connection.query({ sql: this.sql, infileStreamFactory: () => dataStream(chunk.data) }, (error, loaded) => (error ? reject(error) : resolve(loaded)));
+        connection.query<LoadResult>({ sql: this.sql, infileStreamFactory: () => dataStream(chunk.data) }, (error, loaded) => (error ? reject(error) : resolve(loaded)));
       });
     } catch (error) {
       if (!LOCAL_INFILE_REFUSED.has((error as { errno?: number }).errno ?? 0)) throw error;
@@ -139,6 +135,7 @@ export class LoadDataWriter<T extends ObjectLiteral> implements ChunkWriter<T, L
   private start(sample: Partial<T>): ColumnMetadata[] {
     const columns = this.upserter.columnsOf(sample);
     this.columns = columns;
+    this.conversion = valueConversion(this.upserter.manager.connection);
     this.sql = `LOAD DATA LOCAL INFILE 'rows' IGNORE INTO TABLE \`${this.upserter.table}\` CHARACTER SET utf8mb4`
       + " FIELDS TERMINATED BY '\\t' ENCLOSED BY '' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'"
       + ` (${columns.map((c) => `\`${c.databaseName}\``).join(',')})`;

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
+import { config } from '../config.ts';
 
 /** Debian's Chromium, or CHROMIUM_PATH; null when there is none (playwright-core never downloads a browser). */
 export function chromiumPath(): string | null {
-  const candidate = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  const candidate = config().chromiumPath;
   return existsSync(candidate) ? candidate : null;
 }
 
@@ -15,7 +16,7 @@ export function chromiumPath(): string | null {
 export async function launchPdfBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!executablePath) {
-    throw new Error(`Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}: install it with "apt-get install -y chromium" (bash .ci/run does) or set CHROMIUM_PATH`);
+    throw new Error(`Chromium not found at ${config().chromiumPath}: install it with "apt-get install -y chromium" (bash .ci/run does) or set CHROMIUM_PATH`);
   }
   const { chromium } = await import('playwright-core');
   return chromium.launch({

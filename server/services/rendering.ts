@@ -1,8 +1,12 @@
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { UserError } from '../errors.ts';
+import { config } from '../config.ts';
 import { chromiumPath, launchPdfBrowser } from './pdf.ts';
 
-/** How many renders run at once, and how many may wait for a turn; beyond that a request is turned away. */
+/**
+ * How many renders run at once, and how many may wait for a turn; beyond that a request is turned
+ * away (RENDER_CONCURRENCY and RENDER_QUEUE, server/config.ts).
+ */
 export interface RenderLimits {
   concurrency: number;
   maxWaiting: number;
@@ -10,20 +14,6 @@ export interface RenderLimits {
 
 /** A render takes about a second; by then a full queue has moved on. */
 export const RETRY_AFTER_SECONDS = 5;
-
-/**
- * RENDER_CONCURRENCY (default 2) and RENDER_QUEUE (default 8), checked when the app is built, so
- * that a bad value stops the start with its name rather than failing the first PDF.
- */
-export function renderLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): RenderLimits {
-  const read = (name: string, fallback: number, min: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === '') return fallback;
-    if (!/^\d{1,4}$/.test(raw) || Number(raw) < min) throw new Error(`${name} must be a whole number of at least ${min} (and below 10000), not "${raw}"`);
-    return Number(raw);
-  };
-  return { concurrency: read('RENDER_CONCURRENCY', 2, 1), maxWaiting: read('RENDER_QUEUE', 8, 0) };
-}
 
 /** Every slot is taken and the waiting line is full: come back later (HTTP 503 with Retry-After). */
 export class RenderBusy extends UserError {
@@ -129,7 +119,7 @@ export class Renderer {
 }
 
 async function launch(): Promise<Browser> {
-  if (chromiumPath() === null) throw new RenderUnavailable(`no Chromium at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}`);
+  if (chromiumPath() === null) throw new RenderUnavailable(`no Chromium at ${config().chromiumPath}`);
   try {
     return await launchPdfBrowser();
   } catch (error) {
@@ -139,9 +129,9 @@ async function launch(): Promise<Browser> {
 
 let shared: Renderer | null = null;
 
-/** The process's renderer: one Chromium and one queue for every app in it, limits from the environment. */
-export function sharedRenderer(): Renderer {
-  shared ??= new Renderer(renderLimitsFromEnv());
+/** The process's renderer: one Chromium and one queue for every app in it, with the first app's limits. */
+export function sharedRenderer(limits: RenderLimits): Renderer {
+  shared ??= new Renderer(limits);
   return shared;
 }
 

@@ -1,3 +1,4 @@
+import { config } from '../config.ts';
 import { chromiumPath } from './pdf.ts';
 import { RenderUnavailable, type Renderer } from './rendering.ts';
 import { UserError } from '../errors.ts';
@@ -16,7 +17,7 @@ export class PngUnavailable extends UserError {
  * SVG and nothing else.
  */
 export async function svgToPng(renderer: Renderer, svg: string, width: number, height: number): Promise<Buffer> {
-  if (chromiumPath() === null) throw new PngUnavailable(`no Chromium at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}`);
+  if (chromiumPath() === null) throw new PngUnavailable(`no Chromium at ${config().chromiumPath}`);
   try {
     return await renderer.page({ viewport: { width: width + 16, height: height + 16 }, javaScriptEnabled: false, offline: true }, async (page) => {
       await page.route('**/*', (route) => route.abort());

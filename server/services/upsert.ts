@@ -1,5 +1,5 @@
 import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
-import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import { valueConversion, type ColumnMetadata } from '../db/typeormAdapter.ts';
 
 /** The SQL dialects the schema runs on (docs/conventions.md#data: one schema, MySQL/MariaDB and SQLite). */
 export type Dialect = 'mysql' | 'sqlite';
@@ -85,10 +85,10 @@ export class Upserter<T extends ObjectLiteral> {
   async write(rows: ReadonlyArray<Partial<T>>): Promise<void> {
     if (rows.length === 0) return;
     const columns = this.columnsOf(rows[0]);
-    const driver = this.manager.connection.driver;
+    const conversion = valueConversion(this.manager.connection);
     await this.run(columns, rows.length, (r, c) => {
       const value = rows[r][columns[c].propertyName];
-      return driver.preparePersistentValue(value === undefined ? null : value, columns[c]);
+      return conversion.preparePersistentValue(value === undefined ? null : value, columns[c]);
     });
   }
 

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { AuditEvent, SignInAttempt, User } from '../../server/entities/index.ts';
-import { TrustProxyError } from '../../server/util/trustProxy.ts';
+import { ConfigError, loadConfig } from '../../server/config.ts';
 import { MAX_FAILED_LOGINS, MAX_FAILURES_PER_IP, setPassword } from '../../server/services/accounts.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { csrfFromPage, signIn, TEST_PASSWORD } from '../support/session.ts';
@@ -89,26 +89,21 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
   });
 
   describe('behind a proxy (TRUST_PROXY)', () => {
-    let saved: string | undefined;
-    beforeEach(() => { saved = process.env.TRUST_PROXY; });
-    afterEach(() => { if (saved === undefined) delete process.env.TRUST_PROXY; else process.env.TRUST_PROXY = saved; });
-
     /** Serves a fresh app on every interface, for a client that connects from this machine's own network address. */
-    async function servedOnAllInterfaces(): Promise<{ server: Server; port: number }> {
-      const server = await new Promise<Server>((resolve) => { const s = createApp(ctx.dataSource).listen(0, '0.0.0.0', () => resolve(s)); });
+    async function servedOnAllInterfaces(trustProxy: string): Promise<{ server: Server; port: number }> {
+      const app = createApp(ctx.dataSource, { config: loadConfig({ TRUST_PROXY: trustProxy }) });
+      const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '0.0.0.0', () => resolve(s)); });
       return { server, port: (server.address() as AddressInfo).port };
     }
 
     it('refuses a hop count, which would trust X-Forwarded-For from any client', () => {
       for (const value of ['1', '2', 'true', 'loopback,1', 'not-an-address']) {
-        process.env.TRUST_PROXY = value;
-        expect(() => createApp(ctx.dataSource), value).to.throw(TrustProxyError, 'TRUST_PROXY');
+        expect(() => loadConfig({ TRUST_PROXY: value }), value).to.throw(ConfigError, 'TRUST_PROXY');
       }
     });
 
     it('counts a direct client by its own address however it rotates X-Forwarded-For, and a proxy\'s client by the header', async () => {
-      process.env.TRUST_PROXY = 'loopback';
-      const { server, port } = await servedOnAllInterfaces();
+      const { server, port } = await servedOnAllInterfaces('loopback');
       try {
         const direct = request.agent(`http://${networkAddress()}:${port}`);
         const statuses: number[] = [];

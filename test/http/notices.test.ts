@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { Carrier, Issuer, Notice } from '../../server/entities/index.ts';
 import { runAudit } from '../../server/services/auditRuns.ts';
@@ -60,6 +61,17 @@ describeEachDatabase('notice pages', (ctx) => {
     expect(print).to.include('src="data:image/svg+xml;base64,');
     expect(print).to.include(notice.verificationCode);
     expect(print).not.to.include('class="site-header"');
+  });
+
+  it('points the verification link and QR code at PUBLIC_URL when it is set, else at the address asked', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    const own = (await regulator.get(`/notices/${notice.id}/print`).expect(200)).text;
+    expect(own).to.match(new RegExp(`alt="http://127\\.0\\.0\\.1:\\d+/verify/${notice.verificationCode}"`));
+    const app = createApp(ctx.dataSource, { config: loadConfig({ PUBLIC_URL: 'https://audit.example.cn/sms106/' }) });
+    const behindProxy = await signIn(app, ctx.dataSource, { role: 'regulator' });
+    const print = (await behindProxy.get(`/notices/${notice.id}/print`).expect(200)).text;
+    expect(print).to.include(`alt="https://audit.example.cn/sms106/verify/${notice.verificationCode}"`);
+    expect(print).not.to.include('127.0.0.1');
   });
 
   it('refuses to delete an issuer that has issued notices with a clear 409, and deletes an unused one', async () => {

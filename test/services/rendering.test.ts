@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { RenderBusy, Renderer, RenderQueue, renderLimitsFromEnv } from '../../server/services/rendering.ts';
+import { loadConfig } from '../../server/config.ts';
+import { RenderBusy, Renderer, RenderQueue } from '../../server/services/rendering.ts';
 
 /** A promise the test settles by hand. */
 function deferred<T = void>() {
@@ -81,10 +82,10 @@ describe('render queue', () => {
   });
 
   it('reads its limits from RENDER_CONCURRENCY and RENDER_QUEUE and names a bad one', () => {
-    expect(renderLimitsFromEnv({})).to.deep.equal({ concurrency: 2, maxWaiting: 8 });
-    expect(renderLimitsFromEnv({ RENDER_CONCURRENCY: '3', RENDER_QUEUE: '0' })).to.deep.equal({ concurrency: 3, maxWaiting: 0 });
-    expect(() => renderLimitsFromEnv({ RENDER_CONCURRENCY: '0' })).to.throw(/RENDER_CONCURRENCY must be a whole number of at least 1.*"0"/);
-    expect(() => renderLimitsFromEnv({ RENDER_QUEUE: 'many' })).to.throw(/RENDER_QUEUE .*"many"/);
+    expect(loadConfig({}).render).to.deep.equal({ concurrency: 2, maxWaiting: 8 });
+    expect(loadConfig({ RENDER_CONCURRENCY: '3', RENDER_QUEUE: '0' }).render).to.deep.equal({ concurrency: 3, maxWaiting: 0 });
+    expect(() => loadConfig({ RENDER_CONCURRENCY: '0' })).to.throw(/RENDER_CONCURRENCY must be a whole number from 1 .*"0"/);
+    expect(() => loadConfig({ RENDER_QUEUE: 'many' })).to.throw(/RENDER_QUEUE .*"many"/);
   });
 });
 
