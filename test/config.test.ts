@@ -59,6 +59,7 @@ describe('configuration (server/config.ts)', () => {
       RENDER_QUEUE: '0',
       LANG: 'en_US.UTF-8',
       DEBUG: '1',
+      LOG_LEVEL: 'debug',
     })).to.deep.equal({
       databaseUrl: 'mysql://auditor:pw@db:3306/sms106',
       port: 8080,
@@ -69,6 +70,7 @@ describe('configuration (server/config.ts)', () => {
       render: { concurrency: 4, maxWaiting: 0 },
       locale: 'en',
       debug: true,
+      logLevel: 'debug',
     });
     expect(loadConfig({ HOST: 'audit-1.example.cn', LANG: 'zh_CN.UTF-8' }))
       .to.include({ host: 'audit-1.example.cn', locale: 'zh-CN' });
@@ -127,7 +129,7 @@ describe('configuration (server/config.ts)', () => {
     const readers = files.filter((file) => reads.some((read) => read.test(readFileSync(file, 'utf8'))));
     expect(files.length).to.be.greaterThan(100);
     // bin/sms106.js decides which build of this code runs (SMS106_FROM_SOURCE), before any of it is loaded.
-    expect(readers.map((file) => path.relative(projectRoot, file))).to.deep.equal(['bin/sms106.js', 'server/config.ts']);
+    expect(readers.map((file) => path.relative(projectRoot, file)).sort()).to.deep.equal(['bin/sms106.js', 'server/config.ts']);
   });
 
   it('the command line stops at a bad setting with one line and exit 2, and its help needs no settings', async () => {
