@@ -63,7 +63,9 @@ export function carrierTotalsIn(scope: Scope, totals: CarrierTotals | null): [nu
 }
 
 /** Adds `condition` on the scope's carrier (parameter :scopeCarrier) to a query, unless it sees everything. */
-function confine<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, scope: Scope, condition: string): SelectQueryBuilder<T> {
+function confine<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>, scope: Scope, condition: string,
+): SelectQueryBuilder<T> {
   return scope.carrierId === null ? query : query.andWhere(condition, { scopeCarrier: scope.carrierId });
 }
 
@@ -96,10 +98,14 @@ export const scoped = {
 
 /** The same confinement as a find-where, spread into the rest of the where. */
 export const scopedWhere = {
-  findings: (scope: Scope): { rootCarrierId?: number } => (scope.carrierId === null ? {} : { rootCarrierId: scope.carrierId }),
+  findings: (scope: Scope): { rootCarrierId?: number } =>
+    (scope.carrierId === null ? {} : { rootCarrierId: scope.carrierId }),
   /** Messages or complaints. */
-  traffic: (scope: Scope): { rootCarrierId?: number } => (scope.carrierId === null ? {} : { rootCarrierId: scope.carrierId }),
-  notices: (scope: Scope): { carrierId?: number } => (scope.carrierId === null ? {} : { carrierId: scope.carrierId }),
+  traffic: (scope: Scope): { rootCarrierId?: number } =>
+    (scope.carrierId === null ? {} : { rootCarrierId: scope.carrierId }),
+  notices: (scope: Scope): { carrierId?: number } =>
+    (scope.carrierId === null ? {} : { carrierId: scope.carrierId }),
   /** Import runs a carrier's staff started (import_runs.carrier_id). */
-  importRuns: (scope: Scope): { carrierId?: number } => (scope.carrierId === null ? {} : { carrierId: scope.carrierId }),
+  importRuns: (scope: Scope): { carrierId?: number } =>
+    (scope.carrierId === null ? {} : { carrierId: scope.carrierId }),
 };
