@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { AuditRun } from '../entities/index.ts';
 import { t } from '../i18n/index.ts';
-import { scopeOf } from '../services/scope.ts';
+import { carrierTotalsIn, scopeOf, seesEveryCarrier } from '../services/scope.ts';
 import { beijingTime } from '../presenters/time.ts';
 import { idParam } from './shared.ts';
 
@@ -16,13 +16,13 @@ function runView(run: AuditRun, req: Request) {
   const locale = req.locale;
   const scope = scopeOf(req.principal);
   const percent = run.itemsTotal > 0 ? Math.floor((run.itemsDone / run.itemsTotal) * 100) : run.status === 'running' ? 0 : 100;
-  const own = scope.carrierId === null ? null : run.carrierTotals === null ? undefined : run.carrierTotals[scope.carrierId] ?? [0, 0];
+  const own = carrierTotalsIn(scope, run.carrierTotals);
   return {
     id: run.id, url: `/audits/${run.id}`, status: run.status, statusText: t(locale, `audits.status.${run.status}`), actor: run.actor,
     startedAt: beijingTime(run.startedAt), finishedAt: run.finishedAt ? beijingTime(run.finishedAt) : null,
     percent,
-    progress: scope.carrierId === null ? `${run.itemsDone} / ${run.itemsTotal}` : `${percent}%`,
-    progressText: scope.carrierId === null
+    progress: seesEveryCarrier(scope) ? `${run.itemsDone} / ${run.itemsTotal}` : `${percent}%`,
+    progressText: seesEveryCarrier(scope)
       ? t(locale, 'audits.progress_text', { done: run.itemsDone, total: run.itemsTotal })
       : t(locale, 'audits.progress_percent', { percent }),
     findings: String((own === null ? run.findingsTotal : own?.[0]) ?? '—'),

@@ -12,7 +12,7 @@ export async function getDashboard(req: Request, res: Response, context: AppCont
   const carriers = await carrierStats(context.dataSource, scope);
   const totals = await trafficTotals(context.dataSource, scope);
   const traffic = await carrierTraffic(context.dataSource);
-  const runs = await latestImports(context.dataSource, 5, scope.carrierId === null ? null : { carrierId: scope.carrierId });
+  const runs = await latestImports(context.dataSource, 5, scope);
   res.page('dashboard/index', {
     title: t(req.locale, 'nav.dashboard'),
     carriers: carriers.map((c) => ({ ...c, ...traffic.get(c.code), url: `/carriers/${encodeURIComponent(c.code)}` })),

@@ -8,7 +8,7 @@ import { t, type Locale } from '../i18n/index.ts';
 import { shanghaiDayRange } from '../numbering/time.ts';
 import { RULE_CODES } from '../rules/types.ts';
 import { agentRiskRanking, dismissFinding, FindingStateError, getFinding, listFindings, reopenFinding } from '../services/findings.ts';
-import { scopeOf } from '../services/scope.ts';
+import { coversCarrier, scopeOf } from '../services/scope.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
 import { findingRowView } from '../presenters/findings.ts';
 import { beijingTime } from '../presenters/time.ts';
@@ -31,7 +31,7 @@ export async function getFindings(req: Request, res: Response, context: AppConte
   const q = readQuery(req, findingsQuery);
   const scope = scopeOf(req.principal);
   const carriers = (await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }))
-    .filter((c) => scope.carrierId === null || c.id === scope.carrierId);
+    .filter((c) => coversCarrier(scope, c.id));
   const carrier = q.carrier ? carriers.find((c) => c.code === q.carrier) : undefined;
   if (q.carrier && !carrier) throw badParameter(req.locale, 'carrier', 'carrier');
   const page = q.page ?? 1;

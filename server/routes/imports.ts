@@ -18,6 +18,7 @@ import type { Principal } from '../services/accounts.ts';
 import { endInterruptedRuns, isStoreBusy } from '../services/importOwners.ts';
 import { issueMessage, type ImportSummary } from '../services/importer.ts';
 import { latestImports } from '../services/dashboard.ts';
+import { scopedWhere, scopeOf } from '../services/scope.ts';
 import { importRunView } from '../presenters/imports.ts';
 import { param, readQuery } from './query.ts';
 
@@ -37,14 +38,9 @@ export function canImport(principal: Principal | null): boolean {
   return principal?.role === 'admin' || principal?.role === 'carrier';
 }
 
-/** The runs a user may see: a carrier's staff only their carrier's. */
-function runsScope(principal: Principal | null): { carrierId: number } | null {
-  return principal?.role === 'carrier' ? { carrierId: principal.carrierId ?? -1 } : null;
-}
-
 /** GET /imports — the upload form and the latest imports. */
 export async function getImports(req: Request, res: Response, context: AppContext): Promise<void> {
-  const runs = await latestImports(context.dataSource, 20, runsScope(req.principal));
+  const runs = await latestImports(context.dataSource, 20, scopeOf(req.principal));
   res.page('imports/index', {
     title: t(req.locale, 'imports.title'),
     section: 'imports',
@@ -160,7 +156,7 @@ export async function getImport(req: Request, res: Response, context: AppContext
   const params = runParams.safeParse(req.params);
   if (!params.success) throw new HttpError(404, 'error.not_found');
   const runs = context.dataSource.getRepository(ImportRun);
-  let run = await runs.findOneBy({ id: params.data.id, ...runsScope(req.principal) });
+  let run = await runs.findOneBy({ id: params.data.id, ...scopedWhere.importRuns(scopeOf(req.principal)) });
   if (!run) throw new HttpError(404, 'error.not_found');
   const job = context.imports.state(run.id);
   // Run by another process: if that process stopped, the run never ends by itself.

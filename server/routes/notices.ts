@@ -15,7 +15,7 @@ import {
   NoticeError, rectifyNotice, verifyNotice, type NoticeActor, type NoticeContent, type NoticeRequest,
 } from '../services/notices.ts';
 import { findAgent } from '../services/browse.ts';
-import { scopeOf } from '../services/scope.ts';
+import { coversCarrier, scopeOf, seesEveryCarrier } from '../services/scope.ts';
 import { shanghaiDate } from '../numbering/time.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
 import { findingRowView } from '../presenters/findings.ts';
@@ -194,8 +194,8 @@ export async function getNotices(req: Request, res: Response, context: AppContex
   const q = readQuery(req, noticesQuery);
   const scope = scopeOf(req.principal);
   const issuers = (await issuersFor(context.dataSource, { name: '', scope, role: 'admin' }))
-    .filter((i) => scope.carrierId === null || i.carrierId === scope.carrierId);
-  const carriers = scope.carrierId === null ? await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }) : [];
+    .filter((i) => coversCarrier(scope, i.carrierId));
+  const carriers = seesEveryCarrier(scope) ? await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }) : [];
   const issuer = q.issuer ? issuers.find((i) => i.code === q.issuer) : undefined;
   const carrier = q.carrier ? carriers.find((c) => c.code === q.carrier) : undefined;
   if (q.issuer && !issuer) throw badParameter(req.locale, 'issuer', 'issuer');

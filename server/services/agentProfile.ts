@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { IndexedAllocation, Party } from '../chain/allocationIndex.ts';
 import { dateOfDayNumber, dayNumber } from '../numbering/time.ts';
 import { allocationIndexFor } from './lookup.ts';
-import type { Scope } from './scope.ts';
+import { carrierIdsOf, coversCarrier, type Scope } from './scope.ts';
 import {
   ancestryOn, growTree, rerootAtOnlyChild, NO_FINDING, openFindingMarks, layoutTree, treeIndexOf, visibleTree, DEFAULT_VISIBLE,
   type DatedAllocation, type TreeLayout, type TreeNode, type VisibleTree,
@@ -73,7 +73,7 @@ export async function agentProfile(dataSource: DataSource, scope: Scope, agent: 
   const index = await allocationIndexFor(dataSource);
   const treeIndex = treeIndexOf(index);
   const day = dayNumber(date);
-  const inScope = (dated: DatedAllocation) => scope.carrierId === null || dated.carrierId === scope.carrierId;
+  const inScope = (dated: DatedAllocation) => coversCarrier(scope, dated.carrierId);
   const held = (treeIndex.byLessee.get(`agent:${agent.uscc}`) ?? []).filter(inScope);
 
   const upstream: IndexedAllocation[][] = [];
@@ -90,7 +90,7 @@ export async function agentProfile(dataSource: DataSource, scope: Scope, agent: 
     .slice(0, -1).every((link) => !currentIds.has(link.id)));
 
   const [marks, tally] = await Promise.all([
-    openFindingMarks(dataSource, scope.carrierId === null ? null : [scope.carrierId]),
+    openFindingMarks(dataSource, carrierIdsOf(scope)),
     trafficTallyFor(dataSource, index),
   ]);
   let downstream: AgentProfile['downstream'] = null;
@@ -104,7 +104,7 @@ export async function agentProfile(dataSource: DataSource, scope: Scope, agent: 
   const byMonth = new Map<string, number>();
   for (const [key, count] of tally.complaintsByAgentMonth.get(agent.uscc) ?? []) {
     const [carrierId, month] = key.split('|');
-    if (scope.carrierId !== null && Number(carrierId) !== scope.carrierId) continue;
+    if (!coversCarrier(scope, Number(carrierId))) continue;
     byMonth.set(month, (byMonth.get(month) ?? 0) + count);
   }
   const months = [...byMonth.keys()].sort();

@@ -4,7 +4,7 @@ import { Agent, Allocation, Carrier, Signature, UsingEntity } from '../entities/
 import { isValidUscc, normaliseUscc, usccKind, type EntityKind } from '../numbering/uscc.ts';
 import { pushTo } from '../util/pushTo.ts';
 import { carrierStats } from './dashboard.ts';
-import type { Scope } from './scope.ts';
+import { coversCarrier, scoped, type Scope } from './scope.ts';
 import { likeEscape } from '../util/like.ts';
 
 /** A carrier, agent or using entity named on a page, with the key (code or USCC) its page is found by. */
@@ -82,22 +82,6 @@ export interface EntityDetails extends EntitySummary {
   kindOverridden: boolean;
 }
 
-/** A condition keeping allocations (alias `alias`) in scope; always true for an unscoped user. */
-function inScope(alias: string, scope: Scope): Brackets {
-  return new Brackets((where) => {
-    if (scope.carrierId === null) where.where('1 = 1');
-    else where.where(`${alias}.rootCarrierId = :scopeCarrier`, { scopeCarrier: scope.carrierId });
-  });
-}
-
-/** An agent is in a carrier's scope when it grants or holds anything in a chain of that carrier. */
-const AGENT_IN_SCOPE = (agentId: string) =>
-  `EXISTS (SELECT 1 FROM allocations s WHERE s.root_carrier_id = :scopeCarrier AND (s.holder_agent_id = ${agentId} OR s.lessee_agent_id = ${agentId}))`;
-
-/** An entity is in a carrier's scope when it holds a number in a chain of that carrier. */
-const ENTITY_IN_SCOPE = (entityId: string) =>
-  `EXISTS (SELECT 1 FROM allocations s WHERE s.root_carrier_id = :scopeCarrier AND s.lessee_entity_id = ${entityId})`;
-
 /** SQLite and MariaDB both honour an explicit ESCAPE character; `!` needs no quoting in either. */
 /** Reads one page of `query` after counting it; the page asked for is pulled into range. */
 async function readPage<T extends object>(query: SelectQueryBuilder<T>, paging: Paging): Promise<PageOf<T>> {
@@ -158,7 +142,7 @@ export async function carrierSummaries(dataSource: DataSource, scope: Scope): Pr
 /** The carrier, when it exists and is in scope. */
 export async function findCarrier(dataSource: DataSource, code: string, scope: Scope): Promise<{ id: number; code: string; name: string } | null> {
   const carrier = await dataSource.getRepository(Carrier).findOneBy({ code });
-  if (!carrier || (scope.carrierId !== null && carrier.id !== scope.carrierId)) return null;
+  if (!carrier || !coversCarrier(scope, carrier.id)) return null;
   return { id: carrier.id, code: carrier.code, name: carrier.name };
 }
 
@@ -178,12 +162,12 @@ export async function searchAgents(dataSource: DataSource, q: string, paging: Pa
       .where("agent.name LIKE :name ESCAPE '!'", { name: `%${likeEscape(text)}%` })
       .orWhere("agent.uscc LIKE :uscc ESCAPE '!'", { uscc: `${likeEscape(normaliseUscc(text))}%` })));
   }
-  if (scope.carrierId !== null) query.andWhere(AGENT_IN_SCOPE('agent.id'), { scopeCarrier: scope.carrierId });
+  scoped.agents(query, scope);
   const result = await readPage(query, paging);
   const ids = result.rows.map((a) => a.id);
-  const stats = ids.length === 0 ? [] : await dataSource.getRepository(Allocation).createQueryBuilder('a')
+  const stats = ids.length === 0 ? [] : await scoped.allocations(dataSource.getRepository(Allocation).createQueryBuilder('a')
     .select('a.lesseeAgentId', 'agentId').addSelect('COUNT(a.id)', 'held').addSelect('MAX(a.level)', 'topLevel')
-    .where('a.lesseeAgentId IN (:...ids)', { ids }).andWhere(inScope('a', scope)).groupBy('a.lesseeAgentId')
+    .where('a.lesseeAgentId IN (:...ids)', { ids }), scope).groupBy('a.lesseeAgentId')
     .getRawMany<{ agentId: number; held: number | string; topLevel: number | string }>();
   const statsOf = new Map(stats.map((s) => [Number(s.agentId), { held: Number(s.held), topLevel: Number(s.topLevel) }]));
   return {
@@ -201,11 +185,10 @@ export async function searchAgents(dataSource: DataSource, q: string, paging: Pa
 /** The agent, when it exists and takes part in a chain in scope. */
 export async function findAgent(dataSource: DataSource, uscc: string, scope: Scope): Promise<AgentDetails | null> {
   const query = dataSource.getRepository(Agent).createQueryBuilder('agent').where('agent.uscc = :uscc', { uscc });
-  if (scope.carrierId !== null) query.andWhere(AGENT_IN_SCOPE('agent.id'), { scopeCarrier: scope.carrierId });
-  const agent = await query.getOne();
+  const agent = await scoped.agents(query, scope).getOne();
   if (!agent) return null;
-  const levels = await dataSource.getRepository(Allocation).createQueryBuilder('a')
-    .select('DISTINCT a.level', 'level').where('a.lesseeAgentId = :id', { id: agent.id }).andWhere(inScope('a', scope))
+  const levels = await scoped.allocations(dataSource.getRepository(Allocation).createQueryBuilder('a')
+    .select('DISTINCT a.level', 'level').where('a.lesseeAgentId = :id', { id: agent.id }), scope)
     .getRawMany<{ level: number | string }>();
   return {
     id: agent.id,
@@ -221,12 +204,12 @@ export async function findAgent(dataSource: DataSource, uscc: string, scope: Sco
 
 /** What the agent holds, and from whom: allocations where it is the lessee. */
 export function agentHoldings(dataSource: DataSource, agentId: number, paging: Paging, scope: Scope): Promise<PageOf<AllocationRow>> {
-  return allocationPage(allocationsWithParties(dataSource).where('a.lesseeAgentId = :agentId', { agentId }).andWhere(inScope('a', scope)), paging);
+  return allocationPage(scoped.allocations(allocationsWithParties(dataSource).where('a.lesseeAgentId = :agentId', { agentId }), scope), paging);
 }
 
 /** What the agent grants, and to whom: allocations where it is the holder. */
 export function agentGrants(dataSource: DataSource, agentId: number, paging: Paging, scope: Scope): Promise<PageOf<AllocationRow>> {
-  return allocationPage(allocationsWithParties(dataSource).where('a.holderAgentId = :agentId', { agentId }).andWhere(inScope('a', scope)), paging);
+  return allocationPage(scoped.allocations(allocationsWithParties(dataSource).where('a.holderAgentId = :agentId', { agentId }), scope), paging);
 }
 
 // ---------------------------------------------------------------- using entities
@@ -252,7 +235,7 @@ export async function searchEntities(dataSource: DataSource, q: string, paging: 
       .where("entity.name LIKE :name ESCAPE '!'", { name: `%${likeEscape(text)}%` })
       .orWhere("entity.uscc LIKE :uscc ESCAPE '!'", { uscc: `${likeEscape(normaliseUscc(text))}%` })));
   }
-  if (scope.carrierId !== null) query.andWhere(ENTITY_IN_SCOPE('entity.id'), { scopeCarrier: scope.carrierId });
+  scoped.entities(query, scope);
   const result = await readPage(query, paging);
   const signatures = await signaturesOf(dataSource, result.rows.map((e) => e.id));
   return {
@@ -264,8 +247,7 @@ export async function searchEntities(dataSource: DataSource, q: string, paging: 
 /** The entity, when it exists and holds a number in a chain in scope. */
 export async function findEntity(dataSource: DataSource, uscc: string, scope: Scope): Promise<EntityDetails | null> {
   const query = dataSource.getRepository(UsingEntity).createQueryBuilder('entity').where('entity.uscc = :uscc', { uscc });
-  if (scope.carrierId !== null) query.andWhere(ENTITY_IN_SCOPE('entity.id'), { scopeCarrier: scope.carrierId });
-  const entity = await query.getOne();
+  const entity = await scoped.entities(query, scope).getOne();
   if (!entity) return null;
   const signatures = await signaturesOf(dataSource, [entity.id]);
   const implied = usccKind(entity.uscc);
@@ -284,5 +266,5 @@ export async function findEntity(dataSource: DataSource, uscc: string, scope: Sc
 
 /** The numbers granted to the entity: allocations where it is the lessee. */
 export function entityAllocations(dataSource: DataSource, entityId: number, paging: Paging, scope: Scope): Promise<PageOf<AllocationRow>> {
-  return allocationPage(allocationsWithParties(dataSource).where('a.lesseeEntityId = :entityId', { entityId }).andWhere(inScope('a', scope)), paging);
+  return allocationPage(scoped.allocations(allocationsWithParties(dataSource).where('a.lesseeEntityId = :entityId', { entityId }), scope), paging);
 }

@@ -3,7 +3,7 @@ import type { Party } from '../chain/allocationIndex.ts';
 import { Carrier } from '../entities/index.ts';
 import { dayNumber } from '../numbering/time.ts';
 import { allocationIndexFor } from './lookup.ts';
-import type { Scope } from './scope.ts';
+import { seesEveryCarrier, type Scope } from './scope.ts';
 import { lesseeKey, treeIndexOf, validOn, type DatedAllocation } from './tree.ts';
 import { UserError } from '../errors.ts';
 
@@ -45,7 +45,7 @@ export interface CrossCarrierReport {
  * segment"), across carriers or within one.
  */
 export async function crossCarrierReport(dataSource: DataSource, scope: Scope, date: string): Promise<CrossCarrierReport> {
-  if (scope.carrierId !== null) throw new CrossCarrierForbidden();
+  if (!seesEveryCarrier(scope)) throw new CrossCarrierForbidden();
   const carriers = new Map((await dataSource.getRepository(Carrier).find()).map((c) => [c.id, { id: c.id, code: c.code, name: c.name }]));
   const treeIndex = treeIndexOf(await allocationIndexFor(dataSource));
   const day = dayNumber(date);

@@ -1,6 +1,6 @@
 import { IsNull, type DataSource } from 'typeorm';
 import { Allocation, Carrier, Complaint, ImportRun, Message } from '../entities/index.ts';
-import type { Scope } from './scope.ts';
+import { coversCarrier, scopedWhere, seesEveryCarrier, type Scope } from './scope.ts';
 
 export interface CarrierStats {
   code: string;
@@ -19,7 +19,7 @@ export interface CarrierStats {
  */
 export async function carrierStats(dataSource: DataSource, scope: Scope): Promise<CarrierStats[]> {
   const carriers = (await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }))
-    .filter((c) => scope.carrierId === null || c.id === scope.carrierId);
+    .filter((c) => coversCarrier(scope, c.id));
   const rows = await dataSource.getRepository(Allocation).createQueryBuilder('a')
     .select('a.rootCarrierId', 'carrierId')
     .addSelect('COUNT(a.id)', 'allocations')
@@ -65,15 +65,15 @@ async function countsByCarrier(dataSource: DataSource, target: typeof Message | 
  * those no allocation covered), those attributed to their carrier for a carrier's staff.
  */
 export async function trafficTotals(dataSource: DataSource, scope: Scope): Promise<{ messages: number; complaints: number; unattributedMessages: number | null }> {
-  const where = scope.carrierId === null ? {} : { rootCarrierId: scope.carrierId };
+  const where = scopedWhere.traffic(scope);
   return {
     messages: await dataSource.getRepository(Message).countBy(where),
     complaints: await dataSource.getRepository(Complaint).countBy(where),
-    unattributedMessages: scope.carrierId === null ? await dataSource.getRepository(Message).countBy({ rootCarrierId: IsNull() }) : null,
+    unattributedMessages: seesEveryCarrier(scope) ? await dataSource.getRepository(Message).countBy({ rootCarrierId: IsNull() }) : null,
   };
 }
 
-/** The newest runs, or a carrier's own (`carrierId`) when given. */
-export async function latestImports(dataSource: DataSource, limit: number, only: { carrierId: number } | null = null): Promise<ImportRun[]> {
-  return dataSource.getRepository(ImportRun).find({ where: only ?? {}, order: { id: 'DESC' }, take: limit });
+/** The newest runs in scope: a carrier's staff see only their carrier's. */
+export async function latestImports(dataSource: DataSource, limit: number, scope: Scope): Promise<ImportRun[]> {
+  return dataSource.getRepository(ImportRun).find({ where: scopedWhere.importRuns(scope), order: { id: 'DESC' }, take: limit });
 }

@@ -2,7 +2,7 @@ import { In, type DataSource } from 'typeorm';
 import { Agent, Finding } from '../entities/index.ts';
 import type { FindingStatus, Severity } from '../entities/Finding.ts';
 import { recordAudit, type Actor } from './audit.ts';
-import type { Scope } from './scope.ts';
+import { scoped, scopedWhere, type Scope } from './scope.ts';
 import { UserError } from '../errors.ts';
 import { t, type Locale } from '../i18n/index.ts';
 
@@ -19,15 +19,13 @@ export interface FindingFilter {
 
 const SEVERITY_ORDER = "CASE f.severity WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END";
 
-function scoped(dataSource: DataSource, scope: Scope) {
-  const query = dataSource.getRepository(Finding).createQueryBuilder('f');
-  if (scope.carrierId !== null) query.andWhere('f.root_carrier_id = :scopeCarrier', { scopeCarrier: scope.carrierId });
-  return query;
+function findingsIn(dataSource: DataSource, scope: Scope) {
+  return scoped.findings(dataSource.getRepository(Finding).createQueryBuilder('f'), scope);
 }
 
 /** Findings in scope, worst and newest first, filtered, a page at a time. */
 export async function listFindings(dataSource: DataSource, scope: Scope, filter: FindingFilter, page: number, perPage: number): Promise<{ rows: Finding[]; total: number }> {
-  const query = scoped(dataSource, scope);
+  const query = findingsIn(dataSource, scope);
   if (filter.rule) query.andWhere('f.rule = :rule', { rule: filter.rule });
   if (filter.severity) query.andWhere('f.severity = :severity', { severity: filter.severity });
   if (filter.status) query.andWhere('f.status = :status', { status: filter.status });
@@ -42,7 +40,7 @@ export async function listFindings(dataSource: DataSource, scope: Scope, filter:
 
 /** One finding, if the user's scope reaches it. */
 export async function getFinding(dataSource: DataSource, scope: Scope, id: number): Promise<Finding | null> {
-  return scoped(dataSource, scope).andWhere('f.id = :id', { id }).getOne();
+  return findingsIn(dataSource, scope).andWhere('f.id = :id', { id }).getOne();
 }
 
 /** The workflow step asked for is not possible from where the finding is; `code` is an i18n key. */
@@ -76,7 +74,7 @@ async function changeStatus(
   reason: string, actor: Actor, action: string,
 ): Promise<Finding> {
   return dataSource.transaction(async (manager) => {
-    const finding = await manager.findOneBy(Finding, { id, ...(scope.carrierId !== null ? { rootCarrierId: scope.carrierId } : {}) });
+    const finding = await manager.findOneBy(Finding, { id, ...scopedWhere.findings(scope) });
     if (!finding) throw new FindingStateError('findings.not_found', 'open');
     if (finding.status !== expected) throw new FindingStateError('findings.changed_meanwhile', finding.status);
     if (!from.includes(finding.status)) throw new FindingStateError('findings.not_allowed', finding.status);
@@ -108,7 +106,7 @@ export interface AgentRisk {
  * count) and the complaints traced to them ("aggregate isolated cases into big data").
  */
 export async function agentRiskRanking(dataSource: DataSource, scope: Scope, limit: number): Promise<AgentRisk[]> {
-  const rows = await scoped(dataSource, scope)
+  const rows = await findingsIn(dataSource, scope)
     .select('f.agent_uscc', 'uscc').addSelect('f.severity', 'severity').addSelect('COUNT(*)', 'count')
     .andWhere('f.agent_uscc IS NOT NULL').andWhere("f.status IN ('open', 'notified')")
     .groupBy('f.agent_uscc').addGroupBy('f.severity')
@@ -120,7 +118,7 @@ export async function agentRiskRanking(dataSource: DataSource, scope: Scope, lim
     risk[row.severity] += Number(row.count);
     risk.open += Number(row.count);
   }
-  const clusters = await scoped(dataSource, scope).andWhere("f.rule = 'COMPLAINT_CLUSTER'").andWhere("f.status IN ('open', 'notified')").getMany();
+  const clusters = await findingsIn(dataSource, scope).andWhere("f.rule = 'COMPLAINT_CLUSTER'").andWhere("f.status IN ('open', 'notified')").getMany();
   for (const cluster of clusters) {
     const risk = byAgent.get(cluster.agentUscc!);
     if (risk) risk.complaints += Number(cluster.evidence.facts?.complaints ?? 0);

@@ -3,7 +3,7 @@ import { AllocationIndexBuilder, chainAt, type AllocationIndex, type Chain, type
 import { Agent, Carrier, UsingEntity } from '../entities/index.ts';
 import { parse106 } from '../numbering/number106.ts';
 import { parseTimestamp } from '../numbering/time.ts';
-import { EVERYTHING, type Scope } from './scope.ts';
+import { coversCarrier, EVERYTHING, type Scope } from './scope.ts';
 import { dialectOf } from './upsert.ts';
 import { UserError } from '../errors.ts';
 import { t, type Locale } from '../i18n/index.ts';
@@ -264,7 +264,7 @@ export async function lookupNumber(
   }
   const index = options.once ? await loadIndexFor(dataSource.manager, number.value) : await allocationIndexFor(dataSource);
   const chain = chainAt(index, number.value, at);
-  const visible = chain !== null && (scope.carrierId === null || chain.links[0].holder.id === scope.carrierId);
+  const visible = chain !== null && coversCarrier(scope, chain.links[0].holder.id);
   return { number: number.value, at, chain: visible ? chain : null };
 }
 

@@ -9,7 +9,7 @@ import { Message } from '../entities/index.ts';
 import { MESSAGE_LABELS, MessageLabel, type MessageLabelValue } from '../entities/MessageLabel.ts';
 import { normaliseUscc, usccKind } from '../numbering/uscc.ts';
 import { recordAudit, type Actor } from './audit.ts';
-import type { Scope } from './scope.ts';
+import { scopedWhere, type Scope } from './scope.ts';
 import { UserError } from '../errors.ts';
 
 export { MESSAGE_LABELS, type MessageLabelValue };
@@ -60,7 +60,7 @@ export async function setMessageLabel(dataSource: DataSource, scope: Scope, mess
 
 async function saveLabel(dataSource: DataSource, scope: Scope, messageId: number, change: LabelChange, actor: Actor): Promise<MessageLabel> {
   return dataSource.transaction(async (manager) => {
-    const message = await manager.findOneBy(Message, { id: messageId, ...(scope.carrierId !== null ? { rootCarrierId: scope.carrierId } : {}) });
+    const message = await manager.findOneBy(Message, { id: messageId, ...scopedWhere.traffic(scope) });
     if (!message) throw new MessageLabelError('messages.label_not_found');
     const existing = await manager.findOneBy(MessageLabel, { messageId });
     if ((existing?.version ?? 0) !== change.expectedVersion) throw new MessageLabelError('messages.label_changed_meanwhile');

@@ -5,7 +5,7 @@ import { RULES } from '../rules/index.ts';
 import type { TrafficContext } from '../rules/types.ts';
 import { loadSnapshot } from './auditRuns.ts';
 import { likeEscape } from '../util/like.ts';
-import type { Scope } from './scope.ts';
+import { scoped, scopedWhere, type Scope } from './scope.ts';
 
 export interface MessageFilter {
   /** Digits the sender starts with. */
@@ -16,8 +16,7 @@ export interface MessageFilter {
 
 /** Messages in scope (a carrier's staff: those attributed to their carrier), newest first. */
 export async function listMessages(dataSource: DataSource, scope: Scope, filter: MessageFilter, page: number, perPage: number): Promise<{ rows: Message[]; total: number }> {
-  const query = dataSource.getRepository(Message).createQueryBuilder('m');
-  if (scope.carrierId !== null) query.andWhere('m.root_carrier_id = :carrierId', { carrierId: scope.carrierId });
+  const query = scoped.traffic(dataSource.getRepository(Message).createQueryBuilder('m'), scope);
   if (filter.sender) query.andWhere("m.sender LIKE :sender ESCAPE '!'", { sender: `${likeEscape(filter.sender)}%` });
   if (filter.text) query.andWhere("m.content LIKE :text ESCAPE '!'", { text: `%${likeEscape(filter.text)}%` });
   const [rows, total] = await query.orderBy('m.sent_at', 'DESC').addOrderBy('m.id', 'DESC').skip((page - 1) * perPage).take(perPage).getManyAndCount();
@@ -38,7 +37,7 @@ export interface MessageExplanation {
  * earlier audit runs (including the rules that judge traffic as a whole) are listed beside.
  */
 export async function explainMessage(dataSource: DataSource, scope: Scope, id: number): Promise<MessageExplanation | null> {
-  const message = await dataSource.getRepository(Message).findOneBy({ id, ...(scope.carrierId !== null ? { rootCarrierId: scope.carrierId } : {}) });
+  const message = await dataSource.getRepository(Message).findOneBy({ id, ...scopedWhere.traffic(scope) });
   if (!message) return null;
   const pass = new AuditPass(await loadSnapshot(dataSource), RULES);
   const { context, verdicts } = pass.explain({ id: message.id, ref: message.externalId, sender: message.sender, sentAt: message.sentAt, content: message.content });

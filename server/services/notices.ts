@@ -10,7 +10,7 @@ import { shanghaiDate, shanghaiDayRange } from '../numbering/time.ts';
 import type { RuleCode } from '../rules/types.ts';
 import { recordAudit, type Actor } from './audit.ts';
 import { pushTo } from '../util/pushTo.ts';
-import type { Scope } from './scope.ts';
+import { confinedTo, coversCarrier, scoped, scopedWhere, type Scope } from './scope.ts';
 import { UserError, type MessageParams } from '../errors.ts';
 
 export const DEFAULT_DEADLINE_DAYS = 15;
@@ -72,7 +72,7 @@ export interface NoticeRequest {
 /** The issuers an actor may issue under. */
 export async function issuersFor(dataSource: DataSource | EntityManager, actor: NoticeActor): Promise<Issuer[]> {
   const issuers = await dataSource.getRepository(Issuer).find({ order: { code: 'ASC' } });
-  if (actor.role === 'carrier') return issuers.filter((i) => i.carrierId !== null && i.carrierId === actor.scope.carrierId);
+  if (actor.role === 'carrier') return issuers.filter((i) => confinedTo(actor.scope, i.carrierId));
   if (actor.role === 'regulator') return issuers.filter((i) => i.carrierId === null);
   return issuers;
 }
@@ -137,12 +137,11 @@ export async function noticeCandidates(db: DataSource | EntityManager, agentUscc
   const query = db.getRepository(Finding).createQueryBuilder('f')
     .where('f.agent_uscc = :agent', { agent: agentUscc })
     .andWhere(carried.length ? "(f.status = 'open' OR f.id IN (:...carried))" : "f.status = 'open'", { carried });
-  if (scope.carrierId !== null) query.andWhere('f.root_carrier_id = :carrier', { carrier: scope.carrierId });
-  return query.orderBy('f.occurred_at', 'ASC').addOrderBy('f.id', 'ASC').getMany();
+  return scoped.findings(query, scope).orderBy('f.occurred_at', 'ASC').addOrderBy('f.id', 'ASC').getMany();
 }
 
 function inScope(notice: Notice, actor: NoticeActor): boolean {
-  return actor.scope.carrierId === null || notice.carrierId === actor.scope.carrierId;
+  return coversCarrier(actor.scope, notice.carrierId);
 }
 
 /** The required action for each rule broken, in plain Chinese (one per rule, in order of first appearance). */
@@ -330,8 +329,7 @@ export interface NoticeFilter {
 
 /** Notices in scope, newest first. */
 export async function listNotices(dataSource: DataSource, scope: Scope, filter: NoticeFilter, page: number, perPage: number, now = new Date()): Promise<{ rows: Notice[]; total: number }> {
-  const query = dataSource.getRepository(Notice).createQueryBuilder('n');
-  if (scope.carrierId !== null) query.andWhere('n.carrier_id = :scope', { scope: scope.carrierId });
+  const query = scoped.notices(dataSource.getRepository(Notice).createQueryBuilder('n'), scope);
   if (filter.issuerId !== undefined) query.andWhere('n.issuer_id = :issuer', { issuer: filter.issuerId });
   if (filter.carrierId !== undefined) query.andWhere('n.carrier_id = :carrier', { carrier: filter.carrierId });
   if (filter.agent) query.andWhere('n.agent_uscc = :agent', { agent: filter.agent });
@@ -347,7 +345,7 @@ export async function listNotices(dataSource: DataSource, scope: Scope, filter: 
 }
 
 export async function getNotice(dataSource: DataSource, scope: Scope, id: number): Promise<Notice | null> {
-  return dataSource.getRepository(Notice).findOne({ where: { id, ...(scope.carrierId !== null ? { carrierId: scope.carrierId } : {}) } });
+  return dataSource.getRepository(Notice).findOne({ where: { id, ...scopedWhere.notices(scope) } });
 }
 
 /** The public verification: a notice by its code, whoever asks. */
@@ -360,7 +358,7 @@ export async function verifyNotice(dataSource: DataSource, code: string): Promis
 /** issued → acknowledged: the agent's receipt, as staff recorded it. */
 export async function acknowledgeNotice(dataSource: DataSource, scope: Scope, id: number, receipt: string, actor: Actor, now = new Date()): Promise<Notice> {
   return dataSource.transaction(async (manager) => {
-    const notice = await manager.findOneBy(Notice, { id, ...(scope.carrierId !== null ? { carrierId: scope.carrierId } : {}) });
+    const notice = await manager.findOneBy(Notice, { id, ...scopedWhere.notices(scope) });
     if (!notice) throw new NoticeError('notices.not_found');
     if (notice.status !== 'issued' || notice.supersededById !== null) throw new NoticeError('notices.cannot_acknowledge', { status: notice.status });
     await manager.update(Notice, { id }, { status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: actor.slice(0, 100), acknowledgement: receipt.slice(0, 1000) });
@@ -372,7 +370,7 @@ export async function acknowledgeNotice(dataSource: DataSource, scope: Scope, id
 /** → rectified, with the evidence of the fix; the notice's findings become rectified too. */
 export async function rectifyNotice(dataSource: DataSource, scope: Scope, id: number, evidence: string, actor: Actor, now = new Date()): Promise<Notice> {
   return dataSource.transaction(async (manager) => {
-    const notice = await manager.findOneBy(Notice, { id, ...(scope.carrierId !== null ? { carrierId: scope.carrierId } : {}) });
+    const notice = await manager.findOneBy(Notice, { id, ...scopedWhere.notices(scope) });
     if (!notice) throw new NoticeError('notices.not_found');
     if (notice.status === 'rectified' || notice.supersededById !== null) throw new NoticeError('notices.cannot_rectify', { status: notice.status });
     await manager.update(Notice, { id }, { status: 'rectified', rectifiedAt: now, rectifiedBy: actor.slice(0, 100), rectification: evidence });

@@ -7,7 +7,7 @@ import { parse106 } from '../numbering/number106.ts';
 import { dayNumber } from '../numbering/time.ts';
 import { normaliseUscc } from '../numbering/uscc.ts';
 import { allocationIndexFor } from './lookup.ts';
-import type { Scope } from './scope.ts';
+import { coversCarrier, type Scope } from './scope.ts';
 import { trafficTallyFor, type TrafficTally } from './treeTraffic.ts';
 import { UserError } from '../errors.ts';
 
@@ -439,7 +439,7 @@ function searchTree(root: TreeNode, q: string, inputs: { index: AllocationIndex;
     // The day's chain, as the lookup page would give it at noon Beijing time.
     const chain = chainAt(inputs.index, number.value, new Date(noonOf(inputs.day)));
     const carrierId = chain && chain.links[0].holder.kind === 'carrier' ? chain.links[0].holder.id : null;
-    const inScope = carrierId !== null && (inputs.scope.carrierId === null || inputs.scope.carrierId === carrierId);
+    const inScope = carrierId !== null && coversCarrier(inputs.scope, carrierId);
     if (!chain || !inScope || carrierId !== inputs.carrierId) {
       return { search: { kind: 'number', number: number.value, found: false, carrier: inScope ? inputs.carriers.get(carrierId!) ?? null : null }, hits };
     }
@@ -502,7 +502,7 @@ export interface CarrierTree {
 /** Carriers the scope reaches, by code. */
 async function carriersInScope(dataSource: DataSource, scope: Scope): Promise<CarrierChoice[]> {
   return (await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }))
-    .filter((c) => scope.carrierId === null || c.id === scope.carrierId)
+    .filter((c) => coversCarrier(scope, c.id))
     .map((c) => ({ id: c.id, code: c.code, name: c.name }));
 }
 
