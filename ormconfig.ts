@@ -7,7 +7,6 @@ import { migrations } from './server/migrations/index.ts';
 import { config, defaultDatabaseUrl } from './server/config.ts';
 import { prepareSqliteConnection } from './server/db/typeormAdapter.ts';
 import { attributeTraffic } from './server/services/attribution.ts';
-import { projectRoot } from './server/util/projectRoot.ts';
 
 export { defaultDatabaseUrl, projectRoot } from './server/config.ts';
 
@@ -20,14 +19,21 @@ function configuredDatabaseUrl(): string {
 export type DatabaseUrlProblem = 'no_file' | 'not_url' | 'no_database' | 'unsupported';
 
 export class DatabaseUrlError extends Error {
-  constructor(readonly problem: DatabaseUrlProblem, readonly url: string, message: string) {
+  constructor(
+    readonly problem: DatabaseUrlProblem,
+    readonly url: string,
+    message: string,
+  ) {
     super(message);
   }
 }
 
 /** The database could not be reached or opened (refused, unknown host, access denied, not a database file…). */
 export class DatabaseOpenError extends Error {
-  constructor(readonly url: string, cause: unknown) {
+  constructor(
+    readonly url: string,
+    cause: unknown,
+  ) {
     super(`cannot open the database at ${redactDatabaseUrl(url)}: ${firstLine(cause)}`, { cause });
   }
 
@@ -61,7 +67,12 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   const common = { entities, migrations, synchronize: false, logging: false } as const;
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
-    if (!file) throw new DatabaseUrlError('no_file', url, `database URL "${url}" names no file (use sqlite:PATH or sqlite::memory:)`);
+    if (!file)
+      throw new DatabaseUrlError(
+        'no_file',
+        url,
+        `database URL "${url}" names no file (use sqlite:PATH or sqlite::memory:)`,
+      );
     return {
       ...common,
       type: 'better-sqlite3',
@@ -79,7 +90,12 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       throw new DatabaseUrlError('not_url', url, `database URL "${redactDatabaseUrl(url)}" is not a valid URL`);
     }
     const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-    if (!database) throw new DatabaseUrlError('no_database', url, `database URL "${redactDatabaseUrl(url)}" names no database (mysql://user:pass@host:3306/NAME)`);
+    if (!database)
+      throw new DatabaseUrlError(
+        'no_database',
+        url,
+        `database URL "${redactDatabaseUrl(url)}" names no database (mysql://user:pass@host:3306/NAME)`,
+      );
     return {
       ...common,
       type: 'mysql',
@@ -99,7 +115,11 @@ export function dataSourceOptions(url: string): DataSourceOptions {
       extra: { connectionLimit: 10 },
     };
   }
-  throw new DatabaseUrlError('unsupported', url, `unsupported database URL "${redactDatabaseUrl(url)}": use mysql://user:pass@host:3306/name, sqlite:PATH or sqlite::memory:`);
+  throw new DatabaseUrlError(
+    'unsupported',
+    url,
+    `unsupported database URL "${redactDatabaseUrl(url)}": use mysql://user:pass@host:3306/name, sqlite:PATH or sqlite::memory:`,
+  );
 }
 
 export function createDataSource(url: string = configuredDatabaseUrl()): DataSource {
@@ -138,9 +158,14 @@ export async function openDatabase(url: string = configuredDatabaseUrl()): Promi
  * MariaDB and MySQL speak one protocol but report column defaults differently; TypeORM reads
  * MariaDB's schema correctly only when told it is MariaDB, so ask the server which it is.
  */
-async function mysqlFlavour(options: Extract<DataSourceOptions, { type: 'mysql' | 'mariadb' }>): Promise<'mysql' | 'mariadb'> {
+async function mysqlFlavour(
+  options: Extract<DataSourceOptions, { type: 'mysql' | 'mariadb' }>,
+): Promise<'mysql' | 'mariadb'> {
   const connection = await createConnection({
-    host: options.host, port: options.port, user: options.username, password: options.password as string,
+    host: options.host,
+    port: options.port,
+    user: options.username,
+    password: options.password as string,
   });
   try {
     const [rows] = await connection.query('SELECT VERSION() AS version');

@@ -29,7 +29,12 @@ export interface SplitPass {
  * the median pass's (this machine's speed moves between seconds; docs/performance.md), with the
  * slowest and the fastest.
  */
-export async function measureAudit(snapshot: AuditSnapshot, messages: AuditedMessage[], threads = os.availableParallelism(), splitPasses = 1) {
+export async function measureAudit(
+  snapshot: AuditSnapshot,
+  messages: AuditedMessage[],
+  threads = os.availableParallelism(),
+  splitPasses = 1,
+) {
   const warm = new AuditPass(snapshot, RULES);
   for (const m of messages.slice(0, 20_000)) warm.message(m);
   const pass = new AuditPass(snapshot, RULES);
@@ -39,7 +44,8 @@ export async function measureAudit(snapshot: AuditSnapshot, messages: AuditedMes
   drafts += pass.finish().length;
   const oneThreadSeconds = seconds(started);
 
-  if (splitPasses < 1 || splitPasses % 2 === 0) throw new Error(`the split audit takes an odd number of passes (its median is one of them), not ${splitPasses}`);
+  if (splitPasses < 1 || splitPasses % 2 === 0)
+    throw new Error(`the split audit takes an odd number of passes (its median is one of them), not ${splitPasses}`);
   const passes: SplitPass[] = [];
   for (let i = 0; i < splitPasses; i++) passes.push(await splitPass(snapshot, messages, threads, drafts));
   const rates = trialRates(passes.map((p) => p.perSecond));
@@ -50,7 +56,12 @@ export async function measureAudit(snapshot: AuditSnapshot, messages: AuditedMes
   };
 }
 
-async function splitPass(snapshot: AuditSnapshot, messages: AuditedMessage[], threads: number, drafts: number): Promise<SplitPass> {
+async function splitPass(
+  snapshot: AuditSnapshot,
+  messages: AuditedMessage[],
+  threads: number,
+  drafts: number,
+): Promise<SplitPass> {
   let started = performance.now();
   const shares = await AuditShares.start(snapshot, RULES, threads);
   const startSeconds = seconds(started);
@@ -62,7 +73,8 @@ async function splitPass(snapshot: AuditSnapshot, messages: AuditedMessage[], th
     splitDrafts += (await shares.finish(main)).length;
     splitDrafts += main.finish().length;
     const splitSeconds = seconds(started);
-    if (splitDrafts !== drafts) throw new Error(`the split audit drafted ${splitDrafts} findings, one thread ${drafts}`);
+    if (splitDrafts !== drafts)
+      throw new Error(`the split audit drafted ${splitDrafts} findings, one thread ${drafts}`);
     return { perSecond: messages.length / splitSeconds, seconds: splitSeconds, startSeconds };
   } finally {
     await shares.close();

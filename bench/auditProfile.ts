@@ -12,16 +12,27 @@ import { loadSnapshot } from '../server/services/auditRuns.ts';
 import { measureAudit } from './audit.ts';
 import { generatedMessages } from './traffic.ts';
 
-const { values } = parseArgs({ options: { messages: { type: 'string' }, db: { type: 'string' }, threads: { type: 'string' } } });
-const dataSource = await openDatabase(values.db ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/bench');
+const { values } = parseArgs({
+  options: { messages: { type: 'string' }, db: { type: 'string' }, threads: { type: 'string' } },
+});
+const dataSource = await openDatabase(
+  values.db ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/bench',
+);
 try {
   const allocations = await dataSource.getRepository(Allocation).count();
-  if (allocations < 2000) throw new Error(`the database holds ${allocations} allocations: run \`npm run bench\` against it first`);
+  if (allocations < 2000)
+    throw new Error(`the database holds ${allocations} allocations: run \`npm run bench\` against it first`);
   const snapshot = await loadSnapshot(dataSource);
   const messages = [...generatedMessages(allocations, Number(values.messages ?? 300_000))];
-  const { oneThread, split } = await measureAudit(snapshot, messages, values.threads === undefined ? undefined : Number(values.threads));
+  const { oneThread, split } = await measureAudit(
+    snapshot,
+    messages,
+    values.threads === undefined ? undefined : Number(values.threads),
+  );
   console.log(`${messages.length} messages over ${allocations} allocations, ${oneThread.drafts} findings drafted:`);
-  console.log(`  one thread ${Math.round(oneThread.perSecond)} msgs/s; ${split.threads} threads ${Math.round(split.perSecond)} msgs/s once started (in ${split.startSeconds.toFixed(2)} s)`);
+  console.log(
+    `  one thread ${Math.round(oneThread.perSecond)} msgs/s; ${split.threads} threads ${Math.round(split.perSecond)} msgs/s once started (in ${split.startSeconds.toFixed(2)} s)`,
+  );
 } finally {
   await dataSource.destroy();
 }

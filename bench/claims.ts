@@ -8,14 +8,23 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ClaimDetector, impersonation, type ProtectedSenderRef, type RegisteredEntity } from '../server/rules/claims/index.ts';
+import {
+  ClaimDetector,
+  impersonation,
+  type ProtectedSenderRef,
+  type RegisteredEntity,
+} from '../server/rules/claims/index.ts';
 
 const { values } = parseArgs({ options: { messages: { type: 'string' } } });
 const count = Number(values.messages ?? 400_000);
 
 const fixture = new URL('../test/fixtures/impersonation/', import.meta.url);
-const protectedSenders: ProtectedSenderRef[] = JSON.parse(readFileSync(new URL('protected_senders.json', fixture), 'utf8'));
-const rows: { content: string; registered: RegisteredEntity | null }[] = JSON.parse(readFileSync(new URL('messages.json', fixture), 'utf8'));
+const protectedSenders: ProtectedSenderRef[] = JSON.parse(
+  readFileSync(new URL('protected_senders.json', fixture), 'utf8'),
+);
+const rows: { content: string; registered: RegisteredEntity | null }[] = JSON.parse(
+  readFileSync(new URL('messages.json', fixture), 'utf8'),
+);
 const demo = readFileSync(new URL('../seeds/demo/messages.csv', import.meta.url), 'utf8')
   .trim()
   .split('\n')
@@ -32,10 +41,14 @@ function measure(label: string, contents: readonly string[], run: (index: number
   let found = 0;
   for (let i = 0; i < count; i++) found += run(i % contents.length);
   const seconds = (performance.now() - start) / 1000;
-  console.log(`${label}: ${count.toLocaleString('en')} messages in ${seconds.toFixed(2)} s = ${Math.round(count / seconds).toLocaleString('en')} messages/s (${found} results)`);
+  console.log(
+    `${label}: ${count.toLocaleString('en')} messages in ${seconds.toFixed(2)} s = ${Math.round(count / seconds).toLocaleString('en')} messages/s (${found} results)`,
+  );
 }
 
 const fixtureContents = rows.map((row) => row.content);
 measure('claims(), fixture', fixtureContents, (i) => detector.claims(fixtureContents[i]).length);
-measure('impersonation(), fixture', fixtureContents, (i) => (impersonation(detector, rows[i].content, rows[i].registered) === null ? 0 : 1));
+measure('impersonation(), fixture', fixtureContents, (i) =>
+  impersonation(detector, rows[i].content, rows[i].registered) === null ? 0 : 1,
+);
 measure('claims(), demo messages', demo, (i) => detector.claims(demo[i]).length);

@@ -52,8 +52,13 @@ import { generatedMessages, prng } from './traffic.ts';
 
 const { values } = parseArgs({
   options: {
-    allocations: { type: 'string' }, messages: { type: 'string' }, lookups: { type: 'string' }, connections: { type: 'string' },
-    'http-seconds': { type: 'string' }, db: { type: 'string' }, quick: { type: 'boolean', default: false },
+    allocations: { type: 'string' },
+    messages: { type: 'string' },
+    lookups: { type: 'string' },
+    connections: { type: 'string' },
+    'http-seconds': { type: 'string' },
+    db: { type: 'string' },
+    quick: { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -83,7 +88,12 @@ const round = (n: number, digits = 0) => Number(n.toFixed(digits));
 async function ensureDatabase(url: string): Promise<void> {
   const options = dataSourceOptions(url);
   if (options.type !== 'mysql') return;
-  const connection = await createConnection({ host: options.host, port: options.port, user: options.username, password: options.password });
+  const connection = await createConnection({
+    host: options.host,
+    port: options.port,
+    user: options.username,
+    password: options.password,
+  });
   try {
     await connection.query(`CREATE DATABASE IF NOT EXISTS \`${String(options.database).replaceAll('`', '``')}\``);
   } finally {
@@ -93,8 +103,23 @@ async function ensureDatabase(url: string): Promise<void> {
 
 /** Children first; the bench database is the bench's own. */
 const TABLES = [
-  'findings', 'audit_runs', 'audit_events', 'user_sessions', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders',
-  'legal_instruments', 'complaints', 'messages', 'allocations', 'signatures', 'entities', 'agents', 'carriers',
+  'findings',
+  'audit_runs',
+  'audit_events',
+  'user_sessions',
+  'users',
+  'import_run_errors',
+  'import_runs',
+  'url_list_entries',
+  'protected_senders',
+  'legal_instruments',
+  'complaints',
+  'messages',
+  'allocations',
+  'signatures',
+  'entities',
+  'agents',
+  'carriers',
 ];
 
 /** TRUNCATE rather than DELETE: a million deleted rows would keep InnoDB's purge busy through the measurements. */
@@ -108,14 +133,30 @@ async function emptyDatabase(dataSource: DataSource): Promise<void> {
     await runner.release();
   }
   for (const [position, title] of SEEDED_LEGAL_INSTRUMENTS.entries()) {
-    await dataSource.query('INSERT INTO legal_instruments (title, articles, position, version) VALUES (?, NULL, ?, 1)', [title, position + 1]);
+    await dataSource.query(
+      'INSERT INTO legal_instruments (title, articles, position, version) VALUES (?, NULL, ?, 1)',
+      [title, position + 1],
+    );
   }
   invalidateAllocationIndex(dataSource);
 }
 
 const ALLOCATION_COLUMNS = [
-  'id', 'prefix', 'holder_carrier_id', 'holder_agent_id', 'lessee_kind', 'lessee_uscc', 'lessee_agent_id', 'lessee_entity_id', 'valid_from',
-  'valid_to', 'miit_filing_no', 'declared', 'parent_id', 'level', 'root_carrier_id',
+  'id',
+  'prefix',
+  'holder_carrier_id',
+  'holder_agent_id',
+  'lessee_kind',
+  'lessee_uscc',
+  'lessee_agent_id',
+  'lessee_entity_id',
+  'valid_from',
+  'valid_to',
+  'miit_filing_no',
+  'declared',
+  'parent_id',
+  'level',
+  'root_carrier_id',
 ];
 
 /**
@@ -123,9 +164,14 @@ const ALLOCATION_COLUMNS = [
  * transaction, no parsing and no validation), with MySQL's foreign-key checks on or off for the
  * session. Leaves the table as the import left it (same ids).
  */
-async function timedRewrite(dataSource: DataSource, foreignKeyChecks: boolean, write: (runner: QueryRunner, rows: unknown[][]) => Promise<void>): Promise<number> {
-  const rows: unknown[][] = (await dataSource.query(`SELECT ${ALLOCATION_COLUMNS.join(',')} FROM allocations ORDER BY id`))
-    .map((row: Record<string, unknown>) => ALLOCATION_COLUMNS.map((c) => row[c]));
+async function timedRewrite(
+  dataSource: DataSource,
+  foreignKeyChecks: boolean,
+  write: (runner: QueryRunner, rows: unknown[][]) => Promise<void>,
+): Promise<number> {
+  const rows: unknown[][] = (
+    await dataSource.query(`SELECT ${ALLOCATION_COLUMNS.join(',')} FROM allocations ORDER BY id`)
+  ).map((row: Record<string, unknown>) => ALLOCATION_COLUMNS.map((c) => row[c]));
   const runner = dataSource.createQueryRunner();
   try {
     await runner.query('SET FOREIGN_KEY_CHECKS = 0');
@@ -152,7 +198,10 @@ function rawInsert(dataSource: DataSource, foreignKeyChecks: boolean): Promise<n
   return timedRewrite(dataSource, foreignKeyChecks, async (runner, rows) => {
     for (let i = 0; i < rows.length; i += 1000) {
       const chunk = rows.slice(i, i + 1000);
-      await runner.query(`INSERT INTO allocations (${ALLOCATION_COLUMNS.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`, chunk.flat());
+      await runner.query(
+        `INSERT INTO allocations (${ALLOCATION_COLUMNS.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`,
+        chunk.flat(),
+      );
     }
   });
 }
@@ -172,8 +221,17 @@ function rawLoadData(dataSource: DataSource): Promise<number> {
   return timedRewrite(dataSource, false, async (runner, rows) => {
     const connection = await mysqlConnectionOf(runner);
     for (let i = 0; i < rows.length; i += LOAD_ROWS) {
-      const data = Buffer.from(`${rows.slice(i, i + LOAD_ROWS).map((row) => row.map(field).join('\t')).join('\n')}\n`);
-      await new Promise<void>((resolve, reject) => connection.query({ sql, infileStreamFactory: () => Readable.from([data]) }, (error) => (error ? reject(error) : resolve())));
+      const data = Buffer.from(
+        `${rows
+          .slice(i, i + LOAD_ROWS)
+          .map((row) => row.map(field).join('\t'))
+          .join('\n')}\n`,
+      );
+      await new Promise<void>((resolve, reject) =>
+        connection.query({ sql, infileStreamFactory: () => Readable.from([data]) }, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
     }
   });
 }
@@ -182,14 +240,24 @@ function rawLoadData(dataSource: DataSource): Promise<number> {
 function lookupSample(count: number): Array<{ number: string; at: Date }> {
   const random = prng(42);
   const leaves = allocationCount - 1100;
-  const moments = [new Date('2022-03-14T09:30:00+08:00'), new Date('2024-05-01T12:00:00+08:00'), new Date('2020-03-01T12:00:00+08:00')];
+  const moments = [
+    new Date('2022-03-14T09:30:00+08:00'),
+    new Date('2024-05-01T12:00:00+08:00'),
+    new Date('2020-03-01T12:00:00+08:00'),
+  ];
   return Array.from({ length: count }, (_, i) => ({
-    number: i % 50 === 49 ? `10695${String(Math.floor(random() * 1e9)).padStart(9, '0')}` : `${leafGrant(allocationCount, Math.floor(random() * leaves)).prefix}${String(Math.floor(random() * 100)).padStart(2, '0')}`,
+    number:
+      i % 50 === 49
+        ? `10695${String(Math.floor(random() * 1e9)).padStart(9, '0')}`
+        : `${leafGrant(allocationCount, Math.floor(random() * leaves)).prefix}${String(Math.floor(random() * 100)).padStart(2, '0')}`,
     at: moments[i % moments.length],
   }));
 }
 
-function measureChainAt(index: AllocationIndex, sample: Array<{ number: string; at: Date }>): { perSecond: number; slowest: number; fastest: number; answered: number } {
+function measureChainAt(
+  index: AllocationIndex,
+  sample: Array<{ number: string; at: Date }>,
+): { perSecond: number; slowest: number; fastest: number; answered: number } {
   let answered = 0;
   for (let i = 0; i < 50_000; i++) chainAt(index, sample[i % sample.length].number, sample[i % sample.length].at);
   const rates: number[] = [];
@@ -205,18 +273,29 @@ function measureChainAt(index: AllocationIndex, sample: Array<{ number: string; 
   return { ...trialRates(rates), answered };
 }
 
-const validAt = "valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)";
+const validAt = 'valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)';
 
 /** One lookup as SQL, asked `budget` seconds long (at least `minimum` times), one at a time on one connection. */
-async function measureSql(dataSource: DataSource, sample: Array<{ number: string; at: Date }>, kind: 'scan' | 'indexed', minimum: number): Promise<{ perSecond: number; queries: number }> {
+async function measureSql(
+  dataSource: DataSource,
+  sample: Array<{ number: string; at: Date }>,
+  kind: 'scan' | 'indexed',
+  minimum: number,
+): Promise<{ perSecond: number; queries: number }> {
   const day = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
   const ask = (i: number) => {
     const { number, at } = sample[(i * 7919) % sample.length];
     if (kind === 'scan') {
-      return dataSource.query(`SELECT id, prefix FROM allocations WHERE ? LIKE CONCAT(prefix, '%') AND ${validAt} ORDER BY LENGTH(prefix) DESC LIMIT 1`, [number, day(at), day(at)]);
+      return dataSource.query(
+        `SELECT id, prefix FROM allocations WHERE ? LIKE CONCAT(prefix, '%') AND ${validAt} ORDER BY LENGTH(prefix) DESC LIMIT 1`,
+        [number, day(at), day(at)],
+      );
     }
     const prefixes = Array.from({ length: number.length - 4 }, (_, k) => number.slice(0, k + 5));
-    return dataSource.query(`SELECT id, prefix FROM allocations WHERE prefix IN (${prefixes.map(() => '?').join(',')}) AND ${validAt} ORDER BY LENGTH(prefix) DESC LIMIT 1`, [...prefixes, day(at), day(at)]);
+    return dataSource.query(
+      `SELECT id, prefix FROM allocations WHERE prefix IN (${prefixes.map(() => '?').join(',')}) AND ${validAt} ORDER BY LENGTH(prefix) DESC LIMIT 1`,
+      [...prefixes, day(at), day(at)],
+    );
   };
   await ask(0);
   const started = performance.now();
@@ -230,7 +309,11 @@ async function storeMessages(dataSource: DataSource): Promise<void> {
   const tuple = `(${columns.map(() => '?').join(',')})`;
   let batch: unknown[][] = [];
   const flush = async () => {
-    if (batch.length) await dataSource.query(`INSERT INTO messages (${columns.join(',')}) VALUES ${batch.map(() => tuple).join(',')}`, batch.flat());
+    if (batch.length)
+      await dataSource.query(
+        `INSERT INTO messages (${columns.join(',')}) VALUES ${batch.map(() => tuple).join(',')}`,
+        batch.flat(),
+      );
     batch = [];
   };
   for (const m of generatedMessages(allocationCount, messageCount)) {
@@ -254,7 +337,10 @@ async function measureHttp(dataSource: DataSource, sample: Array<{ number: strin
   const user = await createUser(dataSource, { name: 'bench', role: 'admin', password: null }, 'bench');
   const { token } = await startSession(dataSource, user.id);
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, ['bin/sms106.js', 'serve', '--port', String(port), '--db', databaseUrl], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/sms106.js', 'serve', '--port', String(port), '--db', databaseUrl], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   try {
     const started = performance.now();
     let stderr = '';
@@ -271,24 +357,38 @@ async function measureHttp(dataSource: DataSource, sample: Array<{ number: strin
     });
     const startSeconds = seconds(started);
     const rssLoaded = await rssMb(child.pid!);
-    const paths = sample.slice(0, 10_000).map(({ number, at }) => `/api/lookup?number=${number}&at=${encodeURIComponent(at.toISOString())}`);
+    const paths = sample
+      .slice(0, 10_000)
+      .map(({ number, at }) => `/api/lookup?number=${number}&at=${encodeURIComponent(at.toISOString())}`);
     const probe = await fetch(`http://127.0.0.1:${port}${paths[0]}`, { headers: { cookie: `sid=${token}` } });
     if (probe.status !== 200) throw new Error(`GET /api/lookup answered ${probe.status}: ${await probe.text()}`);
     let next = 0;
     const latencies: number[] = [];
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon({
-        url: `http://127.0.0.1:${port}`, connections, duration: httpSeconds, headers: { cookie: `sid=${token}` },
-        requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }) }],
-      }, (error, finished) => (error ? reject(error) : resolve(finished)));
+      const instance = autocannon(
+        {
+          url: `http://127.0.0.1:${port}`,
+          connections,
+          duration: httpSeconds,
+          headers: { cookie: `sid=${token}` },
+          requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }) }],
+        },
+        (error, finished) => (error ? reject(error) : resolve(finished)),
+      );
       instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
     });
     const sorted = Float64Array.from(latencies).sort();
     const rssAfter = await rssMb(child.pid!);
     return {
-      server_start_s: round(startSeconds, 2), rss_mb_1m_allocations: rssLoaded, rss_mb_after_http: rssAfter,
-      http_rps: Math.round(result.requests.average), http_requests: result.requests.total, http_non_2xx: result.non2xx + result.errors,
-      http_lookup_p50_ms: round(percentile(sorted, 50), 1), http_lookup_p95_ms: round(percentile(sorted, 95), 1), http_lookup_p99_ms: round(percentile(sorted, 99), 1),
+      server_start_s: round(startSeconds, 2),
+      rss_mb_1m_allocations: rssLoaded,
+      rss_mb_after_http: rssAfter,
+      http_rps: Math.round(result.requests.average),
+      http_requests: result.requests.total,
+      http_non_2xx: result.non2xx + result.errors,
+      http_lookup_p50_ms: round(percentile(sorted, 50), 1),
+      http_lookup_p95_ms: round(percentile(sorted, 95), 1),
+      http_lookup_p99_ms: round(percentile(sorted, 99), 1),
     };
   } finally {
     child.kill('SIGTERM');
@@ -298,9 +398,22 @@ async function measureHttp(dataSource: DataSource, sample: Array<{ number: strin
 
 /** Runs bench/tree.ts (10,000 allocations) and takes its medians. */
 function measureTree(): { tree_10k_render_ms: number; tree_10k_all_open_ms: number; tree_10k_search_ms: number } {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', new URL('./tree.ts', import.meta.url).pathname, '--runs', quick ? '3' : '10', ...(quick ? ['--messages', '5000'] : [])], {
-    encoding: 'utf8', env: { ...process.env, BENCH_JSON: '1' }, maxBuffer: 64 * 1024 * 1024,
-  });
+  const output = execFileSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      new URL('./tree.ts', import.meta.url).pathname,
+      '--runs',
+      quick ? '3' : '10',
+      ...(quick ? ['--messages', '5000'] : []),
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, BENCH_JSON: '1' },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const line = output.split('\n').find((l) => l.startsWith('BENCH_JSON '));
   if (!line) throw new Error('bench/tree.ts printed no results');
   const tree = JSON.parse(line.slice('BENCH_JSON '.length)) as Record<string, number>;
@@ -333,7 +446,9 @@ async function main(): Promise<void> {
     log(`MariaDB import: ${importRuns.map((s) => s.toFixed(1)).join(', ')} s`);
     const rawPerSecond = await rawInsert(mariadb, true);
     const rawPerSecondUnchecked = await rawInsert(mariadb, false);
-    log(`bare INSERTs: ${Math.round(rawPerSecond)} rows/s, ${Math.round(rawPerSecondUnchecked)} without foreign-key checks`);
+    log(
+      `bare INSERTs: ${Math.round(rawPerSecond)} rows/s, ${Math.round(rawPerSecondUnchecked)} without foreign-key checks`,
+    );
     const rawLoadPerSecond = await rawLoadData(mariadb);
     log(`bare LOAD DATA: ${Math.round(rawLoadPerSecond)} rows/s`);
 
@@ -343,7 +458,9 @@ async function main(): Promise<void> {
     const loadSeconds = seconds(started);
     const sample = lookupSample(100_000);
     const lookups = measureChainAt(index, sample);
-    log(`chainAt: ${Math.round(lookups.perSecond)}/s (median of ${LOOKUP_TRIALS}; ${Math.round(lookups.slowest)}–${Math.round(lookups.fastest)})`);
+    log(
+      `chainAt: ${Math.round(lookups.perSecond)}/s (median of ${LOOKUP_TRIALS}; ${Math.round(lookups.slowest)}–${Math.round(lookups.fastest)})`,
+    );
     const scan = await measureSql(mariadb, sample, 'scan', 3);
     const indexed = await measureSql(mariadb, sample, 'indexed', 100);
     log(`SQL: scan ${scan.perSecond.toFixed(2)}/s, indexed ${Math.round(indexed.perSecond)}/s`);
@@ -354,7 +471,9 @@ async function main(): Promise<void> {
     const messages = [...generatedMessages(allocationCount, messageCount)];
     const audit = await measureAudit(snapshot, messages, os.availableParallelism(), AUDIT_SPLIT_PASSES);
     messages.length = 0;
-    log(`audit: ${Math.round(audit.oneThread.perSecond)}/s in one thread, ${Math.round(audit.split.perSecond)}/s in ${audit.split.threads} (median of ${audit.split.passes}; ${Math.round(audit.split.slowest)}–${Math.round(audit.split.fastest)}; started in ${audit.split.startSeconds.toFixed(2)} s)`);
+    log(
+      `audit: ${Math.round(audit.oneThread.perSecond)}/s in one thread, ${Math.round(audit.split.perSecond)}/s in ${audit.split.threads} (median of ${audit.split.passes}; ${Math.round(audit.split.slowest)}–${Math.round(audit.split.fastest)}; started in ${audit.split.startSeconds.toFixed(2)} s)`,
+    );
     await storeMessages(mariadb);
     started = performance.now();
     const outcome = await runAudit(mariadb, { actor: 'bench' });

@@ -37,7 +37,10 @@ export function leafGrant(total: number, k: number): { prefix: string; entity: n
   const e = k % perSub;
   const a = Math.floor(sub / SUBS_PER_ROOT);
   const s = sub % SUBS_PER_ROOT;
-  return { prefix: `1069${String(a).padStart(3, '0')}${s}${String(e).padStart(6, '0')}`, entity: (a * 7919 + s * 104729 + e) % ENTITIES };
+  return {
+    prefix: `1069${String(a).padStart(3, '0')}${s}${String(e).padStart(6, '0')}`,
+    entity: (a * 7919 + s * 104729 + e) % ENTITIES,
+  };
 }
 
 async function writeLines(file: string, lines: Iterable<string>): Promise<void> {
@@ -58,29 +61,35 @@ export async function writeLargeDataset(directory: string, total: number): Promi
     for (let s = 0; s < SUBS_PER_ROOT; s++) agents.push(`${uscc('91310115MB', a * 10 + s)},二级代理${a}-${s}有限公司,`);
   }
   await writeLines(path.join(directory, 'agents.csv'), agents);
-  await writeLines(path.join(directory, 'entities.csv'), (function* () {
-    yield 'uscc,name,signatures';
-    for (let e = 0; e < ENTITIES; e++) yield `${uscc('91330100MC', e)},使用主体${e}有限公司,${signatureOf(e)}`;
-  })());
-  await writeLines(path.join(directory, 'allocations.csv'), (function* () {
-    yield 'prefix,holder,lessee,valid_from,valid_to,miit_filing_no,declared';
-    let rows = 0;
-    const perSub = leavesPerSub(total);
-    for (let a = 0; a < ROOTS; a++) {
-      const root = `1069${String(a).padStart(3, '0')}`;
-      yield `${root},CMCC,${uscc('91110108MA', a)},2020-01-01,,工信部备案${a},true`;
-      rows++;
-      for (let s = 0; s < SUBS_PER_ROOT; s++) {
-        const sub = `${root}${s}`;
-        yield `${sub},${uscc('91110108MA', a)},${uscc('91310115MB', a * 10 + s)},2020-06-01,,,${s % 3 === 0 ? 'false' : 'true'}`;
+  await writeLines(
+    path.join(directory, 'entities.csv'),
+    (function* () {
+      yield 'uscc,name,signatures';
+      for (let e = 0; e < ENTITIES; e++) yield `${uscc('91330100MC', e)},使用主体${e}有限公司,${signatureOf(e)}`;
+    })(),
+  );
+  await writeLines(
+    path.join(directory, 'allocations.csv'),
+    (function* () {
+      yield 'prefix,holder,lessee,valid_from,valid_to,miit_filing_no,declared';
+      let rows = 0;
+      const perSub = leavesPerSub(total);
+      for (let a = 0; a < ROOTS; a++) {
+        const root = `1069${String(a).padStart(3, '0')}`;
+        yield `${root},CMCC,${uscc('91110108MA', a)},2020-01-01,,工信部备案${a},true`;
         rows++;
-        for (let e = 0; e < perSub && rows < total; e++) {
-          yield `${sub}${String(e).padStart(6, '0')},${uscc('91310115MB', a * 10 + s)},${uscc('91330100MC', (a * 7919 + s * 104729 + e) % ENTITIES)},2021-01-01,,,true`;
+        for (let s = 0; s < SUBS_PER_ROOT; s++) {
+          const sub = `${root}${s}`;
+          yield `${sub},${uscc('91110108MA', a)},${uscc('91310115MB', a * 10 + s)},2020-06-01,,,${s % 3 === 0 ? 'false' : 'true'}`;
           rows++;
+          for (let e = 0; e < perSub && rows < total; e++) {
+            yield `${sub}${String(e).padStart(6, '0')},${uscc('91310115MB', a * 10 + s)},${uscc('91330100MC', (a * 7919 + s * 104729 + e) % ENTITIES)},2021-01-01,,,true`;
+            rows++;
+          }
         }
       }
-    }
-  })());
+    })(),
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

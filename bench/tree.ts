@@ -22,7 +22,9 @@ import { importDataset } from '../server/services/importer.ts';
 import { signIn } from '../test/support/session.ts';
 import { median } from './stats.ts';
 
-const { values } = parseArgs({ options: { allocations: { type: 'string' }, messages: { type: 'string' }, runs: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { allocations: { type: 'string' }, messages: { type: 'string' }, runs: { type: 'string' } },
+});
 const total = Number(values.allocations ?? 10_000);
 const messageCount = Number(values.messages ?? 20_000);
 const runs = Number(values.runs ?? 10);
@@ -65,7 +67,9 @@ function dataset(): Record<string, string> {
   for (let m = 0; m < messageCount; m++) {
     const sender = leaves[(m * 7919) % leaves.length];
     const day = String(1 + (m % 28)).padStart(2, '0');
-    messages.push(`M${m},${sender},2023-0${1 + (m % 9)}-${day}T10:00:00+08:00,【主体${m % 50}】您的验证码是${m % 10_000}`);
+    messages.push(
+      `M${m},${sender},2023-0${1 + (m % 9)}-${day}T10:00:00+08:00,【主体${m % 50}】您的验证码是${m % 10_000}`,
+    );
     if (m % 40 === 0) complaints.push(`C${m},${sender},2023-0${1 + (m % 9)}-${day}T12:00:00+08:00`);
   }
   return {

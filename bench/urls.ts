@@ -16,8 +16,13 @@ const messageCount = Number(values.messages ?? 200_000);
 const rounds = Number(values.rounds ?? 5);
 
 const demo = new URL('../seeds/demo/', import.meta.url);
-const contents = (parse(readFileSync(new URL('messages.csv', demo)), { columns: true }) as Array<{ content: string }>).map((row) => row.content);
-const listRows = parse(readFileSync(new URL('url_lists.csv', demo)), { columns: true }) as Array<{ domain: string; list: string }>;
+const contents = (
+  parse(readFileSync(new URL('messages.csv', demo)), { columns: true }) as Array<{ content: string }>
+).map((row) => row.content);
+const listRows = parse(readFileSync(new URL('url_lists.csv', demo)), { columns: true }) as Array<{
+  domain: string;
+  list: string;
+}>;
 const lists: UrlLists = {
   allow: new Set(listRows.filter((row) => row.list === 'allow').map((row) => row.domain)),
   block: new Set(listRows.filter((row) => row.list === 'block').map((row) => row.domain)),
@@ -55,10 +60,14 @@ function measure(label: string, analyse: (message: string) => unknown, sample: r
   }
   rates.sort((a, b) => a - b);
   const median = rates[Math.floor(rates.length / 2)]!;
-  console.log(`${label}: median ${Math.round(median).toLocaleString('en')} messages/s (rounds: ${rates.map((rate) => Math.round(rate / 1000) + 'k').join(' ')})`);
+  console.log(
+    `${label}: median ${Math.round(median).toLocaleString('en')} messages/s (rounds: ${rates.map((rate) => Math.round(rate / 1000) + 'k').join(' ')})`,
+  );
 }
 
-console.log(`${messages.length.toLocaleString('en')} messages from ${contents.length} demo texts; ${withUrls} with a URL, ${flagged} flagged`);
+console.log(
+  `${messages.length.toLocaleString('en')} messages from ${contents.length} demo texts; ${withUrls} with a URL, ${flagged} flagged`,
+);
 measure('findUrls', findUrls);
 measure('suspiciousUrls (includes findUrls)', (message) => suspiciousUrls(message, lists));
 const bothCalled = (message: string) => {

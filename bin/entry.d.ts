@@ -1,2 +1,5 @@
 export declare const BUILT_MARKER: string;
-export declare function chooseEntry(root: string, options?: { fromSource?: boolean }): { kind: 'dist' | 'source'; reason: string };
+export declare function chooseEntry(
+  root: string,
+  options?: { fromSource?: boolean },
+): { kind: 'dist' | 'source'; reason: string };

@@ -31,18 +31,37 @@ const notice = await issueNotice(dataSource, { agentUscc: '91370100MA25JG35K6', 
 const { server, baseUrl } = await listen(createApp(dataSource));
 try {
   const login = await fetch(`${baseUrl}/login`);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await login.text())![1];
   const signedIn = await fetch(`${baseUrl}/login`, {
-    method: 'POST', redirect: 'manual', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: csrf, name: 'sample', password: 'sample-password' }),
   });
-  const session = signedIn.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const session = signedIn.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const pdf = await fetch(`${baseUrl}/notices/${notice.id}/pdf`, { headers: { cookie: session } });
   if (!pdf.ok) throw new Error(`PDF request failed: ${pdf.status}`);
   const pdfPath = path.join(outDir, 'notice-sample.pdf');
   writeFileSync(pdfPath, Buffer.from(await pdf.arrayBuffer()));
-  execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdfPath, path.join(outDir, 'notice')]);
+  execFileSync('pdftoppm', [
+    '-png',
+    '-r',
+    '80',
+    '-f',
+    '1',
+    '-l',
+    '1',
+    '-singlefile',
+    pdfPath,
+    path.join(outDir, 'notice'),
+  ]);
   console.log(`wrote ${pdfPath} and ${path.join(outDir, 'notice.png')} (${notice.documentNumber})`);
 } finally {
   server.close();

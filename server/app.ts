@@ -9,7 +9,6 @@ import type { AppContext } from './context.ts';
 import { answerFor, HttpError } from './errors.ts';
 import { DEFAULT_LOCALE, isLocale, LOCALES, t, type Locale } from './i18n/index.ts';
 import { requestLogger } from './log.ts';
-import helmet from 'helmet';
 import { z } from 'zod';
 import { AuditJobs } from './services/auditJobs.ts';
 import { ImportJobs } from './services/importJobs.ts';
@@ -25,7 +24,13 @@ import { param, parseQuery } from './routes/query.ts';
  */
 export function createApp(
   dataSource: DataSource,
-  options: { databaseUrl?: string | null; renderer?: Renderer; imports?: ImportJobs; logger?: Logger; config?: Config } = {},
+  options: {
+    databaseUrl?: string | null;
+    renderer?: Renderer;
+    imports?: ImportJobs;
+    logger?: Logger;
+    config?: Config;
+  } = {},
 ): express.Express {
   const settings = options.config ?? config();
   const context: AppContext = {
@@ -45,20 +50,32 @@ export function createApp(
   app.use(requestLogger(options.logger));
   app.use(securityHeaders);
   app.use('/static', express.static(path.join(projectRoot, 'public'), { maxAge: '1h' }));
-  app.get('/favicon.ico', (_req, res) => { res.status(204).end(); });
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   // Installed before anything that can fail, so the error handler can always render a page.
   app.use((req, res, next) => {
     res.page = (page, model, status = 200) => {
-      const html = context.views.render(page, {
-        ...model,
-        locale: req.locale,
-        htmlLang: req.locale,
-        otherLocale: req.locale === 'en' ? 'zh-CN' : 'en',
-        currentPath: req.path,
-        langSwitchUrl: switchUrl(req, req.locale === 'en' ? 'zh-CN' : 'en'),
-        user: req.principal ? { name: req.principal.name, role: t(req.locale, `role.${req.principal.role}`), isAdmin: req.principal.role === 'admin' } : null,
-        csrfToken: req.csrfToken,
-      }, typeof model.layout === 'string' ? model.layout : 'main');
+      const html = context.views.render(
+        page,
+        {
+          ...model,
+          locale: req.locale,
+          htmlLang: req.locale,
+          otherLocale: req.locale === 'en' ? 'zh-CN' : 'en',
+          currentPath: req.path,
+          langSwitchUrl: switchUrl(req, req.locale === 'en' ? 'zh-CN' : 'en'),
+          user: req.principal
+            ? {
+                name: req.principal.name,
+                role: t(req.locale, `role.${req.principal.role}`),
+                isAdmin: req.principal.role === 'admin',
+              }
+            : null,
+          csrfToken: req.csrfToken,
+        },
+        typeof model.layout === 'string' ? model.layout : 'main',
+      );
       res.status(status).type('html').send(html);
     };
     next();
@@ -80,7 +97,11 @@ export function createApp(
       res.status(answer.status).json({ error: answer.message });
       return;
     }
-    res.page('error', { title: t(req.locale, 'error.title'), status: answer.status, message: answer.message }, answer.status);
+    res.page(
+      'error',
+      { title: t(req.locale, 'error.title'), status: answer.status, message: answer.message },
+      answer.status,
+    );
   });
   return app;
 }

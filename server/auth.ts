@@ -13,7 +13,10 @@ declare module 'express-serve-static-core' {
     csrfToken: string | null;
     /** The session cookie's token, for sign-out. */
     sessionToken: string | null;
-    /** A multipart form whose token is its first field: the route checks it with csrfFieldMatches before reading any file. */
+    /**
+     * A multipart form whose token is its first field: the route checks it with csrfFieldMatches before reading any
+     * file.
+     */
     csrfInMultipartBody: boolean;
   }
 }
@@ -45,7 +48,13 @@ export function readCookie(req: Pick<IncomingMessage, 'headers'>, name: string):
 
 /** HttpOnly, SameSite=Lax, and Secure whenever the request came over TLS (see TRUST_PROXY). */
 export function cookieOptions(req: Request, maxAgeMs?: number) {
-  return { httpOnly: true, sameSite: 'lax' as const, secure: req.secure, path: '/', ...(maxAgeMs ? { maxAge: maxAgeMs } : {}) };
+  return {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: req.secure,
+    path: '/',
+    ...(maxAgeMs ? { maxAge: maxAgeMs } : {}),
+  };
 }
 
 /** Loads the session named by the cookie, if any. */
@@ -134,5 +143,7 @@ export function csrfFieldMatches(req: Request, value: string): boolean {
 
 /** Only a local path may follow sign-in: never another site. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\')
+    ? next
+    : '/';
 }

@@ -1,7 +1,14 @@
 import path from 'node:path';
 import { inspect, parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
-import { DatabaseOpenError, DatabaseUrlError, defaultDatabaseUrl, openDatabase, redactDatabaseUrl, SQLITE_BUSY_TIMEOUT_MS } from '../ormconfig.ts';
+import {
+  DatabaseOpenError,
+  DatabaseUrlError,
+  defaultDatabaseUrl,
+  openDatabase,
+  redactDatabaseUrl,
+  SQLITE_BUSY_TIMEOUT_MS,
+} from '../ormconfig.ts';
 import { config, ConfigError, type Config } from './config.ts';
 import { demoDatasetDir } from './demo.ts';
 import { DatasetOpenError, openDataset } from './dataset/readers.ts';
@@ -24,7 +31,6 @@ import { LookupInputError, lookupJson, lookupNumber } from './services/lookup.ts
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
-
 
 const USAGE = `usage: sms106 <command> [arguments] [--db URL] [--json] [--lang zh-CN|en]
 
@@ -153,13 +159,40 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   const commands: Record<string, (db: () => Promise<DataSource>) => Promise<number>> = {
     import: (db) => importCommand(db, expectArgs(args, 1, 'import PATH')[0], values.json, locale, io),
-    audit: (db) => { expectArgs(args, 0, 'audit'); return auditCommand(db, values.json, locale, io); },
-    notice: (db) => noticeCommand(db, expectArgs(args, 1, 'notice AGENT_USCC [--issuer CODE] [--deadline YYYY-MM-DD]')[0], values.issuer, values.deadline, values.json, locale, io),
-    lookup: (db) => lookupCommand(db, expectArgs(args, 1, 'lookup NUMBER [--at TIME]')[0], values.at, values.json, locale, io),
-    export: (db) => exportCommand(db, expectArgs(args, 1, 'export DIR [--force] [--safe-for-excel]')[0], { force: values.force, safeForExcel: values['safe-for-excel'] }, values.json, locale, io),
-    seed: (db) => { expectArgs(args, 0, 'seed'); return seedCommand(db, values.json, locale, io); },
+    audit: (db) => {
+      expectArgs(args, 0, 'audit');
+      return auditCommand(db, values.json, locale, io);
+    },
+    notice: (db) =>
+      noticeCommand(
+        db,
+        expectArgs(args, 1, 'notice AGENT_USCC [--issuer CODE] [--deadline YYYY-MM-DD]')[0],
+        values.issuer,
+        values.deadline,
+        values.json,
+        locale,
+        io,
+      ),
+    lookup: (db) =>
+      lookupCommand(db, expectArgs(args, 1, 'lookup NUMBER [--at TIME]')[0], values.at, values.json, locale, io),
+    export: (db) =>
+      exportCommand(
+        db,
+        expectArgs(args, 1, 'export DIR [--force] [--safe-for-excel]')[0],
+        { force: values.force, safeForExcel: values['safe-for-excel'] },
+        values.json,
+        locale,
+        io,
+      ),
+    seed: (db) => {
+      expectArgs(args, 0, 'seed');
+      return seedCommand(db, values.json, locale, io);
+    },
     user: (db) => userCommand(db, args, values.role, values.carrier, locale, io),
-    serve: (db) => { expectArgs(args, 0, 'serve [--port N]'); return serveCommand(db, databaseUrl, values.port, values['demo-if-empty'], settings, io); },
+    serve: (db) => {
+      expectArgs(args, 0, 'serve [--port N]');
+      return serveCommand(db, databaseUrl, values.port, values['demo-if-empty'], settings, io);
+    },
   };
   const run = commands[command];
   if (!run) {
@@ -179,12 +212,16 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     const source = t(locale, `cli.database_source.${values.db ? 'flag' : settings.databaseUrl ? 'env' : 'default'}`);
     if (error instanceof DatabaseUrlError) {
       const reason = t(locale, `cli.database_url.${error.problem}`);
-      io.stderr(`sms106: ${t(locale, 'cli.database_url_invalid', { source, url: redactDatabaseUrl(error.url), reason })}\n`);
+      io.stderr(
+        `sms106: ${t(locale, 'cli.database_url_invalid', { source, url: redactDatabaseUrl(error.url), reason })}\n`,
+      );
       // A --db value that cannot work is wrong usage, like a bad --port; the environment is not usage.
       return values.db ? EXIT_USAGE : EXIT_REFUSED;
     }
     if (error instanceof DatabaseOpenError) {
-      io.stderr(`sms106: ${t(locale, 'cli.database_unreachable', { source, url: redactDatabaseUrl(error.url), problem: error.problem })}\n`);
+      io.stderr(
+        `sms106: ${t(locale, 'cli.database_unreachable', { source, url: redactDatabaseUrl(error.url), problem: error.problem })}\n`,
+      );
       return EXIT_REFUSED;
     }
     if (isSqliteBusy(error)) {
@@ -204,7 +241,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 
 /** SQLITE_BUSY (and its extended codes), straight from better-sqlite3 or wrapped by TypeORM. */
 function isSqliteBusy(error: unknown): boolean {
-  const code = (error as { driverError?: { code?: unknown }; code?: unknown } | null)?.driverError?.code ?? (error as { code?: unknown } | null)?.code;
+  const code =
+    (error as { driverError?: { code?: unknown }; code?: unknown } | null)?.driverError?.code ??
+    (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
@@ -213,21 +252,33 @@ function expectArgs(args: string[], count: number, form: string): string[] {
   return args;
 }
 
-async function importCommand(db: () => Promise<DataSource>, location: string, json: boolean, locale: Locale, io: CliIo): Promise<number> {
+async function importCommand(
+  db: () => Promise<DataSource>,
+  location: string,
+  json: boolean,
+  locale: Locale,
+  io: CliIo,
+): Promise<number> {
   let dataset;
   try {
     dataset = await openDataset(location);
   } catch (error) {
     if (!(error instanceof DatasetOpenError)) throw error;
     const message = t(locale, `issue.${error.code}`, { ...error.params, subject: error.subject });
-    io.stderr(json ? `${JSON.stringify({ status: 'refused', error: { code: error.code, message } })}\n` : `sms106: ${message}\n`);
+    io.stderr(
+      json
+        ? `${JSON.stringify({ status: 'refused', error: { code: error.code, message } })}\n`
+        : `sms106: ${message}\n`,
+    );
     return EXIT_REFUSED;
   }
   const outcome = await runImport(await db(), dataset, { source: location, actor: cliActor() });
   if (outcome.status === 'succeeded') {
     const { summary } = outcome;
     if (json) {
-      io.stdout(`${JSON.stringify({ status: 'succeeded', ...summary, warnings: summary.warnings.map((w) => ({ ...w, message: issueMessage(w, locale) })) })}\n`);
+      io.stdout(
+        `${JSON.stringify({ status: 'succeeded', ...summary, warnings: summary.warnings.map((w) => ({ ...w, message: issueMessage(w, locale) })) })}\n`,
+      );
       return EXIT_OK;
     }
     // Rows kept with a cell that does not parse: listed as problems are, on stderr.
@@ -241,7 +292,9 @@ async function importCommand(db: () => Promise<DataSource>, location: string, js
   }
   const { issues, issueCount } = outcome.refused;
   if (json) {
-    io.stdout(`${JSON.stringify({ status: 'refused', issueCount, issues: issues.map((i) => ({ ...i, message: issueMessage(i, locale) })) })}\n`);
+    io.stdout(
+      `${JSON.stringify({ status: 'refused', issueCount, issues: issues.map((i) => ({ ...i, message: issueMessage(i, locale) })) })}\n`,
+    );
   } else {
     for (const issue of issues) io.stderr(`${formatIssue(issue, locale)}\n`);
     const unlisted = issueCount - issues.length;
@@ -261,7 +314,8 @@ function formatSummary(summary: ImportSummary, locale: Locale): string {
   const list = (items: string[]) => items.join(t(locale, 'cli.list'));
   const lines = summary.files.map((f) => {
     const unknown = f.unknownColumns.length
-      ? t(locale, 'cli.import.unknown_columns', { columns: list(f.unknownColumns) }) : '';
+      ? t(locale, 'cli.import.unknown_columns', { columns: list(f.unknownColumns) })
+      : '';
     return `  ${t(locale, 'cli.import.file', { file: f.file, rows: f.rows, added: f.added, unknown })}`;
   });
   const { warningCount, ignoredFiles } = summary;
@@ -275,16 +329,25 @@ async function auditCommand(db: () => Promise<DataSource>, json: boolean, locale
   const outcome = await runAudit(await db(), { actor: cliActor() });
   if (json) {
     for (const f of outcome.findings) {
-      io.stdout(`${JSON.stringify({
-        rule: f.rule, severity: f.severity, agent: f.agent, prefix: f.prefix, number: f.number,
-        message: f.message?.ref ?? null, complaint: f.complaint?.ref ?? null, entity: f.entity,
-        detail: render(locale, f.text),
-      })}\n`);
+      io.stdout(
+        `${JSON.stringify({
+          rule: f.rule,
+          severity: f.severity,
+          agent: f.agent,
+          prefix: f.prefix,
+          number: f.number,
+          message: f.message?.ref ?? null,
+          complaint: f.complaint?.ref ?? null,
+          entity: f.entity,
+          detail: render(locale, f.text),
+        })}\n`,
+      );
     }
     return EXIT_OK;
   }
   const counts = new Map<string, number>();
-  for (const f of outcome.findings) counts.set(`${f.rule}|${f.severity}`, (counts.get(`${f.rule}|${f.severity}`) ?? 0) + 1);
+  for (const f of outcome.findings)
+    counts.set(`${f.rule}|${f.severity}`, (counts.get(`${f.rule}|${f.severity}`) ?? 0) + 1);
   const lines = [...counts].sort().map(([key, n]) => {
     const [rule, severity] = key.split('|');
     return `  ${t(locale, `rule.${rule}`)} (${rule}) · ${t(locale, `severity.${severity}`)}: ${n}`;
@@ -296,7 +359,15 @@ async function auditCommand(db: () => Promise<DataSource>, json: boolean, locale
 }
 
 /** docs/cli.md#notice: `notice AGENT_USCC` `--json` prints {"number","code","path"}. */
-async function noticeCommand(db: () => Promise<DataSource>, rawUscc: string, issuerCode: string | undefined, deadline: string | undefined, json: boolean, locale: Locale, io: CliIo): Promise<number> {
+async function noticeCommand(
+  db: () => Promise<DataSource>,
+  rawUscc: string,
+  issuerCode: string | undefined,
+  deadline: string | undefined,
+  json: boolean,
+  locale: Locale,
+  io: CliIo,
+): Promise<number> {
   const dataSource = await db();
   const actor = { name: cliActor(), scope: EVERYTHING, role: 'cli' as const };
   let notice;
@@ -304,7 +375,10 @@ async function noticeCommand(db: () => Promise<DataSource>, rawUscc: string, iss
     let issuerId: number | undefined;
     if (issuerCode !== undefined) {
       const issuer = (await issuersFor(dataSource, actor)).find((i) => i.code === issuerCode);
-      if (!issuer) throw new NoticeError('notices.choose_issuer', { codes: (await issuersFor(dataSource, actor)).map((i) => i.code).join('、') });
+      if (!issuer)
+        throw new NoticeError('notices.choose_issuer', {
+          codes: (await issuersFor(dataSource, actor)).map((i) => i.code).join('、'),
+        });
       issuerId = issuer.id;
     }
     notice = await issueNotice(dataSource, { agentUscc: normaliseUscc(rawUscc), issuerId, deadline }, actor);
@@ -314,23 +388,36 @@ async function noticeCommand(db: () => Promise<DataSource>, rawUscc: string, iss
     return EXIT_REFUSED;
   }
   const path = `/notices/${notice.id}/print`;
-  io.stdout(json
-    ? `${JSON.stringify({ number: notice.documentNumber, code: notice.verificationCode, path })}\n`
-    : [
-      t(locale, 'cli.notice.issued', { number: notice.documentNumber, agent: notice.agentName }),
-      t(locale, 'cli.notice.code', { code: notice.verificationCode }),
-      t(locale, 'cli.notice.path', { path }),
-    ].map((line) => `${line}\n`).join(''));
+  io.stdout(
+    json
+      ? `${JSON.stringify({ number: notice.documentNumber, code: notice.verificationCode, path })}\n`
+      : [
+          t(locale, 'cli.notice.issued', { number: notice.documentNumber, agent: notice.agentName }),
+          t(locale, 'cli.notice.code', { code: notice.verificationCode }),
+          t(locale, 'cli.notice.path', { path }),
+        ]
+          .map((line) => `${line}\n`)
+          .join(''),
+  );
   return EXIT_OK;
 }
 
-async function lookupCommand(db: () => Promise<DataSource>, number: string, at: string | undefined, json: boolean, locale: Locale, io: CliIo): Promise<number> {
+async function lookupCommand(
+  db: () => Promise<DataSource>,
+  number: string,
+  at: string | undefined,
+  json: boolean,
+  locale: Locale,
+  io: CliIo,
+): Promise<number> {
   let result;
   try {
     result = await lookupNumber(await db(), number, at, undefined, { once: true });
   } catch (error) {
     if (!(error instanceof LookupInputError)) throw error;
-    io.stderr(`sms106: ${t(locale, `lookup.${error.field}.invalid`, { reason: t(locale, `issue.${error.code}`) })}: ${error.value}\n`);
+    io.stderr(
+      `sms106: ${t(locale, `lookup.${error.field}.invalid`, { reason: t(locale, `issue.${error.code}`) })}: ${error.value}\n`,
+    );
     return EXIT_REFUSED;
   }
   if (json) {
@@ -366,15 +453,24 @@ async function seedCommand(db: () => Promise<DataSource>, json: boolean, locale:
   return EXIT_OK;
 }
 
-async function userCommand(db: () => Promise<DataSource>, args: string[], role: string | undefined, carrier: string | undefined, locale: Locale, io: CliIo): Promise<number> {
+async function userCommand(
+  db: () => Promise<DataSource>,
+  args: string[],
+  role: string | undefined,
+  carrier: string | undefined,
+  locale: Locale,
+  io: CliIo,
+): Promise<number> {
   const [action, name, ...rest] = args;
-  if ((action !== 'add' && action !== 'passwd') || !name || rest.length) throw new UsageError('expected: sms106 user add NAME --role ROLE [--carrier CODE]  or  sms106 user passwd NAME');
+  if ((action !== 'add' && action !== 'passwd') || !name || rest.length)
+    throw new UsageError('expected: sms106 user add NAME --role ROLE [--carrier CODE]  or  sms106 user passwd NAME');
   if (action === 'add' && !role) throw new UsageError('expected: sms106 user add NAME --role ROLE [--carrier CODE]');
   if (!io.readPassword) throw new Error('no way to read a password in this context');
   const password = await io.readPassword(t(locale, 'cli.user.password_prompt', { name }));
   try {
     if (password === '') throw new AccountError('account.password_missing');
-    if (action === 'add') await createUser(await db(), { name, role: role!, carrierCode: carrier ?? null, password }, cliActor());
+    if (action === 'add')
+      await createUser(await db(), { name, role: role!, carrierCode: carrier ?? null, password }, cliActor());
     else await setPassword(await db(), name, password, cliActor());
   } catch (error) {
     if (!(error instanceof AccountError)) throw error;
@@ -385,26 +481,46 @@ async function userCommand(db: () => Promise<DataSource>, args: string[], role: 
   return EXIT_OK;
 }
 
-async function exportCommand(db: () => Promise<DataSource>, directory: string, options: { force: boolean; safeForExcel: boolean }, json: boolean, locale: Locale, io: CliIo): Promise<number> {
+async function exportCommand(
+  db: () => Promise<DataSource>,
+  directory: string,
+  options: { force: boolean; safeForExcel: boolean },
+  json: boolean,
+  locale: Locale,
+  io: CliIo,
+): Promise<number> {
   let summary;
   try {
     summary = await exportDataset(await db(), directory, options);
   } catch (error) {
     if (!(error instanceof ExportError)) throw error;
     const message = t(locale, error.code, error.params);
-    io.stderr(json ? `${JSON.stringify({ status: 'refused', error: { code: error.code, message } })}\n` : `sms106: ${message}\n`);
+    io.stderr(
+      json
+        ? `${JSON.stringify({ status: 'refused', error: { code: error.code, message } })}\n`
+        : `sms106: ${message}\n`,
+    );
     return EXIT_REFUSED;
   }
-  io.stdout(json ? `${JSON.stringify(summary)}\n` : summary.files.map((f) => `${path.join(directory, f.file)}: ${f.rows}\n`).join(''));
+  io.stdout(
+    json
+      ? `${JSON.stringify(summary)}\n`
+      : summary.files.map((f) => `${path.join(directory, f.file)}: ${f.rows}\n`).join(''),
+  );
   return EXIT_OK;
 }
 
 async function serveCommand(
-  db: () => Promise<DataSource>, databaseUrl: string, portFlag: string | undefined, demoIfEmpty: boolean,
-  settings: Config, io: CliIo,
+  db: () => Promise<DataSource>,
+  databaseUrl: string,
+  portFlag: string | undefined,
+  demoIfEmpty: boolean,
+  settings: Config,
+  io: CliIo,
 ): Promise<number> {
   const port = portFlag === undefined ? settings.port : Number(portFlag);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${portFlag}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port must be a port number, not "${portFlag}"`);
   const { serve } = await import('./index.ts');
   const host = settings.host ?? undefined;
   await serve(await db(), { port, host, demoIfEmpty, databaseUrl, config: settings, log: io.stderr });

@@ -55,7 +55,10 @@ export interface SettingDoc {
 
 /** A bad value in the environment: the message is one line naming the variable and what it accepts. */
 export class ConfigError extends Error {
-  constructor(readonly variables: readonly string[], message: string) {
+  constructor(
+    readonly variables: readonly string[],
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -70,23 +73,35 @@ function unsetIfEmpty(raw: unknown): unknown {
 const text = z.preprocess(unsetIfEmpty, z.string().optional());
 
 function wholeNumber(min: number, max: number, fallback: number) {
-  const digits = z.string().regex(/^\d{1,5}$/).transform(Number);
+  const digits = z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .transform(Number);
   return z.preprocess(unsetIfEmpty, digits.pipe(z.number().min(min).max(max)).default(fallback));
 }
 
 const ENVIRONMENT = z.object({
   DATABASE_URL: text,
   PORT: wholeNumber(0, 65535, 3000),
-  HOST: z.preprocess(unsetIfEmpty, z.string().refine((host) => isIP(host) !== 0 || HOST_NAME.test(host)).optional()),
-  TRUST_PROXY: z.string().optional().transform((raw, ctx) => {
-    try {
-      return trustProxySetting(raw);
-    } catch (error) {
-      if (!(error instanceof TrustProxyError)) throw error;
-      ctx.addIssue({ code: 'custom', message: error.message, params: { worded: true } });
-      return z.NEVER;
-    }
-  }),
+  HOST: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .refine((host) => isIP(host) !== 0 || HOST_NAME.test(host))
+      .optional(),
+  ),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      try {
+        return trustProxySetting(raw);
+      } catch (error) {
+        if (!(error instanceof TrustProxyError)) throw error;
+        ctx.addIssue({ code: 'custom', message: error.message, params: { worded: true } });
+        return z.NEVER;
+      }
+    }),
   PUBLIC_URL: z.preprocess(unsetIfEmpty, z.string().refine(isPublicBase).optional()),
   CHROMIUM_PATH: text,
   RENDER_CONCURRENCY: wholeNumber(1, 9999, 2),
@@ -104,8 +119,9 @@ type Variable = keyof typeof ENVIRONMENT.shape;
 export const SETTINGS: Record<Variable, SettingDoc> = {
   DATABASE_URL: {
     purpose: 'the database of every command and of the server; `--db` comes first',
-    accepts: '`mysql://user:pass@host:3306/name`, `sqlite:PATH` or `sqlite::memory:` '
-      + '(checked when the database is opened)',
+    accepts:
+      '`mysql://user:pass@host:3306/name`, `sqlite:PATH` or `sqlite::memory:` ' +
+      '(checked when the database is opened)',
     unset: 'the embedded SQLite file `data/sms106.sqlite`',
   },
   PORT: {
@@ -120,9 +136,10 @@ export const SETTINGS: Record<Variable, SettingDoc> = {
   },
   TRUST_PROXY: {
     purpose: 'the TLS-terminating proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed',
-    accepts: 'IP addresses, subnets (`10.0.0.0/8`) or `loopback`, `linklocal`, `uniquelocal`, comma-separated; '
-      + 'never a hop count or `true`',
-    unset: 'no proxy: the connection\'s own address',
+    accepts:
+      'IP addresses, subnets (`10.0.0.0/8`) or `loopback`, `linklocal`, `uniquelocal`, comma-separated; ' +
+      'never a hop count or `true`',
+    unset: "no proxy: the connection's own address",
   },
   PUBLIC_URL: {
     purpose: 'the address the public reaches, for the verification link and QR code of notices',
@@ -130,7 +147,7 @@ export const SETTINGS: Record<Variable, SettingDoc> = {
     unset: 'the address the request came to',
   },
   CHROMIUM_PATH: {
-    purpose: 'the Chromium that renders notice PDFs and the tree\'s PNG (missing: those answer 503)',
+    purpose: "the Chromium that renders notice PDFs and the tree's PNG (missing: those answer 503)",
     accepts: 'a path to the executable',
     unset: `\`${DEFAULT_CHROMIUM_PATH}\` (Debian's package)`,
   },
@@ -145,7 +162,7 @@ export const SETTINGS: Record<Variable, SettingDoc> = {
     unset: '8',
   },
   LANG: {
-    purpose: 'the command line\'s language: English when it starts with `en`; `--lang` comes first',
+    purpose: "the command line's language: English when it starts with `en`; `--lang` comes first",
     accepts: 'anything',
     unset: 'Chinese',
   },
@@ -181,9 +198,12 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
       const variable = String(issue.path[0]) as Variable;
       if (problems.has(variable)) continue;
       // TRUST_PROXY words its own refusal (util/trustProxy.ts); the rest say what they accept.
-      problems.set(variable, issue.code === 'custom' && issue.params?.worded
-        ? issue.message
-        : `${variable} must be ${SETTINGS[variable].accepts}, not "${environment[variable]}"`);
+      problems.set(
+        variable,
+        issue.code === 'custom' && issue.params?.worded
+          ? issue.message
+          : `${variable} must be ${SETTINGS[variable].accepts}, not "${environment[variable]}"`,
+      );
     }
     throw new ConfigError([...problems.keys()], [...problems.values()].join('; '));
   }

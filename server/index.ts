@@ -36,12 +36,17 @@ export async function serve(dataSource: DataSource, options: ServeOptions): Prom
     await endInterruptedRuns(dataSource, { atStart: true });
   } catch (error) {
     if (!isStoreBusy(error)) throw error;
-    log('another process is writing to the database (an import?): import runs left running by stopped processes are ended at the next start\n');
+    log(
+      'another process is writing to the database (an import?): import runs left running by stopped processes are ended at the next start\n',
+    );
   }
-  if (options.demoIfEmpty && await isPristine(dataSource)) {
+  if (options.demoIfEmpty && (await isPristine(dataSource))) {
     log('empty database: loading the demo dataset (seeds/demo)…\n');
     const outcome = await runImport(dataSource, await openDataset(demoDatasetDir), { source: 'seeds/demo' });
-    if (outcome.status !== 'succeeded') throw new Error(`the demo dataset was refused (${outcome.refused.issueCount} problems); run "sms106 seed" to see them`);
+    if (outcome.status !== 'succeeded')
+      throw new Error(
+        `the demo dataset was refused (${outcome.refused.issueCount} problems); run "sms106 seed" to see them`,
+      );
     const users = await createDemoUsers(dataSource, 'system');
     await createDemoIssuers(dataSource);
     log(`demo users ${users.join(', ')} created without passwords; set one with: npx sms106 user passwd NAME\n`);
@@ -52,14 +57,18 @@ export async function serve(dataSource: DataSource, options: ServeOptions): Prom
   const host = options.host ?? LOOPBACK;
   const app = createApp(dataSource, { databaseUrl: options.databaseUrl ?? null, config: options.config });
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = createServer(withLookupLane(dataSource, app)).listen(options.port, host, () => resolve(listening));
+    const listening = createServer(withLookupLane(dataSource, app)).listen(options.port, host, () =>
+      resolve(listening),
+    );
     listening.on('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  log(host === LOOPBACK
-    ? `sms106 is listening on http://localhost:${port} (this machine only; set HOST=0.0.0.0 to serve other machines)\n`
-    : `sms106 is listening on http://localhost:${port} (bound to ${host}: other machines can reach it)\n`);
+  log(
+    host === LOOPBACK
+      ? `sms106 is listening on http://localhost:${port} (this machine only; set HOST=0.0.0.0 to serve other machines)\n`
+      : `sms106 is listening on http://localhost:${port} (bound to ${host}: other machines can reach it)\n`,
+  );
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
@@ -77,6 +86,8 @@ export async function serve(dataSource: DataSource, options: ServeOptions): Prom
 
 /** Nothing was ever imported here: no carrier and no successful import. */
 async function isPristine(dataSource: DataSource): Promise<boolean> {
-  return (await dataSource.getRepository(Carrier).count()) === 0
-    && (await dataSource.getRepository(ImportRun).countBy({ status: 'succeeded' })) === 0;
+  return (
+    (await dataSource.getRepository(Carrier).count()) === 0 &&
+    (await dataSource.getRepository(ImportRun).countBy({ status: 'succeeded' })) === 0
+  );
 }

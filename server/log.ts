@@ -39,7 +39,11 @@ export function requestLogger(log: Logger = logger()): HttpLogger<LoggedRequest,
     logger: log,
     wrapSerializers: false,
     serializers: {
-      req: (req: LoggedRequest) => ({ id: req.id, method: req.method, path: (req.originalUrl ?? req.url ?? '').split('?')[0] }),
+      req: (req: LoggedRequest) => ({
+        id: req.id,
+        method: req.method,
+        path: (req.originalUrl ?? req.url ?? '').split('?')[0],
+      }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       err: pino.stdSerializers.err,
     },

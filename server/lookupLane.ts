@@ -26,7 +26,11 @@ import { scopeOf } from './services/scope.ts';
  * spelling (helmet's recorded once from the app's own middleware, then res.json's, with the
  * same weak ETag); test/http/lookupLane.test.ts compares the two as they come off the wire.
  */
-export function withLookupLane(dataSource: DataSource, app: RequestListener, options: { logger?: Logger } = {}): RequestListener {
+export function withLookupLane(
+  dataSource: DataSource,
+  app: RequestListener,
+  options: { logger?: Logger } = {},
+): RequestListener {
   const security = recordedHeaders();
   // Every request is logged from here, as the app logs it (log.ts), whichever of the two answers it.
   const logRequest = requestLogger(options.logger);
@@ -37,26 +41,31 @@ export function withLookupLane(dataSource: DataSource, app: RequestListener, opt
       app(req, res);
       return;
     }
-    answer(dataSource, asked).then((body) => {
-      if (body === null) {
-        app(req, res);
-        return;
-      }
-      // In the order and spelling express sends them: helmet's, then res.json's.
-      res.writeHead(200, [
-        ...security,
-        ['Content-Type', 'application/json; charset=utf-8'],
-        ['Content-Length', String(body.length)],
-        ['ETag', etag(body, { weak: true })],
-      ].flat());
-      res.end(body);
-    }).catch((error: unknown) => {
-      req.log.error({ err: error }, 'GET /api/lookup failed in the lookup lane');
-      // Express does the request again from the start and answers (and logs) as it would any
-      // failure, unless the lane had already begun its answer, which then cannot be finished.
-      if (res.headersSent) res.destroy();
-      else app(req, res);
-    });
+    answer(dataSource, asked)
+      .then((body) => {
+        if (body === null) {
+          app(req, res);
+          return;
+        }
+        // In the order and spelling express sends them: helmet's, then res.json's.
+        res.writeHead(
+          200,
+          [
+            ...security,
+            ['Content-Type', 'application/json; charset=utf-8'],
+            ['Content-Length', String(body.length)],
+            ['ETag', etag(body, { weak: true })],
+          ].flat(),
+        );
+        res.end(body);
+      })
+      .catch((error: unknown) => {
+        req.log.error({ err: error }, 'GET /api/lookup failed in the lookup lane');
+        // Express does the request again from the start and answers (and logs) as it would any
+        // failure, unless the lane had already begun its answer, which then cannot be finished.
+        if (res.headersSent) res.destroy();
+        else app(req, res);
+      });
   };
 }
 
@@ -107,7 +116,9 @@ function recordedHeaders(): Array<[string, string]> {
       if (typeof value !== 'string') throw new Error(`helmet set ${name} to a value the lookup lane cannot record`);
       headers.set(name.toLowerCase(), [name, value]);
     },
-    removeHeader(name: string) { headers.delete(name.toLowerCase()); },
+    removeHeader(name: string) {
+      headers.delete(name.toLowerCase());
+    },
   };
   let finished = false;
   securityHeaders({} as never, recorder as never, (error?: unknown) => {

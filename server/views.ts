@@ -20,10 +20,14 @@ export class ViewEngine {
   constructor(directory: string = viewsDir) {
     registerHelpers(this.handlebars);
     for (const file of walk(directory)) {
-      const name = path.relative(directory, file).replace(/\\/g, '/').replace(/\.hbs$/, '');
+      const name = path
+        .relative(directory, file)
+        .replace(/\\/g, '/')
+        .replace(/\.hbs$/, '');
       const source = readFileSync(file, 'utf8');
       if (name.startsWith('partials/')) this.handlebars.registerPartial(name.slice('partials/'.length), source);
-      else if (name.startsWith('layouts/')) this.layouts.set(name.slice('layouts/'.length), this.handlebars.compile(source, { strict: false }));
+      else if (name.startsWith('layouts/'))
+        this.layouts.set(name.slice('layouts/'.length), this.handlebars.compile(source, { strict: false }));
       else this.pages.set(name, this.handlebars.compile(source));
     }
   }
@@ -41,9 +45,11 @@ export class ViewEngine {
 }
 
 function walk(directory: string): string[] {
-  return readdirSync(directory).sort().flatMap((name) => {
-    const full = path.join(directory, name);
-    if (statSync(full).isDirectory()) return walk(full);
-    return name.endsWith('.hbs') ? [full] : [];
-  });
+  return readdirSync(directory)
+    .sort()
+    .flatMap((name) => {
+      const full = path.join(directory, name);
+      if (statSync(full).isDirectory()) return walk(full);
+      return name.endsWith('.hbs') ? [full] : [];
+    });
 }

@@ -20,19 +20,30 @@ const DEFAULTS: Config = {
 
 /** Each variable with a value it refuses. */
 const REFUSED: Array<[string, string]> = [
-  ['PORT', 'http'], ['PORT', '65536'], ['PORT', '-1'], ['PORT', '80.5'],
-  ['HOST', 'two words'], ['HOST', 'example.com:80'],
-  ['TRUST_PROXY', '1'], ['TRUST_PROXY', 'true'], ['TRUST_PROXY', '10.0.0.0/33'],
-  ['PUBLIC_URL', 'audit.example.cn'], ['PUBLIC_URL', 'ftp://audit.example.cn'],
+  ['PORT', 'http'],
+  ['PORT', '65536'],
+  ['PORT', '-1'],
+  ['PORT', '80.5'],
+  ['HOST', 'two words'],
+  ['HOST', 'example.com:80'],
+  ['TRUST_PROXY', '1'],
+  ['TRUST_PROXY', 'true'],
+  ['TRUST_PROXY', '10.0.0.0/33'],
+  ['PUBLIC_URL', 'audit.example.cn'],
+  ['PUBLIC_URL', 'ftp://audit.example.cn'],
   ['PUBLIC_URL', 'https://audit.example.cn/?x=1'],
-  ['RENDER_CONCURRENCY', '0'], ['RENDER_CONCURRENCY', '10000'], ['RENDER_QUEUE', 'many'], ['RENDER_QUEUE', '-1'],
+  ['RENDER_CONCURRENCY', '0'],
+  ['RENDER_CONCURRENCY', '10000'],
+  ['RENDER_QUEUE', 'many'],
+  ['RENDER_QUEUE', '-1'],
   ['LOG_LEVEL', 'verbose'],
 ];
 
 /** README's table, as SETTINGS words it. */
 function settingsTable(): string {
-  const rows = Object.entries(SETTINGS)
-    .map(([variable, doc]) => `| \`${variable}\` | ${doc.purpose} | ${doc.accepts} | ${doc.unset} |`);
+  const rows = Object.entries(SETTINGS).map(
+    ([variable, doc]) => `| \`${variable}\` | ${doc.purpose} | ${doc.accepts} | ${doc.unset} |`,
+  );
   return ['| variable | sets | accepts | when unset |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
@@ -48,19 +59,21 @@ describe('configuration (server/config.ts)', () => {
   });
 
   it('reads every variable', () => {
-    expect(loadConfig({
-      DATABASE_URL: 'mysql://auditor:pw@db:3306/sms106',
-      PORT: '8080',
-      HOST: '0.0.0.0',
-      TRUST_PROXY: 'loopback, 10.0.0.0/8',
-      PUBLIC_URL: 'https://audit.example.cn/sms106//',
-      CHROMIUM_PATH: '/opt/chromium/chrome',
-      RENDER_CONCURRENCY: '4',
-      RENDER_QUEUE: '0',
-      LANG: 'en_US.UTF-8',
-      DEBUG: '1',
-      LOG_LEVEL: 'debug',
-    })).to.deep.equal({
+    expect(
+      loadConfig({
+        DATABASE_URL: 'mysql://auditor:pw@db:3306/sms106',
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        TRUST_PROXY: 'loopback, 10.0.0.0/8',
+        PUBLIC_URL: 'https://audit.example.cn/sms106//',
+        CHROMIUM_PATH: '/opt/chromium/chrome',
+        RENDER_CONCURRENCY: '4',
+        RENDER_QUEUE: '0',
+        LANG: 'en_US.UTF-8',
+        DEBUG: '1',
+        LOG_LEVEL: 'debug',
+      }),
+    ).to.deep.equal({
       databaseUrl: 'mysql://auditor:pw@db:3306/sms106',
       port: 8080,
       host: '0.0.0.0',
@@ -72,8 +85,10 @@ describe('configuration (server/config.ts)', () => {
       debug: true,
       logLevel: 'debug',
     });
-    expect(loadConfig({ HOST: 'audit-1.example.cn', LANG: 'zh_CN.UTF-8' }))
-      .to.include({ host: 'audit-1.example.cn', locale: 'zh-CN' });
+    expect(loadConfig({ HOST: 'audit-1.example.cn', LANG: 'zh_CN.UTF-8' })).to.include({
+      host: 'audit-1.example.cn',
+      locale: 'zh-CN',
+    });
     expect(loadConfig({ HOST: '::1', PORT: '0' })).to.include({ host: '::1', port: 0 });
   });
 
@@ -100,17 +115,29 @@ describe('configuration (server/config.ts)', () => {
   });
 
   it('names every bad variable at once', () => {
-    expect(() => loadConfig({ PORT: 'x', RENDER_QUEUE: 'y' }))
-      .to.throw(ConfigError, /^PORT must be .*"x"; RENDER_QUEUE must be .*"y"$/);
+    expect(() => loadConfig({ PORT: 'x', RENDER_QUEUE: 'y' })).to.throw(
+      ConfigError,
+      /^PORT must be .*"x"; RENDER_QUEUE must be .*"y"$/,
+    );
   });
 
   it('documents exactly the variables it reads', () => {
     const read = new Set<string>();
-    loadConfig(new Proxy({}, { get: (_target, key) => { read.add(String(key)); return undefined; } }));
+    loadConfig(
+      new Proxy(
+        {},
+        {
+          get: (_target, key) => {
+            read.add(String(key));
+            return undefined;
+          },
+        },
+      ),
+    );
     expect([...read].filter((key) => /^[A-Z_]+$/.test(key)).sort()).to.deep.equal(Object.keys(SETTINGS).sort());
   });
 
-  it('README\'s settings table is the one SETTINGS words', () => {
+  it("README's settings table is the one SETTINGS words", () => {
     const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
     const table = /\| variable \| sets \|[^]*?\n(?!\|)/.exec(readme)?.[0].trimEnd();
     expect(table).to.equal(settingsTable());
@@ -123,13 +150,17 @@ describe('configuration (server/config.ts)', () => {
       path.join(projectRoot, 'ormconfig.ts'),
     ];
     const reads = [
-      /\bprocess\s*(\?\.|\.|\[)\s*['"`]?env\b/, /\{[^}]*\benv\b[^}]*\}\s*=\s*process\b/,
+      /\bprocess\s*(\?\.|\.|\[)\s*['"`]?env\b/,
+      /\{[^}]*\benv\b[^}]*\}\s*=\s*process\b/,
       /import\s*\{[^}]*\benv\b[^}]*\}\s*from\s*['"](node:)?process['"]/,
     ];
     const readers = files.filter((file) => reads.some((read) => read.test(readFileSync(file, 'utf8'))));
     expect(files.length).to.be.greaterThan(100);
     // bin/sms106.js decides which build of this code runs (SMS106_FROM_SOURCE), before any of it is loaded.
-    expect(readers.map((file) => path.relative(projectRoot, file)).sort()).to.deep.equal(['bin/sms106.js', 'server/config.ts']);
+    expect(readers.map((file) => path.relative(projectRoot, file)).sort()).to.deep.equal([
+      'bin/sms106.js',
+      'server/config.ts',
+    ]);
   });
 
   it('the command line stops at a bad setting with one line and exit 2, and its help needs no settings', async () => {

@@ -7,19 +7,34 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { projectRoot } from '../ormconfig.ts';
 
-interface Outcome { code: number; stdout: string; stderr: string }
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `script` (an ES module body) in a fresh node with tsx and only `env`, from the project root. */
 async function node(script: string, env: Record<string, string>): Promise<Outcome> {
   const run = promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-    cwd: projectRoot, env: { PATH: process.env.PATH ?? '', ...env },
+    cwd: projectRoot,
+    env: { PATH: process.env.PATH ?? '', ...env },
   });
-  return run.then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (error: Outcome) => error);
+  return run.then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: Outcome) => error,
+  );
 }
 
 const EXPORTS = [
-  'DatabaseOpenError', 'DatabaseUrlError', 'SQLITE_BUSY_TIMEOUT_MS', 'createDataSource', 'dataSourceOptions',
-  'defaultDatabaseUrl', 'openDatabase', 'projectRoot', 'redactDatabaseUrl',
+  'DatabaseOpenError',
+  'DatabaseUrlError',
+  'SQLITE_BUSY_TIMEOUT_MS',
+  'createDataSource',
+  'dataSourceOptions',
+  'defaultDatabaseUrl',
+  'openDatabase',
+  'projectRoot',
+  'redactDatabaseUrl',
 ];
 
 describe('ormconfig.ts', () => {

@@ -22,17 +22,29 @@ export const mochaHooks = {
     let connection;
     try {
       connection = await createConnection({
-        host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'),
-        password: decodeURIComponent(url.password), database, multipleStatements: true,
+        host: url.hostname,
+        port: Number(url.port || 3306),
+        user: decodeURIComponent(url.username || 'root'),
+        password: decodeURIComponent(url.password),
+        database,
+        multipleStatements: true,
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new Error(`MariaDB is not reachable at ${mariadbUrl} (${reason}); start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd  (or set TEST_DATABASE_URL)`);
+      throw new Error(
+        `MariaDB is not reachable at ${mariadbUrl} (${reason}); start it with: start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd  (or set TEST_DATABASE_URL)`,
+      );
     }
     try {
-      const [tables] = await connection.query('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?', [database]);
+      const [tables] = await connection.query(
+        'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = ?',
+        [database],
+      );
       const names = (tables as Array<{ name: string }>).map((t) => `\`${t.name}\``);
-      if (names.length) await connection.query(`SET FOREIGN_KEY_CHECKS = 0; DROP TABLE ${names.join(', ')}; SET FOREIGN_KEY_CHECKS = 1`);
+      if (names.length)
+        await connection.query(
+          `SET FOREIGN_KEY_CHECKS = 0; DROP TABLE ${names.join(', ')}; SET FOREIGN_KEY_CHECKS = 1`,
+        );
     } finally {
       await connection.end();
     }

@@ -91,7 +91,10 @@ const TO_DAY = 1;
 const PARENT = 2;
 /** ROOT | DECLARED | HAS_CHILDREN, with the prefix's length and the level above them (see below). */
 const FLAGS = 3;
-/** Float slot 2 of the record (int slots 4 and 5): the database id, exact to 2^53 (TiDB's AUTO_RANDOM ids: docs/scaling.md). */
+/**
+ * Float slot 2 of the record (int slots 4 and 5): the database id, exact to 2^53 (TiDB's AUTO_RANDOM ids:
+ * docs/scaling.md).
+ */
 const ID = 2;
 /** Holder and lessee as numbers in `parties`. */
 const HOLDER = 6;
@@ -173,8 +176,10 @@ export class AllocationIndexBuilder {
       this.records = grown;
       this.recordFloats = floatsOf(grown);
     }
-    if (!Number.isInteger(allocation.level) || allocation.level < 0 || allocation.level > MAX_LEVEL) throw new RangeError(`an allocation level is 0–${MAX_LEVEL}: ${allocation.level}`);
-    if (allocation.prefix.length > MAX_PREFIX_LENGTH) throw new RangeError(`an allocation prefix is at most ${MAX_PREFIX_LENGTH} digits: ${allocation.prefix}`);
+    if (!Number.isInteger(allocation.level) || allocation.level < 0 || allocation.level > MAX_LEVEL)
+      throw new RangeError(`an allocation level is 0–${MAX_LEVEL}: ${allocation.level}`);
+    if (allocation.prefix.length > MAX_PREFIX_LENGTH)
+      throw new RangeError(`an allocation prefix is at most ${MAX_PREFIX_LENGTH} digits: ${allocation.prefix}`);
     // First, as it refuses a prefix that is not digits: a refused row leaves nothing half added.
     const node = this.trie.insert(allocation.prefix);
     const r = this.count * RECORD_INTS;
@@ -184,8 +189,12 @@ export class AllocationIndexBuilder {
     records[r + TO_DAY] = allocation.validTo === null ? OPEN_END : this.dayOf(allocation.validTo);
     // The parent's record is known only once every allocation is in and placed (AllocationIndex).
     records[r + PARENT] = NONE;
-    records[r + FLAGS] = (allocation.parentId === null ? ROOT : 0) | (allocation.declared ? DECLARED : 0)
-      | (allocation.miitFilingNo === null ? 0 : FILED) | (allocation.prefix.length << PREFIX_LENGTH_SHIFT) | (allocation.level << LEVEL_SHIFT);
+    records[r + FLAGS] =
+      (allocation.parentId === null ? ROOT : 0) |
+      (allocation.declared ? DECLARED : 0) |
+      (allocation.miitFilingNo === null ? 0 : FILED) |
+      (allocation.prefix.length << PREFIX_LENGTH_SHIFT) |
+      (allocation.level << LEVEL_SHIFT);
     this.recordFloats[(r >> 1) + ID] = allocation.id;
     records[r + HOLDER] = this.parties.of(allocation.holder);
     records[r + LESSEE] = this.parties.of(allocation.lessee);
@@ -218,8 +227,12 @@ export class AllocationIndexBuilder {
     return {
       count: this.count,
       records: this.records,
-      filings: this.filings.data, nodes: this.nodes.data, parentIds: this.parentIds.data,
-      parties: this.parties.values, dateOfDay: this.dateOfDay, filingNumbers: this.filingNumbers.values,
+      filings: this.filings.data,
+      nodes: this.nodes.data,
+      parentIds: this.parentIds.data,
+      parties: this.parties.values,
+      dateOfDay: this.dateOfDay,
+      filingNumbers: this.filingNumbers.values,
       trie: this.trie.freeze(),
     };
   }
@@ -289,7 +302,9 @@ export interface IndexParts {
 }
 
 function isIndexParts(source: unknown): source is IndexParts {
-  return typeof source === 'object' && source !== null && (source as { kind?: unknown }).kind === 'allocation-index-parts';
+  return (
+    typeof source === 'object' && source !== null && (source as { kind?: unknown }).kind === 'allocation-index-parts'
+  );
 }
 
 /** Where a node's run ends, from its block's second slot: stored as ~end when the node has children. */
@@ -331,7 +346,8 @@ function denseDayTexts(dateOfDay: Map<number, string>): [number, string[]] {
  */
 function release(...arrays: ArrayBufferView[]): Promise<void> {
   const buffers = new Set<ArrayBuffer>();
-  for (const array of arrays) if (array.buffer instanceof ArrayBuffer && array.buffer.byteLength > 0) buffers.add(array.buffer);
+  for (const array of arrays)
+    if (array.buffer instanceof ArrayBuffer && array.buffer.byteLength > 0) buffers.add(array.buffer);
   const { port1, port2 } = new MessageChannel();
   port1.postMessage(null, [...buffers]);
   // The channel is closed a few event-loop turns later; by then the message and its buffers are gone.
@@ -353,7 +369,10 @@ function shared<T extends Int32Array | Float64Array>(array: T): T {
  * Where an allocation id was added (its first, when ids repeat), NONE if absent. Database ids are
  * dense, so a table over their range is a few bytes a row; a Map is the fallback for sparse ids.
  */
-function positionsById(size: number, idAt: (p: number) => number): { positionOf: (id: number) => number; table: Int32Array | null } {
+function positionsById(
+  size: number,
+  idAt: (p: number) => number,
+): { positionOf: (id: number) => number; table: Int32Array | null } {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   for (let p = 0; p < size; p++) {
@@ -410,7 +429,9 @@ export class AllocationIndex {
   private readonly entityParties: Uint8Array;
   /** The text of each day an allocation starts or ends on. */
   private readonly dateOfDay: Map<number, string>;
-  /** The same texts by day from `firstDay` on, when the days span a few centuries at most: an array read, not a hash. */
+  /**
+   * The same texts by day from `firstDay` on, when the days span a few centuries at most: an array read, not a hash.
+   */
   private readonly dayTexts: string[];
   private readonly firstDay: number;
   private readonly filingNumbers: string[];
@@ -507,7 +528,8 @@ export class AllocationIndex {
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[rank[c.nodes[i]]++] = i;
     const byLevelThenId = (a: number, b: number) =>
-      levelOf(added[a * RECORD_INTS + FLAGS]) - levelOf(added[b * RECORD_INTS + FLAGS]) || addedFloats[(a * RECORD_INTS >> 1) + ID] - addedFloats[(b * RECORD_INTS >> 1) + ID];
+      levelOf(added[a * RECORD_INTS + FLAGS]) - levelOf(added[b * RECORD_INTS + FLAGS]) ||
+      addedFloats[((a * RECORD_INTS) >> 1) + ID] - addedFloats[((b * RECORD_INTS) >> 1) + ID];
     // Each node's part of `order` now ends where its cursor stopped.
     for (let node = 0; node < nodeCount; node++) {
       if (runs[node] > 1) order.subarray(rank[node] - runs[node], rank[node]).sort(byLevelThenId);
@@ -536,7 +558,10 @@ export class AllocationIndex {
     this.filedAt = filed.trimmed();
     this.filedNumbers = filedNumbers.trimmed();
     this.orphanParents = new Map();
-    const { positionOf: addedOfId, table: idTable } = positionsById(n, (i) => addedFloats[(i * RECORD_INTS >> 1) + ID]);
+    const { positionOf: addedOfId, table: idTable } = positionsById(
+      n,
+      (i) => addedFloats[((i * RECORD_INTS) >> 1) + ID],
+    );
     for (let i = 0; i < n; i++) {
       const r = placed[i];
       if (cells[r + FLAGS] & ROOT) continue;
@@ -553,7 +578,20 @@ export class AllocationIndex {
     this.lengths = [...lengths].sort((a, b) => a - b);
     // Everything but the cells was for the build: the builder's records and columns, its trie
     // and this layout's own arrays.
-    this.buildFreed = release(added, c.filings, c.nodes, c.parentIds, childBase, children, runs, firstRecord, rank, order, placed, ...(idTable ? [idTable] : []));
+    this.buildFreed = release(
+      added,
+      c.filings,
+      c.nodes,
+      c.parentIds,
+      childBase,
+      children,
+      runs,
+      firstRecord,
+      rank,
+      order,
+      placed,
+      ...(idTable ? [idTable] : []),
+    );
   }
 
   /**
@@ -569,8 +607,16 @@ export class AllocationIndex {
       this.filedNumbers = shared(this.filedNumbers);
     }
     return {
-      kind: 'allocation-index-parts', size: this.size, cells: this.cells, filedAt: this.filedAt, filedNumbers: this.filedNumbers,
-      orphanParents: this.orphanParents, parties: this.parties, dateOfDay: this.dateOfDay, filingNumbers: this.filingNumbers, lengths: this.lengths,
+      kind: 'allocation-index-parts',
+      size: this.size,
+      cells: this.cells,
+      filedAt: this.filedAt,
+      filedNumbers: this.filedNumbers,
+      orphanParents: this.orphanParents,
+      parties: this.parties,
+      dateOfDay: this.dateOfDay,
+      filingNumbers: this.filingNumbers,
+      lengths: this.lengths,
     };
   }
 
@@ -584,7 +630,11 @@ export class AllocationIndex {
     const entries: Entry[] = [];
     for (let r = cells[o]; r < end; r += RECORD_INTS) {
       const toDay = cells[r + TO_DAY];
-      entries.push({ allocation: this.allocationAt(r, prefix), fromDay: cells[r + FROM_DAY], toDay: toDay === OPEN_END ? Number.POSITIVE_INFINITY : toDay });
+      entries.push({
+        allocation: this.allocationAt(r, prefix),
+        fromDay: cells[r + FROM_DAY],
+        toDay: toDay === OPEN_END ? Number.POSITIVE_INFINITY : toDay,
+      });
     }
     return entries;
   }
@@ -598,7 +648,9 @@ export class AllocationIndex {
       const end = runEnd(cells[o + 1]);
       for (let r = cells[o]; r < end; r += RECORD_INTS) yield this.allocationAt(r, prefix);
       if (cells[o + 1] >= 0) continue;
-      for (let d = 9; d >= 0; d--) if (cells[o + 2 + d] !== 0) pending.push({ o: cells[o + 2 + d], prefix: prefix + String.fromCharCode(DIGIT_0 + d) });
+      for (let d = 9; d >= 0; d--)
+        if (cells[o + 2 + d] !== 0)
+          pending.push({ o: cells[o + 2 + d], prefix: prefix + String.fromCharCode(DIGIT_0 + d) });
     }
   }
 

@@ -20,7 +20,13 @@ export interface CsvRecord {
  * a field that does not start with one, or a closing quote followed by something other than a
  * comma or a line break (a lone CR where CRs do not end records is told apart, being invisible).
  */
-export type CsvFault = 'unclosed_quote' | 'quote_in_field' | 'after_closing_quote' | 'cr_after_closing_quote' | 'cell_too_long' | 'record_too_long';
+export type CsvFault =
+  | 'unclosed_quote'
+  | 'quote_in_field'
+  | 'after_closing_quote'
+  | 'cr_after_closing_quote'
+  | 'cell_too_long'
+  | 'record_too_long';
 
 /**
  * The text cannot be read as CSV past `line`; `after` is the character after a closing quote,
@@ -28,8 +34,15 @@ export type CsvFault = 'unclosed_quote' | 'quote_in_field' | 'after_closing_quot
  * the fault is a size (the record starting on `line` or that cell is too long).
  */
 export class CsvSyntaxError extends Error {
-  constructor(readonly line: number, readonly fault: CsvFault, readonly after: string | null = null, readonly cell: number | null = null) {
-    super(`line ${line}: ${fault}${after === null ? '' : ` ${JSON.stringify(after)}`}${cell === null ? '' : ` (cell ${cell + 1})`}`);
+  constructor(
+    readonly line: number,
+    readonly fault: CsvFault,
+    readonly after: string | null = null,
+    readonly cell: number | null = null,
+  ) {
+    super(
+      `line ${line}: ${fault}${after === null ? '' : ` ${JSON.stringify(after)}`}${cell === null ? '' : ` (cell ${cell + 1})`}`,
+    );
   }
 }
 
@@ -52,7 +65,10 @@ const QUOTED = 2;
  * used first, read those too). Undecodable bytes become U+FFFD (the importer reports such cells);
  * the byte order mark at the start is dropped.
  */
-export async function* csvBatches(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, limits: CsvLimits = DATASET_LIMITS): AsyncGenerator<CsvRecord[]> {
+export async function* csvBatches(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  limits: CsvLimits = DATASET_LIMITS,
+): AsyncGenerator<CsvRecord[]> {
   const parser = new CsvParser(limits);
   // Chosen once the first two bytes are in: a streaming decoder keeps a character split between
   // two chunks whole, and drops its encoding's byte order mark at the start.
@@ -163,8 +179,10 @@ export class CsvParser {
 
   /** Refuses a cell of `chars` characters, or a record the current cell would make too long. */
   private checkSize(chars: number): void {
-    if (chars > this.limits.cellChars) throw new CsvSyntaxError(this.recordLine, 'cell_too_long', null, this.cells.length);
-    if (this.recordChars + chars > this.limits.recordChars) throw new CsvSyntaxError(this.recordLine, 'record_too_long', null, this.cells.length);
+    if (chars > this.limits.cellChars)
+      throw new CsvSyntaxError(this.recordLine, 'cell_too_long', null, this.cells.length);
+    if (this.recordChars + chars > this.limits.recordChars)
+      throw new CsvSyntaxError(this.recordLine, 'record_too_long', null, this.cells.length);
   }
 
   private pushCell(value: string): void {

@@ -120,7 +120,10 @@ export async function sieveCsv(
     }
     return start;
   };
-  /** The start of a line that has not ended yet, kept as pieces: a line longer than a chunk is copied once, when it ends. */
+  /**
+   * The start of a line that has not ended yet, kept as pieces: a line longer than a chunk is copied once, when it
+   * ends.
+   */
   const pending: Buffer[] = [];
   let pendingBytes = 0;
   /** The file's first bytes, until there are three to tell a BOM by. */

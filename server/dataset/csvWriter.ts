@@ -22,8 +22,12 @@ export function spreadsheetSafe(text: string): string {
 
 /** One record: a cell with a comma, quote or line break is quoted, its quotes doubled; null is empty. */
 export function csvRecord(cells: ReadonlyArray<string | null>, options: CsvOptions): string {
-  return cells.map((cell) => {
-    const text = options.safeForExcel ? spreadsheetSafe(cell ?? '') : cell ?? '';
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  }).join(',') + (options.lineEnd ?? '\n');
+  return (
+    cells
+      .map((cell) => {
+        const text = options.safeForExcel ? spreadsheetSafe(cell ?? '') : (cell ?? '');
+        return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+      })
+      .join(',') + (options.lineEnd ?? '\n')
+  );
 }

@@ -35,7 +35,11 @@ export interface DatasetTable {
    * Only the records whose cell in one column passes a test, the others counted (CSV: see
    * sieveCsv, which answers null for a file it leaves to the full parser).
    */
-  sieve?(choose: (header: SourceRecord) => number | null, keep: (cell: string) => boolean, progress?: (bytesRead: number, rows: number) => void): Promise<SievedCsv | null>;
+  sieve?(
+    choose: (header: SourceRecord) => number | null,
+    keep: (cell: string) => boolean,
+    progress?: (bytesRead: number, rows: number) => void,
+  ): Promise<SievedCsv | null>;
 }
 
 export interface Dataset {
@@ -52,7 +56,12 @@ export interface Dataset {
  * a cell or row too long (limits.ts).
  */
 export class DatasetSyntaxError extends Error {
-  constructor(readonly line: number, readonly code: string, readonly params: Record<string, string>, readonly cell: number | null = null) {
+  constructor(
+    readonly line: number,
+    readonly code: string,
+    readonly params: Record<string, string>,
+    readonly cell: number | null = null,
+  ) {
     super(`${code} at line ${line}: ${JSON.stringify(params)}`);
   }
 }
@@ -65,7 +74,11 @@ function tooLong(line: number, what: 'cell' | 'record', cell: number): DatasetSy
 
 /** The dataset as a whole cannot be opened (no such path, no dataset files, a workbook that cannot be read, …). */
 export class DatasetOpenError extends UserError {
-  constructor(readonly code: string, readonly subject: string, override readonly params: Record<string, string> = {}) {
+  constructor(
+    readonly code: string,
+    readonly subject: string,
+    override readonly params: Record<string, string> = {},
+  ) {
     super(400, `issue.${code}`, params, {
       message: `${code}: ${subject}${Object.keys(params).length ? ` ${JSON.stringify(params)}` : ''}`,
     });
@@ -96,7 +109,10 @@ async function openCsvDirectory(directory: string): Promise<Dataset> {
   const workbooks = names.filter((name) => name.toLowerCase().endsWith('.xlsx'));
   const csvs = names.filter((name) => name.toLowerCase().endsWith('.csv'));
   if (csvs.length === 0 && workbooks.length === 1) return openWorkbook(path.join(directory, workbooks[0]));
-  return openCsvFiles(names.map((name) => path.join(directory, name)), path.basename(path.resolve(directory)));
+  return openCsvFiles(
+    names.map((name) => path.join(directory, name)),
+    path.basename(path.resolve(directory)),
+  );
 }
 
 /** Several CSV files, named as docs/dataset-format.md#files says (an upload, or a directory's contents). */
@@ -112,7 +128,12 @@ export async function openCsvFiles(files: string[], name: string): Promise<Datas
     }
     if (tables.some((t) => t.file === datasetFile)) throw new DatasetOpenError('dataset.duplicate_file', base);
     const { size } = await stat(file);
-    tables.push({ file: datasetFile, label: base, sizeBytes: size, records: () => csvRecords(file), recordBatches: () => csvRecordBatches(file),
+    tables.push({
+      file: datasetFile,
+      label: base,
+      sizeBytes: size,
+      records: () => csvRecords(file),
+      recordBatches: () => csvRecordBatches(file),
       sieve: (choose, keep, progress) => sieveCsv(createReadStream(file), choose, keep, progress),
     });
   }
@@ -136,7 +157,11 @@ async function* csvRecordBatches(file: string): AsyncIterable<SourceRecord[]> {
       throw tooLong(error.line, error.fault === 'cell_too_long' ? 'cell' : 'record', error.cell ?? 0);
     }
     if (error instanceof CsvSyntaxError) {
-      throw new DatasetSyntaxError(error.line, 'csv.syntax', error.after === null ? { fault: error.fault } : { fault: error.fault, after: JSON.stringify(error.after) });
+      throw new DatasetSyntaxError(
+        error.line,
+        'csv.syntax',
+        error.after === null ? { fault: error.fault } : { fault: error.fault, after: JSON.stringify(error.after) },
+      );
     }
     throw error;
   }
@@ -160,7 +185,8 @@ async function openWorkbook(file: string): Promise<Dataset> {
   } catch (error) {
     // Nothing of the workbook was read: the dataset cannot be opened, rather than one of its files read.
     if (error instanceof WorkbookArchiveRefused) throw new DatasetOpenError(error.code, label, error.params);
-    if (error instanceof DatasetSyntaxError && error.code === 'xlsx.unreadable') throw new DatasetOpenError('dataset.xlsx_unreadable', label, error.params);
+    if (error instanceof DatasetSyntaxError && error.code === 'xlsx.unreadable')
+      throw new DatasetOpenError('dataset.xlsx_unreadable', label, error.params);
     throw error;
   }
 }
@@ -171,7 +197,9 @@ async function openWorkbookWhole(file: string): Promise<Dataset> {
   try {
     await workbook.xlsx.readFile(file);
   } catch (error) {
-    throw new DatasetSyntaxError(0, 'xlsx.unreadable', { detail: error instanceof Error ? error.message : String(error) });
+    throw new DatasetSyntaxError(0, 'xlsx.unreadable', {
+      detail: error instanceof Error ? error.message : String(error),
+    });
   }
   const tables: DatasetTable[] = [];
   const ignoredFiles: string[] = [];
@@ -181,9 +209,12 @@ async function openWorkbookWhole(file: string): Promise<Dataset> {
       ignoredFiles.push(`${label}: ${sheet.name}`);
       continue;
     }
-    if (tables.some((t) => t.file === datasetFile)) throw new DatasetOpenError('dataset.duplicate_file', `${label}: ${sheet.name}`);
+    if (tables.some((t) => t.file === datasetFile))
+      throw new DatasetOpenError('dataset.duplicate_file', `${label}: ${sheet.name}`);
     tables.push({
-      file: datasetFile, label: `${label}: ${sheet.name}`, sizeBytes: null,
+      file: datasetFile,
+      label: `${label}: ${sheet.name}`,
+      sizeBytes: null,
       records: async function* () {
         for (let number = 1; number <= sheet.rowCount; number++) {
           yield rowRecord(number, sheet.getRow(number).values as unknown[]);
@@ -195,7 +226,9 @@ async function openWorkbookWhole(file: string): Promise<Dataset> {
   return { name: label, tables: sortTables(tables), ignoredFiles };
 }
 
-/** exceljs rows are 1-based sparse arrays: values[0] is always empty. Cells and rows are held to limits.ts as CSV's are. */
+/**
+ * exceljs rows are 1-based sparse arrays: values[0] is always empty. Cells and rows are held to limits.ts as CSV's are.
+ */
 function rowRecord(line: number, values: unknown[]): SourceRecord {
   const cells = Array.from({ length: Math.max(0, values.length - 1) }, (_, i) => cellText(values[i + 1]));
   let chars = 0;
@@ -214,35 +247,52 @@ async function openWorkbookStreaming(file: string): Promise<Dataset> {
   for await (const sheet of workbookReader(file)) {
     const datasetFile = datasetFileOf(sheet.name);
     // Each sheet is read to the end to reach the next one; the rows are read again on demand.
-    for await (const _ of sheet) { /* skip */ }
+    for await (const _ of sheet) {
+      /* skip */
+    }
     if (!datasetFile) {
       ignoredFiles.push(`${label}: ${sheet.name}`);
       continue;
     }
-    if (tables.some((t) => t.file === datasetFile)) throw new DatasetOpenError('dataset.duplicate_file', `${label}: ${sheet.name}`);
+    if (tables.some((t) => t.file === datasetFile))
+      throw new DatasetOpenError('dataset.duplicate_file', `${label}: ${sheet.name}`);
     const sheetName = sheet.name;
-    tables.push({ file: datasetFile, label: `${label}: ${sheetName}`, sizeBytes: null, records: () => sheetRecords(file, sheetName) });
+    tables.push({
+      file: datasetFile,
+      label: `${label}: ${sheetName}`,
+      sizeBytes: null,
+      records: () => sheetRecords(file, sheetName),
+    });
   }
   if (tables.length === 0) throw new DatasetOpenError('dataset.no_sheets', label);
   return { name: label, tables: sortTables(tables), ignoredFiles };
 }
 
-interface SheetReader extends AsyncIterable<{ number: number; values: unknown[] }> { name: string }
+interface SheetReader extends AsyncIterable<{ number: number; values: unknown[] }> {
+  name: string;
+}
 
 async function* workbookReader(file: string): AsyncIterable<SheetReader> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-    sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    entries: 'emit',
   } as ConstructorParameters<typeof ExcelJS.stream.xlsx.WorkbookReader>[1]);
   try {
     for await (const sheet of reader as unknown as AsyncIterable<SheetReader>) yield sheet;
   } catch (error) {
     if (error instanceof DatasetSyntaxError) throw error;
-    throw new DatasetSyntaxError(0, 'xlsx.unreadable', { detail: error instanceof Error ? error.message : String(error) });
+    throw new DatasetSyntaxError(0, 'xlsx.unreadable', {
+      detail: error instanceof Error ? error.message : String(error),
+    });
   }
 }
 
 /** exceljs's streaming reader cannot always name sheets (see openWorkbook): then read the whole file. */
-const cannotNameSheets = (error: unknown) => error instanceof DatasetSyntaxError && /reading 'sheets'/.test(error.params.detail);
+const cannotNameSheets = (error: unknown) =>
+  error instanceof DatasetSyntaxError && /reading 'sheets'/.test(error.params.detail);
 
 async function* sheetRecords(file: string, sheetName: string): AsyncIterable<SourceRecord> {
   let yielded = 0;
@@ -262,7 +312,9 @@ async function* sheetRecords(file: string, sheetName: string): AsyncIterable<Sou
 async function* streamedSheetRecords(file: string, sheetName: string): AsyncIterable<SourceRecord> {
   for await (const sheet of workbookReader(file)) {
     if (sheet.name !== sheetName) {
-      for await (const _ of sheet) { /* skip */ }
+      for await (const _ of sheet) {
+        /* skip */
+      }
       continue;
     }
     for await (const row of sheet) yield rowRecord(row.number, row.values);

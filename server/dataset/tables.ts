@@ -3,7 +3,14 @@
  * a public interface: columns may be added, never renamed or removed.
  */
 export const DATASET_FILES = [
-  'carriers', 'agents', 'entities', 'allocations', 'messages', 'complaints', 'protected_senders', 'url_lists',
+  'carriers',
+  'agents',
+  'entities',
+  'allocations',
+  'messages',
+  'complaints',
+  'protected_senders',
+  'url_lists',
 ] as const;
 export type DatasetFile = (typeof DATASET_FILES)[number];
 
@@ -16,9 +23,15 @@ export const TABLE_SPECS: Record<DatasetFile, TableSpec> = {
   carriers: { required: ['code', 'name'], optional: [] },
   agents: { required: ['uscc', 'name'], optional: ['licence_no', 'contact', 'address'] },
   entities: { required: ['uscc', 'name'], optional: ['signatures', 'kind'] },
-  allocations: { required: ['prefix', 'holder', 'lessee', 'valid_from'], optional: ['valid_to', 'miit_filing_no', 'declared'] },
+  allocations: {
+    required: ['prefix', 'holder', 'lessee', 'valid_from'],
+    optional: ['valid_to', 'miit_filing_no', 'declared'],
+  },
   messages: { required: ['sender', 'sent_at', 'content'], optional: ['id', 'recipient'] },
-  complaints: { required: ['sender', 'reported_at'], optional: ['id', 'received_at', 'loss_yuan', 'region', 'summary'] },
+  complaints: {
+    required: ['sender', 'reported_at'],
+    optional: ['id', 'received_at', 'loss_yuan', 'region', 'summary'],
+  },
   protected_senders: { required: ['name'], optional: ['uscc', 'aliases'] },
   url_lists: { required: ['domain', 'list'], optional: ['note'] },
 };
@@ -45,6 +58,9 @@ export function exportColumns(file: DatasetFile): string[] {
 
 /** `allocations.csv` or an XLSX sheet called `allocations` / `allocations.csv` → the file it is. */
 export function datasetFileOf(name: string): DatasetFile | null {
-  const base = name.trim().toLowerCase().replace(/\.csv$/, '');
+  const base = name
+    .trim()
+    .toLowerCase()
+    .replace(/\.csv$/, '');
   return (DATASET_FILES as readonly string[]).includes(base) ? (base as DatasetFile) : null;
 }

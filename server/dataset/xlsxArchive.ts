@@ -16,7 +16,10 @@ import { DATASET_LIMITS } from './limits.ts';
 
 /** Why the archive is refused: an i18n code under `issue.` and what fills its message. */
 export class WorkbookArchiveRefused extends Error {
-  constructor(readonly code: string, readonly params: Record<string, string>) {
+  constructor(
+    readonly code: string,
+    readonly params: Record<string, string>,
+  ) {
     super(`${code}: ${JSON.stringify(params)}`);
   }
 }
@@ -53,10 +56,15 @@ export async function checkWorkbookArchive(file: string, limits = DATASET_LIMITS
     ({ parts, directoryOffset } = await readDirectory(handle, limits));
     let total = 0;
     for (const part of parts) {
-      if (part.size > limits.xlsxPartBytes) throw new WorkbookArchiveRefused('dataset.xlsx_part_too_large', { part: part.name, max: String(limits.xlsxPartBytes / MiB) });
+      if (part.size > limits.xlsxPartBytes)
+        throw new WorkbookArchiveRefused('dataset.xlsx_part_too_large', {
+          part: part.name,
+          max: String(limits.xlsxPartBytes / MiB),
+        });
       total += part.size;
     }
-    if (total > limits.xlsxTotalBytes) throw new WorkbookArchiveRefused('dataset.xlsx_too_large', { max: String(limits.xlsxTotalBytes / MiB) });
+    if (total > limits.xlsxTotalBytes)
+      throw new WorkbookArchiveRefused('dataset.xlsx_too_large', { max: String(limits.xlsxTotalBytes / MiB) });
     let expected = 0;
     for (const part of [...parts].sort((a, b) => a.offset - b.offset)) {
       if (part.offset !== expected) throw unreadable(`${part.name} does not follow the part before it`);
@@ -75,13 +83,19 @@ async function readAt(handle: FileHandle, position: number, length: number): Pro
   return buffer;
 }
 
-async function readDirectory(handle: FileHandle, limits: typeof DATASET_LIMITS): Promise<{ parts: Part[]; directoryOffset: number }> {
+async function readDirectory(
+  handle: FileHandle,
+  limits: typeof DATASET_LIMITS,
+): Promise<{ parts: Part[]; directoryOffset: number }> {
   const { size } = await handle.stat();
   const tailLength = Math.min(size, 22 + 0xffff);
   const tail = await readAt(handle, size - tailLength, tailLength);
   let end = -1;
   for (let at = tailLength - 22; at >= 0; at--) {
-    if (tail.readUInt32LE(at) === END_OF_DIRECTORY) { end = at; break; }
+    if (tail.readUInt32LE(at) === END_OF_DIRECTORY) {
+      end = at;
+      break;
+    }
   }
   if (end < 0) throw unreadable('not a zip archive');
   let count = tail.readUInt16LE(end + 10);
@@ -90,14 +104,16 @@ async function readDirectory(handle: FileHandle, limits: typeof DATASET_LIMITS):
   if (count === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) {
     const locatorAt = size - tailLength + end - 20;
     const locator = locatorAt >= 0 ? await readAt(handle, locatorAt, 20) : null;
-    if (!locator || locator.readUInt32LE(0) !== ZIP64_END_LOCATOR) throw unreadable('a ZIP64 archive without its locator');
+    if (!locator || locator.readUInt32LE(0) !== ZIP64_END_LOCATOR)
+      throw unreadable('a ZIP64 archive without its locator');
     const zip64 = await readAt(handle, Number(locator.readBigUInt64LE(8)), 56);
     if (zip64.readUInt32LE(0) !== ZIP64_END) throw unreadable('a ZIP64 archive without its directory end');
     count = Number(zip64.readBigUInt64LE(32));
     directorySize = Number(zip64.readBigUInt64LE(40));
     directoryOffset = Number(zip64.readBigUInt64LE(48));
   }
-  if (count > limits.xlsxParts) throw new WorkbookArchiveRefused('dataset.xlsx_too_many_parts', { max: String(limits.xlsxParts) });
+  if (count > limits.xlsxParts)
+    throw new WorkbookArchiveRefused('dataset.xlsx_too_many_parts', { max: String(limits.xlsxParts) });
   // Each entry is at most 46 bytes and three 64 KiB fields.
   if (directorySize > count * (46 + 3 * 0xffff)) throw unreadable('a directory larger than its entries');
   const directory = await readAt(handle, directoryOffset, directorySize);
@@ -105,14 +121,20 @@ async function readDirectory(handle: FileHandle, limits: typeof DATASET_LIMITS):
   const names = new Set<string>();
   let at = 0;
   for (let i = 0; i < count; i++) {
-    if (at + 46 > directory.length || directory.readUInt32LE(at) !== DIRECTORY_ENTRY) throw unreadable('a broken directory');
+    if (at + 46 > directory.length || directory.readUInt32LE(at) !== DIRECTORY_ENTRY)
+      throw unreadable('a broken directory');
     const nameLength = directory.readUInt16LE(at + 28);
     const extraLength = directory.readUInt16LE(at + 30);
     const commentLength = directory.readUInt16LE(at + 32);
     const nameBytes = directory.subarray(at + 46, at + 46 + nameLength);
     const part: Part = {
-      name: nameBytes.toString('utf8'), nameBytes, flags: directory.readUInt16LE(at + 8), method: directory.readUInt16LE(at + 10),
-      compressedSize: directory.readUInt32LE(at + 20), size: directory.readUInt32LE(at + 24), offset: directory.readUInt32LE(at + 42),
+      name: nameBytes.toString('utf8'),
+      nameBytes,
+      flags: directory.readUInt16LE(at + 8),
+      method: directory.readUInt16LE(at + 10),
+      compressedSize: directory.readUInt32LE(at + 20),
+      size: directory.readUInt32LE(at + 24),
+      offset: directory.readUInt32LE(at + 42),
     };
     readZip64Sizes(part, directory.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength));
     if (names.has(part.name)) throw unreadable(`${part.name} appears twice`);
@@ -151,16 +173,23 @@ function readZip64Sizes(part: Part, extra: Buffer): void {
  * zero with a descriptor, when it reads up to the first descriptor signature: either way it
  * must find the extent the directory gives.
  */
-async function checkLocalPart(handle: FileHandle, file: string, part: Part, limits: typeof DATASET_LIMITS): Promise<number> {
+async function checkLocalPart(
+  handle: FileHandle,
+  file: string,
+  part: Part,
+  limits: typeof DATASET_LIMITS,
+): Promise<number> {
   const header = await readAt(handle, part.offset, 30);
-  if (header.readUInt32LE(0) !== LOCAL_HEADER) throw unreadable(`${part.name}: no local header where the directory says`);
+  if (header.readUInt32LE(0) !== LOCAL_HEADER)
+    throw unreadable(`${part.name}: no local header where the directory says`);
   const flags = header.readUInt16LE(6);
   const method = header.readUInt16LE(8);
   const localCompressed = header.readUInt32LE(18);
   const nameLength = header.readUInt16LE(26);
   const extraLength = header.readUInt16LE(28);
   const name = await readAt(handle, part.offset + 30, nameLength);
-  if (!name.equals(part.nameBytes) || method !== part.method) throw unreadable(`${part.name}: its local header differs from the directory`);
+  if (!name.equals(part.nameBytes) || method !== part.method)
+    throw unreadable(`${part.name}: its local header differs from the directory`);
   if (method !== 0 && method !== 8) throw unreadable(`${part.name}: compression method ${method}`);
   const scansForDescriptor = (flags & HAS_DESCRIPTOR) !== 0 && localCompressed === 0;
   if (!scansForDescriptor && localCompressed !== part.compressedSize && localCompressed !== 0xffffffff) {
@@ -176,16 +205,26 @@ async function checkLocalPart(handle: FileHandle, file: string, part: Part, limi
   return end + 16;
 }
 
-async function inflateCounting(file: string, part: Part, start: number, end: number, scansForDescriptor: boolean, limits: typeof DATASET_LIMITS): Promise<void> {
-  if (part.method === 0 && part.compressedSize !== part.size) throw new WorkbookArchiveRefused('dataset.xlsx_size_mismatch', { part: part.name, size: String(part.size) });
+async function inflateCounting(
+  file: string,
+  part: Part,
+  start: number,
+  end: number,
+  scansForDescriptor: boolean,
+  limits: typeof DATASET_LIMITS,
+): Promise<void> {
+  if (part.method === 0 && part.compressedSize !== part.size)
+    throw new WorkbookArchiveRefused('dataset.xlsx_size_mismatch', { part: part.name, size: String(part.size) });
   const counter = new InflatedText(part, limits);
-  const compressed = end > start ? createReadStream(file, { start, end: end - 1, highWaterMark: MiB }) : Readable.from([]);
+  const compressed =
+    end > start ? createReadStream(file, { start, end: end - 1, highWaterMark: MiB }) : Readable.from([]);
   let tail = Buffer.alloc(0);
   const scanned = async function* (source: AsyncIterable<Buffer>) {
     for await (const chunk of source) {
       if (scansForDescriptor) {
         const seen = Buffer.concat([tail, chunk]);
-        if (seen.includes(DESCRIPTOR_BYTES)) throw unreadable(`${part.name}: a data descriptor signature inside its data`);
+        if (seen.includes(DESCRIPTOR_BYTES))
+          throw unreadable(`${part.name}: a data descriptor signature inside its data`);
         tail = seen.subarray(Math.max(0, seen.length - 3));
       }
       yield chunk;
@@ -214,14 +253,21 @@ class InflatedText {
   /** Where (in inflated bytes) the last `<` seen was. */
   private lastTag = 0;
 
-  constructor(private readonly part: Part, private readonly limits: typeof DATASET_LIMITS) {
+  constructor(
+    private readonly part: Part,
+    private readonly limits: typeof DATASET_LIMITS,
+  ) {
     this.xml = /\.(xml|rels)$/i.test(part.name);
   }
 
   add(bytes: Buffer): void {
     const base = this.count;
     this.count += bytes.length;
-    if (this.count > this.part.size) throw new WorkbookArchiveRefused('dataset.xlsx_size_mismatch', { part: this.part.name, size: String(this.part.size) });
+    if (this.count > this.part.size)
+      throw new WorkbookArchiveRefused('dataset.xlsx_size_mismatch', {
+        part: this.part.name,
+        size: String(this.part.size),
+      });
     if (!this.xml) return;
     const last = bytes.lastIndexOf(60);
     if (last < 0) {
@@ -241,6 +287,9 @@ class InflatedText {
   }
 
   private refuseText(): never {
-    throw new WorkbookArchiveRefused('dataset.xlsx_text_too_long', { part: this.part.name, max: String(this.limits.xlsxTextBytes / 1024) });
+    throw new WorkbookArchiveRefused('dataset.xlsx_text_too_long', {
+      part: this.part.name,
+      max: String(this.limits.xlsxTextBytes / 1024),
+    });
   }
 }

@@ -45,7 +45,7 @@ function changed(what: string): Error {
 export function valueConversion(dataSource: DataSource): ValueConversion {
   const driver: Partial<ValueConversion> = dataSource.driver;
   if (typeof driver.preparePersistentValue !== 'function' || typeof driver.prepareHydratedValue !== 'function') {
-    throw changed('the driver\'s preparePersistentValue/prepareHydratedValue');
+    throw changed("the driver's preparePersistentValue/prepareHydratedValue");
   }
   return driver as ValueConversion;
 }
@@ -56,9 +56,9 @@ export function valueConversion(dataSource: DataSource): ValueConversion {
  */
 export async function mysqlConnectionOf(runner: QueryRunner): Promise<MysqlConnection> {
   if (!isMysql(runner.connection)) throw new Error(`no MySQL connection on a ${runner.connection.options.type} store`);
-  const connection = await runner.connect() as Partial<MysqlConnection> | null;
+  const connection = (await runner.connect()) as Partial<MysqlConnection> | null;
   if (typeof connection?.query !== 'function' || typeof connection.destroy !== 'function') {
-    throw changed('a MySQL query runner\'s mysql2 connection from connect()');
+    throw changed("a MySQL query runner's mysql2 connection from connect()");
   }
   return connection as MysqlConnection;
 }
@@ -72,7 +72,7 @@ export function discardConnection(runner: QueryRunner): void {
   if (!isMysql(runner.connection)) return;
   const held = (runner as unknown as { databaseConnection?: Partial<MysqlConnection> | null }).databaseConnection;
   if (held === undefined || held === null) return;
-  if (typeof held.destroy !== 'function') throw changed('a MySQL query runner\'s databaseConnection');
+  if (typeof held.destroy !== 'function') throw changed("a MySQL query runner's databaseConnection");
   held.destroy();
 }
 

@@ -26,7 +26,9 @@ export class Allocation {
   @Column('int', { name: 'holder_carrier_id', nullable: true })
   holderCarrierId!: number | null;
 
-  /** No foreign key: a root's holder is its root carrier, which root_carrier_id's key ties (migration 1764130000000). */
+  /**
+   * No foreign key: a root's holder is its root carrier, which root_carrier_id's key ties (migration 1764130000000).
+   */
   @ManyToOne('Carrier', { nullable: true, createForeignKeyConstraints: false })
   @JoinColumn({ name: 'holder_carrier_id' })
   holderCarrier!: Carrier | null;

@@ -12,7 +12,18 @@ export type FindingStatus = (typeof FINDING_STATUSES)[number];
 /** The trail a finding carries: the chain, the text that triggered it, the figures behind a threshold. */
 export interface FindingEvidence {
   /** Root→leaf allocations, as `lookup --json` prints them. */
-  chain?: Array<{ prefix: string; holder: string; holderName: string; lessee: string; lesseeName: string; lesseeKind: 'agent' | 'entity'; level: number; validFrom: string; validTo: string | null; declared: boolean }>;
+  chain?: Array<{
+    prefix: string;
+    holder: string;
+    holderName: string;
+    lessee: string;
+    lesseeName: string;
+    lesseeKind: 'agent' | 'entity';
+    level: number;
+    validFrom: string;
+    validTo: string | null;
+    declared: boolean;
+  }>;
   /** The message text and the span in it that triggered the rule. */
   text?: string;
   span?: { start: number; end: number };
@@ -47,7 +58,10 @@ export class Finding {
   @Column('varchar', { length: 10, default: 'open' })
   status!: FindingStatus;
 
-  /** The carrier whose tree the finding lies in: what scopes it to that carrier's staff. Null: none (an unallocated number). */
+  /**
+   * The carrier whose tree the finding lies in: what scopes it to that carrier's staff. Null: none (an unallocated
+   * number).
+   */
   @Column('int', { name: 'root_carrier_id', nullable: true })
   rootCarrierId!: number | null;
 

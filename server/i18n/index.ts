@@ -19,7 +19,9 @@ function load(locale: Locale): Messages {
   // Read from the source tree also when compiled: the catalogue is data, not code.
   const folder = path.join(projectRoot, 'server', 'i18n', 'locales', locale);
   const merged: Messages = {};
-  for (const file of readdirSync(folder).filter((name) => name.endsWith('.json')).sort()) {
+  for (const file of readdirSync(folder)
+    .filter((name) => name.endsWith('.json'))
+    .sort()) {
     const part = JSON.parse(readFileSync(path.join(folder, file), 'utf8')) as Messages;
     for (const [key, text] of Object.entries(part)) {
       if (key in merged) throw new Error(`locale ${locale}: key "${key}" is defined twice (${file})`);

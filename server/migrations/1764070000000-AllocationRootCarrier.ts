@@ -9,7 +9,10 @@ export class AllocationRootCarrier1764070000000 implements MigrationInterface {
   name = 'AllocationRootCarrier1764070000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('allocations', new TableColumn({ name: 'root_carrier_id', type: 'integer', isNullable: true }));
+    await queryRunner.addColumn(
+      'allocations',
+      new TableColumn({ name: 'root_carrier_id', type: 'integer', isNullable: true }),
+    );
     const rows: Array<{ id: number; parent_id: number | null; holder_carrier_id: number | null }> =
       await queryRunner.query('SELECT id, parent_id, holder_carrier_id FROM allocations');
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
@@ -21,7 +24,8 @@ export class AllocationRootCarrier1764070000000 implements MigrationInterface {
     const idsByCarrier = new Map<number, number[]>();
     for (const row of rows) {
       const carrier = rootOf(Number(row.id));
-      if (carrier === null) throw new Error(`allocation ${row.id} does not lead to a carrier; fix the data before migrating`);
+      if (carrier === null)
+        throw new Error(`allocation ${row.id} does not lead to a carrier; fix the data before migrating`);
       const ids = idsByCarrier.get(carrier);
       if (ids) ids.push(Number(row.id));
       else idsByCarrier.set(carrier, [Number(row.id)]);
@@ -29,14 +33,32 @@ export class AllocationRootCarrier1764070000000 implements MigrationInterface {
     for (const [carrier, ids] of idsByCarrier) {
       for (let i = 0; i < ids.length; i += 500) {
         const chunk = ids.slice(i, i + 500);
-        await queryRunner.query(`UPDATE allocations SET root_carrier_id = ? WHERE id IN (${chunk.map(() => '?').join(', ')})`, [carrier, ...chunk]);
+        await queryRunner.query(
+          `UPDATE allocations SET root_carrier_id = ? WHERE id IN (${chunk.map(() => '?').join(', ')})`,
+          [carrier, ...chunk],
+        );
       }
     }
-    await queryRunner.changeColumn('allocations', 'root_carrier_id', new TableColumn({ name: 'root_carrier_id', type: 'integer', isNullable: false }));
-    await queryRunner.createIndex('allocations', new TableIndex({ name: 'idx_allocations_root_carrier', columnNames: ['root_carrier_id'] }));
-    await queryRunner.createForeignKey('allocations', new TableForeignKey({
-      name: 'fk_allocations_root_carrier', columnNames: ['root_carrier_id'], referencedTableName: 'carriers', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION',
-    }));
+    await queryRunner.changeColumn(
+      'allocations',
+      'root_carrier_id',
+      new TableColumn({ name: 'root_carrier_id', type: 'integer', isNullable: false }),
+    );
+    await queryRunner.createIndex(
+      'allocations',
+      new TableIndex({ name: 'idx_allocations_root_carrier', columnNames: ['root_carrier_id'] }),
+    );
+    await queryRunner.createForeignKey(
+      'allocations',
+      new TableForeignKey({
+        name: 'fk_allocations_root_carrier',
+        columnNames: ['root_carrier_id'],
+        referencedTableName: 'carriers',
+        referencedColumnNames: ['id'],
+        onDelete: 'NO ACTION',
+        onUpdate: 'NO ACTION',
+      }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -27,32 +27,62 @@ export class ReferenceDataAndScope1764090000000 implements MigrationInterface {
     for (const table of ['protected_senders', 'url_list_entries']) {
       await queryRunner.addColumn(table, new TableColumn({ name: 'version', type: 'integer', default: 1 }));
     }
-    await queryRunner.createTable(new Table({
-      name: 'legal_instruments',
-      columns: [
-        { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
-        { name: 'title', type: 'varchar', length: '200' },
-        { name: 'articles', type: 'text', isNullable: true },
-        { name: 'position', type: 'integer', default: 0 },
-        { name: 'version', type: 'integer', default: 1 },
-      ],
-      indices: [new TableIndex({ name: 'uq_legal_instruments_title', columnNames: ['title'], isUnique: true })],
-    }));
+    await queryRunner.createTable(
+      new Table({
+        name: 'legal_instruments',
+        columns: [
+          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          { name: 'title', type: 'varchar', length: '200' },
+          { name: 'articles', type: 'text', isNullable: true },
+          { name: 'position', type: 'integer', default: 0 },
+          { name: 'version', type: 'integer', default: 1 },
+        ],
+        indices: [new TableIndex({ name: 'uq_legal_instruments_title', columnNames: ['title'], isUnique: true })],
+      }),
+    );
     for (const [position, title] of SEEDED_LEGAL_INSTRUMENTS.entries()) {
-      await queryRunner.query('INSERT INTO legal_instruments (title, articles, position, version) VALUES (?, NULL, ?, 1)', [title, position + 1]);
+      await queryRunner.query(
+        'INSERT INTO legal_instruments (title, articles, position, version) VALUES (?, NULL, ?, 1)',
+        [title, position + 1],
+      );
     }
     await queryRunner.addColumn('users', new TableColumn({ name: 'disabled_at', type: 'datetime', isNullable: true }));
     await queryRunner.dropColumn('import_runs', 'rows_total');
-    await queryRunner.addColumn('import_runs', new TableColumn({ name: 'carrier_id', type: 'integer', isNullable: true }));
-    await queryRunner.createForeignKey('import_runs', new TableForeignKey({
-      name: 'fk_import_runs_carrier', columnNames: ['carrier_id'], referencedTableName: 'carriers', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION',
-    }));
+    await queryRunner.addColumn(
+      'import_runs',
+      new TableColumn({ name: 'carrier_id', type: 'integer', isNullable: true }),
+    );
+    await queryRunner.createForeignKey(
+      'import_runs',
+      new TableForeignKey({
+        name: 'fk_import_runs_carrier',
+        columnNames: ['carrier_id'],
+        referencedTableName: 'carriers',
+        referencedColumnNames: ['id'],
+        onDelete: 'NO ACTION',
+        onUpdate: 'NO ACTION',
+      }),
+    );
     for (const table of ['messages', 'complaints']) {
-      await queryRunner.addColumn(table, new TableColumn({ name: 'root_carrier_id', type: 'integer', isNullable: true }));
-      await queryRunner.createIndex(table, new TableIndex({ name: `idx_${table}_root_carrier`, columnNames: ['root_carrier_id'] }));
-      await queryRunner.createForeignKey(table, new TableForeignKey({
-        name: `fk_${table}_root_carrier`, columnNames: ['root_carrier_id'], referencedTableName: 'carriers', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION',
-      }));
+      await queryRunner.addColumn(
+        table,
+        new TableColumn({ name: 'root_carrier_id', type: 'integer', isNullable: true }),
+      );
+      await queryRunner.createIndex(
+        table,
+        new TableIndex({ name: `idx_${table}_root_carrier`, columnNames: ['root_carrier_id'] }),
+      );
+      await queryRunner.createForeignKey(
+        table,
+        new TableForeignKey({
+          name: `fk_${table}_root_carrier`,
+          columnNames: ['root_carrier_id'],
+          referencedTableName: 'carriers',
+          referencedColumnNames: ['id'],
+          onDelete: 'NO ACTION',
+          onUpdate: 'NO ACTION',
+        }),
+      );
     }
   }
 
@@ -64,7 +94,10 @@ export class ReferenceDataAndScope1764090000000 implements MigrationInterface {
     }
     await queryRunner.dropForeignKey('import_runs', 'fk_import_runs_carrier');
     await queryRunner.dropColumn('import_runs', 'carrier_id');
-    await queryRunner.addColumn('import_runs', new TableColumn({ name: 'rows_total', type: 'integer', isNullable: true }));
+    await queryRunner.addColumn(
+      'import_runs',
+      new TableColumn({ name: 'rows_total', type: 'integer', isNullable: true }),
+    );
     await queryRunner.dropColumn('users', 'disabled_at');
     await queryRunner.dropTable('legal_instruments');
     for (const table of ['protected_senders', 'url_list_entries']) await queryRunner.dropColumn(table, 'version');

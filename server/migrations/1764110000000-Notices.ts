@@ -3,8 +3,20 @@ import { isTidb, serverVersion } from '../util/tidb.ts';
 
 /** The columns of a notice that say what it says: never changed once written. */
 export const IMMUTABLE_NOTICE_COLUMNS = [
-  'issuer_id', 'year', 'serial', 'document_number', 'carrier_id', 'agent_uscc', 'agent_name', 'deadline', 'issued_at', 'issued_by',
-  'verification_code', 'fingerprint', 'content', 'supersedes_id',
+  'issuer_id',
+  'year',
+  'serial',
+  'document_number',
+  'carrier_id',
+  'agent_uscc',
+  'agent_name',
+  'deadline',
+  'issued_at',
+  'issued_by',
+  'verification_code',
+  'fingerprint',
+  'content',
+  'supersedes_id',
 ] as const;
 
 /**
@@ -19,86 +31,134 @@ export class Notices1764110000000 implements MigrationInterface {
   name = 'Notices1764110000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createTable(new Table({
-      name: 'issuers',
-      columns: [
-        { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
-        { name: 'code', type: 'varchar', length: '20' },
-        { name: 'name', type: 'varchar', length: '200' },
-        { name: 'carrier_id', type: 'integer', isNullable: true },
-        { name: 'signatory', type: 'varchar', length: '200' },
-        { name: 'copy_to', type: 'varchar', length: '500', isNullable: true },
-        { name: 'printed_by', type: 'varchar', length: '200' },
-        { name: 'version', type: 'integer', default: 1 },
-      ],
-      indices: [new TableIndex({ name: 'uq_issuers_code', columnNames: ['code'], isUnique: true })],
-      foreignKeys: [new TableForeignKey({ name: 'fk_issuers_carrier', columnNames: ['carrier_id'], referencedTableName: 'carriers', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' })],
-    }));
-    await queryRunner.createTable(new Table({
-      name: 'notice_counters',
-      columns: [
-        { name: 'issuer_id', type: 'integer', isPrimary: true },
-        { name: 'year', type: 'integer', isPrimary: true },
-        { name: 'last_serial', type: 'integer', default: 0 },
-      ],
-    }));
-    await queryRunner.createTable(new Table({
-      name: 'notices',
-      columns: [
-        { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
-        { name: 'issuer_id', type: 'integer' },
-        { name: 'year', type: 'integer' },
-        { name: 'serial', type: 'integer' },
-        { name: 'document_number', type: 'varchar', length: '60' },
-        { name: 'carrier_id', type: 'integer', isNullable: true },
-        { name: 'agent_uscc', type: 'varchar', length: '18' },
-        { name: 'agent_name', type: 'varchar', length: '200' },
-        { name: 'deadline', type: 'date' },
-        { name: 'issued_at', type: 'datetime' },
-        { name: 'issued_by', type: 'varchar', length: '100' },
-        { name: 'verification_code', type: 'varchar', length: '32' },
-        { name: 'fingerprint', type: 'varchar', length: '64' },
-        { name: 'content', type: 'text' },
-        { name: 'supersedes_id', type: 'integer', isNullable: true },
-        { name: 'status', type: 'varchar', length: '12', default: "'issued'" },
-        { name: 'superseded_by_id', type: 'integer', isNullable: true },
-        { name: 'acknowledged_at', type: 'datetime', isNullable: true },
-        { name: 'acknowledged_by', type: 'varchar', length: '100', isNullable: true },
-        { name: 'acknowledgement', type: 'varchar', length: '1000', isNullable: true },
-        { name: 'rectified_at', type: 'datetime', isNullable: true },
-        { name: 'rectified_by', type: 'varchar', length: '100', isNullable: true },
-        { name: 'rectification', type: 'text', isNullable: true },
-      ],
-      indices: [
-        new TableIndex({ name: 'uq_notices_number', columnNames: ['issuer_id', 'year', 'serial'], isUnique: true }),
-        new TableIndex({ name: 'uq_notices_document_number', columnNames: ['document_number'], isUnique: true }),
-        new TableIndex({ name: 'uq_notices_verification', columnNames: ['verification_code'], isUnique: true }),
-        new TableIndex({ name: 'idx_notices_agent', columnNames: ['agent_uscc'] }),
-        new TableIndex({ name: 'idx_notices_carrier', columnNames: ['carrier_id'] }),
-        new TableIndex({ name: 'idx_notices_issued', columnNames: ['issued_at'] }),
-      ],
-      foreignKeys: [
-        new TableForeignKey({ name: 'fk_notices_issuer', columnNames: ['issuer_id'], referencedTableName: 'issuers', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }),
-        new TableForeignKey({ name: 'fk_notices_carrier', columnNames: ['carrier_id'], referencedTableName: 'carriers', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }),
-      ],
-    }));
-    await queryRunner.createTable(new Table({
-      name: 'notice_findings',
-      columns: [
-        { name: 'notice_id', type: 'integer', isPrimary: true },
-        { name: 'finding_id', type: 'integer', isPrimary: true },
-      ],
-      indices: [new TableIndex({ name: 'idx_notice_findings_finding', columnNames: ['finding_id'] })],
-      foreignKeys: [
-        new TableForeignKey({ name: 'fk_notice_findings_notice', columnNames: ['notice_id'], referencedTableName: 'notices', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }),
-        new TableForeignKey({ name: 'fk_notice_findings_finding', columnNames: ['finding_id'], referencedTableName: 'findings', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION' }),
-      ],
-    }));
-    if (await hasTriggers(queryRunner)) for (const statement of immutabilityTriggers(isSqlite(queryRunner))) await queryRunner.query(statement);
+    await queryRunner.createTable(
+      new Table({
+        name: 'issuers',
+        columns: [
+          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          { name: 'code', type: 'varchar', length: '20' },
+          { name: 'name', type: 'varchar', length: '200' },
+          { name: 'carrier_id', type: 'integer', isNullable: true },
+          { name: 'signatory', type: 'varchar', length: '200' },
+          { name: 'copy_to', type: 'varchar', length: '500', isNullable: true },
+          { name: 'printed_by', type: 'varchar', length: '200' },
+          { name: 'version', type: 'integer', default: 1 },
+        ],
+        indices: [new TableIndex({ name: 'uq_issuers_code', columnNames: ['code'], isUnique: true })],
+        foreignKeys: [
+          new TableForeignKey({
+            name: 'fk_issuers_carrier',
+            columnNames: ['carrier_id'],
+            referencedTableName: 'carriers',
+            referencedColumnNames: ['id'],
+            onDelete: 'NO ACTION',
+            onUpdate: 'NO ACTION',
+          }),
+        ],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: 'notice_counters',
+        columns: [
+          { name: 'issuer_id', type: 'integer', isPrimary: true },
+          { name: 'year', type: 'integer', isPrimary: true },
+          { name: 'last_serial', type: 'integer', default: 0 },
+        ],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: 'notices',
+        columns: [
+          { name: 'id', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          { name: 'issuer_id', type: 'integer' },
+          { name: 'year', type: 'integer' },
+          { name: 'serial', type: 'integer' },
+          { name: 'document_number', type: 'varchar', length: '60' },
+          { name: 'carrier_id', type: 'integer', isNullable: true },
+          { name: 'agent_uscc', type: 'varchar', length: '18' },
+          { name: 'agent_name', type: 'varchar', length: '200' },
+          { name: 'deadline', type: 'date' },
+          { name: 'issued_at', type: 'datetime' },
+          { name: 'issued_by', type: 'varchar', length: '100' },
+          { name: 'verification_code', type: 'varchar', length: '32' },
+          { name: 'fingerprint', type: 'varchar', length: '64' },
+          { name: 'content', type: 'text' },
+          { name: 'supersedes_id', type: 'integer', isNullable: true },
+          { name: 'status', type: 'varchar', length: '12', default: "'issued'" },
+          { name: 'superseded_by_id', type: 'integer', isNullable: true },
+          { name: 'acknowledged_at', type: 'datetime', isNullable: true },
+          { name: 'acknowledged_by', type: 'varchar', length: '100', isNullable: true },
+          { name: 'acknowledgement', type: 'varchar', length: '1000', isNullable: true },
+          { name: 'rectified_at', type: 'datetime', isNullable: true },
+          { name: 'rectified_by', type: 'varchar', length: '100', isNullable: true },
+          { name: 'rectification', type: 'text', isNullable: true },
+        ],
+        indices: [
+          new TableIndex({ name: 'uq_notices_number', columnNames: ['issuer_id', 'year', 'serial'], isUnique: true }),
+          new TableIndex({ name: 'uq_notices_document_number', columnNames: ['document_number'], isUnique: true }),
+          new TableIndex({ name: 'uq_notices_verification', columnNames: ['verification_code'], isUnique: true }),
+          new TableIndex({ name: 'idx_notices_agent', columnNames: ['agent_uscc'] }),
+          new TableIndex({ name: 'idx_notices_carrier', columnNames: ['carrier_id'] }),
+          new TableIndex({ name: 'idx_notices_issued', columnNames: ['issued_at'] }),
+        ],
+        foreignKeys: [
+          new TableForeignKey({
+            name: 'fk_notices_issuer',
+            columnNames: ['issuer_id'],
+            referencedTableName: 'issuers',
+            referencedColumnNames: ['id'],
+            onDelete: 'NO ACTION',
+            onUpdate: 'NO ACTION',
+          }),
+          new TableForeignKey({
+            name: 'fk_notices_carrier',
+            columnNames: ['carrier_id'],
+            referencedTableName: 'carriers',
+            referencedColumnNames: ['id'],
+            onDelete: 'NO ACTION',
+            onUpdate: 'NO ACTION',
+          }),
+        ],
+      }),
+    );
+    await queryRunner.createTable(
+      new Table({
+        name: 'notice_findings',
+        columns: [
+          { name: 'notice_id', type: 'integer', isPrimary: true },
+          { name: 'finding_id', type: 'integer', isPrimary: true },
+        ],
+        indices: [new TableIndex({ name: 'idx_notice_findings_finding', columnNames: ['finding_id'] })],
+        foreignKeys: [
+          new TableForeignKey({
+            name: 'fk_notice_findings_notice',
+            columnNames: ['notice_id'],
+            referencedTableName: 'notices',
+            referencedColumnNames: ['id'],
+            onDelete: 'NO ACTION',
+            onUpdate: 'NO ACTION',
+          }),
+          new TableForeignKey({
+            name: 'fk_notice_findings_finding',
+            columnNames: ['finding_id'],
+            referencedTableName: 'findings',
+            referencedColumnNames: ['id'],
+            onDelete: 'NO ACTION',
+            onUpdate: 'NO ACTION',
+          }),
+        ],
+      }),
+    );
+    if (await hasTriggers(queryRunner))
+      for (const statement of immutabilityTriggers(isSqlite(queryRunner))) await queryRunner.query(statement);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    if (await hasTriggers(queryRunner)) for (const name of ['notices_content_immutable', 'notices_never_deleted']) await queryRunner.query(`DROP TRIGGER IF EXISTS ${name}`);
+    if (await hasTriggers(queryRunner))
+      for (const name of ['notices_content_immutable', 'notices_never_deleted'])
+        await queryRunner.query(`DROP TRIGGER IF EXISTS ${name}`);
     await queryRunner.dropTable('notice_findings');
     await queryRunner.dropTable('notices');
     await queryRunner.dropTable('notice_counters');

@@ -14,6 +14,9 @@ export class DropRedundantPrefixIndex1764120000000 implements MigrationInterface
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createIndex('allocations', new TableIndex({ name: 'idx_allocations_prefix', columnNames: ['prefix'] }));
+    await queryRunner.createIndex(
+      'allocations',
+      new TableIndex({ name: 'idx_allocations_prefix', columnNames: ['prefix'] }),
+    );
   }
 }

@@ -24,13 +24,35 @@ export class DropWriteOnlyAllocationKeys1764130000000 implements MigrationInterf
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createIndex('allocations', new TableIndex({ name: 'idx_allocations_holder_carrier', columnNames: ['holder_carrier_id'] }));
-    await queryRunner.createIndex('allocations', new TableIndex({ name: 'idx_allocations_parent', columnNames: ['parent_id'] }));
-    await queryRunner.createForeignKey('allocations', new TableForeignKey({
-      name: 'fk_allocations_holder_carrier', columnNames: ['holder_carrier_id'], referencedTableName: 'carriers', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION',
-    }));
-    await queryRunner.createForeignKey('allocations', new TableForeignKey({
-      name: 'fk_allocations_parent', columnNames: ['parent_id'], referencedTableName: 'allocations', referencedColumnNames: ['id'], onDelete: 'NO ACTION', onUpdate: 'NO ACTION',
-    }));
+    await queryRunner.createIndex(
+      'allocations',
+      new TableIndex({ name: 'idx_allocations_holder_carrier', columnNames: ['holder_carrier_id'] }),
+    );
+    await queryRunner.createIndex(
+      'allocations',
+      new TableIndex({ name: 'idx_allocations_parent', columnNames: ['parent_id'] }),
+    );
+    await queryRunner.createForeignKey(
+      'allocations',
+      new TableForeignKey({
+        name: 'fk_allocations_holder_carrier',
+        columnNames: ['holder_carrier_id'],
+        referencedTableName: 'carriers',
+        referencedColumnNames: ['id'],
+        onDelete: 'NO ACTION',
+        onUpdate: 'NO ACTION',
+      }),
+    );
+    await queryRunner.createForeignKey(
+      'allocations',
+      new TableForeignKey({
+        name: 'fk_allocations_parent',
+        columnNames: ['parent_id'],
+        referencedTableName: 'allocations',
+        referencedColumnNames: ['id'],
+        onDelete: 'NO ACTION',
+        onUpdate: 'NO ACTION',
+      }),
+    );
   }
 }

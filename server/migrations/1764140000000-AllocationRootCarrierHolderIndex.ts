@@ -13,12 +13,21 @@ export class AllocationRootCarrierHolderIndex1764140000000 implements MigrationI
 
   async up(queryRunner: QueryRunner): Promise<void> {
     // Made before the old one goes, so MySQL's foreign key on root_carrier_id always has an index.
-    await queryRunner.createIndex('allocations', new TableIndex({ name: 'idx_allocations_root_carrier_holder', columnNames: ['root_carrier_id', 'holder_carrier_id'] }));
+    await queryRunner.createIndex(
+      'allocations',
+      new TableIndex({
+        name: 'idx_allocations_root_carrier_holder',
+        columnNames: ['root_carrier_id', 'holder_carrier_id'],
+      }),
+    );
     await queryRunner.dropIndex('allocations', 'idx_allocations_root_carrier');
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.createIndex('allocations', new TableIndex({ name: 'idx_allocations_root_carrier', columnNames: ['root_carrier_id'] }));
+    await queryRunner.createIndex(
+      'allocations',
+      new TableIndex({ name: 'idx_allocations_root_carrier', columnNames: ['root_carrier_id'] }),
+    );
     await queryRunner.dropIndex('allocations', 'idx_allocations_root_carrier_holder');
   }
 }

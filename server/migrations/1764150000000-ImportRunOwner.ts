@@ -8,7 +8,10 @@ export class ImportRunOwner1764150000000 implements MigrationInterface {
   name = 'ImportRunOwner1764150000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('import_runs', new TableColumn({ name: 'owner', type: 'varchar', length: '300', isNullable: true }));
+    await queryRunner.addColumn(
+      'import_runs',
+      new TableColumn({ name: 'owner', type: 'varchar', length: '300', isNullable: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -5,7 +5,10 @@ export class AuditRunCarrierTotals1764180000000 implements MigrationInterface {
   name = 'AuditRunCarrierTotals1764180000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.addColumn('audit_runs', new TableColumn({ name: 'carrier_totals', type: 'text', isNullable: true }));
+    await queryRunner.addColumn(
+      'audit_runs',
+      new TableColumn({ name: 'carrier_totals', type: 'text', isNullable: true }),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

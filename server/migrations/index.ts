@@ -16,8 +16,19 @@ import { FindingDetailCode1764200000000 } from './1764200000000-FindingDetailCod
 
 /** Every migration, oldest first. Listed by hand so no file glob is needed under tsx/ESM. */
 export const migrations = [
-  InitialSchema1764050000000, Accounts1764060000000, AllocationRootCarrier1764070000000, AuditLog1764080000000, ReferenceDataAndScope1764090000000,
-  Findings1764100000000, Notices1764110000000, DropRedundantPrefixIndex1764120000000, DropWriteOnlyAllocationKeys1764130000000,
-  AllocationRootCarrierHolderIndex1764140000000, ImportRunOwner1764150000000, MessageLabels1764160000000,
-  SignInAttempts1764170000000, AuditRunCarrierTotals1764180000000, FindingDetailCode1764200000000,
+  InitialSchema1764050000000,
+  Accounts1764060000000,
+  AllocationRootCarrier1764070000000,
+  AuditLog1764080000000,
+  ReferenceDataAndScope1764090000000,
+  Findings1764100000000,
+  Notices1764110000000,
+  DropRedundantPrefixIndex1764120000000,
+  DropWriteOnlyAllocationKeys1764130000000,
+  AllocationRootCarrierHolderIndex1764140000000,
+  ImportRunOwner1764150000000,
+  MessageLabels1764160000000,
+  SignInAttempts1764170000000,
+  AuditRunCarrierTotals1764180000000,
+  FindingDetailCode1764200000000,
 ];

@@ -11,7 +11,13 @@ export type { Parsed } from './parsed.ts';
 /** `prefix`: an allocation segment or extension prefix; `number`: a sender number. */
 export type Number106Kind = 'prefix' | 'number';
 
-export const NUMBER_106_ERRORS = ['number.empty', 'number.bad_chars', 'number.not_106', 'number.too_short', 'number.too_long'] as const;
+export const NUMBER_106_ERRORS = [
+  'number.empty',
+  'number.bad_chars',
+  'number.not_106',
+  'number.too_short',
+  'number.too_long',
+] as const;
 
 const MAX_DIGITS = 20;
 const MIN_DIGITS: Record<Number106Kind, number> = { prefix: 5, number: 8 };

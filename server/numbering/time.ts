@@ -12,7 +12,8 @@ const SHANGHAI_OFFSET_MINUTES = 8 * 60;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // date, then optionally [T or space] HH:MM[:SS[.fraction]] [Z | ±HH:MM | ±HHMM]
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?$/;
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2}):?(\d{2}))?)?$/;
 
 /** Days since 1970-01-01 of a calendar date, or null when there is no such date. */
 function civilDayNumber(year: number, month: number, day: number): number | null {
@@ -52,9 +53,14 @@ export function parseTimestamp(raw: string): Parsed<Date> {
   const [hour, minute, second] = [match[4], match[5], match[6]].map((part) => Number(part ?? 0));
   const millisecond = Number((match[7] ?? '').padEnd(3, '0').slice(0, 3));
   const [offsetHours, offsetMinutes] = [Number(match[10] ?? 0), Number(match[11] ?? 0)];
-  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return rejected('timestamp.invalid');
+  if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59)
+    return rejected('timestamp.invalid');
 
-  const offset = match[8] ? 0 : match[9] ? (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) : SHANGHAI_OFFSET_MINUTES;
+  const offset = match[8]
+    ? 0
+    : match[9]
+      ? (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes)
+      : SHANGHAI_OFFSET_MINUTES;
   const epoch = day * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1000 + millisecond - offset * MS_PER_MINUTE;
   // Only instants that formatShanghai can write back, so that every import can be exported.
   const shanghaiDay = Math.floor((epoch + SHANGHAI_OFFSET_MINUTES * MS_PER_MINUTE) / MS_PER_DAY);
@@ -93,7 +99,8 @@ export function dayNumber(date: string): number {
 
 /** The `YYYY-MM-DD` date that is `n` days after 1970-01-01 (the inverse of dayNumber). */
 export function dateOfDayNumber(n: number): string {
-  if (!Number.isInteger(n) || n < FIRST_DAY || n > LAST_DAY) throw new RangeError(`no YYYY-MM-DD date is day number ${n}`);
+  if (!Number.isInteger(n) || n < FIRST_DAY || n > LAST_DAY)
+    throw new RangeError(`no YYYY-MM-DD date is day number ${n}`);
   const date = new Date(n * MS_PER_DAY);
   return `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
 }

@@ -39,7 +39,12 @@ export function pageUrlBuilder(path: string, query: Record<string, unknown>, par
 }
 
 /** The pager view model, or null when everything fits on one page (the partial then shows nothing). */
-export function pagerView(page: number, total: number, perPage: number, urlFor: (page: number) => string): PagerView | null {
+export function pagerView(
+  page: number,
+  total: number,
+  perPage: number,
+  urlFor: (page: number) => string,
+): PagerView | null {
   const pages = pageCount(total, perPage);
   if (pages <= 1) return null;
   return {

@@ -1,5 +1,12 @@
 import { t, type Locale } from '../i18n/index.ts';
-import { LAYOUT, severityOfRank, type Rank, type TreeLayout, type TreeNode, type VisibleNode } from '../services/tree.ts';
+import {
+  LAYOUT,
+  severityOfRank,
+  type Rank,
+  type TreeLayout,
+  type TreeNode,
+  type VisibleNode,
+} from '../services/tree.ts';
 import { partyUrl } from './parties.ts';
 
 // View models for the tree drawing (views/partials/tree-svg.hbs) and its text alternative
@@ -58,7 +65,8 @@ function kindText(node: TreeNode, locale: Locale): string {
 /** "第 2 级 · 106901234501", or for the top its kind and the date. */
 function secondLine(node: TreeNode, locale: Locale, date: string): string {
   if (!node.allocation) return `${kindText(node, locale)} · ${date}`;
-  const level = node.party.kind === 'agent' ? t(locale, 'browse.level', { level: node.allocation.level }) : kindText(node, locale);
+  const level =
+    node.party.kind === 'agent' ? t(locale, 'browse.level', { level: node.allocation.level }) : kindText(node, locale);
   return `${level} · ${node.allocation.prefix}`;
 }
 
@@ -76,39 +84,70 @@ function moreText(visible: VisibleNode, locale: Locale): string {
 }
 
 /** The SVG drawing's view model. */
-export function treeSvgView(layout: TreeLayout, options: { locale: Locale; date: string; title: string; links: TreeLinks; interactive: boolean }) {
+export function treeSvgView(
+  layout: TreeLayout,
+  options: { locale: Locale; date: string; title: string; links: TreeLinks; interactive: boolean },
+) {
   const { locale, date, links } = options;
   // Under an agent's own box (the profile's drawing of several holdings) its ranges are named by prefix.
   const top = layout.nodes[0]?.visible.node;
-  const isTopAgain = (node: TreeNode) => top !== undefined && top !== null && node !== top && node.party.kind === top.party.kind && node.party.key === top.party.key;
+  const isTopAgain = (node: TreeNode) =>
+    top !== undefined &&
+    top !== null &&
+    node !== top &&
+    node.party.kind === top.party.kind &&
+    node.party.key === top.party.key;
   const nodes = layout.nodes.map(({ visible, x, y }) => {
     const node = visible.node;
     const rank = node ? node.worst : visible.more!.worst;
-    const palette = node && node.id === null && node.party.kind === 'carrier' ? PALETTE.carrier : PALETTE[severityOfRank(rank) ?? 'none'];
+    const palette =
+      node && node.id === null && node.party.kind === 'carrier'
+        ? PALETTE.carrier
+        : PALETTE[severityOfRank(rank) ?? 'none'];
     const undeclared = node?.allocation ? !node.allocation.declared : false;
     const toggleHref = options.interactive && node?.id != null && visible.togglable ? links.toggleUrl(node.id) : null;
     const counts = node ?? visible.more!;
     return {
       key: visible.key,
-      x: round(x), y: round(y), w: LAYOUT.nodeWidth, h: LAYOUT.nodeHeight,
-      fill: palette.fill, textFill: palette.text,
-      stroke: visible.hit ? HIGHLIGHT : palette.stroke, strokeWidth: visible.hit ? 4 : visible.onPath ? 2.5 : 1.2,
+      x: round(x),
+      y: round(y),
+      w: LAYOUT.nodeWidth,
+      h: LAYOUT.nodeHeight,
+      fill: palette.fill,
+      textFill: palette.text,
+      stroke: visible.hit ? HIGHLIGHT : palette.stroke,
+      strokeWidth: visible.hit ? 4 : visible.onPath ? 2.5 : 1.2,
       dash: undeclared ? DASH : null,
       href: options.interactive ? (node ? links.partyUrl(node) : links.partyUrl(visible.more!.parent)) : null,
       title: node ? tooltip(node, locale, date) : `${moreText(visible, locale)}\n${countsText(locale, counts)}`,
-      line1: node ? (isTopAgain(node) ? t(locale, 'tree.held_range', { prefix: node.allocation!.prefix }) : fit(node.party.name)) : moreText(visible, locale),
+      line1: node
+        ? isTopAgain(node)
+          ? t(locale, 'tree.held_range', { prefix: node.allocation!.prefix })
+          : fit(node.party.name)
+        : moreText(visible, locale),
       line2: node ? fit(secondLine(node, locale, date), 30) : t(locale, 'tree.more_hint'),
       line3: countsText(locale, counts),
-      tx: round(x + 8), ty1: round(y + 16), ty2: round(y + 30), ty3: round(y + 43),
+      tx: round(x + 8),
+      ty1: round(y + 16),
+      ty2: round(y + 30),
+      ty3: round(y + 43),
       hit: visible.hit,
       collapsed: visible.open === false,
-      toggle: visible.open === null || !node ? null : {
-        cx: round(x + LAYOUT.nodeWidth + 13), cy: round(y + LAYOUT.nodeHeight / 2), r: 10,
-        tx: round(x + LAYOUT.nodeWidth + 13), ty: round(y + LAYOUT.nodeHeight / 2 + 5),
-        symbol: visible.open ? '−' : '+',
-        href: toggleHref,
-        label: visible.open ? t(locale, 'tree.collapse') : t(locale, 'tree.expand_hidden', { count: visible.hidden }),
-      },
+      toggle:
+        visible.open === null || !node
+          ? null
+          : {
+              cx: round(x + LAYOUT.nodeWidth + 13),
+              cy: round(y + LAYOUT.nodeHeight / 2),
+              r: 10,
+              tx: round(x + LAYOUT.nodeWidth + 13),
+              ty: round(y + LAYOUT.nodeHeight / 2 + 5),
+              symbol: visible.open ? '−' : '+',
+              href: toggleHref,
+              label: visible.open
+                ? t(locale, 'tree.collapse')
+                : t(locale, 'tree.expand_hidden', { count: visible.hidden }),
+            },
     };
   });
   const edges = layout.links.map(({ child, x1, y1, x2, y2 }) => {
@@ -122,11 +161,16 @@ export function treeSvgView(layout: TreeLayout, options: { locale: Locale; date:
     };
   });
   return {
-    width: Math.ceil(layout.width), height: Math.ceil(layout.height),
+    width: Math.ceil(layout.width),
+    height: Math.ceil(layout.height),
     // The export scales width and height for a PNG; the drawing's own coordinates stay.
-    viewBoxWidth: Math.ceil(layout.width), viewBoxHeight: Math.ceil(layout.height),
-    title: options.title, description: t(locale, 'tree.svg_description'),
-    interactive: options.interactive, nodes, edges,
+    viewBoxWidth: Math.ceil(layout.width),
+    viewBoxHeight: Math.ceil(layout.height),
+    title: options.title,
+    description: t(locale, 'tree.svg_description'),
+    interactive: options.interactive,
+    nodes,
+    edges,
   };
 }
 
@@ -156,9 +200,22 @@ export function treeListView(top: VisibleNode, locale: Locale, links: TreeLinks)
     if (!node) {
       const more = visible.more!;
       return {
-        key: visible.key, name: moreText(visible, locale), url: links.partyUrl(more.parent), uscc: null, kindText: t(locale, 'tree.more_hint'), prefix: null,
-        levelText: null, validity: null, counts: countsText(locale, more), worst: severityView(more.worst, locale), undeclared: false, hit: false,
-        toggle: null, hiddenText: null, more: true, children: [],
+        key: visible.key,
+        name: moreText(visible, locale),
+        url: links.partyUrl(more.parent),
+        uscc: null,
+        kindText: t(locale, 'tree.more_hint'),
+        prefix: null,
+        levelText: null,
+        validity: null,
+        counts: countsText(locale, more),
+        worst: severityView(more.worst, locale),
+        undeclared: false,
+        hit: false,
+        toggle: null,
+        hiddenText: null,
+        more: true,
+        children: [],
       };
     }
     const a = node.allocation;
@@ -171,16 +228,26 @@ export function treeListView(top: VisibleNode, locale: Locale, links: TreeLinks)
       kindText: kindText(node, locale),
       prefix: a?.prefix ?? null,
       levelText: a ? t(locale, 'browse.level', { level: a.level }) : null,
-      validity: a ? (a.validTo === null ? t(locale, 'browse.valid_open', { from: a.validFrom }) : t(locale, 'browse.valid_range', { from: a.validFrom, to: a.validTo })) : null,
+      validity: a
+        ? a.validTo === null
+          ? t(locale, 'browse.valid_open', { from: a.validFrom })
+          : t(locale, 'browse.valid_range', { from: a.validFrom, to: a.validTo })
+        : null,
       counts: countsText(locale, node),
       worst: severityView(node.worst, locale),
       undeclared: a ? !a.declared : false,
       hit: visible.hit,
-      toggle: toggleHref === null || visible.open === null ? null : {
-        href: toggleHref,
-        text: visible.open ? t(locale, 'tree.collapse') : t(locale, 'tree.expand_hidden', { count: visible.hidden }),
-      },
-      hiddenText: visible.open === false && toggleHref === null ? t(locale, 'tree.hidden', { count: visible.hidden }) : null,
+      toggle:
+        toggleHref === null || visible.open === null
+          ? null
+          : {
+              href: toggleHref,
+              text: visible.open
+                ? t(locale, 'tree.collapse')
+                : t(locale, 'tree.expand_hidden', { count: visible.hidden }),
+            },
+      hiddenText:
+        visible.open === false && toggleHref === null ? t(locale, 'tree.hidden', { count: visible.hidden }) : null,
       more: false,
       children: visible.children.map(item),
     };

@@ -31,10 +31,14 @@ const PROFILE_FINDINGS = 20;
 
 function chainLinkView(link: IndexedAllocation, locale: Locale) {
   return {
-    prefix: link.prefix, level: link.level, declared: link.declared,
-    holder: partyView(link.holder, locale), lessee: partyView(link.lessee, locale),
+    prefix: link.prefix,
+    level: link.level,
+    declared: link.declared,
+    holder: partyView(link.holder, locale),
+    lessee: partyView(link.lessee, locale),
     isRelease: link.holder.kind === 'agent' && link.lessee.kind === 'agent',
-    validFrom: link.validFrom, validTo: link.validTo,
+    validFrom: link.validFrom,
+    validTo: link.validTo,
   };
 }
 
@@ -44,25 +48,46 @@ function profileView(profile: AgentProfile, agent: { uscc: string; name: string 
   return {
     date: profile.date,
     upstream: profile.upstream.map((chain) => ({ links: chain.map((link) => chainLinkView(link, locale)) })),
-    downstream: downstream === null ? null : {
-      summary: t(locale, 'profile.downstream_summary', { total: allocationsIn(downstream.root), numbers: downstream.root.numbers, drawn: downstream.visible.allocationsDrawn }),
-      svg: treeSvgView(downstream.layout, {
-        locale, date: profile.date, interactive: true, title: t(locale, 'profile.downstream_svg_title', { name: agent.name, date: profile.date }),
-        links: { partyUrl: nodePartyUrl, toggleUrl: () => null },
-      }),
-      list: treeListView(downstream.visible.top, locale, { partyUrl: nodePartyUrl, toggleUrl: () => null }),
-    },
+    downstream:
+      downstream === null
+        ? null
+        : {
+            summary: t(locale, 'profile.downstream_summary', {
+              total: allocationsIn(downstream.root),
+              numbers: downstream.root.numbers,
+              drawn: downstream.visible.allocationsDrawn,
+            }),
+            svg: treeSvgView(downstream.layout, {
+              locale,
+              date: profile.date,
+              interactive: true,
+              title: t(locale, 'profile.downstream_svg_title', { name: agent.name, date: profile.date }),
+              links: { partyUrl: nodePartyUrl, toggleUrl: () => null },
+            }),
+            list: treeListView(downstream.visible.top, locale, { partyUrl: nodePartyUrl, toggleUrl: () => null }),
+          },
     treeUrl: `/tree?at=${profile.date}&q=${encodeURIComponent(agent.uscc)}`,
-    complaints: profile.complaintsByMonth.length === 0 ? null : {
-      total: profile.complaintsTotal,
-      chart: monthChartView(profile.complaintsByMonth, locale),
-      months: profile.complaintsByMonth.filter((m) => m.count > 0),
-    },
-    timeline: profile.holdings.length === 0 ? null : {
-      chart: timelineView(profile.holdings, timelineRange(profile.holdings, profile.date, shanghaiDate(new Date())), profile.date, locale),
-      shown: profile.holdings.length,
-      total: profile.holdingsTotal,
-    },
+    complaints:
+      profile.complaintsByMonth.length === 0
+        ? null
+        : {
+            total: profile.complaintsTotal,
+            chart: monthChartView(profile.complaintsByMonth, locale),
+            months: profile.complaintsByMonth.filter((m) => m.count > 0),
+          },
+    timeline:
+      profile.holdings.length === 0
+        ? null
+        : {
+            chart: timelineView(
+              profile.holdings,
+              timelineRange(profile.holdings, profile.date, shanghaiDate(new Date())),
+              profile.date,
+              locale,
+            ),
+            shown: profile.holdings.length,
+            total: profile.holdingsTotal,
+          },
   };
 }
 
@@ -70,7 +95,12 @@ function profileView(profile: AgentProfile, agent: { uscc: string; name: string 
 export async function getAgents(req: Request, res: Response, context: AppContext): Promise<void> {
   const query = readQuery(req, listQuery);
   const q = query.q ?? '';
-  const result = await searchAgents(context.dataSource, q, { page: query.page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
+  const result = await searchAgents(
+    context.dataSource,
+    q,
+    { page: query.page ?? 1, perPage: PER_PAGE },
+    scopeOf(req.principal),
+  );
   res.page('agents/index', {
     title: t(req.locale, 'agents.title'),
     section: 'agents',
@@ -101,16 +131,37 @@ export async function getAgent(req: Request, res: Response, context: AppContext)
   const query = readQuery(req, agentQuery);
   const date = query.at ?? shanghaiDate(new Date());
   const profile = await agentProfile(context.dataSource, scopeOf(req.principal), agent, date);
-  const findings = await listFindings(context.dataSource, scopeOf(req.principal), { agent: agent.uscc }, 1, PROFILE_FINDINGS);
-  const holdings = await agentHoldings(context.dataSource, agent.id, { page: query.holds_page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
-  const grants = await agentGrants(context.dataSource, agent.id, { page: query.grants_page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
+  const findings = await listFindings(
+    context.dataSource,
+    scopeOf(req.principal),
+    { agent: agent.uscc },
+    1,
+    PROFILE_FINDINGS,
+  );
+  const holdings = await agentHoldings(
+    context.dataSource,
+    agent.id,
+    { page: query.holds_page ?? 1, perPage: PER_PAGE },
+    scopeOf(req.principal),
+  );
+  const grants = await agentGrants(
+    context.dataSource,
+    agent.id,
+    { page: query.grants_page ?? 1, perPage: PER_PAGE },
+    scopeOf(req.principal),
+  );
   const path = `/agents/${encodeURIComponent(agent.uscc)}`;
   res.page('agents/show', {
     title: agent.name,
     section: 'agents',
     stylesheets: ['/static/tree.css'],
     profile: profileView(profile, agent, req.locale),
-    findings: { total: findings.total, rows: findings.rows.map((f) => findingRowView(f, req.locale)), more: findings.total > findings.rows.length, url: `/findings?agent=${agent.uscc}` },
+    findings: {
+      total: findings.total,
+      rows: findings.rows.map((f) => findingRowView(f, req.locale)),
+      more: findings.total > findings.rows.length,
+      url: `/findings?agent=${agent.uscc}`,
+    },
     agent: {
       name: agent.name,
       uscc: agent.uscc,

@@ -7,7 +7,6 @@ import { carrierTotalsIn, scopeOf, seesEveryCarrier } from '../services/scope.ts
 import { beijingTime } from '../presenters/time.ts';
 import { idParam } from './shared.ts';
 
-
 /**
  * A run as the user may see it. A carrier's staff see their own carrier's findings counted, and
  * progress as a share only: the store-wide counts of traffic and findings are other carriers' too.
@@ -15,21 +14,31 @@ import { idParam } from './shared.ts';
 function runView(run: AuditRun, req: Request) {
   const locale = req.locale;
   const scope = scopeOf(req.principal);
-  const percent = run.itemsTotal > 0 ? Math.floor((run.itemsDone / run.itemsTotal) * 100) : run.status === 'running' ? 0 : 100;
+  const percent =
+    run.itemsTotal > 0 ? Math.floor((run.itemsDone / run.itemsTotal) * 100) : run.status === 'running' ? 0 : 100;
   const own = carrierTotalsIn(scope, run.carrierTotals);
   return {
-    id: run.id, url: `/audits/${run.id}`, status: run.status, statusText: t(locale, `audits.status.${run.status}`), actor: run.actor,
-    startedAt: beijingTime(run.startedAt), finishedAt: run.finishedAt ? beijingTime(run.finishedAt) : null,
+    id: run.id,
+    url: `/audits/${run.id}`,
+    status: run.status,
+    statusText: t(locale, `audits.status.${run.status}`),
+    actor: run.actor,
+    startedAt: beijingTime(run.startedAt),
+    finishedAt: run.finishedAt ? beijingTime(run.finishedAt) : null,
     percent,
     progress: seesEveryCarrier(scope) ? `${run.itemsDone} / ${run.itemsTotal}` : `${percent}%`,
     progressText: seesEveryCarrier(scope)
       ? t(locale, 'audits.progress_text', { done: run.itemsDone, total: run.itemsTotal })
       : t(locale, 'audits.progress_percent', { percent }),
     findings: String((own === null ? run.findingsTotal : own?.[0]) ?? '—'),
-    doneText: run.status !== 'succeeded' ? null
-      : own === null ? t(locale, 'audits.done', { items: run.itemsDone, total: run.findingsTotal ?? 0, new: run.findingsNew ?? 0 })
-        : own === undefined ? t(locale, 'audits.done_unscoped')
-          : t(locale, 'audits.done_scoped', { total: own[0], new: own[1] }),
+    doneText:
+      run.status !== 'succeeded'
+        ? null
+        : own === null
+          ? t(locale, 'audits.done', { items: run.itemsDone, total: run.findingsTotal ?? 0, new: run.findingsNew ?? 0 })
+          : own === undefined
+            ? t(locale, 'audits.done_unscoped')
+            : t(locale, 'audits.done_scoped', { total: own[0], new: own[1] }),
     failure: run.failure,
   };
 }
@@ -45,7 +54,9 @@ export async function getAudits(req: Request, res: Response, context: AppContext
   });
 }
 
-/** POST /audits — start one in the background and show its progress; a second start while one runs is refused politely. */
+/**
+ * POST /audits — start one in the background and show its progress; a second start while one runs is refused politely.
+ */
 export async function postAudit(req: Request, res: Response, context: AppContext): Promise<void> {
   // Too many starts (429, Retry-After) and one already running (409) are the error handler's to answer.
   const runId = await context.audits.start(context.dataSource, req.principal!.name);

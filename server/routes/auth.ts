@@ -23,15 +23,29 @@ export function getLogin(req: Request, res: Response): void {
     res.redirect(303, safeNext(next));
     return;
   }
-  res.page('auth/login', { title: t(req.locale, 'auth.title'), loginCsrf: issueLoginCsrf(req, res), next: safeNext(next), name: '' });
+  res.page('auth/login', {
+    title: t(req.locale, 'auth.title'),
+    loginCsrf: issueLoginCsrf(req, res),
+    next: safeNext(next),
+    name: '',
+  });
 }
 
 /** POST /login — name and password; on success a new session and back to where the user was going. */
 export async function postLogin(req: Request, res: Response, context: AppContext): Promise<void> {
   const form = loginForm.safeParse(req.body);
-  const again = (message: string, status: number) => res.page('auth/login', {
-    title: t(req.locale, 'auth.title'), loginCsrf: issueLoginCsrf(req, res), next: safeNext(req.body?.next), name: form.success ? form.data.name : '', error: message,
-  }, status);
+  const again = (message: string, status: number) =>
+    res.page(
+      'auth/login',
+      {
+        title: t(req.locale, 'auth.title'),
+        loginCsrf: issueLoginCsrf(req, res),
+        next: safeNext(req.body?.next),
+        name: form.success ? form.data.name : '',
+        error: message,
+      },
+      status,
+    );
   if (!form.success) {
     again(t(req.locale, 'auth.fill_both'), 400);
     return;
@@ -50,7 +64,12 @@ export async function postLogin(req: Request, res: Response, context: AppContext
 /** POST /logout */
 export async function postLogout(req: Request, res: Response, context: AppContext): Promise<void> {
   if (req.sessionToken) await endSession(context.dataSource, req.sessionToken);
-  if (req.principal) await recordAudit(context.dataSource, { actor: req.principal.name, action: 'session.signed_out', subject: `user:${req.principal.name}` });
+  if (req.principal)
+    await recordAudit(context.dataSource, {
+      actor: req.principal.name,
+      action: 'session.signed_out',
+      subject: `user:${req.principal.name}`,
+    });
   res.clearCookie(SESSION_COOKIE, cookieOptions(req));
   res.redirect(303, '/login');
 }

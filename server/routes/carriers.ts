@@ -33,6 +33,11 @@ export async function getCarrier(req: Request, res: Response, context: AppContex
     carrier: { code: carrier.code, name: carrier.name },
     total: segments.total,
     segments: segments.rows.map((row) => allocationView(row, req.locale)),
-    pager: pagerView(segments.page, segments.total, PER_PAGE, pageUrlBuilder(`/carriers/${encodeURIComponent(carrier.code)}`, req.query)),
+    pager: pagerView(
+      segments.page,
+      segments.total,
+      PER_PAGE,
+      pageUrlBuilder(`/carriers/${encodeURIComponent(carrier.code)}`, req.query),
+    ),
   });
 }

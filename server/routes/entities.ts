@@ -16,7 +16,12 @@ const numbersQuery = z.object({ page: param.page() });
 export async function getEntities(req: Request, res: Response, context: AppContext): Promise<void> {
   const query = readQuery(req, listQuery);
   const q = query.q ?? '';
-  const result = await searchEntities(context.dataSource, q, { page: query.page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
+  const result = await searchEntities(
+    context.dataSource,
+    q,
+    { page: query.page ?? 1, perPage: PER_PAGE },
+    scopeOf(req.principal),
+  );
   res.page('entities/index', {
     title: t(req.locale, 'entities.title'),
     section: 'entities',
@@ -40,7 +45,12 @@ export async function getEntity(req: Request, res: Response, context: AppContext
   const entity = uscc === null ? null : await findEntity(context.dataSource, uscc, scopeOf(req.principal));
   if (!entity) throw new HttpError(404, 'error.not_found');
   const query = readQuery(req, numbersQuery);
-  const numbers = await entityAllocations(context.dataSource, entity.id, { page: query.page ?? 1, perPage: PER_PAGE }, scopeOf(req.principal));
+  const numbers = await entityAllocations(
+    context.dataSource,
+    entity.id,
+    { page: query.page ?? 1, perPage: PER_PAGE },
+    scopeOf(req.principal),
+  );
   res.page('entities/show', {
     title: entity.name,
     section: 'entities',
@@ -54,6 +64,11 @@ export async function getEntity(req: Request, res: Response, context: AppContext
       signatures: entity.signatures,
     },
     numbers: { total: numbers.total, rows: numbers.rows.map((row) => allocationView(row, req.locale)) },
-    pager: pagerView(numbers.page, numbers.total, PER_PAGE, pageUrlBuilder(`/entities/${encodeURIComponent(entity.uscc)}`, req.query)),
+    pager: pagerView(
+      numbers.page,
+      numbers.total,
+      PER_PAGE,
+      pageUrlBuilder(`/entities/${encodeURIComponent(entity.uscc)}`, req.query),
+    ),
   });
 }

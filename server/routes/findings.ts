@@ -7,7 +7,14 @@ import { FINDING_STATUSES, SEVERITIES, type FindingEvidence } from '../entities/
 import { t, type Locale } from '../i18n/index.ts';
 import { shanghaiDayRange } from '../numbering/time.ts';
 import { RULE_CODES } from '../rules/types.ts';
-import { agentRiskRanking, dismissFinding, FindingStateError, getFinding, listFindings, reopenFinding } from '../services/findings.ts';
+import {
+  agentRiskRanking,
+  dismissFinding,
+  FindingStateError,
+  getFinding,
+  listFindings,
+  reopenFinding,
+} from '../services/findings.ts';
 import { coversCarrier, scopeOf } from '../services/scope.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
 import { findingRowView } from '../presenters/findings.ts';
@@ -30,14 +37,26 @@ const findingsQuery = z.object({
 export async function getFindings(req: Request, res: Response, context: AppContext): Promise<void> {
   const q = readQuery(req, findingsQuery);
   const scope = scopeOf(req.principal);
-  const carriers = (await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }))
-    .filter((c) => coversCarrier(scope, c.id));
+  const carriers = (await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } })).filter((c) =>
+    coversCarrier(scope, c.id),
+  );
   const carrier = q.carrier ? carriers.find((c) => c.code === q.carrier) : undefined;
   if (q.carrier && !carrier) throw badParameter(req.locale, 'carrier', 'carrier');
   const page = q.page ?? 1;
-  const result = await listFindings(context.dataSource, scope, {
-    rule: q.rule, severity: q.severity, status: q.status, carrierId: carrier?.id, agent: q.agent, ...shanghaiDayRange(q.from, q.to),
-  }, page, PER_PAGE);
+  const result = await listFindings(
+    context.dataSource,
+    scope,
+    {
+      rule: q.rule,
+      severity: q.severity,
+      status: q.status,
+      carrierId: carrier?.id,
+      agent: q.agent,
+      ...shanghaiDayRange(q.from, q.to),
+    },
+    page,
+    PER_PAGE,
+  );
   const option = (value: string, label: string, selected: unknown) => ({ value, label, selected: value === selected });
   res.page('findings/index', {
     title: t(req.locale, 'findings.title'),
@@ -68,7 +87,11 @@ function textView(evidence: FindingEvidence, locale: Locale) {
   for (const mark of marks) {
     if (mark.start < at) continue; // overlapping cues: the first one shown
     if (mark.start > at) parts.push({ text: text.slice(at, mark.start), marked: false, title: '' });
-    parts.push({ text: text.slice(mark.start, mark.end), marked: true, title: mark.kind ? t(locale, `findings.fact.cue_${mark.kind}`) : '' });
+    parts.push({
+      text: text.slice(mark.start, mark.end),
+      marked: true,
+      title: mark.kind ? t(locale, `findings.fact.cue_${mark.kind}`) : '',
+    });
     at = mark.end;
   }
   if (at < text.length) parts.push({ text: text.slice(at), marked: false, title: '' });
@@ -78,7 +101,9 @@ function textView(evidence: FindingEvidence, locale: Locale) {
 function chainView(evidence: FindingEvidence, locale: Locale) {
   return (evidence.chain ?? []).map((link, i, all) => ({
     ...link,
-    holderUrl: /^[0-9A-Z]{18}$/.test(link.holder) ? `/agents/${link.holder}` : `/carriers/${encodeURIComponent(link.holder)}`,
+    holderUrl: /^[0-9A-Z]{18}$/.test(link.holder)
+      ? `/agents/${link.holder}`
+      : `/carriers/${encodeURIComponent(link.holder)}`,
     lesseeUrl: link.lesseeKind === 'entity' ? `/entities/${link.lessee}` : `/agents/${link.lessee}`,
     lesseeKindText: t(locale, `kind.${link.lesseeKind}`),
     isRelease: link.lesseeKind === 'agent' && link.level > 1,
@@ -93,29 +118,50 @@ async function findingOf(req: Request, context: AppContext): Promise<Finding> {
   return finding;
 }
 
-async function renderFinding(req: Request, res: Response, finding: Finding, error: string | null, status = 200): Promise<void> {
+async function renderFinding(
+  req: Request,
+  res: Response,
+  finding: Finding,
+  error: string | null,
+  status = 200,
+): Promise<void> {
   const locale = req.locale;
-  res.page('findings/show', {
-    title: t(locale, 'findings.show_title', { id: finding.id }),
-    section: 'findings',
-    finding: {
-      ...findingRowView(finding, locale),
-      prefix: finding.prefix, number: finding.number, entity: finding.entityUscc,
-      numberLookupUrl: finding.number && finding.occurredAt ? `/lookup?number=${finding.number}&at=${encodeURIComponent(beijingTime(finding.occurredAt).replace(' ', 'T'))}` : null,
-      messageUrl: finding.messageId ? `/messages/${finding.messageId}` : null,
-      messageRef: finding.messageRef ?? (finding.messageId ? `#${finding.messageId}` : null),
-      complaintRef: finding.complaintRef,
-      firstSeen: beijingTime(finding.firstSeenAt), lastSeen: beijingTime(finding.lastSeenAt), lastRunId: finding.lastRunId,
-      statusChangedAt: finding.statusChangedAt ? beijingTime(finding.statusChangedAt) : null,
-      statusChangedBy: finding.statusChangedBy, statusReason: finding.statusReason,
-      canDismiss: finding.status === 'open' || finding.status === 'notified',
-      canReopen: finding.status === 'dismissed',
+  res.page(
+    'findings/show',
+    {
+      title: t(locale, 'findings.show_title', { id: finding.id }),
+      section: 'findings',
+      finding: {
+        ...findingRowView(finding, locale),
+        prefix: finding.prefix,
+        number: finding.number,
+        entity: finding.entityUscc,
+        numberLookupUrl:
+          finding.number && finding.occurredAt
+            ? `/lookup?number=${finding.number}&at=${encodeURIComponent(beijingTime(finding.occurredAt).replace(' ', 'T'))}`
+            : null,
+        messageUrl: finding.messageId ? `/messages/${finding.messageId}` : null,
+        messageRef: finding.messageRef ?? (finding.messageId ? `#${finding.messageId}` : null),
+        complaintRef: finding.complaintRef,
+        firstSeen: beijingTime(finding.firstSeenAt),
+        lastSeen: beijingTime(finding.lastSeenAt),
+        lastRunId: finding.lastRunId,
+        statusChangedAt: finding.statusChangedAt ? beijingTime(finding.statusChangedAt) : null,
+        statusChangedBy: finding.statusChangedBy,
+        statusReason: finding.statusReason,
+        canDismiss: finding.status === 'open' || finding.status === 'notified',
+        canReopen: finding.status === 'dismissed',
+      },
+      text: textView(finding.evidence, locale),
+      chain: chainView(finding.evidence, locale),
+      facts: Object.entries(finding.evidence.facts ?? {}).map(([label, value]) => ({
+        label: t(locale, `findings.fact.${label}`),
+        value: String(value),
+      })),
+      error,
     },
-    text: textView(finding.evidence, locale),
-    chain: chainView(finding.evidence, locale),
-    facts: Object.entries(finding.evidence.facts ?? {}).map(([label, value]) => ({ label: t(locale, `findings.fact.${label}`), value: String(value) })),
-    error,
-  }, status);
+    status,
+  );
 }
 
 /** GET /findings/:id — the finding, its evidence and the chain drawn; dismiss or reopen it. */
@@ -128,12 +174,24 @@ const statusForm = z.object({
   reason: z.string().trim().min(2).max(1000),
 });
 
-async function changeStatus(req: Request, res: Response, context: AppContext, change: typeof dismissFinding): Promise<void> {
+async function changeStatus(
+  req: Request,
+  res: Response,
+  context: AppContext,
+  change: typeof dismissFinding,
+): Promise<void> {
   const finding = await findingOf(req, context);
   const form = statusForm.safeParse(req.body ?? {});
   if (!form.success) return renderFinding(req, res, finding, t(req.locale, 'findings.reason_required'), 400);
   try {
-    await change(context.dataSource, scopeOf(req.principal), finding.id, form.data.expected, form.data.reason, req.principal!.name);
+    await change(
+      context.dataSource,
+      scopeOf(req.principal),
+      finding.id,
+      form.data.expected,
+      form.data.reason,
+      req.principal!.name,
+    );
   } catch (error) {
     if (!(error instanceof FindingStateError)) throw error;
     const current = await findingOf(req, context);
@@ -159,7 +217,11 @@ export async function getRisk(req: Request, res: Response, context: AppContext):
     title: t(req.locale, 'risk.title'),
     section: 'risk',
     agents: ranking.map((r, i) => ({
-      ...r, rank: i + 1, name: r.name ?? r.uscc, url: `/agents/${r.uscc}`, findingsUrl: `/findings?agent=${r.uscc}&status=open`,
+      ...r,
+      rank: i + 1,
+      name: r.name ?? r.uscc,
+      url: `/agents/${r.uscc}`,
+      findingsUrl: `/findings?agent=${r.uscc}&status=open`,
     })),
   });
 }

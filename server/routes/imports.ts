@@ -9,7 +9,6 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { HttpError, UserError, type MessageParams } from '../errors.ts';
-import { DatasetOpenError } from '../dataset/readers.ts';
 import { csrfFieldMatches } from '../auth.ts';
 import { datasetFileOf } from '../dataset/tables.ts';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
@@ -62,7 +61,8 @@ class UploadRefused extends UserError {
 /** Why an uploaded file's name cannot be stored as it is, or null. */
 function nameProblem(name: string): UploadRefused | null {
   if (/\p{Cc}/u.test(name)) return new UploadRefused('imports.upload.name_control');
-  if (Buffer.byteLength(name) > MAX_NAME_BYTES) return new UploadRefused('imports.upload.name_too_long', { max: MAX_NAME_BYTES });
+  if (Buffer.byteLength(name) > MAX_NAME_BYTES)
+    return new UploadRefused('imports.upload.name_too_long', { max: MAX_NAME_BYTES });
   return null;
 }
 
@@ -76,31 +76,56 @@ async function receiveUpload(req: Request): Promise<{ directory: string; names: 
     await new Promise<void>((resolve, reject) => {
       const writes: Array<Promise<void>> = [];
       let failed = false;
-      const fail = (error: Error) => { if (!failed) { failed = true; reject(error); } };
+      const fail = (error: Error) => {
+        if (!failed) {
+          failed = true;
+          reject(error);
+        }
+      };
       // The form sends its CSRF token as its first field (auth.ts, checkCsrf): no file is taken before it.
       let tokenChecked = !req.csrfInMultipartBody;
       const csrfFailed = () => new UploadRefused('auth.csrf_failed', {}, 403);
-      const parser = busboy({ headers: req.headers, limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: 10 } });
+      const parser = busboy({
+        headers: req.headers,
+        limits: { fileSize: MAX_FILE_BYTES, files: MAX_FILES, fields: 10 },
+      });
       parser.on('field', (field, value) => {
         if (field !== '_csrf' || tokenChecked) return;
         if (csrfFieldMatches(req, value)) tokenChecked = true;
         else fail(csrfFailed());
       });
       parser.on('file', (_field, stream, info) => {
-        if (!tokenChecked) { stream.resume(); fail(csrfFailed()); return; }
+        if (!tokenChecked) {
+          stream.resume();
+          fail(csrfFailed());
+          return;
+        }
         const name = path.basename(info.filename || '');
         const problem = nameProblem(name);
-        if (problem) { stream.resume(); fail(problem); return; }
-        if (name === '') { stream.resume(); return; }
+        if (problem) {
+          stream.resume();
+          fail(problem);
+          return;
+        }
+        if (name === '') {
+          stream.resume();
+          return;
+        }
         const isWorkbook = name.toLowerCase().endsWith('.xlsx');
         if (!isWorkbook && !datasetFileOf(name)) {
           stream.resume();
           fail(new UploadRefused('imports.upload.bad_name', { name }));
           return;
         }
-        if (names.includes(name)) { stream.resume(); fail(new UploadRefused('imports.upload.duplicate', { name })); return; }
+        if (names.includes(name)) {
+          stream.resume();
+          fail(new UploadRefused('imports.upload.duplicate', { name }));
+          return;
+        }
         names.push(name);
-        stream.on('limit', () => fail(new UploadRefused('imports.upload.too_large', { name, max: MAX_FILE_BYTES / 1024 / 1024 })));
+        stream.on('limit', () =>
+          fail(new UploadRefused('imports.upload.too_large', { name, max: MAX_FILE_BYTES / 1024 / 1024 })),
+        );
         writes.push(pipeline(stream, createWriteStream(path.join(directory, name))));
       });
       parser.on('filesLimit', () => fail(new UploadRefused('imports.upload.too_many', { max: MAX_FILES })));
@@ -108,7 +133,9 @@ async function receiveUpload(req: Request): Promise<{ directory: string; names: 
       parser.on('error', () => fail(new UploadRefused('imports.upload.malformed')));
       parser.on('close', () => {
         if (!tokenChecked) fail(csrfFailed());
-        Promise.all(writes).then(() => { if (!failed) resolve(); }, fail);
+        Promise.all(writes).then(() => {
+          if (!failed) resolve();
+        }, fail);
       });
       req.pipe(parser);
     });
@@ -125,13 +152,19 @@ async function receiveUpload(req: Request): Promise<{ directory: string; names: 
 /** POST /imports — receive the files and start importing them in the background. */
 export async function postImport(req: Request, res: Response, context: AppContext): Promise<void> {
   const upload = await receiveUpload(req);
-  const location = upload.names.length === 1 && upload.names[0].toLowerCase().endsWith('.xlsx')
-    ? path.join(upload.directory, upload.names[0])
-    : upload.directory;
+  const location =
+    upload.names.length === 1 && upload.names[0].toLowerCase().endsWith('.xlsx')
+      ? path.join(upload.directory, upload.names[0])
+      : upload.directory;
   // Another import running (409) and a dataset that cannot be opened (400) are the error handler's to answer.
   const principal = req.principal!;
   const carrier = principal.role === 'carrier' ? { id: principal.carrierId!, code: principal.carrierCode! } : null;
-  const runId = await context.imports.start(context.dataSource, context.databaseUrl, { location, source: upload.names.join(', '), actor: principal.name, carrier }, upload.directory);
+  const runId = await context.imports.start(
+    context.dataSource,
+    context.databaseUrl,
+    { location, source: upload.names.join(', '), actor: principal.name, carrier },
+    upload.directory,
+  );
   res.redirect(303, `/imports/${runId}`);
 }
 
@@ -144,7 +177,7 @@ const reportQuery = z.object({ page: param.page() });
  */
 async function endedAsStopped(dataSource: DataSource, run: ImportRun): Promise<boolean> {
   try {
-    return await endInterruptedRuns(dataSource, { atStart: false, runs: [run] }) > 0;
+    return (await endInterruptedRuns(dataSource, { atStart: false, runs: [run] })) > 0;
   } catch (error) {
     if (isStoreBusy(error)) return false;
     throw error;
@@ -160,7 +193,8 @@ export async function getImport(req: Request, res: Response, context: AppContext
   if (!run) throw new HttpError(404, 'error.not_found');
   const job = context.imports.state(run.id);
   // Run by another process: if that process stopped, the run never ends by itself.
-  if (run.status === 'running' && job === null && await endedAsStopped(context.dataSource, run)) run = (await runs.findOneBy({ id: run.id }))!;
+  if (run.status === 'running' && job === null && (await endedAsStopped(context.dataSource, run)))
+    run = (await runs.findOneBy({ id: run.id }))!;
   // A run this server does not know is being imported by another process (the command line).
   // One of this server's own is not over until its job has settled (its upload removed), even
   // when its row already says how it ended: whoever sees it over can start the next at once.
@@ -175,32 +209,57 @@ export async function getImport(req: Request, res: Response, context: AppContext
   if (running && job === null) model.elsewhere = true;
   if (running && job?.progress) {
     const { rowsRead, bytesRead, bytesTotal } = job.progress;
-    model.progress = { rowsRead, bytesRead, bytesTotal, percent: bytesTotal ? Math.min(100, Math.round((100 * bytesRead) / bytesTotal)) : null };
+    model.progress = {
+      rowsRead,
+      bytesRead,
+      bytesTotal,
+      percent: bytesTotal ? Math.min(100, Math.round((100 * bytesRead) / bytesTotal)) : null,
+    };
   }
   if (run.status === 'succeeded') {
     model.summary = run.summary;
     // Runs recorded before warnings were kept have none.
     const { warnings = [], warningCount = 0 } = (run.summary ?? {}) as Partial<ImportSummary>;
-    model.warnings = warnings.map((w) => ({ file: w.file, line: w.line, column: w.column, value: w.value, reason: issueMessage(w, req.locale) }));
+    model.warnings = warnings.map((w) => ({
+      file: w.file,
+      line: w.line,
+      column: w.column,
+      value: w.value,
+      reason: issueMessage(w, req.locale),
+    }));
     model.warningCount = warningCount;
     model.warningsUnlisted = warningCount - warnings.length;
   }
   if (run.status === 'refused') {
     const page = readQuery(req, reportQuery).page ?? 1;
     const [errors, stored] = await context.dataSource.getRepository(ImportRunError).findAndCount({
-      where: { runId: run.id }, order: { id: 'ASC' }, skip: (page - 1) * ERRORS_PER_PAGE, take: ERRORS_PER_PAGE,
+      where: { runId: run.id },
+      order: { id: 'ASC' },
+      skip: (page - 1) * ERRORS_PER_PAGE,
+      take: ERRORS_PER_PAGE,
     });
     model.errors = errors.map((e) => {
       const { code, params } = JSON.parse(e.reason) as { code: string; params: Record<string, string | number> };
-      return { file: e.file, line: e.line, column: e.column, value: e.value, reason: issueMessage({ code, params }, req.locale) };
+      return {
+        file: e.file,
+        line: e.line,
+        column: e.column,
+        value: e.value,
+        reason: issueMessage({ code, params }, req.locale),
+      };
     });
     model.unlisted = run.errorCount - stored;
     const pages = Math.max(1, Math.ceil(stored / ERRORS_PER_PAGE));
-    model.pager = pages > 1 ? {
-      page, pages, total: stored,
-      previousUrl: page > 1 ? `/imports/${run.id}?page=${page - 1}` : null,
-      nextUrl: page < pages ? `/imports/${run.id}?page=${page + 1}` : null,
-    } : null;
+    model.pager =
+      pages > 1
+        ? {
+            page,
+            pages,
+            total: stored,
+            previousUrl: page > 1 ? `/imports/${run.id}?page=${page - 1}` : null,
+            nextUrl: page < pages ? `/imports/${run.id}?page=${page + 1}` : null,
+          }
+        : null;
   }
   res.page('imports/show', model);
 }

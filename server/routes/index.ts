@@ -7,7 +7,13 @@ import { getCarrier, getCarriers } from './carriers.ts';
 import { getAudit } from './audit.ts';
 import { getAuditRun, getAudits, postAudit, postCancelAudit } from './audits.ts';
 import { getFindingPage, getFindings, getRisk, postDismissFinding, postReopenFinding } from './findings.ts';
-import { getReferenceEdit, getReferenceList, postReference, postReferenceDelete, postReferenceEdit } from './reference.ts';
+import {
+  getReferenceEdit,
+  getReferenceList,
+  postReference,
+  postReferenceDelete,
+  postReferenceEdit,
+} from './reference.ts';
 import { getUserEdit, getUsers, postUser, postUserEdit, postUserPassword } from './users.ts';
 import { getLogin, postLogin, postLogout } from './auth.ts';
 import { getDashboard, getDatasetFormat } from './dashboard.ts';
@@ -16,7 +22,16 @@ import { getImport, getImports, postImport } from './imports.ts';
 import { getLookup, getLookupJson } from './lookup.ts';
 import { getMessage, getMessages, postMessageLabel } from './messages.ts';
 import {
-  getNewNotice, getNoticePage, getNoticePdf, getNoticePrint, getNotices, getVerify, postAcknowledge, postNotice, postNoticePreview, postRectify,
+  getNewNotice,
+  getNoticePage,
+  getNoticePdf,
+  getNoticePrint,
+  getNotices,
+  getVerify,
+  postAcknowledge,
+  postNotice,
+  postNoticePreview,
+  postRectify,
 } from './notices.ts';
 import { getCrossCarrier, getTree, getTreeCsv, getTreePng, getTreeSvg } from './tree.ts';
 
@@ -55,7 +70,12 @@ export const ROUTES: readonly RouteDeclaration[] = [
   { method: 'get', path: '/admin/users/:id', access: ADMIN, handler: getUserEdit },
   { method: 'post', path: '/admin/users/:id', access: ADMIN, handler: postUserEdit },
   { method: 'post', path: '/admin/users/:id/password', access: ADMIN, handler: postUserPassword },
-  { method: 'get', path: '/admin/reference', access: ADMIN, handler: (_req, res) => res.redirect(302, '/admin/reference/protected-senders') },
+  {
+    method: 'get',
+    path: '/admin/reference',
+    access: ADMIN,
+    handler: (_req, res) => res.redirect(302, '/admin/reference/protected-senders'),
+  },
   { method: 'get', path: '/admin/reference/:table', access: ADMIN, handler: getReferenceList },
   { method: 'post', path: '/admin/reference/:table', access: ADMIN, handler: postReference },
   { method: 'get', path: '/admin/reference/:table/:id', access: ADMIN, handler: getReferenceEdit },
@@ -110,7 +130,8 @@ export const ROUTES: readonly RouteDeclaration[] = [
 export function registerRoutes(app: Express, context: AppContext): void {
   for (const route of ROUTES) {
     app[route.method](route.path, (req: Request, res: Response) => {
-      if (Array.isArray(route.access) && !route.access.includes(req.principal?.role as Role)) throw new HttpError(403, 'auth.forbidden');
+      if (Array.isArray(route.access) && !route.access.includes(req.principal?.role as Role))
+        throw new HttpError(403, 'auth.forbidden');
       return route.handler(req, res, context);
     });
   }

@@ -36,7 +36,7 @@ function linkView(link: IndexedAllocation, index: number, links: IndexedAllocati
 /** GET /lookup — the form, and for a number (and optional moment) the chain that held it. */
 export async function getLookup(req: Request, res: Response, context: AppContext): Promise<void> {
   const query = parseQuery(req, lookupQuery);
-  const form = { number: query.ok ? query.value.number ?? '' : '', at: query.ok ? query.value.at ?? '' : '' };
+  const form = { number: query.ok ? (query.value.number ?? '') : '', at: query.ok ? (query.value.at ?? '') : '' };
   const model: Record<string, unknown> = { title: t(req.locale, 'lookup.title'), section: 'lookup', form };
   if (!query.ok) {
     model.error = t(req.locale, query.error.messageKey, query.error.params);
@@ -55,7 +55,9 @@ export async function getLookup(req: Request, res: Response, context: AppContext
       at: beijingTime(result.at),
       found: result.chain !== null,
       links: links.map((link, i) => linkView(link, i, links, req)),
-      entity: result.chain?.entity ? { name: result.chain.entity.name, uscc: result.chain.entity.key, url: partyUrl(result.chain.entity) } : null,
+      entity: result.chain?.entity
+        ? { name: result.chain.entity.name, uscc: result.chain.entity.key, url: partyUrl(result.chain.entity) }
+        : null,
       topLevel: links.reduce((max, l) => Math.max(max, l.level), 0),
       scoped: req.principal?.carrierCode ?? null,
     };
@@ -71,7 +73,9 @@ export async function getLookup(req: Request, res: Response, context: AppContext
 export async function getLookupJson(req: Request, res: Response, context: AppContext): Promise<void> {
   const query = parseQuery(req, lookupQuery);
   if (!query.ok) {
-    res.status(400).json({ error: t(req.locale, query.error.messageKey, query.error.params), parameter: query.parameter });
+    res
+      .status(400)
+      .json({ error: t(req.locale, query.error.messageKey, query.error.params), parameter: query.parameter });
     return;
   }
   if (query.value.number === undefined) {

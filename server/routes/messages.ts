@@ -27,12 +27,25 @@ const messageQuery = z.object({ labelled: param.choice(['1']) });
 export async function getMessages(req: Request, res: Response, context: AppContext): Promise<void> {
   const query = readQuery(req, messagesQuery);
   const page = query.page ?? 1;
-  const result = await listMessages(context.dataSource, scopeOf(req.principal), { sender: query.sender, text: query.text?.trim() }, page, PER_PAGE);
+  const result = await listMessages(
+    context.dataSource,
+    scopeOf(req.principal),
+    { sender: query.sender, text: query.text?.trim() },
+    page,
+    PER_PAGE,
+  );
   res.page('messages/index', {
     title: t(req.locale, 'messages.title'),
     section: 'messages',
     filter: { sender: query.sender ?? '', text: query.text?.trim() ?? '' },
-    messages: result.rows.map((m) => ({ id: m.id, url: `/messages/${m.id}`, ref: m.externalId ?? '', sender: m.sender, sentAt: beijingTime(m.sentAt), content: m.content })),
+    messages: result.rows.map((m) => ({
+      id: m.id,
+      url: `/messages/${m.id}`,
+      ref: m.externalId ?? '',
+      sender: m.sender,
+      sentAt: beijingTime(m.sentAt),
+      content: m.content,
+    })),
     total: result.total,
     pager: pagerView(page, result.total, PER_PAGE, pageUrlBuilder('/messages', req.query)),
   });
@@ -70,49 +83,98 @@ export async function postMessageLabel(req: Request, res: Response, context: App
   const current = await explained(req, context);
   const form = labelForm.safeParse(req.body ?? {});
   if (!form.success) return renderMessage(req, res, context, current, 'invalid', 400);
-  const entity = current.context.entity ? { uscc: current.context.entity.uscc, name: current.context.entity.name } : null;
+  const entity = current.context.entity
+    ? { uscc: current.context.entity.uscc, name: current.context.entity.name }
+    : null;
   try {
-    await setMessageLabel(context.dataSource, scopeOf(req.principal), current.message.id, { ...form.data, expectedVersion: form.data.version, entity }, req.principal!.name);
+    await setMessageLabel(
+      context.dataSource,
+      scopeOf(req.principal),
+      current.message.id,
+      { ...form.data, expectedVersion: form.data.version, entity },
+      req.principal!.name,
+    );
   } catch (error) {
     if (!(error instanceof MessageLabelError)) throw error;
-    return renderMessage(req, res, context, current, error.code === 'messages.label_not_found' ? 'not_found' : 'changed_meanwhile', 409);
+    return renderMessage(
+      req,
+      res,
+      context,
+      current,
+      error.code === 'messages.label_not_found' ? 'not_found' : 'changed_meanwhile',
+      409,
+    );
   }
   res.redirect(303, `/messages/${current.message.id}?labelled=1`);
 }
 
 type LabelNote = 'saved' | 'invalid' | 'not_found' | 'changed_meanwhile';
 
-async function renderMessage(req: Request, res: Response, context: AppContext, explanation: MessageExplanation, note: LabelNote | null, status = 200): Promise<void> {
+async function renderMessage(
+  req: Request,
+  res: Response,
+  context: AppContext,
+  explanation: MessageExplanation,
+  note: LabelNote | null,
+  status = 200,
+): Promise<void> {
   const { message, context: traffic, verdicts, stored } = explanation;
   const locale = req.locale;
   const label = await labelOf(context.dataSource, message.id);
-  res.page('messages/show', {
-    title: t(locale, 'messages.show_title', { ref: message.externalId ?? `#${message.id}` }),
-    section: 'messages',
-    message: { ref: message.externalId ?? `#${message.id}`, sender: message.sender, sentAt: beijingTime(message.sentAt), content: message.content, recipient: message.recipient },
-    lookupUrl: `/lookup?number=${message.sender}&at=${encodeURIComponent(beijingTime(message.sentAt).replace(' ', 'T'))}`,
-    entity: traffic.entity ? { name: traffic.entity.name, uscc: traffic.entity.uscc, url: `/entities/${traffic.entity.uscc}` } : null,
-    chain: traffic.chain ? chainEvidence(traffic.chain.links) : null,
-    verdicts: verdicts.map((v) => ({
-      rule: v.rule, ruleText: t(locale, `rule.${v.rule}`), fired: v.findings.length > 0, aggregate: v.aggregate,
-      details: v.findings.map((f) => ({
-        severity: f.severity, severityText: t(locale, `severity.${f.severity}`), detail: render(locale, f.text),
+  res.page(
+    'messages/show',
+    {
+      title: t(locale, 'messages.show_title', { ref: message.externalId ?? `#${message.id}` }),
+      section: 'messages',
+      message: {
+        ref: message.externalId ?? `#${message.id}`,
+        sender: message.sender,
+        sentAt: beijingTime(message.sentAt),
+        content: message.content,
+        recipient: message.recipient,
+      },
+      lookupUrl: `/lookup?number=${message.sender}&at=${encodeURIComponent(beijingTime(message.sentAt).replace(' ', 'T'))}`,
+      entity: traffic.entity
+        ? { name: traffic.entity.name, uscc: traffic.entity.uscc, url: `/entities/${traffic.entity.uscc}` }
+        : null,
+      chain: traffic.chain ? chainEvidence(traffic.chain.links) : null,
+      verdicts: verdicts.map((v) => ({
+        rule: v.rule,
+        ruleText: t(locale, `rule.${v.rule}`),
+        fired: v.findings.length > 0,
+        aggregate: v.aggregate,
+        details: v.findings.map((f) => ({
+          severity: f.severity,
+          severityText: t(locale, `severity.${f.severity}`),
+          detail: render(locale, f.text),
+        })),
+        explanation: v.explanation ? (locale === 'en' ? v.explanation.en : v.explanation.zh) : null,
       })),
-      explanation: v.explanation ? (locale === 'en' ? v.explanation.en : v.explanation.zh) : null,
-    })),
-    flagged: verdicts.some((v) => v.findings.length > 0) || stored.length > 0,
-    stored: stored.map((f) => findingRowView(f, locale)),
-    label: {
-      current: label === null ? null : t(locale, 'messages.label_current', {
-        label: t(locale, `messages.label.${label.label}`), by: label.labelledBy, at: beijingTime(label.labelledAt), reason: label.reason,
-      }),
-      canLabel: canLabel(req),
-      url: `/messages/${message.id}/label`,
-      version: label?.version ?? 0,
-      choices: MESSAGE_LABELS.map((value) => ({ value, text: t(locale, `messages.label.${value}`), checked: label?.label === value })),
-      reason: label?.reason ?? '',
-      note: note === null ? null : t(locale, note === 'saved' ? 'messages.label_saved' : `messages.label_${note}`),
-      noteIsError: note !== null && note !== 'saved',
+      flagged: verdicts.some((v) => v.findings.length > 0) || stored.length > 0,
+      stored: stored.map((f) => findingRowView(f, locale)),
+      label: {
+        current:
+          label === null
+            ? null
+            : t(locale, 'messages.label_current', {
+                label: t(locale, `messages.label.${label.label}`),
+                by: label.labelledBy,
+                at: beijingTime(label.labelledAt),
+                reason: label.reason,
+              }),
+        canLabel: canLabel(req),
+        url: `/messages/${message.id}/label`,
+        version: label?.version ?? 0,
+        choices: MESSAGE_LABELS.map((value) => ({
+          value,
+          text: t(locale, `messages.label.${value}`),
+          checked: label?.label === value,
+        })),
+        reason: label?.reason ?? '',
+        note: note === null ? null : t(locale, note === 'saved' ? 'messages.label_saved' : `messages.label_${note}`),
+        noteIsError: note !== null && note !== 'saved',
+      },
     },
-  }, status);
+    status,
+  );
 }

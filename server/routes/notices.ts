@@ -11,8 +11,23 @@ import { t, type Locale } from '../i18n/index.ts';
 import { chromiumPath } from '../services/pdf.ts';
 import { RenderUnavailable } from '../services/rendering.ts';
 import {
-  acknowledgeNotice, contentAsIssued, defaultDeadline, draftNotice, getNotice, isOverdue, issueNotice, issuersFor, listNotices, noticeCandidates, noticeContent,
-  NoticeError, rectifyNotice, verifyNotice, type NoticeActor, type NoticeContent, type NoticeRequest,
+  acknowledgeNotice,
+  contentAsIssued,
+  defaultDeadline,
+  draftNotice,
+  getNotice,
+  isOverdue,
+  issueNotice,
+  issuersFor,
+  listNotices,
+  noticeCandidates,
+  noticeContent,
+  NoticeError,
+  rectifyNotice,
+  verifyNotice,
+  type NoticeActor,
+  type NoticeContent,
+  type NoticeRequest,
 } from '../services/notices.ts';
 import { findAgent } from '../services/browse.ts';
 import { coversCarrier, scopeOf, seesEveryCarrier } from '../services/scope.ts';
@@ -60,7 +75,11 @@ async function documentView(req: Request, context: AppContext, content: NoticeCo
       findings: content.findings.map((f) => ({ ...f, chineseIndex: chineseNumeral(f.index) })),
       actions: content.actions.map((text, i) => ({ index: i + 1, text })),
       attachments: content.attachments.map((a) => `${a.index}. ${a.title}`),
-      chains: content.attachments.map((a) => ({ label: t('zh-CN', 'notices.doc.attachment_title', { index: a.index }), title: a.title, links: a.chain })),
+      chains: content.attachments.map((a) => ({
+        label: t('zh-CN', 'notices.doc.attachment_title', { index: a.index }),
+        title: a.title,
+        links: a.chain,
+      })),
     },
     verifyUrl: url,
     qr: preview ? null : await qrDataUri(url),
@@ -70,8 +89,14 @@ async function documentView(req: Request, context: AppContext, content: NoticeCo
 const noticeForm = z.object({
   issuer: z.coerce.number().int().positive().optional(),
   deadline: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  findings: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(Number)),
-  instruments: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(Number)),
+  findings: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(Number)),
+  instruments: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(Number)),
   supersedes: z.coerce.number().int().positive().optional(),
 });
 
@@ -85,30 +110,49 @@ async function agentOf(req: Request, context: AppContext): Promise<Agent> {
 }
 
 /** The issuing form, filled from `values` (defaults: every open finding, every instrument, 15 days). */
-async function renderForm(req: Request, res: Response, context: AppContext, agent: Agent, values: { issuer?: number; deadline?: string; findings?: number[]; instruments?: number[]; supersedes?: number } , error: string | null, status = 200): Promise<void> {
+async function renderForm(
+  req: Request,
+  res: Response,
+  context: AppContext,
+  agent: Agent,
+  values: { issuer?: number; deadline?: string; findings?: number[]; instruments?: number[]; supersedes?: number },
+  error: string | null,
+  status = 200,
+): Promise<void> {
   const actor = actorOf(req);
   const issuers = await issuersFor(context.dataSource, actor);
-  const supersedes = values.supersedes !== undefined ? await getNotice(context.dataSource, actor.scope, values.supersedes) : null;
+  const supersedes =
+    values.supersedes !== undefined ? await getNotice(context.dataSource, actor.scope, values.supersedes) : null;
   const candidates = await noticeCandidates(context.dataSource, agent.uscc, actor.scope, supersedes);
-  const instruments = await context.dataSource.getRepository(LegalInstrument).find({ order: { position: 'ASC', id: 'ASC' } });
+  const instruments = await context.dataSource
+    .getRepository(LegalInstrument)
+    .find({ order: { position: 'ASC', id: 'ASC' } });
   let problem = error;
   if (candidates.length === 0) problem ??= t(req.locale, 'notices.no_findings', { name: agent.name });
   if (issuers.length === 0) problem ??= t(req.locale, 'notices.no_issuer');
   const chosen = (list: number[] | undefined, id: number) => (list && list.length ? list.includes(id) : true);
   const today = shanghaiDate(new Date());
-  res.page('notices/new', {
-    title: t(req.locale, 'notices.new_title', { name: agent.name }),
-    section: 'notices',
-    agent: { name: agent.name, uscc: agent.uscc, url: `/agents/${agent.uscc}` },
-    issuers: issuers.map((i) => ({ id: i.id, label: `${i.code} · ${i.name}`, selected: values.issuer ? values.issuer === i.id : false })),
-    findings: candidates.map((f) => ({ ...findingRowView(f, req.locale), checked: chosen(values.findings, f.id) })),
-    instruments: instruments.map((i) => ({ id: i.id, title: i.title, checked: chosen(values.instruments, i.id) })),
-    deadline: values.deadline ?? defaultDeadline(today),
-    minDeadline: today,
-    supersedes: values.supersedes ?? null,
-    canIssue: candidates.length > 0 && issuers.length > 0,
-    error: problem,
-  }, status);
+  res.page(
+    'notices/new',
+    {
+      title: t(req.locale, 'notices.new_title', { name: agent.name }),
+      section: 'notices',
+      agent: { name: agent.name, uscc: agent.uscc, url: `/agents/${agent.uscc}` },
+      issuers: issuers.map((i) => ({
+        id: i.id,
+        label: `${i.code} · ${i.name}`,
+        selected: values.issuer ? values.issuer === i.id : false,
+      })),
+      findings: candidates.map((f) => ({ ...findingRowView(f, req.locale), checked: chosen(values.findings, f.id) })),
+      instruments: instruments.map((i) => ({ id: i.id, title: i.title, checked: chosen(values.instruments, i.id) })),
+      deadline: values.deadline ?? defaultDeadline(today),
+      minDeadline: today,
+      supersedes: values.supersedes ?? null,
+      canIssue: candidates.length > 0 && issuers.length > 0,
+      error: problem,
+    },
+    status,
+  );
 }
 
 /** `?supersedes=ID`: the notice a correction replaces. */
@@ -123,8 +167,12 @@ export async function getNewNotice(req: Request, res: Response, context: AppCont
 
 function requestFrom(agent: Agent, form: z.infer<typeof noticeForm>): NoticeRequest {
   return {
-    agentUscc: agent.uscc, issuerId: form.issuer, deadline: form.deadline, findingIds: form.findings,
-    legalInstrumentIds: form.instruments, supersedesId: form.supersedes,
+    agentUscc: agent.uscc,
+    issuerId: form.issuer,
+    deadline: form.deadline,
+    findingIds: form.findings,
+    legalInstrumentIds: form.instruments,
+    supersedesId: form.supersedes,
   };
 }
 
@@ -132,7 +180,16 @@ function requestFrom(agent: Agent, form: z.infer<typeof noticeForm>): NoticeRequ
 export async function postNoticePreview(req: Request, res: Response, context: AppContext): Promise<void> {
   const agent = await agentOf(req, context);
   const form = noticeForm.safeParse(req.body ?? {});
-  if (!form.success) return renderForm(req, res, context, agent, {}, t(req.locale, 'notices.bad_deadline', { today: shanghaiDate(new Date()) }), 400);
+  if (!form.success)
+    return renderForm(
+      req,
+      res,
+      context,
+      agent,
+      {},
+      t(req.locale, 'notices.bad_deadline', { today: shanghaiDate(new Date()) }),
+      400,
+    );
   const request = requestFrom(agent, form.data);
   let draft;
   try {
@@ -163,7 +220,16 @@ export async function postNoticePreview(req: Request, res: Response, context: Ap
 export async function postNotice(req: Request, res: Response, context: AppContext): Promise<void> {
   const agent = await agentOf(req, context);
   const form = noticeForm.safeParse(req.body ?? {});
-  if (!form.success) return renderForm(req, res, context, agent, {}, t(req.locale, 'notices.bad_deadline', { today: shanghaiDate(new Date()) }), 400);
+  if (!form.success)
+    return renderForm(
+      req,
+      res,
+      context,
+      agent,
+      {},
+      t(req.locale, 'notices.bad_deadline', { today: shanghaiDate(new Date()) }),
+      400,
+    );
   try {
     const notice = await issueNotice(context.dataSource, requestFrom(agent, form.data), actorOf(req));
     res.redirect(303, `/notices/${notice.id}`);
@@ -193,28 +259,50 @@ const noticesQuery = z.object({
 export async function getNotices(req: Request, res: Response, context: AppContext): Promise<void> {
   const q = readQuery(req, noticesQuery);
   const scope = scopeOf(req.principal);
-  const issuers = (await issuersFor(context.dataSource, { name: '', scope, role: 'admin' }))
-    .filter((i) => coversCarrier(scope, i.carrierId));
-  const carriers = seesEveryCarrier(scope) ? await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }) : [];
+  const issuers = (await issuersFor(context.dataSource, { name: '', scope, role: 'admin' })).filter((i) =>
+    coversCarrier(scope, i.carrierId),
+  );
+  const carriers = seesEveryCarrier(scope)
+    ? await context.dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } })
+    : [];
   const issuer = q.issuer ? issuers.find((i) => i.code === q.issuer) : undefined;
   const carrier = q.carrier ? carriers.find((c) => c.code === q.carrier) : undefined;
   if (q.issuer && !issuer) throw badParameter(req.locale, 'issuer', 'issuer');
   if (q.carrier && !carrier) throw badParameter(req.locale, 'carrier', 'carrier');
   const page = q.page ?? 1;
-  const result = await listNotices(context.dataSource, scope, {
-    status: q.status, issuerId: issuer?.id, carrierId: carrier?.id, agent: q.agent, from: q.from, to: q.to,
-  }, page, PER_PAGE);
+  const result = await listNotices(
+    context.dataSource,
+    scope,
+    {
+      status: q.status,
+      issuerId: issuer?.id,
+      carrierId: carrier?.id,
+      agent: q.agent,
+      from: q.from,
+      to: q.to,
+    },
+    page,
+    PER_PAGE,
+  );
   const option = (value: string, label: string, selected: unknown) => ({ value, label, selected: value === selected });
   res.page('notices/index', {
     title: t(req.locale, 'notices.title'),
     section: 'notices',
     filter: { agent: q.agent ?? '', from: q.from ?? '', to: q.to ?? '' },
-    statuses: ['issued', 'acknowledged', 'rectified', 'overdue', 'superseded'].map((s) => option(s, t(req.locale, `notices.status.${s}`), q.status)),
+    statuses: ['issued', 'acknowledged', 'rectified', 'overdue', 'superseded'].map((s) =>
+      option(s, t(req.locale, `notices.status.${s}`), q.status),
+    ),
     issuers: issuers.map((i) => option(i.code, `${i.code} · ${i.name}`, q.issuer)),
     carriers: carriers.length ? carriers.map((c) => option(c.code, c.name, q.carrier)) : null,
     notices: result.rows.map((n) => ({
-      id: n.id, url: `/notices/${n.id}`, number: n.documentNumber, agent: n.agentName, agentUrl: `/agents/${n.agentUscc}`,
-      issuedAt: beijingTime(n.issuedAt).slice(0, 10), deadline: n.deadline, ...statusView(n, req.locale),
+      id: n.id,
+      url: `/notices/${n.id}`,
+      number: n.documentNumber,
+      agent: n.agentName,
+      agentUrl: `/agents/${n.agentUscc}`,
+      issuedAt: beijingTime(n.issuedAt).slice(0, 10),
+      deadline: n.deadline,
+      ...statusView(n, req.locale),
     })),
     total: result.total,
     pager: pagerView(page, result.total, PER_PAGE, pageUrlBuilder('/notices', req.query)),
@@ -235,34 +323,77 @@ async function noticeOf(req: Request, context: AppContext): Promise<Notice> {
   return notice;
 }
 
-async function renderNotice(req: Request, res: Response, context: AppContext, notice: Notice, error: string | null, status = 200): Promise<void> {
+async function renderNotice(
+  req: Request,
+  res: Response,
+  context: AppContext,
+  notice: Notice,
+  error: string | null,
+  status = 200,
+): Promise<void> {
   const locale = req.locale;
-  const related = async (id: number | null) => (id === null ? null : getNotice(context.dataSource, scopeOf(req.principal), id));
+  const related = async (id: number | null) =>
+    id === null ? null : getNotice(context.dataSource, scopeOf(req.principal), id);
   const [supersedes, supersededBy] = [await related(notice.supersedesId), await related(notice.supersededById)];
   const current = notice.supersededById === null;
   const content = contentAsIssued(notice);
   // An altered row is shown by its columns under a warning, so that staff can still find and report it.
   const shown = content
-    ? { number: content.documentNumber, agent: content.addressee.name, agentUscc: content.addressee.uscc, issuer: content.issuer.name, deadline: content.deadline }
-    : { number: notice.documentNumber, agent: notice.agentName, agentUscc: notice.agentUscc, issuer: '—', deadline: notice.deadline };
-  res.page('notices/show', {
-    title: shown.number,
-    section: 'notices',
-    notice: {
-      id: notice.id, ...shown, agentUrl: `/agents/${shown.agentUscc}`, altered: content === null,
-      issuedAt: beijingTime(notice.issuedAt), issuedBy: notice.issuedBy,
-      code: notice.verificationCode, fingerprint: notice.fingerprint, verifyUrl: verifyUrl(req, context, notice.verificationCode), ...statusView(notice, locale),
-      acknowledged: notice.acknowledgedAt ? t(locale, 'notices.acknowledged_text', { at: beijingTime(notice.acknowledgedAt), by: notice.acknowledgedBy ?? '', note: notice.acknowledgement ?? '' }) : null,
-      rectified: notice.rectifiedAt ? t(locale, 'notices.rectified_text', { at: beijingTime(notice.rectifiedAt), by: notice.rectifiedBy ?? '', note: notice.rectification ?? '' }) : null,
-      supersedes: supersedes ? { number: supersedes.documentNumber, url: `/notices/${supersedes.id}` } : null,
-      supersededBy: supersededBy ? { number: supersededBy.documentNumber, url: `/notices/${supersededBy.id}` } : null,
-      canAcknowledge: current && notice.status === 'issued' && mayFollowUp(req, notice),
-      canRectify: current && notice.status !== 'rectified' && mayFollowUp(req, notice),
-      canCorrect: current,
-      pdfAvailable: chromiumPath() !== null,
+    ? {
+        number: content.documentNumber,
+        agent: content.addressee.name,
+        agentUscc: content.addressee.uscc,
+        issuer: content.issuer.name,
+        deadline: content.deadline,
+      }
+    : {
+        number: notice.documentNumber,
+        agent: notice.agentName,
+        agentUscc: notice.agentUscc,
+        issuer: '—',
+        deadline: notice.deadline,
+      };
+  res.page(
+    'notices/show',
+    {
+      title: shown.number,
+      section: 'notices',
+      notice: {
+        id: notice.id,
+        ...shown,
+        agentUrl: `/agents/${shown.agentUscc}`,
+        altered: content === null,
+        issuedAt: beijingTime(notice.issuedAt),
+        issuedBy: notice.issuedBy,
+        code: notice.verificationCode,
+        fingerprint: notice.fingerprint,
+        verifyUrl: verifyUrl(req, context, notice.verificationCode),
+        ...statusView(notice, locale),
+        acknowledged: notice.acknowledgedAt
+          ? t(locale, 'notices.acknowledged_text', {
+              at: beijingTime(notice.acknowledgedAt),
+              by: notice.acknowledgedBy ?? '',
+              note: notice.acknowledgement ?? '',
+            })
+          : null,
+        rectified: notice.rectifiedAt
+          ? t(locale, 'notices.rectified_text', {
+              at: beijingTime(notice.rectifiedAt),
+              by: notice.rectifiedBy ?? '',
+              note: notice.rectification ?? '',
+            })
+          : null,
+        supersedes: supersedes ? { number: supersedes.documentNumber, url: `/notices/${supersedes.id}` } : null,
+        supersededBy: supersededBy ? { number: supersededBy.documentNumber, url: `/notices/${supersededBy.id}` } : null,
+        canAcknowledge: current && notice.status === 'issued' && mayFollowUp(req, notice),
+        canRectify: current && notice.status !== 'rectified' && mayFollowUp(req, notice),
+        canCorrect: current,
+        pdfAvailable: chromiumPath() !== null,
+      },
+      error,
     },
-    error,
-  }, status);
+    status,
+  );
 }
 
 /** GET /notices/:id — the notice's record: status, lifecycle, verification, print and PDF. */
@@ -291,12 +422,18 @@ export async function getNoticePdf(req: Request, res: Response, context: AppCont
   const notice = await noticeOf(req, context);
   if (chromiumPath() === null) throw new HttpError(503, 'notices.pdf_unavailable');
   const content = printableContent(notice);
-  const html = context.views.render('notices/print', { title: content.documentNumber, ...(await documentView(req, context, content, false)) }, 'print');
+  const html = context.views.render(
+    'notices/print',
+    { title: content.documentNumber, ...(await documentView(req, context, content, false)) },
+    'print',
+  );
   const css = await readFile(path.join(projectRoot, 'public', 'notice.css'), 'utf8');
   let pdf: Buffer;
   try {
     pdf = await context.renderer.page({}, async (page) => {
-      await page.setContent(html.replace('<link rel="stylesheet" href="/static/notice.css">', ''), { waitUntil: 'load' });
+      await page.setContent(html.replace('<link rel="stylesheet" href="/static/notice.css">', ''), {
+        waitUntil: 'load',
+      });
       await page.addStyleTag({ content: css });
       await page.emulateMedia({ media: 'print' });
       return page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
@@ -319,7 +456,12 @@ function mayFollowUp(req: Request, notice: Notice): boolean {
   return req.principal?.role !== 'regulator' || notice.carrierId === null;
 }
 
-async function lifecycle(req: Request, res: Response, context: AppContext, change: typeof acknowledgeNotice): Promise<void> {
+async function lifecycle(
+  req: Request,
+  res: Response,
+  context: AppContext,
+  change: typeof acknowledgeNotice,
+): Promise<void> {
   const notice = await noticeOf(req, context);
   if (!mayFollowUp(req, notice)) throw new HttpError(403, 'auth.forbidden');
   const form = noteForm.safeParse(req.body ?? {});
@@ -348,7 +490,7 @@ const verifyQuery = z.object({ code: param.text(40) });
 
 /** GET /verify and /verify/:code — public: is a notice genuine, and where does it stand? */
 export async function getVerify(req: Request, res: Response, context: AppContext): Promise<void> {
-  const raw = typeof req.params.code === 'string' ? req.params.code : readQuery(req, verifyQuery).code ?? null;
+  const raw = typeof req.params.code === 'string' ? req.params.code : (readQuery(req, verifyQuery).code ?? null);
   if (raw === null) {
     res.page('notices/verify', { title: t(req.locale, 'verify.title'), code: '', result: null });
     return;
@@ -363,13 +505,22 @@ export async function getVerify(req: Request, res: Response, context: AppContext
     res.page('notices/verify', { title: t(req.locale, 'verify.title'), code: notice.verificationCode, altered: true });
     return;
   }
-  const replacement = notice.supersededById !== null ? await context.dataSource.getRepository(Notice).findOneBy({ id: notice.supersededById }) : null;
+  const replacement =
+    notice.supersededById !== null
+      ? await context.dataSource.getRepository(Notice).findOneBy({ id: notice.supersededById })
+      : null;
   res.page('notices/verify', {
     title: t(req.locale, 'verify.title'),
     code: notice.verificationCode,
     result: {
-      issuer: content.issuer.name, number: content.documentNumber, date: content.issuedDateText, addressee: content.addressee.name, deadline: content.deadline,
-      ...statusView(notice, req.locale), supersededBy: replacement?.documentNumber ?? null, fingerprint: notice.fingerprint,
+      issuer: content.issuer.name,
+      number: content.documentNumber,
+      date: content.issuedDateText,
+      addressee: content.addressee.name,
+      deadline: content.deadline,
+      ...statusView(notice, req.locale),
+      supersededBy: replacement?.documentNumber ?? null,
+      fingerprint: notice.fingerprint,
     },
   });
 }

@@ -22,12 +22,20 @@ type Params = Record<string, string | number>;
 const expectations = new WeakMap<z.ZodType, { key: string; params: Params }>();
 
 function declare<T extends z.ZodType>(schema: T, expected: string, params: Params = {}) {
-  const parameter = z.preprocess((value) => (typeof value === 'string' && value.trim() === '' ? undefined : value), schema.optional());
+  const parameter = z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() === '' ? undefined : value),
+    schema.optional(),
+  );
   expectations.set(parameter, { key: `param.expect.${expected}`, params });
   return parameter;
 }
 
-const wholeNumber = (min: number, max: number) => z.string().regex(/^\d{1,16}$/).transform(Number).pipe(z.number().int().min(min).max(max));
+const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,16}$/)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 const yearInRange = (day: string) => Number(day.slice(0, 4)) >= FIRST_YEAR && Number(day.slice(0, 4)) <= LAST_YEAR;
 const CONTROL_CHARACTER = /\p{Cc}/u;
 const years = { first: FIRST_YEAR, last: LAST_YEAR };
@@ -40,22 +48,59 @@ export const param = {
   /** A row id: positive, and safe as a JavaScript number (TiDB's BIGINT ids go that far, docs/scaling.md). */
   id: () => declare(wholeNumber(1, Number.MAX_SAFE_INTEGER), 'id', { max: Number.MAX_SAFE_INTEGER }),
   /** A Beijing calendar day `YYYY-MM-DD` between FIRST_YEAR and LAST_YEAR. */
-  day: () => declare(z.string().trim().refine((value) => parseDate(value).ok && yearInRange(value)), 'day', years),
-  /** A moment as the lookup takes it (a day, or a day and time; Beijing time unless a zone is given), in the same years. */
-  moment: () => declare(z.string().trim().max(40).refine((value) => {
-    const parsed = parseTimestamp(value);
-    return parsed.ok && yearInRange(shanghaiDate(parsed.value));
-  }), 'moment', years),
+  day: () =>
+    declare(
+      z
+        .string()
+        .trim()
+        .refine((value) => parseDate(value).ok && yearInRange(value)),
+      'day',
+      years,
+    ),
+  /**
+   * A moment as the lookup takes it (a day, or a day and time; Beijing time unless a zone is given), in the same years.
+   */
+  moment: () =>
+    declare(
+      z
+        .string()
+        .trim()
+        .max(40)
+        .refine((value) => {
+          const parsed = parseTimestamp(value);
+          return parsed.ok && yearInRange(shanghaiDate(parsed.value));
+        }),
+      'moment',
+      years,
+    ),
   /** One of a fixed list. */
-  choice: <const T extends readonly [string, ...string[]]>(values: T) => declare(z.enum(values), 'choice', { values: values.join(', ') }),
+  choice: <const T extends readonly [string, ...string[]]>(values: T) =>
+    declare(z.enum(values), 'choice', { values: values.join(', ') }),
   /** Free text up to `max` characters; control characters are no one's search. */
-  text: (max: number) => declare(z.string().max(max).refine((value) => !CONTROL_CHARACTER.test(value)), 'text', { max }),
+  text: (max: number) =>
+    declare(
+      z
+        .string()
+        .max(max)
+        .refine((value) => !CONTROL_CHARACTER.test(value)),
+      'text',
+      { max },
+    ),
   /** Digits only, up to `max` of them (a sender number searched by prefix). */
   digits: (max: number) => declare(z.string().trim().regex(/^\d+$/).max(max), 'digits', { max }),
   /** A USCC as a user might type it, tidied (full-width, spaces, lower case). */
   uscc: () => declare(z.string().max(40).transform(normaliseUscc).refine(isUsccShaped), 'uscc'),
   /** Row ids, comma-separated (the tree's open/shut toggles). */
-  idList: (maxLength: number) => declare(z.string().trim().max(maxLength).regex(/^\d{1,16}(,\d{1,16})*$/), 'id_list', { max: maxLength }),
+  idList: (maxLength: number) =>
+    declare(
+      z
+        .string()
+        .trim()
+        .max(maxLength)
+        .regex(/^\d{1,16}(,\d{1,16})*$/),
+      'id_list',
+      { max: maxLength },
+    ),
 };
 
 /** The refusal of one query parameter, in the request's language. */
@@ -77,7 +122,11 @@ export function parseQuery<S extends z.ZodObject>(req: QueryRequest, schema: S):
   const expected = expectations.get(schema.shape[name] as z.ZodType);
   // Every field of a query schema is built by `param`; one that is not is a programming error.
   if (!expected) throw new Error(`query parameter "${name}" is not declared with param.*`);
-  return { ok: false, parameter: name, error: new HttpError(400, 'param.invalid', { name, expected: t(req.locale, expected.key, expected.params) }) };
+  return {
+    ok: false,
+    parameter: name,
+    error: new HttpError(400, 'param.invalid', { name, expected: t(req.locale, expected.key, expected.params) }),
+  };
 }
 
 /** The query checked against its declared schema; throws the 400 that names the bad parameter. */

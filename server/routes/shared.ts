@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { normaliseUscc } from '../numbering/uscc.ts';
 import { param } from './query.ts';
-import type { AllocationRow, PartyRef } from '../services/browse.ts';
 
 // What page addresses and list queries may hold, read the same way by every route.
 

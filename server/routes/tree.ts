@@ -4,11 +4,19 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { csvRecord } from '../dataset/csvWriter.ts';
 import { t, type Locale } from '../i18n/index.ts';
-import { parseDate, shanghaiDate } from '../numbering/time.ts';
+import { shanghaiDate } from '../numbering/time.ts';
 import { crossCarrierReport } from '../services/crossCarrier.ts';
 import { scopeOf } from '../services/scope.ts';
 import {
-  allocationsIn, carrierTree, DEFAULT_VISIBLE, drawCarrierTree, TREE_CSV_COLUMNS, treeCsvRows, type TreeDrawing, type TreeRequest, type TreeSearch,
+  allocationsIn,
+  carrierTree,
+  DEFAULT_VISIBLE,
+  drawCarrierTree,
+  TREE_CSV_COLUMNS,
+  treeCsvRows,
+  type TreeDrawing,
+  type TreeRequest,
+  type TreeSearch,
 } from '../services/tree.ts';
 import { svgToPng } from '../services/treePng.ts';
 import { nodePartyUrl, treeListView, treeSvgView, type TreeLinks } from '../presenters/tree.ts';
@@ -36,13 +44,23 @@ export function parseTreeQuery(req: Pick<Request, 'query' | 'locale'>): TreeRequ
     carrier: q.carrier?.trim() || null,
     date: q.at ?? shanghaiDate(new Date()),
     depth: q.depth ?? DEFAULT_DEPTH,
-    toggled: new Set((q.toggle ?? '').split(',').filter((id) => id !== '').map(Number)),
+    toggled: new Set(
+      (q.toggle ?? '')
+        .split(',')
+        .filter((id) => id !== '')
+        .map(Number),
+    ),
     q: q.q ?? '',
   };
 }
 
 /** The address of a view of the tree with these settings; defaults are left out. */
-function treeUrl(path: string, request: TreeRequest, carrier: string | null, toggled: ReadonlySet<number> = request.toggled): string {
+function treeUrl(
+  path: string,
+  request: TreeRequest,
+  carrier: string | null,
+  toggled: ReadonlySet<number> = request.toggled,
+): string {
   const params = new URLSearchParams();
   if (carrier) params.set('carrier', carrier);
   params.set('at', request.date);
@@ -69,20 +87,46 @@ function searchView(search: TreeSearch | null, request: TreeRequest, locale: Loc
   if (search.kind === 'number') {
     if (search.found) {
       const leaf = search.chain[search.chain.length - 1];
-      return { ok: true, message: t(locale, 'tree.search_number_found', { number: search.number, date: request.date, name: leaf.lessee.name, prefix: leaf.prefix }), carrierUrl: null };
+      return {
+        ok: true,
+        message: t(locale, 'tree.search_number_found', {
+          number: search.number,
+          date: request.date,
+          name: leaf.lessee.name,
+          prefix: leaf.prefix,
+        }),
+        carrierUrl: null,
+      };
     }
     if (search.carrier) {
       return {
         ok: false,
-        message: t(locale, 'tree.search_number_elsewhere', { number: search.number, date: request.date, carrier: search.carrier.name }),
+        message: t(locale, 'tree.search_number_elsewhere', {
+          number: search.number,
+          date: request.date,
+          carrier: search.carrier.name,
+        }),
         carrierUrl: treeUrl('/tree', { ...request, toggled: new Set() }, search.carrier.code),
       };
     }
-    return { ok: false, message: t(locale, 'tree.search_number_none', { number: search.number, date: request.date }), carrierUrl: null };
+    return {
+      ok: false,
+      message: t(locale, 'tree.search_number_none', { number: search.number, date: request.date }),
+      carrierUrl: null,
+    };
   }
-  if (search.hits === 0) return { ok: false, message: t(locale, 'tree.search_none', { q: search.text, date: request.date }), carrierUrl: null };
+  if (search.hits === 0)
+    return {
+      ok: false,
+      message: t(locale, 'tree.search_none', { q: search.text, date: request.date }),
+      carrierUrl: null,
+    };
   const capped = search.held < search.hits ? t(locale, 'tree.search_capped', { held: search.held }) : '';
-  return { ok: true, message: `${t(locale, 'tree.search_hits', { q: search.text, hits: search.hits })}${capped}`, carrierUrl: null };
+  return {
+    ok: true,
+    message: `${t(locale, 'tree.search_hits', { q: search.text, hits: search.hits })}${capped}`,
+    carrierUrl: null,
+  };
 }
 
 async function drawing(req: Request, context: AppContext): Promise<{ request: TreeRequest; tree: TreeDrawing }> {
@@ -93,7 +137,10 @@ async function drawing(req: Request, context: AppContext): Promise<{ request: Tr
 function svgModel(tree: TreeDrawing, request: TreeRequest, locale: Locale, interactive: boolean) {
   const carrier = tree.carrier!;
   return treeSvgView(tree.layout!, {
-    locale, date: request.date, interactive, links: treeLinks(request, carrier.code),
+    locale,
+    date: request.date,
+    interactive,
+    links: treeLinks(request, carrier.code),
     title: t(locale, 'tree.svg_title', { carrier: carrier.name, date: request.date }),
   });
 }
@@ -109,20 +156,31 @@ export async function getTree(req: Request, res: Response, context: AppContext):
     stylesheets: STYLESHEETS,
     form: { at: request.date, q: request.q },
     carriers: tree.carriers.map((c) => ({ code: c.code, name: c.name, selected: c.id === carrier?.id })),
-    depths: Array.from({ length: MAX_DEPTH }, (_, i) => ({ value: i + 1, label: t(locale, 'tree.depth_option', { depth: i + 1 }), selected: i + 1 === request.depth })),
+    depths: Array.from({ length: MAX_DEPTH }, (_, i) => ({
+      value: i + 1,
+      label: t(locale, 'tree.depth_option', { depth: i + 1 }),
+      selected: i + 1 === request.depth,
+    })),
     search: searchView(tree.search, request, locale),
     carrier: carrier ? { code: carrier.code, name: carrier.name } : null,
   };
   if (carrier && tree.root && tree.visible) {
     const links = treeLinks(request, carrier.code);
     Object.assign(model, {
-      summary: t(locale, 'tree.summary', { carrier: carrier.name, date: request.date, total: allocationsIn(tree.root), numbers: tree.root.numbers, drawn: tree.visible.allocationsDrawn }),
+      summary: t(locale, 'tree.summary', {
+        carrier: carrier.name,
+        date: request.date,
+        total: allocationsIn(tree.root),
+        numbers: tree.root.numbers,
+        drawn: tree.visible.allocationsDrawn,
+      }),
       budgetHit: tree.visible.budgetHit,
       maxNodes: DEFAULT_VISIBLE.maxNodes,
       empty: tree.root.children.length === 0,
       svg: svgModel(tree, request, locale, true),
       list: treeListView(tree.visible.top, locale, links),
-      legend: ['critical', 'high', 'medium', 'low'].map((key) => ({ key, text: t(locale, 'tree.legend_worst', { severity: t(locale, `severity.${key}`) }) }))
+      legend: ['critical', 'high', 'medium', 'low']
+        .map((key) => ({ key, text: t(locale, 'tree.legend_worst', { severity: t(locale, `severity.${key}`) }) }))
         .concat([{ key: 'none', text: t(locale, 'tree.legend_none') }]),
       exports: {
         csv: treeUrl('/tree/export.csv', { ...request, q: '', toggled: new Set() }, carrier.code),
@@ -141,16 +199,29 @@ function exportName(carrier: string, date: string, extension: string): string {
 }
 
 /** The drawing as a standalone SVG file, as the page draws it (same collapse and search). */
-function standaloneSvg(tree: TreeDrawing, request: TreeRequest, locale: Locale, context: AppContext, scale = 1): string {
+function standaloneSvg(
+  tree: TreeDrawing,
+  request: TreeRequest,
+  locale: Locale,
+  context: AppContext,
+  scale = 1,
+): string {
   const svg = svgModel(tree, request, locale, false);
-  return context.views.render('tree/export-svg', { locale, svg: { ...svg, width: Math.ceil(svg.width * scale), height: Math.ceil(svg.height * scale) } }, 'bare');
+  return context.views.render(
+    'tree/export-svg',
+    { locale, svg: { ...svg, width: Math.ceil(svg.width * scale), height: Math.ceil(svg.height * scale) } },
+    'bare',
+  );
 }
 
 /** GET /tree/export.svg — the drawing as an SVG file. */
 export async function getTreeSvg(req: Request, res: Response, context: AppContext): Promise<void> {
   const { request, tree } = await drawing(req, context);
   if (!tree.carrier || !tree.layout) throw new HttpError(404, 'error.not_found');
-  res.attachment(exportName(tree.carrier.code, request.date, 'svg')).type('image/svg+xml').send(standaloneSvg(tree, request, req.locale, context));
+  res
+    .attachment(exportName(tree.carrier.code, request.date, 'svg'))
+    .type('image/svg+xml')
+    .send(standaloneSvg(tree, request, req.locale, context));
 }
 
 /** The largest side of an exported PNG, in pixels: Chromium cannot capture much more in one screenshot. */
@@ -164,7 +235,10 @@ export async function getTreePng(req: Request, res: Response, context: AppContex
   const width = Math.ceil(tree.layout.width * scale);
   const height = Math.ceil(tree.layout.height * scale);
   const png = await svgToPng(context.renderer, standaloneSvg(tree, request, req.locale, context, scale), width, height);
-  res.attachment(exportName(tree.carrier.code, request.date, 'png')).type('image/png').send(png);
+  res
+    .attachment(exportName(tree.carrier.code, request.date, 'png'))
+    .type('image/png')
+    .send(png);
 }
 
 /** GET /tree/export.csv — every allocation in the carrier's tree on the day, one row each with its level and path. */
@@ -177,31 +251,54 @@ export async function getTreeCsv(req: Request, res: Response, context: AppContex
   const csv = { safeForExcel: true, lineEnd: '\r\n' } as const;
   const lines = ['\uFEFF' + csvRecord([...TREE_CSV_COLUMNS], csv)];
   for (const row of treeCsvRows(tree.root)) lines.push(csvRecord(row, csv));
-  res.attachment(exportName(tree.carrier.code, request.date, 'csv')).type('text/csv; charset=utf-8').send(lines.join(''));
+  res
+    .attachment(exportName(tree.carrier.code, request.date, 'csv'))
+    .type('text/csv; charset=utf-8')
+    .send(lines.join(''));
 }
 
 const crossQuery = z.object({ at: param.day() });
 
-/** GET /tree/cross-carrier — parties under several carriers, first-level agents with several segments (regulators and administrators). */
+/**
+ * GET /tree/cross-carrier — parties under several carriers, first-level agents with several segments (regulators and
+ * administrators).
+ */
 export async function getCrossCarrier(req: Request, res: Response, context: AppContext): Promise<void> {
   const date = readQuery(req, crossQuery).at ?? shanghaiDate(new Date());
   const report = await crossCarrierReport(context.dataSource, scopeOf(req.principal), date);
   const locale = req.locale;
-  const treeOf = (code: string, key: string) => `/tree?carrier=${encodeURIComponent(code)}&at=${date}&q=${encodeURIComponent(key)}`;
+  const treeOf = (code: string, key: string) =>
+    `/tree?carrier=${encodeURIComponent(code)}&at=${date}&q=${encodeURIComponent(key)}`;
   res.page('tree/cross-carrier', {
     title: t(locale, 'cross.title'),
     section: 'tree',
     stylesheets: STYLESHEETS,
     form: { at: date },
     parties: report.parties.map((p) => ({
-      name: p.party.name, key: p.party.key, url: partyUrl(p.party), kindText: t(locale, `tree.kind.${p.party.kind}`),
-      carriers: p.carriers.map((c) => ({ name: c.name, code: c.code, allocations: c.allocations, treeUrl: treeOf(c.code, p.party.key) })),
+      name: p.party.name,
+      key: p.party.key,
+      url: partyUrl(p.party),
+      kindText: t(locale, `tree.kind.${p.party.kind}`),
+      carriers: p.carriers.map((c) => ({
+        name: c.name,
+        code: c.code,
+        allocations: c.allocations,
+        treeUrl: treeOf(c.code, p.party.key),
+      })),
     })),
     multiSegment: report.multiSegmentAgents.map((a) => ({
-      name: a.agent.name, key: a.agent.key, url: partyUrl(a.agent), crossCarrier: a.crossCarrier,
+      name: a.agent.name,
+      key: a.agent.key,
+      url: partyUrl(a.agent),
+      crossCarrier: a.crossCarrier,
       segments: a.segments.map((s) => ({
-        prefix: s.prefix, carrier: s.carrier.name, treeUrl: treeOf(s.carrier.code, a.agent.key),
-        validity: s.validTo === null ? t(locale, 'browse.valid_open', { from: s.validFrom }) : t(locale, 'browse.valid_range', { from: s.validFrom, to: s.validTo }),
+        prefix: s.prefix,
+        carrier: s.carrier.name,
+        treeUrl: treeOf(s.carrier.code, a.agent.key),
+        validity:
+          s.validTo === null
+            ? t(locale, 'browse.valid_open', { from: s.validFrom })
+            : t(locale, 'browse.valid_range', { from: s.validFrom, to: s.validTo }),
       })),
     })),
   });

@@ -5,13 +5,26 @@ import { HttpError } from '../errors.ts';
 import { Carrier } from '../entities/index.ts';
 import { ROLES } from '../entities/User.ts';
 import { t, type Locale } from '../i18n/index.ts';
-import { AccountError, createUser, getUser, listUsers, setPassword, StaleUserError, updateUser, type UserSummary } from '../services/accounts.ts';
+import {
+  AccountError,
+  createUser,
+  getUser,
+  listUsers,
+  setPassword,
+  StaleUserError,
+  updateUser,
+  type UserSummary,
+} from '../services/accounts.ts';
 import { MIN_PASSWORD_LENGTH } from '../services/passwords.ts';
 import { beijingTime } from '../presenters/time.ts';
 import { idParam } from './shared.ts';
 import { param, readQuery } from './query.ts';
 
-const carrierCode = z.string().trim().max(20).transform((v) => (v === '' ? null : v));
+const carrierCode = z
+  .string()
+  .trim()
+  .max(20)
+  .transform((v) => (v === '' ? null : v));
 const newUserForm = z.object({
   name: z.string().trim().min(1).max(64),
   role: z.enum(ROLES),
@@ -23,7 +36,11 @@ const editUserForm = z.object({
   role: z.enum(ROLES),
   carrier: carrierCode,
   disabled: z.literal('on').optional(),
-  version: z.coerce.number().int().min(0).max(2 ** 31 - 1),
+  version: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
 });
 const passwordForm = z.object({ password: z.string().max(200), password_again: z.string().max(200) });
 /** `?done=…`: what the redirect after a saved form says it did. */
@@ -43,27 +60,49 @@ function roleOptions(locale: Locale, selected: unknown) {
 
 function userView(user: UserSummary, locale: Locale) {
   const now = new Date();
-  const state = user.disabled ? 'disabled' : user.lockedUntil && user.lockedUntil > now ? 'locked' : !user.passwordSet ? 'no_password' : 'active';
+  const state = user.disabled
+    ? 'disabled'
+    : user.lockedUntil && user.lockedUntil > now
+      ? 'locked'
+      : !user.passwordSet
+        ? 'no_password'
+        : 'active';
   return {
-    id: user.id, name: user.name, role: t(locale, `role.${user.role}`), carrier: user.carrierCode ?? '',
-    state, stateText: t(locale, `users.state.${state}`), createdAt: beijingTime(user.createdAt), editUrl: `/admin/users/${user.id}`,
+    id: user.id,
+    name: user.name,
+    role: t(locale, `role.${user.role}`),
+    carrier: user.carrierCode ?? '',
+    state,
+    stateText: t(locale, `users.state.${state}`),
+    createdAt: beijingTime(user.createdAt),
+    editUrl: `/admin/users/${user.id}`,
   };
 }
 
-async function renderList(req: Request, res: Response, context: AppContext, form: { values: Values; message: string } | null, status = 200): Promise<void> {
+async function renderList(
+  req: Request,
+  res: Response,
+  context: AppContext,
+  form: { values: Values; message: string } | null,
+  status = 200,
+): Promise<void> {
   const values = form?.values ?? { role: 'carrier' };
   const { done } = readQuery(req, listQuery);
-  res.page('admin/users', {
-    title: t(req.locale, 'users.title'),
-    section: 'users',
-    users: (await listUsers(context.dataSource)).map((u) => userView(u, req.locale)),
-    roles: roleOptions(req.locale, values.role),
-    carriers: await carrierOptions(context, values.carrier),
-    name: typeof values.name === 'string' ? values.name : '',
-    minPassword: MIN_PASSWORD_LENGTH,
-    error: form?.message ?? null,
-    flash: done ? t(req.locale, `users.done.${done}`) : null,
-  }, status);
+  res.page(
+    'admin/users',
+    {
+      title: t(req.locale, 'users.title'),
+      section: 'users',
+      users: (await listUsers(context.dataSource)).map((u) => userView(u, req.locale)),
+      roles: roleOptions(req.locale, values.role),
+      carriers: await carrierOptions(context, values.carrier),
+      name: typeof values.name === 'string' ? values.name : '',
+      minPassword: MIN_PASSWORD_LENGTH,
+      error: form?.message ?? null,
+      flash: done ? t(req.locale, `users.done.${done}`) : null,
+    },
+    status,
+  );
 }
 
 /** GET /admin/users — every account and a form to add one (administrators only). */
@@ -75,10 +114,21 @@ export async function getUsers(req: Request, res: Response, context: AppContext)
 export async function postUser(req: Request, res: Response, context: AppContext): Promise<void> {
   const submitted = (req.body ?? {}) as Values;
   const form = newUserForm.safeParse(submitted);
-  if (!form.success) return renderList(req, res, context, { values: submitted, message: t(req.locale, 'users.invalid') }, 400);
-  if (form.data.password !== form.data.password_again) return renderList(req, res, context, { values: submitted, message: t(req.locale, 'users.passwords_differ') }, 400);
+  if (!form.success)
+    return renderList(req, res, context, { values: submitted, message: t(req.locale, 'users.invalid') }, 400);
+  if (form.data.password !== form.data.password_again)
+    return renderList(req, res, context, { values: submitted, message: t(req.locale, 'users.passwords_differ') }, 400);
   try {
-    await createUser(context.dataSource, { name: form.data.name, role: form.data.role, carrierCode: form.data.role === 'carrier' ? form.data.carrier : null, password: form.data.password }, req.principal!.name);
+    await createUser(
+      context.dataSource,
+      {
+        name: form.data.name,
+        role: form.data.role,
+        carrierCode: form.data.role === 'carrier' ? form.data.carrier : null,
+        password: form.data.password,
+      },
+      req.principal!.name,
+    );
   } catch (error) {
     if (!(error instanceof AccountError)) throw error;
     return renderList(req, res, context, { values: submitted, message: t(req.locale, error.code, error.params) }, 400);
@@ -86,22 +136,33 @@ export async function postUser(req: Request, res: Response, context: AppContext)
   res.redirect(303, '/admin/users?done=created');
 }
 
-async function renderEdit(req: Request, res: Response, context: AppContext, user: UserSummary, form: { values: Values; message: string } | null, status = 200): Promise<void> {
+async function renderEdit(
+  req: Request,
+  res: Response,
+  context: AppContext,
+  user: UserSummary,
+  form: { values: Values; message: string } | null,
+  status = 200,
+): Promise<void> {
   const values: Values = form?.values ?? storedValues(user);
   const { done } = readQuery(req, editQuery);
-  res.page('admin/user-edit', {
-    title: t(req.locale, 'users.edit_title', { name: user.name }),
-    section: 'users',
-    user: userView(user, req.locale),
-    version: user.version,
-    roles: roleOptions(req.locale, values.role),
-    carriers: await carrierOptions(context, values.carrier),
-    disabled: values.disabled === 'on',
-    isSelf: user.id === req.principal!.userId,
-    minPassword: MIN_PASSWORD_LENGTH,
-    error: form?.message ?? null,
-    flash: done ? t(req.locale, `users.done.${done}`) : null,
-  }, status);
+  res.page(
+    'admin/user-edit',
+    {
+      title: t(req.locale, 'users.edit_title', { name: user.name }),
+      section: 'users',
+      user: userView(user, req.locale),
+      version: user.version,
+      roles: roleOptions(req.locale, values.role),
+      carriers: await carrierOptions(context, values.carrier),
+      disabled: values.disabled === 'on',
+      isSelf: user.id === req.principal!.userId,
+      minPassword: MIN_PASSWORD_LENGTH,
+      error: form?.message ?? null,
+      flash: done ? t(req.locale, `users.done.${done}`) : null,
+    },
+    status,
+  );
 }
 
 /** The edit form's values as the account stands. */
@@ -126,18 +187,41 @@ export async function postUserEdit(req: Request, res: Response, context: AppCont
   const user = await userOf(req, context);
   const submitted = (req.body ?? {}) as Values;
   const form = editUserForm.safeParse(submitted);
-  if (!form.success) return renderEdit(req, res, context, user, { values: submitted, message: t(req.locale, 'users.invalid') }, 400);
+  if (!form.success)
+    return renderEdit(req, res, context, user, { values: submitted, message: t(req.locale, 'users.invalid') }, 400);
   try {
-    await updateUser(context.dataSource, user.id, form.data.version, {
-      role: form.data.role, carrierCode: form.data.role === 'carrier' ? form.data.carrier : null, disabled: form.data.disabled === 'on',
-    }, { userId: req.principal!.userId, name: req.principal!.name });
+    await updateUser(
+      context.dataSource,
+      user.id,
+      form.data.version,
+      {
+        role: form.data.role,
+        carrierCode: form.data.role === 'carrier' ? form.data.carrier : null,
+        disabled: form.data.disabled === 'on',
+      },
+      { userId: req.principal!.userId, name: req.principal!.name },
+    );
   } catch (error) {
     if (error instanceof StaleUserError) {
       if (!error.current) throw new HttpError(404, 'error.not_found');
-      return renderEdit(req, res, context, error.current, { values: submitted, message: t(req.locale, 'users.stale', { version: error.current.version }) }, 409);
+      return renderEdit(
+        req,
+        res,
+        context,
+        error.current,
+        { values: submitted, message: t(req.locale, 'users.stale', { version: error.current.version }) },
+        409,
+      );
     }
     if (!(error instanceof AccountError)) throw error;
-    return renderEdit(req, res, context, user, { values: submitted, message: t(req.locale, error.code, error.params) }, 400);
+    return renderEdit(
+      req,
+      res,
+      context,
+      user,
+      { values: submitted, message: t(req.locale, error.code, error.params) },
+      400,
+    );
   }
   res.redirect(303, `/admin/users/${user.id}?done=updated`);
 }
@@ -147,15 +231,29 @@ export async function postUserPassword(req: Request, res: Response, context: App
   const user = await userOf(req, context);
   const form = passwordForm.safeParse(req.body ?? {});
   if (!form.success || form.data.password !== form.data.password_again) {
-    return renderEdit(req, res, context, user, { values: storedValues(user), message: t(req.locale, 'users.passwords_differ') }, 400);
+    return renderEdit(
+      req,
+      res,
+      context,
+      user,
+      { values: storedValues(user), message: t(req.locale, 'users.passwords_differ') },
+      400,
+    );
   }
   try {
     // Setting one's own password keeps the session that did it; every other session of the user ends.
-    const keep = user.id === req.principal!.userId ? req.sessionToken ?? null : null;
+    const keep = user.id === req.principal!.userId ? (req.sessionToken ?? null) : null;
     await setPassword(context.dataSource, user.name, form.data.password, req.principal!.name, keep);
   } catch (error) {
     if (!(error instanceof AccountError)) throw error;
-    return renderEdit(req, res, context, user, { values: storedValues(user), message: t(req.locale, error.code, error.params) }, 400);
+    return renderEdit(
+      req,
+      res,
+      context,
+      user,
+      { values: storedValues(user), message: t(req.locale, error.code, error.params) },
+      400,
+    );
   }
   res.redirect(303, `/admin/users/${user.id}?done=password`);
 }

@@ -28,7 +28,15 @@ export const complaintCluster: Rule = {
     const byAgent = new Map<string, Traced[]>();
     return {
       complaint({ complaint, agent, rootCarrierId }) {
-        if (agent) pushTo(byAgent, agent, { id: complaint.id, ref: complaint.ref, at: complaint.reportedAt, loss: complaint.lossYuan ?? 0, sender: complaint.sender, rootCarrierId });
+        if (agent)
+          pushTo(byAgent, agent, {
+            id: complaint.id,
+            ref: complaint.ref,
+            at: complaint.reportedAt,
+            loss: complaint.lossYuan ?? 0,
+            sender: complaint.sender,
+            rootCarrierId,
+          });
         return null;
       },
       *finish() {
@@ -41,14 +49,34 @@ export const complaintCluster: Rule = {
             const name = snapshot.agents.get(agent)?.name ?? agent;
             const senders = [...new Set(cluster.map((c) => c.sender))];
             const finding: FindingDraft = {
-              rule: 'COMPLAINT_CLUSTER', severity: cluster.length >= 10 ? 'critical' : cluster.length >= 5 ? 'high' : 'medium',
-              key: [agent, String(first.ref ?? first.id)], rootCarrierId: first.rootCarrierId, agent, prefix: null, number: senders.length === 1 ? senders[0] : null,
-              message: null, complaint: { id: first.id, ref: first.ref }, entity: null,
+              rule: 'COMPLAINT_CLUSTER',
+              severity: cluster.length >= 10 ? 'critical' : cluster.length >= 5 ? 'high' : 'medium',
+              key: [agent, String(first.ref ?? first.id)],
+              rootCarrierId: first.rootCarrierId,
+              agent,
+              prefix: null,
+              number: senders.length === 1 ? senders[0] : null,
+              message: null,
+              complaint: { id: first.id, ref: first.ref },
+              entity: null,
               text: phrase('finding.COMPLAINT_CLUSTER', {
-                from: beijingMinute(first.at).slice(0, 10), to: beijingMinute(last.at).slice(0, 10),
-                count: cluster.length, agent: name, days, size, numbers: senders.length, loss: loss.toFixed(2),
+                from: beijingMinute(first.at).slice(0, 10),
+                to: beijingMinute(last.at).slice(0, 10),
+                count: cluster.length,
+                agent: name,
+                days,
+                size,
+                numbers: senders.length,
+                loss: loss.toFixed(2),
               }),
-              evidence: { facts: { complaints: cluster.length, lossYuan: loss.toFixed(2), senders: senders.join(' '), complaintIds: cluster.map((c) => c.ref ?? String(c.id)).join(' ') } },
+              evidence: {
+                facts: {
+                  complaints: cluster.length,
+                  lossYuan: loss.toFixed(2),
+                  senders: senders.join(' '),
+                  complaintIds: cluster.map((c) => c.ref ?? String(c.id)).join(' '),
+                },
+              },
               occurredAt: last.at,
             };
             yield finding;

@@ -2,7 +2,17 @@ import { chainAt, type Chain } from '../chain/allocationIndex.ts';
 import { answerableAgent } from './evidence.ts';
 import { filedSignatures, signaturesOf, type FiledSignatures } from './signatures.ts';
 import type {
-  AuditedComplaint, AuditedMessage, AuditSnapshot, EntityInfo, Explanation, FindingDraft, MessageContext, Rule, RuleCode, RuleRun, TrafficContext,
+  AuditedComplaint,
+  AuditedMessage,
+  AuditSnapshot,
+  EntityInfo,
+  Explanation,
+  FindingDraft,
+  MessageContext,
+  Rule,
+  RuleCode,
+  RuleRun,
+  TrafficContext,
 } from './types.ts';
 
 /** One rule's answer about one message, for the message explorer. */
@@ -16,7 +26,8 @@ export interface MessageVerdict {
 }
 
 const leafOf = (chain: Chain | null) => (chain ? chain.links[chain.links.length - 1] : null);
-const rootCarrierIdOf = (chain: Chain | null) => (chain && chain.links[0].holder.kind === 'carrier' ? chain.links[0].holder.id : null);
+const rootCarrierIdOf = (chain: Chain | null) =>
+  chain && chain.links[0].holder.kind === 'carrier' ? chain.links[0].holder.id : null;
 
 function collect(into: FindingDraft[], produced: FindingDraft | readonly FindingDraft[] | null | undefined): void {
   if (!produced) return;
@@ -38,7 +49,10 @@ export class AuditPass {
   /** Each registered entity's record as the pass met it, by its number in the index (Chain.entityNumber). */
   private readonly entities: Array<EntityInfo | null | undefined>;
 
-  constructor(private readonly snapshot: AuditSnapshot, rules: readonly Rule[]) {
+  constructor(
+    private readonly snapshot: AuditSnapshot,
+    rules: readonly Rule[],
+  ) {
     this.filed = filedSignatures(snapshot);
     this.entities = new Array(snapshot.index.partyCount).fill(undefined);
     this.runs = rules.map((rule) => rule.start(snapshot));
@@ -56,14 +70,21 @@ export class AuditPass {
   /** Who held `sender` at `at`, and what every traffic rule wants to know about that. */
   #trafficContext(sender: string, at: Date): TrafficContext {
     const chain = chainAt(this.snapshot.index, sender, at);
-    return { chain, leaf: leafOf(chain), entity: this.#entityIn(chain), agent: answerableAgent(chain), rootCarrierId: rootCarrierIdOf(chain) };
+    return {
+      chain,
+      leaf: leafOf(chain),
+      entity: this.#entityIn(chain),
+      agent: answerableAgent(chain),
+      rootCarrierId: rootCarrierIdOf(chain),
+    };
   }
 
   /** The registered using entity of a chain's leaf: its record, remembered by the entity's number in the index. */
   #entityIn(chain: Chain | null): EntityInfo | null {
     if (chain === null || chain.entityNumber < 0) return null;
     let entity = this.entities[chain.entityNumber];
-    if (entity === undefined) this.entities[chain.entityNumber] = entity = this.snapshot.entities.get(chain.entity!.key) ?? null;
+    if (entity === undefined)
+      this.entities[chain.entityNumber] = entity = this.snapshot.entities.get(chain.entity!.key) ?? null;
     return entity;
   }
 
@@ -71,8 +92,13 @@ export class AuditPass {
     // The traffic context's fields written out here: one object per message rather than two.
     const chain = chainAt(this.snapshot.index, message.sender, message.sentAt);
     return {
-      chain, leaf: leafOf(chain), entity: this.#entityIn(chain), agent: answerableAgent(chain), rootCarrierId: rootCarrierIdOf(chain),
-      message, signatures: signaturesOf(message.content, this.filed),
+      chain,
+      leaf: leafOf(chain),
+      entity: this.#entityIn(chain),
+      agent: answerableAgent(chain),
+      rootCarrierId: rootCarrierIdOf(chain),
+      message,
+      signatures: signaturesOf(message.content, this.filed),
     };
   }
 
@@ -103,7 +129,12 @@ export class AuditPass {
       const findings: FindingDraft[] = [];
       collect(findings, run.message(context));
       const aggregate = run.finish !== undefined && findings.length === 0 && !run.explain;
-      verdicts.push({ rule: this.codes[i], findings, aggregate, explanation: findings.length === 0 && run.explain ? run.explain(context) : null });
+      verdicts.push({
+        rule: this.codes[i],
+        findings,
+        aggregate,
+        explanation: findings.length === 0 && run.explain ? run.explain(context) : null,
+      });
     });
     return { context, verdicts };
   }

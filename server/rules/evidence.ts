@@ -5,13 +5,24 @@ import type { FindingDraft, TrafficContext } from './types.ts';
 /** A chain as findings keep it: what the notice's attachment and the finding page draw. */
 export function chainEvidence(links: readonly IndexedAllocation[]): NonNullable<FindingEvidence['chain']> {
   return links.map((a) => ({
-    prefix: a.prefix, holder: a.holder.key, holderName: a.holder.name, lessee: a.lessee.key, lesseeName: a.lessee.name,
-    lesseeKind: a.lessee.kind === 'entity' ? 'entity' : 'agent', level: a.level, validFrom: a.validFrom, validTo: a.validTo, declared: a.declared,
+    prefix: a.prefix,
+    holder: a.holder.key,
+    holderName: a.holder.name,
+    lessee: a.lessee.key,
+    lesseeName: a.lessee.name,
+    lesseeKind: a.lessee.kind === 'entity' ? 'entity' : 'agent',
+    level: a.level,
+    validFrom: a.validFrom,
+    validTo: a.validTo,
+    declared: a.declared,
   }));
 }
 
 /** The allocations from the root down to `allocation`, through the index's parent links. */
-export function ancestry(allocation: IndexedAllocation, byId: ReadonlyMap<number, IndexedAllocation>): IndexedAllocation[] {
+export function ancestry(
+  allocation: IndexedAllocation,
+  byId: ReadonlyMap<number, IndexedAllocation>,
+): IndexedAllocation[] {
   const links = [allocation];
   let current = allocation;
   for (let hops = 0; current.parentId !== null && hops < 64; hops++) {
@@ -41,7 +52,9 @@ export function answerableAgent(chain: Chain | null): string | null {
 }
 
 /** The parts of a traffic finding every rule fills the same way. */
-export function trafficSubject(context: TrafficContext): Pick<FindingDraft, 'rootCarrierId' | 'agent' | 'prefix' | 'entity'> & { evidence: Pick<FindingEvidence, 'chain'> } {
+export function trafficSubject(
+  context: TrafficContext,
+): Pick<FindingDraft, 'rootCarrierId' | 'agent' | 'prefix' | 'entity'> & { evidence: Pick<FindingEvidence, 'chain'> } {
   return {
     rootCarrierId: context.rootCarrierId,
     agent: context.agent,

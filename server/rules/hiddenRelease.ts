@@ -46,11 +46,22 @@ export const hiddenRelease: Rule = {
             outsiders.set(leaf.id, (parties = new Map()));
             contexts.set(leaf.id, { allocation: leaf, subject: trafficSubject(context) });
           }
-          if (!parties.has(party)) parties.set(party, { party, signature: signature.text, messageId: message.id, messageRef: message.ref, sentAt: message.sentAt });
+          if (!parties.has(party))
+            parties.set(party, {
+              party,
+              signature: signature.text,
+              messageId: message.id,
+              messageRef: message.ref,
+              sentAt: message.sentAt,
+            });
         }
         return null;
       },
-      gathered: () => [...outsiders].map(([id, parties]): GatheredAllocation => ({ ...contexts.get(id)!, parties: [...parties.values()] })),
+      gathered: () =>
+        [...outsiders].map(([id, parties]): GatheredAllocation => ({
+          ...contexts.get(id)!,
+          parties: [...parties.values()],
+        })),
       gather(part) {
         for (const { allocation, subject, parties } of part as GatheredAllocation[]) {
           let known = outsiders.get(allocation.id);
@@ -72,11 +83,19 @@ export const hiddenRelease: Rule = {
           const first = [...parties.values()].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime())[0];
           const names = [...parties.values()].map((p) => `【${p.signature}】`).join('');
           const finding: FindingDraft = {
-            rule: 'HIDDEN_RELEASE', severity: 'high', key: [allocation.prefix, allocation.lessee.key, allocation.validFrom], ...subject,
-            number: null, message: { id: first.messageId, ref: first.messageRef }, complaint: null,
+            rule: 'HIDDEN_RELEASE',
+            severity: 'high',
+            key: [allocation.prefix, allocation.lessee.key, allocation.validFrom],
+            ...subject,
+            number: null,
+            message: { id: first.messageId, ref: first.messageRef },
+            complaint: null,
             text: phrase('finding.HIDDEN_RELEASE', {
-              holder: allocation.lessee.name, prefix: allocation.prefix, count: parties.size,
-              signatures: names, threshold,
+              holder: allocation.lessee.name,
+              prefix: allocation.prefix,
+              count: parties.size,
+              signatures: names,
+              threshold,
             }),
             evidence: { ...subject.evidence, facts: { outsideSignatures: parties.size, threshold, signatures: names } },
             occurredAt: first.sentAt,

@@ -16,7 +16,20 @@ import type { Rule } from './types.ts';
 
 /** Every rule the audit runs, one module per rule code (docs/domain.md#rules). */
 export const RULES: readonly Rule[] = [
-  multiLevelRelease, segmentUnfiled, agentMultipleSegments, numberMultiEntity, overlappingAllocation, unlicensedLessee,
-  invalidUscc, unallocatedSender, govImpersonation, lookalikeSignatureRule, officialPretextRule, brandImpersonationRule, unfiledSignature, suspiciousUrl,
-  hiddenRelease, complaintCluster,
+  multiLevelRelease,
+  segmentUnfiled,
+  agentMultipleSegments,
+  numberMultiEntity,
+  overlappingAllocation,
+  unlicensedLessee,
+  invalidUscc,
+  unallocatedSender,
+  govImpersonation,
+  lookalikeSignatureRule,
+  officialPretextRule,
+  brandImpersonationRule,
+  unfiledSignature,
+  suspiciousUrl,
+  hiddenRelease,
+  complaintCluster,
 ];

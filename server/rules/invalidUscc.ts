@@ -27,12 +27,20 @@ export const invalidUscc: Rule = {
         const isAgent = allocation.lessee.kind === 'agent';
         const expected = usccCheckCharacter(uscc.slice(0, 17));
         yield {
-          rule: 'INVALID_USCC', severity: 'medium', key: [uscc],
+          rule: 'INVALID_USCC',
+          severity: 'medium',
+          key: [uscc],
           rootCarrierId: rootCarrierOf(ancestry(allocation, byId)),
           agent: isAgent ? uscc : allocation.holder.kind === 'agent' ? allocation.holder.key : null,
-          prefix: allocation.prefix, number: null, message: null, complaint: null, entity: isAgent ? null : uscc,
+          prefix: allocation.prefix,
+          number: null,
+          message: null,
+          complaint: null,
+          entity: isAgent ? null : uscc,
           text: phrase(`finding.INVALID_USCC.${isAgent ? 'agent' : 'entity'}`, {
-            name: allocation.lessee.name, uscc, expected,
+            name: allocation.lessee.name,
+            uscc,
+            expected,
           }),
           evidence: { chain: chainEvidence(ancestry(allocation, byId)), facts: { expectedCheckCharacter: expected } },
           occurredAt: shanghaiDayStart(allocation.validFrom),

@@ -22,14 +22,26 @@ export const multiLevelRelease: Rule = {
         const severity: Severity = allocation.declared ? base : 'critical';
         const links = ancestry(allocation, byId);
         const finding: FindingDraft = {
-          rule: 'MULTI_LEVEL_RELEASE', severity, key: [allocation.prefix, allocation.lessee.key, allocation.validFrom],
-          rootCarrierId: rootCarrierOf(links), agent: allocation.holder.key, prefix: allocation.prefix, number: null,
-          message: null, complaint: null, entity: null,
+          rule: 'MULTI_LEVEL_RELEASE',
+          severity,
+          key: [allocation.prefix, allocation.lessee.key, allocation.validFrom],
+          rootCarrierId: rootCarrierOf(links),
+          agent: allocation.holder.key,
+          prefix: allocation.prefix,
+          number: null,
+          message: null,
+          complaint: null,
+          entity: null,
           text: phrase(`finding.MULTI_LEVEL_RELEASE.${allocation.declared ? 'declared' : 'undeclared'}`, {
-            holder: allocation.holder.name, prefix: allocation.prefix, lessee: allocation.lessee.name,
+            holder: allocation.holder.name,
+            prefix: allocation.prefix,
+            lessee: allocation.lessee.name,
             level: allocation.level,
           }),
-          evidence: { chain: chainEvidence(links), facts: { level: allocation.level, declared: allocation.declared ? 'true' : 'false' } },
+          evidence: {
+            chain: chainEvidence(links),
+            facts: { level: allocation.level, declared: allocation.declared ? 'true' : 'false' },
+          },
           occurredAt: shanghaiDayStart(allocation.validFrom),
         };
         yield finding;

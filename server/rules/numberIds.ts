@@ -31,7 +31,13 @@ export class NumberIds {
   /** The number's id, given now if the number is new (then it equals the previous `size`). */
   idOf(number: string): number {
     const length = number.length;
-    if (length > MAX_DIGITS || length < 3 || number.charCodeAt(0) !== 49 || number.charCodeAt(1) !== DIGIT_0 || number.charCodeAt(2) !== 54) {
+    if (
+      length > MAX_DIGITS ||
+      length < 3 ||
+      number.charCodeAt(0) !== 49 ||
+      number.charCodeAt(1) !== DIGIT_0 ||
+      number.charCodeAt(2) !== 54
+    ) {
       return this.other(number);
     }
     let high = 0;

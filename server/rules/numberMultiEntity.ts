@@ -1,7 +1,7 @@
 import { ancestry, chainEvidence, rootCarrierOf, trafficSubject } from './evidence.ts';
 import { overlappingPairs } from './overlaps.ts';
 import { filedSignatures, type FiledSignatures, type MessageSignature } from './signatures.ts';
-import type { AuditedMessage, FindingDraft, Rule } from './types.ts';
+import type { AuditedMessage, Rule } from './types.ts';
 import type { FindingEvidence } from '../entities/Finding.ts';
 import { shanghaiDayStart } from '../numbering/time.ts';
 import { float64Column, int32Column, Interner } from '../util/columns.ts';
@@ -22,7 +22,10 @@ export const numberMultiEntity: Rule = {
   code: 'NUMBER_MULTI_ENTITY',
   start: (snapshot) => {
     const firsts = new FirstSightings(filedSignatures(snapshot));
-    /** By number id, the numbers FirstSightings no longer answers for; one seen under another allocation too chains on through `next`. */
+    /**
+     * By number id, the numbers FirstSightings no longer answers for; one seen under another allocation too chains on
+     * through `next`.
+     */
     const detailed = new Map<number, Group>();
     /** The groups that showed a second owner, in that order. */
     const multiple: Group[] = [];
@@ -34,12 +37,22 @@ export const numberMultiEntity: Rule = {
           if (a.parentId === b.parentId || a.lessee.key === b.lessee.key) continue;
           const links = ancestry(b, byId);
           yield {
-            rule: 'NUMBER_MULTI_ENTITY', severity: 'high', key: ['tree', a.prefix, a.lessee.key, a.validFrom, b.prefix, b.lessee.key, b.validFrom],
-            rootCarrierId: rootCarrierOf(links), agent: b.holder.kind === 'agent' ? b.holder.key : null, prefix: b.prefix, number: null,
-            message: null, complaint: null, entity: b.lessee.key,
+            rule: 'NUMBER_MULTI_ENTITY',
+            severity: 'high',
+            key: ['tree', a.prefix, a.lessee.key, a.validFrom, b.prefix, b.lessee.key, b.validFrom],
+            rootCarrierId: rootCarrierOf(links),
+            agent: b.holder.kind === 'agent' ? b.holder.key : null,
+            prefix: b.prefix,
+            number: null,
+            message: null,
+            complaint: null,
+            entity: b.lessee.key,
             text: phrase('finding.NUMBER_MULTI_ENTITY.tree', {
-              prefix: b.prefix, first: a.lessee.name, firstVia: a.holder.name,
-              second: b.lessee.name, secondVia: b.holder.name,
+              prefix: b.prefix,
+              first: a.lessee.name,
+              firstVia: a.holder.name,
+              second: b.lessee.name,
+              secondVia: b.holder.name,
             }),
             evidence: { chain: [...chainEvidence(ancestry(a, byId)), ...chainEvidence(links)] },
             occurredAt: shanghaiDayStart(a.validFrom > b.validFrom ? a.validFrom : b.validFrom),
@@ -63,7 +76,14 @@ export const numberMultiEntity: Rule = {
             let group: Group | null = head;
             while (group && group.leafId !== leafId) group = group.next;
             if (!group) {
-              detailed.set(number, { sender: message.sender, leafId, sightings: [sightingOf(owner, message, signature)], subject: null, text: null, next: head });
+              detailed.set(number, {
+                sender: message.sender,
+                leafId,
+                sightings: [sightingOf(owner, message, signature)],
+                subject: null,
+                text: null,
+                next: head,
+              });
               continue;
             }
             if (group.sightings.some((s) => s.owner === owner)) continue;
@@ -79,15 +99,25 @@ export const numberMultiEntity: Rule = {
       *finish() {
         for (const group of multiple) {
           const subject = group.subject!;
-          const signatures = group.sightings.map((m) => phrase('finding.NUMBER_MULTI_ENTITY.signature', {
-            signature: m.signature, entity: snapshot.entities.get(m.owner)?.name ?? m.owner,
-          }));
+          const signatures = group.sightings.map((m) =>
+            phrase('finding.NUMBER_MULTI_ENTITY.signature', {
+              signature: m.signature,
+              entity: snapshot.entities.get(m.owner)?.name ?? m.owner,
+            }),
+          );
           const first = [...group.sightings].sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime())[0];
           yield {
-            rule: 'NUMBER_MULTI_ENTITY', severity: 'high', key: ['traffic', group.sender, subject.prefix ?? ''],
-            ...subject, number: group.sender, message: { id: first.id, ref: first.ref }, complaint: null,
+            rule: 'NUMBER_MULTI_ENTITY',
+            severity: 'high',
+            key: ['traffic', group.sender, subject.prefix ?? ''],
+            ...subject,
+            number: group.sender,
+            message: { id: first.id, ref: first.ref },
+            complaint: null,
             text: phrase('finding.NUMBER_MULTI_ENTITY.traffic', {
-              sender: group.sender, count: group.sightings.length, signatures: listOf(signatures),
+              sender: group.sender,
+              count: group.sightings.length,
+              signatures: listOf(signatures),
             }),
             evidence: { ...subject.evidence, ...group.text, facts: { owners: group.sightings.length } },
             occurredAt: first.sentAt,
@@ -155,11 +185,19 @@ class FirstSightings {
    * Whether the sighting needs nothing more: the number's first (it is kept here), or the same
    * owner again under the same allocation.
    */
-  absorbs(number: number, leafId: number, owner: number, message: AuditedMessage, signature: MessageSignature): boolean {
+  absorbs(
+    number: number,
+    leafId: number,
+    owner: number,
+    message: AuditedMessage,
+    signature: MessageSignature,
+  ): boolean {
     if (number === this.leaves.length) {
       this.leaves.push(leafId);
       this.owners.push(owner);
-      this.signatures.push(signature.text === signature.filed!.key ? signature.filed!.n : ~this.otherTexts.of(signature.text));
+      this.signatures.push(
+        signature.text === signature.filed!.key ? signature.filed!.n : ~this.otherTexts.of(signature.text),
+      );
       this.messageIds.push(message.id);
       this.sentAt.push(message.sentAt.getTime());
       this.refs.push(message.ref);
@@ -173,8 +211,11 @@ class FirstSightings {
   moved(number: number, sender: string): Group {
     const signature = this.signatures.data[number];
     const sighting: Sighting = {
-      owner: this.filed.filers[this.owners.data[number]], id: this.messageIds.data[number], ref: this.refs[number],
-      signature: signature >= 0 ? this.filed.all[signature].key : this.otherTexts.values[~signature], sentAt: new Date(this.sentAt.data[number]),
+      owner: this.filed.filers[this.owners.data[number]],
+      id: this.messageIds.data[number],
+      ref: this.refs[number],
+      signature: signature >= 0 ? this.filed.all[signature].key : this.otherTexts.values[~signature],
+      sentAt: new Date(this.sentAt.data[number]),
     };
     this.owners.data[number] = MOVED;
     this.refs[number] = null;

@@ -28,14 +28,24 @@ export const overlappingAllocation: Rule = {
           const links = ancestry(inner, byId);
           const holderAgent = inner.holder.kind === 'agent' ? inner.holder.key : null;
           yield {
-            rule: 'OVERLAPPING_ALLOCATION', severity: 'high',
+            rule: 'OVERLAPPING_ALLOCATION',
+            severity: 'high',
             key: [outer.prefix, outer.lessee.key, outer.validFrom, inner.prefix, inner.lessee.key, inner.validFrom],
-            rootCarrierId: rootCarrierOf(links), agent: holderAgent, prefix: inner.prefix, number: null, message: null, complaint: null,
+            rootCarrierId: rootCarrierOf(links),
+            agent: holderAgent,
+            prefix: inner.prefix,
+            number: null,
+            message: null,
+            complaint: null,
             entity: inner.lessee.kind === 'entity' ? inner.lessee.key : null,
             text: phrase('finding.OVERLAPPING_ALLOCATION', {
               holder: inner.holder.name,
-              outerPrefix: outer.prefix, outerLessee: outer.lessee.name, outerFrom: outer.validFrom,
-              innerPrefix: inner.prefix, innerLessee: inner.lessee.name, innerFrom: inner.validFrom,
+              outerPrefix: outer.prefix,
+              outerLessee: outer.lessee.name,
+              outerFrom: outer.validFrom,
+              innerPrefix: inner.prefix,
+              innerLessee: inner.lessee.name,
+              innerFrom: inner.validFrom,
             }),
             evidence: { chain: chainEvidence([...ancestry(outer, byId), inner]) },
             occurredAt: shanghaiDayStart(outer.validFrom > inner.validFrom ? outer.validFrom : inner.validFrom),

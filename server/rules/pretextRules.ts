@@ -30,18 +30,32 @@ function holder(context: MessageContext): Phrase {
 }
 
 function draft(
-  rule: RuleCode, context: MessageContext, cues: readonly Cue[], facts: Record<string, string>, text: Phrase,
+  rule: RuleCode,
+  context: MessageContext,
+  cues: readonly Cue[],
+  facts: Record<string, string>,
+  text: Phrase,
 ): FindingDraft {
   const { message } = context;
   const subject = trafficSubject(context);
   const evidence: FindingEvidence = {
-    ...subject.evidence, text: message.content, span: { start: cues[0].start, end: cues[0].end },
-    cues: [...cues], facts,
+    ...subject.evidence,
+    text: message.content,
+    span: { start: cues[0].start, end: cues[0].end },
+    cues: [...cues],
+    facts,
   };
   return {
-    rule, severity: 'high', key: [String(message.ref ?? message.id)], ...subject,
-    number: message.sender, message: { id: message.id, ref: message.ref }, complaint: null,
-    text, evidence, occurredAt: message.sentAt,
+    rule,
+    severity: 'high',
+    key: [String(message.ref ?? message.id)],
+    ...subject,
+    number: message.sender,
+    message: { id: message.id, ref: message.ref },
+    complaint: null,
+    text,
+    evidence,
+    occurredAt: message.sentAt,
   };
 }
 
@@ -68,14 +82,25 @@ export const officialPretextRule: Rule = {
         const verdict = officialPretext(reader, detector, context.message.content, registeredOf(context));
         if (verdict === null) return null;
         const { sender } = context.message;
-        return draft('OFFICIAL_PRETEXT', context, verdict.cues, cueFacts(verdict.cues),
-          phrase('finding.OFFICIAL_PRETEXT', { sender, cues: cueList(verdict.cues), holder: holder(context) }));
+        return draft(
+          'OFFICIAL_PRETEXT',
+          context,
+          verdict.cues,
+          cueFacts(verdict.cues),
+          phrase('finding.OFFICIAL_PRETEXT', { sender, cues: cueList(verdict.cues), holder: holder(context) }),
+        );
       },
       explain(context) {
         if (context.entity && officialPretext(reader, detector, context.message.content, null) !== null) {
-          return { zh: `短信以官方事务为由施压，但号码登记的使用主体${context.entity.name}是机关或事业单位，或已按冒用政府机关处理`, en: `It presents an official matter with pressure, but the number's registered entity ${context.entity.name} is a government organ or public institution, or GOV_IMPERSONATION reports it` };
+          return {
+            zh: `短信以官方事务为由施压，但号码登记的使用主体${context.entity.name}是机关或事业单位，或已按冒用政府机关处理`,
+            en: `It presents an official matter with pressure, but the number's registered entity ${context.entity.name} is a government organ or public institution, or GOV_IMPERSONATION reports it`,
+          };
         }
-        return { zh: '短信没有同时出现官方事由、施压用语和引导渠道，或是在提醒防范诈骗', en: 'The message does not combine an official matter, pressure and a way to act, or it warns against fraud' };
+        return {
+          zh: '短信没有同时出现官方事由、施压用语和引导渠道，或是在提醒防范诈骗',
+          en: 'The message does not combine an official matter, pressure and a way to act, or it warns against fraud',
+        };
       },
     };
   },
@@ -107,18 +132,36 @@ export const brandImpersonationRule: Rule = {
         const brand = brandName(verdict);
         const facts: Record<string, string> = verdict.sender !== null ? { matchedSender: verdict.sender.name } : {};
         if (verdict.how === 'claim') {
-          const code = verdict.claim.kind === 'signature'
-            ? 'finding.BRAND_IMPERSONATION.signature' : 'finding.BRAND_IMPERSONATION.text';
-          return draft('BRAND_IMPERSONATION', context, verdict.cues, { claimed: verdict.claim.text, ...facts, match: verdict.claim.match },
-            phrase(code, { sender, claimed: verdict.claim.text, brand, holder: holder(context) }));
+          const code =
+            verdict.claim.kind === 'signature'
+              ? 'finding.BRAND_IMPERSONATION.signature'
+              : 'finding.BRAND_IMPERSONATION.text';
+          return draft(
+            'BRAND_IMPERSONATION',
+            context,
+            verdict.cues,
+            { claimed: verdict.claim.text, ...facts, match: verdict.claim.match },
+            phrase(code, { sender, claimed: verdict.claim.text, brand, holder: holder(context) }),
+          );
         }
-        return draft('BRAND_IMPERSONATION', context, verdict.cues, { ...facts, ...cueFacts(verdict.cues) },
+        return draft(
+          'BRAND_IMPERSONATION',
+          context,
+          verdict.cues,
+          { ...facts, ...cueFacts(verdict.cues) },
           phrase('finding.BRAND_IMPERSONATION.pretext', {
-            sender, brand, cues: cueList(verdict.cues), holder: holder(context),
-          }));
+            sender,
+            brand,
+            cues: cueList(verdict.cues),
+            holder: holder(context),
+          }),
+        );
       },
-      explain(context) {
-        return { zh: '短信没有自称受保护的企业，也没有以其业务为由施压并引导操作，或号码登记给该企业本身', en: 'The message neither claims a protected business nor presents its matter with pressure and a way to act, or the number is registered to that business' };
+      explain() {
+        return {
+          zh: '短信没有自称受保护的企业，也没有以其业务为由施压并引导操作，或号码登记给该企业本身',
+          en: 'The message neither claims a protected business nor presents its matter with pressure and a way to act, or the number is registered to that business',
+        };
       },
     };
   },

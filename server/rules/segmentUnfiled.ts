@@ -12,12 +12,21 @@ export const segmentUnfiled: Rule = {
       for (const root of allocationsOf(snapshot).all) {
         if (root.parentId !== null || root.miitFilingNo) continue;
         yield {
-          rule: 'SEGMENT_UNFILED', severity: 'high', key: [root.prefix, root.lessee.key, root.validFrom],
+          rule: 'SEGMENT_UNFILED',
+          severity: 'high',
+          key: [root.prefix, root.lessee.key, root.validFrom],
           rootCarrierId: root.holder.kind === 'carrier' ? root.holder.id : null,
-          agent: root.lessee.kind === 'agent' ? root.lessee.key : null, prefix: root.prefix, number: null, message: null, complaint: null,
+          agent: root.lessee.kind === 'agent' ? root.lessee.key : null,
+          prefix: root.prefix,
+          number: null,
+          message: null,
+          complaint: null,
           entity: root.lessee.kind === 'entity' ? root.lessee.key : null,
           text: phrase('finding.SEGMENT_UNFILED', {
-            holder: root.holder.name, lessee: root.lessee.name, prefix: root.prefix, from: root.validFrom,
+            holder: root.holder.name,
+            lessee: root.lessee.name,
+            prefix: root.prefix,
+            from: root.validFrom,
           }),
           evidence: { chain: chainEvidence([root]) },
           occurredAt: shanghaiDayStart(root.validFrom),

@@ -1,4 +1,4 @@
-import type { AuditSnapshot, EntityInfo } from './types.ts';
+import type { AuditSnapshot } from './types.ts';
 
 export interface SignatureSpan {
   /** As written, without the brackets. */
@@ -88,7 +88,13 @@ function plainSlotsOf(all: readonly FiledSignature[]): Int32Array {
  * `hash`; null when none is. Decides for such text alone: a plain text is its own key, and a key
  * with other units cannot equal it.
  */
-function plainFiled(content: string, start: number, end: number, hash: number, filed: FiledSignatures): FiledSignature | null {
+function plainFiled(
+  content: string,
+  start: number,
+  end: number,
+  hash: number,
+  filed: FiledSignatures,
+): FiledSignature | null {
   const { plainSlots: slots, all } = filed;
   const mask = slots.length - 1;
   for (let slot = hash & mask; slots[slot] !== 0; slot = (slot + 1) & mask) {
@@ -141,7 +147,8 @@ export function signaturesOf(content: string, filed: FiledSignatures): MessageSi
     } else {
       const text = content.slice(open + 1, close);
       const normalised = signatureKey(text);
-      if (normalised !== '') spans.push({ text, normalised, start: open, end: close + 1, filed: filed.byKey.get(normalised) ?? null });
+      if (normalised !== '')
+        spans.push({ text, normalised, start: open, end: close + 1, filed: filed.byKey.get(normalised) ?? null });
     }
     open = content.indexOf('【', close + 1);
   }

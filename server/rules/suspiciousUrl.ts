@@ -22,15 +22,27 @@ export const suspiciousUrl: Rule = {
         const subject = trafficSubject(context);
         const byDomain = new Map(verdicts.map((v) => [v.domain, v]));
         return [...byDomain.values()].map((verdict): FindingDraft => ({
-          rule: 'SUSPICIOUS_URL', severity: verdict.reason === 'block-listed' ? 'high' : 'medium',
-          key: [String(message.ref ?? message.id), verdict.domain], ...subject,
-          number: message.sender, message: { id: message.id, ref: message.ref }, complaint: null,
+          rule: 'SUSPICIOUS_URL',
+          severity: verdict.reason === 'block-listed' ? 'high' : 'medium',
+          key: [String(message.ref ?? message.id), verdict.domain],
+          ...subject,
+          number: message.sender,
+          message: { id: message.id, ref: message.ref },
+          complaint: null,
           text: phrase(`finding.SUSPICIOUS_URL.${verdict.reason === 'block-listed' ? 'block_listed' : 'short_link'}`, {
-            sender: message.sender, url: verdict.url.url, domain: verdict.domain,
+            sender: message.sender,
+            url: verdict.url.url,
+            domain: verdict.domain,
           }),
           evidence: {
-            ...subject.evidence, text: message.content, span: { start: verdict.url.start, end: verdict.url.end },
-            facts: { url: verdict.url.url, domain: verdict.domain, ...(callbacks.length ? { callbackNumbers: callbacks.join(' ') } : {}) },
+            ...subject.evidence,
+            text: message.content,
+            span: { start: verdict.url.start, end: verdict.url.end },
+            facts: {
+              url: verdict.url.url,
+              domain: verdict.domain,
+              ...(callbacks.length ? { callbackNumbers: callbacks.join(' ') } : {}),
+            },
           },
           occurredAt: message.sentAt,
         }));
@@ -39,7 +51,10 @@ export const suspiciousUrl: Rule = {
         const urls = findUrls(message.content);
         if (urls.length === 0) return { zh: '短信中没有链接', en: 'The message carries no link' };
         const hosts = [...new Set(urls.map((u) => u.host))].join('、');
-        return { zh: `链接 ${hosts} 不在黑名单上，也不是未列入白名单的短链接`, en: `Link ${hosts} is on no block-list and is not a short link missing from the allow-list` };
+        return {
+          zh: `链接 ${hosts} 不在黑名单上，也不是未列入白名单的短链接`,
+          en: `Link ${hosts} is on no block-list and is not a short link missing from the allow-list`,
+        };
       },
     };
   },

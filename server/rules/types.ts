@@ -5,9 +5,22 @@ import type { MessageSignature } from './signatures.ts';
 
 /** The rule codes (docs/domain.md#rules): the stable names findings carry. */
 export const RULE_CODES = [
-  'MULTI_LEVEL_RELEASE', 'SEGMENT_UNFILED', 'AGENT_MULTIPLE_SEGMENTS', 'NUMBER_MULTI_ENTITY', 'OVERLAPPING_ALLOCATION',
-  'UNLICENSED_LESSEE', 'INVALID_USCC', 'UNALLOCATED_SENDER', 'GOV_IMPERSONATION', 'LOOKALIKE_SIGNATURE',
-  'UNFILED_SIGNATURE', 'SUSPICIOUS_URL', 'HIDDEN_RELEASE', 'COMPLAINT_CLUSTER', 'OFFICIAL_PRETEXT', 'BRAND_IMPERSONATION',
+  'MULTI_LEVEL_RELEASE',
+  'SEGMENT_UNFILED',
+  'AGENT_MULTIPLE_SEGMENTS',
+  'NUMBER_MULTI_ENTITY',
+  'OVERLAPPING_ALLOCATION',
+  'UNLICENSED_LESSEE',
+  'INVALID_USCC',
+  'UNALLOCATED_SENDER',
+  'GOV_IMPERSONATION',
+  'LOOKALIKE_SIGNATURE',
+  'UNFILED_SIGNATURE',
+  'SUSPICIOUS_URL',
+  'HIDDEN_RELEASE',
+  'COMPLAINT_CLUSTER',
+  'OFFICIAL_PRETEXT',
+  'BRAND_IMPERSONATION',
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
@@ -79,7 +92,11 @@ export interface AuditThresholds {
   complaintWindowDays: number;
 }
 
-export const DEFAULT_THRESHOLDS: AuditThresholds = { hiddenReleaseSignatures: 3, complaintClusterSize: 3, complaintWindowDays: 30 };
+export const DEFAULT_THRESHOLDS: AuditThresholds = {
+  hiddenReleaseSignatures: 3,
+  complaintClusterSize: 3,
+  complaintWindowDays: 30,
+};
 
 export interface AuditedMessage {
   id: number;

@@ -24,7 +24,9 @@ export const unfiledSignature: Rule = {
      */
     function claimOf(signature: MessageContext['signatures'][number], context: MessageContext) {
       const { content } = context.message;
-      const claim = detector.claims(content).find((c) => c.kind === 'signature' && c.start === signature.start + 1 && (c.government || c.brand));
+      const claim = detector
+        .claims(content)
+        .find((c) => c.kind === 'signature' && c.start === signature.start + 1 && (c.government || c.brand));
       if (claim === undefined) return null;
       const registered = registeredOf(context);
       const impersonated = claim.government
@@ -32,7 +34,12 @@ export const unfiledSignature: Rule = {
         : brandImpersonation(readerFor(snapshot), detector, content, registered)?.how === 'claim';
       if (!impersonated) return null;
       const rule: RuleCode = claim.government ? 'GOV_IMPERSONATION' : 'BRAND_IMPERSONATION';
-      return { rule, government: claim.government, claimed: claim.protectedSender?.name ?? claim.text, match: claim.match };
+      return {
+        rule,
+        government: claim.government,
+        claimed: claim.protectedSender?.name ?? claim.text,
+        match: claim.match,
+      };
     }
 
     function textOf(sender: string, signature: string, entity: EntityInfo, link: ReturnType<typeof claimOf>): Phrase {
@@ -56,11 +63,18 @@ export const unfiledSignature: Rule = {
           const subject = trafficSubject(context);
           const link = claimOf(signature, context);
           (findings ??= []).push({
-            rule: 'UNFILED_SIGNATURE', severity: link === null ? 'medium' : 'high', key: [message.sender, signature.normalised], ...subject,
-            number: message.sender, message: { id: message.id, ref: message.ref }, complaint: null,
+            rule: 'UNFILED_SIGNATURE',
+            severity: link === null ? 'medium' : 'high',
+            key: [message.sender, signature.normalised],
+            ...subject,
+            number: message.sender,
+            message: { id: message.id, ref: message.ref },
+            complaint: null,
             text: textOf(message.sender, signature.text, entity, link),
             evidence: {
-              ...subject.evidence, text: message.content, span: { start: signature.start, end: signature.end },
+              ...subject.evidence,
+              text: message.content,
+              span: { start: signature.start, end: signature.end },
               ...(link === null ? {} : { facts: { claimLinked: link.claimed, match: link.match } }),
             },
             occurredAt: message.sentAt,
@@ -69,13 +83,23 @@ export const unfiledSignature: Rule = {
         return findings;
       },
       explain({ entity, message, signatures }) {
-        if (!entity) return { zh: '号码在发送时没有登记使用主体，无从比对报备签名', en: 'No using entity was registered for the number then: nothing to compare with' };
+        if (!entity)
+          return {
+            zh: '号码在发送时没有登记使用主体，无从比对报备签名',
+            en: 'No using entity was registered for the number then: nothing to compare with',
+          };
         if (signatures.length === 0) return { zh: '短信中没有【】签名', en: 'The message carries no 【】 signature' };
         const list = signatures.map((s) => `【${s.text}】`).join('');
         const repeated = signatures.some((s) => reported.has(`${message.sender}|${s.normalised}`));
         return repeated
-          ? { zh: `签名 ${list} 已在此号码的其他短信上报告过`, en: `Signature ${list} was already reported on another message from this number` }
-          : { zh: `签名 ${list} 均已由登记使用主体${entity.name}报备`, en: `Signature ${list} is filed by the registered entity ${entity.name}` };
+          ? {
+              zh: `签名 ${list} 已在此号码的其他短信上报告过`,
+              en: `Signature ${list} was already reported on another message from this number`,
+            }
+          : {
+              zh: `签名 ${list} 均已由登记使用主体${entity.name}报备`,
+              en: `Signature ${list} is filed by the registered entity ${entity.name}`,
+            };
       },
     };
   },

@@ -25,15 +25,26 @@ export const unlicensedLessee: Rule = {
         const top = allocations[0];
         const prefixes = allocations.map((a) => a.prefix);
         yield {
-          rule: 'UNLICENSED_LESSEE', severity: top.level === 1 ? 'high' : 'medium', key: [uscc],
-          rootCarrierId: rootCarrierOf(ancestry(top, byId)), agent: uscc, prefix: top.prefix, number: null, message: null, complaint: null, entity: null,
+          rule: 'UNLICENSED_LESSEE',
+          severity: top.level === 1 ? 'high' : 'medium',
+          key: [uscc],
+          rootCarrierId: rootCarrierOf(ancestry(top, byId)),
+          agent: uscc,
+          prefix: top.prefix,
+          number: null,
+          message: null,
+          complaint: null,
+          entity: null,
           // The first five segments named; more are counted.
-          text: prefixes.length > 5
-            ? phrase('finding.UNLICENSED_LESSEE.more', {
-              agent: top.lessee.name, prefixes: listOf(prefixes.slice(0, 5)),
-              total: prefixes.length, rest: prefixes.length - 5,
-            })
-            : phrase('finding.UNLICENSED_LESSEE', { agent: top.lessee.name, prefixes: listOf(prefixes) }),
+          text:
+            prefixes.length > 5
+              ? phrase('finding.UNLICENSED_LESSEE.more', {
+                  agent: top.lessee.name,
+                  prefixes: listOf(prefixes.slice(0, 5)),
+                  total: prefixes.length,
+                  rest: prefixes.length - 5,
+                })
+              : phrase('finding.UNLICENSED_LESSEE', { agent: top.lessee.name, prefixes: listOf(prefixes) }),
           evidence: { chain: chainEvidence(ancestry(top, byId)), facts: { allocations: allocations.length } },
           occurredAt: shanghaiDayStart(top.validFrom),
         };

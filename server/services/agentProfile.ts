@@ -4,8 +4,19 @@ import { dateOfDayNumber, dayNumber } from '../numbering/time.ts';
 import { allocationIndexFor } from './lookup.ts';
 import { carrierIdsOf, coversCarrier, type Scope } from './scope.ts';
 import {
-  ancestryOn, growTree, rerootAtOnlyChild, NO_FINDING, openFindingMarks, layoutTree, treeIndexOf, visibleTree, DEFAULT_VISIBLE,
-  type DatedAllocation, type TreeLayout, type TreeNode, type VisibleTree,
+  ancestryOn,
+  growTree,
+  rerootAtOnlyChild,
+  NO_FINDING,
+  openFindingMarks,
+  layoutTree,
+  treeIndexOf,
+  visibleTree,
+  DEFAULT_VISIBLE,
+  type DatedAllocation,
+  type TreeLayout,
+  type TreeNode,
+  type VisibleTree,
 } from './tree.ts';
 import { trafficTallyFor } from './treeTraffic.ts';
 
@@ -69,7 +80,12 @@ function monthsBetween(first: string, last: string): string[] {
  * The agent's profile on `date` (YYYY-MM-DD), within `scope`: a carrier's staff see only the
  * holdings, subtrees and complaints in their carrier's tree.
  */
-export async function agentProfile(dataSource: DataSource, scope: Scope, agent: AgentRef, date: string): Promise<AgentProfile> {
+export async function agentProfile(
+  dataSource: DataSource,
+  scope: Scope,
+  agent: AgentRef,
+  date: string,
+): Promise<AgentProfile> {
   const index = await allocationIndexFor(dataSource);
   const treeIndex = treeIndexOf(index);
   const day = dayNumber(date);
@@ -86,8 +102,12 @@ export async function agentProfile(dataSource: DataSource, scope: Scope, agent: 
   }
   // A holding inside another of its holdings' subtrees is drawn there, not a second time on top.
   const currentIds = new Set(current.map((d) => d.allocation.id));
-  const tops = current.filter((dated) => upstream.find((chain) => chain[chain.length - 1].id === dated.allocation.id)!
-    .slice(0, -1).every((link) => !currentIds.has(link.id)));
+  const tops = current.filter((dated) =>
+    upstream
+      .find((chain) => chain[chain.length - 1].id === dated.allocation.id)!
+      .slice(0, -1)
+      .every((link) => !currentIds.has(link.id)),
+  );
 
   const [marks, tally] = await Promise.all([
     openFindingMarks(dataSource, carrierIdsOf(scope)),
@@ -96,8 +116,15 @@ export async function agentProfile(dataSource: DataSource, scope: Scope, agent: 
   let downstream: AgentProfile['downstream'] = null;
   if (tops.length > 0) {
     const party: Party = { kind: 'agent', id: agent.id, key: agent.uscc, name: agent.name };
-    const root = rerootAtOnlyChild(growTree(party, marks.byAgent.get(agent.uscc) ?? NO_FINDING, tops, { treeIndex, day, marks, tally }));
-    const visible = visibleTree(root, { ...DEFAULT_VISIBLE, depth: PROFILE_DEPTH, toggled: new Set(), hits: new Set() });
+    const root = rerootAtOnlyChild(
+      growTree(party, marks.byAgent.get(agent.uscc) ?? NO_FINDING, tops, { treeIndex, day, marks, tally }),
+    );
+    const visible = visibleTree(root, {
+      ...DEFAULT_VISIBLE,
+      depth: PROFILE_DEPTH,
+      toggled: new Set(),
+      hits: new Set(),
+    });
     downstream = { root, visible, layout: layoutTree(visible.top) };
   }
 
@@ -108,16 +135,27 @@ export async function agentProfile(dataSource: DataSource, scope: Scope, agent: 
     byMonth.set(month, (byMonth.get(month) ?? 0) + count);
   }
   const months = [...byMonth.keys()].sort();
-  const complaintsByMonth = months.length === 0 ? [] : monthsBetween(months[0], months[months.length - 1]).slice(-MAX_MONTHS).map((month) => ({ month, count: byMonth.get(month) ?? 0 }));
+  const complaintsByMonth =
+    months.length === 0
+      ? []
+      : monthsBetween(months[0], months[months.length - 1])
+          .slice(-MAX_MONTHS)
+          .map((month) => ({ month, count: byMonth.get(month) ?? 0 }));
 
-  const spans = [...held].sort((a, b) => a.fromDay - b.fromDay || a.allocation.prefix.localeCompare(b.allocation.prefix));
+  const spans = [...held].sort(
+    (a, b) => a.fromDay - b.fromDay || a.allocation.prefix.localeCompare(b.allocation.prefix),
+  );
   return {
     date,
     upstream,
     downstream,
     complaintsByMonth,
     complaintsTotal: [...byMonth.values()].reduce((sum, n) => sum + n, 0),
-    holdings: spans.slice(-MAX_SPANS).map((dated) => ({ allocation: dated.allocation, carrierId: dated.carrierId, current: currentIds.has(dated.allocation.id) })),
+    holdings: spans.slice(-MAX_SPANS).map((dated) => ({
+      allocation: dated.allocation,
+      carrierId: dated.carrierId,
+      current: currentIds.has(dated.allocation.id),
+    })),
     holdingsTotal: spans.length,
   };
 }
@@ -126,7 +164,11 @@ export async function agentProfile(dataSource: DataSource, scope: Scope, agent: 
  * The first and last day a timeline of these spans must show: the chosen day, every start and
  * end, and today, so that an open-ended holding runs up to now.
  */
-export function timelineRange(spans: readonly HoldingSpan[], date: string, today: string): { from: string; to: string } {
+export function timelineRange(
+  spans: readonly HoldingSpan[],
+  date: string,
+  today: string,
+): { from: string; to: string } {
   let from = dayNumber(date);
   let to = Math.max(from, dayNumber(today));
   for (const { allocation } of spans) {

@@ -4,17 +4,25 @@ import { runAudit } from './auditRuns.ts';
 import { UserError } from '../errors.ts';
 import { logger } from '../log.ts';
 
-/** How many audits one user may start in a window: each reads all the traffic, so a script starting them back to back would keep the store busy. */
+/**
+ * How many audits one user may start in a window: each reads all the traffic, so a script starting them back to back
+ * would keep the store busy.
+ */
 export const MAX_AUDIT_STARTS = 5;
 export const AUDIT_START_WINDOW_MINUTES = 10;
 
 /** The user started MAX_AUDIT_STARTS audits within the window: the next one waits. */
 export class AuditRateError extends UserError {
   constructor(readonly retryAfterSeconds: number) {
-    super(429, 'audits.too_many', { count: MAX_AUDIT_STARTS, minutes: AUDIT_START_WINDOW_MINUTES }, {
-      headers: { 'Retry-After': String(retryAfterSeconds) },
-      message: 'too many audits started',
-    });
+    super(
+      429,
+      'audits.too_many',
+      { count: MAX_AUDIT_STARTS, minutes: AUDIT_START_WINDOW_MINUTES },
+      {
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+        message: 'too many audits started',
+      },
+    );
   }
 }
 
@@ -49,7 +57,9 @@ export class AuditJobs {
     // Counted from audit_runs, so every server process and a restart see the same starts.
     const windowStart = new Date(now.getTime() - AUDIT_START_WINDOW_MINUTES * 60_000);
     const recent = await dataSource.getRepository(AuditRun).find({
-      where: { actor: actor.slice(0, 100), startedAt: MoreThanOrEqual(windowStart) }, order: { startedAt: 'ASC' }, take: MAX_AUDIT_STARTS,
+      where: { actor: actor.slice(0, 100), startedAt: MoreThanOrEqual(windowStart) },
+      order: { startedAt: 'ASC' },
+      take: MAX_AUDIT_STARTS,
     });
     if (recent.length >= MAX_AUDIT_STARTS) {
       throw new AuditRateError(Math.max(1, Math.ceil((recent[0].startedAt.getTime() - windowStart.getTime()) / 1000)));
@@ -62,13 +72,23 @@ export class AuditJobs {
     return new Promise<number>((resolve, reject) => {
       job.done = runAudit(dataSource, {
         actor,
-        onStart: (runId) => { job.runId = runId; resolve(runId); },
+        onStart: (runId) => {
+          job.runId = runId;
+          resolve(runId);
+        },
         cancelled: () => job.cancelRequested,
-      }).then(() => undefined, (error) => {
-        // The failure is recorded on the run (status failed, failure text) for the page to show.
-        logger().error({ err: error, runId: job.runId }, 'audit failed');
-        reject(error);
-      }).finally(() => { if (this.current === job) this.current = null; });
+      })
+        .then(
+          () => undefined,
+          (error) => {
+            // The failure is recorded on the run (status failed, failure text) for the page to show.
+            logger().error({ err: error, runId: job.runId }, 'audit failed');
+            reject(error);
+          },
+        )
+        .finally(() => {
+          if (this.current === job) this.current = null;
+        });
     });
   }
 

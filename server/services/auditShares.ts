@@ -14,7 +14,6 @@ import { AuditPass } from '../rules/engine.ts';
 import { RULES } from '../rules/index.ts';
 import type { AuditedMessage, AuditSnapshot, FindingDraft, Rule, RuleCode } from '../rules/types.ts';
 
-
 /** Below this many messages, starting threads costs more than it saves (docs/performance.md). */
 export const SHARED_AUDIT_MIN_MESSAGES = 500_000;
 
@@ -59,7 +58,11 @@ interface MessageBatch {
 
 function packBatch(messages: readonly AuditedMessage[]): MessageBatch {
   const count = messages.length;
-  const batch: MessageBatch = { ids: new Float64Array(count), sentAt: new Float64Array(count), strings: new Array(3 * count) };
+  const batch: MessageBatch = {
+    ids: new Float64Array(count),
+    sentAt: new Float64Array(count),
+    strings: new Array(3 * count),
+  };
   for (let i = 0; i < count; i++) {
     const { id, ref, sender, sentAt, content } = messages[i];
     batch.ids[i] = id;
@@ -75,7 +78,13 @@ function packBatch(messages: readonly AuditedMessage[]): MessageBatch {
 function unpackBatch({ ids, sentAt, strings }: MessageBatch): AuditedMessage[] {
   const messages: AuditedMessage[] = new Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
-    messages[i] = { id: ids[i], sender: strings[3 * i]!, ref: strings[3 * i + 1], content: strings[3 * i + 2]!, sentAt: new Date(sentAt[i]) };
+    messages[i] = {
+      id: ids[i],
+      sender: strings[3 * i]!,
+      ref: strings[3 * i + 1],
+      content: strings[3 * i + 2]!,
+      sentAt: new Date(sentAt[i]),
+    };
   }
   return messages;
 }
@@ -107,7 +116,9 @@ class Share {
   constructor(readonly worker: Worker) {
     worker.on('message', (answer: FromThread) => this.waiting.shift()?.resolve(answer));
     worker.on('error', (error) => this.fail(error));
-    worker.on('exit', (code) => this.fail(new Error(`an audit thread stopped (exit code ${code}) before it had answered`)));
+    worker.on('exit', (code) =>
+      this.fail(new Error(`an audit thread stopped (exit code ${code}) before it had answered`)),
+    );
   }
 
   private fail(error: Error): void {
@@ -137,11 +148,16 @@ export class AuditShares {
    * Starts the threads and hands them the snapshot. Loading the code takes a thread about a
    * second: given the snapshot still loading, the threads load meanwhile.
    */
-  static async start(snapshot: AuditSnapshot | Promise<AuditSnapshot>, rules: readonly Rule[], threads: number): Promise<AuditShares> {
+  static async start(
+    snapshot: AuditSnapshot | Promise<AuditSnapshot>,
+    rules: readonly Rule[],
+    threads: number,
+  ): Promise<AuditShares> {
     const data: ThreadData = { tsconfig: workerTsconfig };
     const shares: Share[] = [];
     try {
-      for (let i = 0; i < threads; i++) shares.push(new Share(new Worker(new URL('./auditWorker.js', import.meta.url), { workerData: data })));
+      for (let i = 0; i < threads; i++)
+        shares.push(new Share(new Worker(new URL('./auditWorker.js', import.meta.url), { workerData: data })));
       const [loaded] = await Promise.all([snapshot, Promise.all(shares.map((share) => share.next()))]);
       const shared: SharedSnapshot = { ...loaded, index: loaded.index.shareableParts() };
       const codes = rules.map((rule) => rule.code);
@@ -157,7 +173,9 @@ export class AuditShares {
   async audit(messages: readonly AuditedMessage[]): Promise<FindingDraft[]> {
     const parts: AuditedMessage[][] = this.shares.map(() => []);
     for (const message of messages) parts[shareOf(message.sender, parts.length)].push(message);
-    const answers = await Promise.all(this.shares.map((share, i) => share.next({ type: 'messages', batch: packBatch(parts[i]) })));
+    const answers = await Promise.all(
+      this.shares.map((share, i) => share.next({ type: 'messages', batch: packBatch(parts[i]) })),
+    );
     const findings = answers.flatMap((answer) => (answer.type === 'findings' ? answer.findings : []));
     // Each thread answers in message order; merged, the findings read as one pass would give them.
     return findings.sort((a, b) => (a.message?.id ?? 0) - (b.message?.id ?? 0));
@@ -170,7 +188,9 @@ export class AuditShares {
    * cores with them, 5–8 % of an audit (docs/performance.md). Yields each page's findings and
    * size, in page order.
    */
-  async *auditPages(pages: AsyncIterable<readonly AuditedMessage[]> | Iterable<readonly AuditedMessage[]>): AsyncGenerator<AuditedPage> {
+  async *auditPages(
+    pages: AsyncIterable<readonly AuditedMessage[]> | Iterable<readonly AuditedMessage[]>,
+  ): AsyncGenerator<AuditedPage> {
     const asked: Array<{ findings: Promise<FindingDraft[]>; count: number }> = [];
     for await (const page of pages) {
       const findings = this.audit(page);
@@ -182,7 +202,8 @@ export class AuditShares {
         yield { findings: await done.findings, count: done.count };
       }
     }
-    for (let done = asked.shift(); done; done = asked.shift()) yield { findings: await done.findings, count: done.count };
+    for (let done = asked.shift(); done; done = asked.shift())
+      yield { findings: await done.findings, count: done.count };
   }
 
   /**
@@ -212,7 +233,10 @@ export function serveAuditShare(port: MessagePort): void {
   port.on('message', (request: ToThread) => {
     if (request.type === 'snapshot') {
       const snapshot: AuditSnapshot = { ...request.snapshot, index: new AllocationIndex(request.snapshot.index) };
-      pass = new AuditPass(snapshot, request.rules.map((code) => RULES.find((rule) => rule.code === code)!));
+      pass = new AuditPass(
+        snapshot,
+        request.rules.map((code) => RULES.find((rule) => rule.code === code)!),
+      );
       port.postMessage({ type: 'ready' } satisfies FromThread);
     } else if (!pass) {
       throw new Error(`an audit thread was sent ${request.type} before the snapshot`);

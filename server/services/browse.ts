@@ -88,7 +88,13 @@ async function readPage<T extends object>(query: SelectQueryBuilder<T>, paging: 
   const total = await query.getCount();
   const pages = Math.max(1, Math.ceil(total / paging.perPage));
   const page = Math.min(Math.max(1, Math.floor(paging.page)), pages);
-  const rows = total === 0 ? [] : await query.offset((page - 1) * paging.perPage).limit(paging.perPage).getMany();
+  const rows =
+    total === 0
+      ? []
+      : await query
+          .offset((page - 1) * paging.perPage)
+          .limit(paging.perPage)
+          .getMany();
   return { rows, total, page };
 }
 
@@ -96,7 +102,9 @@ async function readPage<T extends object>(query: SelectQueryBuilder<T>, paging: 
 
 /** Allocations with both parties joined, so each row can name its holder and lessee. */
 function allocationsWithParties(dataSource: DataSource): SelectQueryBuilder<Allocation> {
-  return dataSource.getRepository(Allocation).createQueryBuilder('a')
+  return dataSource
+    .getRepository(Allocation)
+    .createQueryBuilder('a')
     .leftJoinAndSelect('a.holderCarrier', 'holderCarrier')
     .leftJoinAndSelect('a.holderAgent', 'holderAgent')
     .leftJoinAndSelect('a.lesseeAgent', 'lesseeAgent')
@@ -136,40 +144,87 @@ async function allocationPage(query: SelectQueryBuilder<Allocation>, paging: Pag
 
 /** Every carrier in scope with its segment count and the size of the allocation trees under them. */
 export async function carrierSummaries(dataSource: DataSource, scope: Scope): Promise<CarrierSummary[]> {
-  return (await carrierStats(dataSource, scope)).map((c) => ({ code: c.code, name: c.name, segments: c.segments, allocations: c.allocations }));
+  return (await carrierStats(dataSource, scope)).map((c) => ({
+    code: c.code,
+    name: c.name,
+    segments: c.segments,
+    allocations: c.allocations,
+  }));
 }
 
 /** The carrier, when it exists and is in scope. */
-export async function findCarrier(dataSource: DataSource, code: string, scope: Scope): Promise<{ id: number; code: string; name: string } | null> {
+export async function findCarrier(
+  dataSource: DataSource,
+  code: string,
+  scope: Scope,
+): Promise<{ id: number; code: string; name: string } | null> {
   const carrier = await dataSource.getRepository(Carrier).findOneBy({ code });
   if (!carrier || !coversCarrier(scope, carrier.id)) return null;
   return { id: carrier.id, code: carrier.code, name: carrier.name };
 }
 
-/** The carrier's root segments (a root's holder is its root carrier: idx_allocations_root_carrier_holder), by prefix. */
-export function carrierSegments(dataSource: DataSource, carrierId: number, paging: Paging): Promise<PageOf<AllocationRow>> {
-  return allocationPage(allocationsWithParties(dataSource).where('a.rootCarrierId = :carrierId AND a.holderCarrierId = :carrierId', { carrierId }), paging);
+/**
+ * The carrier's root segments (a root's holder is its root carrier: idx_allocations_root_carrier_holder), by prefix.
+ */
+export function carrierSegments(
+  dataSource: DataSource,
+  carrierId: number,
+  paging: Paging,
+): Promise<PageOf<AllocationRow>> {
+  return allocationPage(
+    allocationsWithParties(dataSource).where('a.rootCarrierId = :carrierId AND a.holderCarrierId = :carrierId', {
+      carrierId,
+    }),
+    paging,
+  );
 }
 
 // ---------------------------------------------------------------- agents
 
 /** Agents whose name contains `q` or whose USCC starts with it (all agents for an empty `q`), by name. */
-export async function searchAgents(dataSource: DataSource, q: string, paging: Paging, scope: Scope): Promise<PageOf<AgentSummary>> {
-  const query = dataSource.getRepository(Agent).createQueryBuilder('agent').orderBy('agent.name', 'ASC').addOrderBy('agent.id', 'ASC');
+export async function searchAgents(
+  dataSource: DataSource,
+  q: string,
+  paging: Paging,
+  scope: Scope,
+): Promise<PageOf<AgentSummary>> {
+  const query = dataSource
+    .getRepository(Agent)
+    .createQueryBuilder('agent')
+    .orderBy('agent.name', 'ASC')
+    .addOrderBy('agent.id', 'ASC');
   const text = q.trim();
   if (text !== '') {
-    query.where(new Brackets((match) => match
-      .where("agent.name LIKE :name ESCAPE '!'", { name: `%${likeEscape(text)}%` })
-      .orWhere("agent.uscc LIKE :uscc ESCAPE '!'", { uscc: `${likeEscape(normaliseUscc(text))}%` })));
+    query.where(
+      new Brackets((match) =>
+        match
+          .where("agent.name LIKE :name ESCAPE '!'", { name: `%${likeEscape(text)}%` })
+          .orWhere("agent.uscc LIKE :uscc ESCAPE '!'", { uscc: `${likeEscape(normaliseUscc(text))}%` }),
+      ),
+    );
   }
   scoped.agents(query, scope);
   const result = await readPage(query, paging);
   const ids = result.rows.map((a) => a.id);
-  const stats = ids.length === 0 ? [] : await scoped.allocations(dataSource.getRepository(Allocation).createQueryBuilder('a')
-    .select('a.lesseeAgentId', 'agentId').addSelect('COUNT(a.id)', 'held').addSelect('MAX(a.level)', 'topLevel')
-    .where('a.lesseeAgentId IN (:...ids)', { ids }), scope).groupBy('a.lesseeAgentId')
-    .getRawMany<{ agentId: number; held: number | string; topLevel: number | string }>();
-  const statsOf = new Map(stats.map((s) => [Number(s.agentId), { held: Number(s.held), topLevel: Number(s.topLevel) }]));
+  const stats =
+    ids.length === 0
+      ? []
+      : await scoped
+          .allocations(
+            dataSource
+              .getRepository(Allocation)
+              .createQueryBuilder('a')
+              .select('a.lesseeAgentId', 'agentId')
+              .addSelect('COUNT(a.id)', 'held')
+              .addSelect('MAX(a.level)', 'topLevel')
+              .where('a.lesseeAgentId IN (:...ids)', { ids }),
+            scope,
+          )
+          .groupBy('a.lesseeAgentId')
+          .getRawMany<{ agentId: number; held: number | string; topLevel: number | string }>();
+  const statsOf = new Map(
+    stats.map((s) => [Number(s.agentId), { held: Number(s.held), topLevel: Number(s.topLevel) }]),
+  );
   return {
     ...result,
     rows: result.rows.map((a) => ({
@@ -187,8 +242,15 @@ export async function findAgent(dataSource: DataSource, uscc: string, scope: Sco
   const query = dataSource.getRepository(Agent).createQueryBuilder('agent').where('agent.uscc = :uscc', { uscc });
   const agent = await scoped.agents(query, scope).getOne();
   if (!agent) return null;
-  const levels = await scoped.allocations(dataSource.getRepository(Allocation).createQueryBuilder('a')
-    .select('DISTINCT a.level', 'level').where('a.lesseeAgentId = :id', { id: agent.id }), scope)
+  const levels = await scoped
+    .allocations(
+      dataSource
+        .getRepository(Allocation)
+        .createQueryBuilder('a')
+        .select('DISTINCT a.level', 'level')
+        .where('a.lesseeAgentId = :id', { id: agent.id }),
+      scope,
+    )
     .getRawMany<{ level: number | string }>();
   return {
     id: agent.id,
@@ -203,13 +265,29 @@ export async function findAgent(dataSource: DataSource, uscc: string, scope: Sco
 }
 
 /** What the agent holds, and from whom: allocations where it is the lessee. */
-export function agentHoldings(dataSource: DataSource, agentId: number, paging: Paging, scope: Scope): Promise<PageOf<AllocationRow>> {
-  return allocationPage(scoped.allocations(allocationsWithParties(dataSource).where('a.lesseeAgentId = :agentId', { agentId }), scope), paging);
+export function agentHoldings(
+  dataSource: DataSource,
+  agentId: number,
+  paging: Paging,
+  scope: Scope,
+): Promise<PageOf<AllocationRow>> {
+  return allocationPage(
+    scoped.allocations(allocationsWithParties(dataSource).where('a.lesseeAgentId = :agentId', { agentId }), scope),
+    paging,
+  );
 }
 
 /** What the agent grants, and to whom: allocations where it is the holder. */
-export function agentGrants(dataSource: DataSource, agentId: number, paging: Paging, scope: Scope): Promise<PageOf<AllocationRow>> {
-  return allocationPage(scoped.allocations(allocationsWithParties(dataSource).where('a.holderAgentId = :agentId', { agentId }), scope), paging);
+export function agentGrants(
+  dataSource: DataSource,
+  agentId: number,
+  paging: Paging,
+  scope: Scope,
+): Promise<PageOf<AllocationRow>> {
+  return allocationPage(
+    scoped.allocations(allocationsWithParties(dataSource).where('a.holderAgentId = :agentId', { agentId }), scope),
+    paging,
+  );
 }
 
 // ---------------------------------------------------------------- using entities
@@ -221,32 +299,58 @@ function entityKindOf(entity: UsingEntity): EntityKind {
 async function signaturesOf(dataSource: DataSource, entityIds: number[]): Promise<Map<number, string[]>> {
   const byEntity = new Map<number, string[]>();
   if (entityIds.length === 0) return byEntity;
-  const signatures = await dataSource.getRepository(Signature).find({ where: { entityId: In(entityIds) }, order: { id: 'ASC' } });
+  const signatures = await dataSource
+    .getRepository(Signature)
+    .find({ where: { entityId: In(entityIds) }, order: { id: 'ASC' } });
   for (const s of signatures) pushTo(byEntity, s.entityId, s.text);
   return byEntity;
 }
 
 /** Entities whose name contains `q` or whose USCC starts with it (all for an empty `q`), by name. */
-export async function searchEntities(dataSource: DataSource, q: string, paging: Paging, scope: Scope): Promise<PageOf<EntitySummary>> {
-  const query = dataSource.getRepository(UsingEntity).createQueryBuilder('entity').orderBy('entity.name', 'ASC').addOrderBy('entity.id', 'ASC');
+export async function searchEntities(
+  dataSource: DataSource,
+  q: string,
+  paging: Paging,
+  scope: Scope,
+): Promise<PageOf<EntitySummary>> {
+  const query = dataSource
+    .getRepository(UsingEntity)
+    .createQueryBuilder('entity')
+    .orderBy('entity.name', 'ASC')
+    .addOrderBy('entity.id', 'ASC');
   const text = q.trim();
   if (text !== '') {
-    query.where(new Brackets((match) => match
-      .where("entity.name LIKE :name ESCAPE '!'", { name: `%${likeEscape(text)}%` })
-      .orWhere("entity.uscc LIKE :uscc ESCAPE '!'", { uscc: `${likeEscape(normaliseUscc(text))}%` })));
+    query.where(
+      new Brackets((match) =>
+        match
+          .where("entity.name LIKE :name ESCAPE '!'", { name: `%${likeEscape(text)}%` })
+          .orWhere("entity.uscc LIKE :uscc ESCAPE '!'", { uscc: `${likeEscape(normaliseUscc(text))}%` }),
+      ),
+    );
   }
   scoped.entities(query, scope);
   const result = await readPage(query, paging);
-  const signatures = await signaturesOf(dataSource, result.rows.map((e) => e.id));
+  const signatures = await signaturesOf(
+    dataSource,
+    result.rows.map((e) => e.id),
+  );
   return {
     ...result,
-    rows: result.rows.map((e) => ({ uscc: e.uscc, name: e.name, kind: entityKindOf(e), signatures: signatures.get(e.id) ?? [] })),
+    rows: result.rows.map((e) => ({
+      uscc: e.uscc,
+      name: e.name,
+      kind: entityKindOf(e),
+      signatures: signatures.get(e.id) ?? [],
+    })),
   };
 }
 
 /** The entity, when it exists and holds a number in a chain in scope. */
 export async function findEntity(dataSource: DataSource, uscc: string, scope: Scope): Promise<EntityDetails | null> {
-  const query = dataSource.getRepository(UsingEntity).createQueryBuilder('entity').where('entity.uscc = :uscc', { uscc });
+  const query = dataSource
+    .getRepository(UsingEntity)
+    .createQueryBuilder('entity')
+    .where('entity.uscc = :uscc', { uscc });
   const entity = await scoped.entities(query, scope).getOne();
   if (!entity) return null;
   const signatures = await signaturesOf(dataSource, [entity.id]);
@@ -265,6 +369,14 @@ export async function findEntity(dataSource: DataSource, uscc: string, scope: Sc
 }
 
 /** The numbers granted to the entity: allocations where it is the lessee. */
-export function entityAllocations(dataSource: DataSource, entityId: number, paging: Paging, scope: Scope): Promise<PageOf<AllocationRow>> {
-  return allocationPage(scoped.allocations(allocationsWithParties(dataSource).where('a.lesseeEntityId = :entityId', { entityId }), scope), paging);
+export function entityAllocations(
+  dataSource: DataSource,
+  entityId: number,
+  paging: Paging,
+  scope: Scope,
+): Promise<PageOf<AllocationRow>> {
+  return allocationPage(
+    scoped.allocations(allocationsWithParties(dataSource).where('a.lesseeEntityId = :entityId', { entityId }), scope),
+    paging,
+  );
 }

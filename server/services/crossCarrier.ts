@@ -44,9 +44,15 @@ export interface CrossCarrierReport {
  * one carrier's tree), and the first-level agents holding more than one segment ("one agent, one
  * segment"), across carriers or within one.
  */
-export async function crossCarrierReport(dataSource: DataSource, scope: Scope, date: string): Promise<CrossCarrierReport> {
+export async function crossCarrierReport(
+  dataSource: DataSource,
+  scope: Scope,
+  date: string,
+): Promise<CrossCarrierReport> {
   if (!seesEveryCarrier(scope)) throw new CrossCarrierForbidden();
-  const carriers = new Map((await dataSource.getRepository(Carrier).find()).map((c) => [c.id, { id: c.id, code: c.code, name: c.name }]));
+  const carriers = new Map(
+    (await dataSource.getRepository(Carrier).find()).map((c) => [c.id, { id: c.id, code: c.code, name: c.name }]),
+  );
   const treeIndex = treeIndexOf(await allocationIndexFor(dataSource));
   const day = dayNumber(date);
 
@@ -77,18 +83,35 @@ export async function crossCarrierReport(dataSource: DataSource, scope: Scope, d
     .filter((entry) => entry.counts.size > 1)
     .map((entry) => ({
       party: entry.party,
-      carriers: [...entry.counts].map(([id, allocations]) => ({ ...carrierOf(id), allocations })).sort((a, b) => a.code.localeCompare(b.code)),
+      carriers: [...entry.counts]
+        .map(([id, allocations]) => ({ ...carrierOf(id), allocations }))
+        .sort((a, b) => a.code.localeCompare(b.code)),
     }))
-    .sort((a, b) => b.carriers.length - a.carriers.length || a.party.kind.localeCompare(b.party.kind) || a.party.name.localeCompare(b.party.name, 'zh-CN'));
+    .sort(
+      (a, b) =>
+        b.carriers.length - a.carriers.length ||
+        a.party.kind.localeCompare(b.party.kind) ||
+        a.party.name.localeCompare(b.party.name, 'zh-CN'),
+    );
   const multiSegmentAgents = [...rootsByAgent.values()]
     .filter((entry) => entry.roots.length > 1)
     .map((entry) => ({
       agent: entry.agent,
       crossCarrier: new Set(entry.roots.map((root) => root.carrierId)).size > 1,
       segments: entry.roots
-        .map((root) => ({ prefix: root.allocation.prefix, carrier: carrierOf(root.carrierId), validFrom: root.allocation.validFrom, validTo: root.allocation.validTo }))
+        .map((root) => ({
+          prefix: root.allocation.prefix,
+          carrier: carrierOf(root.carrierId),
+          validFrom: root.allocation.validFrom,
+          validTo: root.allocation.validTo,
+        }))
         .sort((a, b) => a.carrier.code.localeCompare(b.carrier.code) || a.prefix.localeCompare(b.prefix)),
     }))
-    .sort((a, b) => Number(b.crossCarrier) - Number(a.crossCarrier) || b.segments.length - a.segments.length || a.agent.name.localeCompare(b.agent.name, 'zh-CN'));
+    .sort(
+      (a, b) =>
+        Number(b.crossCarrier) - Number(a.crossCarrier) ||
+        b.segments.length - a.segments.length ||
+        a.agent.name.localeCompare(b.agent.name, 'zh-CN'),
+    );
   return { date, parties, multiSegmentAgents };
 }

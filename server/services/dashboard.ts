@@ -18,9 +18,12 @@ export interface CarrierStats {
  * one indexed GROUP BY, whatever the number of allocations.
  */
 export async function carrierStats(dataSource: DataSource, scope: Scope): Promise<CarrierStats[]> {
-  const carriers = (await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }))
-    .filter((c) => coversCarrier(scope, c.id));
-  const rows = await dataSource.getRepository(Allocation).createQueryBuilder('a')
+  const carriers = (await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } })).filter((c) =>
+    coversCarrier(scope, c.id),
+  );
+  const rows = await dataSource
+    .getRepository(Allocation)
+    .createQueryBuilder('a')
     .select('a.rootCarrierId', 'carrierId')
     .addSelect('COUNT(a.id)', 'allocations')
     .addSelect('SUM(CASE WHEN a.parentId IS NULL THEN 1 ELSE 0 END)', 'segments')
@@ -35,8 +38,14 @@ export async function carrierStats(dataSource: DataSource, scope: Scope): Promis
     const r = byCarrier.get(c.id);
     const n = (key: string) => Number(r?.[key] ?? 0);
     return {
-      code: c.code, name: c.name, segments: n('segments'), allocations: n('allocations'), agents: n('agents'),
-      entities: n('entities'), deepestLevel: n('deepestLevel'), releases: n('releases'),
+      code: c.code,
+      name: c.name,
+      segments: n('segments'),
+      allocations: n('allocations'),
+      agents: n('agents'),
+      entities: n('entities'),
+      deepestLevel: n('deepestLevel'),
+      releases: n('releases'),
     };
   });
 }
@@ -45,17 +54,28 @@ export async function carrierStats(dataSource: DataSource, scope: Scope): Promis
  * Messages and complaints per carrier, by code: those whose sender resolved to the carrier's
  * chains (services/attribution.ts). Only the dashboard shows them.
  */
-export async function carrierTraffic(dataSource: DataSource): Promise<Map<string, { messages: number; complaints: number }>> {
+export async function carrierTraffic(
+  dataSource: DataSource,
+): Promise<Map<string, { messages: number; complaints: number }>> {
   const messages = await countsByCarrier(dataSource, Message);
   const complaints = await countsByCarrier(dataSource, Complaint);
   const carriers = await dataSource.getRepository(Carrier).find({ select: { id: true, code: true } });
-  return new Map(carriers.map((c) => [c.code, { messages: messages.get(c.id) ?? 0, complaints: complaints.get(c.id) ?? 0 }]));
+  return new Map(
+    carriers.map((c) => [c.code, { messages: messages.get(c.id) ?? 0, complaints: complaints.get(c.id) ?? 0 }]),
+  );
 }
 
 /** Rows per root carrier (null: the sender resolved to no carrier at the time). */
-async function countsByCarrier(dataSource: DataSource, target: typeof Message | typeof Complaint): Promise<Map<number | null, number>> {
-  const rows = await dataSource.getRepository(target).createQueryBuilder('t')
-    .select('t.rootCarrierId', 'carrierId').addSelect('COUNT(*)', 'count').groupBy('t.rootCarrierId')
+async function countsByCarrier(
+  dataSource: DataSource,
+  target: typeof Message | typeof Complaint,
+): Promise<Map<number | null, number>> {
+  const rows = await dataSource
+    .getRepository(target)
+    .createQueryBuilder('t')
+    .select('t.rootCarrierId', 'carrierId')
+    .addSelect('COUNT(*)', 'count')
+    .groupBy('t.rootCarrierId')
     .getRawMany<{ carrierId: number | string | null; count: number | string }>();
   return new Map(rows.map((r) => [r.carrierId === null ? null : Number(r.carrierId), Number(r.count)]));
 }
@@ -64,16 +84,23 @@ async function countsByCarrier(dataSource: DataSource, target: typeof Message | 
  * Messages and complaints in scope: all of them for regulators and administrators (including
  * those no allocation covered), those attributed to their carrier for a carrier's staff.
  */
-export async function trafficTotals(dataSource: DataSource, scope: Scope): Promise<{ messages: number; complaints: number; unattributedMessages: number | null }> {
+export async function trafficTotals(
+  dataSource: DataSource,
+  scope: Scope,
+): Promise<{ messages: number; complaints: number; unattributedMessages: number | null }> {
   const where = scopedWhere.traffic(scope);
   return {
     messages: await dataSource.getRepository(Message).countBy(where),
     complaints: await dataSource.getRepository(Complaint).countBy(where),
-    unattributedMessages: seesEveryCarrier(scope) ? await dataSource.getRepository(Message).countBy({ rootCarrierId: IsNull() }) : null,
+    unattributedMessages: seesEveryCarrier(scope)
+      ? await dataSource.getRepository(Message).countBy({ rootCarrierId: IsNull() })
+      : null,
   };
 }
 
 /** The newest runs in scope: a carrier's staff see only their carrier's. */
 export async function latestImports(dataSource: DataSource, limit: number, scope: Scope): Promise<ImportRun[]> {
-  return dataSource.getRepository(ImportRun).find({ where: scopedWhere.importRuns(scope), order: { id: 'DESC' }, take: limit });
+  return dataSource
+    .getRepository(ImportRun)
+    .find({ where: scopedWhere.importRuns(scope), order: { id: 'DESC' }, take: limit });
 }

@@ -1,7 +1,17 @@
 import { mkdir, open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { DataSource, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { Agent, Allocation, Carrier, Complaint, Message, ProtectedSender, Signature, UrlListEntry, UsingEntity } from '../entities/index.ts';
+import {
+  Agent,
+  Allocation,
+  Carrier,
+  Complaint,
+  Message,
+  ProtectedSender,
+  Signature,
+  UrlListEntry,
+  UsingEntity,
+} from '../entities/index.ts';
 import { csvRecord, type CsvOptions } from '../dataset/csvWriter.ts';
 import { DATASET_FILES, exportColumns, type DatasetFile } from '../dataset/tables.ts';
 import { formatShanghai } from '../numbering/time.ts';
@@ -26,7 +36,10 @@ export interface ExportOptions {
 
 /** The export was refused before anything was written; `code` is an i18n key under `export.`. */
 export class ExportError extends UserError {
-  constructor(readonly code: string, override readonly params: Record<string, string> = {}) {
+  constructor(
+    readonly code: string,
+    override readonly params: Record<string, string> = {},
+  ) {
     super(400, code, params);
   }
 }
@@ -37,7 +50,11 @@ export class ExportError extends UserError {
  * the same bytes. A directory that holds anything is refused unless `force`, so an earlier export
  * or someone's other files are not overwritten by mistake.
  */
-export async function exportDataset(dataSource: DataSource, directory: string, options: ExportOptions = {}): Promise<ExportSummary> {
+export async function exportDataset(
+  dataSource: DataSource,
+  directory: string,
+  options: ExportOptions = {},
+): Promise<ExportSummary> {
   const pageRows = options.pageRows ?? PAGE_ROWS;
   const csv: CsvOptions = { safeForExcel: options.safeForExcel ?? false };
   await checkTarget(directory, options.force ?? false);
@@ -46,44 +63,85 @@ export async function exportDataset(dataSource: DataSource, directory: string, o
   const parties = await partyKeys(dataSource);
   const writers: Record<DatasetFile, (write: (cells: Array<string | null>) => Promise<void>) => Promise<void>> = {
     carriers: async (write) => {
-      for (const c of await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } })) await write([c.code, c.name]);
+      for (const c of await dataSource.getRepository(Carrier).find({ order: { code: 'ASC' } }))
+        await write([c.code, c.name]);
     },
     agents: async (write) => {
-      for (const a of await dataSource.getRepository(Agent).find({ order: { uscc: 'ASC' } })) await write([a.uscc, a.name, a.licenceNo, a.contact, a.address]);
+      for (const a of await dataSource.getRepository(Agent).find({ order: { uscc: 'ASC' } }))
+        await write([a.uscc, a.name, a.licenceNo, a.contact, a.address]);
     },
     entities: async (write) => {
       const signatures = new Map<number, string[]>();
-      for (const s of await dataSource.getRepository(Signature).find({ order: { id: 'ASC' } })) pushTo(signatures, s.entityId, s.text);
+      for (const s of await dataSource.getRepository(Signature).find({ order: { id: 'ASC' } }))
+        pushTo(signatures, s.entityId, s.text);
       for (const e of await dataSource.getRepository(UsingEntity).find({ order: { uscc: 'ASC' } })) {
         await write([e.uscc, e.name, (signatures.get(e.id) ?? []).join('|'), e.kind]);
       }
     },
     allocations: async (write) => {
-      await pages(dataSource.getRepository(Allocation).createQueryBuilder('a'), ['a.prefix', 'a.lesseeUscc', 'a.validFrom'], pageRows, async (a: Allocation) => {
-        const holder = a.holderCarrierId !== null ? parties.carriers.get(a.holderCarrierId)! : parties.agents.get(a.holderAgentId!)!;
-        await write([a.prefix, holder, a.lesseeUscc, a.validFrom, a.validTo, a.miitFilingNo, a.declared ? 'true' : 'false']);
-      });
+      await pages(
+        dataSource.getRepository(Allocation).createQueryBuilder('a'),
+        ['a.prefix', 'a.lesseeUscc', 'a.validFrom'],
+        pageRows,
+        async (a: Allocation) => {
+          const holder =
+            a.holderCarrierId !== null
+              ? parties.carriers.get(a.holderCarrierId)!
+              : parties.agents.get(a.holderAgentId!)!;
+          await write([
+            a.prefix,
+            holder,
+            a.lesseeUscc,
+            a.validFrom,
+            a.validTo,
+            a.miitFilingNo,
+            a.declared ? 'true' : 'false',
+          ]);
+        },
+      );
     },
     messages: async (write) => {
-      await pages(dataSource.getRepository(Message).createQueryBuilder('m'), ['m.naturalKey'], pageRows, async (m: Message) => {
-        await write([m.externalId, m.sender, formatShanghai(m.sentAt), m.content, m.recipient]);
-      });
+      await pages(
+        dataSource.getRepository(Message).createQueryBuilder('m'),
+        ['m.naturalKey'],
+        pageRows,
+        async (m: Message) => {
+          await write([m.externalId, m.sender, formatShanghai(m.sentAt), m.content, m.recipient]);
+        },
+      );
     },
     complaints: async (write) => {
-      await pages(dataSource.getRepository(Complaint).createQueryBuilder('c'), ['c.naturalKey'], pageRows, async (c: Complaint) => {
-        await write([c.externalId, c.sender, formatShanghai(c.reportedAt), c.receivedAt ? formatShanghai(c.receivedAt) : null,
-          c.lossYuan === null ? null : Number(c.lossYuan).toFixed(2), c.region, c.summary]);
-      });
+      await pages(
+        dataSource.getRepository(Complaint).createQueryBuilder('c'),
+        ['c.naturalKey'],
+        pageRows,
+        async (c: Complaint) => {
+          await write([
+            c.externalId,
+            c.sender,
+            formatShanghai(c.reportedAt),
+            c.receivedAt ? formatShanghai(c.receivedAt) : null,
+            c.lossYuan === null ? null : Number(c.lossYuan).toFixed(2),
+            c.region,
+            c.summary,
+          ]);
+        },
+      );
     },
     protected_senders: async (write) => {
-      for (const p of await dataSource.getRepository(ProtectedSender).find({ order: { name: 'ASC' } })) await write([p.name, p.uscc, p.aliases.join('|')]);
+      for (const p of await dataSource.getRepository(ProtectedSender).find({ order: { name: 'ASC' } }))
+        await write([p.name, p.uscc, p.aliases.join('|')]);
     },
     url_lists: async (write) => {
-      for (const u of await dataSource.getRepository(UrlListEntry).find({ order: { domain: 'ASC' } })) await write([u.domain, u.list, u.note]);
+      for (const u of await dataSource.getRepository(UrlListEntry).find({ order: { domain: 'ASC' } }))
+        await write([u.domain, u.list, u.note]);
     },
   };
   for (const file of DATASET_FILES) {
-    summary.files.push({ file: `${file}.csv`, rows: await writeCsvFile(path.join(directory, `${file}.csv`), exportColumns(file), csv, writers[file]) });
+    summary.files.push({
+      file: `${file}.csv`,
+      rows: await writeCsvFile(path.join(directory, `${file}.csv`), exportColumns(file), csv, writers[file]),
+    });
   }
   // Staff labels are not dataset data (the importer passes over the file): regression cases in
   // the real-world corpus's format, written only when there are any.
@@ -110,11 +168,17 @@ async function checkTarget(directory: string, force: boolean): Promise<void> {
     if (code === 'ENOTDIR') throw new ExportError('export.not_a_directory', { directory });
     throw error;
   }
-  if (entries.length > 0 && !force) throw new ExportError('export.directory_not_empty', { directory, count: String(entries.length) });
+  if (entries.length > 0 && !force)
+    throw new ExportError('export.directory_not_empty', { directory, count: String(entries.length) });
 }
 
 /** Writes one CSV file: the header, then every row `writeRows` hands over; returns the row count. */
-async function writeCsvFile(target: string, header: string[], csv: CsvOptions, writeRows: (write: (cells: Array<string | null>) => Promise<void>) => Promise<void>): Promise<number> {
+async function writeCsvFile(
+  target: string,
+  header: string[],
+  csv: CsvOptions,
+  writeRows: (write: (cells: Array<string | null>) => Promise<void>) => Promise<void>,
+): Promise<number> {
   const handle = await open(target, 'w');
   let rows = 0;
   try {
@@ -137,7 +201,8 @@ async function partyKeys(dataSource: DataSource) {
   const carriers = new Map<number, string>();
   const agents = new Map<number, string>();
   for (const c of await dataSource.getRepository(Carrier).find()) carriers.set(c.id, c.code);
-  for (const a of await dataSource.getRepository(Agent).find({ select: { id: true, uscc: true } })) agents.set(a.id, a.uscc);
+  for (const a of await dataSource.getRepository(Agent).find({ select: { id: true, uscc: true } }))
+    agents.set(a.id, a.uscc);
   return { carriers, agents };
 }
 
@@ -145,7 +210,12 @@ async function partyKeys(dataSource: DataSource) {
  * Walks a table in the order of a unique key, a page at a time (keyset pagination: no OFFSET,
  * so the millionth row costs what the first did).
  */
-async function pages<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, keyColumns: string[], pageRows: number, each: (row: T) => Promise<void>): Promise<void> {
+async function pages<T extends ObjectLiteral>(
+  query: SelectQueryBuilder<T>,
+  keyColumns: string[],
+  pageRows: number,
+  each: (row: T) => Promise<void>,
+): Promise<void> {
   const alias = query.alias;
   const properties = keyColumns.map((c) => c.slice(alias.length + 1));
   let last: unknown[] | null = null;
@@ -156,7 +226,10 @@ async function pages<T extends ObjectLiteral>(query: SelectQueryBuilder<T>, keyC
       // (k1 > v1) OR (k1 = v1 AND k2 > v2) OR …: "after the last row" for a composite key.
       const params: Record<string, unknown> = {};
       const alternatives = keyColumns.map((_, i) => {
-        const parts = keyColumns.slice(0, i).map((column, j) => { params[`k${j}`] = last![j]; return `${column} = :k${j}`; });
+        const parts = keyColumns.slice(0, i).map((column, j) => {
+          params[`k${j}`] = last![j];
+          return `${column} = :k${j}`;
+        });
         params[`k${i}`] = last![i];
         return `(${[...parts, `${keyColumns[i]} > :k${i}`].join(' AND ')})`;
       });

@@ -39,7 +39,10 @@ export class ImportJobs {
    * `workerScript`: the worker thread's module (tests give one that stops halfway);
    * `finishedLimit`: how many ended jobs are remembered.
    */
-  constructor(private readonly workerScript: URL = new URL('./importWorker.js', import.meta.url), finishedLimit = 100) {
+  constructor(
+    private readonly workerScript: URL = new URL('./importWorker.js', import.meta.url),
+    finishedLimit = 100,
+  ) {
     this.finished = new LruMap(finishedLimit);
   }
 
@@ -48,7 +51,7 @@ export class ImportJobs {
   }
 
   state(runId: number): ImportJobState | null {
-    return this.current?.runId === runId ? this.current : this.finished.get(runId) ?? null;
+    return this.current?.runId === runId ? this.current : (this.finished.get(runId) ?? null);
   }
 
   /**
@@ -56,7 +59,12 @@ export class ImportJobs {
    * removed when the import ends or fails to start) and resolves with the import run's id as soon
    * as it is recorded. A dataset that cannot be opened rejects with its DatasetOpenError.
    */
-  async start(dataSource: DataSource, databaseUrl: string | null, request: ImportRequest, upload: string = request.location): Promise<number> {
+  async start(
+    dataSource: DataSource,
+    databaseUrl: string | null,
+    request: ImportRequest,
+    upload: string = request.location,
+  ): Promise<number> {
     // The upload directory, not only the workbook in it: nothing of an upload outlives its import.
     const cleanUp = () => rm(upload, { recursive: true, force: true });
     if (this.running) {
@@ -70,14 +78,17 @@ export class ImportJobs {
       if (settling) return;
       settling = true;
       // Done once the upload is gone: whoever sees the import ended finds nothing of it left.
-      cleanUp().catch((error: unknown) => logger().error({ err: error, upload }, 'could not remove an import\'s upload')).finally(() => {
-        state.done = true;
-        invalidateAllocationIndex(dataSource);
-        this.finished.set(state.runId, state);
-      });
+      cleanUp()
+        .catch((error: unknown) => logger().error({ err: error, upload }, "could not remove an import's upload"))
+        .finally(() => {
+          state.done = true;
+          invalidateAllocationIndex(dataSource);
+          this.finished.set(state.runId, state);
+        });
     };
     try {
-      if (!databaseUrl || databaseUrl === 'sqlite::memory:') return await this.startInProcess(dataSource, request, placeholder, settle);
+      if (!databaseUrl || databaseUrl === 'sqlite::memory:')
+        return await this.startInProcess(dataSource, request, placeholder, settle);
       return await this.startWorker(dataSource, databaseUrl, request, placeholder, settle);
     } catch (error) {
       placeholder.done = true;
@@ -87,33 +98,65 @@ export class ImportJobs {
   }
 
   /** An in-memory database exists only in this process: import here (tests use this path). */
-  private async startInProcess(dataSource: DataSource, request: ImportRequest, state: ImportJobState, settle: (s: ImportJobState) => void): Promise<number> {
+  private async startInProcess(
+    dataSource: DataSource,
+    request: ImportRequest,
+    state: ImportJobState,
+    settle: (s: ImportJobState) => void,
+  ): Promise<number> {
     const dataset = await openDataset(request.location);
     return new Promise<number>((resolve, reject) => {
       runImport(dataSource, dataset, {
         source: request.source,
         actor: request.actor,
         carrier: request.carrier,
-        onStart: (runId) => { state.runId = runId; resolve(runId); },
-        onProgress: (progress) => { state.progress = progress; },
-      }).then(() => settle(state), (error) => { logger().error({ err: error }, 'import failed'); settle(state); reject(error); });
+        onStart: (runId) => {
+          state.runId = runId;
+          resolve(runId);
+        },
+        onProgress: (progress) => {
+          state.progress = progress;
+        },
+      }).then(
+        () => settle(state),
+        (error) => {
+          logger().error({ err: error }, 'import failed');
+          settle(state);
+          reject(error);
+        },
+      );
     });
   }
 
   private startWorker(
-    dataSource: DataSource, databaseUrl: string, request: ImportRequest, state: ImportJobState, settle: (s: ImportJobState) => void,
+    dataSource: DataSource,
+    databaseUrl: string,
+    request: ImportRequest,
+    state: ImportJobState,
+    settle: (s: ImportJobState) => void,
   ): Promise<number> {
-    const workerData: ImportWorkerData & { tsconfig: string | null } = { ...request, databaseUrl, tsconfig: workerTsconfig };
+    const workerData: ImportWorkerData & { tsconfig: string | null } = {
+      ...request,
+      databaseUrl,
+      tsconfig: workerTsconfig,
+    };
     const worker = new Worker(this.workerScript, { workerData });
     return new Promise<number>((resolve, reject) => {
       let started = false;
       let finished = false;
       worker.on('message', (message: ImportWorkerMessage) => {
-        if (message.type === 'started') { started = true; state.runId = message.runId; resolve(message.runId); }
+        if (message.type === 'started') {
+          started = true;
+          state.runId = message.runId;
+          resolve(message.runId);
+        }
         if (message.type === 'unopenable') reject(new DatasetOpenError(message.code, message.subject, message.params));
         if (message.type === 'progress') state.progress = message.progress;
         // The outcome is in import_runs now: the next import may start even before the thread exits.
-        if (message.type === 'finished') { finished = true; settle(state); }
+        if (message.type === 'finished') {
+          finished = true;
+          settle(state);
+        }
       });
       worker.on('error', (error) => {
         logger().error({ err: error }, 'import worker failed');
@@ -131,7 +174,10 @@ export class ImportJobs {
         // its outcome first (a failed import does, then rethrows). The page then reads it.
         endStoppedRun(dataSource, state.runId, 'interrupted: the import worker stopped').then(
           () => settle(state),
-          (error) => { logger().error({ err: error, runId: state.runId }, 'could not end the import run of a stopped worker'); settle(state); },
+          (error) => {
+            logger().error({ err: error, runId: state.runId }, 'could not end the import run of a stopped worker');
+            settle(state);
+          },
         );
       });
     });

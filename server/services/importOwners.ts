@@ -29,12 +29,13 @@ export interface RunOwnership {
 const LOCK_PREFIX = 'sms106_import_';
 
 export async function claimRunOwnership(dataSource: DataSource): Promise<RunOwnership> {
-  if (dialectOf(dataSource.manager) === 'sqlite') return { owner: `pid:${process.pid}@${os.hostname()}`, release: async () => {} };
+  if (dialectOf(dataSource.manager) === 'sqlite')
+    return { owner: `pid:${process.pid}@${os.hostname()}`, release: async () => {} };
   const name = `${LOCK_PREFIX}${randomUUID().replaceAll('-', '')}`;
   const lock = await LockSession.open(dataSource);
   try {
     // A new name, so the lock is free: TiDB waits at least a second, but never has to here.
-    if (!await lock.take(name)) throw new Error(`could not take the import's lock ${name}`);
+    if (!(await lock.take(name))) throw new Error(`could not take the import's lock ${name}`);
   } catch (error) {
     await lock.close();
     throw error;
@@ -44,7 +45,10 @@ export async function claimRunOwnership(dataSource: DataSource): Promise<RunOwne
 
 /** A connection of its own, for named locks: they belong to the session that takes them. */
 class LockSession {
-  private constructor(private readonly runner: QueryRunner, private readonly connection: MysqlConnection) {}
+  private constructor(
+    private readonly runner: QueryRunner,
+    private readonly connection: MysqlConnection,
+  ) {}
 
   static async open(dataSource: DataSource): Promise<LockSession> {
     const runner = dataSource.createQueryRunner();
@@ -160,11 +164,22 @@ function processExists(pid: number): boolean {
  * Ends as failed the runs left `running` by processes that stopped (their imports never
  * committed), and returns how many. A run that ends meanwhile keeps its own outcome.
  */
-export async function endInterruptedRuns(dataSource: DataSource, options: { atStart: boolean; runs?: ImportRun[] }): Promise<number> {
-  const running = options.runs ?? await dataSource.getRepository(ImportRun).find({ select: { id: true, owner: true }, where: { status: 'running' } });
+export async function endInterruptedRuns(
+  dataSource: DataSource,
+  options: { atStart: boolean; runs?: ImportRun[] },
+): Promise<number> {
+  const running =
+    options.runs ??
+    (await dataSource
+      .getRepository(ImportRun)
+      .find({ select: { id: true, owner: true }, where: { status: 'running' } }));
   let ended = 0;
   for (const run of running) {
-    if (await ownerStopped(dataSource, run.owner, options.atStart) && await endStoppedRun(dataSource, run.id, 'interrupted: the process running it stopped')) ended++;
+    if (
+      (await ownerStopped(dataSource, run.owner, options.atStart)) &&
+      (await endStoppedRun(dataSource, run.id, 'interrupted: the process running it stopped'))
+    )
+      ended++;
   }
   return ended;
 }
@@ -174,9 +189,16 @@ export async function endInterruptedRuns(dataSource: DataSource, options: { atSt
  * import that failed; true when it ended it.
  */
 export async function endStoppedRun(dataSource: DataSource, id: number, failure: string): Promise<boolean> {
-  const result = await dataSource.getRepository(ImportRun).update({ id, status: 'running' }, { status: 'failed', failure, finishedAt: new Date() });
+  const result = await dataSource
+    .getRepository(ImportRun)
+    .update({ id, status: 'running' }, { status: 'failed', failure, finishedAt: new Date() });
   if ((result.affected ?? 0) === 0) return false;
-  await recordAudit(dataSource, { actor: 'system', action: 'import.failed', subject: `import_run:${id}`, after: { runId: id, failure } });
+  await recordAudit(dataSource, {
+    actor: 'system',
+    action: 'import.failed',
+    subject: `import_run:${id}`,
+    after: { runId: id, failure },
+  });
   return true;
 }
 

@@ -36,38 +36,84 @@ export async function runImport(
   }
 }
 
-async function recordedImport(dataSource: DataSource, dataset: Dataset, options: ImportRunOptions, owner: string): Promise<ImportOutcome> {
+async function recordedImport(
+  dataSource: DataSource,
+  dataset: Dataset,
+  options: ImportRunOptions,
+  owner: string,
+): Promise<ImportOutcome> {
   const runs = dataSource.getRepository(ImportRun);
   const actor = options.actor ?? 'system';
-  const run = await runs.save(runs.create({
-    source: (options.source ?? dataset.name).slice(0, 300), status: 'running', startedAt: new Date(), finishedAt: null,
-    rowsRead: 0, carrierId: options.carrier?.id ?? null, summary: null, errorCount: 0, owner, failure: null,
-  }));
+  const run = await runs.save(
+    runs.create({
+      source: (options.source ?? dataset.name).slice(0, 300),
+      status: 'running',
+      startedAt: new Date(),
+      finishedAt: null,
+      rowsRead: 0,
+      carrierId: options.carrier?.id ?? null,
+      summary: null,
+      errorCount: 0,
+      owner,
+      failure: null,
+    }),
+  );
   options.onStart?.(run.id);
   let rowsRead = 0;
   try {
     const summary = await importDataset(dataSource, dataset, {
       carrier: options.carrier ?? null,
-      onProgress: (progress) => { rowsRead = progress.rowsRead; options.onProgress?.(progress); },
+      onProgress: (progress) => {
+        rowsRead = progress.rowsRead;
+        options.onProgress?.(progress);
+      },
     });
-    await runs.update(run.id, { status: 'succeeded', finishedAt: new Date(), rowsRead, summary: storedSummary(summary), failure: null });
+    await runs.update(run.id, {
+      status: 'succeeded',
+      finishedAt: new Date(),
+      rowsRead,
+      summary: storedSummary(summary),
+      failure: null,
+    });
     await recordAudit(dataSource, {
-      actor, action: 'import.succeeded', subject: `import_run:${run.id}`,
-      after: { runId: run.id, source: run.source, files: summary.files.map((f) => ({ file: f.file, rows: f.rows, added: f.added })) },
+      actor,
+      action: 'import.succeeded',
+      subject: `import_run:${run.id}`,
+      after: {
+        runId: run.id,
+        source: run.source,
+        files: summary.files.map((f) => ({ file: f.file, rows: f.rows, added: f.added })),
+      },
     });
     return { status: 'succeeded', runId: run.id, summary };
   } catch (error) {
     if (error instanceof ImportRefused) {
       const rows = error.issues.map((issue) => ({
-        runId: run.id, file: issue.file.slice(0, 100), line: issue.line, column: issue.column?.slice(0, 100) ?? null,
-        value: issue.value?.slice(0, 500) ?? null, reason: JSON.stringify({ code: issue.code, params: issue.params ?? {} }).slice(0, 500),
+        runId: run.id,
+        file: issue.file.slice(0, 100),
+        line: issue.line,
+        column: issue.column?.slice(0, 100) ?? null,
+        value: issue.value?.slice(0, 500) ?? null,
+        reason: JSON.stringify({ code: issue.code, params: issue.params ?? {} }).slice(0, 500),
       }));
       try {
         // One transaction: a page that reads the run as refused also finds its problems.
         await dataSource.transaction(async (manager) => {
-          await manager.getRepository(ImportRun).update(run.id, { status: 'refused', finishedAt: new Date(), rowsRead, errorCount: error.issueCount, failure: null });
+          await manager.getRepository(ImportRun).update(run.id, {
+            status: 'refused',
+            finishedAt: new Date(),
+            rowsRead,
+            errorCount: error.issueCount,
+            failure: null,
+          });
           for (let i = 0; i < rows.length; i += 500) {
-            await manager.createQueryBuilder().insert().into(ImportRunError).values(rows.slice(i, i + 500)).updateEntity(false).execute();
+            await manager
+              .createQueryBuilder()
+              .insert()
+              .into(ImportRunError)
+              .values(rows.slice(i, i + 500))
+              .updateEntity(false)
+              .execute();
           }
         });
       } catch (storing) {
@@ -75,7 +121,12 @@ async function recordedImport(dataSource: DataSource, dataset: Dataset, options:
         await failed(storing);
         throw storing;
       }
-      await recordAudit(dataSource, { actor, action: 'import.refused', subject: `import_run:${run.id}`, after: { runId: run.id, source: run.source, problems: error.issueCount } });
+      await recordAudit(dataSource, {
+        actor,
+        action: 'import.refused',
+        subject: `import_run:${run.id}`,
+        after: { runId: run.id, source: run.source, problems: error.issueCount },
+      });
       return { status: 'refused', runId: run.id, refused: error };
     }
     await failed(error);
@@ -85,7 +136,12 @@ async function recordedImport(dataSource: DataSource, dataset: Dataset, options:
   async function failed(error: unknown): Promise<void> {
     const failure = error instanceof Error ? error.message : String(error);
     await runs.update(run.id, { status: 'failed', finishedAt: new Date(), rowsRead, failure: failure.slice(0, 1000) });
-    await recordAudit(dataSource, { actor, action: 'import.failed', subject: `import_run:${run.id}`, after: { runId: run.id, source: run.source } });
+    await recordAudit(dataSource, {
+      actor,
+      action: 'import.failed',
+      subject: `import_run:${run.id}`,
+      after: { runId: run.id, source: run.source },
+    });
   }
 }
 
@@ -102,7 +158,10 @@ export function storedSummary(summary: ImportSummary): ImportSummary & { listsCu
   const keep = 10;
   return {
     ...summary,
-    files: summary.files.map((f) => ({ ...f, unknownColumns: f.unknownColumns.slice(0, keep).map((c) => c.slice(0, 64)) })),
+    files: summary.files.map((f) => ({
+      ...f,
+      unknownColumns: f.unknownColumns.slice(0, keep).map((c) => c.slice(0, 64)),
+    })),
     ignoredFiles: summary.ignoredFiles.slice(0, keep).map((f) => f.slice(0, 100)),
     warnings: summary.warnings.slice(0, keep),
     listsCut: true,

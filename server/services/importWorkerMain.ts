@@ -25,7 +25,10 @@ export type ImportWorkerMessage =
   | { type: 'unopenable'; code: string; subject: string; params: Record<string, string> };
 
 /** The worker's side of ImportJobs: open the database, import, report back. */
-export async function importInWorker(data: ImportWorkerData, post: (message: ImportWorkerMessage) => void): Promise<void> {
+export async function importInWorker(
+  data: ImportWorkerData,
+  post: (message: ImportWorkerMessage) => void,
+): Promise<void> {
   const dataSource = await openDatabase(data.databaseUrl);
   try {
     let dataset;
@@ -44,7 +47,10 @@ export async function importInWorker(data: ImportWorkerData, post: (message: Imp
       onStart: (runId) => post({ type: 'started', runId }),
       onProgress: (progress) => {
         const now = Date.now();
-        if (now - lastPost > 200) { lastPost = now; post({ type: 'progress', progress }); }
+        if (now - lastPost > 200) {
+          lastPost = now;
+          post({ type: 'progress', progress });
+        }
       },
     });
     post({ type: 'finished', status: outcome.status });

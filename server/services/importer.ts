@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager, ObjectLiteral, EntityTarget } from 'typeorm';
 import {
-  Agent, Allocation, Carrier, Complaint, Message, ProtectedSender, Signature, UrlListEntry, UsingEntity,
+  Agent,
+  Allocation,
+  Carrier,
+  Complaint,
+  Message,
+  ProtectedSender,
+  Signature,
+  UrlListEntry,
+  UsingEntity,
 } from '../entities/index.ts';
 import type { LesseeKind } from '../entities/Allocation.ts';
 import { discardConnection } from '../db/typeormAdapter.ts';
@@ -81,7 +89,10 @@ export interface ImportOptions {
 
 /** The dataset was refused: nothing was written. */
 export class ImportRefused extends Error {
-  constructor(readonly issues: ImportIssue[], readonly issueCount: number) {
+  constructor(
+    readonly issues: ImportIssue[],
+    readonly issueCount: number,
+  ) {
     super(`import refused: ${issueCount} problem(s) in the dataset`);
   }
 }
@@ -109,7 +120,11 @@ const RECIPIENT_MAX = 20;
  * reported, a refused import leaves the store exactly as it was, and re-importing the same dataset
  * changes nothing (rows are matched on their natural keys and updated in place).
  */
-export async function importDataset(dataSource: DataSource, dataset: Dataset, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importDataset(
+  dataSource: DataSource,
+  dataset: Dataset,
+  options: ImportOptions = {},
+): Promise<ImportSummary> {
   const summary = await inOneTransaction(dataSource, async (manager) => {
     const job = new ImportJob(manager, dataset, options);
     try {
@@ -122,7 +137,8 @@ export async function importDataset(dataSource: DataSource, dataset: Dataset, op
       throw error;
     }
     if (job.issueCount > 0) throw new ImportRefused(job.issues, job.issueCount);
-    if (dataset.tables.some((t) => t.file === 'allocations' || t.file === 'messages' || t.file === 'complaints')) await attributeTraffic(manager);
+    if (dataset.tables.some((t) => t.file === 'allocations' || t.file === 'messages' || t.file === 'complaints'))
+      await attributeTraffic(manager);
     return job.summary;
   });
   // The committed data is new: lookups must not answer from the index built before it.
@@ -170,7 +186,8 @@ async function inOneTransaction<T>(dataSource: DataSource, work: (manager: Entit
     }
   }
   await runner.release();
-  for (const later of failures.slice(1)) logger().error({ err: later }, 'import: while ending its transaction after a failure');
+  for (const later of failures.slice(1))
+    logger().error({ err: later }, 'import: while ending its transaction after a failure');
   if (failures.length > 0) throw failures[0];
   return result as T;
 }
@@ -196,7 +213,10 @@ class GrantRepeats<V> {
   }
 
   /** Reports each held-back row that repeats an earlier one; returns the others' values, in line order. */
-  async settle(keysAt: (lines: Set<number>) => Promise<Map<number, string>>, reportRepeat: (allocation: AllocationRow, first: number) => void): Promise<V[]> {
+  async settle(
+    keysAt: (lines: Set<number>) => Promise<Map<number, string>>,
+    reportRepeat: (allocation: AllocationRow, first: number) => void,
+  ): Promise<V[]> {
     if (this.held.length === 0) return [];
     const keyAt = await keysAt(new Set(this.held.map((held) => held.first)));
     const heldLineOf = new Map<string, number>();
@@ -348,11 +368,23 @@ class ImportJob {
   /** Writes sent and not yet over, of every table (settleWrites). */
   private readonly writes = new Set<Promise<void>>();
 
-  constructor(private readonly manager: EntityManager, private readonly dataset: Dataset, private readonly options: ImportOptions) {
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly dataset: Dataset,
+    private readonly options: ImportOptions,
+  ) {
     this.carrier = options.carrier ?? null;
     this.maxReportedIssues = options.maxReportedIssues ?? MAX_REPORTED_ISSUES;
-    this.summary = { dataset: dataset.name, files: [], ignoredFiles: dataset.ignoredFiles, warnings: [], warningCount: 0 };
-    const sizes = dataset.tables.map((t) => (t.file === 'allocations' && t.sizeBytes !== null ? 2 * t.sizeBytes : t.sizeBytes));
+    this.summary = {
+      dataset: dataset.name,
+      files: [],
+      ignoredFiles: dataset.ignoredFiles,
+      warnings: [],
+      warningCount: 0,
+    };
+    const sizes = dataset.tables.map((t) =>
+      t.file === 'allocations' && t.sizeBytes !== null ? 2 * t.sizeBytes : t.sizeBytes,
+    );
     this.bytesTotal = sizes.every((s) => s !== null) ? sizes.reduce<number>((a, b) => a + (b ?? 0), 0) : null;
   }
 
@@ -368,7 +400,8 @@ class ImportJob {
 
   warn(issue: ImportIssue): void {
     this.summary.warningCount++;
-    if (this.summary.warnings.length < MAX_SUMMARY_WARNINGS) this.summary.warnings.push({ ...issue, value: issue.value?.slice(0, 100) ?? null });
+    if (this.summary.warnings.length < MAX_SUMMARY_WARNINGS)
+      this.summary.warnings.push({ ...issue, value: issue.value?.slice(0, 100) ?? null });
   }
 
   /** Writing stops at the first problem; validation goes on so that every problem is reported. */
@@ -378,7 +411,7 @@ class ImportJob {
 
   async run(): Promise<void> {
     await this.loadParties();
-    this.loadData = dialectOf(this.manager) === 'mysql' && await loadDataUsable(this.manager);
+    this.loadData = dialectOf(this.manager) === 'mysql' && (await loadDataUsable(this.manager));
     const handlers: Record<DatasetFile, (table: DatasetTable) => Promise<void>> = {
       carriers: (t) => this.importCarriers(t),
       agents: (t) => this.importAgents(t),
@@ -414,23 +447,35 @@ class ImportJob {
 
   private async count(file: DatasetFile): Promise<number> {
     const target: Record<DatasetFile, EntityTarget<ObjectLiteral>> = {
-      carriers: Carrier, agents: Agent, entities: UsingEntity, allocations: Allocation, messages: Message,
-      complaints: Complaint, protected_senders: ProtectedSender, url_lists: UrlListEntry,
+      carriers: Carrier,
+      agents: Agent,
+      entities: UsingEntity,
+      allocations: Allocation,
+      messages: Message,
+      complaints: Complaint,
+      protected_senders: ProtectedSender,
+      url_lists: UrlListEntry,
     };
     return this.manager.count(target[file]);
   }
 
   private async loadParties(): Promise<void> {
-    for (const c of await this.manager.find(Carrier, { select: { id: true, code: true } })) this.carriers.set(c.code, c.id);
+    for (const c of await this.manager.find(Carrier, { select: { id: true, code: true } }))
+      this.carriers.set(c.code, c.id);
     for (const a of await this.manager.find(Agent, { select: { id: true, uscc: true } })) this.agents.set(a.uscc, a.id);
-    for (const e of await this.manager.find(UsingEntity, { select: { id: true, uscc: true } })) this.entities.set(e.uscc, e.id);
+    for (const e of await this.manager.find(UsingEntity, { select: { id: true, uscc: true } }))
+      this.entities.set(e.uscc, e.id);
   }
 
   /**
    * Reads a table's header and rows, calling `onRow` for every non-blank row. `countRows` is
    * false on a second pass over the same file.
    */
-  private async eachRow(table: DatasetTable, onRow: (row: RowReader) => Promise<void> | void, countRows = true): Promise<FileRead> {
+  private async eachRow(
+    table: DatasetTable,
+    onRow: (row: RowReader) => Promise<void> | void,
+    countRows = true,
+  ): Promise<FileRead> {
     const spec = TABLE_SPECS[table.file];
     let columns: Map<string, number> | null = null;
     let bytesSeen = 0;
@@ -458,11 +503,20 @@ class ImportJob {
     } catch (error) {
       if (!(error instanceof DatasetSyntaxError)) throw error;
       const column = columns && error.cell !== null ? columnAt(columns, error.cell) : null;
-      if (countRows) this.report({ file: table.label, line: error.line, column, value: null, code: error.code, params: error.params });
+      if (countRows)
+        this.report({
+          file: table.label,
+          line: error.line,
+          column,
+          value: null,
+          code: error.code,
+          params: error.params,
+        });
       this.progress();
       return columns ? 'cut' : 'no-header';
     }
-    if (!columns && countRows) this.report({ file: table.label, line: 1, column: null, value: null, code: 'file.no_header' });
+    if (!columns && countRows)
+      this.report({ file: table.label, line: 1, column: null, value: null, code: 'file.no_header' });
     this.progress();
     return columns ? 'read' : 'no-header';
   }
@@ -472,25 +526,30 @@ class ImportJob {
    * `keep`, the others being passed over: where the reader can sieve the file (a CSV file that
    * needs no quoting), only those rows are made, the others counted, and the result is the same.
    */
-  private async eachRowWhere(table: DatasetTable, column: string, keep: (cell: string) => boolean, onRow: (row: RowReader) => Promise<void> | void): Promise<FileRead> {
+  private async eachRowWhere(
+    table: DatasetTable,
+    column: string,
+    keep: (cell: string) => boolean,
+    onRow: (row: RowReader) => Promise<void> | void,
+  ): Promise<FileRead> {
     const spec = TABLE_SPECS[table.file];
     // A header eachRow would refuse is left to it, which reads no further than the header.
     const choose = (header: SourceRecord) => {
       if (headerTooLong(header)) return null;
       const check = checkHeader(header, spec);
-      return check.accepted ? check.columns.get(column) ?? null : null;
+      return check.accepted ? (check.columns.get(column) ?? null) : null;
     };
     const bytesBefore = this.bytesDone;
     const rowsBefore = this.rowsRead;
     const sieved = table.sieve
       ? await table.sieve(choose, keep, (bytes, rows) => {
-        this.bytesDone = bytesBefore + bytes;
-        // Progress as eachRow gives it, every PROGRESS_EVERY rows.
-        if (Math.floor((rowsBefore + rows) / PROGRESS_EVERY) > Math.floor(this.rowsRead / PROGRESS_EVERY)) {
-          this.rowsRead = rowsBefore + rows;
-          this.progress();
-        }
-      })
+          this.bytesDone = bytesBefore + bytes;
+          // Progress as eachRow gives it, every PROGRESS_EVERY rows.
+          if (Math.floor((rowsBefore + rows) / PROGRESS_EVERY) > Math.floor(this.rowsRead / PROGRESS_EVERY)) {
+            this.rowsRead = rowsBefore + rows;
+            this.progress();
+          }
+        })
       : null;
     this.bytesDone = bytesBefore;
     this.rowsRead = rowsBefore;
@@ -516,16 +575,35 @@ class ImportJob {
     this.options.onProgress?.({ rowsRead: this.rowsRead, bytesRead: this.bytesDone, bytesTotal: this.bytesTotal });
   }
 
-  private readHeader(label: string, record: SourceRecord, spec: { required: readonly string[]; optional: readonly string[] }): Map<string, number> | null {
+  private readHeader(
+    label: string,
+    record: SourceRecord,
+    spec: { required: readonly string[]; optional: readonly string[] },
+  ): Map<string, number> | null {
     // Its unknown columns go into the summary the import run keeps: a header no one wrote by hand is refused first.
     if (headerTooLong(record)) {
-      this.report({ file: label, line: record.line, column: null, value: null, code: 'file.header_too_long', params: { max: DATASET_LIMITS.headerChars } });
+      this.report({
+        file: label,
+        line: record.line,
+        column: null,
+        value: null,
+        code: 'file.header_too_long',
+        params: { max: DATASET_LIMITS.headerChars },
+      });
       return null;
     }
     const { columns, duplicates, unknown, missing, accepted } = checkHeader(record, spec);
-    for (const cell of duplicates) this.report({ file: label, line: record.line, column: normaliseHeader(cell), value: cell, code: 'column.duplicate' });
+    for (const cell of duplicates)
+      this.report({
+        file: label,
+        line: record.line,
+        column: normaliseHeader(cell),
+        value: cell,
+        code: 'column.duplicate',
+      });
     this.currentFile.unknownColumns.push(...unknown);
-    for (const name of missing) this.report({ file: label, line: record.line, column: name, value: null, code: 'column.missing' });
+    for (const name of missing)
+      this.report({ file: label, line: record.line, column: name, value: null, code: 'column.missing' });
     return accepted ? columns : null;
   }
 
@@ -589,7 +667,8 @@ class ImportJob {
       const code = row.required('code', 16);
       const name = row.required('name', 100);
       if (code !== null && !/^[A-Za-z0-9_-]+$/.test(code)) row.issue('code', code, 'carrier.bad_code');
-      if (this.carrier && code !== null && code !== this.carrier.code) row.issue('code', code, 'scope.other_carrier', { carrier: this.carrier.code });
+      if (this.carrier && code !== null && code !== this.carrier.code)
+        row.issue('code', code, 'scope.other_carrier', { carrier: this.carrier.code });
       if (row.bad || code === null || name === null || !unique(row, code, 'code', code)) return;
       if (!this.carriers.has(code)) this.carriers.set(code, null);
       return batch.add({ code, name } as Carrier);
@@ -613,7 +692,9 @@ class ImportJob {
       return batch.add({ uscc, name, licenceNo, contact, address } as Agent);
     });
     await batch.flush();
-    if (this.writing) for (const a of await this.manager.find(Agent, { select: { id: true, uscc: true } })) this.agents.set(a.uscc, a.id);
+    if (this.writing)
+      for (const a of await this.manager.find(Agent, { select: { id: true, uscc: true } }))
+        this.agents.set(a.uscc, a.id);
   }
 
   private async importEntities(table: DatasetTable): Promise<void> {
@@ -624,12 +705,20 @@ class ImportJob {
       const uscc = row.uscc('uscc');
       const name = row.required('name', 200);
       const kind = row.optional('kind', 20);
-      if (kind !== null && !(ENTITY_KINDS as readonly string[]).includes(kind)) row.issue('kind', kind, 'entity.bad_kind', { kinds: ENTITY_KINDS.join(', ') });
-      const signatures = splitList(row.raw('signatures')).map(stripSignatureBrackets).filter((s) => s !== '');
+      if (kind !== null && !(ENTITY_KINDS as readonly string[]).includes(kind))
+        row.issue('kind', kind, 'entity.bad_kind', { kinds: ENTITY_KINDS.join(', ') });
+      const signatures = splitList(row.raw('signatures'))
+        .map(stripSignatureBrackets)
+        .filter((s) => s !== '');
       for (const signature of signatures) {
         if ([...signature].length > 100) row.issue('signatures', signature, 'cell.too_long', { max: 100 });
       }
-      if (uscc !== null) this.checkSharedRegistry(row, `e:${uscc}`, { name, kind, signatures: [...new Set(signatures)].sort().join('|') });
+      if (uscc !== null)
+        this.checkSharedRegistry(row, `e:${uscc}`, {
+          name,
+          kind,
+          signatures: [...new Set(signatures)].sort().join('|'),
+        });
       if (row.bad || uscc === null || name === null || !unique(row, uscc, 'uscc', uscc)) return;
       if (!this.entities.has(uscc)) this.entities.set(uscc, null);
       signaturesByUscc.set(uscc, [...new Set(signatures)]);
@@ -637,7 +726,8 @@ class ImportJob {
     });
     await batch.flush();
     if (!this.writing) return;
-    for (const e of await this.manager.find(UsingEntity, { select: { id: true, uscc: true } })) this.entities.set(e.uscc, e.id);
+    for (const e of await this.manager.find(UsingEntity, { select: { id: true, uscc: true } }))
+      this.entities.set(e.uscc, e.id);
     await this.replaceSignatures(signaturesByUscc);
   }
 
@@ -647,7 +737,10 @@ class ImportJob {
     const existing = new Map<number, Signature[]>();
     for (let i = 0; i < ids.length; i += BATCH_ROWS) {
       const chunk = ids.slice(i, i + BATCH_ROWS);
-      const rows = await this.manager.createQueryBuilder(Signature, 's').where('s.entity_id IN (:...chunk)', { chunk }).getMany();
+      const rows = await this.manager
+        .createQueryBuilder(Signature, 's')
+        .where('s.entity_id IN (:...chunk)', { chunk })
+        .getMany();
       for (const s of rows) pushTo(existing, s.entityId, s);
     }
     const toInsert: Array<Partial<Signature>> = [];
@@ -658,9 +751,16 @@ class ImportJob {
       for (const text of wanted) if (!have.some((s) => s.text === text)) toInsert.push({ entityId, text });
       for (const s of have) if (!wanted.includes(s.text)) toDelete.push(s.id);
     }
-    for (let i = 0; i < toDelete.length; i += BATCH_ROWS) await this.manager.delete(Signature, toDelete.slice(i, i + BATCH_ROWS));
+    for (let i = 0; i < toDelete.length; i += BATCH_ROWS)
+      await this.manager.delete(Signature, toDelete.slice(i, i + BATCH_ROWS));
     for (let i = 0; i < toInsert.length; i += BATCH_ROWS) {
-      await this.manager.createQueryBuilder().insert().into(Signature).values(toInsert.slice(i, i + BATCH_ROWS)).updateEntity(false).execute();
+      await this.manager
+        .createQueryBuilder()
+        .insert()
+        .into(Signature)
+        .values(toInsert.slice(i, i + BATCH_ROWS))
+        .updateEntity(false)
+        .execute();
     }
   }
 
@@ -673,9 +773,9 @@ class ImportJob {
     if (holderRaw === '') row.issue('holder', null, 'cell.required');
     else if (this.carriers.has(holderRaw)) {
       holderCarrier = holderRaw;
-      if (this.carrier && holderRaw !== this.carrier.code) row.issue('holder', holderRaw, 'scope.other_carrier', { carrier: this.carrier.code });
-    }
-    else {
+      if (this.carrier && holderRaw !== this.carrier.code)
+        row.issue('holder', holderRaw, 'scope.other_carrier', { carrier: this.carrier.code });
+    } else {
       const uscc = normaliseUscc(holderRaw);
       if (this.agents.has(uscc)) holderAgent = uscc;
       else if (this.entities.has(uscc)) row.issue('holder', holderRaw, 'allocation.holder_is_entity');
@@ -693,15 +793,25 @@ class ImportJob {
     }
     const validFrom = row.date('valid_from', true);
     const validTo = row.date('valid_to', false);
-    if (validFrom !== null && validTo !== null && validTo < validFrom) row.issue('valid_to', validTo, 'allocation.ends_before_start', { from: validFrom });
+    if (validFrom !== null && validTo !== null && validTo < validFrom)
+      row.issue('valid_to', validTo, 'allocation.ends_before_start', { from: validFrom });
     const miitFilingNo = row.optional('miit_filing_no', 64);
     const declaredRaw = row.raw('declared').toLowerCase();
     const declared = declaredRaw === '' || declaredRaw === 'true' ? true : declaredRaw === 'false' ? false : null;
     if (declared === null) row.issue('declared', row.raw('declared'), 'allocation.bad_declared');
     if (row.bad) return null;
     return {
-      line: row.line, key: `${prefix}|${lesseeUscc}|${validFrom}`, prefix: prefix!, holderCarrier, holderAgent,
-      lesseeKind: lesseeKind!, lesseeUscc: lesseeUscc!, validFrom: validFrom!, validTo, miitFilingNo, declared: declared!,
+      line: row.line,
+      key: `${prefix}|${lesseeUscc}|${validFrom}`,
+      prefix: prefix!,
+      holderCarrier,
+      holderAgent,
+      lesseeKind: lesseeKind!,
+      lesseeUscc: lesseeUscc!,
+      validFrom: validFrom!,
+      validTo,
+      miitFilingNo,
+      declared: declared!,
     };
   }
 
@@ -721,41 +831,53 @@ class ImportJob {
     const agentKeys = new Map<string, number>();
     // A lessee known as an agent makes the row pass 1's; readAllocation says the rest (a
     // lessee that is also a using entity, say, is refused there).
-    const read = await this.eachRowWhere(table, 'lessee', (lessee) => this.agents.has(normaliseUscc(lessee.trim())), (row) => {
-      agentLines.add(row.line);
-      const allocation = this.readAllocation(row);
-      if (!allocation) {
-        badLines.add(row.line);
-        return;
-      }
-      const first = agentKeys.get(allocation.key);
-      if (first !== undefined) {
-        this.reportDuplicate(table.label, allocation, first);
-        badLines.add(row.line);
-        return;
-      }
-      agentKeys.set(allocation.key, row.line);
-      agentRows.push(allocation);
-    });
+    const read = await this.eachRowWhere(
+      table,
+      'lessee',
+      (lessee) => this.agents.has(normaliseUscc(lessee.trim())),
+      (row) => {
+        agentLines.add(row.line);
+        const allocation = this.readAllocation(row);
+        if (!allocation) {
+          badLines.add(row.line);
+          return;
+        }
+        const first = agentKeys.get(allocation.key);
+        if (first !== undefined) {
+          this.reportDuplicate(table.label, allocation, first);
+          badLines.add(row.line);
+          return;
+        }
+        agentKeys.set(allocation.key, row.line);
+        agentRows.push(allocation);
+      },
+    );
     if (read !== 'read') {
       // A broken header or syntax has been reported, and the rows cannot be linked. The rows
       // before a syntax error are still each checked on their own, as in any other file.
       if (read === 'cut') {
         const repeats = new GrantRepeats<null>();
-        await this.eachRow(table, (row) => {
-          if (agentLines.has(row.line)) return;
-          const allocation = this.readAllocation(row);
-          if (!allocation) return;
-          const first = repeats.check(allocation);
-          if (first !== null) repeats.hold(allocation, first, null);
-        }, false);
+        await this.eachRow(
+          table,
+          (row) => {
+            if (agentLines.has(row.line)) return;
+            const allocation = this.readAllocation(row);
+            if (!allocation) return;
+            const first = repeats.check(allocation);
+            if (first !== null) repeats.hold(allocation, first, null);
+          },
+          false,
+        );
         await this.settleRepeats(table, repeats);
       }
       return;
     }
     const holdings = await this.loadHoldings(agentRows);
     this.linkAgentRows(table.label, agentRows, holdings, badLines);
-    await this.writeAgentRows(agentRows.filter((r) => !badLines.has(r.line)), holdings);
+    await this.writeAgentRows(
+      agentRows.filter((r) => !badLines.has(r.line)),
+      holdings,
+    );
     await this.withoutForeignKeyChecks(() => this.writeEntityRows(table, holdings, agentLines));
   }
 
@@ -766,34 +888,45 @@ class ImportJob {
    * own check of each foreign key, row by row, only repeated that work (withoutForeignKeyChecks).
    * A row that may repeat an earlier one waits until the file is read (GrantRepeats).
    */
-  private async writeEntityRows(table: DatasetTable, holdings: Map<string, Holding[]>, agentLines: Set<number>): Promise<void> {
+  private async writeEntityRows(
+    table: DatasetTable,
+    holdings: Map<string, Holding[]>,
+    agentLines: Set<number>,
+  ): Promise<void> {
     const batch = this.batcher(Allocation, ['prefix', 'lessee_uscc', 'valid_from'], ALLOCATION_UPDATE_COLUMNS);
     const repeats = new GrantRepeats<Partial<Allocation>>();
-    await this.eachRow(table, (row) => {
-      if (agentLines.has(row.line)) return;
-      const allocation = this.readAllocation(row);
-      if (!allocation) return;
-      const first = repeats.check(allocation);
-      let parent: Holding | null = null;
-      if (allocation.holderAgent) {
-        parent = findParent(holdings, allocation);
-        if (!parent) {
-          row.issue('prefix', allocation.prefix, 'allocation.not_within_holder', { holder: allocation.holderAgent, date: allocation.validFrom });
+    await this.eachRow(
+      table,
+      (row) => {
+        if (agentLines.has(row.line)) return;
+        const allocation = this.readAllocation(row);
+        if (!allocation) return;
+        const first = repeats.check(allocation);
+        let parent: Holding | null = null;
+        if (allocation.holderAgent) {
+          parent = findParent(holdings, allocation);
+          if (!parent) {
+            row.issue('prefix', allocation.prefix, 'allocation.not_within_holder', {
+              holder: allocation.holderAgent,
+              date: allocation.validFrom,
+            });
+            return;
+          }
+        }
+        const rootCarrierId = parent ? parent.rootCarrierId! : this.carriers.get(allocation.holderCarrier!)!;
+        if (parent && !this.inScope(parent.rootCarrierId)) {
+          this.reportOutOfScope(table.label, allocation);
           return;
         }
-      }
-      const rootCarrierId = parent ? parent.rootCarrierId! : this.carriers.get(allocation.holderCarrier!)!;
-      if (parent && !this.inScope(parent.rootCarrierId)) {
-        this.reportOutOfScope(table.label, allocation);
-        return;
-      }
-      const values = this.allocationValues(allocation, parent?.id ?? null, parent?.level ?? 0, rootCarrierId);
-      if (first !== null) {
-        repeats.hold(allocation, first, values);
-        return;
-      }
-      return batch.add(values);
-    }, false);
+        const values = this.allocationValues(allocation, parent?.id ?? null, parent?.level ?? 0, rootCarrierId);
+        if (first !== null) {
+          repeats.hold(allocation, first, values);
+          return;
+        }
+        return batch.add(values);
+      },
+      false,
+    );
     for (const values of await this.settleRepeats(table, repeats)) await batch.add(values);
     await batch.flush();
   }
@@ -804,13 +937,20 @@ class ImportJob {
    * others' values.
    */
   private settleRepeats<V>(table: DatasetTable, repeats: GrantRepeats<V>): Promise<V[]> {
-    return repeats.settle(async (lines) => {
-      const keys = new Map<number, string>();
-      await this.eachRow(table, (row) => {
-        if (lines.has(row.line)) keys.set(row.line, this.readAllocation(row)!.key);
-      }, false);
-      return keys;
-    }, (allocation, first) => this.reportDuplicate(table.label, allocation, first));
+    return repeats.settle(
+      async (lines) => {
+        const keys = new Map<number, string>();
+        await this.eachRow(
+          table,
+          (row) => {
+            if (lines.has(row.line)) keys.set(row.line, this.readAllocation(row)!.key);
+          },
+          false,
+        );
+        return keys;
+      },
+      (allocation, first) => this.reportDuplicate(table.label, allocation, first),
+    );
   }
 
   /**
@@ -832,9 +972,9 @@ class ImportJob {
       await write();
     } catch (error) {
       // The write's failure is the one reported; one in putting the checks back is logged.
-      await this.restoreForeignKeyChecks().catch((restoreError: unknown) => logger().error(
-        { err: restoreError }, 'import: turning foreign-key checks back on after a failure',
-      ));
+      await this.restoreForeignKeyChecks().catch((restoreError: unknown) =>
+        logger().error({ err: restoreError }, 'import: turning foreign-key checks back on after a failure'),
+      );
       throw error;
     }
     await this.restoreForeignKeyChecks();
@@ -863,7 +1003,14 @@ class ImportJob {
   }
 
   private reportOutOfScope(label: string, row: AllocationRow): void {
-    this.report({ file: label, line: row.line, column: 'holder', value: row.holderAgent, code: 'scope.outside_chain', params: { carrier: this.carrier!.code } });
+    this.report({
+      file: label,
+      line: row.line,
+      column: 'holder',
+      value: row.holderAgent,
+      code: 'scope.outside_chain',
+      params: { carrier: this.carrier!.code },
+    });
   }
 
   /**
@@ -873,12 +1020,21 @@ class ImportJob {
    */
   private async loadSharedRegistry(): Promise<void> {
     for (const a of await this.manager.find(Agent)) {
-      this.sharedRegistry.set(`a:${a.uscc}`, { name: a.name, licence_no: a.licenceNo, contact: a.contact, address: a.address });
+      this.sharedRegistry.set(`a:${a.uscc}`, {
+        name: a.name,
+        licence_no: a.licenceNo,
+        contact: a.contact,
+        address: a.address,
+      });
     }
     const signatures = new Map<number, string[]>();
     for (const s of await this.manager.find(Signature)) pushTo(signatures, s.entityId, s.text);
     for (const e of await this.manager.find(UsingEntity)) {
-      this.sharedRegistry.set(`e:${e.uscc}`, { name: e.name, kind: e.kind, signatures: [...(signatures.get(e.id) ?? [])].sort().join('|') });
+      this.sharedRegistry.set(`e:${e.uscc}`, {
+        name: e.name,
+        kind: e.kind,
+        signatures: [...(signatures.get(e.id) ?? [])].sort().join('|'),
+      });
     }
   }
 
@@ -890,22 +1046,51 @@ class ImportJob {
   }
 
   private reportDuplicate(label: string, row: AllocationRow, firstLine: number): void {
-    this.report({ file: label, line: row.line, column: 'prefix', value: row.prefix, code: 'row.duplicate_key', params: { first: firstLine } });
+    this.report({
+      file: label,
+      line: row.line,
+      column: 'prefix',
+      value: row.prefix,
+      code: 'row.duplicate_key',
+      params: { first: firstLine },
+    });
   }
 
   /** Every agent's holdings: those already stored, overridden by this file's rows with the same key. */
   private async loadHoldings(agentRows: AllocationRow[]): Promise<Map<string, Holding[]>> {
     const byKey = new Map<string, Holding & { holder: string }>();
-    const stored = await this.manager.createQueryBuilder(Allocation, 'a')
+    const stored = await this.manager
+      .createQueryBuilder(Allocation, 'a')
       .select(['a.id', 'a.prefix', 'a.lesseeUscc', 'a.validFrom', 'a.validTo', 'a.level', 'a.rootCarrierId'])
-      .where("a.lessee_kind = 'agent'").getMany();
+      .where("a.lessee_kind = 'agent'")
+      .getMany();
     for (const a of stored) {
       const key = `${a.prefix}|${a.lesseeUscc}|${a.validFrom}`;
-      byKey.set(key, { key, holder: a.lesseeUscc, prefix: a.prefix, validFrom: a.validFrom, validTo: a.validTo ?? FAR_FUTURE, id: a.id, level: a.level, rootCarrierId: a.rootCarrierId, row: null });
+      byKey.set(key, {
+        key,
+        holder: a.lesseeUscc,
+        prefix: a.prefix,
+        validFrom: a.validFrom,
+        validTo: a.validTo ?? FAR_FUTURE,
+        id: a.id,
+        level: a.level,
+        rootCarrierId: a.rootCarrierId,
+        row: null,
+      });
     }
     for (const row of agentRows) {
       const storedId = byKey.get(row.key)?.id ?? null;
-      byKey.set(row.key, { key: row.key, holder: row.lesseeUscc, prefix: row.prefix, validFrom: row.validFrom, validTo: row.validTo ?? FAR_FUTURE, id: storedId, level: null, rootCarrierId: null, row });
+      byKey.set(row.key, {
+        key: row.key,
+        holder: row.lesseeUscc,
+        prefix: row.prefix,
+        validFrom: row.validFrom,
+        validTo: row.validTo ?? FAR_FUTURE,
+        id: storedId,
+        level: null,
+        rootCarrierId: null,
+        row,
+      });
     }
     const holdings = new Map<string, Holding[]>();
     for (const holding of byKey.values()) pushTo(holdings, holding.holder, holding);
@@ -913,12 +1098,22 @@ class ImportJob {
   }
 
   /** Gives each agent-held row of the file its parent and level, parents first. */
-  private linkAgentRows(label: string, agentRows: AllocationRow[], holdings: Map<string, Holding[]>, badLines: Set<number>): void {
+  private linkAgentRows(
+    label: string,
+    agentRows: AllocationRow[],
+    holdings: Map<string, Holding[]>,
+    badLines: Set<number>,
+  ): void {
     const holdingOf = new Map<string, Holding>();
     for (const list of holdings.values()) for (const h of list) if (h.row) holdingOf.set(h.key, h);
     let unresolved = agentRows.filter((r) => !badLines.has(r.line));
     for (const row of unresolved) {
-      if (row.holderCarrier) Object.assign(holdingOf.get(row.key)!, { level: 1, parentKey: null, rootCarrierId: this.carriers.get(row.holderCarrier) ?? null });
+      if (row.holderCarrier)
+        Object.assign(holdingOf.get(row.key)!, {
+          level: 1,
+          parentKey: null,
+          rootCarrierId: this.carriers.get(row.holderCarrier) ?? null,
+        });
     }
     unresolved = unresolved.filter((r) => !r.holderCarrier);
     let progressed = true;
@@ -929,10 +1124,21 @@ class ImportJob {
         const parent = findParent(holdings, row);
         if (!parent) {
           badLines.add(row.line);
-          this.report({ file: label, line: row.line, column: 'prefix', value: row.prefix, code: 'allocation.not_within_holder', params: { holder: row.holderAgent!, date: row.validFrom } });
+          this.report({
+            file: label,
+            line: row.line,
+            column: 'prefix',
+            value: row.prefix,
+            code: 'allocation.not_within_holder',
+            params: { holder: row.holderAgent!, date: row.validFrom },
+          });
           progressed = true;
         } else if (parent.level !== null && (parent.row === null || !badLines.has(parent.row.line))) {
-          Object.assign(holdingOf.get(row.key)!, { level: parent.level + 1, parentKey: parent.key, rootCarrierId: parent.rootCarrierId });
+          Object.assign(holdingOf.get(row.key)!, {
+            level: parent.level + 1,
+            parentKey: parent.key,
+            rootCarrierId: parent.rootCarrierId,
+          });
           if (!this.inScope(parent.rootCarrierId)) {
             badLines.add(row.line);
             this.reportOutOfScope(label, row);
@@ -968,12 +1174,20 @@ class ImportJob {
           const parentId = holding.parentKey ? byKey.get(holding.parentKey)!.id : null;
           return this.allocationValues(r, parentId, level, holding.rootCarrierId!);
         });
-        await this.manager.createQueryBuilder().insert().into(Allocation).values(values)
-          .orUpdate(ALLOCATION_UPDATE_COLUMNS, ['prefix', 'lessee_uscc', 'valid_from']).updateEntity(false).execute();
+        await this.manager
+          .createQueryBuilder()
+          .insert()
+          .into(Allocation)
+          .values(values)
+          .orUpdate(ALLOCATION_UPDATE_COLUMNS, ['prefix', 'lessee_uscc', 'valid_from'])
+          .updateEntity(false)
+          .execute();
         const prefixes = [...new Set(chunk.map((r) => r.prefix))];
-        const written = await this.manager.createQueryBuilder(Allocation, 'a')
+        const written = await this.manager
+          .createQueryBuilder(Allocation, 'a')
           .select(['a.id', 'a.prefix', 'a.lesseeUscc', 'a.validFrom'])
-          .where('a.prefix IN (:...prefixes)', { prefixes }).getMany();
+          .where('a.prefix IN (:...prefixes)', { prefixes })
+          .getMany();
         for (const a of written) {
           const holding = byKey.get(`${a.prefix}|${a.lesseeUscc}|${a.validFrom}`);
           if (holding) holding.id = a.id;
@@ -982,7 +1196,12 @@ class ImportJob {
     }
   }
 
-  private allocationValues(row: AllocationRow, parentId: number | null, level: number, rootCarrierId: number): Partial<Allocation> {
+  private allocationValues(
+    row: AllocationRow,
+    parentId: number | null,
+    level: number,
+    rootCarrierId: number,
+  ): Partial<Allocation> {
     return {
       prefix: row.prefix,
       holderCarrierId: row.holderCarrier ? this.carriers.get(row.holderCarrier)! : null,
@@ -1028,16 +1247,28 @@ class ImportJob {
         }
       }
       if (row.bad) return;
-      const naturalKey = externalId !== null ? `id:${externalId}` : `h:${sha256([sender!, sentAt!.toISOString(), content!])}`;
+      const naturalKey =
+        externalId !== null ? `id:${externalId}` : `h:${sha256([sender!, sentAt!.toISOString(), content!])}`;
       if (!unique(row, naturalKey, externalId !== null ? 'id' : 'content', externalId ?? content!)) return;
-      return batch.add({ externalId, naturalKey, sender: sender!, sentAt: sentAt!, content: content!, recipient } as Message);
+      return batch.add({
+        externalId,
+        naturalKey,
+        sender: sender!,
+        sentAt: sentAt!,
+        content: content!,
+        recipient,
+      } as Message);
     });
     await batch.flush();
   }
 
   private async importComplaints(table: DatasetTable): Promise<void> {
     const unique = this.duplicateCheck();
-    const batch = this.batcher(Complaint, ['natural_key'], ['external_id', 'sender', 'reported_at', 'received_at', 'loss_yuan', 'region', 'summary']);
+    const batch = this.batcher(
+      Complaint,
+      ['natural_key'],
+      ['external_id', 'sender', 'reported_at', 'received_at', 'loss_yuan', 'region', 'summary'],
+    );
     await this.eachRow(table, (row) => {
       const externalId = row.optional('id', 64);
       const sender = row.number106('sender', 'number');
@@ -1052,11 +1283,21 @@ class ImportJob {
       const region = row.optional('region', 100);
       const summary = row.optional('summary', 5000);
       if (row.bad) return;
-      const naturalKey = externalId !== null
-        ? `id:${externalId}`
-        : `h:${sha256([sender!, reportedAt!.toISOString(), receivedAt?.toISOString() ?? '', lossYuan ?? '', region ?? '', summary ?? ''])}`;
+      const naturalKey =
+        externalId !== null
+          ? `id:${externalId}`
+          : `h:${sha256([sender!, reportedAt!.toISOString(), receivedAt?.toISOString() ?? '', lossYuan ?? '', region ?? '', summary ?? ''])}`;
       if (!unique(row, naturalKey, externalId !== null ? 'id' : 'sender', externalId ?? sender!)) return;
-      return batch.add({ externalId, naturalKey, sender: sender!, reportedAt: reportedAt!, receivedAt, lossYuan, region, summary } as Complaint);
+      return batch.add({
+        externalId,
+        naturalKey,
+        sender: sender!,
+        reportedAt: reportedAt!,
+        receivedAt,
+        lossYuan,
+        region,
+        summary,
+      } as Complaint);
     });
     await batch.flush();
   }
@@ -1074,16 +1315,23 @@ class ImportJob {
         pending = [];
         return;
       }
-      const stored = await this.manager.getRepository(target).createQueryBuilder('r')
-        .where(`r.${key} IN (:...keys)`, { keys: pending.map((row) => row[key]) }).getMany();
+      const stored = await this.manager
+        .getRepository(target)
+        .createQueryBuilder('r')
+        .where(`r.${key} IN (:...keys)`, { keys: pending.map((row) => row[key]) })
+        .getMany();
       const byKey = new Map(stored.map((row) => [row[key], row]));
       for (const row of pending) {
         const current = byKey.get(row[key]);
         if (!current) await batch.add(row);
         else if (fields.some((field) => JSON.stringify(current[field]) !== JSON.stringify(row[field]))) {
           const values = Object.fromEntries(fields.map((field) => [field, row[field]]));
-          await this.manager.createQueryBuilder().update(target).set({ ...values, version: () => 'version + 1' } as never)
-            .where('id = :id', { id: current.id }).execute();
+          await this.manager
+            .createQueryBuilder()
+            .update(target)
+            .set({ ...values, version: () => 'version + 1' } as never)
+            .where('id = :id', { id: current.id })
+            .execute();
         }
       }
       await batch.flush();
@@ -1105,7 +1353,8 @@ class ImportJob {
       const name = row.required('name', 100);
       const uscc = row.uscc('uscc', false);
       const aliases = [...new Set(splitList(row.raw('aliases')))];
-      for (const alias of aliases) if ([...alias].length > 100) row.issue('aliases', alias, 'cell.too_long', { max: 100 });
+      for (const alias of aliases)
+        if ([...alias].length > 100) row.issue('aliases', alias, 'cell.too_long', { max: 100 });
       if (row.bad || name === null || !unique(row, name, 'name', name)) return;
       await batch.add({ name, uscc, aliases } as ProtectedSender);
     });
@@ -1130,8 +1379,17 @@ class ImportJob {
 }
 
 const ALLOCATION_UPDATE_COLUMNS = [
-  'holder_carrier_id', 'holder_agent_id', 'lessee_kind', 'lessee_agent_id', 'lessee_entity_id', 'valid_to',
-  'miit_filing_no', 'declared', 'parent_id', 'level', 'root_carrier_id',
+  'holder_carrier_id',
+  'holder_agent_id',
+  'lessee_kind',
+  'lessee_agent_id',
+  'lessee_entity_id',
+  'valid_to',
+  'miit_filing_no',
+  'declared',
+  'parent_id',
+  'level',
+  'root_carrier_id',
 ];
 
 /**
@@ -1143,7 +1401,12 @@ function findParent(holdings: Map<string, Holding[]>, row: AllocationRow): Holdi
   for (const h of holdings.get(row.holderAgent!) ?? []) {
     if (h.key === row.key || !row.prefix.startsWith(h.prefix)) continue;
     if (h.validFrom > row.validFrom || h.validTo < row.validFrom) continue;
-    if (!best || h.prefix.length > best.prefix.length || (h.prefix.length === best.prefix.length && h.validFrom > best.validFrom)) best = h;
+    if (
+      !best ||
+      h.prefix.length > best.prefix.length ||
+      (h.prefix.length === best.prefix.length && h.validFrom > best.validFrom)
+    )
+      best = h;
   }
   return best;
 }
@@ -1176,7 +1439,10 @@ function headerColumns(record: SourceRecord): Map<string, number> {
   return columns;
 }
 
-/** What readHeader reports of a header, found without reporting it: its duplicate cells, unknown columns (trimmed) and missing required ones, and whether it is accepted (none duplicated, none missing). */
+/**
+ * What readHeader reports of a header, found without reporting it: its duplicate cells, unknown columns (trimmed) and
+ * missing required ones, and whether it is accepted (none duplicated, none missing).
+ */
 function checkHeader(record: SourceRecord, spec: { required: readonly string[]; optional: readonly string[] }) {
   const columns = headerColumns(record);
   const duplicates: string[] = [];
@@ -1194,18 +1460,26 @@ function checkHeader(record: SourceRecord, spec: { required: readonly string[]; 
 }
 
 function normaliseHeader(cell: string): string {
-  return cell.replace(/^\uFEFF/, '').trim().toLowerCase();
+  return cell
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase();
 }
 
 function splitList(value: string): string[] {
-  return value.split('|').map((part) => part.trim()).filter((part) => part !== '');
+  return value
+    .split('|')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }
 
 function stripSignatureBrackets(signature: string): string {
-  return signature.replace(/^[【\[]/, '').replace(/[】\]]$/, '').trim();
+  return signature
+    .replace(/^[【[]/, '')
+    .replace(/[】\]]$/, '')
+    .trim();
 }
 
 function sha256(parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex');
 }
-

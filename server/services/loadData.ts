@@ -84,7 +84,10 @@ export class LoadDataWriter<T extends ObjectLiteral> implements ChunkWriter<T, L
     let line = '';
     for (let c = 0; c < columns.length; c++) {
       const value = row[columns[c].propertyName];
-      const field = this.fieldText(value === undefined ? null : conversion.preparePersistentValue(value, columns[c]), columns[c]);
+      const field = this.fieldText(
+        value === undefined ? null : conversion.preparePersistentValue(value, columns[c]),
+        columns[c],
+      );
       line = c === 0 ? field : `${line}\t${field}`;
     }
     line += '\n';
@@ -117,7 +120,10 @@ export class LoadDataWriter<T extends ObjectLiteral> implements ChunkWriter<T, L
     let result: LoadResult;
     try {
       result = await new Promise<LoadResult>((resolve, reject) => {
-        connection.query<LoadResult>({ sql: this.sql, infileStreamFactory: () => dataStream(chunk.data) }, (error, loaded) => (error ? reject(error) : resolve(loaded)));
+        connection.query<LoadResult>(
+          { sql: this.sql, infileStreamFactory: () => dataStream(chunk.data) },
+          (error, loaded) => (error ? reject(error) : resolve(loaded)),
+        );
       });
     } catch (error) {
       if (!LOCAL_INFILE_REFUSED.has((error as { errno?: number }).errno ?? 0)) throw error;
@@ -136,9 +142,10 @@ export class LoadDataWriter<T extends ObjectLiteral> implements ChunkWriter<T, L
     const columns = this.upserter.columnsOf(sample);
     this.columns = columns;
     this.conversion = valueConversion(this.upserter.manager.connection);
-    this.sql = `LOAD DATA LOCAL INFILE 'rows' IGNORE INTO TABLE \`${this.upserter.table}\` CHARACTER SET utf8mb4`
-      + " FIELDS TERMINATED BY '\\t' ENCLOSED BY '' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'"
-      + ` (${columns.map((c) => `\`${c.databaseName}\``).join(',')})`;
+    this.sql =
+      `LOAD DATA LOCAL INFILE 'rows' IGNORE INTO TABLE \`${this.upserter.table}\` CHARACTER SET utf8mb4` +
+      " FIELDS TERMINATED BY '\\t' ENCLOSED BY '' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n'" +
+      ` (${columns.map((c) => `\`${c.databaseName}\``).join(',')})`;
     return columns;
   }
 
@@ -147,7 +154,8 @@ export class LoadDataWriter<T extends ObjectLiteral> implements ChunkWriter<T, L
     const text = loadDataText(value);
     if (text !== null) return text;
     if (value instanceof Date && !Number.isNaN(value.getTime())) {
-      // The driver's own rendering of a date for an INSERT ('YYYY-MM-DD hh:mm:ss.sss', quoted), in the connection's time zone.
+      // The driver's own rendering of a date for an INSERT ('YYYY-MM-DD hh:mm:ss.sss', quoted), in the connection's
+      // time zone.
       this.timezone ??= (this.upserter.manager.connection.options as { timezone?: string }).timezone ?? 'local';
       return mysql.escape(value, false, this.timezone).slice(1, -1);
     }
@@ -185,7 +193,9 @@ export async function loadDataUsable(manager: EntityManager): Promise<boolean> {
   const version = await serverVersion(manager);
   if (!loadDataIsTransactional(version)) return false;
   if (isTidb(version)) return true;
-  const [{ allowed }] = await manager.query('SELECT @@GLOBAL.local_infile AS allowed') as Array<{ allowed: number | string }>;
+  const [{ allowed }] = (await manager.query('SELECT @@GLOBAL.local_infile AS allowed')) as Array<{
+    allowed: number | string;
+  }>;
   return Number(allowed) === 1;
 }
 
@@ -203,7 +213,8 @@ export function loadDataIsTransactional(version: string): boolean {
 function dataStream(data: Buffer): Readable {
   return new Readable({
     read() {
-      for (let start = 0; start < data.length; start += PACKET_BYTES) this.push(data.subarray(start, start + PACKET_BYTES));
+      for (let start = 0; start < data.length; start += PACKET_BYTES)
+        this.push(data.subarray(start, start + PACKET_BYTES));
       this.push(null);
     },
   });
@@ -213,5 +224,15 @@ function dataStream(data: Buffer): Readable {
 export function rowsOfText(text: string): Array<Array<string | null>> {
   const lines = text.split('\n');
   lines.pop();
-  return lines.map((line) => line.split('\t').map((field) => (field === '\\N' ? null : field.includes('\\') ? field.replace(/\\(.)/g, (_, c: string) => UNESCAPES[c] ?? c) : field)));
+  return lines.map((line) =>
+    line
+      .split('\t')
+      .map((field) =>
+        field === '\\N'
+          ? null
+          : field.includes('\\')
+            ? field.replace(/\\(.)/g, (_, c: string) => UNESCAPES[c] ?? c)
+            : field,
+      ),
+  );
 }

@@ -1,5 +1,11 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import { AllocationIndexBuilder, chainAt, type AllocationIndex, type Chain, type Party } from '../chain/allocationIndex.ts';
+import {
+  AllocationIndexBuilder,
+  chainAt,
+  type AllocationIndex,
+  type Chain,
+  type Party,
+} from '../chain/allocationIndex.ts';
 import { Agent, Carrier, UsingEntity } from '../entities/index.ts';
 import { parse106 } from '../numbering/number106.ts';
 import { parseTimestamp } from '../numbering/time.ts';
@@ -32,8 +38,9 @@ interface AllocationRecord {
   miit_filing_no: string | null;
 }
 
-const ALLOCATION_COLUMNS = 'id, prefix, parent_id, level, holder_carrier_id, holder_agent_id, lessee_agent_id, lessee_entity_id,'
-  + ' valid_from, valid_to, declared, miit_filing_no';
+const ALLOCATION_COLUMNS =
+  'id, prefix, parent_id, level, holder_carrier_id, holder_agent_id, lessee_agent_id, lessee_entity_id,' +
+  ' valid_from, valid_to, declared, miit_filing_no';
 
 interface Parties {
   carriers: Map<number, Party>;
@@ -46,26 +53,41 @@ async function loadParties(manager: EntityManager, only?: { agents: number[]; en
   const carriers = new Map<number, Party>();
   const agents = new Map<number, Party>();
   const entities = new Map<number, Party>();
-  for (const c of await manager.getRepository(Carrier).find()) carriers.set(c.id, { kind: 'carrier', id: c.id, key: c.code, name: c.name });
+  for (const c of await manager.getRepository(Carrier).find())
+    carriers.set(c.id, { kind: 'carrier', id: c.id, key: c.code, name: c.name });
   const select = { id: true, uscc: true, name: true } as const;
-  const agentRows = only ? (only.agents.length ? await manager.getRepository(Agent).find({ select, where: { id: In(only.agents) } }) : [])
+  const agentRows = only
+    ? only.agents.length
+      ? await manager.getRepository(Agent).find({ select, where: { id: In(only.agents) } })
+      : []
     : await manager.getRepository(Agent).find({ select });
   for (const a of agentRows) agents.set(a.id, { kind: 'agent', id: a.id, key: a.uscc, name: a.name });
-  const entityRows = only ? (only.entities.length ? await manager.getRepository(UsingEntity).find({ select, where: { id: In(only.entities) } }) : [])
+  const entityRows = only
+    ? only.entities.length
+      ? await manager.getRepository(UsingEntity).find({ select, where: { id: In(only.entities) } })
+      : []
     : await manager.getRepository(UsingEntity).find({ select });
   for (const e of entityRows) entities.set(e.id, { kind: 'entity', id: e.id, key: e.uscc, name: e.name });
   return { carriers, agents, entities };
 }
 
-function addAllocations(builder: AllocationIndexBuilder, rows: readonly AllocationRecord[], { carriers, agents, entities }: Parties): void {
+function addAllocations(
+  builder: AllocationIndexBuilder,
+  rows: readonly AllocationRecord[],
+  { carriers, agents, entities }: Parties,
+): void {
   for (const a of rows) {
     builder.add({
       id: Number(a.id),
       prefix: a.prefix,
       parentId: a.parent_id === null ? null : Number(a.parent_id),
       level: Number(a.level),
-      holder: (a.holder_carrier_id !== null ? carriers.get(Number(a.holder_carrier_id)) : agents.get(Number(a.holder_agent_id)))!,
-      lessee: (a.lessee_agent_id !== null ? agents.get(Number(a.lessee_agent_id)) : entities.get(Number(a.lessee_entity_id)))!,
+      holder: (a.holder_carrier_id !== null
+        ? carriers.get(Number(a.holder_carrier_id))
+        : agents.get(Number(a.holder_agent_id)))!,
+      lessee: (a.lessee_agent_id !== null
+        ? agents.get(Number(a.lessee_agent_id))
+        : entities.get(Number(a.lessee_entity_id)))!,
       validFrom: String(a.valid_from),
       validTo: a.valid_to === null ? null : String(a.valid_to),
       declared: Boolean(Number(a.declared)),
@@ -110,7 +132,14 @@ async function loadIndexFor(manager: EntityManager, number: string): Promise<All
     `SELECT ${ALLOCATION_COLUMNS} FROM allocations WHERE prefix IN (${prefixes.map(() => '?').join(', ')}) ORDER BY id`,
     prefixes,
   );
-  const ids = (pick: (row: AllocationRecord) => number | null) => [...new Set(rows.map(pick).filter((id) => id !== null).map(Number))];
+  const ids = (pick: (row: AllocationRecord) => number | null) => [
+    ...new Set(
+      rows
+        .map(pick)
+        .filter((id) => id !== null)
+        .map(Number),
+    ),
+  ];
   const parties = await loadParties(manager, {
     agents: ids((row) => row.holder_agent_id).concat(ids((row) => row.lessee_agent_id)),
     entities: ids((row) => row.lessee_entity_id),
@@ -154,9 +183,9 @@ const cache = new WeakMap<DataSource, CachedIndex>();
  * would keep old data.
  */
 async function importMark(manager: EntityManager): Promise<string> {
-  const [row] = await manager.query(
+  const [row] = (await manager.query(
     "SELECT COUNT(*) AS ended, SUM(CASE WHEN status = 'succeeded' THEN 1 ELSE 0 END) AS succeeded, MAX(finished_at) AS latest FROM import_runs WHERE status <> 'running'",
-  ) as Array<{ ended: number | string; succeeded: number | string | null; latest: Date | string | null }>;
+  )) as Array<{ ended: number | string; succeeded: number | string | null; latest: Date | string | null }>;
   const latest = row.latest instanceof Date ? row.latest.toISOString() : String(row.latest);
   return `${Number(row.ended)}|${Number(row.succeeded ?? 0)}|${latest}`;
 }
@@ -184,11 +213,16 @@ async function build(dataSource: DataSource): Promise<Built> {
  * again at the next. `fresh` waits for a check begun after the call, and its rebuild, and fails
  * with them (an audit, which must see what the store holds now).
  */
-export async function allocationIndexFor(dataSource: DataSource, options: { fresh?: boolean } = {}): Promise<AllocationIndex> {
+export async function allocationIndexFor(
+  dataSource: DataSource,
+  options: { fresh?: boolean } = {},
+): Promise<AllocationIndex> {
   const entry = cache.get(dataSource);
   if (!entry) {
     const created: CachedIndex = { built: build(dataSource), checkedAt: Date.now(), checking: null, dropped: false };
-    created.built.catch(() => { if (cache.get(dataSource) === created) cache.delete(dataSource); });
+    created.built.catch(() => {
+      if (cache.get(dataSource) === created) cache.delete(dataSource);
+    });
     cache.set(dataSource, created);
     return (await created.built).index;
   }
@@ -200,9 +234,12 @@ export async function allocationIndexFor(dataSource: DataSource, options: { fres
     await entry.checking;
   } else if (entry.checking === null && Date.now() - entry.checkedAt >= indexRecheck.intervalMs) {
     entry.checking = recheck(dataSource, entry);
-    entry.checking.catch((error: unknown) => logger().error(
-      { err: error }, 'allocation index: looking for imports by other processes failed; the index in use stays until the next check',
-    ));
+    entry.checking.catch((error: unknown) =>
+      logger().error(
+        { err: error },
+        'allocation index: looking for imports by other processes failed; the index in use stays until the next check',
+      ),
+    );
   }
   return (await entry.built).index;
 }
@@ -210,7 +247,7 @@ export async function allocationIndexFor(dataSource: DataSource, options: { fres
 async function recheck(dataSource: DataSource, entry: CachedIndex): Promise<void> {
   try {
     const { mark } = await entry.built;
-    if (entry.dropped || await importMark(dataSource.manager) === mark) return;
+    if (entry.dropped || (await importMark(dataSource.manager)) === mark) return;
     const next = await build(dataSource);
     if (!entry.dropped) entry.built = Promise.resolve(next);
   } finally {
@@ -228,7 +265,11 @@ export function invalidateAllocationIndex(dataSource: DataSource): void {
 
 /** The number or the time a user gave could not be understood. */
 export class LookupInputError extends UserError {
-  constructor(readonly field: 'number' | 'at', readonly code: string, readonly value: string) {
+  constructor(
+    readonly field: 'number' | 'at',
+    readonly code: string,
+    readonly value: string,
+  ) {
     super(400, `lookup.${field}.invalid`, {}, { message: `${field}: ${code} (${value})` });
   }
 
@@ -252,7 +293,11 @@ export interface LookupResult {
  * the rows of this number's chain rather than build (and keep) the index of every allocation.
  */
 export async function lookupNumber(
-  dataSource: DataSource, rawNumber: string, rawAt?: string | null, scope: Scope = EVERYTHING, options: { once?: boolean } = {},
+  dataSource: DataSource,
+  rawNumber: string,
+  rawAt?: string | null,
+  scope: Scope = EVERYTHING,
+  options: { once?: boolean } = {},
 ): Promise<LookupResult> {
   const number = parse106(rawNumber, 'number');
   if (!number.ok) throw new LookupInputError('number', number.code, rawNumber);
@@ -262,7 +307,9 @@ export async function lookupNumber(
     if (!parsed.ok) throw new LookupInputError('at', parsed.code, rawAt);
     at = parsed.value;
   }
-  const index = options.once ? await loadIndexFor(dataSource.manager, number.value) : await allocationIndexFor(dataSource);
+  const index = options.once
+    ? await loadIndexFor(dataSource.manager, number.value)
+    : await allocationIndexFor(dataSource);
   const chain = chainAt(index, number.value, at);
   const visible = chain !== null && coversCarrier(scope, chain.links[0].holder.id);
   return { number: number.value, at, chain: visible ? chain : null };

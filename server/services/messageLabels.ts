@@ -48,7 +48,13 @@ export interface LabelChange {
  * Sets (or changes) the label of a message in scope and logs it; refused when someone else
  * changed the label since the form was shown.
  */
-export async function setMessageLabel(dataSource: DataSource, scope: Scope, messageId: number, change: LabelChange, actor: Actor): Promise<MessageLabel> {
+export async function setMessageLabel(
+  dataSource: DataSource,
+  scope: Scope,
+  messageId: number,
+  change: LabelChange,
+  actor: Actor,
+): Promise<MessageLabel> {
   try {
     return await saveLabel(dataSource, scope, messageId, change, actor);
   } catch (error) {
@@ -58,27 +64,49 @@ export async function setMessageLabel(dataSource: DataSource, scope: Scope, mess
   }
 }
 
-async function saveLabel(dataSource: DataSource, scope: Scope, messageId: number, change: LabelChange, actor: Actor): Promise<MessageLabel> {
+async function saveLabel(
+  dataSource: DataSource,
+  scope: Scope,
+  messageId: number,
+  change: LabelChange,
+  actor: Actor,
+): Promise<MessageLabel> {
   return dataSource.transaction(async (manager) => {
     const message = await manager.findOneBy(Message, { id: messageId, ...scopedWhere.traffic(scope) });
     if (!message) throw new MessageLabelError('messages.label_not_found');
     const existing = await manager.findOneBy(MessageLabel, { messageId });
-    if ((existing?.version ?? 0) !== change.expectedVersion) throw new MessageLabelError('messages.label_changed_meanwhile');
+    if ((existing?.version ?? 0) !== change.expectedVersion)
+      throw new MessageLabelError('messages.label_changed_meanwhile');
     const fields = {
-      messageId, messageRef: message.externalId, sender: message.sender, sentAt: message.sentAt, content: message.content, rootCarrierId: message.rootCarrierId,
-      entityUscc: change.entity?.uscc ?? null, entityName: change.entity?.name.slice(0, 200) ?? null,
-      label: change.label, reason: change.reason.slice(0, 1000), labelledBy: actor.slice(0, 100), labelledAt: new Date(),
+      messageId,
+      messageRef: message.externalId,
+      sender: message.sender,
+      sentAt: message.sentAt,
+      content: message.content,
+      rootCarrierId: message.rootCarrierId,
+      entityUscc: change.entity?.uscc ?? null,
+      entityName: change.entity?.name.slice(0, 200) ?? null,
+      label: change.label,
+      reason: change.reason.slice(0, 1000),
+      labelledBy: actor.slice(0, 100),
+      labelledAt: new Date(),
     };
     let saved: MessageLabel;
     if (existing === null) saved = await manager.save(manager.create(MessageLabel, fields));
     else {
-      const result = await manager.createQueryBuilder().update(MessageLabel).set({ ...fields, version: existing.version + 1 })
-        .where('id = :id AND version = :version', { id: existing.id, version: existing.version }).execute();
+      const result = await manager
+        .createQueryBuilder()
+        .update(MessageLabel)
+        .set({ ...fields, version: existing.version + 1 })
+        .where('id = :id AND version = :version', { id: existing.id, version: existing.version })
+        .execute();
       if (result.affected === 0) throw new MessageLabelError('messages.label_changed_meanwhile');
       saved = await manager.findOneByOrFail(MessageLabel, { id: existing.id });
     }
     await recordAudit(manager, {
-      actor, action: 'message.labelled', subject: `message:${messageId}`,
+      actor,
+      action: 'message.labelled',
+      subject: `message:${messageId}`,
       before: existing === null ? null : { messageId, label: existing.label, reason: existing.reason },
       after: { messageId, label: change.label, reason: change.reason },
     });
@@ -87,7 +115,18 @@ async function saveLabel(dataSource: DataSource, scope: Scope, messageId: number
 }
 
 /** The columns of a labels export: the real-world corpus's (test/fixtures/realworld/README.md). */
-export const CORPUS_COLUMNS = ['id', 'split', 'label', 'kind', 'claims', 'sender', 'sender_kind', 'text', 'source', 'note'] as const;
+export const CORPUS_COLUMNS = [
+  'id',
+  'split',
+  'label',
+  'kind',
+  'claims',
+  'sender',
+  'sender_kind',
+  'text',
+  'source',
+  'note',
+] as const;
 
 function senderKindOf(uscc: string | null): string {
   if (uscc === null) return '';
@@ -100,14 +139,22 @@ function senderKindOf(uscc: string | null): string {
  * source names the store's message (`sms106:message/<ref>`), and the note who labelled it, when
  * and why.
  */
-export async function labelRows(dataSource: DataSource): Promise<Array<Record<(typeof CORPUS_COLUMNS)[number], string>>> {
+export async function labelRows(
+  dataSource: DataSource,
+): Promise<Array<Record<(typeof CORPUS_COLUMNS)[number], string>>> {
   const labels = await dataSource.getRepository(MessageLabel).find({ order: { id: 'ASC' } });
   return labels.map((label) => {
     const ref = label.messageRef ?? `#${label.messageId ?? label.id}`;
     return {
-      id: `label-${label.id}`, split: 'tune', label: label.label, kind: 'staff-label', claims: '',
-      sender: label.label === 'legit' ? label.entityName ?? '' : '', sender_kind: label.label === 'legit' ? senderKindOf(label.entityUscc) : '',
-      text: label.content, source: `sms106:message/${ref}`,
+      id: `label-${label.id}`,
+      split: 'tune',
+      label: label.label,
+      kind: 'staff-label',
+      claims: '',
+      sender: label.label === 'legit' ? (label.entityName ?? '') : '',
+      sender_kind: label.label === 'legit' ? senderKindOf(label.entityUscc) : '',
+      text: label.content,
+      source: `sms106:message/${ref}`,
       note: `${label.labelledBy} ${label.labelledAt.toISOString()} ${label.sender}: ${label.reason}`,
     };
   });

@@ -15,11 +15,22 @@ export interface MessageFilter {
 }
 
 /** Messages in scope (a carrier's staff: those attributed to their carrier), newest first. */
-export async function listMessages(dataSource: DataSource, scope: Scope, filter: MessageFilter, page: number, perPage: number): Promise<{ rows: Message[]; total: number }> {
+export async function listMessages(
+  dataSource: DataSource,
+  scope: Scope,
+  filter: MessageFilter,
+  page: number,
+  perPage: number,
+): Promise<{ rows: Message[]; total: number }> {
   const query = scoped.traffic(dataSource.getRepository(Message).createQueryBuilder('m'), scope);
   if (filter.sender) query.andWhere("m.sender LIKE :sender ESCAPE '!'", { sender: `${likeEscape(filter.sender)}%` });
   if (filter.text) query.andWhere("m.content LIKE :text ESCAPE '!'", { text: `%${likeEscape(filter.text)}%` });
-  const [rows, total] = await query.orderBy('m.sent_at', 'DESC').addOrderBy('m.id', 'DESC').skip((page - 1) * perPage).take(perPage).getManyAndCount();
+  const [rows, total] = await query
+    .orderBy('m.sent_at', 'DESC')
+    .addOrderBy('m.id', 'DESC')
+    .skip((page - 1) * perPage)
+    .take(perPage)
+    .getManyAndCount();
   return { rows, total };
 }
 
@@ -36,11 +47,23 @@ export interface MessageExplanation {
  * it stands, and says what it found or why it found nothing; the findings stored for it by
  * earlier audit runs (including the rules that judge traffic as a whole) are listed beside.
  */
-export async function explainMessage(dataSource: DataSource, scope: Scope, id: number): Promise<MessageExplanation | null> {
+export async function explainMessage(
+  dataSource: DataSource,
+  scope: Scope,
+  id: number,
+): Promise<MessageExplanation | null> {
   const message = await dataSource.getRepository(Message).findOneBy({ id, ...scopedWhere.traffic(scope) });
   if (!message) return null;
   const pass = new AuditPass(await loadSnapshot(dataSource), RULES);
-  const { context, verdicts } = pass.explain({ id: message.id, ref: message.externalId, sender: message.sender, sentAt: message.sentAt, content: message.content });
-  const stored = await dataSource.getRepository(Finding).find({ where: { messageId: message.id }, order: { id: 'ASC' } });
+  const { context, verdicts } = pass.explain({
+    id: message.id,
+    ref: message.externalId,
+    sender: message.sender,
+    sentAt: message.sentAt,
+    content: message.content,
+  });
+  const stored = await dataSource
+    .getRepository(Finding)
+    .find({ where: { messageId: message.id }, order: { id: 'ASC' } });
   return { message, context, verdicts, stored };
 }

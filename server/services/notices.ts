@@ -24,8 +24,16 @@ export interface NoticeContent {
   opening: string;
   /** Numbered points; findings of one rule about one prefix or number are one point with their count. */
   findings: Array<{
-    index: number; ids: number[]; rule: string; ruleText: string; severityText: string; prefix: string | null; number: string | null;
-    detail: string; occurred: string | null; attachment: number | null;
+    index: number;
+    ids: number[];
+    rule: string;
+    ruleText: string;
+    severityText: string;
+    prefix: string | null;
+    number: string | null;
+    detail: string;
+    occurred: string | null;
+    attachment: number | null;
   }>;
   actions: string[];
   deadline: string;
@@ -41,7 +49,10 @@ export interface NoticeContent {
 
 /** Why a notice could not be issued or changed; `code` is an i18n key under `notices.`. */
 export class NoticeError extends UserError {
-  constructor(readonly code: string, params: MessageParams = {}) {
+  constructor(
+    readonly code: string,
+    params: MessageParams = {},
+  ) {
     super(409, code, params);
   }
 }
@@ -50,7 +61,9 @@ export class NoticeError extends UserError {
 export interface NoticeActor {
   name: Actor;
   scope: Scope;
-  /** 'carrier' users issue under their carrier's issuer; others under any regulator office (admins and the CLI: any). */
+  /**
+   * 'carrier' users issue under their carrier's issuer; others under any regulator office (admins and the CLI: any).
+   */
   role: 'admin' | 'carrier' | 'regulator' | 'cli';
 }
 
@@ -99,17 +112,32 @@ export interface NoticeDraft {
 }
 
 /** Checks a request against the data and the actor's scope; what issuing would use. */
-export async function draftNotice(db: DataSource | EntityManager, request: NoticeRequest, actor: NoticeActor): Promise<NoticeDraft> {
+export async function draftNotice(
+  db: DataSource | EntityManager,
+  request: NoticeRequest,
+  actor: NoticeActor,
+): Promise<NoticeDraft> {
   const now = request.now ?? new Date();
   const issuers = await issuersFor(db, actor);
-  const issuer = request.issuerId !== undefined ? issuers.find((i) => i.id === request.issuerId) : issuers.length === 1 ? issuers[0] : undefined;
-  if (!issuer) throw new NoticeError(issuers.length === 0 ? 'notices.no_issuer' : 'notices.choose_issuer', { codes: issuers.map((i) => i.code).join('、') });
+  const issuer =
+    request.issuerId !== undefined
+      ? issuers.find((i) => i.id === request.issuerId)
+      : issuers.length === 1
+        ? issuers[0]
+        : undefined;
+  if (!issuer)
+    throw new NoticeError(issuers.length === 0 ? 'notices.no_issuer' : 'notices.choose_issuer', {
+      codes: issuers.map((i) => i.code).join('、'),
+    });
   const agent = await db.getRepository(Agent).findOneBy({ uscc: request.agentUscc });
   if (!agent) throw new NoticeError('notices.unknown_agent', { uscc: request.agentUscc });
-  const supersedes = request.supersedesId !== undefined ? await db.getRepository(Notice).findOneBy({ id: request.supersedesId }) : null;
+  const supersedes =
+    request.supersedesId !== undefined ? await db.getRepository(Notice).findOneBy({ id: request.supersedesId }) : null;
   if (request.supersedesId !== undefined) {
-    if (!supersedes || supersedes.agentUscc !== agent.uscc || !inScope(supersedes, actor)) throw new NoticeError('notices.bad_supersedes');
-    if (supersedes.supersededById !== null) throw new NoticeError('notices.already_superseded', { number: supersedes.documentNumber });
+    if (!supersedes || supersedes.agentUscc !== agent.uscc || !inScope(supersedes, actor))
+      throw new NoticeError('notices.bad_supersedes');
+    if (supersedes.supersededById !== null)
+      throw new NoticeError('notices.already_superseded', { number: supersedes.documentNumber });
   }
   const candidates = await noticeCandidates(db, agent.uscc, actor.scope, supersedes);
   let findings = candidates;
@@ -120,11 +148,18 @@ export async function draftNotice(db: DataSource | EntityManager, request: Notic
   }
   if (findings.length === 0) throw new NoticeError('notices.no_findings', { name: agent.name });
   const allInstruments = await db.getRepository(LegalInstrument).find({ order: { position: 'ASC', id: 'ASC' } });
-  const instruments = request.legalInstrumentIds ? allInstruments.filter((i) => request.legalInstrumentIds!.includes(i.id)) : allInstruments;
-  if (instruments.length === 0 || (request.legalInstrumentIds && instruments.length !== new Set(request.legalInstrumentIds).size)) throw new NoticeError('notices.no_legal_basis');
+  const instruments = request.legalInstrumentIds
+    ? allInstruments.filter((i) => request.legalInstrumentIds!.includes(i.id))
+    : allInstruments;
+  if (
+    instruments.length === 0 ||
+    (request.legalInstrumentIds && instruments.length !== new Set(request.legalInstrumentIds).size)
+  )
+    throw new NoticeError('notices.no_legal_basis');
   const today = shanghaiDate(now);
   const deadline = request.deadline ?? defaultDeadline(today);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(deadline) || deadline <= today || Number.isNaN(Date.parse(deadline))) throw new NoticeError('notices.bad_deadline', { today });
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(deadline) || deadline <= today || Number.isNaN(Date.parse(deadline)))
+    throw new NoticeError('notices.bad_deadline', { today });
   return { issuer, agent, findings, instruments, deadline, supersedes };
 }
 
@@ -132,9 +167,18 @@ export async function draftNotice(db: DataSource | EntityManager, request: Notic
  * The findings a notice to this agent may include: its open findings in the scope, and for a
  * correction also those of the notice it supersedes (they are already notified).
  */
-export async function noticeCandidates(db: DataSource | EntityManager, agentUscc: string, scope: Scope, supersedes: Notice | null): Promise<Finding[]> {
-  const carried = supersedes ? (await db.getRepository(NoticeFinding).findBy({ noticeId: supersedes.id })).map((nf) => nf.findingId) : [];
-  const query = db.getRepository(Finding).createQueryBuilder('f')
+export async function noticeCandidates(
+  db: DataSource | EntityManager,
+  agentUscc: string,
+  scope: Scope,
+  supersedes: Notice | null,
+): Promise<Finding[]> {
+  const carried = supersedes
+    ? (await db.getRepository(NoticeFinding).findBy({ noticeId: supersedes.id })).map((nf) => nf.findingId)
+    : [];
+  const query = db
+    .getRepository(Finding)
+    .createQueryBuilder('f')
     .where('f.agent_uscc = :agent', { agent: agentUscc })
     .andWhere(carried.length ? "(f.status = 'open' OR f.id IN (:...carried))" : "f.status = 'open'", { carried });
   return scoped.findings(query, scope).orderBy('f.occurred_at', 'ASC').addOrderBy('f.id', 'ASC').getMany();
@@ -151,7 +195,12 @@ function actionsFor(findings: Finding[]): string[] {
 }
 
 /** The notice's text from a draft; `documentNumber` and `code` are placeholders in a preview. */
-export function noticeContent(draft: NoticeDraft, documentNumber: string, verificationCode: string, issuedOn: string): NoticeContent {
+export function noticeContent(
+  draft: NoticeDraft,
+  documentNumber: string,
+  verificationCode: string,
+  issuedOn: string,
+): NoticeContent {
   const { issuer, agent, findings, instruments, deadline, supersedes } = draft;
   const zh = (key: string, params?: Record<string, string | number>) => t('zh-CN', key, params);
   const groups = new Map<string, Finding[]>();
@@ -170,25 +219,53 @@ export function noticeContent(draft: NoticeDraft, documentNumber: string, verifi
       if (attachment === null) {
         attachment = attachments.length + 1;
         attachmentOf.set(key, attachment);
-        attachments.push({ index: attachment, title: zh('notices.doc.attachment', { rule: zh(`rule.${first.rule}`), subject: first.prefix ?? first.number ?? '' }), chain });
+        attachments.push({
+          index: attachment,
+          title: zh('notices.doc.attachment', {
+            rule: zh(`rule.${first.rule}`),
+            subject: first.prefix ?? first.number ?? '',
+          }),
+          chain,
+        });
       }
     }
     const days = group.flatMap((f) => (f.occurredAt ? [shanghaiDate(f.occurredAt)] : [])).sort();
-    const occurred = days.length === 0 ? null : days[0] === days[days.length - 1] ? chineseDate(days[0]) : zh('notices.doc.period', { from: chineseDate(days[0]), to: chineseDate(days[days.length - 1]) });
+    const occurred =
+      days.length === 0
+        ? null
+        : days[0] === days[days.length - 1]
+          ? chineseDate(days[0])
+          : zh('notices.doc.period', { from: chineseDate(days[0]), to: chineseDate(days[days.length - 1]) });
     return {
-      index: i + 1, ids: group.map((f) => f.id), rule: first.rule, ruleText: zh(`rule.${first.rule}`), severityText: zh(`severity.${first.severity}`),
-      prefix: first.prefix, number: first.number,
+      index: i + 1,
+      ids: group.map((f) => f.id),
+      rule: first.rule,
+      ruleText: zh(`rule.${first.rule}`),
+      severityText: zh(`severity.${first.severity}`),
+      prefix: first.prefix,
+      number: first.number,
       detail: group.length === 1 ? detail : zh('notices.doc.group', { count: group.length, example: detail }),
-      occurred, attachment,
+      occurred,
+      attachment,
     };
   });
   return {
-    issuer: { code: issuer.code, name: issuer.name, signatory: issuer.signatory, copyTo: issuer.copyTo, printedBy: issuer.printedBy },
+    issuer: {
+      code: issuer.code,
+      name: issuer.name,
+      signatory: issuer.signatory,
+      copyTo: issuer.copyTo,
+      printedBy: issuer.printedBy,
+    },
     documentNumber,
     title: zh('notices.doc.title', { name: agent.name }),
     addressee: { name: agent.name, uscc: agent.uscc },
     opening: supersedes
-      ? zh('notices.doc.opening_correction', { number: supersedes.documentNumber, count: points.length, total: findings.length })
+      ? zh('notices.doc.opening_correction', {
+          number: supersedes.documentNumber,
+          count: points.length,
+          total: findings.length,
+        })
       : zh('notices.doc.opening', { count: points.length, total: findings.length }),
     findings: points,
     actions: actionsFor(findings),
@@ -237,7 +314,10 @@ const issuing = new WeakMap<DataSource, Promise<unknown>>();
  */
 export async function issueNotice(dataSource: DataSource, request: NoticeRequest, actor: NoticeActor): Promise<Notice> {
   const run = (issuing.get(dataSource) ?? Promise.resolve()).then(() => issue(dataSource, request, actor));
-  issuing.set(dataSource, run.catch(() => undefined));
+  issuing.set(
+    dataSource,
+    run.catch(() => undefined),
+  );
   return run;
 }
 
@@ -248,34 +328,92 @@ async function issue(dataSource: DataSource, request: NoticeRequest, actor: Noti
   // concurrent issuers share a lock on the new key and then deadlock upgrading it. Inside, the
   // UPDATE takes the row's exclusive lock and holds it to commit, which serialises the serials.
   if (request.issuerId !== undefined) {
-    await dataSource.createQueryBuilder().insert().into(NoticeCounter).values({ issuerId: request.issuerId, year, lastSerial: 0 }).orIgnore().execute();
+    await dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(NoticeCounter)
+      .values({ issuerId: request.issuerId, year, lastSerial: 0 })
+      .orIgnore()
+      .execute();
   }
   return dataSource.transaction(async (manager) => {
     const draft = await draftNotice(manager, request, actor);
     if (draft.issuer.id !== request.issuerId) {
-      await manager.createQueryBuilder().insert().into(NoticeCounter).values({ issuerId: draft.issuer.id, year, lastSerial: 0 }).orIgnore().execute();
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(NoticeCounter)
+        .values({ issuerId: draft.issuer.id, year, lastSerial: 0 })
+        .orIgnore()
+        .execute();
     }
-    await manager.createQueryBuilder().update(NoticeCounter).set({ lastSerial: () => 'last_serial + 1' })
-      .where('issuer_id = :issuer AND year = :year', { issuer: draft.issuer.id, year }).execute();
+    await manager
+      .createQueryBuilder()
+      .update(NoticeCounter)
+      .set({ lastSerial: () => 'last_serial + 1' })
+      .where('issuer_id = :issuer AND year = :year', { issuer: draft.issuer.id, year })
+      .execute();
     const { lastSerial: serial } = await manager.findOneByOrFail(NoticeCounter, { issuerId: draft.issuer.id, year });
     const documentNumber = `${draft.issuer.code}〔${year}〕${serial}号`;
     const code = verificationCode();
     const content = JSON.stringify(noticeContent(draft, documentNumber, code, shanghaiDate(now)));
-    const notice = await manager.save(manager.create(Notice, {
-      issuerId: draft.issuer.id, year, serial, documentNumber, carrierId: draft.issuer.carrierId, agentUscc: draft.agent.uscc, agentName: draft.agent.name,
-      deadline: draft.deadline, issuedAt: now, issuedBy: actor.name.slice(0, 100), verificationCode: code, fingerprint: fingerprintOf(content), content,
-      supersedesId: draft.supersedes?.id ?? null, status: 'issued', supersededById: null, acknowledgedAt: null, acknowledgedBy: null, acknowledgement: null,
-      rectifiedAt: null, rectifiedBy: null, rectification: null,
-    }));
+    const notice = await manager.save(
+      manager.create(Notice, {
+        issuerId: draft.issuer.id,
+        year,
+        serial,
+        documentNumber,
+        carrierId: draft.issuer.carrierId,
+        agentUscc: draft.agent.uscc,
+        agentName: draft.agent.name,
+        deadline: draft.deadline,
+        issuedAt: now,
+        issuedBy: actor.name.slice(0, 100),
+        verificationCode: code,
+        fingerprint: fingerprintOf(content),
+        content,
+        supersedesId: draft.supersedes?.id ?? null,
+        status: 'issued',
+        supersededById: null,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+        acknowledgement: null,
+        rectifiedAt: null,
+        rectifiedBy: null,
+        rectification: null,
+      }),
+    );
     const findingIds = draft.findings.map((f) => f.id);
-    await manager.createQueryBuilder().insert().into(NoticeFinding).values(findingIds.map((findingId) => ({ noticeId: notice.id, findingId }))).execute();
-    await manager.createQueryBuilder().update(Finding)
-      .set({ status: 'notified', statusChangedAt: now, statusChangedBy: actor.name.slice(0, 100), statusReason: documentNumber })
-      .where({ id: In(findingIds) }).execute();
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(NoticeFinding)
+      .values(findingIds.map((findingId) => ({ noticeId: notice.id, findingId })))
+      .execute();
+    await manager
+      .createQueryBuilder()
+      .update(Finding)
+      .set({
+        status: 'notified',
+        statusChangedAt: now,
+        statusChangedBy: actor.name.slice(0, 100),
+        statusReason: documentNumber,
+      })
+      .where({ id: In(findingIds) })
+      .execute();
     if (draft.supersedes) await manager.update(Notice, { id: draft.supersedes.id }, { supersededById: notice.id });
     await recordAudit(manager, {
-      actor: actor.name, action: 'notice.issued', subject: `notice:${documentNumber}`,
-      after: { noticeId: notice.id, documentNumber, agent: draft.agent.uscc, findings: findingIds, fingerprint: notice.fingerprint, supersedes: draft.supersedes?.id ?? null },
+      actor: actor.name,
+      action: 'notice.issued',
+      subject: `notice:${documentNumber}`,
+      after: {
+        noticeId: notice.id,
+        documentNumber,
+        agent: draft.agent.uscc,
+        findings: findingIds,
+        fingerprint: notice.fingerprint,
+        supersedes: draft.supersedes?.id ?? null,
+      },
     });
     return notice;
   });
@@ -308,8 +446,13 @@ export function contentAsIssued(notice: Notice): NoticeContent | null {
     return null;
   }
   // The columns a notice is found and listed by must say what its content says.
-  const consistent = typeof content === 'object' && content !== null && content.verificationCode === notice.verificationCode
-    && content.documentNumber === notice.documentNumber && content.addressee?.uscc === notice.agentUscc && content.deadline === notice.deadline;
+  const consistent =
+    typeof content === 'object' &&
+    content !== null &&
+    content.verificationCode === notice.verificationCode &&
+    content.documentNumber === notice.documentNumber &&
+    content.addressee?.uscc === notice.agentUscc &&
+    content.deadline === notice.deadline;
   return consistent ? content : null;
 }
 
@@ -328,7 +471,14 @@ export interface NoticeFilter {
 }
 
 /** Notices in scope, newest first. */
-export async function listNotices(dataSource: DataSource, scope: Scope, filter: NoticeFilter, page: number, perPage: number, now = new Date()): Promise<{ rows: Notice[]; total: number }> {
+export async function listNotices(
+  dataSource: DataSource,
+  scope: Scope,
+  filter: NoticeFilter,
+  page: number,
+  perPage: number,
+  now = new Date(),
+): Promise<{ rows: Notice[]; total: number }> {
   const query = scoped.notices(dataSource.getRepository(Notice).createQueryBuilder('n'), scope);
   if (filter.issuerId !== undefined) query.andWhere('n.issuer_id = :issuer', { issuer: filter.issuerId });
   if (filter.carrierId !== undefined) query.andWhere('n.carrier_id = :carrier', { carrier: filter.carrierId });
@@ -338,9 +488,18 @@ export async function listNotices(dataSource: DataSource, scope: Scope, filter: 
   if (issued.to) query.andWhere('n.issued_at < :to', { to: issued.to });
   if (filter.status === 'superseded') query.andWhere('n.superseded_by_id IS NOT NULL');
   else if (filter.status === 'overdue') {
-    query.andWhere("n.status <> 'rectified'").andWhere('n.superseded_by_id IS NULL').andWhere('n.deadline < :today', { today: shanghaiDate(now) });
-  } else if (filter.status) query.andWhere('n.status = :status', { status: filter.status }).andWhere('n.superseded_by_id IS NULL');
-  const [rows, total] = await query.orderBy('n.issued_at', 'DESC').addOrderBy('n.id', 'DESC').skip((page - 1) * perPage).take(perPage).getManyAndCount();
+    query
+      .andWhere("n.status <> 'rectified'")
+      .andWhere('n.superseded_by_id IS NULL')
+      .andWhere('n.deadline < :today', { today: shanghaiDate(now) });
+  } else if (filter.status)
+    query.andWhere('n.status = :status', { status: filter.status }).andWhere('n.superseded_by_id IS NULL');
+  const [rows, total] = await query
+    .orderBy('n.issued_at', 'DESC')
+    .addOrderBy('n.id', 'DESC')
+    .skip((page - 1) * perPage)
+    .take(perPage)
+    .getManyAndCount();
   return { rows, total };
 }
 
@@ -350,37 +509,92 @@ export async function getNotice(dataSource: DataSource, scope: Scope, id: number
 
 /** The public verification: a notice by its code, whoever asks. */
 export async function verifyNotice(dataSource: DataSource, code: string): Promise<Notice | null> {
-  const normalised = code.trim().toUpperCase().replace(/[^0-9A-Z]/g, '').match(/.{1,4}/g)?.join('-') ?? '';
+  const normalised =
+    code
+      .trim()
+      .toUpperCase()
+      .replace(/[^0-9A-Z]/g, '')
+      .match(/.{1,4}/g)
+      ?.join('-') ?? '';
   if (!/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/.test(normalised)) return null;
   return dataSource.getRepository(Notice).findOne({ where: { verificationCode: normalised } });
 }
 
 /** issued → acknowledged: the agent's receipt, as staff recorded it. */
-export async function acknowledgeNotice(dataSource: DataSource, scope: Scope, id: number, receipt: string, actor: Actor, now = new Date()): Promise<Notice> {
+export async function acknowledgeNotice(
+  dataSource: DataSource,
+  scope: Scope,
+  id: number,
+  receipt: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<Notice> {
   return dataSource.transaction(async (manager) => {
     const notice = await manager.findOneBy(Notice, { id, ...scopedWhere.notices(scope) });
     if (!notice) throw new NoticeError('notices.not_found');
-    if (notice.status !== 'issued' || notice.supersededById !== null) throw new NoticeError('notices.cannot_acknowledge', { status: notice.status });
-    await manager.update(Notice, { id }, { status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: actor.slice(0, 100), acknowledgement: receipt.slice(0, 1000) });
-    await recordAudit(manager, { actor, action: 'notice.acknowledged', subject: `notice:${notice.documentNumber}`, before: { status: notice.status }, after: { status: 'acknowledged', receipt } });
+    if (notice.status !== 'issued' || notice.supersededById !== null)
+      throw new NoticeError('notices.cannot_acknowledge', { status: notice.status });
+    await manager.update(
+      Notice,
+      { id },
+      {
+        status: 'acknowledged',
+        acknowledgedAt: now,
+        acknowledgedBy: actor.slice(0, 100),
+        acknowledgement: receipt.slice(0, 1000),
+      },
+    );
+    await recordAudit(manager, {
+      actor,
+      action: 'notice.acknowledged',
+      subject: `notice:${notice.documentNumber}`,
+      before: { status: notice.status },
+      after: { status: 'acknowledged', receipt },
+    });
     return manager.findOneByOrFail(Notice, { id });
   });
 }
 
 /** → rectified, with the evidence of the fix; the notice's findings become rectified too. */
-export async function rectifyNotice(dataSource: DataSource, scope: Scope, id: number, evidence: string, actor: Actor, now = new Date()): Promise<Notice> {
+export async function rectifyNotice(
+  dataSource: DataSource,
+  scope: Scope,
+  id: number,
+  evidence: string,
+  actor: Actor,
+  now = new Date(),
+): Promise<Notice> {
   return dataSource.transaction(async (manager) => {
     const notice = await manager.findOneBy(Notice, { id, ...scopedWhere.notices(scope) });
     if (!notice) throw new NoticeError('notices.not_found');
-    if (notice.status === 'rectified' || notice.supersededById !== null) throw new NoticeError('notices.cannot_rectify', { status: notice.status });
-    await manager.update(Notice, { id }, { status: 'rectified', rectifiedAt: now, rectifiedBy: actor.slice(0, 100), rectification: evidence });
+    if (notice.status === 'rectified' || notice.supersededById !== null)
+      throw new NoticeError('notices.cannot_rectify', { status: notice.status });
+    await manager.update(
+      Notice,
+      { id },
+      { status: 'rectified', rectifiedAt: now, rectifiedBy: actor.slice(0, 100), rectification: evidence },
+    );
     const findingIds = (await manager.findBy(NoticeFinding, { noticeId: id })).map((nf) => nf.findingId);
     if (findingIds.length) {
-      await manager.createQueryBuilder().update(Finding)
-        .set({ status: 'rectified', statusChangedAt: now, statusChangedBy: actor.slice(0, 100), statusReason: notice.documentNumber })
-        .where({ id: In(findingIds), status: 'notified' }).execute();
+      await manager
+        .createQueryBuilder()
+        .update(Finding)
+        .set({
+          status: 'rectified',
+          statusChangedAt: now,
+          statusChangedBy: actor.slice(0, 100),
+          statusReason: notice.documentNumber,
+        })
+        .where({ id: In(findingIds), status: 'notified' })
+        .execute();
     }
-    await recordAudit(manager, { actor, action: 'notice.rectified', subject: `notice:${notice.documentNumber}`, before: { status: notice.status }, after: { status: 'rectified', findings: findingIds } });
+    await recordAudit(manager, {
+      actor,
+      action: 'notice.rectified',
+      subject: `notice:${notice.documentNumber}`,
+      before: { status: notice.status },
+      after: { status: 'rectified', findings: findingIds },
+    });
     return manager.findOneByOrFail(Notice, { id });
   });
 }

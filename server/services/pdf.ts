@@ -16,11 +16,22 @@ export function chromiumPath(): string | null {
 export async function launchPdfBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!executablePath) {
-    throw new Error(`Chromium not found at ${config().chromiumPath}: install it with "apt-get install -y chromium" (bash .ci/run does) or set CHROMIUM_PATH`);
+    throw new Error(
+      `Chromium not found at ${config().chromiumPath}: install it with "apt-get install -y chromium" (bash .ci/run does) or set CHROMIUM_PATH`,
+    );
   }
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath,
-    args: ['--lang=zh-CN', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--lang=zh-CN',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }

@@ -20,10 +20,15 @@ export class RenderBusy extends UserError {
   readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
 
   constructor() {
-    super(503, 'error.render_busy', { seconds: RETRY_AFTER_SECONDS }, {
-      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
-      message: 'every render slot is taken and the waiting line is full',
-    });
+    super(
+      503,
+      'error.render_busy',
+      { seconds: RETRY_AFTER_SECONDS },
+      {
+        headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+        message: 'every render slot is taken and the waiting line is full',
+      },
+    );
   }
 }
 
@@ -46,7 +51,8 @@ export class RenderQueue {
 
   async run<T>(job: () => Promise<T>): Promise<T> {
     if (this.running < this.limits.concurrency) this.running++;
-    else if (this.waiting.length < this.limits.maxWaiting) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else if (this.waiting.length < this.limits.maxWaiting)
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
     else {
       this.rejected++;
       throw new RenderBusy();

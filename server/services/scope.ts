@@ -59,12 +59,14 @@ export function carrierIdsOf(scope: Scope): number[] | null {
  */
 export function carrierTotalsIn(scope: Scope, totals: CarrierTotals | null): [number, number] | null | undefined {
   if (scope.carrierId === null) return null;
-  return totals === null ? undefined : totals[scope.carrierId] ?? [0, 0];
+  return totals === null ? undefined : (totals[scope.carrierId] ?? [0, 0]);
 }
 
 /** Adds `condition` on the scope's carrier (parameter :scopeCarrier) to a query, unless it sees everything. */
 function confine<T extends ObjectLiteral>(
-  query: SelectQueryBuilder<T>, scope: Scope, condition: string,
+  query: SelectQueryBuilder<T>,
+  scope: Scope,
+  condition: string,
 ): SelectQueryBuilder<T> {
   return scope.carrierId === null ? query : query.andWhere(condition, { scopeCarrier: scope.carrierId });
 }
@@ -88,24 +90,31 @@ export const scoped = {
     confine(query, scope, `${query.alias}.carrierId = :scopeCarrier`),
   /** Agents that grant or hold anything in a chain of the carrier. */
   agents: <T extends ObjectLiteral>(query: SelectQueryBuilder<T>, scope: Scope) =>
-    confine(query, scope, 'EXISTS (SELECT 1 FROM allocations s WHERE s.root_carrier_id = :scopeCarrier'
-      + ` AND (s.holder_agent_id = ${query.alias}.id OR s.lessee_agent_id = ${query.alias}.id))`),
+    confine(
+      query,
+      scope,
+      'EXISTS (SELECT 1 FROM allocations s WHERE s.root_carrier_id = :scopeCarrier' +
+        ` AND (s.holder_agent_id = ${query.alias}.id OR s.lessee_agent_id = ${query.alias}.id))`,
+    ),
   /** Using entities that hold a number in a chain of the carrier. */
   entities: <T extends ObjectLiteral>(query: SelectQueryBuilder<T>, scope: Scope) =>
-    confine(query, scope, 'EXISTS (SELECT 1 FROM allocations s WHERE s.root_carrier_id = :scopeCarrier'
-      + ` AND s.lessee_entity_id = ${query.alias}.id)`),
+    confine(
+      query,
+      scope,
+      'EXISTS (SELECT 1 FROM allocations s WHERE s.root_carrier_id = :scopeCarrier' +
+        ` AND s.lessee_entity_id = ${query.alias}.id)`,
+    ),
 };
 
 /** The same confinement as a find-where, spread into the rest of the where. */
 export const scopedWhere = {
   findings: (scope: Scope): { rootCarrierId?: number } =>
-    (scope.carrierId === null ? {} : { rootCarrierId: scope.carrierId }),
+    scope.carrierId === null ? {} : { rootCarrierId: scope.carrierId },
   /** Messages or complaints. */
   traffic: (scope: Scope): { rootCarrierId?: number } =>
-    (scope.carrierId === null ? {} : { rootCarrierId: scope.carrierId }),
-  notices: (scope: Scope): { carrierId?: number } =>
-    (scope.carrierId === null ? {} : { carrierId: scope.carrierId }),
+    scope.carrierId === null ? {} : { rootCarrierId: scope.carrierId },
+  notices: (scope: Scope): { carrierId?: number } => (scope.carrierId === null ? {} : { carrierId: scope.carrierId }),
   /** Import runs a carrier's staff started (import_runs.carrier_id). */
   importRuns: (scope: Scope): { carrierId?: number } =>
-    (scope.carrierId === null ? {} : { carrierId: scope.carrierId }),
+    scope.carrierId === null ? {} : { carrierId: scope.carrierId },
 };

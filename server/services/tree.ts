@@ -39,7 +39,11 @@ export interface TreeIndex {
 const MAX_CHAIN = 64;
 
 function byPrefix(a: DatedAllocation, b: DatedAllocation): number {
-  return a.allocation.prefix < b.allocation.prefix ? -1 : a.allocation.prefix > b.allocation.prefix ? 1 : a.fromDay - b.fromDay || a.allocation.id - b.allocation.id;
+  return a.allocation.prefix < b.allocation.prefix
+    ? -1
+    : a.allocation.prefix > b.allocation.prefix
+      ? 1
+      : a.fromDay - b.fromDay || a.allocation.id - b.allocation.id;
 }
 
 export const lesseeKey = (party: Pick<Party, 'kind' | 'key'>) => `${party.kind}:${party.key}`;
@@ -48,7 +52,10 @@ function buildTreeIndex(index: AllocationIndex): TreeIndex {
   const byId = new Map<number, DatedAllocation>();
   for (const allocation of index.all()) {
     byId.set(allocation.id, {
-      allocation, fromDay: dayNumber(allocation.validFrom), toDay: allocation.validTo === null ? Number.POSITIVE_INFINITY : dayNumber(allocation.validTo), carrierId: -1,
+      allocation,
+      fromDay: dayNumber(allocation.validFrom),
+      toDay: allocation.validTo === null ? Number.POSITIVE_INFINITY : dayNumber(allocation.validTo),
+      carrierId: -1,
     });
   }
   const children = new Map<number, DatedAllocation[]>();
@@ -124,13 +131,26 @@ const SEVERITY_RANK = "MAX(CASE f.severity WHEN 'critical' THEN 3 WHEN 'high' TH
 export async function openFindingMarks(dataSource: DataSource, carrierIds: number[] | null): Promise<FindingMarks> {
   const marks: FindingMarks = { byAgent: new Map(), byEntity: new Map(), byPrefix: new Map() };
   if (carrierIds !== null && carrierIds.length === 0) return marks;
-  const query = dataSource.getRepository(Finding).createQueryBuilder('f')
-    .select('f.prefix', 'prefix').addSelect('f.agent_uscc', 'agent').addSelect('f.entity_uscc', 'entity').addSelect(SEVERITY_RANK, 'rank')
+  const query = dataSource
+    .getRepository(Finding)
+    .createQueryBuilder('f')
+    .select('f.prefix', 'prefix')
+    .addSelect('f.agent_uscc', 'agent')
+    .addSelect('f.entity_uscc', 'entity')
+    .addSelect(SEVERITY_RANK, 'rank')
     .where("f.status IN ('open', 'notified')")
-    .groupBy('f.prefix').addGroupBy('f.agent_uscc').addGroupBy('f.entity_uscc');
+    .groupBy('f.prefix')
+    .addGroupBy('f.agent_uscc')
+    .addGroupBy('f.entity_uscc');
   if (carrierIds !== null) query.andWhere('f.root_carrier_id IN (:...carrierIds)', { carrierIds });
-  const raise = (map: Map<string, Rank>, key: string, rank: Rank) => map.set(key, Math.max(map.get(key) ?? NO_FINDING, rank));
-  for (const row of await query.getRawMany<{ prefix: string | null; agent: string | null; entity: string | null; rank: number | string }>()) {
+  const raise = (map: Map<string, Rank>, key: string, rank: Rank) =>
+    map.set(key, Math.max(map.get(key) ?? NO_FINDING, rank));
+  for (const row of await query.getRawMany<{
+    prefix: string | null;
+    agent: string | null;
+    entity: string | null;
+    rank: number | string;
+  }>()) {
     const rank = Number(row.rank);
     if (row.agent) raise(marks.byAgent, row.agent, rank);
     if (row.entity) raise(marks.byEntity, row.entity, rank);
@@ -190,7 +210,18 @@ export interface TreeInputs {
 /** A node per allocation valid on the day whose parent is in the tree: what chainAt would walk that day. */
 export function growTree(top: Party, topWorst: Rank, tops: readonly DatedAllocation[], inputs: TreeInputs): TreeNode {
   const root: TreeNode = {
-    id: null, allocation: null, party: top, depth: 0, parent: null, children: [], numbers: 0, descendants: 0, messages: 0, complaints: 0, worst: topWorst, subtreeWorst: topWorst,
+    id: null,
+    allocation: null,
+    party: top,
+    depth: 0,
+    parent: null,
+    children: [],
+    numbers: 0,
+    descendants: 0,
+    messages: 0,
+    complaints: 0,
+    worst: topWorst,
+    subtreeWorst: topWorst,
   };
   const grow = (parent: TreeNode, entries: readonly DatedAllocation[]) => {
     for (const dated of entries) {
@@ -198,10 +229,18 @@ export function growTree(top: Party, topWorst: Rank, tops: readonly DatedAllocat
       const { allocation } = dated;
       const worst = worstFindingOf(allocation, inputs.marks);
       const node: TreeNode = {
-        id: allocation.id, allocation, party: allocation.lessee, depth: parent.depth + 1, parent, children: [],
-        numbers: allocation.lessee.kind === 'entity' ? 1 : 0, descendants: 0,
-        messages: inputs.tally.messagesByAllocation.get(allocation.id) ?? 0, complaints: inputs.tally.complaintsByAllocation.get(allocation.id) ?? 0,
-        worst, subtreeWorst: worst,
+        id: allocation.id,
+        allocation,
+        party: allocation.lessee,
+        depth: parent.depth + 1,
+        parent,
+        children: [],
+        numbers: allocation.lessee.kind === 'entity' ? 1 : 0,
+        descendants: 0,
+        messages: inputs.tally.messagesByAllocation.get(allocation.id) ?? 0,
+        complaints: inputs.tally.complaintsByAllocation.get(allocation.id) ?? 0,
+        worst,
+        subtreeWorst: worst,
       };
       parent.children.push(node);
       if (node.depth < MAX_CHAIN) grow(node, inputs.treeIndex.children.get(allocation.id) ?? []);
@@ -310,7 +349,15 @@ export function visibleTree(root: TreeNode, options: VisibleOptions): VisibleTre
   const onPath = new Set<TreeNode>();
   for (const hit of options.hits) for (let n: TreeNode | null = hit; n && !onPath.has(n); n = n.parent) onPath.add(n);
   const visible = (node: TreeNode): VisibleNode => ({
-    key: node.id === null ? 'top' : `a${node.id}`, node, more: null, children: [], open: null, hidden: 0, togglable: false, hit: options.hits.has(node), onPath: onPath.has(node),
+    key: node.id === null ? 'top' : `a${node.id}`,
+    node,
+    more: null,
+    children: [],
+    open: null,
+    hidden: 0,
+    togglable: false,
+    hit: options.hits.has(node),
+    onPath: onPath.has(node),
   });
   const top = visible(root);
   let drawn = 1;
@@ -357,7 +404,17 @@ export function visibleTree(root: TreeNode, options: VisibleOptions): VisibleTre
         more.complaints += child.complaints;
         more.worst = Math.max(more.worst, child.subtreeWorst);
       }
-      v.children.push({ key: `more${node.id ?? 'top'}`, node: null, more, children: [], open: null, hidden: 0, togglable: false, hit: false, onPath: false });
+      v.children.push({
+        key: `more${node.id ?? 'top'}`,
+        node: null,
+        more,
+        children: [],
+        open: null,
+        hidden: 0,
+        togglable: false,
+        hit: false,
+        onPath: false,
+      });
     }
     drawn += v.children.length;
   }
@@ -395,7 +452,9 @@ export interface TreeLayout {
 
 /** Tidy-tree layout (Reingold–Tilford, d3-hierarchy) of what is drawn, root on the left. */
 export function layoutTree(top: VisibleNode): TreeLayout {
-  const root = tidyTree<VisibleNode>().nodeSize([LAYOUT.row, LAYOUT.column]).separation(() => 1)(hierarchy(top, (v) => v.children));
+  const root = tidyTree<VisibleNode>()
+    .nodeSize([LAYOUT.row, LAYOUT.column])
+    .separation(() => 1)(hierarchy(top, (v) => v.children));
   // d3 lays out top-down (x across the siblings, y down the depth); the drawing runs left to right.
   let minX = Number.POSITIVE_INFINITY;
   let maxX = Number.NEGATIVE_INFINITY;
@@ -410,11 +469,14 @@ export function layoutTree(top: VisibleNode): TreeLayout {
   const nodes: PlacedNode[] = root.descendants().map((d) => ({ visible: d.data, x: placeX(d), y: placeY(d) }));
   const links: PlacedLink[] = root.links().map(({ source, target }) => ({
     child: target.data,
-    x1: placeX(source) + LAYOUT.nodeWidth, y1: placeY(source) + LAYOUT.nodeHeight / 2,
-    x2: placeX(target), y2: placeY(target) + LAYOUT.nodeHeight / 2,
+    x1: placeX(source) + LAYOUT.nodeWidth,
+    y1: placeY(source) + LAYOUT.nodeHeight / 2,
+    x2: placeX(target),
+    y2: placeY(target) + LAYOUT.nodeHeight / 2,
   }));
   return {
-    nodes, links,
+    nodes,
+    links,
     width: LAYOUT.margin * 2 + maxDepth * LAYOUT.column + LAYOUT.nodeWidth + LAYOUT.toggle,
     height: LAYOUT.margin * 2 + (maxX - minX) + LAYOUT.nodeHeight,
   };
@@ -431,8 +493,17 @@ export type TreeSearch =
 /** Hits held open at most, so that a loose name search cannot open the whole tree. */
 export const MAX_SEARCH_HITS = 50;
 
-function searchTree(root: TreeNode, q: string, inputs: { index: AllocationIndex; day: number; scope: Scope; carriers: Map<number, { code: string; name: string }>; carrierId: number }):
-  { search: TreeSearch; hits: Set<TreeNode> } {
+function searchTree(
+  root: TreeNode,
+  q: string,
+  inputs: {
+    index: AllocationIndex;
+    day: number;
+    scope: Scope;
+    carriers: Map<number, { code: string; name: string }>;
+    carrierId: number;
+  },
+): { search: TreeSearch; hits: Set<TreeNode> } {
   const hits = new Set<TreeNode>();
   const number = parse106(q, 'number');
   if (number.ok) {
@@ -441,7 +512,15 @@ function searchTree(root: TreeNode, q: string, inputs: { index: AllocationIndex;
     const carrierId = chain && chain.links[0].holder.kind === 'carrier' ? chain.links[0].holder.id : null;
     const inScope = carrierId !== null && coversCarrier(inputs.scope, carrierId);
     if (!chain || !inScope || carrierId !== inputs.carrierId) {
-      return { search: { kind: 'number', number: number.value, found: false, carrier: inScope ? inputs.carriers.get(carrierId!) ?? null : null }, hits };
+      return {
+        search: {
+          kind: 'number',
+          number: number.value,
+          found: false,
+          carrier: inScope ? (inputs.carriers.get(carrierId!) ?? null) : null,
+        },
+        hits,
+      };
     }
     const leafId = chain.links[chain.links.length - 1].id;
     for (const node of walkTree(root)) if (node.id === leafId) hits.add(node);
@@ -511,18 +590,37 @@ async function carriersInScope(dataSource: DataSource, scope: Scope): Promise<Ca
  * hits. The scope is enforced here, not in the page: a carrier's staff asking for another
  * carrier get TreeNotFound, and a number of another carrier is "not found".
  */
-export async function carrierTree(dataSource: DataSource, scope: Scope, request: Pick<TreeRequest, 'carrier' | 'date' | 'q'>): Promise<CarrierTree> {
+export async function carrierTree(
+  dataSource: DataSource,
+  scope: Scope,
+  request: Pick<TreeRequest, 'carrier' | 'date' | 'q'>,
+): Promise<CarrierTree> {
   const carriers = await carriersInScope(dataSource, scope);
-  const carrier = request.carrier === null ? carriers[0] ?? null : carriers.find((c) => c.code === request.carrier) ?? null;
+  const carrier =
+    request.carrier === null ? (carriers[0] ?? null) : (carriers.find((c) => c.code === request.carrier) ?? null);
   if (request.carrier !== null && !carrier) throw new TreeNotFound(request.carrier);
   if (!carrier) return { carriers, carrier: null, date: request.date, root: null, search: null, hits: new Set() };
   const index = await allocationIndexFor(dataSource);
   const treeIndex = treeIndexOf(index);
   const day = dayNumber(request.date);
-  const [marks, tally] = await Promise.all([openFindingMarks(dataSource, [carrier.id]), trafficTallyFor(dataSource, index)]);
-  const root = growTree({ kind: 'carrier', id: carrier.id, key: carrier.code, name: carrier.name }, NO_FINDING, treeIndex.rootsByCarrier.get(carrier.id) ?? [], { treeIndex, day, marks, tally });
+  const [marks, tally] = await Promise.all([
+    openFindingMarks(dataSource, [carrier.id]),
+    trafficTallyFor(dataSource, index),
+  ]);
+  const root = growTree(
+    { kind: 'carrier', id: carrier.id, key: carrier.code, name: carrier.name },
+    NO_FINDING,
+    treeIndex.rootsByCarrier.get(carrier.id) ?? [],
+    { treeIndex, day, marks, tally },
+  );
   if (request.q.trim() === '') return { carriers, carrier, date: request.date, root, search: null, hits: new Set() };
-  const { search, hits } = searchTree(root, request.q, { index, day, scope, carriers: new Map(carriers.map((c) => [c.id, c])), carrierId: carrier.id });
+  const { search, hits } = searchTree(root, request.q, {
+    index,
+    day,
+    scope,
+    carriers: new Map(carriers.map((c) => [c.id, c])),
+    carrierId: carrier.id,
+  });
   return { carriers, carrier, date: request.date, root, search, hits };
 }
 
@@ -532,33 +630,82 @@ export interface TreeDrawing extends CarrierTree {
 }
 
 /** The carrier's tree on a day, cut down and laid out for drawing. */
-export async function drawCarrierTree(dataSource: DataSource, scope: Scope, request: TreeRequest): Promise<TreeDrawing> {
+export async function drawCarrierTree(
+  dataSource: DataSource,
+  scope: Scope,
+  request: TreeRequest,
+): Promise<TreeDrawing> {
   const tree = await carrierTree(dataSource, scope, request);
   if (!tree.root) return { ...tree, visible: null, layout: null };
-  const visible = visibleTree(tree.root, { ...DEFAULT_VISIBLE, depth: request.depth, toggled: request.toggled, hits: tree.hits });
+  const visible = visibleTree(tree.root, {
+    ...DEFAULT_VISIBLE,
+    depth: request.depth,
+    toggled: request.toggled,
+    hits: tree.hits,
+  });
   return { ...tree, visible, layout: layoutTree(visible.top) };
 }
 
 // ---------------------------------------------------------------- CSV export
 
 export const TREE_CSV_COLUMNS = [
-  'carrier', 'depth', 'level', 'prefix', 'holder_kind', 'holder', 'holder_name', 'lessee_kind', 'lessee', 'lessee_name',
-  'valid_from', 'valid_to', 'declared', 'miit_filing_no', 'numbers', 'messages', 'complaints', 'worst_open_finding', 'path', 'path_names',
+  'carrier',
+  'depth',
+  'level',
+  'prefix',
+  'holder_kind',
+  'holder',
+  'holder_name',
+  'lessee_kind',
+  'lessee',
+  'lessee_name',
+  'valid_from',
+  'valid_to',
+  'declared',
+  'miit_filing_no',
+  'numbers',
+  'messages',
+  'complaints',
+  'worst_open_finding',
+  'path',
+  'path_names',
 ] as const;
 
 /** One row per allocation in the tree (parents first), with its depth, level and path from the carrier. */
 export function* treeCsvRows(root: TreeNode): IterableIterator<string[]> {
-  const paths = new Map<TreeNode, { prefixes: string; names: string }>([[root, { prefixes: '', names: root.party.name }]]);
+  const paths = new Map<TreeNode, { prefixes: string; names: string }>([
+    [root, { prefixes: '', names: root.party.name }],
+  ]);
   for (const node of walkTree(root)) {
     if (!node.allocation) continue;
     const above = paths.get(node.parent!)!;
-    const path = { prefixes: above.prefixes === '' ? node.allocation.prefix : `${above.prefixes}/${node.allocation.prefix}`, names: `${above.names} > ${node.party.name}` };
+    const path = {
+      prefixes: above.prefixes === '' ? node.allocation.prefix : `${above.prefixes}/${node.allocation.prefix}`,
+      names: `${above.names} > ${node.party.name}`,
+    };
     paths.set(node, path);
     const a = node.allocation;
     yield [
-      root.party.key, String(node.depth), String(a.level), a.prefix, a.holder.kind, a.holder.key, a.holder.name, a.lessee.kind, a.lessee.key, a.lessee.name,
-      a.validFrom, a.validTo ?? '', a.declared ? 'true' : 'false', a.miitFilingNo ?? '', String(node.numbers), String(node.messages), String(node.complaints),
-      severityOfRank(node.worst) ?? '', path.prefixes, path.names,
+      root.party.key,
+      String(node.depth),
+      String(a.level),
+      a.prefix,
+      a.holder.kind,
+      a.holder.key,
+      a.holder.name,
+      a.lessee.kind,
+      a.lessee.key,
+      a.lessee.name,
+      a.validFrom,
+      a.validTo ?? '',
+      a.declared ? 'true' : 'false',
+      a.miitFilingNo ?? '',
+      String(node.numbers),
+      String(node.messages),
+      String(node.complaints),
+      severityOfRank(node.worst) ?? '',
+      path.prefixes,
+      path.names,
     ];
   }
 }

@@ -19,12 +19,15 @@ export class PngUnavailable extends UserError {
 export async function svgToPng(renderer: Renderer, svg: string, width: number, height: number): Promise<Buffer> {
   if (chromiumPath() === null) throw new PngUnavailable(`no Chromium at ${config().chromiumPath}`);
   try {
-    return await renderer.page({ viewport: { width: width + 16, height: height + 16 }, javaScriptEnabled: false, offline: true }, async (page) => {
-      await page.route('**/*', (route) => route.abort());
-      const body = svg.replace(/^<\?xml[^>]*>\s*/, '');
-      await page.setContent(`<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${body}</body></html>`);
-      return page.locator('svg').first().screenshot({ type: 'png', timeout: 30_000 });
-    });
+    return await renderer.page(
+      { viewport: { width: width + 16, height: height + 16 }, javaScriptEnabled: false, offline: true },
+      async (page) => {
+        await page.route('**/*', (route) => route.abort());
+        const body = svg.replace(/^<\?xml[^>]*>\s*/, '');
+        await page.setContent(`<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>${body}</body></html>`);
+        return page.locator('svg').first().screenshot({ type: 'png', timeout: 30_000 });
+      },
+    );
   } catch (error) {
     if (error instanceof RenderUnavailable) throw new PngUnavailable(error.message, { cause: error });
     throw error;

@@ -25,11 +25,21 @@ function increment<K>(map: Map<K, number>, key: K): void {
 
 /** Resolves every message and complaint once; a page of rows at a time. */
 export async function loadTrafficTally(dataSource: DataSource, index: AllocationIndex): Promise<TrafficTally> {
-  const tally: TrafficTally = { messagesByAllocation: new Map(), complaintsByAllocation: new Map(), complaintsByAgentMonth: new Map() };
+  const tally: TrafficTally = {
+    messagesByAllocation: new Map(),
+    complaintsByAllocation: new Map(),
+    complaintsByAgentMonth: new Map(),
+  };
   let afterId = 0;
   for (;;) {
-    const page = await dataSource.getRepository(Message).createQueryBuilder('m').select(['m.id', 'm.sender', 'm.sentAt'])
-      .where('m.id > :afterId', { afterId }).orderBy('m.id', 'ASC').limit(PAGE_ROWS).getMany();
+    const page = await dataSource
+      .getRepository(Message)
+      .createQueryBuilder('m')
+      .select(['m.id', 'm.sender', 'm.sentAt'])
+      .where('m.id > :afterId', { afterId })
+      .orderBy('m.id', 'ASC')
+      .limit(PAGE_ROWS)
+      .getMany();
     for (const message of page) {
       const chain = chainAt(index, message.sender, message.sentAt);
       if (chain) for (const link of chain.links) increment(tally.messagesByAllocation, link.id);
@@ -39,8 +49,14 @@ export async function loadTrafficTally(dataSource: DataSource, index: Allocation
   }
   afterId = 0;
   for (;;) {
-    const page = await dataSource.getRepository(Complaint).createQueryBuilder('c').select(['c.id', 'c.sender', 'c.reportedAt'])
-      .where('c.id > :afterId', { afterId }).orderBy('c.id', 'ASC').limit(PAGE_ROWS).getMany();
+    const page = await dataSource
+      .getRepository(Complaint)
+      .createQueryBuilder('c')
+      .select(['c.id', 'c.sender', 'c.reportedAt'])
+      .where('c.id > :afterId', { afterId })
+      .orderBy('c.id', 'ASC')
+      .limit(PAGE_ROWS)
+      .getMany();
     for (const complaint of page) {
       const chain = chainAt(index, complaint.sender, complaint.reportedAt);
       if (!chain) continue;

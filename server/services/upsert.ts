@@ -23,13 +23,21 @@ export function dialectOf(manager: EntityManager): Dialect {
  * of `update` (the only dialect-specific part of the importer's writes): MySQL/MariaDB/TiDB
  * `ON DUPLICATE KEY UPDATE c = VALUES(c)`, SQLite `ON CONFLICT (key) DO UPDATE SET c = excluded.c`.
  */
-export function upsertStatement(dialect: Dialect, table: string, columns: readonly string[], conflict: readonly string[], update: readonly string[], rows: number): string {
+export function upsertStatement(
+  dialect: Dialect,
+  table: string,
+  columns: readonly string[],
+  conflict: readonly string[],
+  update: readonly string[],
+  rows: number,
+): string {
   const q = dialect === 'mysql' ? (name: string) => `\`${name}\`` : (name: string) => `"${name}"`;
   const tuple = `(${columns.map(() => '?').join(',')})`;
   const values = new Array<string>(rows).fill(tuple).join(',');
   const head = `INSERT INTO ${q(table)} (${columns.map(q).join(',')}) VALUES ${values}`;
   if (update.length === 0) return head;
-  if (dialect === 'mysql') return `${head} ON DUPLICATE KEY UPDATE ${update.map((c) => `${q(c)} = VALUES(${q(c)})`).join(', ')}`;
+  if (dialect === 'mysql')
+    return `${head} ON DUPLICATE KEY UPDATE ${update.map((c) => `${q(c)} = VALUES(${q(c)})`).join(', ')}`;
   return `${head} ON CONFLICT (${conflict.map(q).join(',')}) DO UPDATE SET ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
 }
 
@@ -59,7 +67,12 @@ export class Upserter<T extends ObjectLiteral> {
   private columns: ColumnMetadata[] | null = null;
   private statement: { rows: number; sql: string } | null = null;
 
-  constructor(readonly manager: EntityManager, private readonly target: EntityTarget<T>, private readonly conflict: readonly string[], private readonly update: readonly string[]) {
+  constructor(
+    readonly manager: EntityManager,
+    private readonly target: EntityTarget<T>,
+    private readonly conflict: readonly string[],
+    private readonly update: readonly string[],
+  ) {
     this.dialect = dialectOf(manager);
     this.table = manager.connection.getMetadata(target).tableName;
   }
@@ -102,12 +115,26 @@ export class Upserter<T extends ObjectLiteral> {
     await this.run(this.columns, rows.length, (r, c) => rows[r][c]);
   }
 
-  private async run(columns: readonly ColumnMetadata[], rowCount: number, valueAt: (row: number, column: number) => unknown): Promise<void> {
+  private async run(
+    columns: readonly ColumnMetadata[],
+    rowCount: number,
+    valueAt: (row: number, column: number) => unknown,
+  ): Promise<void> {
     const perStatement = rowsPerStatement(columns);
     for (let start = 0; start < rowCount; start += perStatement) {
       const count = Math.min(perStatement, rowCount - start);
       if (this.statement?.rows !== count) {
-        this.statement = { rows: count, sql: upsertStatement(this.dialect, this.table, columns.map((c) => c.databaseName), this.conflict, this.update, count) };
+        this.statement = {
+          rows: count,
+          sql: upsertStatement(
+            this.dialect,
+            this.table,
+            columns.map((c) => c.databaseName),
+            this.conflict,
+            this.update,
+            count,
+          ),
+        };
       }
       const parameters = new Array<unknown>(count * columns.length);
       let at = 0;

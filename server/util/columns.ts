@@ -4,7 +4,10 @@
 export class Column<T extends Uint8Array | Int32Array | Float64Array> {
   data: T;
   length = 0;
-  constructor(private readonly allocate: (length: number) => T, capacity = 1024) {
+  constructor(
+    private readonly allocate: (length: number) => T,
+    capacity = 1024,
+  ) {
     this.data = allocate(capacity);
   }
   push(value: number): number {
@@ -40,4 +43,3 @@ export class Interner<T> {
     return n;
   }
 }
-

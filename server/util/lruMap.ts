@@ -7,7 +7,8 @@ export class LruMap<K, V> {
   private readonly entries = new Map<K, V>();
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`an LRU map needs a limit of at least 1, not ${limit}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`an LRU map needs a limit of at least 1, not ${limit}`);
   }
 
   get size(): number {

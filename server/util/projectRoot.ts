@@ -12,4 +12,6 @@ export const projectRoot = path.basename(twoUp) === 'dist' ? path.dirname(twoUp)
  * The tsconfig a worker thread registers tsx with when the app runs from its TypeScript source;
  * null when it runs compiled, where workers load the compiled modules directly.
  */
-export const workerTsconfig: string | null = import.meta.url.endsWith('.ts') ? path.join(projectRoot, 'tsconfig.json') : null;
+export const workerTsconfig: string | null = import.meta.url.endsWith('.ts')
+  ? path.join(projectRoot, 'tsconfig.json')
+  : null;

@@ -8,7 +8,7 @@ export function isTidb(version: string): boolean {
 
 /** The server's VERSION(), through a TypeORM manager or query runner. */
 export async function serverVersion(runner: { query(sql: string): Promise<unknown> }): Promise<string> {
-  const [{ version }] = await runner.query('SELECT VERSION() AS version') as Array<{ version: unknown }>;
+  const [{ version }] = (await runner.query('SELECT VERSION() AS version')) as Array<{ version: unknown }>;
   return String(version);
 }
 

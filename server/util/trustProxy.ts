@@ -16,13 +16,20 @@ export class TrustProxyError extends Error {}
  */
 export function trustProxySetting(raw: string | undefined): string[] | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
-  const entries = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
   for (const entry of entries) {
     if (/^\d+$/.test(entry) || entry === 'true') {
-      throw new TrustProxyError(`TRUST_PROXY="${raw}" would trust X-Forwarded-For from any client; name the proxy's address instead (e.g. TRUST_PROXY=loopback or TRUST_PROXY=10.0.0.5)`);
+      throw new TrustProxyError(
+        `TRUST_PROXY="${raw}" would trust X-Forwarded-For from any client; name the proxy's address instead (e.g. TRUST_PROXY=loopback or TRUST_PROXY=10.0.0.5)`,
+      );
     }
     if (!RANGE_NAMES.has(entry) && !isAddressOrSubnet(entry)) {
-      throw new TrustProxyError(`TRUST_PROXY: "${entry}" is neither an IP address, a subnet (10.0.0.0/8) nor one of loopback, linklocal, uniquelocal`);
+      throw new TrustProxyError(
+        `TRUST_PROXY: "${entry}" is neither an IP address, a subnet (10.0.0.0/8) nor one of loopback, linklocal, uniquelocal`,
+      );
     }
   }
   return entries;

@@ -8,7 +8,11 @@ import { TEST_PASSWORD } from '../support/session.ts';
 describe('findings in a real browser', function () {
   this.timeout(60_000);
   const app = useBrowserApp(async (dataSource: DataSource) => {
-    await createUser(dataSource, { name: 'reviewer', role: 'carrier', carrierCode: 'CMCC', password: TEST_PASSWORD }, 'test');
+    await createUser(
+      dataSource,
+      { name: 'reviewer', role: 'carrier', carrierCode: 'CMCC', password: TEST_PASSWORD },
+      'test',
+    );
   });
 
   it('runs the audit, opens a finding from the list, dismisses it with a reason, and the list no longer shows it as open', async () => {
@@ -24,7 +28,10 @@ describe('findings in a real browser', function () {
     await page.getByRole('button', { name: '筛选' }).click();
     await page.getByRole('link', { name: /转租给上海二级网络科技有限公司/ }).click();
     await page.waitForURL(/\/findings\/\d+$/);
-    expect(await page.locator('[data-testid="chain"] > li .prefix').allTextContents()).to.deep.equal(['1069012345', '106901234501']);
+    expect(await page.locator('[data-testid="chain"] > li .prefix').allTextContents()).to.deep.equal([
+      '1069012345',
+      '106901234501',
+    ]);
     await page.getByLabel('排除理由（必填，将记入审计日志）').fill('运营商已核实：该转租已补报备');
     await page.getByRole('button', { name: '排除此线索' }).click();
     await page.waitForURL(/\/findings\/\d+$/);

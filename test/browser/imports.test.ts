@@ -14,13 +14,17 @@ describe('upload form in a real browser', function () {
   it('uploads a file through the form, its CSRF token in the body and never in an address, and the import completes', async () => {
     const page = await app.browser.newPage();
     const posted: string[] = [];
-    page.on('request', (request) => { if (request.method() === 'POST') posted.push(request.url()); });
+    page.on('request', (request) => {
+      if (request.method() === 'POST') posted.push(request.url());
+    });
     await page.goto(`${app.baseUrl}/imports`);
     await fillSignIn(page, 'loader');
     await page.waitForURL(/\/imports$/);
     const form = page.locator('form[enctype="multipart/form-data"]');
     expect(await form.getAttribute('action')).to.equal('/imports');
-    await page.getByLabel('文件').setInputFiles({ name: 'carriers.csv', mimeType: 'text/csv', buffer: Buffer.from('code,name\nCTCC,中国电信\n') });
+    await page
+      .getByLabel('文件')
+      .setInputFiles({ name: 'carriers.csv', mimeType: 'text/csv', buffer: Buffer.from('code,name\nCTCC,中国电信\n') });
     await page.getByRole('button', { name: '上传并导入' }).click();
     await page.waitForURL(/\/imports\/\d+$/);
     // The run's page refreshes itself until the import has ended.

@@ -6,9 +6,27 @@ const agent = (id: number): Party => ({ kind: 'agent', id, key: `AGENT${id}`, na
 const entity = (id: number): Party => ({ kind: 'entity', id, key: `ENTITY${id}`, name: `主体${id}` });
 
 let nextId = 1;
-function allocation(prefix: string, holder: Party, lessee: Party, parent: IndexedAllocation | null, validFrom: string, validTo: string | null = null): IndexedAllocation {
+function allocation(
+  prefix: string,
+  holder: Party,
+  lessee: Party,
+  parent: IndexedAllocation | null,
+  validFrom: string,
+  validTo: string | null = null,
+): IndexedAllocation {
   const level = (parent?.level ?? 0) + (lessee.kind === 'agent' ? 1 : 0);
-  return { id: nextId++, prefix, parentId: parent?.id ?? null, level, holder, lessee, validFrom, validTo, declared: true, miitFilingNo: null };
+  return {
+    id: nextId++,
+    prefix,
+    parentId: parent?.id ?? null,
+    level,
+    holder,
+    lessee,
+    validFrom,
+    validTo,
+    declared: true,
+    miitFilingNo: null,
+  };
 }
 
 const at = (iso: string) => new Date(iso);
@@ -27,7 +45,11 @@ describe('chainAt', () => {
   it('draws the whole chain root→leaf with levels and the registered entity', () => {
     const chain = chainAt(index, '1069228312345678', at('2022-03-14T09:30:00+08:00'))!;
     expect(chain.links.map((l) => [l.prefix, l.level])).to.deep.equal([
-      ['10692283', 1], ['1069228312', 2], ['106922831234', 3], ['10692283123456', 4], ['1069228312345678', 4],
+      ['10692283', 1],
+      ['1069228312', 2],
+      ['106922831234', 3],
+      ['10692283123456', 4],
+      ['1069228312345678', 4],
     ]);
     expect(chain.entity?.key).to.equal('ENTITY1');
   });
@@ -60,7 +82,9 @@ describe('chainAt', () => {
   });
 
   it('does not match a prefix longer than the number', () => {
-    expect(chainAt(index, '1069228312345', at('2022-03-14T00:00:00+08:00'))!.links.at(-1)!.prefix).to.equal('106922831234');
+    expect(chainAt(index, '1069228312345', at('2022-03-14T00:00:00+08:00'))!.links.at(-1)!.prefix).to.equal(
+      '106922831234',
+    );
   });
 
   it('follows a re-lease of a whole prefix to the deeper holder', () => {

@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { AllocationIndex, AllocationIndexBuilder, chainAt, shanghaiDayNumber, type Chain, type IndexedAllocation, type Party } from '../../server/chain/allocationIndex.ts';
+import {
+  AllocationIndex,
+  AllocationIndexBuilder,
+  chainAt,
+  shanghaiDayNumber,
+  type Chain,
+  type IndexedAllocation,
+  type Party,
+} from '../../server/chain/allocationIndex.ts';
 import { dateOfDayNumber, dayNumber } from '../../server/numbering/time.ts';
 
 // The index keeps allocations in columns behind a digit trie. These tests hold it to the plain
@@ -14,15 +22,25 @@ function partyNumbering(index: AllocationIndex): (party: Party) => number {
 }
 
 /** `partyNumber`: the index's number of a party, which the chain gives for its entity. */
-function referenceChainAt(allocations: readonly IndexedAllocation[], number: string, at: Date, partyNumber: (party: Party) => number): Chain | null {
+function referenceChainAt(
+  allocations: readonly IndexedAllocation[],
+  number: string,
+  at: Date,
+  partyNumber: (party: Party) => number,
+): Chain | null {
   const byPrefix = new Map<string, Array<{ allocation: IndexedAllocation; fromDay: number; toDay: number }>>();
   for (const allocation of allocations) {
-    const entry = { allocation, fromDay: dayNumber(allocation.validFrom), toDay: allocation.validTo === null ? Number.POSITIVE_INFINITY : dayNumber(allocation.validTo) };
+    const entry = {
+      allocation,
+      fromDay: dayNumber(allocation.validFrom),
+      toDay: allocation.validTo === null ? Number.POSITIVE_INFINITY : dayNumber(allocation.validTo),
+    };
     const list = byPrefix.get(allocation.prefix);
     if (list) list.push(entry);
     else byPrefix.set(allocation.prefix, [entry]);
   }
-  for (const list of byPrefix.values()) list.sort((a, b) => a.allocation.level - b.allocation.level || a.allocation.id - b.allocation.id);
+  for (const list of byPrefix.values())
+    list.sort((a, b) => a.allocation.level - b.allocation.level || a.allocation.id - b.allocation.id);
   const lengths = [...new Set(allocations.map((a) => a.prefix.length))].sort((a, b) => a - b);
   const day = shanghaiDayNumber(at);
   const links: IndexedAllocation[] = [];
@@ -49,8 +67,18 @@ function referenceChainAt(allocations: readonly IndexedAllocation[], number: str
 }
 
 const carrier: Party = { kind: 'carrier', id: 1, key: 'CMCC', name: '中国移动' };
-const agents: Party[] = Array.from({ length: 4 }, (_, i) => ({ kind: 'agent', id: 10 + i, key: `AGENT${i}`, name: `代理商${i}` }));
-const entities: Party[] = Array.from({ length: 4 }, (_, i) => ({ kind: 'entity', id: 20 + i, key: `ENTITY${i}`, name: `主体${i}` }));
+const agents: Party[] = Array.from({ length: 4 }, (_, i) => ({
+  kind: 'agent',
+  id: 10 + i,
+  key: `AGENT${i}`,
+  name: `代理商${i}`,
+}));
+const entities: Party[] = Array.from({ length: 4 }, (_, i) => ({
+  kind: 'entity',
+  id: 20 + i,
+  key: `ENTITY${i}`,
+  name: `主体${i}`,
+}));
 const BASE_DAY = dayNumber('2021-01-01');
 
 /** A plan for one allocation: which earlier one it hangs from, what it adds to the prefix, when. */
@@ -95,44 +123,88 @@ function buildForest(plans: GrantPlan[]): IndexedAllocation[] {
 
 describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it replaced', () => {
   it('answers every lookup with the same chain, links and entity as the reference model', () => {
-    fc.assert(fc.property(
-      fc.array(grantPlan, { minLength: 1, maxLength: 40 }),
-      fc.array(fc.record({ pick: fc.nat(), tail: fc.stringMatching(/^[0-9]{0,6}$/), cut: fc.nat(3), day: fc.integer({ min: -10, max: 900 }) }), { minLength: 1, maxLength: 30 }),
-      fc.nat(),
-      (plans, lookups, seed) => {
-        const allocations = buildForest(plans);
-        const shuffled = [...allocations].sort((a, b) => ((a.id * 2654435761 + seed) >>> 0) - ((b.id * 2654435761 + seed) >>> 0));
-        const index = new AllocationIndex(shuffled);
-        const partyNumber = partyNumbering(index);
-        for (const lookup of lookups) {
-          const base = allocations[lookup.pick % allocations.length].prefix;
-          const number = `${base}${lookup.tail}`.slice(0, Math.max(3, base.length + lookup.tail.length - lookup.cut));
-          const at = new Date(`${dateOfDayNumber(BASE_DAY + lookup.day)}T12:00:00+08:00`);
-          expect(chainAt(index, number, at)).to.deep.equal(referenceChainAt(allocations, number, at, partyNumber));
-        }
-      },
-    ), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.array(grantPlan, { minLength: 1, maxLength: 40 }),
+        fc.array(
+          fc.record({
+            pick: fc.nat(),
+            tail: fc.stringMatching(/^[0-9]{0,6}$/),
+            cut: fc.nat(3),
+            day: fc.integer({ min: -10, max: 900 }),
+          }),
+          { minLength: 1, maxLength: 30 },
+        ),
+        fc.nat(),
+        (plans, lookups, seed) => {
+          const allocations = buildForest(plans);
+          const shuffled = [...allocations].sort(
+            (a, b) => ((a.id * 2654435761 + seed) >>> 0) - ((b.id * 2654435761 + seed) >>> 0),
+          );
+          const index = new AllocationIndex(shuffled);
+          const partyNumber = partyNumbering(index);
+          for (const lookup of lookups) {
+            const base = allocations[lookup.pick % allocations.length].prefix;
+            const number = `${base}${lookup.tail}`.slice(0, Math.max(3, base.length + lookup.tail.length - lookup.cut));
+            const at = new Date(`${dateOfDayNumber(BASE_DAY + lookup.day)}T12:00:00+08:00`);
+            expect(chainAt(index, number, at)).to.deep.equal(referenceChainAt(allocations, number, at, partyNumber));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('gives back every allocation it was given, field for field (all and entries)', () => {
-    fc.assert(fc.property(fc.array(grantPlan, { minLength: 1, maxLength: 30 }), (plans) => {
-      const allocations = buildForest(plans);
-      const index = new AllocationIndex(allocations);
-      const byId = (list: IndexedAllocation[]) => [...list].sort((a, b) => a.id - b.id);
-      expect(index.size).to.equal(allocations.length);
-      expect(byId([...index.all()])).to.deep.equal(byId(allocations));
-      for (const prefix of new Set(allocations.map((a) => a.prefix))) {
-        const entries = index.entries(prefix)!;
-        expect(byId(entries.map((e) => e.allocation))).to.deep.equal(byId(allocations.filter((a) => a.prefix === prefix)));
-        expect(entries.map((e) => e.allocation.level)).to.deep.equal(entries.map((e) => e.allocation.level).sort((a, b) => a - b));
-      }
-      expect(index.prefixLengths()).to.deep.equal([...new Set(allocations.map((a) => a.prefix.length))].sort((a, b) => a - b));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(grantPlan, { minLength: 1, maxLength: 30 }), (plans) => {
+        const allocations = buildForest(plans);
+        const index = new AllocationIndex(allocations);
+        const byId = (list: IndexedAllocation[]) => [...list].sort((a, b) => a.id - b.id);
+        expect(index.size).to.equal(allocations.length);
+        expect(byId([...index.all()])).to.deep.equal(byId(allocations));
+        for (const prefix of new Set(allocations.map((a) => a.prefix))) {
+          const entries = index.entries(prefix)!;
+          expect(byId(entries.map((e) => e.allocation))).to.deep.equal(
+            byId(allocations.filter((a) => a.prefix === prefix)),
+          );
+          expect(entries.map((e) => e.allocation.level)).to.deep.equal(
+            entries.map((e) => e.allocation.level).sort((a, b) => a - b),
+          );
+        }
+        expect(index.prefixLengths()).to.deep.equal(
+          [...new Set(allocations.map((a) => a.prefix.length))].sort((a, b) => a - b),
+        );
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('returns the very party objects it was given, each interned once', () => {
-    const root: IndexedAllocation = { id: 1, prefix: '10690', parentId: null, level: 1, holder: carrier, lessee: agents[0], validFrom: '2021-01-01', validTo: null, declared: true, miitFilingNo: 'F1' };
-    const leaf: IndexedAllocation = { id: 2, prefix: '1069012', parentId: 1, level: 1, holder: agents[0], lessee: entities[0], validFrom: '2021-01-01', validTo: '2030-12-31', declared: false, miitFilingNo: null };
+    const root: IndexedAllocation = {
+      id: 1,
+      prefix: '10690',
+      parentId: null,
+      level: 1,
+      holder: carrier,
+      lessee: agents[0],
+      validFrom: '2021-01-01',
+      validTo: null,
+      declared: true,
+      miitFilingNo: 'F1',
+    };
+    const leaf: IndexedAllocation = {
+      id: 2,
+      prefix: '1069012',
+      parentId: 1,
+      level: 1,
+      holder: agents[0],
+      lessee: entities[0],
+      validFrom: '2021-01-01',
+      validTo: '2030-12-31',
+      declared: false,
+      miitFilingNo: null,
+    };
     const chain = chainAt(new AllocationIndex([leaf, root]), '10690123', new Date('2022-01-01T00:00:00+08:00'))!;
     expect(chain.links[0].holder).to.equal(carrier);
     expect(chain.links[1].holder).to.equal(agents[0]);
@@ -141,9 +213,42 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
 
   it('keeps ids past 32 bits exactly (TiDB AUTO_RANDOM ids, docs/scaling.md), a parent it does not hold by id, and far-off dates', () => {
     const rootId = 2 ** 52 + 3;
-    const root: IndexedAllocation = { id: rootId, prefix: '10690', parentId: null, level: 1, holder: carrier, lessee: agents[0], validFrom: '2021-01-01', validTo: null, declared: true, miitFilingNo: 'F1' };
-    const grant: IndexedAllocation = { id: 2 ** 40 + 1, prefix: '1069012', parentId: rootId, level: 1, holder: agents[0], lessee: entities[0], validFrom: '2021-01-01', validTo: '9999-12-31', declared: false, miitFilingNo: null };
-    const orphan: IndexedAllocation = { id: 2 ** 33, prefix: '1069099', parentId: 2 ** 45 + 7, level: 1, holder: agents[1], lessee: entities[1], validFrom: '2021-01-01', validTo: null, declared: true, miitFilingNo: null };
+    const root: IndexedAllocation = {
+      id: rootId,
+      prefix: '10690',
+      parentId: null,
+      level: 1,
+      holder: carrier,
+      lessee: agents[0],
+      validFrom: '2021-01-01',
+      validTo: null,
+      declared: true,
+      miitFilingNo: 'F1',
+    };
+    const grant: IndexedAllocation = {
+      id: 2 ** 40 + 1,
+      prefix: '1069012',
+      parentId: rootId,
+      level: 1,
+      holder: agents[0],
+      lessee: entities[0],
+      validFrom: '2021-01-01',
+      validTo: '9999-12-31',
+      declared: false,
+      miitFilingNo: null,
+    };
+    const orphan: IndexedAllocation = {
+      id: 2 ** 33,
+      prefix: '1069099',
+      parentId: 2 ** 45 + 7,
+      level: 1,
+      holder: agents[1],
+      lessee: entities[1],
+      validFrom: '2021-01-01',
+      validTo: null,
+      declared: true,
+      miitFilingNo: null,
+    };
     const index = new AllocationIndex([grant, orphan, root]);
     const chain = chainAt(index, '10690123', new Date('2022-01-01T00:00:00+08:00'))!;
     expect(chain.links).to.deep.equal([root, grant]);
@@ -170,7 +275,18 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
   it('gives back the memory its build used, all but the index itself, before buildFreed settles, and then takes no more rows', async () => {
     const allocations: IndexedAllocation[] = [];
     for (let i = 0; i < 200_000; i++) {
-      allocations.push({ id: i + 1, prefix: `10690${String(i).padStart(6, '0')}`, parentId: null, level: 1, holder: carrier, lessee: entities[i % entities.length], validFrom: '2021-01-01', validTo: null, declared: true, miitFilingNo: null });
+      allocations.push({
+        id: i + 1,
+        prefix: `10690${String(i).padStart(6, '0')}`,
+        parentId: null,
+        level: 1,
+        holder: carrier,
+        lessee: entities[i % entities.length],
+        validFrom: '2021-01-01',
+        validTo: null,
+        declared: true,
+        miitFilingNo: null,
+      });
     }
     const builder = new AllocationIndexBuilder(allocations.length);
     for (const a of allocations) builder.add(a);
@@ -181,7 +297,9 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
     // records, its columns (16 bytes a row), its trie and the layout's arrays are gone.
     const grown = process.memoryUsage().arrayBuffers - beforeBuild;
     expect(grown).to.be.below(allocations.length * 8);
-    expect(chainAt(index, '106900012345', new Date('2022-01-01T00:00:00+08:00'))!.links.map((l) => l.id)).to.deep.equal([1235]);
+    expect(chainAt(index, '106900012345', new Date('2022-01-01T00:00:00+08:00'))!.links.map((l) => l.id)).to.deep.equal(
+      [1235],
+    );
     expect(() => builder.add(allocations[0])).to.throw(Error, /builds one index/);
   });
 
@@ -195,8 +313,12 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
     const partyNumber = partyNumbering(index);
     for (const a of allocations) {
       const at = new Date(`${a.validFrom}T08:00:00+08:00`);
-      expect(chainAt(rebuilt, `${a.prefix}55`, at)).to.deep.equal(referenceChainAt(allocations, `${a.prefix}55`, at, partyNumber));
-      expect(chainAt(index, `${a.prefix}55`, at)).to.deep.equal(referenceChainAt(allocations, `${a.prefix}55`, at, partyNumber));
+      expect(chainAt(rebuilt, `${a.prefix}55`, at)).to.deep.equal(
+        referenceChainAt(allocations, `${a.prefix}55`, at, partyNumber),
+      );
+      expect(chainAt(index, `${a.prefix}55`, at)).to.deep.equal(
+        referenceChainAt(allocations, `${a.prefix}55`, at, partyNumber),
+      );
     }
     expect([...rebuilt.all()].sort((a, b) => a.id - b.id)).to.deep.equal([...allocations].sort((a, b) => a.id - b.id));
   });
@@ -205,7 +327,18 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
     const chain: IndexedAllocation[] = [];
     for (let level = 1; level <= 150; level++) {
       const parent = chain[chain.length - 1];
-      chain.push({ id: level, prefix: level <= 8 ? '1069'.padEnd(3 + level, '1') : '10691111111', parentId: parent?.id ?? null, level, holder: parent?.lessee ?? carrier, lessee: { kind: 'agent', id: 100 + level, key: `A${level}`, name: `代理商${level}` }, validFrom: '2021-01-01', validTo: null, declared: true, miitFilingNo: null });
+      chain.push({
+        id: level,
+        prefix: level <= 8 ? '1069'.padEnd(3 + level, '1') : '10691111111',
+        parentId: parent?.id ?? null,
+        level,
+        holder: parent?.lessee ?? carrier,
+        lessee: { kind: 'agent', id: 100 + level, key: `A${level}`, name: `代理商${level}` },
+        validFrom: '2021-01-01',
+        validTo: null,
+        declared: true,
+        miitFilingNo: null,
+      });
     }
     const at = new Date('2022-01-01T00:00:00+08:00');
     const index = new AllocationIndex([...chain].reverse());
@@ -215,10 +348,23 @@ describe('AllocationIndex (columnar, digit trie) against the exact-prefix map it
   });
 
   it('stops at a character that is not a digit, and refuses a prefix that is not digits', () => {
-    const root: IndexedAllocation = { id: 1, prefix: '10690', parentId: null, level: 1, holder: carrier, lessee: agents[0], validFrom: '2021-01-01', validTo: null, declared: true, miitFilingNo: null };
+    const root: IndexedAllocation = {
+      id: 1,
+      prefix: '10690',
+      parentId: null,
+      level: 1,
+      holder: carrier,
+      lessee: agents[0],
+      validFrom: '2021-01-01',
+      validTo: null,
+      declared: true,
+      miitFilingNo: null,
+    };
     const index = new AllocationIndex([root]);
     expect(chainAt(index, '1069x', new Date('2022-01-01T00:00:00Z'))).to.equal(null);
-    expect(chainAt(index, '10690x1', new Date('2022-01-01T00:00:00Z'))!.links.map((l) => l.prefix)).to.deep.equal(['10690']);
+    expect(chainAt(index, '10690x1', new Date('2022-01-01T00:00:00Z'))!.links.map((l) => l.prefix)).to.deep.equal([
+      '10690',
+    ]);
     expect(() => new AllocationIndex([{ ...root, prefix: '1069a' }])).to.throw(RangeError, /digits only/);
     // A builder that refused a row goes on as if it had never been given it.
     const builder = new AllocationIndexBuilder();

@@ -28,13 +28,19 @@ describe('which code sms106 runs (bin/entry.js)', () => {
   }
 
   it('runs the build when it is newer than every source file', async () => {
-    expect(chooseEntry(await project({ built: 3_000, source: 2_000 }))).to.deep.equal({ kind: 'dist', reason: 'built' });
+    expect(chooseEntry(await project({ built: 3_000, source: 2_000 }))).to.deep.equal({
+      kind: 'dist',
+      reason: 'built',
+    });
   });
 
   it('runs the sources when there is no build, a source changed after it, or SMS106_FROM_SOURCE asks', async () => {
     expect(chooseEntry(await project({ source: 2_000 })).kind).to.equal('source');
     const stale = chooseEntry(await project({ built: 2_000, source: 3_000 }));
-    expect(stale).to.deep.equal({ kind: 'source', reason: `${path.join('server', 'routes', 'page.ts')} changed after the build` });
+    expect(stale).to.deep.equal({
+      kind: 'source',
+      reason: `${path.join('server', 'routes', 'page.ts')} changed after the build`,
+    });
     expect(chooseEntry(await project({ built: 3_000, source: 2_000 }), { fromSource: true }).kind).to.equal('source');
   });
 });
@@ -63,7 +69,10 @@ describe('the compiled build (npm run build)', function () {
 
   it('serves the demo from the compiled code: views, catalogue and seeds are found from dist/', async () => {
     const url = `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-built-')), 'store.sqlite')}`;
-    const child: ChildProcess = spawn(process.execPath, [bin, 'serve', '--port', '0', '--demo-if-empty', '--db', url], { cwd: os.tmpdir(), env: userEnv() });
+    const child: ChildProcess = spawn(process.execPath, [bin, 'serve', '--port', '0', '--demo-if-empty', '--db', url], {
+      cwd: os.tmpdir(),
+      env: userEnv(),
+    });
     try {
       let log = '';
       const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -106,7 +115,10 @@ describe('the compiled build (npm run build)', function () {
     `;
     // A file, not --eval: the worker thread inherits node's flags, and --input-type would stop it.
     await writeFile(path.join(folder, 'upload.mjs'), script);
-    const result = await runCommand(process.execPath, [path.join(folder, 'upload.mjs')], { cwd: os.tmpdir(), env: userEnv() });
+    const result = await runCommand(process.execPath, [path.join(folder, 'upload.mjs')], {
+      cwd: os.tmpdir(),
+      env: userEnv(),
+    });
     expect(result.output.trim().split('\n').at(-1), result.output).to.equal('run succeeded');
     expect(result.code).to.equal(0);
   });

@@ -17,10 +17,21 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
   return cliWithPassword('', ...argv);
 }
 
-async function cliWithPassword(password: string, ...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function cliWithPassword(
+  password: string,
+  ...argv: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, readPassword: async () => password });
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    readPassword: async () => password,
+  });
   return { code, stdout, stderr };
 }
 
@@ -29,7 +40,10 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
     let url: string;
 
     beforeEach(async () => {
-      url = kind === 'SQLite' ? `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-cli-')), 'db.sqlite')}` : mariadbUrl;
+      url =
+        kind === 'SQLite'
+          ? `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-cli-')), 'db.sqlite')}`
+          : mariadbUrl;
       const dataSource = await openDatabase(url);
       await clearAllData(dataSource);
       await dataSource.destroy();
@@ -57,14 +71,25 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       files['carriers.csv'] += 'CTCC,"中国\n电信\n';
       const location = await writeDataset(files);
       const chinese = await cli('import', location, '--db', url);
-      expect(chinese.stderr).to.include('carriers.csv:4: CSV 格式错误，此文件其后的内容未检查：此行开始的带引号字段缺少结束引号');
+      expect(chinese.stderr).to.include(
+        'carriers.csv:4: CSV 格式错误，此文件其后的内容未检查：此行开始的带引号字段缺少结束引号',
+      );
       const english = await cli('import', location, '--db', url, '--lang', 'en');
-      expect(english.stderr).to.include('carriers.csv:4: malformed CSV; the rest of this file was not examined: a quoted field starts on this line but its closing quote never comes');
+      expect(english.stderr).to.include(
+        'carriers.csv:4: malformed CSV; the rest of this file was not examined: a quoted field starts on this line but its closing quote never comes',
+      );
       const json = JSON.parse((await cli('import', location, '--db', url, '--json')).stdout);
-      expect(json.issues).to.deep.equal([{
-        file: 'carriers.csv', line: 4, column: null, value: null, code: 'csv.syntax', params: { fault: 'unclosed_quote' },
-        message: 'CSV 格式错误，此文件其后的内容未检查：此行开始的带引号字段缺少结束引号',
-      }]);
+      expect(json.issues).to.deep.equal([
+        {
+          file: 'carriers.csv',
+          line: 4,
+          column: null,
+          value: null,
+          code: 'csv.syntax',
+          params: { fault: 'unclosed_quote' },
+          message: 'CSV 格式错误，此文件其后的内容未检查：此行开始的带引号字段缺少结束引号',
+        },
+      ]);
     });
 
     it('lookup --json prints the chain and the registered entity as docs/cli.md#lookup says', async () => {
@@ -73,7 +98,13 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       expect(result.code).to.equal(0);
       const answer = JSON.parse(result.stdout);
       expect(Object.keys(answer)).to.deep.equal(['number', 'at', 'chain', 'entity']);
-      expect(answer.chain[2]).to.deep.equal({ prefix: '10690123450188', holder: answer.chain[1].lessee, lessee: E_SHOP, lessee_kind: 'entity', level: 2 });
+      expect(answer.chain[2]).to.deep.equal({
+        prefix: '10690123450188',
+        holder: answer.chain[1].lessee,
+        lessee: E_SHOP,
+        lessee_kind: 'entity',
+        level: 2,
+      });
       expect(answer.entity).to.deep.equal({ uscc: E_SHOP, name: '杭州某网店有限公司' });
     });
 
@@ -97,22 +128,43 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-export-'));
       const exported = await cli('export', directory, '--db', url);
       expect(exported.code).to.equal(0);
-      expect(await readFile(path.join(directory, 'carriers.csv'), 'utf8')).to.equal('code,name\nCMCC,中国移动\nCUCC,中国联通\n');
+      expect(await readFile(path.join(directory, 'carriers.csv'), 'utf8')).to.equal(
+        'code,name\nCMCC,中国移动\nCUCC,中国联通\n',
+      );
       const again = await cli('import', directory, '--db', url);
       expect(again.stdout).to.include('allocations.csv：6 行，新增 0');
     });
 
     it('user add creates a carrier user bound to its carrier, and user passwd changes the password', async () => {
       await cli('import', await writeDataset(smallDataset()), '--db', url);
-      expect((await cliWithPassword('a long enough secret', 'user', 'add', 'zhang.san', '--role', 'carrier', '--carrier', 'CMCC', '--db', url)).code).to.equal(0);
+      expect(
+        (
+          await cliWithPassword(
+            'a long enough secret',
+            'user',
+            'add',
+            'zhang.san',
+            '--role',
+            'carrier',
+            '--carrier',
+            'CMCC',
+            '--db',
+            url,
+          )
+        ).code,
+      ).to.equal(0);
       const dataSource = await openDatabase(url);
       try {
-        const [user] = await dataSource.query("SELECT u.role, c.code FROM users u JOIN carriers c ON c.id = u.carrier_id WHERE u.name = 'zhang.san'");
+        const [user] = await dataSource.query(
+          "SELECT u.role, c.code FROM users u JOIN carriers c ON c.id = u.carrier_id WHERE u.name = 'zhang.san'",
+        );
         expect(user).to.deep.equal({ role: 'carrier', code: 'CMCC' });
       } finally {
         await dataSource.destroy();
       }
-      expect((await cliWithPassword('another long secret', 'user', 'passwd', 'zhang.san', '--db', url)).code).to.equal(0);
+      expect((await cliWithPassword('another long secret', 'user', 'passwd', 'zhang.san', '--db', url)).code).to.equal(
+        0,
+      );
       const unknown = await cliWithPassword('another long secret', 'user', 'passwd', 'nobody', '--db', url);
       expect([unknown.code, unknown.stderr]).to.deep.equal([1, 'sms106: 没有名为 nobody 的用户\n']);
     });
@@ -120,29 +172,57 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
     it('user add refuses a short password, an unknown role and a carrier user without a carrier', async () => {
       const short = await cliWithPassword('short', 'user', 'add', 'li.si', '--role', 'regulator', '--db', url);
       expect([short.code, short.stderr]).to.deep.equal([1, 'sms106: 密码至少 10 个字符\n']);
-      expect((await cliWithPassword('a long enough secret', 'user', 'add', 'li.si', '--role', 'boss', '--db', url)).stderr).to.include('角色无效');
-      expect((await cliWithPassword('a long enough secret', 'user', 'add', 'li.si', '--role', 'carrier', '--db', url)).stderr).to.include('运营商角色必须指定所属运营商（命令行用 --carrier 运营商代码）');
+      expect(
+        (await cliWithPassword('a long enough secret', 'user', 'add', 'li.si', '--role', 'boss', '--db', url)).stderr,
+      ).to.include('角色无效');
+      expect(
+        (await cliWithPassword('a long enough secret', 'user', 'add', 'li.si', '--role', 'carrier', '--db', url))
+          .stderr,
+      ).to.include('运营商角色必须指定所属运营商（命令行用 --carrier 运营商代码）');
     });
 
     it('audit --json prints one finding per line as docs/cli.md#audit shows; a second run adds nothing', async () => {
       await cli('import', await writeDataset(smallDataset()), '--db', url);
       const result = await cli('audit', '--json', '--db', url);
       expect(result.code).to.equal(0);
-      const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
-      expect(lines.map((l) => l.rule).sort()).to.deep.equal(['MULTI_LEVEL_RELEASE', 'SEGMENT_UNFILED', 'UNLICENSED_LESSEE']);
+      const lines = result.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+      expect(lines.map((l) => l.rule).sort()).to.deep.equal([
+        'MULTI_LEVEL_RELEASE',
+        'SEGMENT_UNFILED',
+        'UNLICENSED_LESSEE',
+      ]);
       for (const line of lines) {
-        expect(Object.keys(line)).to.deep.equal(['rule', 'severity', 'agent', 'prefix', 'number', 'message', 'complaint', 'entity', 'detail']);
+        expect(Object.keys(line)).to.deep.equal([
+          'rule',
+          'severity',
+          'agent',
+          'prefix',
+          'number',
+          'message',
+          'complaint',
+          'entity',
+          'detail',
+        ]);
         expect(['low', 'medium', 'high', 'critical']).to.include(line.severity);
       }
-      expect(lines.find((l) => l.rule === 'MULTI_LEVEL_RELEASE')).to.include({ prefix: '106901234501', severity: 'critical' });
+      expect(lines.find((l) => l.rule === 'MULTI_LEVEL_RELEASE')).to.include({
+        prefix: '106901234501',
+        severity: 'critical',
+      });
       const again = await cli('audit', '--db', url);
       expect(again.stdout).to.match(new RegExp(`共 ${lines.length} 条风险线索（新增 0 条）`));
     });
 
-    it('the demo\'s traffic-police case is found as government impersonation, four agents deep', async function () {
+    it("the demo's traffic-police case is found as government impersonation, four agents deep", async function () {
       this.timeout(120_000);
       await cli('seed', '--db', url);
-      const lines = (await cli('audit', '--json', '--db', url)).stdout.trim().split('\n').map((line) => JSON.parse(line));
+      const lines = (await cli('audit', '--json', '--db', url)).stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
       const police = lines.filter((l) => l.rule === 'GOV_IMPERSONATION' && l.number === '1069228351067701');
       expect(police.length).to.be.greaterThan(0);
       expect(police[0].severity).to.equal('critical');
@@ -203,11 +283,21 @@ describe('sms106 usage errors', () => {
   it('the installed bin runs from another directory and returns the exit code', async function () {
     this.timeout(60_000);
     const bin = path.join(projectRoot, 'bin', 'sms106.js');
-    const ok = await run(process.execPath, [bin, 'lookup', '10690123456789', '--db', 'sqlite::memory:', '--json'], { cwd: os.tmpdir() });
+    const ok = await run(process.execPath, [bin, 'lookup', '10690123456789', '--db', 'sqlite::memory:', '--json'], {
+      cwd: os.tmpdir(),
+    });
     expect(JSON.parse(ok.stdout)).to.deep.include({ number: '10690123456789', chain: [], entity: null });
-    const refused = await run(process.execPath, [bin, 'lookup', 'abc', '--db', 'sqlite::memory:'], { cwd: os.tmpdir() }).then(() => null, (error) => error);
+    const refused = await run(process.execPath, [bin, 'lookup', 'abc', '--db', 'sqlite::memory:'], {
+      cwd: os.tmpdir(),
+    }).then(
+      () => null,
+      (error) => error,
+    );
     expect(refused?.code).to.equal(1);
-    const usage = await run(process.execPath, [bin], { cwd: os.tmpdir() }).then(() => null, (error) => error);
+    const usage = await run(process.execPath, [bin], { cwd: os.tmpdir() }).then(
+      () => null,
+      (error) => error,
+    );
     expect(usage?.code).to.equal(2);
   });
 });

@@ -10,13 +10,21 @@ import { smallDataset, writeDataset } from '../support/fixtures.ts';
 async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+  });
   return { code, stdout, stderr };
 }
 
 async function readAll(directory: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
-  for (const name of (await readdir(directory)).sort()) files[name] = await readFile(path.join(directory, name), 'utf8');
+  for (const name of (await readdir(directory)).sort())
+    files[name] = await readFile(path.join(directory, name), 'utf8');
   return files;
 }
 
@@ -26,7 +34,7 @@ const HYPERLINK = '=HYPERLINK("http://x.example","点我")';
 function datasetWithFormulas(): Record<string, string> {
   const files = smallDataset();
   files['agents.csv'] = files['agents.csv'].replace('上海二级网络科技有限公司', `"${HYPERLINK.replace(/"/g, '""')}"`);
-  files['messages.csv'] = files['messages.csv'].replace('【北京交警】您有一条违章记录', '@SUM(1+1)*cmd|\' /C calc\'!A0');
+  files['messages.csv'] = files['messages.csv'].replace('【北京交警】您有一条违章记录', "@SUM(1+1)*cmd|' /C calc'!A0");
   return files;
 }
 
@@ -35,7 +43,10 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
     let url: string;
 
     beforeEach(async () => {
-      url = kind === 'SQLite' ? `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-export-cli-')), 'db.sqlite')}` : mariadbUrl;
+      url =
+        kind === 'SQLite'
+          ? `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-export-cli-')), 'db.sqlite')}`
+          : mariadbUrl;
       const dataSource = await openDatabase(url);
       await clearAllData(dataSource);
       await dataSource.destroy();
@@ -48,13 +59,23 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       await writeFile(path.join(directory, 'message_labels.csv'), 'from an earlier export\n');
       const refused = await cli('export', directory, '--db', url);
       expect([refused.code, refused.stdout]).to.deep.equal([1, '']);
-      expect(refused.stderr).to.equal(`sms106: 目录 ${directory} 不是空的（2 项），未写入任何内容；要写入其中（同名的数据集文件将被覆盖）请加 --force\n`);
+      expect(refused.stderr).to.equal(
+        `sms106: 目录 ${directory} 不是空的（2 项），未写入任何内容；要写入其中（同名的数据集文件将被覆盖）请加 --force\n`,
+      );
       expect((await readdir(directory)).sort()).to.deep.equal(['message_labels.csv', 'notes.txt']);
 
       const forced = await cli('export', directory, '--force', '--db', url);
       expect(forced.code).to.equal(0);
       expect((await readdir(directory)).sort()).to.deep.equal([
-        'agents.csv', 'allocations.csv', 'carriers.csv', 'complaints.csv', 'entities.csv', 'messages.csv', 'notes.txt', 'protected_senders.csv', 'url_lists.csv',
+        'agents.csv',
+        'allocations.csv',
+        'carriers.csv',
+        'complaints.csv',
+        'entities.csv',
+        'messages.csv',
+        'notes.txt',
+        'protected_senders.csv',
+        'url_lists.csv',
       ]);
       expect(await readFile(path.join(directory, 'notes.txt'), 'utf8')).to.equal('mine\n');
     });
@@ -63,7 +84,10 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       const parent = await mkdtemp(path.join(os.tmpdir(), 'sms106-export-'));
       await writeFile(path.join(parent, 'taken'), '');
       const refused = await cli('export', path.join(parent, 'taken'), '--db', url, '--lang', 'en');
-      expect([refused.code, refused.stderr]).to.deep.equal([1, `sms106: ${path.join(parent, 'taken')} is not a directory; nothing was written\n`]);
+      expect([refused.code, refused.stderr]).to.deep.equal([
+        1,
+        `sms106: ${path.join(parent, 'taken')} is not a directory; nothing was written\n`,
+      ]);
       expect((await cli('export', path.join(parent, 'new', 'dir'), '--db', url)).code).to.equal(0);
       expect(await readdir(path.join(parent, 'new', 'dir'))).to.include('agents.csv');
     });
@@ -73,7 +97,7 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       expect((await cli('export', first, '--db', url)).code).to.equal(0);
       const files = await readAll(first);
       expect(files['agents.csv']).to.include(`,"${HYPERLINK.replace(/"/g, '""')}",`);
-      expect(files['messages.csv']).to.include(',@SUM(1+1)*cmd|\' /C calc\'!A0,+8613900139000\n');
+      expect(files['messages.csv']).to.include(",@SUM(1+1)*cmd|' /C calc'!A0,+8613900139000\n");
 
       const dataSource = await openDatabase(url);
       try {
@@ -93,7 +117,7 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       const files = await readAll(directory);
       expect(files['agents.csv']).to.include(`,"'${HYPERLINK.replace(/"/g, '""')}",`);
       expect(files['agents.csv']).not.to.match(/,"?=HYPERLINK/);
-      expect(files['messages.csv']).to.include(',\'@SUM(1+1)*cmd|\' /C calc\'!A0,+8613900139000\n');
+      expect(files['messages.csv']).to.include(",'@SUM(1+1)*cmd|' /C calc'!A0,+8613900139000\n");
       expect(files['carriers.csv']).to.equal('code,name\nCMCC,中国移动\nCUCC,中国联通\n');
     });
   });

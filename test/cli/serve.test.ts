@@ -10,10 +10,18 @@ import { networkAddress } from '../support/network.ts';
 const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'sms106.js');
 
 /** Starts `sms106 serve --demo-if-empty` (what npm start runs) and waits for its address. */
-async function start(databaseUrl: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; baseUrl: string; log: () => string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--demo-if-empty', '--db', databaseUrl], { cwd: os.tmpdir(), env: { ...process.env, ...env } });
+async function start(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; baseUrl: string; log: () => string }> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--demo-if-empty', '--db', databaseUrl], {
+    cwd: os.tmpdir(),
+    env: { ...process.env, ...env },
+  });
   let log = '';
-  child.stdout!.on('data', (chunk) => { log += chunk; });
+  child.stdout!.on('data', (chunk) => {
+    log += chunk;
+  });
   const baseUrl = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (chunk) => {
       log += chunk;
@@ -51,7 +59,10 @@ describe('sms106 serve --demo-if-empty (npm start)', function () {
     const importing = runningProcess();
     const before = await openDatabase(url);
     try {
-      for (const [source, pid] of [['stopped', stopped], ['importing', importing.pid]]) {
+      for (const [source, pid] of [
+        ['stopped', stopped],
+        ['importing', importing.pid],
+      ]) {
         await before.query(
           "INSERT INTO import_runs (source, status, started_at, rows_read, error_count, owner) VALUES (?, 'running', '2026-01-01 00:00:00', 0, 0, ?)",
           [source, `pid:${pid}@${os.hostname()}`],
@@ -69,8 +80,13 @@ describe('sms106 serve --demo-if-empty (npm start)', function () {
     }
     const dataSource = await openDatabase(url);
     try {
-      const left = await dataSource.query("SELECT source, status FROM import_runs WHERE source IN ('stopped', 'importing') ORDER BY source");
-      expect(left).to.deep.equal([{ source: 'importing', status: 'running' }, { source: 'stopped', status: 'failed' }]);
+      const left = await dataSource.query(
+        "SELECT source, status FROM import_runs WHERE source IN ('stopped', 'importing') ORDER BY source",
+      );
+      expect(left).to.deep.equal([
+        { source: 'importing', status: 'running' },
+        { source: 'stopped', status: 'failed' },
+      ]);
       const runs = await dataSource.query("SELECT COUNT(*) AS n FROM import_runs WHERE status = 'succeeded'");
       expect(Number(runs[0].n)).to.equal(1);
       const carriers = await dataSource.query('SELECT code FROM carriers ORDER BY code');
@@ -87,7 +103,10 @@ describe('sms106 serve --demo-if-empty (npm start)', function () {
     try {
       expect(local.log()).to.include('this machine only');
       expect((await fetch(`${local.baseUrl}/login`)).status).to.equal(200);
-      const refused = await fetch(`${elsewhere(local.baseUrl)}/login`).then(() => 'answered', (error: Error) => (error.cause as { code?: string })?.code);
+      const refused = await fetch(`${elsewhere(local.baseUrl)}/login`).then(
+        () => 'answered',
+        (error: Error) => (error.cause as { code?: string })?.code,
+      );
       expect(refused).to.equal('ECONNREFUSED');
     } finally {
       expect(await stop(local.child)).to.equal(0);
@@ -101,15 +120,19 @@ describe('sms106 serve --demo-if-empty (npm start)', function () {
     }
   });
 
-  it('does not start with a TRUST_PROXY that would trust any client\'s X-Forwarded-For', async () => {
+  it("does not start with a TRUST_PROXY that would trust any client's X-Forwarded-For", async () => {
     const url = `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-proxy-')), 'sms106.sqlite')}`;
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', url], { cwd: os.tmpdir(), env: { ...process.env, TRUST_PROXY: '1' } });
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--db', url], {
+      cwd: os.tmpdir(),
+      env: { ...process.env, TRUST_PROXY: '1' },
+    });
     let stderr = '';
-    child.stderr!.on('data', (chunk) => { stderr += chunk; });
+    child.stderr!.on('data', (chunk) => {
+      stderr += chunk;
+    });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(code).to.equal(2);
     expect(stderr.trim().split('\n')).to.have.length(1);
     expect(stderr).to.include('TRUST_PROXY="1"');
   });
 });
-

@@ -12,7 +12,10 @@ describe('sms106 and the store it is pointed at', function () {
 
   it('--help and help work whatever DATABASE_URL says', async () => {
     const runs: Array<[string, string[]]> = [
-      ['nonsense://x', ['--help']], ['nonsense://x', ['help']], ['nonsense://x', ['help', 'export']], [UNREACHABLE, ['export', '--help']],
+      ['nonsense://x', ['--help']],
+      ['nonsense://x', ['help']],
+      ['nonsense://x', ['help', 'export']],
+      [UNREACHABLE, ['export', '--help']],
     ];
     for (const [url, args] of runs) {
       const result = await sms106(args, { DATABASE_URL: url });
@@ -24,13 +27,17 @@ describe('sms106 and the store it is pointed at', function () {
   it('a command that needs the store names a DATABASE_URL it cannot use in one line, exit 1', async () => {
     const result = await sms106(['lookup', '10690123456789'], { DATABASE_URL: 'nonsense://x' });
     expect(result.code).to.equal(1);
-    expect(result.stderr).to.equal('sms106: 环境变量 DATABASE_URL 给出的数据库地址 nonsense://x 无法使用：不支持的数据库类型（可用 mysql://用户:密码@主机:3306/库名、sqlite:路径 或 sqlite::memory:）\n');
+    expect(result.stderr).to.equal(
+      'sms106: 环境变量 DATABASE_URL 给出的数据库地址 nonsense://x 无法使用：不支持的数据库类型（可用 mysql://用户:密码@主机:3306/库名、sqlite:路径 或 sqlite::memory:）\n',
+    );
   });
 
   it('an unreachable database is one line naming DATABASE_URL and the problem, without the password, exit 1', async () => {
     const result = await sms106(['audit', '--lang', 'en'], { DATABASE_URL: UNREACHABLE });
     expect(result.code).to.equal(1);
-    expect(result.stderr).to.equal('sms106: cannot open the database at mysql://auditor:***@127.0.0.1:1/sms106 (from DATABASE_URL): connect ECONNREFUSED 127.0.0.1:1\n');
+    expect(result.stderr).to.equal(
+      'sms106: cannot open the database at mysql://auditor:***@127.0.0.1:1/sms106 (from DATABASE_URL): connect ECONNREFUSED 127.0.0.1:1\n',
+    );
   });
 
   it('a password in a URL it cannot parse is not echoed either', async () => {
@@ -45,6 +52,9 @@ describe('sms106 and the store it is pointed at', function () {
     const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-notdb-')), 'store.sqlite');
     await writeFile(file, 'this is a spreadsheet, not a database\n'.repeat(200));
     const result = await sms106(['audit', '--lang', 'en'], { DATABASE_URL: `sqlite:${file}` });
-    expect([result.code, result.stderr]).to.deep.equal([1, `sms106: cannot open the database at sqlite:${file} (from DATABASE_URL): file is not a database\n`]);
+    expect([result.code, result.stderr]).to.deep.equal([
+      1,
+      `sms106: cannot open the database at sqlite:${file} (from DATABASE_URL): file is not a database\n`,
+    ]);
   });
 });

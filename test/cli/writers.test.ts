@@ -38,13 +38,19 @@ describe('sms106 processes writing to one SQLite store', function () {
 
   it('eight notice commands at once all succeed, one notice each with distinct numbers', async () => {
     const url = await storeWithEightNoticeableAgents();
-    const results = await Promise.all(AGENTS.map((agent) => sms106(['notice', agent, '--issuer', '京通管', '--json', '--db', url])));
+    const results = await Promise.all(
+      AGENTS.map((agent) => sms106(['notice', agent, '--issuer', '京通管', '--json', '--db', url])),
+    );
     expect(results.map((r) => [r.code, r.stderr])).to.deep.equal(AGENTS.map(() => [0, '']));
     const numbers = results.map((r) => JSON.parse(r.stdout).number as string);
     const dataSource = await openDatabase(url);
     try {
-      const stored = await dataSource.query('SELECT document_number AS number, agent_uscc AS agent FROM notices ORDER BY serial') as Array<{ number: string; agent: string }>;
-      expect(stored.map((n) => n.number)).to.deep.equal(Array.from({ length: 8 }, (_, i) => `京通管〔${shanghaiDate(new Date()).slice(0, 4)}〕${i + 1}号`));
+      const stored = (await dataSource.query(
+        'SELECT document_number AS number, agent_uscc AS agent FROM notices ORDER BY serial',
+      )) as Array<{ number: string; agent: string }>;
+      expect(stored.map((n) => n.number)).to.deep.equal(
+        Array.from({ length: 8 }, (_, i) => `京通管〔${shanghaiDate(new Date()).slice(0, 4)}〕${i + 1}号`),
+      );
       expect(new Set(stored.map((n) => n.agent))).to.deep.equal(new Set(AGENTS));
       expect([...numbers].sort()).to.deep.equal(stored.map((n) => n.number).sort());
     } finally {
@@ -58,7 +64,10 @@ describe('sms106 processes writing to one SQLite store', function () {
     try {
       holder.exec('BEGIN IMMEDIATE');
       const result = await sms106(['notice', AGENTS[0], '--issuer', '京通管', '--db', url]);
-      expect([result.code, result.stderr]).to.deep.equal([1, 'sms106: 数据库正被另一个进程写入，等待 15 秒后仍未轮到；请稍后重试\n']);
+      expect([result.code, result.stderr]).to.deep.equal([
+        1,
+        'sms106: 数据库正被另一个进程写入，等待 15 秒后仍未轮到；请稍后重试\n',
+      ]);
     } finally {
       holder.close();
     }
@@ -75,10 +84,16 @@ describe('sms106 processes writing to one SQLite store', function () {
     }
     const plain = await sms106(['notice', AGENTS[0], '--issuer', '京通管', '--db', url, '--lang', 'en']);
     expect([plain.code, plain.stdout]).to.deep.equal([1, '']);
-    expect(plain.stderr).to.equal('sms106: unexpected error: SqliteError: no such table: notice_counters (set DEBUG=1 for the details)\n');
-    const debug = await sms106(['notice', AGENTS[0], '--issuer', '京通管', '--db', url, '--lang', 'en'], { DEBUG: '1' });
+    expect(plain.stderr).to.equal(
+      'sms106: unexpected error: SqliteError: no such table: notice_counters (set DEBUG=1 for the details)\n',
+    );
+    const debug = await sms106(['notice', AGENTS[0], '--issuer', '京通管', '--db', url, '--lang', 'en'], {
+      DEBUG: '1',
+    });
     expect(debug.code).to.equal(1);
-    expect(debug.stderr.split('\n')[0]).to.equal('sms106: unexpected error: SqliteError: no such table: notice_counters');
+    expect(debug.stderr.split('\n')[0]).to.equal(
+      'sms106: unexpected error: SqliteError: no such table: notice_counters',
+    );
     expect(debug.stderr).to.match(/\n +at /);
   });
 });

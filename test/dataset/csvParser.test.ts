@@ -40,11 +40,18 @@ const parsed = (input: string | Buffer, chunkSize = 1 << 16) => read(chunked(inp
 const cellsOf = (records: CsvRecord[]) => records.map((r) => r.cells);
 const linesOf = (records: CsvRecord[]) => records.map((r) => r.line);
 
-/** What csv-parse made of the input with the options the importer used: records with start lines and end bytes, or null where it refused the input. */
+/**
+ * What csv-parse made of the input with the options the importer used: records with start lines and end bytes, or null
+ * where it refused the input.
+ */
 function reference(input: string | Buffer): Array<{ line: number; cells: string[]; bytes: number }> | null {
   let rows: Array<{ record: string[]; info: { lines: number; bytes: number } }>;
   try {
-    rows = csvParse(Buffer.isBuffer(input) ? input : Buffer.from(input), { bom: true, relax_column_count: true, info: true }) as unknown as typeof rows;
+    rows = csvParse(Buffer.isBuffer(input) ? input : Buffer.from(input), {
+      bom: true,
+      relax_column_count: true,
+      info: true,
+    }) as unknown as typeof rows;
   } catch {
     return null;
   }
@@ -105,7 +112,11 @@ describe('csvBatches', () => {
       ['a lone CRLF', '\r\n', true],
       ['a space', ' ', true],
       ['multi-byte characters', 'é,中文,😀\n"中,文","😀\n😀"\n', true],
-      ['invalid UTF-8', Buffer.from([0x61, 0x2c, 0xe4, 0x2c, 0xe4, 0xb8, 0x0a, 0xff, 0x62, 0x2c, 0xf0, 0x9f, 0x98, 0x0a]), true],
+      [
+        'invalid UTF-8',
+        Buffer.from([0x61, 0x2c, 0xe4, 0x2c, 0xe4, 0xb8, 0x0a, 0xff, 0x62, 0x2c, 0xf0, 0x9f, 0x98, 0x0a]),
+        true,
+      ],
       ['a truncated character at the end of the file', Buffer.from([0x61, 0x2c, 0xe4, 0xb8]), true],
       ['UTF-16LE after its byte order mark', Buffer.from('\uFEFFcode,name\r\n"中,文",😀\r\n"a\nb",c', 'utf16le'), true],
     ];
@@ -155,32 +166,54 @@ describe('csvBatches', () => {
   });
 
   it('agrees with csv-parse on generated files cut into chunks of 1 to 7 bytes', async () => {
-    await fc.assert(fc.asyncProperty(generatedCsv, fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 50 }), async ({ text, linesComparable }, sizes) => {
-      const input = Buffer.from(text);
-      const expected = reference(input);
-      const { records, error } = await read(chunked(input, sizes));
-      if (expected === null) {
-        expect(error).to.be.instanceOf(CsvSyntaxError);
-        return;
-      }
-      expect(error).to.equal(null);
-      expect(cellsOf(records)).to.deep.equal(expected.map((r) => r.cells));
-      if (linesComparable) expect(linesOf(records)).to.deep.equal(expected.map((r) => r.line));
-    }), { numRuns: 500 });
+    await fc.assert(
+      fc.asyncProperty(
+        generatedCsv,
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 50 }),
+        async ({ text, linesComparable }, sizes) => {
+          const input = Buffer.from(text);
+          const expected = reference(input);
+          const { records, error } = await read(chunked(input, sizes));
+          if (expected === null) {
+            expect(error).to.be.instanceOf(CsvSyntaxError);
+            return;
+          }
+          expect(error).to.equal(null);
+          expect(cellsOf(records)).to.deep.equal(expected.map((r) => r.cells));
+          if (linesComparable) expect(linesOf(records)).to.deep.equal(expected.map((r) => r.line));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('decodes bytes as csv-parse did, invalid UTF-8 included, in chunks of 1 to 7 bytes', async () => {
     // Bytes that are never CSV syntax, so that csv-parse accepts every input; not a UTF-16 byte
     // order mark at the start, after which both read UTF-16 (the next test).
-    const startsUtf16 = (bytes: number[]) => (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
-    const text = fc.array(fc.oneof(fc.integer({ min: 0x80, max: 0xff }), fc.constantFrom(0x61, 0x2c, 0x0a, 0xe4, 0xb8, 0xad, 0xf0, 0x9f, 0x98, 0x80)), { maxLength: 60 })
+    const startsUtf16 = (bytes: number[]) =>
+      (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+    const text = fc
+      .array(
+        fc.oneof(
+          fc.integer({ min: 0x80, max: 0xff }),
+          fc.constantFrom(0x61, 0x2c, 0x0a, 0xe4, 0xb8, 0xad, 0xf0, 0x9f, 0x98, 0x80),
+        ),
+        { maxLength: 60 },
+      )
       .filter((bytes) => !startsUtf16(bytes));
-    await fc.assert(fc.asyncProperty(text, fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 30 }), async (bytes, sizes) => {
-      const input = Buffer.from(bytes);
-      const { records, error } = await read(chunked(input, sizes));
-      expect(error).to.equal(null);
-      expect(cellsOf(records)).to.deep.equal(reference(input)!.map((r) => r.cells));
-    }), { numRuns: 500 });
+    await fc.assert(
+      fc.asyncProperty(
+        text,
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 30 }),
+        async (bytes, sizes) => {
+          const input = Buffer.from(bytes);
+          const { records, error } = await read(chunked(input, sizes));
+          expect(error).to.equal(null);
+          expect(cellsOf(records)).to.deep.equal(reference(input)!.map((r) => r.cells));
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   describe('UTF-16', () => {
@@ -190,14 +223,22 @@ describe('csvBatches', () => {
     };
 
     it('reads a file after a UTF-16 byte order mark (LE or BE) as the same text in UTF-8, in chunks of 1 to 7 bytes', async () => {
-      await fc.assert(fc.asyncProperty(generatedCsv, fc.constantFrom('le' as const, 'be' as const), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 50 }), async ({ text }, order, sizes) => {
-        // With a UTF-8 byte order mark too, so that a BOM the text starts with is text in both.
-        const want = await read(chunked(Buffer.from(`\uFEFF${text}`), [1 << 16]));
-        const got = await read(chunked(utf16(text, order), sizes));
-        expect(cellsOf(got.records)).to.deep.equal(cellsOf(want.records));
-        expect(linesOf(got.records)).to.deep.equal(linesOf(want.records));
-        expect(got.error?.line).to.equal(want.error?.line);
-      }), { numRuns: 300 });
+      await fc.assert(
+        fc.asyncProperty(
+          generatedCsv,
+          fc.constantFrom('le' as const, 'be' as const),
+          fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 50 }),
+          async ({ text }, order, sizes) => {
+            // With a UTF-8 byte order mark too, so that a BOM the text starts with is text in both.
+            const want = await read(chunked(Buffer.from(`\uFEFF${text}`), [1 << 16]));
+            const got = await read(chunked(utf16(text, order), sizes));
+            expect(cellsOf(got.records)).to.deep.equal(cellsOf(want.records));
+            expect(linesOf(got.records)).to.deep.equal(linesOf(want.records));
+            expect(got.error?.line).to.equal(want.error?.line);
+          },
+        ),
+        { numRuns: 300 },
+      );
     });
 
     it('reports with each record the bytes of the UTF-16 file read, up to its size', async () => {
@@ -268,13 +309,15 @@ describe('csvBatches', () => {
   describe('syntax errors, at the line of the fault', () => {
     it('a quote inside an unquoted field', () => expectError('h\n"a\nb",c\nd,e"f\n', 4, 'quote_in_field'));
 
-    it('a character after a closing quote, on the line of the closing quote', () => expectError('h\n"a\nb\nc"x,d\n', 4, 'after_closing_quote', 'x'));
+    it('a character after a closing quote, on the line of the closing quote', () =>
+      expectError('h\n"a\nb\nc"x,d\n', 4, 'after_closing_quote', 'x'));
 
     it('a lone CR after a closing quote in an LF file', () => expectError('h\n"a"\rb\n', 2, 'cr_after_closing_quote'));
 
     it('a quote never closed, at the line where it opens', () => expectError('h\nx\n"abc\ndef\n', 3, 'unclosed_quote'));
 
-    it('names a character past the BMP after a closing quote whole', () => expectError('"a"😀\n', 1, 'after_closing_quote', '😀'));
+    it('names a character past the BMP after a closing quote whole', () =>
+      expectError('"a"😀\n', 1, 'after_closing_quote', '😀'));
 
     it('hands out the records before the fault first', async () => {
       const { records, error } = await parsed('h\na\nb"\nc\n');
@@ -304,16 +347,20 @@ describe('csvBatches', () => {
     this.timeout(10_000);
     const field = 'x'.repeat(300_000);
     const records: CsvRecord[] = [];
-    for await (const batch of csvBatches(chunked(`"${field}",y\nz`, [1]), { cellChars: field.length, recordChars: field.length + 1 })) records.push(...batch);
+    for await (const batch of csvBatches(chunked(`"${field}",y\nz`, [1]), {
+      cellChars: field.length,
+      recordChars: field.length + 1,
+    }))
+      records.push(...batch);
     expect(records.map((r) => r.cells)).to.deep.equal([[field, 'y'], ['z']]);
   });
 
-  it('stops at a cell or record past its limit, at the record\'s line and the cell\'s position, in chunks of any size', async () => {
+  it("stops at a cell or record past its limit, at the record's line and the cell's position, in chunks of any size", async () => {
     const limits = { cellChars: 5, recordChars: 12 };
     for (const size of [1, 2, 3, 1 << 16]) {
       const outcomes: Array<[string, number, CsvFault, number]> = [
         ['a,b\nc,123456,d\n', 2, 'cell_too_long', 1],
-        ['a,b\n"x\ny",\"12\n3456"\n', 2, 'cell_too_long', 1],
+        ['a,b\n"x\ny","12\n3456"\n', 2, 'cell_too_long', 1],
         ['a\n12345,12345,123\n', 2, 'record_too_long', 2],
         ['"never closed\n', 1, 'cell_too_long', 0],
       ];
@@ -325,8 +372,13 @@ describe('csvBatches', () => {
         } catch (caught) {
           error = caught;
         }
-        expect(error, `${JSON.stringify(input)} in chunks of ${size}`).to.be.instanceOf(CsvSyntaxError).and.include({ line, fault, cell });
-        expect(found.map((r) => r.line), 'the records before it').to.deep.equal(line === 1 ? [] : [1]);
+        expect(error, `${JSON.stringify(input)} in chunks of ${size}`)
+          .to.be.instanceOf(CsvSyntaxError)
+          .and.include({ line, fault, cell });
+        expect(
+          found.map((r) => r.line),
+          'the records before it',
+        ).to.deep.equal(line === 1 ? [] : [1]);
       }
     }
   });
@@ -345,7 +397,10 @@ describe('openDataset: CSV tables', () => {
     } catch (error) {
       failure = error;
     }
-    expect(read).to.deep.equal([['code', 'name'], ['A', 'B']]);
+    expect(read).to.deep.equal([
+      ['code', 'name'],
+      ['A', 'B'],
+    ]);
     expect(failure).to.be.instanceOf(DatasetSyntaxError);
     expect(failure).to.include({ line: 3, code: 'csv.syntax' });
     expect((failure as DatasetSyntaxError).params).to.deep.equal({ fault: 'quote_in_field' });
@@ -363,27 +418,44 @@ const generatedCsv = (() => {
   return fc
     .record({
       ending: fc.constantFrom('\n', '\r\n', '\r'),
-      rows: fc.array(fc.array(fc.record({ quoted: fc.boolean(), parts: fc.array(anyText, { maxLength: 6 }), strayCr: fc.boolean() }), { minLength: 1, maxLength: 4 }), { maxLength: 6 }),
+      rows: fc.array(
+        fc.array(
+          fc.record({ quoted: fc.boolean(), parts: fc.array(anyText, { maxLength: 6 }), strayCr: fc.boolean() }),
+          { minLength: 1, maxLength: 4 },
+        ),
+        { maxLength: 6 },
+      ),
       finalBreak: fc.boolean(),
-      damage: fc.oneof({ arbitrary: fc.constant(null), weight: 2 }, { arbitrary: fc.record({ at: fc.nat(), insert: fc.boolean() }), weight: 1 }),
+      damage: fc.oneof(
+        { arbitrary: fc.constant(null), weight: 2 },
+        { arbitrary: fc.record({ at: fc.nat(), insert: fc.boolean() }), weight: 1 },
+      ),
     })
     .map(({ ending, rows, finalBreak, damage }) => {
       let crlfInQuotes = false;
-      const lines = rows.map((fields, row) => fields.map(({ quoted, parts, strayCr }) => {
-        if (quoted) {
-          const text = parts.join('');
-          if (text.includes('\r\n')) crlfInQuotes = true;
-          return `"${text.replaceAll('"', '""')}"`;
-        }
-        // A lone CR inside an unquoted field, after the first line (whose break decides the file's kind).
-        const text = parts.filter((p) => !/[,"\r\n]/.test(p)).join('');
-        return strayCr && row > 0 && ending !== '\r' ? `${text}\rb` : text;
-      }).join(','));
+      const lines = rows.map((fields, row) =>
+        fields
+          .map(({ quoted, parts, strayCr }) => {
+            if (quoted) {
+              const text = parts.join('');
+              if (text.includes('\r\n')) crlfInQuotes = true;
+              return `"${text.replaceAll('"', '""')}"`;
+            }
+            // A lone CR inside an unquoted field, after the first line (whose break decides the file's kind).
+            const text = parts.filter((p) => !/[,"\r\n]/.test(p)).join('');
+            return strayCr && row > 0 && ending !== '\r' ? `${text}\rb` : text;
+          })
+          .join(','),
+      );
       let text = lines.join(ending) + (finalBreak && lines.length > 0 ? ending : '');
       if (damage) {
         const at = damage.at % (text.length + 1);
         const quote = text.indexOf('"', at);
-        text = damage.insert ? `${text.slice(0, at)}"${text.slice(at)}` : quote === -1 ? text : text.slice(0, quote) + text.slice(quote + 1);
+        text = damage.insert
+          ? `${text.slice(0, at)}"${text.slice(at)}`
+          : quote === -1
+            ? text
+            : text.slice(0, quote) + text.slice(quote + 1);
       }
       // csv-parse counted a CRLF inside quotes as two lines; a damaged file may put one there.
       return { text, linesComparable: !text.includes('\r\n') || (!crlfInQuotes && damage === null) };

@@ -6,7 +6,11 @@ import Database from 'better-sqlite3';
 import { expect } from 'chai';
 import { openDatabase, projectRoot } from '../../ormconfig.ts';
 import {
-  discardConnection, mysqlConnectionOf, TYPEORM_SQLITE_BEGIN, valueConversion, type MysqlConnection,
+  discardConnection,
+  mysqlConnectionOf,
+  TYPEORM_SQLITE_BEGIN,
+  valueConversion,
+  type MysqlConnection,
 } from '../../server/db/typeormAdapter.ts';
 import { AuditEvent } from '../../server/entities/index.ts';
 import { describeEachDatabase } from '../support/databases.ts';
@@ -23,8 +27,12 @@ const PROCESS_COUNT = 'SELECT COUNT(*) AS open FROM information_schema.PROCESSLI
 describeEachDatabase('the TypeORM adapter (server/db/typeormAdapter.ts)', (ctx) => {
   const mysql = () => ctx.database.name === 'MariaDB';
   const event = {
-    at: new Date('2026-01-02T03:04:05.000Z'), actor: 'tester', action: 'adapter.test', subject: 'x',
-    before: null, after: { ids: [1, 2], name: '京通管' },
+    at: new Date('2026-01-02T03:04:05.000Z'),
+    actor: 'tester',
+    action: 'adapter.test',
+    subject: 'x',
+    before: null,
+    after: { ids: [1, 2], name: '京通管' },
   };
 
   it('valueConversion: values it prepares store what TypeORM stores, and read back as TypeORM reads them', async () => {
@@ -43,13 +51,16 @@ describeEachDatabase('the TypeORM adapter (server/db/typeormAdapter.ts)', (ctx) 
     expect(hydrated).to.deep.equal(values);
   });
 
-  it('mysqlConnectionOf: on MySQL the query runner\'s own session; refused on SQLite', async () => {
+  it("mysqlConnectionOf: on MySQL the query runner's own session; refused on SQLite", async () => {
     const runner = ctx.dataSource.createQueryRunner();
     try {
       if (!mysql()) {
-        await mysqlConnectionOf(runner).then(() => expect.fail('SQLite has no MySQL connection'), (error: Error) => {
-          expect(error.message).to.equal('no MySQL connection on a better-sqlite3 store');
-        });
+        await mysqlConnectionOf(runner).then(
+          () => expect.fail('SQLite has no MySQL connection'),
+          (error: Error) => {
+            expect(error.message).to.equal('no MySQL connection on a better-sqlite3 store');
+          },
+        );
         return;
       }
       const connection = await mysqlConnectionOf(runner);
@@ -62,7 +73,7 @@ describeEachDatabase('the TypeORM adapter (server/db/typeormAdapter.ts)', (ctx) 
     }
   });
 
-  it('discardConnection: ends a MySQL runner\'s session rather than pooling it; leaves SQLite\'s open', async () => {
+  it("discardConnection: ends a MySQL runner's session rather than pooling it; leaves SQLite's open", async () => {
     const unused = ctx.dataSource.createQueryRunner();
     discardConnection(unused);
     await unused.release();
@@ -70,7 +81,10 @@ describeEachDatabase('the TypeORM adapter (server/db/typeormAdapter.ts)', (ctx) 
     const [{ id }] = await runner.query(mysql() ? 'SELECT CONNECTION_ID() AS id' : 'SELECT 1 AS id');
     discardConnection(runner);
     if (mysql()) {
-      const answered = await runner.query('SELECT 1').then(() => 'answered', (error: Error) => error.message);
+      const answered = await runner.query('SELECT 1').then(
+        () => 'answered',
+        (error: Error) => error.message,
+      );
       expect(answered, 'the discarded connection').to.match(/closed state/);
     }
     await runner.release();
@@ -88,7 +102,7 @@ describeEachDatabase('the TypeORM adapter (server/db/typeormAdapter.ts)', (ctx) 
   });
 });
 
-describe('the TypeORM adapter\'s SQLite connections (prepareSqliteConnection)', () => {
+describe("the TypeORM adapter's SQLite connections (prepareSqliteConnection)", () => {
   it('turns on foreign keys and WAL, and every transaction TypeORM begins takes the write lock at once', async () => {
     const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-adapter-')), 'store.sqlite');
     const dataSource = await openDatabase(`sqlite:${file}`);
@@ -116,16 +130,20 @@ describe('the TypeORM adapter\'s SQLite connections (prepareSqliteConnection)', 
   });
 });
 
-describe('TypeORM\'s internals', () => {
+describe("TypeORM's internals", () => {
   it('are reached only through server/db/typeormAdapter.ts', () => {
     const internals = [
-      /from ['"]typeorm\/[^'"]/, /\bdatabaseConnection\b/, /\.driver\.\w/, /\.connect\(\)\s*\)?\s*as\b/,
+      /from ['"]typeorm\/[^'"]/,
+      /\bdatabaseConnection\b/,
+      /\.driver\.\w/,
+      /\.connect\(\)\s*\)?\s*as\b/,
       /\bQueryRunner\)?\s*as\s*(any|unknown)\b/,
     ];
-    const inFolder = (folder: string) => readdirSync(path.join(projectRoot, folder), { recursive: true })
-      .map(String)
-      .filter((file) => /\.(ts|js)$/.test(file))
-      .map((file) => path.join(folder, file));
+    const inFolder = (folder: string) =>
+      readdirSync(path.join(projectRoot, folder), { recursive: true })
+        .map(String)
+        .filter((file) => /\.(ts|js)$/.test(file))
+        .map((file) => path.join(folder, file));
     const files = [...['server', 'bench', 'scripts', 'seeds'].flatMap(inFolder), 'ormconfig.ts'];
     const reaching = files.filter((file) => {
       const source = readFileSync(path.join(projectRoot, file), 'utf8');

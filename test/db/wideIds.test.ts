@@ -30,7 +30,11 @@ async function importAndAudit(dataSource: DataSource): Promise<void> {
 /** What the audit found, without the ids the two stores number differently. */
 async function findingsOf(dataSource: DataSource): Promise<string[]> {
   const findings = await dataSource.getRepository(Finding).find();
-  return findings.map((f) => [f.dedupeKey, f.rule, f.severity, f.prefix, f.number, f.agentUscc, f.messageRef, f.messageId === null].join('|')).sort();
+  return findings
+    .map((f) =>
+      [f.dedupeKey, f.rule, f.severity, f.prefix, f.number, f.agentUscc, f.messageRef, f.messageId === null].join('|'),
+    )
+    .sort();
 }
 
 describe('ids past 32 bits, as TiDB gives them [MariaDB]', function () {
@@ -43,10 +47,14 @@ describe('ids past 32 bits, as TiDB gives them [MariaDB]', function () {
     await mariadbServerQuery(`DROP DATABASE IF EXISTS \`${wideName}\``);
     await mariadbServerQuery(`CREATE DATABASE \`${wideName}\``);
     wide = await openDatabase(mariadbUrlOf(wideName));
-    await wide.query(`ALTER TABLE messages MODIFY id BIGINT NOT NULL AUTO_INCREMENT, AUTO_INCREMENT = ${MESSAGE_IDS_FROM}`);
+    await wide.query(
+      `ALTER TABLE messages MODIFY id BIGINT NOT NULL AUTO_INCREMENT, AUTO_INCREMENT = ${MESSAGE_IDS_FROM}`,
+    );
     await wide.query('ALTER TABLE findings MODIFY message_id BIGINT NULL');
     await wide.query('ALTER TABLE message_labels MODIFY message_id BIGINT NULL');
-    await wide.query(`ALTER TABLE allocations MODIFY id BIGINT NOT NULL AUTO_INCREMENT, MODIFY parent_id BIGINT NULL, AUTO_INCREMENT = ${ALLOCATION_IDS_FROM}`);
+    await wide.query(
+      `ALTER TABLE allocations MODIFY id BIGINT NOT NULL AUTO_INCREMENT, MODIFY parent_id BIGINT NULL, AUTO_INCREMENT = ${ALLOCATION_IDS_FROM}`,
+    );
     await importAndAudit(wide);
     plain = await openDatabase(mariadbUrl);
     await clearAllData(plain);
@@ -79,7 +87,11 @@ describe('ids past 32 bits, as TiDB gives them [MariaDB]', function () {
     const messageIds = new Set((await wide.getRepository(Message).find()).map((m) => m.id));
     const pointing = (await wide.getRepository(Finding).find()).filter((f) => f.messageId !== null);
     expect(pointing.length, 'the demo traffic has findings about single messages').to.be.greaterThan(0);
-    for (const finding of pointing) expect(messageIds.has(finding.messageId as number), `finding ${finding.rule} → message ${finding.messageId}`).to.equal(true);
+    for (const finding of pointing)
+      expect(
+        messageIds.has(finding.messageId as number),
+        `finding ${finding.rule} → message ${finding.messageId}`,
+      ).to.equal(true);
   });
 
   it('finds the same split across threads, which share the index and its ids', async function () {
@@ -88,7 +100,7 @@ describe('ids past 32 bits, as TiDB gives them [MariaDB]', function () {
     const alone = await runAudit(wide, { actor: 'tester', threads: 1 });
     const split = await runAudit(wide, { actor: 'tester', threads: 2 });
     expect(keys(split)).to.deep.equal(keys(alone));
-    expect(alone.findings.length).to.equal((await wide.getRepository(Finding).count()));
+    expect(alone.findings.length).to.equal(await wide.getRepository(Finding).count());
   });
 
   it('serves the pages of a message and of the hierarchy at those ids', async () => {
@@ -100,7 +112,7 @@ describe('ids past 32 bits, as TiDB gives them [MariaDB]', function () {
     const root = (await wide.getRepository(Allocation).find()).find((a) => a.parentId === null)!;
     const carrier = await wide.getRepository(Carrier).findOneByOrFail({ id: root.rootCarrierId });
     const tree = (await client.get(`/tree?carrier=${carrier.code}&toggle=${root.id}`).expect(200)).text;
-    expect(tree, 'the toggled grant is carried in the page\'s links').to.include(String(root.id));
+    expect(tree, "the toggled grant is carried in the page's links").to.include(String(root.id));
   });
 
   it('looks every sender up to the same chain, its links carrying the stored ids', async () => {
@@ -109,7 +121,10 @@ describe('ids past 32 bits, as TiDB gives them [MariaDB]', function () {
     let answered = 0;
     for (const message of messages) {
       const at = message.sentAt.toISOString();
-      const [inWide, inPlain] = [await lookupNumber(wide, message.sender, at), await lookupNumber(plain, message.sender, at)];
+      const [inWide, inPlain] = [
+        await lookupNumber(wide, message.sender, at),
+        await lookupNumber(plain, message.sender, at),
+      ];
       expect(inWide.chain?.links.map((l) => l.prefix)).to.deep.equal(inPlain.chain?.links.map((l) => l.prefix));
       expect(inWide.chain?.entity?.name).to.equal(inPlain.chain?.entity?.name);
       for (const link of inWide.chain?.links ?? []) {

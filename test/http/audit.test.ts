@@ -7,13 +7,22 @@ import { smallDataset } from '../support/fixtures.ts';
 import { csrfFromPage, signIn, uploadDataset } from '../support/session.ts';
 
 describeEachDatabase('audit log', (ctx) => {
-  const events = async () => (await ctx.dataSource.query('SELECT actor, action, subject FROM audit_events ORDER BY id')) as Array<{ actor: string; action: string; subject: string }>;
+  const events = async () =>
+    (await ctx.dataSource.query('SELECT actor, action, subject FROM audit_events ORDER BY id')) as Array<{
+      actor: string;
+      action: string;
+      subject: string;
+    }>;
 
   it('records who created a user, who signed in and out, and failed sign-ins', async () => {
     const app = createApp(ctx.dataSource);
     const admin = await signIn(app, ctx.dataSource);
     const form = await request.agent(app).get('/login');
-    await request(app).post('/login').set('Cookie', form.headers['set-cookie']).type('form').send({ _csrf: csrfFromPage(form.text), name: admin.name, password: 'wrong password!' });
+    await request(app)
+      .post('/login')
+      .set('Cookie', form.headers['set-cookie'])
+      .type('form')
+      .send({ _csrf: csrfFromPage(form.text), name: admin.name, password: 'wrong password!' });
     await admin.post('/logout').expect(303);
     expect(await events()).to.deep.equal([
       { actor: 'test', action: 'user.created', subject: `user:${admin.name}` },
@@ -27,7 +36,10 @@ describeEachDatabase('audit log', (ctx) => {
     const admin = await signIn(createApp(ctx.dataSource, { databaseUrl: ctx.database.url }), ctx.dataSource);
     await uploadDataset(admin, smallDataset());
     await uploadDataset(admin, { 'url_lists.csv': 'domain,list\nx.cn,grey\n' });
-    const runs = (await ctx.dataSource.query('SELECT id, status FROM import_runs ORDER BY id')) as Array<{ id: number; status: string }>;
+    const runs = (await ctx.dataSource.query('SELECT id, status FROM import_runs ORDER BY id')) as Array<{
+      id: number;
+      status: string;
+    }>;
     const imports = (await events()).filter((e) => e.action.startsWith('import.'));
     expect(imports).to.deep.equal([
       { actor: admin.name, action: 'import.succeeded', subject: `import_run:${runs[0].id}` },
@@ -37,10 +49,12 @@ describeEachDatabase('audit log', (ctx) => {
     expect(JSON.parse(row.after_state).files).to.deep.include({ file: 'allocations.csv', rows: 6, added: 6 });
   });
 
-  it('records a password change with the user\'s version before and after', async () => {
+  it("records a password change with the user's version before and after", async () => {
     const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource);
     await setPassword(ctx.dataSource, admin.name, 'a brand new password', 'cli:root');
-    const [row] = await ctx.dataSource.query(`SELECT actor, before_state, after_state FROM audit_events WHERE action = 'user.password_set'`);
+    const [row] = await ctx.dataSource.query(
+      `SELECT actor, before_state, after_state FROM audit_events WHERE action = 'user.password_set'`,
+    );
     expect(row.actor).to.equal('cli:root');
     expect(JSON.parse(row.after_state).version).to.equal(JSON.parse(row.before_state).version + 1);
   });

@@ -16,16 +16,24 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
   /** Posts the login form as a browser would: token from the form, cookie kept by the agent. */
   async function tryLogin(agent: ReturnType<typeof request.agent>, name: string, password: string) {
     const form = await agent.get('/login').expect(200);
-    return agent.post('/login').type('form').send({ _csrf: csrfFromPage(form.text), name, password });
+    return agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFromPage(form.text), name, password });
   }
 
   it('sends a visitor who is not signed in to the login page, keeping where they were going', async () => {
     const response = await request(app()).get('/agents?q=上海').expect(303);
-    expect(response.headers.location).to.equal(`/login?next=${encodeURIComponent(`/agents?q=${encodeURIComponent('上海')}`)}`);
+    expect(response.headers.location).to.equal(
+      `/login?next=${encodeURIComponent(`/agents?q=${encodeURIComponent('上海')}`)}`,
+    );
   });
 
   it('answers an API call without a session with 401 and no data', async () => {
-    const response = await request(app()).get('/api/lookup?number=10690123450188').set('Accept', 'application/json').expect(401);
+    const response = await request(app())
+      .get('/api/lookup?number=10690123450188')
+      .set('Accept', 'application/json')
+      .expect(401);
     expect(response.body).to.deep.equal({ error: '请先登录' });
   });
 
@@ -49,7 +57,8 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
   it(`locks an account after ${MAX_FAILED_LOGINS} wrong passwords in a row, even against the right one`, async () => {
     const client = await signIn(app(), ctx.dataSource);
     const agent = request.agent(app());
-    for (let i = 1; i < MAX_FAILED_LOGINS; i++) expect((await tryLogin(agent, client.name, `wrong ${i}`)).status).to.equal(401);
+    for (let i = 1; i < MAX_FAILED_LOGINS; i++)
+      expect((await tryLogin(agent, client.name, `wrong ${i}`)).status).to.equal(401);
     const locked = await tryLogin(agent, client.name, 'wrong again');
     expect(locked.status).to.equal(429);
     expect(locked.text).to.include('该账号因多次密码错误已被锁定');
@@ -58,21 +67,31 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
 
   /** `count` login forms fetched first, then all posted at once: a burst as an attacker fires it. */
   async function burst(attempts: Array<{ name: string; password: string }>) {
-    const ready = await Promise.all(attempts.map(async (attempt) => {
-      const agent = request.agent(app());
-      const form = await agent.get('/login').expect(200);
-      return { agent, token: csrfFromPage(form.text), ...attempt };
-    }));
-    return Promise.all(ready.map(({ agent, token, name, password }) => agent.post('/login').type('form').send({ _csrf: token, name, password })));
+    const ready = await Promise.all(
+      attempts.map(async (attempt) => {
+        const agent = request.agent(app());
+        const form = await agent.get('/login').expect(200);
+        return { agent, token: csrfFromPage(form.text), ...attempt };
+      }),
+    );
+    return Promise.all(
+      ready.map(({ agent, token, name, password }) =>
+        agent.post('/login').type('form').send({ _csrf: token, name, password }),
+      ),
+    );
   }
 
   it(`checks at most ${MAX_FAILED_LOGINS} passwords of a burst of 30 against one account, then keeps it locked`, async () => {
     const client = await signIn(app(), ctx.dataSource);
-    const responses = await burst(Array.from({ length: 30 }, (_, i) => ({ name: client.name, password: `wrong ${i}` })));
+    const responses = await burst(
+      Array.from({ length: 30 }, (_, i) => ({ name: client.name, password: `wrong ${i}` })),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 401).length).to.be.at.most(MAX_FAILED_LOGINS - 1);
     expect(statuses.filter((s) => s !== 401).every((s) => s === 429)).to.equal(true);
-    expect(await ctx.dataSource.getRepository(AuditEvent).countBy({ action: 'session.sign_in_failed' })).to.be.at.most(MAX_FAILED_LOGINS);
+    expect(await ctx.dataSource.getRepository(AuditEvent).countBy({ action: 'session.sign_in_failed' })).to.be.at.most(
+      MAX_FAILED_LOGINS,
+    );
     expect((await tryLogin(request.agent(app()), client.name, TEST_PASSWORD)).status).to.equal(429);
   });
 
@@ -92,7 +111,9 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
     /** Serves a fresh app on every interface, for a client that connects from this machine's own network address. */
     async function servedOnAllInterfaces(trustProxy: string): Promise<{ server: Server; port: number }> {
       const app = createApp(ctx.dataSource, { config: loadConfig({ TRUST_PROXY: trustProxy }) });
-      const server = await new Promise<Server>((resolve) => { const s = app.listen(0, '0.0.0.0', () => resolve(s)); });
+      const server = await new Promise<Server>((resolve) => {
+        const s = app.listen(0, '0.0.0.0', () => resolve(s));
+      });
       return { server, port: (server.address() as AddressInfo).port };
     }
 
@@ -102,14 +123,18 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
       }
     });
 
-    it('counts a direct client by its own address however it rotates X-Forwarded-For, and a proxy\'s client by the header', async () => {
+    it("counts a direct client by its own address however it rotates X-Forwarded-For, and a proxy's client by the header", async () => {
       const { server, port } = await servedOnAllInterfaces('loopback');
       try {
         const direct = request.agent(`http://${networkAddress()}:${port}`);
         const statuses: number[] = [];
         for (let i = 0; i <= MAX_FAILURES_PER_IP; i++) {
           const form = await direct.get('/login').expect(200);
-          const answer = await direct.post('/login').set('X-Forwarded-For', `203.0.113.${i}`).type('form').send({ _csrf: csrfFromPage(form.text), name: `nobody${i}`, password: 'wrong' });
+          const answer = await direct
+            .post('/login')
+            .set('X-Forwarded-For', `203.0.113.${i}`)
+            .type('form')
+            .send({ _csrf: csrfFromPage(form.text), name: `nobody${i}`, password: 'wrong' });
           statuses.push(answer.status);
         }
         expect(statuses.slice(0, MAX_FAILURES_PER_IP).every((status) => status === 401)).to.equal(true);
@@ -117,7 +142,12 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
         // Through the proxy (a loopback connection) the header names the client.
         const proxied = request.agent(`http://127.0.0.1:${port}`);
         const form = await proxied.get('/login').expect(200);
-        await proxied.post('/login').set('X-Forwarded-For', '198.51.100.7').type('form').send({ _csrf: csrfFromPage(form.text), name: 'someone', password: 'wrong' }).expect(401);
+        await proxied
+          .post('/login')
+          .set('X-Forwarded-For', '198.51.100.7')
+          .type('form')
+          .send({ _csrf: csrfFromPage(form.text), name: 'someone', password: 'wrong' })
+          .expect(401);
         const addresses = (await ctx.dataSource.getRepository(SignInAttempt).find()).map((attempt) => attempt.ip);
         expect(new Set(addresses)).to.deep.equal(new Set([networkAddress(), '198.51.100.7']));
       } finally {
@@ -137,7 +167,7 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
     expect(await answers('nobody-here')).to.deep.equal(await answers(client.name));
   });
 
-  it('tells a switched-off account so, with its own status, and setting a password ends the user\'s sessions', async () => {
+  it("tells a switched-off account so, with its own status, and setting a password ends the user's sessions", async () => {
     const client = await signIn(app(), ctx.dataSource);
     await setPassword(ctx.dataSource, client.name, 'a brand new password', 'test');
     await client.get('/').expect(303);
@@ -150,10 +180,17 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
 
   it('refuses a state-changing request without the CSRF token, or with a wrong one', async () => {
     const client = await signIn(app(), ctx.dataSource);
-    const missing = await client.agent.post('/imports').attach('files', Buffer.from('code,name\n'), 'carriers.csv').expect(403);
+    const missing = await client.agent
+      .post('/imports')
+      .attach('files', Buffer.from('code,name\n'), 'carriers.csv')
+      .expect(403);
     expect(missing.text).to.include('表单已过期或来源不明');
     await client.agent.post('/logout?_csrf=forged').expect(403);
-    await client.agent.post('/logout').type('form').send({ _csrf: `${client.csrfToken}x` }).expect(403);
+    await client.agent
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: `${client.csrfToken}x` })
+      .expect(403);
     await client.get('/').expect(200);
   });
 
@@ -173,7 +210,11 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
     const client = await signIn(app(), ctx.dataSource);
     const agent = request.agent(app());
     const form = await agent.get('/login?next=//evil.example/').expect(200);
-    const response = await agent.post('/login').type('form').send({ _csrf: csrfFromPage(form.text), name: client.name, password: TEST_PASSWORD, next: '//evil.example/' }).expect(303);
+    const response = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFromPage(form.text), name: client.name, password: TEST_PASSWORD, next: '//evil.example/' })
+      .expect(303);
     expect(response.headers.location).to.equal('/');
   });
 
@@ -184,10 +225,13 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
     expect(page.headers['content-security-policy']).to.include("frame-ancestors 'none'");
     const agent = request.agent(app());
     const form = await agent.get('/login');
-    const login = await agent.post('/login').type('form').send({ _csrf: csrfFromPage(form.text), name: client.name, password: TEST_PASSWORD }).expect(303);
+    const login = await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFromPage(form.text), name: client.name, password: TEST_PASSWORD })
+      .expect(303);
     const cookie = String(login.headers['set-cookie']);
     expect(cookie).to.match(/sid=[^;]+;.*HttpOnly/);
     expect(cookie).to.include('SameSite=Lax');
   });
 });
-

@@ -25,7 +25,8 @@ function hrefs(html: string): string[] {
 
 /** The pager's link with the given rel, decoded; '' when there is none. */
 function pagerLink(html: string, rel: 'prev' | 'next'): string {
-  const link = /<nav class="pager"[\s\S]*?<\/nav>/.exec(html)?.[0].match(new RegExp(`<a href="[^"]*" rel="${rel}">`))?.[0] ?? '';
+  const link =
+    /<nav class="pager"[\s\S]*?<\/nav>/.exec(html)?.[0].match(new RegExp(`<a href="[^"]*" rel="${rel}">`))?.[0] ?? '';
   return hrefs(link)[0] ?? '';
 }
 
@@ -41,7 +42,9 @@ function manyAgents(count: number): Record<string, string> {
 describeEachDatabase('browse pages', (ctx) => {
   let client: Client;
   const app = () => client;
-  beforeEach(async () => { client = await signIn(createApp(ctx.dataSource, { databaseUrl: ctx.database.url }), ctx.dataSource); });
+  beforeEach(async () => {
+    client = await signIn(createApp(ctx.dataSource, { databaseUrl: ctx.database.url }), ctx.dataSource);
+  });
   const load = async (files: Record<string, string>) => {
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(files)));
   };
@@ -51,8 +54,12 @@ describeEachDatabase('browse pages', (ctx) => {
     it('lists every carrier with its segment and allocation counts', async () => {
       await loadSmall();
       const page = await app().get('/carriers').expect(200);
-      expect(rowWith(page.text, 'CMCC')).to.match(/href="\/carriers\/CMCC">中国移动<\/a>[\s\S]*<td class="num">1<\/td><td class="num">5<\/td>/);
-      expect(rowWith(page.text, 'CUCC')).to.match(/href="\/carriers\/CUCC">中国联通<\/a>[\s\S]*<td class="num">1<\/td><td class="num">1<\/td>/);
+      expect(rowWith(page.text, 'CMCC')).to.match(
+        /href="\/carriers\/CMCC">中国移动<\/a>[\s\S]*<td class="num">1<\/td><td class="num">5<\/td>/,
+      );
+      expect(rowWith(page.text, 'CUCC')).to.match(
+        /href="\/carriers\/CUCC">中国联通<\/a>[\s\S]*<td class="num">1<\/td><td class="num">1<\/td>/,
+      );
     });
 
     it('marks the carriers section as current in the navigation', async () => {
@@ -60,7 +67,7 @@ describeEachDatabase('browse pages', (ctx) => {
       expect(page.text).to.include('<a href="/carriers" aria-current="page">');
     });
 
-    it('shows a carrier\'s root segment with its first-level agent and filing number', async () => {
+    it("shows a carrier's root segment with its first-level agent and filing number", async () => {
       await loadSmall();
       const page = await app().get('/carriers/CMCC').expect(200);
       const row = rowWith(table(page.text, 'segments'), '1069012345<');
@@ -112,7 +119,10 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('finds agents by the start of the USCC', async () => {
       await loadSmall();
-      const page = await app().get('/agents').query({ q: A3.slice(0, 8) }).expect(200);
+      const page = await app()
+        .get('/agents')
+        .query({ q: A3.slice(0, 8) })
+        .expect(200);
       const rows = table(page.text, 'agents');
       expect(rows).to.include(A3);
       expect(rows).not.to.include(A1);
@@ -121,7 +131,10 @@ describeEachDatabase('browse pages', (ctx) => {
 
     it('matches a USCC only from its start, not in the middle', async () => {
       await loadSmall();
-      const page = await app().get('/agents').query({ q: A2.slice(2, 10) }).expect(200);
+      const page = await app()
+        .get('/agents')
+        .query({ q: A2.slice(2, 10) })
+        .expect(200);
       expect(page.text).not.to.include('data-testid="agents"');
     });
 
@@ -168,7 +181,7 @@ describeEachDatabase('browse pages', (ctx) => {
       await app().get('/agents').query({ page: 'x' }).expect(400);
     });
 
-    it('shows an agent\'s USCC, licence, contact and address', async () => {
+    it("shows an agent's USCC, licence, contact and address", async () => {
       await loadSmall();
       const page = await app().get(`/agents/${A1}`).expect(200);
       expect(page.text).to.include(`<h1>北京一级通信有限公司</h1>`);
@@ -215,7 +228,7 @@ describeEachDatabase('browse pages', (ctx) => {
       expect(logi).to.include('2023-07-01 起，长期有效');
     });
 
-    it('names the carrier as the source of a first-level agent\'s segment', async () => {
+    it("names the carrier as the source of a first-level agent's segment", async () => {
       await loadSmall();
       const page = await app().get(`/agents/${A1}`).expect(200);
       expect(rowWith(table(page.text, 'holdings'), '1069012345<')).to.include('<a href="/carriers/CMCC">中国移动</a>');
@@ -267,7 +280,7 @@ describeEachDatabase('browse pages', (ctx) => {
       expect(rows).not.to.include(E_GOV);
     });
 
-    it('shows an entity\'s signatures, its class and a valid check character', async () => {
+    it("shows an entity's signatures, its class and a valid check character", async () => {
       await loadSmall();
       const page = await app().get(`/entities/${E_GOV}`).expect(200);
       expect(page.text).to.include('<span class="signature">【北京交警】</span>');
@@ -288,7 +301,9 @@ describeEachDatabase('browse pages', (ctx) => {
     it('shows a staff class override next to the class the USCC implies', async () => {
       await load({ 'entities.csv': `uscc,name,signatures,kind\n${E_SHOP},某医院,某医院,institution\n` });
       const page = await app().get(`/entities/${E_SHOP}`).expect(200);
-      expect(page.text).to.match(/data-testid="kind">事业单位 <span class="badge badge-warn">人工设定；按信用代码应为“企业”<\/span>/);
+      expect(page.text).to.match(
+        /data-testid="kind">事业单位 <span class="badge badge-warn">人工设定；按信用代码应为“企业”<\/span>/,
+      );
     });
 
     it('answers 404 for an unknown USCC', async () => {

@@ -27,7 +27,7 @@ describeEachDatabase('findings pages', (ctx) => {
     expect(page).to.include(`共 ${total} 条风险线索，其中新增 ${total} 条`);
   });
 
-  it('shows a carrier\'s staff only their own carrier\'s findings counted on the audit pages, never the store\'s totals', async () => {
+  it("shows a carrier's staff only their own carrier's findings counted on the audit pages, never the store's totals", async () => {
     await auditFromPage(regulator);
     const run = await ctx.dataSource.getRepository(AuditRun).findOneByOrFail({ status: 'succeeded' });
     const cuccId = (await ctx.dataSource.query("SELECT id FROM carriers WHERE code = 'CUCC'"))[0].id;
@@ -42,8 +42,12 @@ describeEachDatabase('findings pages', (ctx) => {
     const row = new RegExp(`<a href="/audits/${run.id}">${run.id}</a>.*?</tr>`).exec(list)![0];
     expect(row).to.include(`<td class="num">100%</td><td class="num">${own}</td>`);
     // Everyone else still sees the whole store.
-    const regulatorRow = new RegExp(`<a href="/audits/${run.id}">${run.id}</a>.*?</tr>`).exec((await regulator.get('/audits').expect(200)).text)![0];
-    expect(regulatorRow).to.include(`<td class="num">${run.itemsDone} / ${run.itemsTotal}</td><td class="num">${all}</td>`);
+    const regulatorRow = new RegExp(`<a href="/audits/${run.id}">${run.id}</a>.*?</tr>`).exec(
+      (await regulator.get('/audits').expect(200)).text,
+    )![0];
+    expect(regulatorRow).to.include(
+      `<td class="num">${run.itemsDone} / ${run.itemsTotal}</td><td class="num">${all}</td>`,
+    );
   });
 
   it(`lets one user start at most ${MAX_AUDIT_STARTS} audits in ${AUDIT_START_WINDOW_MINUTES} minutes, in every server instance; others may go on`, async () => {
@@ -54,9 +58,17 @@ describeEachDatabase('findings pages', (ctx) => {
     // A new server process counts the same starts: they are the user's rows in audit_runs.
     const elsewhere = request.agent(createApp(ctx.dataSource));
     const login = await elsewhere.get('/login').expect(200);
-    await elsewhere.post('/login').type('form').send({ _csrf: csrfFromPage(login.text), name: cucc.name, password: TEST_PASSWORD }).expect(303);
+    await elsewhere
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFromPage(login.text), name: cucc.name, password: TEST_PASSWORD })
+      .expect(303);
     const page = await elsewhere.get('/audits').expect(200);
-    await elsewhere.post('/audits').type('form').send({ _csrf: csrfFromPage(page.text) }).expect(429);
+    await elsewhere
+      .post('/audits')
+      .type('form')
+      .send({ _csrf: csrfFromPage(page.text) })
+      .expect(429);
     expect(await ctx.dataSource.getRepository(AuditRun).countBy({ actor: cucc.name })).to.equal(MAX_AUDIT_STARTS);
     await auditFromPage(regulator);
   });
@@ -75,12 +87,19 @@ describeEachDatabase('findings pages', (ctx) => {
     await regulator.get('/findings?severity=bogus').expect(400);
   });
 
-  it('shows a finding\'s text in the reader\'s language: list, finding, agent and message pages', async () => {
-    await importDataset(ctx.dataSource, await openDataset(await writeDataset({
-      'messages.csv': 'id,sender,sent_at,content\nM7,10690123450188,2022-03-15T09:30:00+08:00,【某网店】领取红包 http://t.cn/A6abc\n',
-    })));
+  it("shows a finding's text in the reader's language: list, finding, agent and message pages", async () => {
+    await importDataset(
+      ctx.dataSource,
+      await openDataset(
+        await writeDataset({
+          'messages.csv':
+            'id,sender,sent_at,content\nM7,10690123450188,2022-03-15T09:30:00+08:00,【某网店】领取红包 http://t.cn/A6abc\n',
+        }),
+      ),
+    );
     await auditFromPage(regulator);
-    const release = await ctx.dataSource.getRepository(Finding)
+    const release = await ctx.dataSource
+      .getRepository(Finding)
       .findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE', agentUscc: A1 });
     const zh = '北京一级通信有限公司将号段 106901234501 转租给上海二级网络科技有限公司';
     const en = '北京一级通信有限公司 re-leased 106901234501 to 上海二级网络科技有限公司';
@@ -112,11 +131,15 @@ describeEachDatabase('findings pages', (ctx) => {
   it('marks each cue of an OFFICIAL_PRETEXT finding in the text, named by what it is', async () => {
     const sample = await ctx.dataSource.getRepository(Message).findOneByOrFail({ externalId: 'M1' });
     const content = '您的医保账户已停用，请于3月20日前登录 www.yb-check.cn 更新信息';
-    await ctx.dataSource.getRepository(Message).save({ ...sample, id: undefined, externalId: 'P1', naturalKey: 'id:P1', content });
+    await ctx.dataSource
+      .getRepository(Message)
+      .save({ ...sample, id: undefined, externalId: 'P1', naturalKey: 'id:P1', content });
     await auditFromPage(regulator);
     const finding = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ rule: 'OFFICIAL_PRETEXT' });
     const page = (await regulator.get(`/findings/${finding.id}`).expect(200)).text;
-    expect(page).to.include('您的<mark title="事由">医保</mark>账户已<mark title="施压用语">停用</mark>，请于3月20日前登录 <mark title="引导渠道">www.yb-check.cn</mark> 更新信息');
+    expect(page).to.include(
+      '您的<mark title="事由">医保</mark>账户已<mark title="施压用语">停用</mark>，请于3月20日前登录 <mark title="引导渠道">www.yb-check.cn</mark> 更新信息',
+    );
     expect(page).to.include('假借官方事由');
   });
 
@@ -125,21 +148,37 @@ describeEachDatabase('findings pages', (ctx) => {
     // A finding is its carrier's (or an administrator's) to dismiss; a regulator reads it.
     const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
     const finding = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE' });
-    const noReason = await admin.post(`/findings/${finding.id}/dismiss`).type('form').send({ expected: 'open', reason: '' }).expect(400);
+    const noReason = await admin
+      .post(`/findings/${finding.id}/dismiss`)
+      .type('form')
+      .send({ expected: 'open', reason: '' })
+      .expect(400);
     expect(noReason.text).to.include('请填写理由');
-    await admin.post(`/findings/${finding.id}/dismiss`).type('form').send({ expected: 'open', reason: '已核实为报备转租' }).expect(303);
-    const again = await admin.post(`/findings/${finding.id}/dismiss`).type('form').send({ expected: 'open', reason: '重复提交' }).expect(409);
+    await admin
+      .post(`/findings/${finding.id}/dismiss`)
+      .type('form')
+      .send({ expected: 'open', reason: '已核实为报备转租' })
+      .expect(303);
+    const again = await admin
+      .post(`/findings/${finding.id}/dismiss`)
+      .type('form')
+      .send({ expected: 'open', reason: '重复提交' })
+      .expect(409);
     expect(again.text).to.include('这条线索的状态已被他人改为“已排除”');
     const stored = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ id: finding.id });
     expect([stored.status, stored.statusReason]).to.deep.equal(['dismissed', '已核实为报备转租']);
     expect(await ctx.dataSource.getRepository(AuditEvent).countBy({ action: 'finding.dismissed' })).to.equal(1);
   });
 
-  it('a carrier user sees only its own findings; another carrier\'s finding is 404 and cannot be dismissed', async () => {
+  it("a carrier user sees only its own findings; another carrier's finding is 404 and cannot be dismissed", async () => {
     await auditFromPage(regulator);
     const cmccFinding = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE' });
     await cucc.get(`/findings/${cmccFinding.id}`).expect(404);
-    await cucc.post(`/findings/${cmccFinding.id}/dismiss`).type('form').send({ expected: 'open', reason: '越权尝试' }).expect(404);
+    await cucc
+      .post(`/findings/${cmccFinding.id}/dismiss`)
+      .type('form')
+      .send({ expected: 'open', reason: '越权尝试' })
+      .expect(404);
     const list = (await cucc.get('/findings').expect(200)).text;
     expect(list).not.to.include('北京一级通信有限公司');
     expect(list).to.include('深圳无证信息技术有限公司');
@@ -155,7 +194,7 @@ describeEachDatabase('findings pages', (ctx) => {
     expect(risk.indexOf(A1)).to.be.lessThan(risk.indexOf(A3));
   });
 
-  it('the message explorer says for a message why each rule did or did not fire, within the user\'s scope', async () => {
+  it("the message explorer says for a message why each rule did or did not fire, within the user's scope", async () => {
     const message = await ctx.dataSource.getRepository(Message).findOneByOrFail({ externalId: 'M1' });
     const page = (await regulator.get(`/messages/${message.id}`).expect(200)).text;
     expect(page).to.include('这条短信没有触发任何规则');
@@ -170,9 +209,15 @@ describeEachDatabase('findings pages', (ctx) => {
   });
 
   it('a flagged message shows the rule that fired and the stored finding', async () => {
-    await importDataset(ctx.dataSource, await openDataset(await writeDataset({
-      'messages.csv': 'id,sender,sent_at,content\nM7,10690123450188,2022-03-15T09:30:00+08:00,【某网店】领取红包 http://t.cn/A6abc\n',
-    })));
+    await importDataset(
+      ctx.dataSource,
+      await openDataset(
+        await writeDataset({
+          'messages.csv':
+            'id,sender,sent_at,content\nM7,10690123450188,2022-03-15T09:30:00+08:00,【某网店】领取红包 http://t.cn/A6abc\n',
+        }),
+      ),
+    );
     await auditFromPage(regulator);
     const message = await ctx.dataSource.getRepository(Message).findOneByOrFail({ externalId: 'M7' });
     const page = (await regulator.get(`/messages/${message.id}`).expect(200)).text;

@@ -21,13 +21,18 @@ describe('web import into an SQLite file, in a worker thread', function () {
     url = `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-worker-')), 'db.sqlite')}`;
     dataSource = await openDatabase(url);
   });
-  after(async () => { await dataSource?.destroy(); });
+  after(async () => {
+    await dataSource?.destroy();
+  });
 
   it('imports the upload and the server then answers lookups from it', async () => {
     const client = await signIn(createApp(dataSource, { databaseUrl: url }), dataSource);
     const { page } = await uploadDataset(client, smallDataset());
     expect(page).to.include('导入完成');
-    const lookup = await client.get('/api/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30' }).expect(200);
+    const lookup = await client
+      .get('/api/lookup')
+      .query({ number: '10690123450188', at: '2022-03-14T09:30' })
+      .expect(200);
     expect(lookup.body.entity.name).to.equal('杭州某网店有限公司');
   });
 
@@ -45,23 +50,42 @@ describe('web import into an SQLite file, in a worker thread', function () {
     const client = await signIn(createApp(dataSource, { imports: jobs }), dataSource);
     // The import has written how it ended; its worker has not yet said so.
     const run = await dataSource.getRepository(ImportRun).save({
-      source: 'upload', status: 'succeeded', startedAt: new Date(), finishedAt: new Date(), rowsRead: 0, carrierId: null,
-      summary: null, errorCount: 0, owner: null, failure: null,
+      source: 'upload',
+      status: 'succeeded',
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      rowsRead: 0,
+      carrierId: null,
+      summary: null,
+      errorCount: 0,
+      owner: null,
+      failure: null,
     });
     const upload = await mkdtemp(path.join(os.tmpdir(), 'sms106-lingering-'));
     await mkdir(path.join(upload, 'dataset'));
-    await jobs.start(dataSource, url, { location: path.join(upload, 'dataset'), source: String(run.id), actor: 'test', carrier: null }, upload);
+    await jobs.start(
+      dataSource,
+      url,
+      { location: path.join(upload, 'dataset'), source: String(run.id), actor: 'test', carrier: null },
+      upload,
+    );
     const release = path.join(upload, 'dataset', 'release');
     try {
       const settling = (await client.get(`/imports/${run.id}`).expect(200)).text;
       expect(settling, 'the page keeps refreshing').to.include('http-equiv="refresh"');
-      await client.post('/imports').attach('files', Buffer.from(smallDataset()['carriers.csv']), 'carriers.csv').expect(409);
+      await client
+        .post('/imports')
+        .attach('files', Buffer.from(smallDataset()['carriers.csv']), 'carriers.csv')
+        .expect(409);
     } finally {
       // Let the worker end whatever happened above, or it keeps the test process alive.
       await writeFile(release, '');
     }
     await waitForRun(client, `/imports/${run.id}`);
-    const next = await client.post('/imports').attach('files', Buffer.from(smallDataset()['carriers.csv']), 'carriers.csv').expect(303);
+    const next = await client
+      .post('/imports')
+      .attach('files', Buffer.from(smallDataset()['carriers.csv']), 'carriers.csv')
+      .expect(303);
     await waitForRun(client, next.headers.location);
   });
 });

@@ -14,27 +14,47 @@ import { A3, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 
 interface Answer {
   status: number;
-  /** The response's header lines as sent, [name, value] in order, without Date (the clock); X-Request-Id's value is a new one each time, and shown as `<id>`. */
+  /**
+   * The response's header lines as sent, [name, value] in order, without Date (the clock); X-Request-Id's value is a
+   * new one each time, and shown as `<id>`.
+   */
   headers: Array<[string, string]>;
   requestId: string | undefined;
   body: string;
 }
 
 /** One request over a real socket, the path sent exactly as given (a `#` too). */
-function send(server: Server, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
+function send(
+  server: Server,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const { port } = server.address() as AddressInfo;
     const length = body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) };
-    const sent = httpRequest({ host: '127.0.0.1', port, method, path, headers: { ...headers, ...length }, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => {
-        const lines: Array<[string, string]> = [];
-        for (let i = 0; i < response.rawHeaders.length; i += 2) lines.push([response.rawHeaders[i], response.rawHeaders[i + 1]]);
-        const headers = lines.filter(([name]) => name !== 'Date').map(([name, value]): [string, string] => [name, name === 'X-Request-Id' ? '<id>' : value]);
-        resolve({ status: response.statusCode!, headers, requestId: response.headers['x-request-id'] as string | undefined, body: Buffer.concat(chunks).toString() });
-      });
-    });
+    const sent = httpRequest(
+      { host: '127.0.0.1', port, method, path, headers: { ...headers, ...length }, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const lines: Array<[string, string]> = [];
+          for (let i = 0; i < response.rawHeaders.length; i += 2)
+            lines.push([response.rawHeaders[i], response.rawHeaders[i + 1]]);
+          const headers = lines
+            .filter(([name]) => name !== 'Date')
+            .map(([name, value]): [string, string] => [name, name === 'X-Request-Id' ? '<id>' : value]);
+          resolve({
+            status: response.statusCode!,
+            headers,
+            requestId: response.headers['x-request-id'] as string | undefined,
+            body: Buffer.concat(chunks).toString(),
+          });
+        });
+      },
+    );
     sent.on('error', reject);
     sent.end(body);
   });
@@ -56,7 +76,11 @@ describeEachDatabase('GET /api/lookup through the lookup lane', (ctx) => {
   let logged: LogLine[];
 
   async function sessionCookie(role: 'admin' | 'carrier', carrierCode: string | null): Promise<string> {
-    const user = await createUser(ctx.dataSource, { name: `lane-${role}-${carrierCode ?? 'all'}`, role, carrierCode, password: null }, 'test');
+    const user = await createUser(
+      ctx.dataSource,
+      { name: `lane-${role}-${carrierCode ?? 'all'}`, role, carrierCode, password: null },
+      'test',
+    );
     return `sid=${(await startSession(ctx.dataSource, user.id)).token}`;
   }
 
@@ -81,10 +105,16 @@ describeEachDatabase('GET /api/lookup through the lookup lane', (ctx) => {
     const express = createApp(ctx.dataSource, { logger }) as unknown as RequestListener;
     passedOn = [];
     app = await listen(express);
-    lane = await listen(withLookupLane(ctx.dataSource, (req, res) => {
-      passedOn.push(req.url ?? '');
-      express(req, res);
-    }, { logger }));
+    lane = await listen(
+      withLookupLane(
+        ctx.dataSource,
+        (req, res) => {
+          passedOn.push(req.url ?? '');
+          express(req, res);
+        },
+        { logger },
+      ),
+    );
     admin = await sessionCookie('admin', null);
     cucc = await sessionCookie('carrier', 'CUCC');
   });
@@ -93,10 +123,13 @@ describeEachDatabase('GET /api/lookup through the lookup lane', (ctx) => {
     for (const server of [app, lane]) await new Promise((resolve) => server.close(resolve));
   });
 
-  it('answers a signed-in lookup itself, with the route\'s status, body and header lines', async () => {
+  it("answers a signed-in lookup itself, with the route's status, body and header lines", async () => {
     const asked: Array<[string, string]> = [
       [admin, '/api/lookup?number=10690123450188&at=2022-03-14T09:30'],
-      [admin, `/api/lookup?number=${encodeURIComponent('1069 0123 4501 88')}&at=${encodeURIComponent('2022-03-14T09:30:00+08:00')}`],
+      [
+        admin,
+        `/api/lookup?number=${encodeURIComponent('1069 0123 4501 88')}&at=${encodeURIComponent('2022-03-14T09:30:00+08:00')}`,
+      ],
       [admin, '/api/lookup?number=10690999999999&at=2022-03-14T09:30'],
       [admin, '/api/lookup?number=10690123450188&at=2022-03-14T09:30&unrelated=1'],
       [cucc, '/api/lookup?number=10690123450188&at=2022-03-14T09:30'],
@@ -111,13 +144,20 @@ describeEachDatabase('GET /api/lookup through the lookup lane', (ctx) => {
     }
     const shop = await send(lane, 'GET', '/api/lookup?number=10690123450188&at=2022-03-14T09:30', { cookie: admin });
     expect(JSON.parse(shop.body).entity.uscc).to.equal(E_SHOP);
-    expect(shop.headers).to.deep.include(['Content-Security-Policy', "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;font-src 'self';form-action 'self';frame-ancestors 'none';base-uri 'none';object-src 'none'"]);
+    expect(shop.headers).to.deep.include([
+      'Content-Security-Policy',
+      "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;font-src 'self';form-action 'self';frame-ancestors 'none';base-uri 'none';object-src 'none'",
+    ]);
     const scoped = await send(lane, 'GET', '/api/lookup?number=1065512345678&at=2024-01-01T00:00', { cookie: cucc });
     expect(JSON.parse(scoped.body).chain.map((link: { lessee: string }) => link.lessee)).to.deep.equal([A3]);
   });
 
   it('answers a lookup at the present moment as the route does', async () => {
-    const { viaExpress, viaLane, passedOn: count } = await both('GET', '/api/lookup?number=10690123450188', { cookie: admin });
+    const {
+      viaExpress,
+      viaLane,
+      passedOn: count,
+    } = await both('GET', '/api/lookup?number=10690123450188', { cookie: admin });
     expect(count).to.equal(0);
     const [lane, route] = [JSON.parse(viaLane.body), JSON.parse(viaExpress.body)];
     expect({ ...lane, at: null }).to.deep.equal({ ...route, at: null });
@@ -130,7 +170,13 @@ describeEachDatabase('GET /api/lookup through the lookup lane', (ctx) => {
     const { viaLane: first } = await both('GET', good, { cookie: admin });
     const etag = first.headers.find(([name]) => name === 'ETag')![1];
     const form = { 'content-type': 'application/x-www-form-urlencoded' };
-    const cases: Array<{ method?: string; path: string; headers?: Record<string, string>; body?: string; status: number }> = [
+    const cases: Array<{
+      method?: string;
+      path: string;
+      headers?: Record<string, string>;
+      body?: string;
+      status: number;
+    }> = [
       { path: good, headers: { accept: 'application/json' }, status: 401 },
       { path: good, headers: { cookie: 'sid=no-such-session', accept: 'application/json' }, status: 401 },
       { path: good, headers: { cookie: 'sid=%', accept: 'application/json' }, status: 401 },
@@ -159,7 +205,9 @@ describeEachDatabase('GET /api/lookup through the lookup lane', (ctx) => {
       expect(viaLane.status, what).to.equal(status);
       expect(viaLane.status, what).to.equal(viaExpress.status);
       expect(viaLane.body, what).to.equal(viaExpress.body);
-      expect(without(viaLane.headers, 'set-cookie', 'location', 'etag'), what).to.deep.equal(without(viaExpress.headers, 'set-cookie', 'location', 'etag'));
+      expect(without(viaLane.headers, 'set-cookie', 'location', 'etag'), what).to.deep.equal(
+        without(viaExpress.headers, 'set-cookie', 'location', 'etag'),
+      );
     }
   });
 
@@ -182,7 +230,10 @@ describeEachDatabase('GET /api/lookup through the lookup lane', (ctx) => {
     invalidateAllocationIndex(ctx.dataSource);
     let answer: Answer;
     try {
-      answer = await send(lane, 'GET', '/api/lookup?number=10690123450188', { cookie: admin, accept: 'application/json' });
+      answer = await send(lane, 'GET', '/api/lookup?number=10690123450188', {
+        cookie: admin,
+        accept: 'application/json',
+      });
     } finally {
       await ctx.dataSource.query('ALTER TABLE allocations_away RENAME TO allocations');
       invalidateAllocationIndex(ctx.dataSource);
@@ -191,7 +242,9 @@ describeEachDatabase('GET /api/lookup through the lookup lane', (ctx) => {
     expect(JSON.parse(answer.body)).to.deep.equal({ error: t('zh-CN', 'error.internal') });
     expect(passedOn).to.have.length(1);
     const errors = logged.filter((line) => line.level === ERROR);
-    expect(errors.map((line) => [line.msg.includes('lookup lane'), line.req?.id, line.res?.statusCode ?? null])).to.deep.equal([
+    expect(
+      errors.map((line) => [line.msg.includes('lookup lane'), line.req?.id, line.res?.statusCode ?? null]),
+    ).to.deep.equal([
       [true, answer.requestId, null],
       [false, answer.requestId, 500],
     ]);

@@ -28,8 +28,22 @@ describeEachDatabase('notice pages', (ctx) => {
     await runAudit(ctx.dataSource, { actor: 'tester' });
     const cuccId = (await ctx.dataSource.getRepository(Carrier).findOneByOrFail({ code: 'CUCC' })).id;
     await ctx.dataSource.getRepository(Issuer).save([
-      { code: '京通管', name: '北京市通信管理局', carrierId: null, signatory: '北京市通信管理局', copyTo: '工业和信息化部', printedBy: '北京市通信管理局办公室' },
-      { code: '联合规', name: '中国联合网络通信集团有限公司', carrierId: cuccId, signatory: '网络与信息安全部', copyTo: null, printedBy: '办公室' },
+      {
+        code: '京通管',
+        name: '北京市通信管理局',
+        carrierId: null,
+        signatory: '北京市通信管理局',
+        copyTo: '工业和信息化部',
+        printedBy: '北京市通信管理局办公室',
+      },
+      {
+        code: '联合规',
+        name: '中国联合网络通信集团有限公司',
+        carrierId: cuccId,
+        signatory: '网络与信息安全部',
+        copyTo: null,
+        printedBy: '办公室',
+      },
     ]);
     const app = createApp(ctx.dataSource);
     regulator = await signIn(app, ctx.dataSource, { role: 'regulator' });
@@ -45,7 +59,9 @@ describeEachDatabase('notice pages', (ctx) => {
     for (const f of findings) body.append('findings', f);
     for (const i of instruments) body.append('instruments', i);
     const before = await ctx.dataSource.getRepository(Notice).count();
-    const preview = (await client.post(`/agents/${uscc}/notices/preview`).type('form').send(body.toString()).expect(200)).text;
+    const preview = (
+      await client.post(`/agents/${uscc}/notices/preview`).type('form').send(body.toString()).expect(200)
+    ).text;
     expect(preview).to.include('预览：尚未签发');
     expect(await ctx.dataSource.getRepository(Notice).count(), 'a preview issues nothing').to.equal(before);
     const { headers } = await client.post(`/agents/${uscc}/notices`).type('form').send(body.toString()).expect(303);
@@ -78,11 +94,19 @@ describeEachDatabase('notice pages', (ctx) => {
     const notice = await issueFromPages(regulator, A1);
     const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
     const used = await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ id: notice.issuerId });
-    const refused = await admin.post(`/admin/reference/issuers/${used.id}/delete`).type('form').send({ version: String(used.version) }).expect(409);
+    const refused = await admin
+      .post(`/admin/reference/issuers/${used.id}/delete`)
+      .type('form')
+      .send({ version: String(used.version) })
+      .expect(409);
     expect(refused.text).to.include('不能删除：该发文机关已签发 1 份整改通知书');
     expect(await ctx.dataSource.getRepository(Issuer).countBy({ id: used.id })).to.equal(1);
     const unused = await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ code: '联合规' });
-    await admin.post(`/admin/reference/issuers/${unused.id}/delete`).type('form').send({ version: String(unused.version) }).expect(303);
+    await admin
+      .post(`/admin/reference/issuers/${unused.id}/delete`)
+      .type('form')
+      .send({ version: String(unused.version) })
+      .expect(303);
     expect(await ctx.dataSource.getRepository(Issuer).countBy({ id: unused.id })).to.equal(0);
   });
 
@@ -93,7 +117,9 @@ describeEachDatabase('notice pages', (ctx) => {
     expect(valid).to.include(notice.documentNumber);
     expect(valid).to.include(notice.fingerprint);
     expect(valid).to.include('已签发');
-    expect((await anonymous.get('/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ').expect(404)).text).to.include('查无此核验码对应的整改通知书');
+    expect((await anonymous.get('/verify/ZZZZ-ZZZZ-ZZZZ-ZZZZ').expect(404)).text).to.include(
+      '查无此核验码对应的整改通知书',
+    );
     const form = (await regulator.get(`/agents/${A1}/notices/new?supersedes=${notice.id}`).expect(200)).text;
     const deadline = /name="deadline" value="([\d-]+)"/.exec(form)![1];
     const body = new URLSearchParams({ deadline, supersedes: String(notice.id) });
@@ -108,10 +134,22 @@ describeEachDatabase('notice pages', (ctx) => {
     const notice = await issueFromPages(regulator, A1);
     const issuer = await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ id: notice.issuerId });
     const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
-    await admin.post(`/admin/reference/issuers/${issuer.id}`).type('form').send({
-      version: String(issuer.version), code: issuer.code, name: '首都信息通信监督办公室', carrierId: '', signatory: issuer.signatory, copyTo: issuer.copyTo ?? '', printedBy: issuer.printedBy,
-    }).expect(303);
-    expect((await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ id: issuer.id })).name).to.equal('首都信息通信监督办公室');
+    await admin
+      .post(`/admin/reference/issuers/${issuer.id}`)
+      .type('form')
+      .send({
+        version: String(issuer.version),
+        code: issuer.code,
+        name: '首都信息通信监督办公室',
+        carrierId: '',
+        signatory: issuer.signatory,
+        copyTo: issuer.copyTo ?? '',
+        printedBy: issuer.printedBy,
+      })
+      .expect(303);
+    expect((await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ id: issuer.id })).name).to.equal(
+      '首都信息通信监督办公室',
+    );
     const pages = {
       verify: (await request(createApp(ctx.dataSource)).get(`/verify/${notice.verificationCode}`).expect(200)).text,
       record: (await regulator.get(`/notices/${notice.id}`).expect(200)).text,
@@ -121,7 +159,14 @@ describeEachDatabase('notice pages', (ctx) => {
       expect(html, name).to.include('北京市通信管理局');
       expect(html, name).not.to.include('首都信息通信监督办公室');
     }
-    const pdf = (await regulator.get(`/notices/${notice.id}/pdf`).buffer(true).parse(binary).expect(200).expect('Content-Type', 'application/pdf')).body as Buffer;
+    const pdf = (
+      await regulator
+        .get(`/notices/${notice.id}/pdf`)
+        .buffer(true)
+        .parse(binary)
+        .expect(200)
+        .expect('Content-Type', 'application/pdf')
+    ).body as Buffer;
     const printed = execFileSync('pdftotext', ['-', '-'], { input: pdf, encoding: 'utf8' }).replace(/\s+/g, '');
     expect(printed).to.include('北京市通信管理局');
     expect(printed).not.to.include('首都信息通信监督办公室');
@@ -133,7 +178,8 @@ describeEachDatabase('notice pages', (ctx) => {
     const warning = '与签发时记录的内容指纹不符';
     expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).not.to.include(warning);
     // Someone with the right to drop the triggers (as clearAllData does) rewrites the addressee.
-    for (const trigger of ['notices_content_immutable', 'notices_never_deleted']) await ctx.dataSource.query(`DROP TRIGGER IF EXISTS ${trigger}`);
+    for (const trigger of ['notices_content_immutable', 'notices_never_deleted'])
+      await ctx.dataSource.query(`DROP TRIGGER IF EXISTS ${trigger}`);
     const forged = notice.content.replaceAll('北京一级通信有限公司', '北京冒名通信有限公司');
     expect(forged).not.to.equal(notice.content);
     await ctx.dataSource.query('UPDATE notices SET content = ? WHERE id = ?', [forged, notice.id]);
@@ -149,7 +195,11 @@ describeEachDatabase('notice pages', (ctx) => {
     expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).to.include(warning);
     expect((await regulator.get(`/notices/${notice.id}`).expect(200)).text).to.include(warning);
     // The content put back but a column it is listed by moved (a later deadline): still altered.
-    await ctx.dataSource.query('UPDATE notices SET content = ?, deadline = ? WHERE id = ?', [notice.content, '2099-12-31', notice.id]);
+    await ctx.dataSource.query('UPDATE notices SET content = ?, deadline = ? WHERE id = ?', [
+      notice.content,
+      '2099-12-31',
+      notice.id,
+    ]);
     expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).to.include(warning);
     await ctx.dataSource.query('UPDATE notices SET deadline = ? WHERE id = ?', [notice.deadline, notice.id]);
     expect((await anonymous.get(`/verify/${notice.verificationCode}`).expect(200)).text).not.to.include(warning);
@@ -160,18 +210,29 @@ describeEachDatabase('notice pages', (ctx) => {
     const renderer = new Renderer({ concurrency: 2, maxWaiting: 3 });
     try {
       const client = await signIn(createApp(ctx.dataSource, { renderer }), ctx.dataSource, { role: 'regulator' });
-      // Two renders of the test's own hold both slots, so which requests wait and which are refused depends on nothing else.
+      // Two renders of the test's own hold both slots, so which requests wait and which are refused depends on nothing
+      // else.
       let release!: () => void;
-      const held = new Promise<void>((resolve) => { release = resolve; });
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
       const holders = [renderer.queue.run(() => held), renderer.queue.run(() => held)];
       const responses: request.Response[] = [];
       let refusedAll!: () => void;
-      const seventeenBack = new Promise<void>((resolve) => { refusedAll = resolve; });
-      const requests = Array.from({ length: 20 }, () => client.get(`/notices/${notice.id}/pdf`).buffer(true).parse(binary).then((response) => {
-        responses.push(response);
-        if (responses.length === 17) refusedAll();
-        return response;
-      }));
+      const seventeenBack = new Promise<void>((resolve) => {
+        refusedAll = resolve;
+      });
+      const requests = Array.from({ length: 20 }, () =>
+        client
+          .get(`/notices/${notice.id}/pdf`)
+          .buffer(true)
+          .parse(binary)
+          .then((response) => {
+            responses.push(response);
+            if (responses.length === 17) refusedAll();
+            return response;
+          }),
+      );
       await seventeenBack;
       for (const response of responses) {
         expect(response.status).to.equal(503);
@@ -191,7 +252,9 @@ describeEachDatabase('notice pages', (ctx) => {
       await client.get('/notices').expect(200);
       const again = await client.get(`/notices/${notice.id}/pdf`).buffer(true).parse(binary).expect(200);
       expect((again.body as Buffer).subarray(0, 5).toString()).to.equal('%PDF-');
-      expect([renderer.queue.running, renderer.queue.waitingCount, renderer.queue.peakRunning]).to.deep.equal([0, 0, 2]);
+      expect([renderer.queue.running, renderer.queue.waitingCount, renderer.queue.peakRunning]).to.deep.equal([
+        0, 0, 2,
+      ]);
     } finally {
       await renderer.close();
     }
@@ -203,12 +266,13 @@ describeEachDatabase('notice pages', (ctx) => {
     await regulator.post(`/notices/${notice.id}/rectify`).type('form').send({ note: '已收回转租号段' }).expect(303);
     const page = (await regulator.get(`/notices/${notice.id}`).expect(200)).text;
     expect(page).to.include('已整改');
-    for (const path of [`/notices/${notice.id}/edit`, `/notices/${notice.id}`, `/notices/${notice.id}/delete`]) await regulator.post(path).type('form').send({ content: '{}' }).expect(404);
+    for (const path of [`/notices/${notice.id}/edit`, `/notices/${notice.id}`, `/notices/${notice.id}/delete`])
+      await regulator.post(path).type('form').send({ content: '{}' }).expect(404);
     const stored = await ctx.dataSource.getRepository(Notice).findOneByOrFail({ id: notice.id });
     expect([stored.content, stored.fingerprint]).to.deep.equal([notice.content, notice.fingerprint]);
   });
 
-  it('a carrier user issues under its own issuer, sees only its notices, and cannot address another carrier\'s agent', async () => {
+  it("a carrier user issues under its own issuer, sees only its notices, and cannot address another carrier's agent", async () => {
     const regulatorNotice = await issueFromPages(regulator, A1);
     await cucc.get(`/agents/${A1}/notices/new`).expect(404);
     await cucc.get(`/notices/${regulatorNotice.id}`).expect(404);

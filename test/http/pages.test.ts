@@ -13,7 +13,9 @@ describeEachDatabase('pages', (ctx) => {
   // One app per test: it holds the background import jobs the pages report on.
   let client: Client;
   const app = () => client;
-  beforeEach(async () => { client = await signIn(createApp(ctx.dataSource, { databaseUrl: ctx.database.url }), ctx.dataSource); });
+  beforeEach(async () => {
+    client = await signIn(createApp(ctx.dataSource, { databaseUrl: ctx.database.url }), ctx.dataSource);
+  });
   const loadSmall = async () => {
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
   };
@@ -65,17 +67,31 @@ describeEachDatabase('pages', (ctx) => {
 
   it('lookup speaks English after ?lang=en', async () => {
     await loadSmall();
-    const page = await app().get('/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30', lang: 'en' }).expect(200);
+    const page = await app()
+      .get('/lookup')
+      .query({ number: '10690123450188', at: '2022-03-14T09:30', lang: 'en' })
+      .expect(200);
     expect(page.text).to.include('Registered using entity');
     expect(page.text).to.include('<html lang="en">');
   });
 
   it('the JSON lookup has the shape of `sms106 lookup --json`', async () => {
     await loadSmall();
-    const response = await app().get('/api/lookup').query({ number: '10690123450188', at: '2022-03-14T09:30:00+08:00' }).expect(200);
+    const response = await app()
+      .get('/api/lookup')
+      .query({ number: '10690123450188', at: '2022-03-14T09:30:00+08:00' })
+      .expect(200);
     expect(response.body.entity).to.deep.equal({ uscc: E_SHOP, name: '杭州某网店有限公司' });
-    expect(response.body.chain.map((c: { prefix: string; level: number; lessee_kind: string }) => [c.prefix, c.level, c.lessee_kind])).to.deep.equal([
-      ['1069012345', 1, 'agent'], ['106901234501', 2, 'agent'], ['10690123450188', 2, 'entity'],
+    expect(
+      response.body.chain.map((c: { prefix: string; level: number; lessee_kind: string }) => [
+        c.prefix,
+        c.level,
+        c.lessee_kind,
+      ]),
+    ).to.deep.equal([
+      ['1069012345', 1, 'agent'],
+      ['106901234501', 2, 'agent'],
+      ['10690123450188', 2, 'entity'],
     ]);
     expect(response.body.at).to.equal('2022-03-14T09:30:00+08:00');
   });
@@ -102,17 +118,26 @@ describeEachDatabase('pages', (ctx) => {
     const response = await upload.expect(303);
     const page = await waitForRun(app(), response.headers.location);
     expect(page).to.include('导入被拒绝：共发现 2 处问题');
-    expect(page).to.match(/allocations\.csv<\/td><td class="num">6<\/td><td><code>valid_from<\/code><\/td><td><code>2021-02-30<\/code><\/td>/);
+    expect(page).to.match(
+      /allocations\.csv<\/td><td class="num">6<\/td><td><code>valid_from<\/code><\/td><td><code>2021-02-30<\/code><\/td>/,
+    );
     expect(page).to.match(/carriers\.csv<\/td><td class="num">4<\/td>/);
     expect(await ctx.dataSource.query('SELECT * FROM carriers')).to.deep.equal([]);
   });
 
-  it('says what is wrong with a broken CSV file in the reader\'s language', async () => {
-    const response = await app().post('/imports').attach('files', Buffer.from('code,name\nCMCC,"中国移动"x\n'), 'carriers.csv').expect(303);
+  it("says what is wrong with a broken CSV file in the reader's language", async () => {
+    const response = await app()
+      .post('/imports')
+      .attach('files', Buffer.from('code,name\nCMCC,"中国移动"x\n'), 'carriers.csv')
+      .expect(303);
     const page = await waitForRun(app(), response.headers.location);
-    expect(page).to.include('CSV 格式错误，此文件其后的内容未检查：带引号的字段在此行结束，其后是 &quot;x&quot;，而不是逗号或行尾');
+    expect(page).to.include(
+      'CSV 格式错误，此文件其后的内容未检查：带引号的字段在此行结束，其后是 &quot;x&quot;，而不是逗号或行尾',
+    );
     const english = await app().get(response.headers.location).query({ lang: 'en' }).expect(200);
-    expect(english.text).to.include('malformed CSV; the rest of this file was not examined: a quoted field ends on this line and is followed by &quot;x&quot; instead of a comma or the end of the line');
+    expect(english.text).to.include(
+      'malformed CSV; the rest of this file was not examined: a quoted field ends on this line and is followed by &quot;x&quot; instead of a comma or the end of the line',
+    );
   });
 
   it('an upload of a file that is not part of a dataset is refused with its name', async () => {
@@ -121,10 +146,19 @@ describeEachDatabase('pages', (ctx) => {
   });
 
   it('an import still running elsewhere shows as in progress and refreshes itself', async () => {
-    const [run] = await ctx.dataSource.getRepository(ImportRun).save([{
-      source: 'cli: allocations.csv', status: 'running' as const, startedAt: new Date('2022-03-14T01:30:00Z'), finishedAt: null,
-      rowsRead: 0, carrierId: null, summary: null, errorCount: 0, failure: null,
-    }]);
+    const [run] = await ctx.dataSource.getRepository(ImportRun).save([
+      {
+        source: 'cli: allocations.csv',
+        status: 'running' as const,
+        startedAt: new Date('2022-03-14T01:30:00Z'),
+        finishedAt: null,
+        rowsRead: 0,
+        carrierId: null,
+        summary: null,
+        errorCount: 0,
+        failure: null,
+      },
+    ]);
     const page = await app().get(`/imports/${run.id}`).expect(200);
     expect(page.text).to.include('<meta http-equiv="refresh" content="2">');
     expect(page.text).to.include('该导入由另一个进程');
@@ -137,19 +171,34 @@ describeEachDatabase('pages', (ctx) => {
     if (ctx.database.name === 'SQLite') {
       owner = `pid:${await stoppedProcessId()}@${os.hostname()}`;
     }
-    const [run] = await ctx.dataSource.getRepository(ImportRun).save([{
-      source: 'cli: allocations.csv', status: 'running' as const, startedAt: new Date('2022-03-14T01:30:00Z'), finishedAt: null,
-      rowsRead: 0, carrierId: null, summary: null, errorCount: 0, owner, failure: null,
-    }]);
+    const [run] = await ctx.dataSource.getRepository(ImportRun).save([
+      {
+        source: 'cli: allocations.csv',
+        status: 'running' as const,
+        startedAt: new Date('2022-03-14T01:30:00Z'),
+        finishedAt: null,
+        rowsRead: 0,
+        carrierId: null,
+        summary: null,
+        errorCount: 0,
+        owner,
+        failure: null,
+      },
+    ]);
     const page = await app().get(`/imports/${run.id}`).expect(200);
     expect(page.text).to.include('导入因服务器错误中断，没有写入任何数据');
     expect(page.text).to.not.include('<meta http-equiv="refresh"');
-    expect(await ctx.dataSource.getRepository(ImportRun).findOneByOrFail({ id: run.id })).to.include({ status: 'failed' });
+    expect(await ctx.dataSource.getRepository(ImportRun).findOneByOrFail({ id: run.id })).to.include({
+      status: 'failed',
+    });
   });
 
   it('the import page lists the latest imports', async () => {
     const files = smallDataset();
-    const response = await app().post('/imports').attach('files', Buffer.from(files['carriers.csv']), 'carriers.csv').expect(303);
+    const response = await app()
+      .post('/imports')
+      .attach('files', Buffer.from(files['carriers.csv']), 'carriers.csv')
+      .expect(303);
     await waitForRun(app(), response.headers.location);
     const page = await app().get('/imports').expect(200);
     expect(page.text).to.include('carriers.csv');
@@ -158,7 +207,9 @@ describeEachDatabase('pages', (ctx) => {
 
   it('the dataset format page lists every file and its required columns', async () => {
     const page = await app().get('/docs/dataset-format').expect(200);
-    expect(page.text).to.include('<code>allocations.csv</code></td><td><code>prefix</code> <code>holder</code> <code>lessee</code> <code>valid_from</code>');
+    expect(page.text).to.include(
+      '<code>allocations.csv</code></td><td><code>prefix</code> <code>holder</code> <code>lessee</code> <code>valid_from</code>',
+    );
   });
 
   it('an unknown page is a 404 page, in HTML or JSON as asked', async () => {

@@ -18,20 +18,32 @@ describe('declared route roles', () => {
   it('every route that changes something, and every admin page, names the roles that may use it', () => {
     // Open to any signed-in user on purpose: leaving.
     const openOnPurpose = new Set(['post /logout', 'post /login']);
-    const undeclared = ROUTES.filter((route) => (route.method !== 'get' || route.path.startsWith('/admin')) && !Array.isArray(route.access))
+    const undeclared = ROUTES.filter(
+      (route) => (route.method !== 'get' || route.path.startsWith('/admin')) && !Array.isArray(route.access),
+    )
       .map((route) => `${route.method} ${route.path}`)
       .filter((route) => !openOnPurpose.has(route));
     expect(undeclared).to.deep.equal([]);
     const adminRoutes = ROUTES.filter((route) => route.path.startsWith('/admin'));
-    expect(adminRoutes.filter((route) => JSON.stringify(route.access) !== '["admin"]').map((route) => route.path)).to.deep.equal([]);
+    expect(
+      adminRoutes.filter((route) => JSON.stringify(route.access) !== '["admin"]').map((route) => route.path),
+    ).to.deep.equal([]);
   });
 
   it('README\'s "who may change what" table is the declarations, row for row', async () => {
     const text = await readFile(readme, 'utf8');
     const block = /<!-- roles:begin -->([\s\S]*?)<!-- roles:end -->/.exec(text);
     expect(block, 'README has the roles table').to.not.equal(null);
-    const documented = block![1].split('\n').filter((line) => line.startsWith('| `'))
-      .map((line) => line.split('|').slice(1, 5).map((cell) => cell.trim()).join(' '));
+    const documented = block![1]
+      .split('\n')
+      .filter((line) => line.startsWith('| `'))
+      .map((line) =>
+        line
+          .split('|')
+          .slice(1, 5)
+          .map((cell) => cell.trim())
+          .join(' '),
+      );
     const declared = ROUTES.filter((route) => route.method === 'post' || Array.isArray(route.access)).map((route) => {
       const cells = ROLES.map((role) => (!Array.isArray(route.access) || route.access.includes(role) ? '✓' : '—'));
       return [`\`${route.method.toUpperCase()} ${route.path}\``, ...cells].join(' ');
@@ -50,8 +62,22 @@ describeEachDatabase('what a regulator may change', (ctx) => {
     await runAudit(ctx.dataSource, { actor: 'tester' });
     const cuccId = (await ctx.dataSource.getRepository(Carrier).findOneByOrFail({ code: 'CUCC' })).id;
     await ctx.dataSource.getRepository(Issuer).save([
-      { code: '京通管', name: '北京市通信管理局', carrierId: null, signatory: '北京市通信管理局', copyTo: null, printedBy: '办公室' },
-      { code: '联合规', name: '中国联合网络通信集团有限公司', carrierId: cuccId, signatory: '网络与信息安全部', copyTo: null, printedBy: '办公室' },
+      {
+        code: '京通管',
+        name: '北京市通信管理局',
+        carrierId: null,
+        signatory: '北京市通信管理局',
+        copyTo: null,
+        printedBy: '办公室',
+      },
+      {
+        code: '联合规',
+        name: '中国联合网络通信集团有限公司',
+        carrierId: cuccId,
+        signatory: '网络与信息安全部',
+        copyTo: null,
+        printedBy: '办公室',
+      },
     ]);
     const app = createApp(ctx.dataSource);
     regulator = await signIn(app, ctx.dataSource, { role: 'regulator' });
@@ -68,7 +94,7 @@ describeEachDatabase('what a regulator may change', (ctx) => {
     return ctx.dataSource.getRepository(Notice).findOneByOrFail({ id: Number(headers.location.split('/').pop()) });
   }
 
-  it('records the answer to a regulator office\'s notice but not to a carrier\'s, whose page offers it no form', async () => {
+  it("records the answer to a regulator office's notice but not to a carrier's, whose page offers it no form", async () => {
     const carriers = await issue(cucc, A3);
     const own = await issue(regulator, A1);
     const page = (await regulator.get(`/notices/${carriers.id}`).expect(200)).text;
@@ -77,9 +103,13 @@ describeEachDatabase('what a regulator may change', (ctx) => {
     await regulator.post(`/notices/${carriers.id}/rectify`).type('form').send({ note: '监管代改' }).expect(403);
     expect((await ctx.dataSource.getRepository(Notice).findOneByOrFail({ id: carriers.id })).status).to.equal('issued');
     await cucc.post(`/notices/${carriers.id}/acknowledge`).type('form').send({ note: '张三签收' }).expect(303);
-    expect((await regulator.get(`/notices/${own.id}`).expect(200)).text).to.include(`action="/notices/${own.id}/acknowledge"`);
+    expect((await regulator.get(`/notices/${own.id}`).expect(200)).text).to.include(
+      `action="/notices/${own.id}/acknowledge"`,
+    );
     await regulator.post(`/notices/${own.id}/acknowledge`).type('form').send({ note: '李四签收' }).expect(303);
-    expect((await ctx.dataSource.getRepository(Notice).findOneByOrFail({ id: own.id })).status).to.equal('acknowledged');
+    expect((await ctx.dataSource.getRepository(Notice).findOneByOrFail({ id: own.id })).status).to.equal(
+      'acknowledged',
+    );
   });
 
   it('cannot dismiss or reopen a finding, which staff can', async () => {
@@ -89,7 +119,13 @@ describeEachDatabase('what a regulator may change', (ctx) => {
     expect((await ctx.dataSource.getRepository(Finding).findOneByOrFail({ id: finding.id })).status).to.equal('open');
     const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
     await admin.post(`/findings/${finding.id}/dismiss`).type('form').send(form).expect(303);
-    await regulator.post(`/findings/${finding.id}/reopen`).type('form').send({ reason: '重新打开', expected: 'dismissed' }).expect(403);
-    expect((await ctx.dataSource.getRepository(Finding).findOneByOrFail({ id: finding.id })).status).to.equal('dismissed');
+    await regulator
+      .post(`/findings/${finding.id}/reopen`)
+      .type('form')
+      .send({ reason: '重新打开', expected: 'dismissed' })
+      .expect(403);
+    expect((await ctx.dataSource.getRepository(Finding).findOneByOrFail({ id: finding.id })).status).to.equal(
+      'dismissed',
+    );
   });
 });

@@ -58,7 +58,12 @@ function walk(theirs: Theirs): Step[] {
     notFound('/findings/:id', `/findings/${theirs.findingId}`),
     clean('/risk'),
     clean('/verify'),
-    { route: '/verify/:code', url: `/verify/${theirs.verificationCode}`, status: 200, shows: 'the public check of a notice, for anyone holding its code' },
+    {
+      route: '/verify/:code',
+      url: `/verify/${theirs.verificationCode}`,
+      status: 200,
+      shows: 'the public check of a notice, for anyone holding its code',
+    },
     notFound('/agents/:uscc/notices/new', `/agents/${A1}/notices/new`),
     clean('/notices'),
     clean('/notices', `/notices?agent=${A1}`),
@@ -74,7 +79,12 @@ function walk(theirs: Theirs): Step[] {
     clean('/api/lookup', `/api/lookup?number=106901234502&${AT}`),
     clean('/imports'),
     notFound('/imports/:id', `/imports/${theirs.importRunId}`),
-    { route: '/docs/dataset-format', url: '/docs/dataset-format', status: 200, shows: 'the format\'s examples (CMCC as a sample code)' },
+    {
+      route: '/docs/dataset-format',
+      url: '/docs/dataset-format',
+      status: 200,
+      shows: "the format's examples (CMCC as a sample code)",
+    },
     clean('/carriers'),
     notFound('/carriers/:code', '/carriers/CMCC'),
     clean('/tree'),
@@ -100,15 +110,26 @@ function walk(theirs: Theirs): Step[] {
 /** What must not show of CMCC: its name, its agents and entities (by name and USCC), its traffic, its notice. */
 function secretsOf(theirs: Theirs): string[] {
   return [
-    '中国移动', A1, A2, E_SHOP, E_LOGI, '北京一级通信有限公司', '上海二级网络科技有限公司', '杭州某网店有限公司',
-    '杭州某物流有限公司', '您的订单已发货', '违章记录', theirs.noticeNumber, theirs.verificationCode,
+    '中国移动',
+    A1,
+    A2,
+    E_SHOP,
+    E_LOGI,
+    '北京一级通信有限公司',
+    '上海二级网络科技有限公司',
+    '杭州某网店有限公司',
+    '杭州某物流有限公司',
+    '您的订单已发货',
+    '违章记录',
+    theirs.noticeNumber,
+    theirs.verificationCode,
   ];
 }
 
 const pattern = (route: string) => new RegExp(`^${route.replace(/:[a-z]+/g, '[^/]+')}$`);
 
 // In the small dataset CMCC's tree holds A1, A2 and every entity; CUCC's holds only A3's segment 10655.
-describeEachDatabase('a CUCC user walking every GET route with CMCC\'s ids', (ctx) => {
+describeEachDatabase("a CUCC user walking every GET route with CMCC's ids", (ctx) => {
   let cucc: Client;
   let theirs: Theirs;
 
@@ -116,16 +137,26 @@ describeEachDatabase('a CUCC user walking every GET route with CMCC\'s ids', (ct
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
     await runAudit(ctx.dataSource, { actor: 'tester' });
     const cmccId = (await ctx.dataSource.getRepository(Carrier).findOneByOrFail({ code: 'CMCC' })).id;
-    await ctx.dataSource.getRepository(Issuer).save(
-      { code: '移动合规', name: '中国移动通信集团有限公司', carrierId: cmccId, signatory: '信息安全部', copyTo: null, printedBy: '办公室' },
+    await ctx.dataSource.getRepository(Issuer).save({
+      code: '移动合规',
+      name: '中国移动通信集团有限公司',
+      carrierId: cmccId,
+      signatory: '信息安全部',
+      copyTo: null,
+      printedBy: '办公室',
+    });
+    const notice = await issueNotice(
+      ctx.dataSource,
+      { agentUscc: A1 },
+      { name: 'cmcc clerk', scope: { carrierId: cmccId }, role: 'carrier' },
     );
-    const notice = await issueNotice(ctx.dataSource, { agentUscc: A1 }, { name: 'cmcc clerk', scope: { carrierId: cmccId }, role: 'carrier' });
     const app = createApp(ctx.dataSource);
     const admin = await signIn(app, ctx.dataSource, { role: 'admin' });
     cucc = await signIn(app, ctx.dataSource, { role: 'carrier', carrierCode: 'CUCC' });
     const cmcc = await signIn(app, ctx.dataSource, { role: 'carrier', carrierCode: 'CMCC' });
     const upload = await uploadDataset(cmcc, {
-      'messages.csv': 'id,sender,sent_at,content\nM7,106901234502,2024-01-02T08:00:00+08:00,【北京交警】您有一条违章记录\n',
+      'messages.csv':
+        'id,sender,sent_at,content\nM7,106901234502,2024-01-02T08:00:00+08:00,【北京交警】您有一条违章记录\n',
     });
     theirs = {
       findingId: (await ctx.dataSource.getRepository(Finding).findOneByOrFail({ rootCarrierId: cmccId })).id,
@@ -133,23 +164,37 @@ describeEachDatabase('a CUCC user walking every GET route with CMCC\'s ids', (ct
       noticeNumber: notice.documentNumber,
       verificationCode: notice.verificationCode,
       messageId: (await ctx.dataSource.getRepository(Message).findOneByOrFail({ externalId: 'M1' })).id,
-      importRunId: (await ctx.dataSource.getRepository(ImportRun).findOneByOrFail({ id: Number(upload.location.split('/').pop()), carrierId: cmccId })).id,
+      importRunId: (
+        await ctx.dataSource
+          .getRepository(ImportRun)
+          .findOneByOrFail({ id: Number(upload.location.split('/').pop()), carrierId: cmccId })
+      ).id,
       auditRunId: (await ctx.dataSource.getRepository(AuditRun).find({ order: { id: 'ASC' }, take: 1 }))[0].id,
       userId: (await ctx.dataSource.getRepository(User).findOneByOrFail({ name: admin.name })).id,
     };
   });
 
-  it('has a step for every GET route in ROUTES, and each step\'s URL is its route\'s', () => {
+  it("has a step for every GET route in ROUTES, and each step's URL is its route's", () => {
     const steps = walk(theirs);
     const routes = ROUTES.filter((route) => route.method === 'get').map((route) => route.path);
-    expect(routes.filter((route) => !steps.some((step) => step.route === route)), 'routes the walk misses').to.deep.equal([]);
-    expect(steps.filter((step) => !routes.includes(step.route) || !pattern(step.route).test(step.url.split('?')[0])), 'stray steps')
-      .to.deep.equal([]);
+    expect(
+      routes.filter((route) => !steps.some((step) => step.route === route)),
+      'routes the walk misses',
+    ).to.deep.equal([]);
+    expect(
+      steps.filter((step) => !routes.includes(step.route) || !pattern(step.route).test(step.url.split('?')[0])),
+      'stray steps',
+    ).to.deep.equal([]);
   });
 
-  it('the other carrier\'s data really is there to leak: a regulator sees it on the pages walked', async () => {
+  it("the other carrier's data really is there to leak: a regulator sees it on the pages walked", async () => {
     const regulator = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'regulator' });
-    for (const url of [`/findings/${theirs.findingId}`, `/notices/${theirs.noticeId}`, `/messages/${theirs.messageId}`, '/carriers/CMCC']) {
+    for (const url of [
+      `/findings/${theirs.findingId}`,
+      `/notices/${theirs.noticeId}`,
+      `/messages/${theirs.messageId}`,
+      '/carriers/CMCC',
+    ]) {
       await regulator.get(url).expect(200);
     }
     expect((await regulator.get(`/findings?agent=${A1}`).expect(200)).text).to.include('北京一级通信有限公司');
@@ -164,8 +209,10 @@ describeEachDatabase('a CUCC user walking every GET route with CMCC\'s ids', (ct
       const response = await cucc.get(step.url);
       const text = response.text ?? '';
       // A filter echoes what the user typed (A1's USCC in the search box); its name still must not show.
-      const leaks = step.shows || response.status >= 300 ? []
-        : secrets.filter((secret) => !decodeURIComponent(step.url).includes(secret) && text.includes(secret));
+      const leaks =
+        step.shows || response.status >= 300
+          ? []
+          : secrets.filter((secret) => !decodeURIComponent(step.url).includes(secret) && text.includes(secret));
       seen.push(`${step.url} ${response.status} ${leaks.join(' ')}`.trim());
       wanted.push(`${step.url} ${step.status}`);
     }

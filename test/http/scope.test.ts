@@ -21,7 +21,7 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     regulator = await signIn(app, ctx.dataSource, { role: 'regulator' });
   });
 
-  it('a carrier user who types another carrier\'s agent, entity or carrier address gets 404', async () => {
+  it("a carrier user who types another carrier's agent, entity or carrier address gets 404", async () => {
     await cucc.get(`/agents/${A1}`).expect(404);
     await cucc.get(`/agents/${A2}`).expect(404);
     await cucc.get(`/entities/${E_GOV}`).expect(404);
@@ -30,7 +30,7 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     await cucc.get('/carriers/CUCC').expect(200);
   });
 
-  it('lists only the carrier user\'s own carrier, agents and entities', async () => {
+  it("lists only the carrier user's own carrier, agents and entities", async () => {
     const carriers = (await cucc.get('/carriers').expect(200)).text;
     expect(carriers).to.include('/carriers/CUCC');
     expect(carriers).not.to.include('/carriers/CMCC');
@@ -43,7 +43,7 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     expect(dashboard).not.to.include('中国移动');
   });
 
-  it('a lookup of another carrier\'s number shows nothing to a carrier user, in the page and the JSON API', async () => {
+  it("a lookup of another carrier's number shows nothing to a carrier user, in the page and the JSON API", async () => {
     const page = (await cucc.get('/lookup?number=10690123450188&at=2022-03-14T09:30').expect(200)).text;
     expect(page).to.include('您所属运营商的号段内没有任何有效分配覆盖号码 10690123450188');
     expect(page).not.to.include('杭州某网店有限公司');
@@ -53,7 +53,7 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     expect(own.chain.map((c: { lessee: string }) => c.lessee)).to.deep.equal([A3]);
   });
 
-  it('a regulator sees every carrier\'s data', async () => {
+  it("a regulator sees every carrier's data", async () => {
     await regulator.get(`/agents/${A1}`).expect(200);
     await regulator.get('/carriers/CMCC').expect(200);
     const json = (await regulator.get('/api/lookup?number=10690123450188&at=2022-03-14T09:30').expect(200)).body;
@@ -128,9 +128,14 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     ['POST', '/logout', { public: 401, admin: 303, regulator: 303, carrier: 303 }],
   ];
   it('the matrix below visits every route the app has', () => {
-    const app = createApp(ctx.dataSource) as unknown as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } };
+    const app = createApp(ctx.dataSource) as unknown as {
+      router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> };
+    };
     const visited = matrix.map(([method, path]) => `${method} ${path.split('?')[0]}`);
-    const missing = app.router.stack.flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => [m.toUpperCase(), layer.route!.path] as const) : []))
+    const missing = app.router.stack
+      .flatMap((layer) =>
+        layer.route ? Object.keys(layer.route.methods).map((m) => [m.toUpperCase(), layer.route!.path] as const) : [],
+      )
       .filter(([method, pattern]) => {
         const re = new RegExp(`^${method} ${pattern.replace(/:[a-z]+/g, '[^/]+')}$`);
         return !visited.some((v) => re.test(v));
@@ -138,15 +143,22 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     expect(missing).to.deep.equal([]);
   });
 
-  it('expects 403 exactly where the route\'s declared roles leave a role out', () => {
-    const declared = (method: string, path: string) => ROUTES.find((route) => route.method === method.toLowerCase()
-      && new RegExp(`^${route.path.replace(/:[a-z]+/g, '[^/]+')}$`).test(path.split('?')[0]));
-    const disagreements = matrix.flatMap(([method, path, statuses]) => (['admin', 'regulator', 'carrier'] as const).flatMap((role) => {
-      const access = declared(method, path)?.access;
-      const shut = Array.isArray(access) && !access.includes(role);
-      return shut !== (statuses[role] === 403)
-        ? [`${method} ${path} ${role}: declared ${JSON.stringify(access)}, matrix ${statuses[role]}`] : [];
-    }));
+  it("expects 403 exactly where the route's declared roles leave a role out", () => {
+    const declared = (method: string, path: string) =>
+      ROUTES.find(
+        (route) =>
+          route.method === method.toLowerCase() &&
+          new RegExp(`^${route.path.replace(/:[a-z]+/g, '[^/]+')}$`).test(path.split('?')[0]),
+      );
+    const disagreements = matrix.flatMap(([method, path, statuses]) =>
+      (['admin', 'regulator', 'carrier'] as const).flatMap((role) => {
+        const access = declared(method, path)?.access;
+        const shut = Array.isArray(access) && !access.includes(role);
+        return shut !== (statuses[role] === 403)
+          ? [`${method} ${path} ${role}: declared ${JSON.stringify(access)}, matrix ${statuses[role]}`]
+          : [];
+      }),
+    );
     expect(disagreements).to.deep.equal([]);
   });
 
@@ -157,11 +169,15 @@ describeEachDatabase('per-carrier scope', (ctx) => {
     const wanted: string[] = [];
     for (const [method, path, statuses] of matrix) {
       for (const who of ['public', 'admin', 'regulator', 'carrier'] as const) {
-        const response = who === 'public'
-          ? await (method === 'GET' ? request(createApp(ctx.dataSource)).get(path) : request(createApp(ctx.dataSource)).post(path))
-          : await (method === 'GET' ? clients[who].get(path) : clients[who].post(path));
+        const response =
+          who === 'public'
+            ? await (method === 'GET'
+                ? request(createApp(ctx.dataSource)).get(path)
+                : request(createApp(ctx.dataSource)).post(path))
+            : await (method === 'GET' ? clients[who].get(path) : clients[who].post(path));
         seen.push(`${method} ${path} ${who} ${response.status}`);
-        if (who !== 'public' && response.status === 303 && /^\/audits\/\d+$/.test(response.headers.location)) await waitForRun(clients[who], response.headers.location);
+        if (who !== 'public' && response.status === 303 && /^\/audits\/\d+$/.test(response.headers.location))
+          await waitForRun(clients[who], response.headers.location);
         wanted.push(`${method} ${path} ${who} ${statuses[who]}`);
       }
     }

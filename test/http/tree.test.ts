@@ -9,7 +9,10 @@ import { signIn, type Client } from '../support/session.ts';
 
 /** The `data-key`s of the nested list (the drawing's text alternative), in document order. */
 function listedNames(html: string): string[] {
-  const list = html.slice(html.indexOf('data-testid="tree-list"'), html.indexOf('</section>', html.indexOf('data-testid="tree-list"')));
+  const list = html.slice(
+    html.indexOf('data-testid="tree-list"'),
+    html.indexOf('</section>', html.indexOf('data-testid="tree-list"')),
+  );
   return [...list.matchAll(/<li data-key="[^"]+"[^>]*>\s*<a href="[^"]*">([^<]*)<\/a>/g)].map((m) => m[1]);
 }
 
@@ -34,38 +37,60 @@ describeEachDatabase('tree pages', (ctx) => {
     cucc = await signIn(app, ctx.dataSource, { role: 'carrier', carrierCode: 'CUCC' });
   });
 
-  it('draws the carrier\'s tree on each day as SVG and as the same nested list', async () => {
+  it("draws the carrier's tree on each day as SVG and as the same nested list", async () => {
     const before = (await regulator.get('/tree?carrier=CMCC&at=2022-03-14&depth=3').expect(200)).text;
-    const expected = ['中国移动', '北京一级通信有限公司', '上海二级网络科技有限公司', '杭州某网店有限公司', '北京市公安局公安交通管理局'];
+    const expected = [
+      '中国移动',
+      '北京一级通信有限公司',
+      '上海二级网络科技有限公司',
+      '杭州某网店有限公司',
+      '北京市公安局公安交通管理局',
+    ];
     expect(listedNames(before)).to.deep.equal(expected);
     expect(drawnNames(before)).to.have.members(expected);
     expect(before).to.match(/<svg [^>]*role="img" aria-labelledby="tree-svg-title tree-svg-desc"/);
     expect(before).to.include('<title id="tree-svg-title">中国移动 于 2022-03-14 的号段层级图</title>');
     const after = (await regulator.get('/tree?carrier=CMCC&at=2023-08-01&depth=3').expect(200)).text;
-    expect(listedNames(after)).to.deep.equal(['中国移动', '北京一级通信有限公司', '上海二级网络科技有限公司', '杭州某物流有限公司', '北京市公安局公安交通管理局']);
+    expect(listedNames(after)).to.deep.equal([
+      '中国移动',
+      '北京一级通信有限公司',
+      '上海二级网络科技有限公司',
+      '杭州某物流有限公司',
+      '北京市公安局公安交通管理局',
+    ]);
     expect(after).to.include('中国移动 于 2023-08-01：共 4 条有效分配，2 个号码登记到使用主体；图中画出 4 条。');
   });
 
   it('draws the undeclared re-lease dashed, its link and its box, and nothing else dashed', async () => {
     const page = (await regulator.get('/tree?carrier=CMCC&at=2022-03-14&depth=3').expect(200)).text;
     expect(page.match(/stroke-dasharray="7 4"/g)).to.have.length(2);
-    expect(page).to.match(/<g class="node" data-key="a\d+"><title>上海二级网络科技有限公司[\s\S]*?stroke-dasharray="7 4"/);
+    expect(page).to.match(
+      /<g class="node" data-key="a\d+"><title>上海二级网络科技有限公司[\s\S]*?stroke-dasharray="7 4"/,
+    );
   });
 
-  it('collapses below the chosen depth, and a node\'s toggle link opens it', async () => {
+  it("collapses below the chosen depth, and a node's toggle link opens it", async () => {
     const page = (await regulator.get('/tree?carrier=CMCC&at=2022-03-14').expect(200)).text;
-    expect(listedNames(page)).to.deep.equal(['中国移动', '北京一级通信有限公司', '上海二级网络科技有限公司', '北京市公安局公安交通管理局']);
+    expect(listedNames(page)).to.deep.equal([
+      '中国移动',
+      '北京一级通信有限公司',
+      '上海二级网络科技有限公司',
+      '北京市公安局公安交通管理局',
+    ]);
     expect(page).to.include('展开（下有 1 条）');
     // A2's toggle in the list (the drawing has the same link on its "+").
     const toggle = hrefs(/<a class="toggle" href="[^"]*" data-testid="toggle-a\d+">展开/.exec(page)![0])[0];
-    expect(page).to.include(`<a href="${toggle.replace(/=/g, '&#x3D;').replace(/&(?!#)/g, '&amp;')}" class="toggle" aria-label="展开（下有 1 条）"`);
+    expect(page).to.include(
+      `<a href="${toggle.replace(/=/g, '&#x3D;').replace(/&(?!#)/g, '&amp;')}" class="toggle" aria-label="展开（下有 1 条）"`,
+    );
     const opened = (await regulator.get(toggle).expect(200)).text;
     expect(listedNames(opened)).to.include('杭州某网店有限公司');
     expect(opened).to.include('收起');
   });
 
-  it('marks a searched number\'s path on the chosen day, and a searched agent', async () => {
-    const byNumber = (await regulator.get('/tree?carrier=CMCC&at=2023-08-01&depth=1&q=10690123450188').expect(200)).text;
+  it("marks a searched number's path on the chosen day, and a searched agent", async () => {
+    const byNumber = (await regulator.get('/tree?carrier=CMCC&at=2023-08-01&depth=1&q=10690123450188').expect(200))
+      .text;
     expect(byNumber).to.include('号码 10690123450188 于 2023-08-01 由 杭州某物流有限公司 持有');
     expect(byNumber).to.match(new RegExp(`<li data-key="a\\d+" class="hit">\\s*<a href="/entities/${E_LOGI}">`));
     // The path is drawn in the highlight colour although the default depth shows one level only.
@@ -79,15 +104,23 @@ describeEachDatabase('tree pages', (ctx) => {
   });
 
   it('answers a malformed parameter with 400 and a message saying what is wrong', async () => {
-    expect((await regulator.get('/tree?at=2022-13-01').expect(400)).text).to.include('查询参数 at 无效：应为格式为 YYYY-MM-DD、');
-    expect((await regulator.get('/tree?depth=99').expect(400)).text).to.include('查询参数 depth 无效：应为介于 1 和 8 之间的整数');
-    expect((await regulator.get('/tree?toggle=1;2').expect(400)).text).to.include('查询参数 toggle 无效：应为以逗号分隔的编号');
-    expect((await regulator.get('/tree?at=2022-01-01&at=2022-02-01').expect(400)).text).to.include('查询参数 at 只能给出一次');
+    expect((await regulator.get('/tree?at=2022-13-01').expect(400)).text).to.include(
+      '查询参数 at 无效：应为格式为 YYYY-MM-DD、',
+    );
+    expect((await regulator.get('/tree?depth=99').expect(400)).text).to.include(
+      '查询参数 depth 无效：应为介于 1 和 8 之间的整数',
+    );
+    expect((await regulator.get('/tree?toggle=1;2').expect(400)).text).to.include(
+      '查询参数 toggle 无效：应为以逗号分隔的编号',
+    );
+    expect((await regulator.get('/tree?at=2022-01-01&at=2022-02-01').expect(400)).text).to.include(
+      '查询参数 at 只能给出一次',
+    );
     expect((await regulator.get(`/agents/${A1}?at=yesterday`).expect(400)).text).to.include('查询参数 at 无效');
     await regulator.get('/tree?carrier=NOPE').expect(404);
   });
 
-  it('shows a carrier\'s staff their own carrier\'s tree only: another carrier\'s is 404 in the page and the exports', async () => {
+  it("shows a carrier's staff their own carrier's tree only: another carrier's is 404 in the page and the exports", async () => {
     const own = (await cucc.get('/tree?at=2022-03-14').expect(200)).text;
     expect(listedNames(own)).to.deep.equal(['中国联通', '深圳无证信息技术有限公司']);
     expect(own).not.to.include('中国移动');
@@ -99,45 +132,87 @@ describeEachDatabase('tree pages', (ctx) => {
   });
 
   it('exports the whole tree of the day as CSV, one row per allocation with its level and path', async () => {
-    const response = await regulator.get('/tree/export.csv?carrier=CMCC&at=2023-08-01&depth=1').expect(200).expect('Content-Type', 'text/csv; charset=utf-8');
+    const response = await regulator
+      .get('/tree/export.csv?carrier=CMCC&at=2023-08-01&depth=1')
+      .expect(200)
+      .expect('Content-Type', 'text/csv; charset=utf-8');
     expect(response.headers['content-disposition']).to.equal('attachment; filename=tree-CMCC-2023-08-01.csv');
-    const [header, ...rows] = response.text.replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(header).to.equal('carrier,depth,level,prefix,holder_kind,holder,holder_name,lessee_kind,lessee,lessee_name,valid_from,valid_to,declared,miit_filing_no,numbers,messages,complaints,worst_open_finding,path,path_names');
+    const [header, ...rows] = response.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(header).to.equal(
+      'carrier,depth,level,prefix,holder_kind,holder,holder_name,lessee_kind,lessee,lessee_name,valid_from,valid_to,declared,miit_filing_no,numbers,messages,complaints,worst_open_finding,path,path_names',
+    );
     // Collapsing is for the eye: the export has every allocation.
     expect(rows.map((row) => row.split(',').slice(1, 4).concat(row.split(',').slice(-2)))).to.deep.equal([
       ['1', '1', '1069012345', '1069012345', '中国移动 > 北京一级通信有限公司'],
-      ['2', '2', '106901234501', '1069012345/106901234501', '中国移动 > 北京一级通信有限公司 > 上海二级网络科技有限公司'],
-      ['3', '2', '10690123450188', '1069012345/106901234501/10690123450188', '中国移动 > 北京一级通信有限公司 > 上海二级网络科技有限公司 > 杭州某物流有限公司'],
-      ['2', '1', '106901234502', '1069012345/106901234502', '中国移动 > 北京一级通信有限公司 > 北京市公安局公安交通管理局'],
+      [
+        '2',
+        '2',
+        '106901234501',
+        '1069012345/106901234501',
+        '中国移动 > 北京一级通信有限公司 > 上海二级网络科技有限公司',
+      ],
+      [
+        '3',
+        '2',
+        '10690123450188',
+        '1069012345/106901234501/10690123450188',
+        '中国移动 > 北京一级通信有限公司 > 上海二级网络科技有限公司 > 杭州某物流有限公司',
+      ],
+      [
+        '2',
+        '1',
+        '106901234502',
+        '1069012345/106901234502',
+        '中国移动 > 北京一级通信有限公司 > 北京市公安局公安交通管理局',
+      ],
     ]);
   });
 
   it('neutralises CSV cells a spreadsheet would run as formulas, and quotes commas', async () => {
     const files = smallDataset();
-    files['agents.csv'] = files['agents.csv'].replace('上海二级网络科技有限公司', '"=HYPERLINK(""http://x.example"",""点我"")"');
+    files['agents.csv'] = files['agents.csv'].replace(
+      '上海二级网络科技有限公司',
+      '"=HYPERLINK(""http://x.example"",""点我"")"',
+    );
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(files)));
     const csv = (await regulator.get('/tree/export.csv?carrier=CMCC&at=2022-03-14').expect(200)).text;
     expect(csv).to.include(`,agent,${A2},"'=HYPERLINK(""http://x.example"",""点我"")",`);
     expect(csv).not.to.match(/,=HYPERLINK/);
   });
 
-  it('exports the drawing as a standalone SVG file without the page\'s links', async () => {
-    const response = await regulator.get('/tree/export.svg?carrier=CMCC&at=2022-03-14&depth=3').expect(200).expect('Content-Type', 'image/svg+xml; charset=utf-8');
+  it("exports the drawing as a standalone SVG file without the page's links", async () => {
+    const response = await regulator
+      .get('/tree/export.svg?carrier=CMCC&at=2022-03-14&depth=3')
+      .expect(200)
+      .expect('Content-Type', 'image/svg+xml; charset=utf-8');
     const svg = response.text || response.body.toString('utf8');
-    expect(svg.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"')).to.equal(true);
+    expect(svg.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"')).to.equal(
+      true,
+    );
     expect(drawnNames(svg)).to.include('杭州某网店有限公司');
     expect(svg).not.to.include('<a ');
     expect(response.headers['content-disposition']).to.equal('attachment; filename=tree-CMCC-2022-03-14.svg');
   });
 
-  it('exports the drawing as a PNG through the system\'s Chromium', async function () {
+  it("exports the drawing as a PNG through the system's Chromium", async function () {
     this.timeout(60_000);
-    const response = await regulator.get('/tree/export.png?carrier=CMCC&at=2022-03-14&depth=3')
-      .buffer(true).parse((res, done) => { const chunks: Buffer[] = []; res.on('data', (c: Buffer) => chunks.push(c)); res.on('end', () => done(null, Buffer.concat(chunks))); })
-      .expect(200).expect('Content-Type', 'image/png');
+    const response = await regulator
+      .get('/tree/export.png?carrier=CMCC&at=2022-03-14&depth=3')
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200)
+      .expect('Content-Type', 'image/png');
     const png = response.body as Buffer;
     expect(png.subarray(0, 8).toString('hex')).to.equal('89504e470d0a1a0a');
-    // IHDR: width and height of the picture, as laid out (4 columns of 330, the last box 262 wide, margins, toggle room).
+    // IHDR: width and height of the picture, as laid out (4 columns of 330, the last box 262 wide, margins, toggle
+    // room).
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).to.deep.equal([16 * 2 + 3 * 330 + 262 + 28, 138]);
   });
 
@@ -145,8 +220,16 @@ describeEachDatabase('tree pages', (ctx) => {
     const renderer = new Renderer({ concurrency: 1, maxWaiting: 0 });
     const client = await signIn(createApp(ctx.dataSource, { renderer }), ctx.dataSource, { role: 'regulator' });
     let release!: () => void;
-    const held = renderer.queue.run(() => new Promise<void>((resolve) => { release = resolve; }));
-    const refused = await client.get('/tree/export.png?carrier=CMCC&at=2022-03-14').expect(503).expect('Retry-After', '5');
+    const held = renderer.queue.run(
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
+    );
+    const refused = await client
+      .get('/tree/export.png?carrier=CMCC&at=2022-03-14')
+      .expect(503)
+      .expect('Retry-After', '5');
     expect(refused.text).to.include('服务器正忙于生成其他 PDF 或图片，等候队列已满');
     expect(renderer.queue.rejected).to.equal(1);
     release();
@@ -163,8 +246,14 @@ describeEachDatabase('tree pages', (ctx) => {
 
   it('adds the profile to the agent page: upstream chain, downstream drawing, findings, complaints per month and holdings over time', async () => {
     const page = (await regulator.get(`/agents/${A2}?at=2022-03-14`).expect(200)).text;
-    const upstream = page.slice(page.indexOf('data-testid="upstream"'), page.indexOf('</ol>', page.indexOf('data-testid="upstream"')));
-    expect([...upstream.matchAll(/<span class="prefix">(\d+)<\/span>/g)].map((m) => m[1])).to.deep.equal(['1069012345', '106901234501']);
+    const upstream = page.slice(
+      page.indexOf('data-testid="upstream"'),
+      page.indexOf('</ol>', page.indexOf('data-testid="upstream"')),
+    );
+    expect([...upstream.matchAll(/<span class="prefix">(\d+)<\/span>/g)].map((m) => m[1])).to.deep.equal([
+      '1069012345',
+      '106901234501',
+    ]);
     expect(page).to.include('data-testid="downstream-list"');
     expect(page).to.include('该日经其持有的号段共有 2 条有效分配，1 个号码登记到使用主体；图中画出 2 条。');
     expect(drawnNames(page)).to.deep.equal(['上海二级网络科技有限公司', '杭州某网店有限公司']);
@@ -179,6 +268,11 @@ describeEachDatabase('tree pages', (ctx) => {
     expect(early).to.include('data-testid="downstream-none"');
     const a1 = (await regulator.get(`/agents/${A1}?at=2022-03-14`).expect(200)).text;
     expect(a1).to.include('data-testid="complaints-none"');
-    expect(drawnNames(a1)).to.have.members(['北京一级通信有限公司', '上海二级网络科技有限公司', '杭州某网店有限公司', '北京市公安局公安交通管理局']);
+    expect(drawnNames(a1)).to.have.members([
+      '北京一级通信有限公司',
+      '上海二级网络科技有限公司',
+      '杭州某网店有限公司',
+      '北京市公安局公安交通管理局',
+    ]);
   });
 });

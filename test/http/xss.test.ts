@@ -19,12 +19,19 @@ describeEachDatabase('stored XSS payloads', (ctx) => {
     const csvCell = (text: string) => `"${text.replace(/"/g, '""')}"`;
     files['carriers.csv'] = `code,name\nCMCC,${csvCell(p1)}\nCUCC,${csvCell(p2)}\n`;
     files['agents.csv'] = files['agents.csv']
-      .replace('北京一级通信有限公司,B2-20190001,张三,北京市海淀区', `${csvCell(p1)},${csvCell(p2)},${csvCell(p3)},${csvCell(p1)}`)
+      .replace(
+        '北京一级通信有限公司,B2-20190001,张三,北京市海淀区',
+        `${csvCell(p1)},${csvCell(p2)},${csvCell(p3)},${csvCell(p1)}`,
+      )
       .replace('上海二级网络科技有限公司', csvCell(p3));
-    files['entities.csv'] = files['entities.csv'].replace('北京市公安局公安交通管理局,北京交警|北京市公安局公安交通管理局', `${csvCell(p2)},${csvCell(`${p1}|${p3}`)}`);
+    files['entities.csv'] = files['entities.csv'].replace(
+      '北京市公安局公安交通管理局,北京交警|北京市公安局公安交通管理局',
+      `${csvCell(p2)},${csvCell(`${p1}|${p3}`)}`,
+    );
     files['allocations.csv'] = files['allocations.csv'].replace('工信部备案A-001', csvCell(p2));
     // Message text reaches the message pages and, through the findings it causes, the finding pages.
-    files['messages.csv'] += `M9,10690123450188,2022-03-15T09:30:00+08:00,${csvCell(`【${p1}】${p3} http://t.cn/x ${p2}`)},\n`;
+    files['messages.csv'] +=
+      `M9,10690123450188,2022-03-15T09:30:00+08:00,${csvCell(`【${p1}】${p3} http://t.cn/x ${p2}`)},\n`;
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(files)));
 
     const app = createApp(ctx.dataSource, { databaseUrl: ctx.database.url });
@@ -32,28 +39,72 @@ describeEachDatabase('stored XSS payloads', (ctx) => {
     // A refused upload whose bad value is a payload, and a sign-in attempt whose name is one.
     const refused = await uploadDataset(admin, { 'url_lists.csv': `domain,list\nx.cn,${csvCell(p1)}\n` });
     // Reference data typed into the administration forms.
-    await admin.post('/admin/reference/protected-senders').type('form').send({ name: p1, uscc: '', aliases: `${p2}\n${p3}` }).expect(303);
-    await admin.post('/admin/reference/url-lists').type('form').send({ domain: 'evil.example.com', list: 'block', note: p2 }).expect(303);
-    await admin.post('/admin/reference/legal-instruments').type('form').send({ title: p3, articles: p1, position: '9' }).expect(303);
+    await admin
+      .post('/admin/reference/protected-senders')
+      .type('form')
+      .send({ name: p1, uscc: '', aliases: `${p2}\n${p3}` })
+      .expect(303);
+    await admin
+      .post('/admin/reference/url-lists')
+      .type('form')
+      .send({ domain: 'evil.example.com', list: 'block', note: p2 })
+      .expect(303);
+    await admin
+      .post('/admin/reference/legal-instruments')
+      .type('form')
+      .send({ title: p3, articles: p1, position: '9' })
+      .expect(303);
     const form = await request.agent(app).get('/login');
-    await request(app).post('/login').set('Cookie', form.headers['set-cookie']).type('form').send({ _csrf: csrfFromPage(form.text), name: p3, password: 'whatever it is' });
+    await request(app)
+      .post('/login')
+      .set('Cookie', form.headers['set-cookie'])
+      .type('form')
+      .send({ _csrf: csrfFromPage(form.text), name: p3, password: 'whatever it is' });
 
     await auditFromPage(admin);
     const messageId = (await ctx.dataSource.getRepository(Message).findOneByOrFail({ externalId: 'M9' })).id;
     const findingPages = (await ctx.dataSource.getRepository(Finding).find()).map((f) => `/findings/${f.id}`);
     expect(findingPages.length).to.be.greaterThan(3);
     const pages = [
-      '/findings', '/risk', '/audits', '/messages', `/messages/${messageId}`, ...findingPages,
-      '/', '/carriers', '/carriers/CMCC', '/agents', `/agents/${A1}`, `/agents/${A2}`, '/entities', `/entities/${E_GOV}`,
+      '/findings',
+      '/risk',
+      '/audits',
+      '/messages',
+      `/messages/${messageId}`,
+      ...findingPages,
+      '/',
+      '/carriers',
+      '/carriers/CMCC',
+      '/agents',
+      `/agents/${A1}`,
+      `/agents/${A2}`,
+      '/entities',
+      `/entities/${E_GOV}`,
       // The hierarchy draws names inside SVG text and titles, and lists them; the search echoes its text.
-      '/tree?carrier=CMCC&at=2022-03-14&depth=8', `/tree?carrier=CMCC&at=2022-03-14&q=${encodeURIComponent(p1)}`, '/tree/export.svg?carrier=CMCC&at=2022-03-14&depth=8',
-      `/agents/${A2}?at=2022-03-14`, '/tree/cross-carrier?at=2022-03-14',
-      '/lookup?number=106901234502&at=2022-03-14T09:30', '/imports', refused.location, '/admin/audit', '/admin/users',
-      '/admin/reference/protected-senders', '/admin/reference/url-lists', '/admin/reference/legal-instruments',
-      ...(await Promise.all([ProtectedSender, LegalInstrument].map(async (entity) => {
-        const rows = await ctx.dataSource.getRepository(entity).find();
-        return rows.map((row) => `/admin/reference/${entity === ProtectedSender ? 'protected-senders' : 'legal-instruments'}/${row.id}`);
-      }))).flat(),
+      '/tree?carrier=CMCC&at=2022-03-14&depth=8',
+      `/tree?carrier=CMCC&at=2022-03-14&q=${encodeURIComponent(p1)}`,
+      '/tree/export.svg?carrier=CMCC&at=2022-03-14&depth=8',
+      `/agents/${A2}?at=2022-03-14`,
+      '/tree/cross-carrier?at=2022-03-14',
+      '/lookup?number=106901234502&at=2022-03-14T09:30',
+      '/imports',
+      refused.location,
+      '/admin/audit',
+      '/admin/users',
+      '/admin/reference/protected-senders',
+      '/admin/reference/url-lists',
+      '/admin/reference/legal-instruments',
+      ...(
+        await Promise.all(
+          [ProtectedSender, LegalInstrument].map(async (entity) => {
+            const rows = await ctx.dataSource.getRepository(entity).find();
+            return rows.map(
+              (row) =>
+                `/admin/reference/${entity === ProtectedSender ? 'protected-senders' : 'legal-instruments'}/${row.id}`,
+            );
+          }),
+        )
+      ).flat(),
     ];
     for (const path of pages) {
       const html = (await admin.get(path).expect(200)).text;
@@ -66,6 +117,8 @@ describeEachDatabase('stored XSS payloads', (ctx) => {
     expect(agentPage).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(refused.page).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect((await admin.get('/admin/audit')).text).to.include('&lt;svg onload&#x3D;alert(3)&gt;');
-    expect((await admin.get('/admin/reference/protected-senders')).text).to.include('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect((await admin.get('/admin/reference/protected-senders')).text).to.include(
+      '&lt;script&gt;alert(1)&lt;/script&gt;',
+    );
   });
 });

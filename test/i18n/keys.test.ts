@@ -19,11 +19,14 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 function filesUnder(folder: string, extension: string): string[] {
   return readdirSync(path.join(root, folder), { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith(extension)).map((file) => path.join(folder, file));
+    .filter((file) => file.endsWith(extension))
+    .map((file) => path.join(folder, file));
 }
 
-const sources = [...filesUnder('server', '.ts'), ...filesUnder('views', '.hbs')]
-  .map((file) => ({ file, text: readFileSync(path.join(root, file), 'utf8') }));
+const sources = [...filesUnder('server', '.ts'), ...filesUnder('views', '.hbs')].map((file) => ({
+  file,
+  text: readFileSync(path.join(root, file), 'utf8'),
+}));
 
 /** A message key: dotted lower-case words, as every key of the catalogue is written. */
 const KEY = /^[a-z][\w-]*(\.[\w-]+)+$/;
@@ -75,8 +78,10 @@ describe('the catalogue keys the code uses', () => {
   const staticKeys = matches(ISSUE_PATTERNS, 'issue.', matches(STATIC_PATTERNS));
   const prefixes = matches(DYNAMIC_PATTERNS);
 
-  const missingFrom = (keys: Iterable<string>) => LOCALES.flatMap((locale) =>
-    [...keys].filter((key) => !catalogues[locale].has(key)).map((key) => `${locale}: ${key}`));
+  const missingFrom = (keys: Iterable<string>) =>
+    LOCALES.flatMap((locale) =>
+      [...keys].filter((key) => !catalogues[locale].has(key)).map((key) => `${locale}: ${key}`),
+    );
   const where = (key: string) => `${key} (${staticKeys.get(key)!.join(', ')})`;
 
   it('finds the keys where the code uses them (the scan itself works)', () => {
@@ -84,7 +89,7 @@ describe('the catalogue keys the code uses', () => {
     expect(staticKeys.get('nav.findings'), 'a {{t "…"}} in a layout').to.have.length.greaterThan(0);
     expect(staticKeys.get('notices.no_legal_basis'), 'an error code').to.include('server/services/notices.ts');
     expect(staticKeys.get('issue.dataset.not_found'), 'a dataset error').to.include('server/dataset/readers.ts');
-    expect(prefixes.get('notices.action.'), 't(\'zh-CN\', `…${…}`)').to.include('server/services/notices.ts');
+    expect(prefixes.get('notices.action.'), "t('zh-CN', `…${…}`)").to.include('server/services/notices.ts');
     expect(staticKeys.get('finding.SEGMENT_UNFILED'), 'a phrase code').to.include('server/rules/segmentUnfiled.ts');
     expect(prefixes.get('rule.')).to.include('server/routes/findings.ts');
     expect(staticKeys.size).to.be.greaterThan(300);
@@ -109,7 +114,7 @@ describe('the catalogue keys the code uses', () => {
     expect(missingFrom(keys)).to.deep.equal([]);
   });
 
-  it('has every code the rules\' findings use, parameters\' phrases and list separators included', () => {
+  it("has every code the rules' findings use, parameters' phrases and list separators included", () => {
     const findings = findingTextCases().flatMap(findingsOf);
     const codes = new Set(findings.flatMap((finding) => codesOf(finding.text)));
     expect(codes.size).to.be.greaterThan(40);
@@ -120,8 +125,9 @@ describe('the catalogue keys the code uses', () => {
     const quoted = new Set<string>();
     const literal = /['"`]([a-z][\w-]*(?:\.[\w-]+)+)['"`]/g;
     for (const { text } of sources) for (const match of text.matchAll(literal)) quoted.add(match[1]);
-    const unused = [...catalogues['zh-CN']].filter((key) =>
-      !quoted.has(key) && ![...prefixes.keys()].some((prefix) => key.startsWith(prefix))).sort();
+    const unused = [...catalogues['zh-CN']]
+      .filter((key) => !quoted.has(key) && ![...prefixes.keys()].some((prefix) => key.startsWith(prefix)))
+      .sort();
     const total = catalogues['zh-CN'].size;
     const colon = unused.length ? ':' : '.';
     console.log(`      ${unused.length} of ${total} keys named nowhere in server/ or views/${colon}`);

@@ -9,17 +9,31 @@ import { smallDataset, snapshot, writeDataset } from '../support/fixtures.ts';
 
 async function readAll(directory: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
-  for (const name of (await readdir(directory)).sort()) files[name] = await readFile(path.join(directory, name), 'utf8');
+  for (const name of (await readdir(directory)).sort())
+    files[name] = await readFile(path.join(directory, name), 'utf8');
   return files;
 }
 
 /** Every table's rows without their ids, which a fresh import is free to number differently. */
 async function content(ctx: { dataSource: import('typeorm').DataSource }) {
   const tables = await snapshot(ctx.dataSource);
-  const withoutIds = (rows: unknown[]) => rows.map((row) => {
-    const { id: _id, parent_id: _parent, entity_id: _entity, holder_agent_id: _ha, holder_carrier_id: _hc, lessee_agent_id: _la, lessee_entity_id: _le, root_carrier_id: _rc, ...rest } = row as Record<string, unknown>;
-    return JSON.stringify(rest);
-  }).sort();
+  const withoutIds = (rows: unknown[]) =>
+    rows
+      .map((row) => {
+        const {
+          id: _id,
+          parent_id: _parent,
+          entity_id: _entity,
+          holder_agent_id: _ha,
+          holder_carrier_id: _hc,
+          lessee_agent_id: _la,
+          lessee_entity_id: _le,
+          root_carrier_id: _rc,
+          ...rest
+        } = row as Record<string, unknown>;
+        return JSON.stringify(rest);
+      })
+      .sort();
   return Object.fromEntries(Object.entries(tables).map(([table, rows]) => [table, withoutIds(rows)]));
 }
 
@@ -33,7 +47,9 @@ describeEachDatabase('export', (ctx) => {
     expect(await readAll(paged)).to.deep.equal(await readAll(whole));
     const allocations = (await readAll(paged))['allocations.csv'].trim().split('\n').slice(1);
     expect(allocations).to.have.length(6);
-    expect(allocations.map((line) => line.split(',')[0])).to.deep.equal([...allocations.map((line) => line.split(',')[0])].sort());
+    expect(allocations.map((line) => line.split(',')[0])).to.deep.equal(
+      [...allocations.map((line) => line.split(',')[0])].sort(),
+    );
   });
 
   it('writes every dataset file with the docs/dataset-format.md#files header', async () => {
@@ -42,9 +58,18 @@ describeEachDatabase('export', (ctx) => {
     await exportDataset(ctx.dataSource, directory);
     const files = await readAll(directory);
     expect(Object.keys(files)).to.deep.equal([
-      'agents.csv', 'allocations.csv', 'carriers.csv', 'complaints.csv', 'entities.csv', 'messages.csv', 'protected_senders.csv', 'url_lists.csv',
+      'agents.csv',
+      'allocations.csv',
+      'carriers.csv',
+      'complaints.csv',
+      'entities.csv',
+      'messages.csv',
+      'protected_senders.csv',
+      'url_lists.csv',
     ]);
-    expect(files['allocations.csv'].split('\n')[0]).to.equal('prefix,holder,lessee,valid_from,valid_to,miit_filing_no,declared');
+    expect(files['allocations.csv'].split('\n')[0]).to.equal(
+      'prefix,holder,lessee,valid_from,valid_to,miit_filing_no,declared',
+    );
     expect(files['messages.csv']).to.include('"【某网店】您的订单已发货, 请注意查收"');
   });
 

@@ -3,7 +3,25 @@ import fc from 'fast-check';
 import { parse106, prefixesOf } from '../../server/numbering/number106.ts';
 
 const FULL_WIDTH_DIGITS = '０１２３４５６７８９';
-const SEPARATORS = [' ', '\t', '\u00A0', '\u3000', '-', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212', '\uFF0D', '\u200B', '\u200C', '\u200D', '\uFEFF', '\u2060'];
+const SEPARATORS = [
+  ' ',
+  '\t',
+  '\u00A0',
+  '\u3000',
+  '-',
+  '\u2010',
+  '\u2011',
+  '\u2012',
+  '\u2013',
+  '\u2014',
+  '\u2212',
+  '\uFF0D',
+  '\u200B',
+  '\u200C',
+  '\u200D',
+  '\uFEFF',
+  '\u2060',
+];
 const COUNTRY_PREFIXES = ['', '+86', '＋86', '0086', '86', '+86 ', '0086-'];
 
 /** Any string at all, including lone surrogates, which `for…of` and normalize() must survive. */
@@ -11,7 +29,10 @@ const anyStringsByName: Array<[string, fc.Arbitrary<string>]> = [
   ['ASCII', fc.string()],
   ['graphemes', fc.string({ unit: 'grapheme' })],
   ['any code points', fc.string({ unit: 'binary' })],
-  ['UTF-16 units with lone surrogates', fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) })],
+  [
+    'UTF-16 units with lone surrogates',
+    fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) }),
+  ],
 ];
 const anyStrings = anyStringsByName.map(([, strings]) => strings);
 
@@ -172,33 +193,47 @@ describe('parse106', () => {
   });
 
   it('normalises every typed form of a 106 number to its ASCII digits', () => {
-    fc.assert(fc.property(typed106, ({ expected, typed }) => {
-      expect(parse106(typed, 'prefix')).to.deep.equal({ ok: true, value: expected });
-    }));
+    fc.assert(
+      fc.property(typed106, ({ expected, typed }) => {
+        expect(parse106(typed, 'prefix')).to.deep.equal({ ok: true, value: expected });
+      }),
+    );
   });
 
   for (const [name, strings] of anyStringsByName) {
     it(`never throws on arbitrary strings (${name})`, () => {
-      fc.assert(fc.property(strings, fc.constantFrom('prefix' as const, 'number' as const), (raw, kind) => {
-        parse106(raw, kind);
-      }));
+      fc.assert(
+        fc.property(strings, fc.constantFrom('prefix' as const, 'number' as const), (raw, kind) => {
+          parse106(raw, kind);
+        }),
+      );
     });
   }
 
   it('returns only 106 numbers of 5 to 20 ASCII digits, whatever the input', () => {
-    const inputs = fc.oneof(typed106.map(({ typed }) => typed), ...anyStrings);
-    fc.assert(fc.property(inputs, (raw) => {
-      const parsed = parse106(raw, 'prefix');
-      if (parsed.ok) expect(parsed.value).to.match(/^106[0-9]{2,17}$/);
-    }));
+    const inputs = fc.oneof(
+      typed106.map(({ typed }) => typed),
+      ...anyStrings,
+    );
+    fc.assert(
+      fc.property(inputs, (raw) => {
+        const parsed = parse106(raw, 'prefix');
+        if (parsed.ok) expect(parsed.value).to.match(/^106[0-9]{2,17}$/);
+      }),
+    );
   });
 
   it('is idempotent: parsing an accepted value returns it unchanged', () => {
-    const inputs = fc.oneof(typed106.map(({ typed }) => typed), ...anyStrings);
-    fc.assert(fc.property(inputs, fc.constantFrom('prefix' as const, 'number' as const), (raw, kind) => {
-      const parsed = parse106(raw, kind);
-      if (parsed.ok) expect(parse106(parsed.value, kind)).to.deep.equal(parsed);
-    }));
+    const inputs = fc.oneof(
+      typed106.map(({ typed }) => typed),
+      ...anyStrings,
+    );
+    fc.assert(
+      fc.property(inputs, fc.constantFrom('prefix' as const, 'number' as const), (raw, kind) => {
+        const parsed = parse106(raw, kind);
+        if (parsed.ok) expect(parse106(parsed.value, kind)).to.deep.equal(parsed);
+      }),
+    );
   });
 });
 
@@ -216,11 +251,13 @@ describe('prefixesOf', () => {
   });
 
   it('yields length - 2 prefixes, each a prefix of the number, ending with the number', () => {
-    fc.assert(fc.property(fc.stringMatching(/^106[0-9]{0,17}$/), (number) => {
-      const prefixes = prefixesOf(number);
-      expect(prefixes).to.have.length(number.length - 2);
-      expect(prefixes.every((prefix) => number.startsWith(prefix))).to.equal(true);
-      expect(prefixes.at(-1)).to.equal(number);
-    }));
+    fc.assert(
+      fc.property(fc.stringMatching(/^106[0-9]{0,17}$/), (number) => {
+        const prefixes = prefixesOf(number);
+        expect(prefixes).to.have.length(number.length - 2);
+        expect(prefixes.every((prefix) => number.startsWith(prefix))).to.equal(true);
+        expect(prefixes.at(-1)).to.equal(number);
+      }),
+    );
   });
 });

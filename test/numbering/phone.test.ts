@@ -6,7 +6,10 @@ const anyStringsByName: Array<[string, fc.Arbitrary<string>]> = [
   ['ASCII', fc.string()],
   ['graphemes', fc.string({ unit: 'grapheme' })],
   ['any code points', fc.string({ unit: 'binary' })],
-  ['UTF-16 units with lone surrogates', fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) })],
+  [
+    'UTF-16 units with lone surrogates',
+    fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code)) }),
+  ],
 ];
 const anyStrings = anyStringsByName.map(([, strings]) => strings);
 
@@ -14,13 +17,19 @@ const anyStrings = anyStringsByName.map(([, strings]) => strings);
 const dialLike = fc
   .tuple(
     fc.constantFrom('', '+', '+86', '0086', '86', '0', '+1 '),
-    fc.array(fc.oneof(fc.constantFrom(...'0123456789'), fc.constantFrom(' ', '-', '(', ')', '１', '３', '８')), { maxLength: 16 }),
+    fc.array(fc.oneof(fc.constantFrom(...'0123456789'), fc.constantFrom(' ', '-', '(', ')', '１', '３', '８')), {
+      maxLength: 16,
+    }),
   )
   .map(([prefix, characters]) => prefix + characters.join(''));
 
 /** Chinese mobile numbers in the 13x range (all allocated), typed with random separators. */
 const mobile = fc
-  .tuple(fc.integer({ min: 0, max: 9 }), fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 8, maxLength: 8 }), fc.constantFrom('', ' ', '-'))
+  .tuple(
+    fc.integer({ min: 0, max: 9 }),
+    fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 8, maxLength: 8 }),
+    fc.constantFrom('', ' ', '-'),
+  )
   .map(([third, rest, separator]) => ({
     typed: `13${third}${separator}${rest.slice(0, 4).join('')}${separator}${rest.slice(4).join('')}`,
     e164: `+8613${third}${rest.join('')}`,
@@ -78,31 +87,43 @@ describe('normalisePhone', () => {
   });
 
   it('turns every 13x mobile number, however separated, into +86 and its 11 digits', () => {
-    fc.assert(fc.property(mobile, ({ typed, e164 }) => {
-      expect(normalisePhone(typed)).to.deep.equal({ ok: true, value: e164 });
-    }));
+    fc.assert(
+      fc.property(mobile, ({ typed, e164 }) => {
+        expect(normalisePhone(typed)).to.deep.equal({ ok: true, value: e164 });
+      }),
+    );
   });
 
   for (const [name, strings] of [['dial-like', dialLike] as const, ...anyStringsByName]) {
     it(`never throws on arbitrary strings (${name})`, () => {
-      fc.assert(fc.property(strings, (raw) => {
-        normalisePhone(raw);
-      }));
+      fc.assert(
+        fc.property(strings, (raw) => {
+          normalisePhone(raw);
+        }),
+      );
     });
   }
 
   it('is idempotent: normalising an accepted value returns it unchanged', () => {
-    const inputs = fc.oneof(mobile.map(({ typed }) => typed), dialLike, ...anyStrings);
-    fc.assert(fc.property(inputs, (raw) => {
-      const parsed = normalisePhone(raw);
-      if (parsed.ok) expect(normalisePhone(parsed.value)).to.deep.equal(parsed);
-    }));
+    const inputs = fc.oneof(
+      mobile.map(({ typed }) => typed),
+      dialLike,
+      ...anyStrings,
+    );
+    fc.assert(
+      fc.property(inputs, (raw) => {
+        const parsed = normalisePhone(raw);
+        if (parsed.ok) expect(normalisePhone(parsed.value)).to.deep.equal(parsed);
+      }),
+    );
   });
 
   it('returns only E.164 strings, whatever the input', () => {
-    fc.assert(fc.property(fc.oneof(dialLike, ...anyStrings), (raw) => {
-      const parsed = normalisePhone(raw);
-      if (parsed.ok) expect(parsed.value).to.match(/^\+[1-9][0-9]{1,14}$/);
-    }));
+    fc.assert(
+      fc.property(fc.oneof(dialLike, ...anyStrings), (raw) => {
+        const parsed = normalisePhone(raw);
+        if (parsed.ok) expect(parsed.value).to.match(/^\+[1-9][0-9]{1,14}$/);
+      }),
+    );
   });
 });

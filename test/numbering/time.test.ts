@@ -1,18 +1,32 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { dateOfDayNumber, dayNumber, formatShanghai, parseDate, parseTimestamp, shanghaiDate } from '../../server/numbering/time.ts';
+import {
+  dateOfDayNumber,
+  dayNumber,
+  formatShanghai,
+  parseDate,
+  parseTimestamp,
+  shanghaiDate,
+} from '../../server/numbering/time.ts';
 
 const anyStringsByName: Array<[string, fc.Arbitrary<string>]> = [
   ['ASCII', fc.string()],
   ['graphemes', fc.string({ unit: 'grapheme' })],
   ['any code points', fc.string({ unit: 'binary' })],
-  ['timestamp-shaped', fc.stringMatching(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/)],
+  [
+    'timestamp-shaped',
+    fc.stringMatching(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/),
+  ],
 ];
 
 const FIRST_DAY = -719528; // 0000-01-01
 const LAST_DAY = 2932896; // 9999-12-31
 /** Every instant whose Shanghai wall-clock time has a four-digit year. */
-const writableInstants = fc.date({ min: new Date(FIRST_DAY * 86_400_000 - 8 * 3_600_000), max: new Date((LAST_DAY + 1) * 86_400_000 - 8 * 3_600_000 - 1), noInvalidDate: true });
+const writableInstants = fc.date({
+  min: new Date(FIRST_DAY * 86_400_000 - 8 * 3_600_000),
+  max: new Date((LAST_DAY + 1) * 86_400_000 - 8 * 3_600_000 - 1),
+  noInvalidDate: true,
+});
 
 /** The epoch milliseconds of a UTC wall-clock time. */
 const utc = (...parts: [number, number, number, number?, number?, number?, number?]) => Date.UTC(...parts);
@@ -59,9 +73,11 @@ describe('parseDate', () => {
 
   for (const [name, strings] of anyStringsByName) {
     it(`never throws on arbitrary strings (${name})`, () => {
-      fc.assert(fc.property(strings, (raw) => {
-        parseDate(raw);
-      }));
+      fc.assert(
+        fc.property(strings, (raw) => {
+          parseDate(raw);
+        }),
+      );
     });
   }
 });
@@ -157,17 +173,21 @@ describe('parseTimestamp', () => {
 
   for (const [name, strings] of anyStringsByName) {
     it(`never throws on arbitrary strings (${name})`, () => {
-      fc.assert(fc.property(strings, (raw) => {
-        parseTimestamp(raw);
-      }));
+      fc.assert(
+        fc.property(strings, (raw) => {
+          parseTimestamp(raw);
+        }),
+      );
     });
   }
 
   it('accepts only instants that formatShanghai can write', () => {
-    fc.assert(fc.property(anyStringsByName[3][1], (raw) => {
-      const parsed = parseTimestamp(raw);
-      if (parsed.ok) expect(formatShanghai(parsed.value)).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
-    }));
+    fc.assert(
+      fc.property(anyStringsByName[3][1], (raw) => {
+        const parsed = parseTimestamp(raw);
+        if (parsed.ok) expect(formatShanghai(parsed.value)).to.match(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/);
+      }),
+    );
   });
 });
 
@@ -185,9 +205,11 @@ describe('shanghaiDate', () => {
   });
 
   it('agrees with the UTC date of the instant moved eight hours on', () => {
-    fc.assert(fc.property(writableInstants, (instant) => {
-      expect(shanghaiDate(instant)).to.equal(new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 10));
-    }));
+    fc.assert(
+      fc.property(writableInstants, (instant) => {
+        expect(shanghaiDate(instant)).to.equal(new Date(instant.getTime() + 8 * 3_600_000).toISOString().slice(0, 10));
+      }),
+    );
   });
 
   it('throws a RangeError on an invalid Date', () => {
@@ -195,11 +217,13 @@ describe('shanghaiDate', () => {
   });
 
   it('gives back the date a bare date timestamp was read from', () => {
-    fc.assert(fc.property(fc.integer({ min: FIRST_DAY, max: LAST_DAY }), (day) => {
-      const date = dateOfDayNumber(day);
-      const parsed = parseTimestamp(date);
-      expect(parsed.ok && shanghaiDate(parsed.value)).to.equal(date);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: FIRST_DAY, max: LAST_DAY }), (day) => {
+        const date = dateOfDayNumber(day);
+        const parsed = parseTimestamp(date);
+        expect(parsed.ok && shanghaiDate(parsed.value)).to.equal(date);
+      }),
+    );
   });
 });
 
@@ -225,10 +249,12 @@ describe('formatShanghai', () => {
   });
 
   it('round-trips through parseTimestamp at second precision', () => {
-    fc.assert(fc.property(writableInstants, (instant) => {
-      const parsed = parseTimestamp(formatShanghai(instant));
-      expect(parsed.ok && parsed.value.getTime()).to.equal(Math.floor(instant.getTime() / 1000) * 1000);
-    }));
+    fc.assert(
+      fc.property(writableInstants, (instant) => {
+        const parsed = parseTimestamp(formatShanghai(instant));
+        expect(parsed.ok && parsed.value.getTime()).to.equal(Math.floor(instant.getTime() / 1000) * 1000);
+      }),
+    );
   });
 });
 
@@ -252,11 +278,17 @@ describe('dayNumber', () => {
   });
 
   it('is undone by dateOfDayNumber', () => {
-    const utcDaysOfFourDigitYears = fc.date({ min: new Date(FIRST_DAY * 86_400_000), max: new Date((LAST_DAY + 1) * 86_400_000 - 1), noInvalidDate: true });
-    fc.assert(fc.property(utcDaysOfFourDigitYears, (instant) => {
-      const date = instant.toISOString().slice(0, 10);
-      expect(dateOfDayNumber(dayNumber(date))).to.equal(date);
-    }));
+    const utcDaysOfFourDigitYears = fc.date({
+      min: new Date(FIRST_DAY * 86_400_000),
+      max: new Date((LAST_DAY + 1) * 86_400_000 - 1),
+      noInvalidDate: true,
+    });
+    fc.assert(
+      fc.property(utcDaysOfFourDigitYears, (instant) => {
+        const date = instant.toISOString().slice(0, 10);
+        expect(dateOfDayNumber(dayNumber(date))).to.equal(date);
+      }),
+    );
   });
 });
 
@@ -286,15 +318,19 @@ describe('dateOfDayNumber', () => {
   });
 
   it('is undone by dayNumber', () => {
-    fc.assert(fc.property(fc.integer({ min: FIRST_DAY, max: LAST_DAY }), (n) => {
-      expect(dayNumber(dateOfDayNumber(n))).to.equal(n);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: FIRST_DAY, max: LAST_DAY }), (n) => {
+        expect(dayNumber(dateOfDayNumber(n))).to.equal(n);
+      }),
+    );
   });
 
   it('moves one day forward per day number', () => {
-    fc.assert(fc.property(fc.integer({ min: FIRST_DAY, max: LAST_DAY - 1 }), (n) => {
-      const next = new Date(`${dateOfDayNumber(n)}T00:00:00Z`).getTime() + 86_400_000;
-      expect(dateOfDayNumber(n + 1)).to.equal(new Date(next).toISOString().slice(0, 10));
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: FIRST_DAY, max: LAST_DAY - 1 }), (n) => {
+        const next = new Date(`${dateOfDayNumber(n)}T00:00:00Z`).getTime() + 86_400_000;
+        expect(dateOfDayNumber(n + 1)).to.equal(new Date(next).toISOString().slice(0, 10));
+      }),
+    );
   });
 });

@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { isUsccShaped, isValidUscc, normaliseUscc, USCC_ALPHABET, usccCheckCharacter, usccKind } from '../../server/numbering/uscc.ts';
+import {
+  isUsccShaped,
+  isValidUscc,
+  normaliseUscc,
+  USCC_ALPHABET,
+  usccCheckCharacter,
+  usccKind,
+} from '../../server/numbering/uscc.ts';
 
 const PUBLISHED_EXAMPLE = '91350100M000100Y43';
 
@@ -32,25 +39,35 @@ describe('isValidUscc', () => {
   });
 
   it('accepts every code built with its computed check character', () => {
-    fc.assert(fc.property(validUscc, (uscc) => {
-      expect(isValidUscc(uscc)).to.equal(true);
-    }));
+    fc.assert(
+      fc.property(validUscc, (uscc) => {
+        expect(isValidUscc(uscc)).to.equal(true);
+      }),
+    );
   });
 
   it('rejects every other check character', () => {
-    fc.assert(fc.property(validUscc, (uscc) => {
-      for (const wrong of USCC_ALPHABET.replace(uscc[17], '')) {
-        expect(isValidUscc(uscc.slice(0, 17) + wrong), uscc.slice(0, 17) + wrong).to.equal(false);
-      }
-    }));
+    fc.assert(
+      fc.property(validUscc, (uscc) => {
+        for (const wrong of USCC_ALPHABET.replace(uscc[17], '')) {
+          expect(isValidUscc(uscc.slice(0, 17) + wrong), uscc.slice(0, 17) + wrong).to.equal(false);
+        }
+      }),
+    );
   });
 
   it('rejects any single changed character among the first 17', () => {
-    const change = fc.record({ uscc: validUscc, at: fc.integer({ min: 0, max: 16 }), shift: fc.integer({ min: 1, max: 30 }) });
-    fc.assert(fc.property(change, ({ uscc, at, shift }) => {
-      const replacement = USCC_ALPHABET[(USCC_ALPHABET.indexOf(uscc[at]) + shift) % 31];
-      expect(isValidUscc(uscc.slice(0, at) + replacement + uscc.slice(at + 1))).to.equal(false);
-    }));
+    const change = fc.record({
+      uscc: validUscc,
+      at: fc.integer({ min: 0, max: 16 }),
+      shift: fc.integer({ min: 1, max: 30 }),
+    });
+    fc.assert(
+      fc.property(change, ({ uscc, at, shift }) => {
+        const replacement = USCC_ALPHABET[(USCC_ALPHABET.indexOf(uscc[at]) + shift) % 31];
+        expect(isValidUscc(uscc.slice(0, at) + replacement + uscc.slice(at + 1))).to.equal(false);
+      }),
+    );
   });
 
   it('rejects a code that is not USCC-shaped', () => {

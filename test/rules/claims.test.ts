@@ -2,12 +2,21 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { render } from '../../server/i18n/phrase.ts';
 import { isValidUscc } from '../../server/numbering/uscc.ts';
-import { ClaimDetector, impersonation, lookalikeSignature, type Claim, type ProtectedSenderRef, type RegisteredEntity } from '../../server/rules/claims/index.ts';
+import {
+  ClaimDetector,
+  impersonation,
+  lookalikeSignature,
+  type Claim,
+  type ProtectedSenderRef,
+  type RegisteredEntity,
+} from '../../server/rules/claims/index.ts';
 import { filedSignatures, signaturesOf } from '../../server/rules/signatures.ts';
 import type { AuditSnapshot } from '../../server/rules/types.ts';
 
 const FIXTURE = new URL('../fixtures/impersonation/', import.meta.url);
-const protectedSenders: ProtectedSenderRef[] = JSON.parse(readFileSync(new URL('protected_senders.json', FIXTURE), 'utf8'));
+const protectedSenders: ProtectedSenderRef[] = JSON.parse(
+  readFileSync(new URL('protected_senders.json', FIXTURE), 'utf8'),
+);
 
 interface LabelledMessage {
   content: string;
@@ -54,12 +63,23 @@ describe('ClaimDetector: signatures', () => {
   it('reads a 【】 signature at the start, with its text and span in the original', () => {
     const content = '【济南交警】您的驾驶证即将到期。';
     const claim = onlyClaim(content);
-    expect(claim).to.include({ text: '济南交警', start: 1, end: 5, kind: 'signature', match: 'exact', government: true });
+    expect(claim).to.include({
+      text: '济南交警',
+      start: 1,
+      end: 5,
+      kind: 'signature',
+      match: 'exact',
+      government: true,
+    });
     expect(claim.protectedSender).to.equal(JINAN_TRAFFIC_POLICE);
   });
 
   it('reads a 【】 signature in the middle of the text', () => {
-    expect(onlyClaim('尊敬的车主，【济南交警】请及时缴纳罚款。')).to.include({ text: '济南交警', start: 7, kind: 'signature' });
+    expect(onlyClaim('尊敬的车主，【济南交警】请及时缴纳罚款。')).to.include({
+      text: '济南交警',
+      start: 7,
+      kind: 'signature',
+    });
   });
 
   it('reads a 【】 signature at the end of the text', () => {
@@ -69,15 +89,28 @@ describe('ClaimDetector: signatures', () => {
 
   it('reads every signature of a message, in order', () => {
     const claims = detector.claims('【顺丰速运】您的快件已到。【北京交警】您有违章。');
-    expect(claims.map((claim) => [claim.text, claim.government])).to.deep.equal([['顺丰速运', false], ['北京交警', true]]);
+    expect(claims.map((claim) => [claim.text, claim.government])).to.deep.equal([
+      ['顺丰速运', false],
+      ['北京交警', true],
+    ]);
   });
 
   it('reads 〖〗 anywhere as a signature', () => {
-    expect(onlyClaim('请点击查看〖海淀法院〗电子传票')).to.include({ text: '海淀法院', kind: 'signature', match: 'exact' });
+    expect(onlyClaim('请点击查看〖海淀法院〗电子传票')).to.include({
+      text: '海淀法院',
+      kind: 'signature',
+      match: 'exact',
+    });
   });
 
   it('reads square brackets, parentheses, 〔〕 and 「」 as a signature at the start', () => {
-    for (const content of ['[北京交警]您的驾照即将过期。', '(北京交警)您的驾照即将过期。', '〔北京交警〕您的驾照即将过期。', '「北京交警」您的驾照即将过期。', '［北京交警］您的驾照即将过期。']) {
+    for (const content of [
+      '[北京交警]您的驾照即将过期。',
+      '(北京交警)您的驾照即将过期。',
+      '〔北京交警〕您的驾照即将过期。',
+      '「北京交警」您的驾照即将过期。',
+      '［北京交警］您的驾照即将过期。',
+    ]) {
       expect(onlyClaim(content), content).to.include({ text: '北京交警', kind: 'signature', government: true });
     }
   });
@@ -87,11 +120,15 @@ describe('ClaimDetector: signatures', () => {
   });
 
   it('does not read square brackets in the middle of the text as a signature', () => {
-    expect(detector.claims('【招商银行】您的信用卡[3月]账单已出。').map((claim) => claim.text)).to.deep.equal(['招商银行']);
+    expect(detector.claims('【招商银行】您的信用卡[3月]账单已出。').map((claim) => claim.text)).to.deep.equal([
+      '招商银行',
+    ]);
   });
 
   it('does not read a part counter such as (1/2) as a signature', () => {
-    expect(detector.claims('(1/2)【中国移动】您的套餐余量如下。').map((claim) => claim.text)).to.deep.equal(['中国移动']);
+    expect(detector.claims('(1/2)【中国移动】您的套餐余量如下。').map((claim) => claim.text)).to.deep.equal([
+      '中国移动',
+    ]);
   });
 
   it('reads a signature whose brackets do not pair (【…])', () => {
@@ -103,7 +140,11 @@ describe('ClaimDetector: signatures', () => {
   });
 
   it('reports a company signature as a claim that is not a government body', () => {
-    expect(onlyClaim('【交通银行】您的动态验证码为482913。')).to.include({ match: 'none', government: false, protectedSender: null });
+    expect(onlyClaim('【交通银行】您的动态验证码为482913。')).to.include({
+      match: 'none',
+      government: false,
+      protectedSender: null,
+    });
   });
 
   it('reads a signature it has read before as a detector that never saw it would, at its new place', () => {
@@ -133,11 +174,23 @@ describe('ClaimDetector: signatures', () => {
   it('reads the same claims when the caller hands over the signatures it found (filed or not, as written or disguised)', () => {
     // Every signature text of the fixture filed, and a few disguises of filed ones besides:
     // 【济南 交警】 files as 济南交警 but is not written as filed, so it must not take 济南交警's reading.
-    const contents = [...messages.map((row) => row.content), '【济南交警】您有一条违章记录。', '【济南 交警】您有一条违章记录。', '【济南交警 】请处理。', '【交通银行】您好。'];
-    const texts = new Set(contents.flatMap((content) => [...content.matchAll(/【([^【】\n]{1,40})】/g)].map((match) => match[1])));
+    const contents = [
+      ...messages.map((row) => row.content),
+      '【济南交警】您有一条违章记录。',
+      '【济南 交警】您有一条违章记录。',
+      '【济南交警 】请处理。',
+      '【交通银行】您好。',
+    ];
+    const texts = new Set(
+      contents.flatMap((content) => [...content.matchAll(/【([^【】\n]{1,40})】/g)].map((match) => match[1])),
+    );
     texts.add('济南交警');
     const filing = (order: string[]) =>
-      filedSignatures({ entities: new Map(order.map((text, i) => [`E${i}`, { id: i, uscc: `E${i}`, name: text, kind: null, signatures: [text] }])) } as unknown as AuditSnapshot);
+      filedSignatures({
+        entities: new Map(
+          order.map((text, i) => [`E${i}`, { id: i, uscc: `E${i}`, name: text, kind: null, signatures: [text] }]),
+        ),
+      } as unknown as AuditSnapshot);
     const filed = filing([...texts]);
     const told = new ClaimDetector(protectedSenders);
     let filedSeen = 0;
@@ -151,9 +204,13 @@ describe('ClaimDetector: signatures', () => {
     // number now names another text, and the readings must still be each text's own.
     const renumbered = filing([...texts].reverse());
     for (const content of contents) {
-      expect(told.claims(content, signaturesOf(content, renumbered)), content).to.deep.equal(new ClaimDetector(protectedSenders).claims(content));
+      expect(told.claims(content, signaturesOf(content, renumbered)), content).to.deep.equal(
+        new ClaimDetector(protectedSenders).claims(content),
+      );
     }
-    expect(told.claims('【济南 交警】请核对。', signaturesOf('【济南 交警】请核对。', filed))[0]).to.include({ match: 'normalised' });
+    expect(told.claims('【济南 交警】请核对。', signaturesOf('【济南 交警】请核对。', filed))[0]).to.include({
+      match: 'normalised',
+    });
   });
 });
 
@@ -192,13 +249,16 @@ describe('ClaimDetector: disguises of a protected name', () => {
     });
   }
 
-  it('takes 济南市公安局交通管理局 as an abbreviation of Jinan\'s 交通警察支队', () => {
+  it("takes 济南市公安局交通管理局 as an abbreviation of Jinan's 交通警察支队", () => {
     const claim = onlyClaim('【济南市公安局交通管理局】您已预约科目一考试。');
     expect(claim).to.include({ match: 'abbreviation', protectedSender: JINAN_TRAFFIC_POLICE });
   });
 
   it('takes 广州交警 as an abbreviation when no alias lists it', () => {
-    expect(onlyClaim('【广州交警】您的车辆违停未处理。')).to.include({ match: 'abbreviation', protectedSender: senderNamed('广州市公安局交通警察支队') });
+    expect(onlyClaim('【广州交警】您的车辆违停未处理。')).to.include({
+      match: 'abbreviation',
+      protectedSender: senderNamed('广州市公安局交通警察支队'),
+    });
   });
 
   it('takes 海淀区法院 and 浦东新区法院 as district abbreviations of their courts', () => {
@@ -207,13 +267,25 @@ describe('ClaimDetector: disguises of a protected name', () => {
   });
 
   it('calls an abbreviation written with a disguise normalised', () => {
-    expect(onlyClaim('【濟南交警支隊】您的駕駛證已被暫扣。')).to.include({ match: 'normalised', protectedSender: JINAN_TRAFFIC_POLICE });
+    expect(onlyClaim('【濟南交警支隊】您的駕駛證已被暫扣。')).to.include({
+      match: 'normalised',
+      protectedSender: JINAN_TRAFFIC_POLICE,
+    });
   });
 
   it('finds a name one character away from a protected one', () => {
-    expect(onlyClaim('【北京市公安局公安交通管里局】您的驾考预约已成功。')).to.include({ match: 'lookalike', protectedSender: BEIJING_TRAFFIC_POLICE });
-    expect(onlyClaim('【交管12128】您的驾驶证即将注销。')).to.include({ match: 'lookalike', protectedSender: TRAFFIC_MANAGEMENT_BUREAU });
-    expect(onlyClaim('【济南交警队】您的驾考已取消。')).to.include({ match: 'lookalike', protectedSender: JINAN_TRAFFIC_POLICE });
+    expect(onlyClaim('【北京市公安局公安交通管里局】您的驾考预约已成功。')).to.include({
+      match: 'lookalike',
+      protectedSender: BEIJING_TRAFFIC_POLICE,
+    });
+    expect(onlyClaim('【交管12128】您的驾驶证即将注销。')).to.include({
+      match: 'lookalike',
+      protectedSender: TRAFFIC_MANAGEMENT_BUREAU,
+    });
+    expect(onlyClaim('【济南交警队】您的驾考已取消。')).to.include({
+      match: 'lookalike',
+      protectedSender: JINAN_TRAFFIC_POLICE,
+    });
   });
 
   it('does not take another real four-character name one edit away for a lookalike (北京人寿, 北京公寓)', () => {
@@ -227,13 +299,45 @@ describe('ClaimDetector: disguises of a protected name', () => {
 });
 
 describe('ClaimDetector: the shape of a government body', () => {
-  for (const body of ['潍坊交警', '青岛税务局', '历下区派出所', '国家反诈中心', '12345', '北京海关', '消防救援支队', '济南市人民政府', '朝阳法院', '济南市检察院', '潍坊人社', '北京疾控', '工信部', '交通运输部', '济南市公安局历下区分局']) {
+  for (const body of [
+    '潍坊交警',
+    '青岛税务局',
+    '历下区派出所',
+    '国家反诈中心',
+    '12345',
+    '北京海关',
+    '消防救援支队',
+    '济南市人民政府',
+    '朝阳法院',
+    '济南市检察院',
+    '潍坊人社',
+    '北京疾控',
+    '工信部',
+    '交通运输部',
+    '济南市公安局历下区分局',
+  ]) {
     it(`takes 【${body}】 for a government body`, () => {
-      expect(onlyClaim(`【${body}】您有一条待办事项。`)).to.include({ match: 'pattern', government: true, protectedSender: null });
+      expect(onlyClaim(`【${body}】您有一条待办事项。`)).to.include({
+        match: 'pattern',
+        government: true,
+        protectedSender: null,
+      });
     });
   }
 
-  for (const name of ['交通银行', '国家电网', '中国移动', '易社保', '安泰消防', '中税税务师事务所', '中国平安', '北京交通大学', '济南交通广播', '公安县农商银行', 'ETC服务']) {
+  for (const name of [
+    '交通银行',
+    '国家电网',
+    '中国移动',
+    '易社保',
+    '安泰消防',
+    '中税税务师事务所',
+    '中国平安',
+    '北京交通大学',
+    '济南交通广播',
+    '公安县农商银行',
+    'ETC服务',
+  ]) {
     it(`does not take 【${name}】 for a government body`, () => {
       expect(onlyClaim(`【${name}】您有一条待办事项。`)).to.include({ government: false });
     });
@@ -263,23 +367,34 @@ describe('ClaimDetector: self-identification in the text', () => {
     });
   }
 
-  it('gives the body\'s name, not the words before it, as the claim (今天济南交警提醒您)', () => {
-    expect(governmentClaims('今天济南交警提醒您：驾驶证将被注销。')[0]).to.include({ text: '济南交警', match: 'exact' });
+  it("gives the body's name, not the words before it, as the claim (今天济南交警提醒您)", () => {
+    expect(governmentClaims('今天济南交警提醒您：驾驶证将被注销。')[0]).to.include({
+      text: '济南交警',
+      match: 'exact',
+    });
   });
 
   it('reads a sub-unit of a protected body as a claim of that body', () => {
-    expect(governmentClaims('您好，这里是济南市公安局交通警察支队车管所，您的驾考预约失败。')[0].protectedSender).to.equal(JINAN_TRAFFIC_POLICE);
+    expect(
+      governmentClaims('您好，这里是济南市公安局交通警察支队车管所，您的驾考预约失败。')[0].protectedSender,
+    ).to.equal(JINAN_TRAFFIC_POLICE);
   });
 
   it('reads traditional characters in the text', () => {
-    expect(governmentClaims('這裡是濟南交警支隊，您的車輛有違法未處理。')[0]).to.include({ match: 'normalised', protectedSender: JINAN_TRAFFIC_POLICE });
+    expect(governmentClaims('這裡是濟南交警支隊，您的車輛有違法未處理。')[0]).to.include({
+      match: 'normalised',
+      protectedSender: JINAN_TRAFFIC_POLICE,
+    });
   });
 
   it('reads speaker words only where one is written whole, the first listed where several could start', () => {
     const kinds = (content: string) => detector.claims(content).map((claim) => [claim.kind, claim.text]);
     // 提 starts speaker words (提醒您…) and 的工作人员 ends with 工作人员, but 提工作人员 is neither.
     expect(kinds('【交通银行】交通银行提工作人员')).to.deep.equal([['signature', '交通银行']]);
-    expect(kinds('【交通银行】交通银行工作人员')).to.deep.equal([['signature', '交通银行'], ['self-identification', '交通银行']]);
+    expect(kinds('【交通银行】交通银行工作人员')).to.deep.equal([
+      ['signature', '交通银行'],
+      ['self-identification', '交通银行'],
+    ]);
     // 我这边是 is tried before 我是 could be found further on: the name is what follows the whole words.
     expect(governmentClaims('我这边是济南交警，您的车辆违章未处理。')[0]).to.include({ text: '济南交警' });
     // A word's start at the very end of the message (提) reads nothing past it.
@@ -368,7 +483,9 @@ describe('impersonation (GOV_IMPERSONATION)', () => {
 
   it('gives its reason in one Chinese sentence and in English', () => {
     const verdict = impersonation(detector, '【济南交警】您已成功预约科目三考试。', company)!;
-    expect(render('zh-CN', verdict.reason)).to.match(/^短信以“济南交警”（济南市公安局交通警察支队）的名义签名，[^。]*。$/);
+    expect(render('zh-CN', verdict.reason)).to.match(
+      /^短信以“济南交警”（济南市公安局交通警察支队）的名义签名，[^。]*。$/,
+    );
     expect(render('zh-CN', verdict.reason)).to.include(company.name);
     expect(render('en', verdict.reason)).to.match(/^The message signs as "济南交警"/);
   });
@@ -382,7 +499,9 @@ describe('lookalikeSignature (LOOKALIKE_SIGNATURE)', () => {
   });
 
   it('flags a one-edit signature when nobody held the number', () => {
-    expect(lookalikeSignature(detector, '【北京市公安局公安交通管里局】您的驾考预约已成功。', null)?.claim.match).to.equal('lookalike');
+    expect(
+      lookalikeSignature(detector, '【北京市公安局公安交通管里局】您的驾考预约已成功。', null)?.claim.match,
+    ).to.equal('lookalike');
   });
 
   it('leaves an exact protected signature to GOV_IMPERSONATION', () => {
@@ -405,8 +524,10 @@ describe('lookalikeSignature (LOOKALIKE_SIGNATURE)', () => {
 describe('the labelled fixture', () => {
   it('holds at least 320 messages, every registered USCC passing the check', () => {
     expect(messages.length).to.be.at.least(320);
-    for (const row of messages) if (row.registered !== null) expect(isValidUscc(row.registered.uscc), row.registered.uscc).to.equal(true);
-    for (const sender of protectedSenders) if (sender.uscc !== null) expect(isValidUscc(sender.uscc), sender.uscc).to.equal(true);
+    for (const row of messages)
+      if (row.registered !== null) expect(isValidUscc(row.registered.uscc), row.registered.uscc).to.equal(true);
+    for (const sender of protectedSenders)
+      if (sender.uscc !== null) expect(isValidUscc(sender.uscc), sender.uscc).to.equal(true);
   });
 
   /** Precision and recall of `decide` against the label `expected` over the whole fixture. */
@@ -422,19 +543,36 @@ describe('the labelled fixture', () => {
       else if (expected(row)) falseNegatives++;
       if (decided !== expected(row)) wrong.push(`${decided ? 'FP' : 'FN'} ${row.content} (${row.note})`);
     }
-    return { precision: truePositives / (truePositives + falsePositives), recall: truePositives / (truePositives + falseNegatives), truePositives, falsePositives, falseNegatives, wrong };
+    return {
+      precision: truePositives / (truePositives + falsePositives),
+      recall: truePositives / (truePositives + falseNegatives),
+      truePositives,
+      falsePositives,
+      falseNegatives,
+      wrong,
+    };
   }
 
   it('finds GOV_IMPERSONATION with recall ≥ 0.98 and precision ≥ 0.95', () => {
-    const result = score((row) => impersonation(detector, row.content, row.registered) !== null, (row) => row.impersonation);
-    console.log(`      GOV_IMPERSONATION over ${messages.length} messages: precision ${result.precision.toFixed(4)}, recall ${result.recall.toFixed(4)} (TP ${result.truePositives}, FP ${result.falsePositives}, FN ${result.falseNegatives})`);
+    const result = score(
+      (row) => impersonation(detector, row.content, row.registered) !== null,
+      (row) => row.impersonation,
+    );
+    console.log(
+      `      GOV_IMPERSONATION over ${messages.length} messages: precision ${result.precision.toFixed(4)}, recall ${result.recall.toFixed(4)} (TP ${result.truePositives}, FP ${result.falsePositives}, FN ${result.falseNegatives})`,
+    );
     expect(result.recall, result.wrong.join('\n')).to.be.at.least(0.98);
     expect(result.precision, result.wrong.join('\n')).to.be.at.least(0.95);
   });
 
   it('finds LOOKALIKE_SIGNATURE with recall ≥ 0.98 and precision ≥ 0.95', () => {
-    const result = score((row) => lookalikeSignature(detector, row.content, row.registered) !== null, (row) => row.lookalike);
-    console.log(`      LOOKALIKE_SIGNATURE over ${messages.length} messages: precision ${result.precision.toFixed(4)}, recall ${result.recall.toFixed(4)} (TP ${result.truePositives}, FP ${result.falsePositives}, FN ${result.falseNegatives})`);
+    const result = score(
+      (row) => lookalikeSignature(detector, row.content, row.registered) !== null,
+      (row) => row.lookalike,
+    );
+    console.log(
+      `      LOOKALIKE_SIGNATURE over ${messages.length} messages: precision ${result.precision.toFixed(4)}, recall ${result.recall.toFixed(4)} (TP ${result.truePositives}, FP ${result.falsePositives}, FN ${result.falseNegatives})`,
+    );
     expect(result.recall, result.wrong.join('\n')).to.be.at.least(0.98);
     expect(result.precision, result.wrong.join('\n')).to.be.at.least(0.95);
   });

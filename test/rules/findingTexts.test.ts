@@ -14,7 +14,7 @@ type Texts = { 'zh-CN': string; en: string };
 const expectation = new URL('finding-texts.expected.json', import.meta.url);
 const expected: Record<string, Texts> = JSON.parse(readFileSync(expectation, 'utf8'));
 
-describe('the text of every rule\'s findings', () => {
+describe("the text of every rule's findings", () => {
   const produced = new Map<string, Texts>();
   before(() => {
     for (const textCase of findingTextCases()) {

@@ -5,9 +5,15 @@ describe('NumberIds', () => {
   it('gives each distinct number one id, in the order first met, across growth of the table', () => {
     const ids = new NumberIds();
     const numbers: string[] = [];
-    // 106 numbers of every length from 3 to 20 digits, leading zeros after 106 included, many sharing their runs of digits.
+    // 106 numbers of every length from 3 to 20 digits, leading zeros after 106 included, many sharing their runs of
+    // digits.
     for (let length = 4; length <= 20; length++) {
-      for (let n = 0; n < 400; n++) numbers.push(`106${String(n * 7919).padStart(length - 3, '0').slice(3 - length)}`);
+      for (let n = 0; n < 400; n++)
+        numbers.push(
+          `106${String(n * 7919)
+            .padStart(length - 3, '0')
+            .slice(3 - length)}`,
+        );
     }
     const distinct = [...new Set(numbers)];
     expect(distinct.length).to.be.greaterThan(5000);
@@ -20,7 +26,17 @@ describe('NumberIds', () => {
 
   it('tells apart numbers that differ only in leading zeros or length', () => {
     const ids = new NumberIds();
-    const numbers = ['10690001', '106900010', '1069000100', '10600001', '106000010', '1060', '106', '10690000000000000001', '10690000000000000010'];
+    const numbers = [
+      '10690001',
+      '106900010',
+      '1069000100',
+      '10600001',
+      '106000010',
+      '1060',
+      '106',
+      '10690000000000000001',
+      '10690000000000000010',
+    ];
     numbers.forEach((number, i) => expect(ids.idOf(number)).to.equal(i));
     numbers.forEach((number, i) => expect(ids.idOf(number)).to.equal(i));
   });

@@ -13,25 +13,95 @@ describe('findUrls', () => {
     // [form, message, text of the URL as written, where it starts, host, normalised URL]
     const forms: Array<[string, string, string, number, string, string]> = [
       ['an https URL', '点击 https://t.cn/A6x 查看', 'https://t.cn/A6x', 3, 't.cn', 'https://t.cn/A6x'],
-      ['an http URL with a path of several segments', '请登录 http://jgjs-12123.cc/kf/login 处理', 'http://jgjs-12123.cc/kf/login', 4, 'jgjs-12123.cc', 'http://jgjs-12123.cc/kf/login'],
+      [
+        'an http URL with a path of several segments',
+        '请登录 http://jgjs-12123.cc/kf/login 处理',
+        'http://jgjs-12123.cc/kf/login',
+        4,
+        'jgjs-12123.cc',
+        'http://jgjs-12123.cc/kf/login',
+      ],
       ['a short link without a scheme', '请点击 t.cn/A6x7 更新。', 't.cn/A6x7', 4, 't.cn', 'http://t.cn/A6x7'],
       ['a bare host right after Chinese text', '详见95598.cn', '95598.cn', 2, '95598.cn', 'http://95598.cn'],
-      ['a www host without a path', '访问 www.example.com 了解详情', 'www.example.com', 3, 'www.example.com', 'http://www.example.com'],
-      ['a host with a hyphen and a new gTLD', '请尽快登录 bj-shebao.vip 解冻', 'bj-shebao.vip', 6, 'bj-shebao.vip', 'http://bj-shebao.vip'],
-      ['a query string and fragment', '见 https://a.example.com/p?id=1&x=2#top 。', 'https://a.example.com/p?id=1&x=2#top', 2, 'a.example.com', 'https://a.example.com/p?id=1&x=2#top'],
-      ['a port', '登录 http://example.com:8080/a', 'http://example.com:8080/a', 3, 'example.com', 'http://example.com:8080/a'],
-      ['an IPv4 host after a scheme', '打开 http://47.100.12.3/app 下载', 'http://47.100.12.3/app', 3, '47.100.12.3', 'http://47.100.12.3/app'],
-      ['an upper-case scheme and host (lower-cased)', 'HTTPS://WWW.ABC.COM/X', 'HTTPS://WWW.ABC.COM/X', 0, 'www.abc.com', 'https://www.abc.com/X'],
+      [
+        'a www host without a path',
+        '访问 www.example.com 了解详情',
+        'www.example.com',
+        3,
+        'www.example.com',
+        'http://www.example.com',
+      ],
+      [
+        'a host with a hyphen and a new gTLD',
+        '请尽快登录 bj-shebao.vip 解冻',
+        'bj-shebao.vip',
+        6,
+        'bj-shebao.vip',
+        'http://bj-shebao.vip',
+      ],
+      [
+        'a query string and fragment',
+        '见 https://a.example.com/p?id=1&x=2#top 。',
+        'https://a.example.com/p?id=1&x=2#top',
+        2,
+        'a.example.com',
+        'https://a.example.com/p?id=1&x=2#top',
+      ],
+      [
+        'a port',
+        '登录 http://example.com:8080/a',
+        'http://example.com:8080/a',
+        3,
+        'example.com',
+        'http://example.com:8080/a',
+      ],
+      [
+        'an IPv4 host after a scheme',
+        '打开 http://47.100.12.3/app 下载',
+        'http://47.100.12.3/app',
+        3,
+        '47.100.12.3',
+        'http://47.100.12.3/app',
+      ],
+      [
+        'an upper-case scheme and host (lower-cased)',
+        'HTTPS://WWW.ABC.COM/X',
+        'HTTPS://WWW.ABC.COM/X',
+        0,
+        'www.abc.com',
+        'https://www.abc.com/X',
+      ],
       ['full-width letters and dot', '点击ｔ．ｃｎ／ＡＢ１查看', 'ｔ．ｃｎ／ＡＢ１', 2, 't.cn', 'http://t.cn/AB1'],
-      ['a full-width scheme', '登录ｈｔｔｐｓ：／／ｄｗｚ．ｃｎ/abc', 'ｈｔｔｐｓ：／／ｄｗｚ．ｃｎ/abc', 2, 'dwz.cn', 'https://dwz.cn/abc'],
+      [
+        'a full-width scheme',
+        '登录ｈｔｔｐｓ：／／ｄｗｚ．ｃｎ/abc',
+        'ｈｔｔｐｓ：／／ｄｗｚ．ｃｎ/abc',
+        2,
+        'dwz.cn',
+        'https://dwz.cn/abc',
+      ],
       ['an ideographic full stop for the dot', '点击 t。cn/xx 领取', 't。cn/xx', 3, 't.cn', 'http://t.cn/xx'],
       ['a halfwidth ideographic full stop for the dot', '点击 dwz｡cn/xx', 'dwz｡cn/xx', 3, 'dwz.cn', 'http://dwz.cn/xx'],
       ['spaces around the dot', '点击 t . cn/A6x 领取', 't . cn/A6x', 3, 't.cn', 'http://t.cn/A6x'],
       ['a space before the dot only', '点击 t .cn/A6x', 't .cn/A6x', 3, 't.cn', 'http://t.cn/A6x'],
       ['a zero-width space before the dot', '点击 t\u200B.cn/A6x', 't\u200B.cn/A6x', 3, 't.cn', 'http://t.cn/A6x'],
-      ['a zero-width joiner inside a label', '登录 tax-re\u200Dfund.top 办理', 'tax-re\u200Dfund.top', 3, 'tax-refund.top', 'http://tax-refund.top'],
+      [
+        'a zero-width joiner inside a label',
+        '登录 tax-re\u200Dfund.top 办理',
+        'tax-re\u200Dfund.top',
+        3,
+        'tax-refund.top',
+        'http://tax-refund.top',
+      ],
       ['a zero-width space inside the path', 'dwz.cn/ab\u200Bc', 'dwz.cn/ab\u200Bc', 0, 'dwz.cn', 'http://dwz.cn/abc'],
-      ['a Chinese domain after a scheme (punycode host)', '访问 http://例子.中国/a', 'http://例子.中国/a', 3, 'xn--fsqu00a.xn--fiqs8s', 'http://xn--fsqu00a.xn--fiqs8s/a'],
+      [
+        'a Chinese domain after a scheme (punycode host)',
+        '访问 http://例子.中国/a',
+        'http://例子.中国/a',
+        3,
+        'xn--fsqu00a.xn--fiqs8s',
+        'http://xn--fsqu00a.xn--fiqs8s/a',
+      ],
     ];
     for (const [form, message, text, start, host, url] of forms) {
       it(`finds ${form}`, () => {
@@ -47,7 +117,11 @@ describe('findUrls', () => {
       ['a trailing ， after a path', '请点击 t.cn/A6x，谢谢', 't.cn/A6x'],
       ['an ASCII full stop after a path', 'Visit t.cn/A6x.', 't.cn/A6x'],
       ['a closing parenthesis it did not open', '（详见 t.cn/A6x）', 't.cn/A6x'],
-      ['Chinese text straight after the host of a URL with a scheme', '请登录https://www.122.gov.cn查询', 'https://www.122.gov.cn'],
+      [
+        'Chinese text straight after the host of a URL with a scheme',
+        '请登录https://www.122.gov.cn查询',
+        'https://www.122.gov.cn',
+      ],
       ['Chinese text straight after a Chinese TLD', '访问https://例子.中国查看详情', 'https://例子.中国'],
       ['a sentence after 。 that starts like a Chinese TLD', '请登录https://t.cn。中国移动提醒您', 'https://t.cn'],
       ['a capitalised word glued on with a dot', 'see example.com.Thanks', 'example.com'],
@@ -151,8 +225,13 @@ describe('suspiciousUrls', () => {
   });
 
   it('flags a block-listed domain', () => {
-    const verdicts = suspiciousUrls('【國家稅務總局】您有一笔退税待领取，点击 https://tax-refund.top/123 办理。', lists);
-    expect(verdicts.map(({ reason, domain }) => ({ reason, domain }))).to.deep.equal([{ reason: 'block-listed', domain: 'tax-refund.top' }]);
+    const verdicts = suspiciousUrls(
+      '【國家稅務總局】您有一笔退税待领取，点击 https://tax-refund.top/123 办理。',
+      lists,
+    );
+    expect(verdicts.map(({ reason, domain }) => ({ reason, domain }))).to.deep.equal([
+      { reason: 'block-listed', domain: 'tax-refund.top' },
+    ]);
   });
 
   it('flags a subdomain of a block-listed domain', () => {
@@ -167,7 +246,9 @@ describe('suspiciousUrls', () => {
 
   it('sees through a full-width disguise of a short link', () => {
     const verdicts = suspiciousUrls('点击ｄｗｚ．ｃｎ／ａｂｃ领取', lists);
-    expect(verdicts.map(({ reason, domain }) => ({ reason, domain }))).to.deep.equal([{ reason: 'short-link-not-allowed', domain: 'dwz.cn' }]);
+    expect(verdicts.map(({ reason, domain }) => ({ reason, domain }))).to.deep.equal([
+      { reason: 'short-link-not-allowed', domain: 'dwz.cn' },
+    ]);
   });
 
   it("uses the staff's own short-link domains instead of the built-in ones when they listed any", () => {
@@ -213,10 +294,20 @@ describe('findCallbackNumbers', () => {
       ['a mobile number with dashes', '客服138-0013-8000', '138-0013-8000', '+8613800138000'],
       ['a mobile number with +86 and spaces', '致电 +86 138 0013 8000', '+86 138 0013 8000', '+8613800138000'],
       ['a mobile number with 0086', '致电008613800138000', '008613800138000', '+8613800138000'],
-      ['a mobile number in full-width digits', '请回电１３８００１３８０００', '１３８００１３８０００', '+8613800138000'],
+      [
+        'a mobile number in full-width digits',
+        '请回电１３８００１３８０００',
+        '１３８００１３８０００',
+        '+8613800138000',
+      ],
       ['a landline with area code and dash', '请回电0755-12345678。', '0755-12345678', '+8675512345678'],
       ['a Beijing landline without separator', '电话01012345678', '01012345678', '+861012345678'],
-      ['a landline with the area code in full-width parentheses', '电话（010）12345678', '（010）12345678', '+861012345678'],
+      [
+        'a landline with the area code in full-width parentheses',
+        '电话（010）12345678',
+        '（010）12345678',
+        '+861012345678',
+      ],
       ['a landline in +86 form', '电话 +86 755 12345678', '+86 755 12345678', '+8675512345678'],
       ['a 400 number', '客服热线400-820-5555', '400-820-5555', '+864008205555'],
       ['an 800 number', '免费电话800 810 0123', '800 810 0123', '+868008100123'],

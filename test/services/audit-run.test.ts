@@ -21,9 +21,19 @@ describeEachDatabase('audit runs', (ctx) => {
     expect(stored).to.have.length(outcome.findings.length);
     expect(outcome.newFindings).to.equal(stored.length);
     const release = stored.find((f) => f.rule === 'MULTI_LEVEL_RELEASE');
-    expect([release?.prefix, release?.agentUscc, release?.severity, release?.status]).to.deep.equal(['106901234501', A1, 'critical', 'open']);
+    expect([release?.prefix, release?.agentUscc, release?.severity, release?.status]).to.deep.equal([
+      '106901234501',
+      A1,
+      'critical',
+      'open',
+    ]);
     const run = await ctx.dataSource.getRepository(AuditRun).findOneByOrFail({ id: outcome.runId });
-    expect([run.status, run.itemsTotal, run.itemsDone, run.findingsTotal]).to.deep.equal(['succeeded', 3, 3, stored.length]);
+    expect([run.status, run.itemsTotal, run.itemsDone, run.findingsTotal]).to.deep.equal([
+      'succeeded',
+      3,
+      3,
+      stored.length,
+    ]);
     expect(await ctx.dataSource.getRepository(AuditEvent).countBy({ action: 'audit.succeeded' })).to.equal(1);
   });
 
@@ -33,19 +43,33 @@ describeEachDatabase('audit runs', (ctx) => {
     const second = await runAudit(ctx.dataSource, { actor: 'tester' });
     const after = await ctx.dataSource.getRepository(Finding).find({ order: { id: 'ASC' } });
     expect(second.newFindings).to.equal(0);
-    expect(after.map((f) => [f.id, f.dedupeKey, f.firstSeenAt.getTime()])).to.deep.equal(before.map((f) => [f.id, f.dedupeKey, f.firstSeenAt.getTime()]));
+    expect(after.map((f) => [f.id, f.dedupeKey, f.firstSeenAt.getTime()])).to.deep.equal(
+      before.map((f) => [f.id, f.dedupeKey, f.firstSeenAt.getTime()]),
+    );
     expect(new Set(after.map((f) => f.lastRunId))).to.deep.equal(new Set([second.runId]));
     expect(first.runId).not.to.equal(second.runId);
   });
 
   it('a dismissed finding stays dismissed, with its reason, through later runs', async () => {
     await runAudit(ctx.dataSource, { actor: 'tester' });
-    const release = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE', agentUscc: A1 });
+    const release = await ctx.dataSource
+      .getRepository(Finding)
+      .findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE', agentUscc: A1 });
     await dismissFinding(ctx.dataSource, EVERYTHING, release.id, 'open', '运营商已确认该转租经过报备', 'reviewer');
     await runAudit(ctx.dataSource, { actor: 'tester' });
     const again = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ id: release.id });
-    expect([again.status, again.statusReason, again.statusChangedBy]).to.deep.equal(['dismissed', '运营商已确认该转租经过报备', 'reviewer']);
-    const open = await listFindings(ctx.dataSource, EVERYTHING, { status: 'open', agent: A1, rule: 'MULTI_LEVEL_RELEASE' }, 1, 50);
+    expect([again.status, again.statusReason, again.statusChangedBy]).to.deep.equal([
+      'dismissed',
+      '运营商已确认该转租经过报备',
+      'reviewer',
+    ]);
+    const open = await listFindings(
+      ctx.dataSource,
+      EVERYTHING,
+      { status: 'open', agent: A1, rule: 'MULTI_LEVEL_RELEASE' },
+      1,
+      50,
+    );
     expect(open.total).to.equal(0);
   });
 
@@ -53,10 +77,12 @@ describeEachDatabase('audit runs', (ctx) => {
     const outcome = await runAudit(ctx.dataSource, { actor: 'tester', cancelled: () => true });
     expect(outcome.status).to.equal('cancelled');
     expect(await ctx.dataSource.getRepository(Finding).count()).to.equal(0);
-    expect((await ctx.dataSource.getRepository(AuditRun).findOneByOrFail({ id: outcome.runId })).status).to.equal('cancelled');
+    expect((await ctx.dataSource.getRepository(AuditRun).findOneByOrFail({ id: outcome.runId })).status).to.equal(
+      'cancelled',
+    );
   });
 
-  it('a carrier user sees only the findings in its carrier\'s tree', async () => {
+  it("a carrier user sees only the findings in its carrier's tree", async () => {
     await runAudit(ctx.dataSource, { actor: 'tester' });
     const cucc = (await ctx.dataSource.query("SELECT id FROM carriers WHERE code = 'CUCC'"))[0].id;
     const scoped = await listFindings(ctx.dataSource, { carrierId: Number(cucc) }, {}, 1, 100);
@@ -72,11 +98,19 @@ describeEachDatabase('an audit over several pages of traffic', (ctx) => {
     this.timeout(120_000);
     const files = smallDataset();
     // 12,001 messages: three pages, the last one short. Every 1,000th names a number nobody holds.
-    const rows = Array.from({ length: 12_001 }, (_, i) => `P${i},${i % 1000 === 0 ? '10699999' : '10690123450188'},2022-03-14T09:30:00+08:00,【某网店】第${i}单已发货,`);
+    const rows = Array.from(
+      { length: 12_001 },
+      (_, i) =>
+        `P${i},${i % 1000 === 0 ? '10699999' : '10690123450188'},2022-03-14T09:30:00+08:00,【某网店】第${i}单已发货,`,
+    );
     files['messages.csv'] = `id,sender,sent_at,content,recipient\n${rows.join('\n')}\n`;
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(files)));
     const pages: number[] = [];
-    const alone = await runAudit(ctx.dataSource, { actor: 'tester', threads: 1, onProgress: ({ itemsDone }) => pages.push(itemsDone) });
+    const alone = await runAudit(ctx.dataSource, {
+      actor: 'tester',
+      threads: 1,
+      onProgress: ({ itemsDone }) => pages.push(itemsDone),
+    });
     expect(pages.slice(0, 3)).to.deep.equal([5000, 10_000, 12_001]);
     const unallocated = alone.findings.filter((f) => f.rule === 'UNALLOCATED_SENDER').map((f) => f.message?.ref);
     expect(unallocated).to.deep.equal(Array.from({ length: 13 }, (_, k) => `P${k * 1000}`));
@@ -93,14 +127,30 @@ describeEachDatabase('an audit split across threads', (ctx) => {
     const split = await runAudit(ctx.dataSource, { actor: 'tester', threads: 2 });
     const rules = new Set(alone.findings.map((f) => f.rule));
     // The demo exercises what a thread concludes by itself and what the threads' parts conclude together.
-    for (const rule of ['NUMBER_MULTI_ENTITY', 'HIDDEN_RELEASE', 'UNFILED_SIGNATURE', 'GOV_IMPERSONATION', 'COMPLAINT_CLUSTER']) expect(rules, rule).to.include(rule);
-    expect(alone.findings.filter((f) => f.rule === 'NUMBER_MULTI_ENTITY' && f.key[0] === 'traffic')).to.not.be.empty;
+    for (const rule of [
+      'NUMBER_MULTI_ENTITY',
+      'HIDDEN_RELEASE',
+      'UNFILED_SIGNATURE',
+      'GOV_IMPERSONATION',
+      'COMPLAINT_CLUSTER',
+    ])
+      expect(rules, rule).to.include(rule);
+    expect(
+      alone.findings.filter((f) => f.rule === 'NUMBER_MULTI_ENTITY' && f.key[0] === 'traffic'),
+    ).to.have.length.above(0);
     const byKey = (outcome: typeof alone) => new Map(outcome.findings.map((f) => [dedupeKey(f), JSON.stringify(f)]));
     expect(byKey(split)).to.deep.equal(byKey(alone));
-    const perMessage = (outcome: typeof alone) => outcome.findings.filter((f) => f.message && !['NUMBER_MULTI_ENTITY', 'HIDDEN_RELEASE'].includes(f.rule)).map(dedupeKey);
+    const perMessage = (outcome: typeof alone) =>
+      outcome.findings
+        .filter((f) => f.message && !['NUMBER_MULTI_ENTITY', 'HIDDEN_RELEASE'].includes(f.rule))
+        .map(dedupeKey);
     expect(perMessage(split)).to.deep.equal(perMessage(alone));
     expect(split.newFindings).to.equal(0);
     const run = await ctx.dataSource.getRepository(AuditRun).findOneByOrFail({ id: split.runId });
-    expect([run.status, run.itemsDone, run.findingsTotal]).to.deep.equal(['succeeded', run.itemsTotal, alone.findings.length]);
+    expect([run.status, run.itemsDone, run.findingsTotal]).to.deep.equal([
+      'succeeded',
+      run.itemsTotal,
+      alone.findings.length,
+    ]);
   });
 });

@@ -28,17 +28,27 @@ describeEachDatabase('what a stored finding says', (ctx) => {
   it('written as prose before the codes, shows that prose until the next audit rewrites it with its code', async () => {
     await runAudit(ctx.dataSource, { actor: 'tester' });
     const before = await releaseOf();
-    await ctx.dataSource.createQueryBuilder().update(Finding)
+    await ctx.dataSource
+      .createQueryBuilder()
+      .update(Finding)
       .set({ detailCode: null, detailParams: null, detail: '旧的说明', detailEn: 'the old wording' })
-      .where({ id: before.id }).execute();
+      .where({ id: before.id })
+      .execute();
     const legacy = await releaseOf();
     expect([findingText('zh-CN', legacy), findingText('en', legacy)]).to.deep.equal(['旧的说明', 'the old wording']);
     await runAudit(ctx.dataSource, { actor: 'tester' });
     const after = await releaseOf();
-    expect([after.detailCode, after.detailParams, after.detail, after.detailEn])
-      .to.deep.equal([before.detailCode, before.detailParams, null, null]);
-    expect([after.id, after.status, after.firstSeenAt.getTime()])
-      .to.deep.equal([before.id, before.status, before.firstSeenAt.getTime()]);
+    expect([after.detailCode, after.detailParams, after.detail, after.detailEn]).to.deep.equal([
+      before.detailCode,
+      before.detailParams,
+      null,
+      null,
+    ]);
+    expect([after.id, after.status, after.firstSeenAt.getTime()]).to.deep.equal([
+      before.id,
+      before.status,
+      before.firstSeenAt.getTime(),
+    ]);
   });
 
   it('is not rewritten by an audit that finds the same code and parameters', async () => {
@@ -50,4 +60,3 @@ describeEachDatabase('what a stored finding says', (ctx) => {
     expect((await releaseOf()).detail).to.equal('marker');
   });
 });
-

@@ -25,8 +25,16 @@ describe('web imports in a worker thread that stops halfway', () => {
 
   async function recordRun(status: 'running' | 'refused'): Promise<number> {
     const run = await dataSource.getRepository(ImportRun).save({
-      source: 'upload', status, startedAt: new Date(), finishedAt: status === 'running' ? null : new Date(),
-      rowsRead: 0, carrierId: null, summary: null, errorCount: 0, owner: `pid:${process.pid}@${os.hostname()}`, failure: null,
+      source: 'upload',
+      status,
+      startedAt: new Date(),
+      finishedAt: status === 'running' ? null : new Date(),
+      rowsRead: 0,
+      carrierId: null,
+      summary: null,
+      errorCount: 0,
+      owner: `pid:${process.pid}@${os.hostname()}`,
+      failure: null,
     });
     return run.id;
   }
@@ -35,7 +43,9 @@ describe('web imports in a worker thread that stops halfway', () => {
 
   async function runStoppingWorker(runId: number, jobs = new ImportJobs(stoppingWorker)): Promise<void> {
     const location = await mkdtemp(path.join(directory, 'upload-'));
-    expect(await jobs.start(dataSource, url, { location, source: String(runId), actor: 'test', carrier: null })).to.equal(runId);
+    expect(
+      await jobs.start(dataSource, url, { location, source: String(runId), actor: 'test', carrier: null }),
+    ).to.equal(runId);
     for (let waited = 0; !jobs.state(runId)?.done; waited += 20) {
       expect(waited, 'the job ends').to.be.below(10_000);
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -45,13 +55,19 @@ describe('web imports in a worker thread that stops halfway', () => {
   it('ends the run as failed, so that its page does not show it running for ever', async () => {
     const id = await recordRun('running');
     await runStoppingWorker(id);
-    expect(await dataSource.getRepository(ImportRun).findOneByOrFail({ id })).to.include({ status: 'failed', failure: 'interrupted: the import worker stopped' });
+    expect(await dataSource.getRepository(ImportRun).findOneByOrFail({ id })).to.include({
+      status: 'failed',
+      failure: 'interrupted: the import worker stopped',
+    });
   });
 
   it('keeps the outcome the run recorded before its worker stopped', async () => {
     const id = await recordRun('refused');
     await runStoppingWorker(id);
-    expect(await dataSource.getRepository(ImportRun).findOneByOrFail({ id })).to.include({ status: 'refused', failure: null });
+    expect(await dataSource.getRepository(ImportRun).findOneByOrFail({ id })).to.include({
+      status: 'refused',
+      failure: null,
+    });
   });
 
   it('remembers only the most recent ended jobs, not every job since the server started', async () => {

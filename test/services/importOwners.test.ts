@@ -6,7 +6,14 @@ import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { openDataset, type Dataset } from '../../server/dataset/readers.ts';
 import { ImportRun } from '../../server/entities/index.ts';
-import { claimRunOwnership, endInterruptedRuns, endStoppedRun, hasIsFreeLock, isStoreBusy, takeAndLetGo } from '../../server/services/importOwners.ts';
+import {
+  claimRunOwnership,
+  endInterruptedRuns,
+  endStoppedRun,
+  hasIsFreeLock,
+  isStoreBusy,
+  takeAndLetGo,
+} from '../../server/services/importOwners.ts';
 import { runImport, type ImportOutcome } from '../../server/services/importRuns.ts';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
 import { smallDataset, writeDataset } from '../support/fixtures.ts';
@@ -14,13 +21,24 @@ import { runningProcess } from '../support/processes.ts';
 
 async function saveRun(dataSource: DataSource, owner: string | null): Promise<number> {
   const run = await dataSource.getRepository(ImportRun).save({
-    source: 'another process', status: 'running' as const, startedAt: new Date(), finishedAt: null,
-    rowsRead: 0, carrierId: null, summary: null, errorCount: 0, owner, failure: null,
+    source: 'another process',
+    status: 'running' as const,
+    startedAt: new Date(),
+    finishedAt: null,
+    rowsRead: 0,
+    carrierId: null,
+    summary: null,
+    errorCount: 0,
+    owner,
+    failure: null,
   });
   return run.id;
 }
 
-/** Makes the import wait, before it reads the dataset's first file, for what `started()` gives (set once the run is recorded). */
+/**
+ * Makes the import wait, before it reads the dataset's first file, for what `started()` gives (set once the run is
+ * recorded).
+ */
 function waitBeforeReading(dataset: Dataset, started: () => Promise<unknown> | null): void {
   const [first] = dataset.tables;
   const records = first.records.bind(first);
@@ -45,7 +63,8 @@ async function lockFreedWithin(dataSource: DataSource, name: string, polls: numb
   return false;
 }
 
-const statusOf = async (dataSource: DataSource, id: number) => (await dataSource.getRepository(ImportRun).findOneByOrFail({ id })).status;
+const statusOf = async (dataSource: DataSource, id: number) =>
+  (await dataSource.getRepository(ImportRun).findOneByOrFail({ id })).status;
 
 /**
  * Two processes on one store, as in indexFreshness.test.ts: `elsewhere` stands for the command
@@ -75,13 +94,19 @@ for (const database of ['SQLite', 'MariaDB'] as const) {
      * Imports the small dataset from another DataSource on the store. `duringImport` is given the
      * run's id once the run is recorded, and the import reads its first file only once it is done.
      */
-    async function importElsewhere<T>(duringImport: (runId: number) => Promise<T>): Promise<{ outcome: ImportOutcome; during: T }> {
+    async function importElsewhere<T>(
+      duringImport: (runId: number) => Promise<T>,
+    ): Promise<{ outcome: ImportOutcome; during: T }> {
       const elsewhere = await openDatabase(url);
       try {
         const dataset = await openDataset(await writeDataset(smallDataset()));
         let during: Promise<T> | null = null;
         waitBeforeReading(dataset, () => during);
-        const outcome = await runImport(elsewhere, dataset, { onStart: (runId) => { during = duringImport(runId); } });
+        const outcome = await runImport(elsewhere, dataset, {
+          onStart: (runId) => {
+            during = duringImport(runId);
+          },
+        });
         return { outcome, during: await during! };
       } finally {
         await elsewhere.destroy();
@@ -117,15 +142,23 @@ for (const database of ['SQLite', 'MariaDB'] as const) {
     });
 
     // An SQLite store cannot be written to while the import holds it.
-    if (database === 'MariaDB') it('clears the failure a run was wrongly ended with once it records its own outcome', async () => {
-      // A lock connection the network dropped: the run looks stopped while it goes on.
-      const { outcome, during } = await importElsewhere((runId) => endStoppedRun(here, runId, 'interrupted: the process running it stopped'));
-      expect(during).to.equal(true);
-      expect(await here.getRepository(ImportRun).findOneByOrFail({ id: outcome.runId })).to.include({ status: 'succeeded', failure: null });
-    });
+    if (database === 'MariaDB')
+      it('clears the failure a run was wrongly ended with once it records its own outcome', async () => {
+        // A lock connection the network dropped: the run looks stopped while it goes on.
+        const { outcome, during } = await importElsewhere((runId) =>
+          endStoppedRun(here, runId, 'interrupted: the process running it stopped'),
+        );
+        expect(during).to.equal(true);
+        expect(await here.getRepository(ImportRun).findOneByOrFail({ id: outcome.runId })).to.include({
+          status: 'succeeded',
+          failure: null,
+        });
+      });
 
     it('records the process running an import, and lets go of its lock once the run has ended', async () => {
-      const { outcome, during } = await importElsewhere(async (runId) => (await here.getRepository(ImportRun).findOneByOrFail({ id: runId })).status);
+      const { outcome, during } = await importElsewhere(
+        async (runId) => (await here.getRepository(ImportRun).findOneByOrFail({ id: runId })).status,
+      );
       expect(during, 'seen while it ran').to.equal('running');
       const run = await here.getRepository(ImportRun).findOneByOrFail({ id: outcome.runId });
       expect(run.status).to.equal('succeeded');
@@ -139,11 +172,12 @@ for (const database of ['SQLite', 'MariaDB'] as const) {
     });
 
     // On SQLite the importing process would be this one, whose runs a page never ends.
-    if (database === 'MariaDB') it('keeps the run\'s lock while its import goes on, seen from a server that starts meanwhile', async () => {
-      const { outcome, during } = await importElsewhere(() => endInterruptedRuns(here, { atStart: true }));
-      expect(during).to.equal(0);
-      expect(await statusOf(here, outcome.runId)).to.equal('succeeded');
-    });
+    if (database === 'MariaDB')
+      it("keeps the run's lock while its import goes on, seen from a server that starts meanwhile", async () => {
+        const { outcome, during } = await importElsewhere(() => endInterruptedRuns(here, { atStart: true }));
+        expect(during).to.equal(0);
+        expect(await statusOf(here, outcome.runId)).to.equal('succeeded');
+      });
 
     it('ends a run without an owner (started before owners were kept) when a server starts, not on a page', async () => {
       const id = await saveRun(here, null);
@@ -176,7 +210,7 @@ describe('import runs of processes that stopped: process ids (SQLite)', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  it('takes a run under this process\'s own id for an earlier process\'s when the server starts (a container\'s server is process 1 every time), and for its own after', async () => {
+  it("takes a run under this process's own id for an earlier process's when the server starts (a container's server is process 1 every time), and for its own after", async () => {
     const id = await saveRun(here, `pid:${process.pid}@${os.hostname()}`);
     expect(await endInterruptedRuns(here, { atStart: false })).to.equal(0);
     expect(await endInterruptedRuns(here, { atStart: true })).to.equal(1);
@@ -191,7 +225,10 @@ describe('import runs of processes that stopped: process ids (SQLite)', () => {
     try {
       await runner.startTransaction();
       await runner.query("UPDATE import_runs SET source = 'writing' WHERE id = ?", [id]);
-      const failure = await endInterruptedRuns(here, { atStart: true }).then(() => null, (error: unknown) => error);
+      const failure = await endInterruptedRuns(here, { atStart: true }).then(
+        () => null,
+        (error: unknown) => error,
+      );
       expect(isStoreBusy(failure), String(failure)).to.equal(true);
       expect(isStoreBusy(new Error('SQLITE_BUSY'))).to.equal(false);
     } finally {
@@ -202,7 +239,7 @@ describe('import runs of processes that stopped: process ids (SQLite)', () => {
     expect(await endInterruptedRuns(here, { atStart: true })).to.equal(1);
   });
 
-  it('takes another host\'s run for stopped when the server starts (an SQLite file is not shared between machines; a container made anew has a new host name), and leaves it on a page', async () => {
+  it("takes another host's run for stopped when the server starts (an SQLite file is not shared between machines; a container made anew has a new host name), and leaves it on a page", async () => {
     const id = await saveRun(here, `pid:${process.pid}@not-${os.hostname()}`);
     expect(await endInterruptedRuns(here, { atStart: false })).to.equal(0);
     expect(await endInterruptedRuns(here, { atStart: true })).to.equal(1);
@@ -228,7 +265,9 @@ describe('import runs of processes that stopped: named locks [MariaDB]', () => {
       onStart: (runId) => {
         killed = (async () => {
           const run = await here.getRepository(ImportRun).findOneByOrFail({ id: runId });
-          const [{ session }] = await here.query('SELECT IS_USED_LOCK(?) AS session', [run.owner!.slice('lock:'.length)]);
+          const [{ session }] = await here.query('SELECT IS_USED_LOCK(?) AS session', [
+            run.owner!.slice('lock:'.length),
+          ]);
           await here.query(`KILL ${Number(session)}`);
         })();
       },
@@ -257,7 +296,13 @@ describe('import runs of processes that stopped: named locks [MariaDB]', () => {
   });
 
   it('asks IS_FREE_LOCK of MySQL, MariaDB and TiDB 7.3 on, and takes the lock on older TiDB', () => {
-    const asks = ['8.0.36', '10.11.6-MariaDB-0+deb12u1', '8.0.11-TiDB-v7.3.0', '8.0.11-TiDB-v7.5.1', '8.0.11-TiDB-v8.5.6'];
+    const asks = [
+      '8.0.36',
+      '10.11.6-MariaDB-0+deb12u1',
+      '8.0.11-TiDB-v7.3.0',
+      '8.0.11-TiDB-v7.5.1',
+      '8.0.11-TiDB-v8.5.6',
+    ];
     const takes = ['5.7.25-TiDB-v6.5.0', '8.0.11-TiDB-v7.1.5', '8.0.11-TiDB-v6.1.0', '5.7.25-TiDB-unknown'];
     expect(asks.filter(hasIsFreeLock)).to.deep.equal(asks);
     expect(takes.filter(hasIsFreeLock)).to.deep.equal([]);

@@ -19,14 +19,20 @@ describeEachDatabase('runImport', (ctx) => {
     const run = await ctx.dataSource.getRepository(ImportRun).findOneByOrFail({ id: outcome.runId });
     expect(run).to.include({ status: 'refused', errorCount: 1 });
     const errors = await ctx.dataSource.getRepository(ImportRunError).findBy({ runId: outcome.runId });
-    expect(errors.map((e) => [e.file, e.line, e.column, e.value])).to.deep.equal([['allocations.csv', 6, 'valid_from', '2021-02-30']]);
-    expect((await ctx.dataSource.getRepository(AuditEvent).findBy({ action: 'import.refused' })).map((e) => e.subject)).to.deep.equal([`import_run:${outcome.runId}`]);
+    expect(errors.map((e) => [e.file, e.line, e.column, e.value])).to.deep.equal([
+      ['allocations.csv', 6, 'valid_from', '2021-02-30'],
+    ]);
+    expect(
+      (await ctx.dataSource.getRepository(AuditEvent).findBy({ action: 'import.refused' })).map((e) => e.subject),
+    ).to.deep.equal([`import_run:${outcome.runId}`]);
   });
 
   it('ends a refused import as failed, with neither its status nor half its report, when the report cannot be stored', async () => {
     const { dataSource } = ctx;
     const transaction = dataSource.transaction;
-    dataSource.transaction = (async () => { throw new Error('the disk is full'); }) as typeof dataSource.transaction;
+    dataSource.transaction = (async () => {
+      throw new Error('the disk is full');
+    }) as typeof dataSource.transaction;
     let failure: unknown = null;
     try {
       await runImport(dataSource, await badDataset(), { actor: 'tester' });
@@ -41,7 +47,9 @@ describeEachDatabase('runImport', (ctx) => {
     expect(run).to.include({ status: 'failed', failure: 'the disk is full' });
     expect(run.finishedAt).to.be.instanceOf(Date);
     expect(await dataSource.getRepository(ImportRunError).count()).to.equal(0);
-    expect((await dataSource.getRepository(AuditEvent).findBy({ action: 'import.failed' })).map((e) => e.subject)).to.deep.equal([`import_run:${run.id}`]);
+    expect(
+      (await dataSource.getRepository(AuditEvent).findBy({ action: 'import.failed' })).map((e) => e.subject),
+    ).to.deep.equal([`import_run:${run.id}`]);
   });
 
   it('keeps the summary of an import that passed over many files, its lists cut short to fit import_runs, and records it as succeeded', async () => {
@@ -57,12 +65,14 @@ describeEachDatabase('runImport', (ctx) => {
     expect(summary.files.map((f) => [f.file, f.rows])).to.deep.include(['allocations.csv', 6]);
   });
 
-  it('ends the run as failed, with the database\'s words, when the database refuses to record its success', async () => {
+  it("ends the run as failed, with the database's words, when the database refuses to record its success", async () => {
     const { dataSource } = ctx;
     const sqlite = dataSource.options.type === 'better-sqlite3';
-    await dataSource.query(sqlite
-      ? "CREATE TRIGGER refuse_success BEFORE UPDATE ON import_runs WHEN NEW.status = 'succeeded' BEGIN SELECT RAISE(ABORT, 'refused by the store'); END"
-      : "CREATE TRIGGER refuse_success BEFORE UPDATE ON import_runs FOR EACH ROW BEGIN IF NEW.status = 'succeeded' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the store'; END IF; END");
+    await dataSource.query(
+      sqlite
+        ? "CREATE TRIGGER refuse_success BEFORE UPDATE ON import_runs WHEN NEW.status = 'succeeded' BEGIN SELECT RAISE(ABORT, 'refused by the store'); END"
+        : "CREATE TRIGGER refuse_success BEFORE UPDATE ON import_runs FOR EACH ROW BEGIN IF NEW.status = 'succeeded' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'refused by the store'; END IF; END",
+    );
     let failure: unknown = null;
     try {
       await runImport(dataSource, await openDataset(await writeDataset(smallDataset())), { actor: 'tester' });

@@ -74,7 +74,10 @@ for (const database of ['SQLite', 'MariaDB'] as const) {
       const before = await allocationIndexFor(serving);
       expect(await allocationIndexFor(serving, { fresh: true }), 'no import since: the same index').to.equal(before);
       const files = withNewGrant();
-      files['allocations.csv'] = files['allocations.csv'].replace(`106901234503,${A1},${E_LOGI},2024-01-01,,,true`, `106901234503,${A1},${E_LOGI},2024-01-01,2024-03-31,,true`);
+      files['allocations.csv'] = files['allocations.csv'].replace(
+        `106901234503,${A1},${E_LOGI},2024-01-01,,,true`,
+        `106901234503,${A1},${E_LOGI},2024-01-01,2024-03-31,,true`,
+      );
       expect((await runImport(importing, await openDataset(await writeDataset(files)))).status).to.equal('succeeded');
       const after = await allocationIndexFor(serving, { fresh: true });
       expect(after).to.not.equal(before);
@@ -84,15 +87,23 @@ for (const database of ['SQLite', 'MariaDB'] as const) {
     it('when a run ends after a later one, as two processes importing at once can', async () => {
       indexRecheck.intervalMs = 60_000;
       // A run another process has begun and not yet ended…
-      const [{ id: early }] = await importing.query('SELECT MAX(id) AS id FROM import_runs') as Array<{ id: number }>;
-      await importing.query("INSERT INTO import_runs (source, status, started_at, rows_read, error_count) VALUES ('elsewhere', 'running', ?, 0, 0)", [sqlNow()]);
+      const [{ id: early }] = (await importing.query('SELECT MAX(id) AS id FROM import_runs')) as Array<{ id: number }>;
+      await importing.query(
+        "INSERT INTO import_runs (source, status, started_at, rows_read, error_count) VALUES ('elsewhere', 'running', ?, 0, 0)",
+        [sqlNow()],
+      );
       // …a later one that ends first, and is seen…
-      expect((await runImport(importing, await openDataset(await writeDataset(smallDataset())))).status).to.equal('succeeded');
+      expect((await runImport(importing, await openDataset(await writeDataset(smallDataset())))).status).to.equal(
+        'succeeded',
+      );
       await allocationIndexFor(serving, { fresh: true });
       expect(await entityOf(serving)).to.equal(null);
       // …then the first commits its rows and ends.
       await importDataset(importing, await openDataset(await writeDataset(withNewGrant())));
-      await importing.query("UPDATE import_runs SET status = 'succeeded', finished_at = ? WHERE id > ? AND status = 'running'", [sqlNow(), early]);
+      await importing.query(
+        "UPDATE import_runs SET status = 'succeeded', finished_at = ? WHERE id > ? AND status = 'running'",
+        [sqlNow(), early],
+      );
       await allocationIndexFor(serving, { fresh: true });
       expect(await entityOf(serving)).to.equal('杭州某物流有限公司');
     });
@@ -103,7 +114,9 @@ for (const database of ['SQLite', 'MariaDB'] as const) {
       await importing.query('ALTER TABLE import_runs RENAME TO import_runs_away');
       try {
         let failure: unknown = null;
-        await allocationIndexFor(serving, { fresh: true }).catch((error: unknown) => { failure = error; });
+        await allocationIndexFor(serving, { fresh: true }).catch((error: unknown) => {
+          failure = error;
+        });
         expect(failure, 'the audit is told').to.be.instanceOf(Error);
         expect(await allocationIndexFor(serving)).to.equal(inUse);
       } finally {

@@ -7,8 +7,8 @@ import { importDataset } from '../../server/services/importer.ts';
 import { lookupJson, lookupNumber } from '../../server/services/lookup.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 
-describeEachDatabase('a one-off lookup reads only its number\'s rows (sms106 lookup)', (ctx) => {
-  it('answers exactly as the whole index for every number and moment around the demo\'s allocations', async () => {
+describeEachDatabase("a one-off lookup reads only its number's rows (sms106 lookup)", (ctx) => {
+  it("answers exactly as the whole index for every number and moment around the demo's allocations", async () => {
     await importDataset(ctx.dataSource, await openDataset(demoDatasetDir));
     const allocations = await ctx.dataSource.getRepository(Allocation).find();
     // Per allocation: a number in its range at the first and last moment of its validity and just
@@ -20,13 +20,22 @@ describeEachDatabase('a one-off lookup reads only its number\'s rows (sms106 loo
       const last = a.validTo === null ? '2030-06-01T12:00:00+08:00' : `${a.validTo}T23:59:59+08:00`;
       const before = new Date(Date.parse(from) - 1000).toISOString();
       const after = new Date(Date.parse(last) + 1000).toISOString();
-      return [[inside, from], [inside, last], [inside, before], [inside, after], [beside, from]];
+      return [
+        [inside, from],
+        [inside, last],
+        [inside, before],
+        [inside, after],
+        [beside, from],
+      ];
     });
     let chains = 0;
     const differences: string[] = [];
     for (const [number, at] of cases) {
       const whole = lookupJson(await lookupNumber(ctx.dataSource, number, at), formatShanghai);
-      const once = lookupJson(await lookupNumber(ctx.dataSource, number, at, undefined, { once: true }), formatShanghai);
+      const once = lookupJson(
+        await lookupNumber(ctx.dataSource, number, at, undefined, { once: true }),
+        formatShanghai,
+      );
       if (JSON.stringify(once) !== JSON.stringify(whole)) differences.push(`${number} at ${at}`);
       if ((whole as { chain: unknown[] }).chain.length > 0) chains++;
     }

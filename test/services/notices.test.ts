@@ -6,7 +6,16 @@ import { findingText } from '../../server/i18n/phrase.ts';
 import { runAudit } from '../../server/services/auditRuns.ts';
 import { importDataset } from '../../server/services/importer.ts';
 import {
-  acknowledgeNotice, contentAsIssued, contentOf, fingerprintOf, issueNotice, isImmutabilityRefusal, NoticeError, rectifyNotice, verifyNotice, type NoticeActor,
+  acknowledgeNotice,
+  contentAsIssued,
+  contentOf,
+  fingerprintOf,
+  issueNotice,
+  isImmutabilityRefusal,
+  NoticeError,
+  rectifyNotice,
+  verifyNotice,
+  type NoticeActor,
 } from '../../server/services/notices.ts';
 import { EVERYTHING } from '../../server/services/scope.ts';
 import { clearAllData, describeEachDatabase, mariadbUrl } from '../support/databases.ts';
@@ -30,13 +39,32 @@ describeEachDatabase('rectification notices', (ctx) => {
   beforeEach(async () => {
     await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
     await runAudit(ctx.dataSource, { actor: 'tester' });
-    issuerId = (await ctx.dataSource.getRepository(Issuer).save({ code: '京通管', name: '北京市通信管理局', carrierId: null, signatory: '北京市通信管理局', copyTo: '工业和信息化部', printedBy: '北京市通信管理局办公室' })).id;
+    issuerId = (
+      await ctx.dataSource.getRepository(Issuer).save({
+        code: '京通管',
+        name: '北京市通信管理局',
+        carrierId: null,
+        signatory: '北京市通信管理局',
+        copyTo: '工业和信息化部',
+        printedBy: '北京市通信管理局办公室',
+      })
+    ).id;
   });
 
   it('numbers notices 代字〔YYYY〕N号 from 1 per issuer and year, freezes their content and marks the findings notified', async () => {
-    const first = await issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, now: new Date('2026-03-01T10:00:00+08:00') }, regulator);
-    const second = await issueNotice(ctx.dataSource, { agentUscc: A3, issuerId, now: new Date('2026-03-02T10:00:00+08:00') }, regulator);
-    const nextYear = await refusal(issueNotice(ctx.dataSource, { agentUscc: A3, issuerId, now: new Date('2027-01-02T10:00:00+08:00') }, regulator));
+    const first = await issueNotice(
+      ctx.dataSource,
+      { agentUscc: A1, issuerId, now: new Date('2026-03-01T10:00:00+08:00') },
+      regulator,
+    );
+    const second = await issueNotice(
+      ctx.dataSource,
+      { agentUscc: A3, issuerId, now: new Date('2026-03-02T10:00:00+08:00') },
+      regulator,
+    );
+    const nextYear = await refusal(
+      issueNotice(ctx.dataSource, { agentUscc: A3, issuerId, now: new Date('2027-01-02T10:00:00+08:00') }, regulator),
+    );
     expect([first.documentNumber, second.documentNumber]).to.deep.equal(['京通管〔2026〕1号', '京通管〔2026〕2号']);
     expect((nextYear as NoticeError).code).to.equal('notices.no_findings');
     const content = contentOf(first);
@@ -49,7 +77,7 @@ describeEachDatabase('rectification notices', (ctx) => {
     expect(await ctx.dataSource.getRepository(AuditEvent).countBy({ action: 'notice.issued' })).to.equal(2);
   });
 
-  it('drafts a finding\'s point in Chinese from the catalogue; issued, it keeps that text when the wording changes', async () => {
+  it("drafts a finding's point in Chinese from the catalogue; issued, it keeps that text when the wording changes", async () => {
     const findings = ctx.dataSource.getRepository(Finding);
     const release = await findings.findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE', agentUscc: A1 });
     const notice = await issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, findingIds: [release.id] }, regulator);
@@ -63,7 +91,7 @@ describeEachDatabase('rectification notices', (ctx) => {
     expect(findingText('zh-CN', await findings.findOneByOrFail({ id: release.id }))).to.include('改名后的代理商');
   });
 
-  it('the store refuses any change to an issued notice\'s content and any deletion, whatever the path', async () => {
+  it("the store refuses any change to an issued notice's content and any deletion, whatever the path", async () => {
     const notice = await issueNotice(ctx.dataSource, { agentUscc: A1, issuerId }, regulator);
     for (const sql of [
       "UPDATE notices SET content = '{}' WHERE id = ?",
@@ -75,51 +103,99 @@ describeEachDatabase('rectification notices', (ctx) => {
       expect(isImmutabilityRefusal(await refusal(ctx.dataSource.query(sql, [notice.id]))), sql).to.equal(true);
     }
     const repository = ctx.dataSource.getRepository(Notice);
-    expect(isImmutabilityRefusal(await refusal(repository.update(notice.id, { agentName: '改过的名字' })))).to.equal(true);
+    expect(isImmutabilityRefusal(await refusal(repository.update(notice.id, { agentName: '改过的名字' })))).to.equal(
+      true,
+    );
     expect(isImmutabilityRefusal(await refusal(repository.delete(notice.id)))).to.equal(true);
     const stored = await repository.findOneByOrFail({ id: notice.id });
-    expect([stored.content, stored.fingerprint, stored.documentNumber]).to.deep.equal([notice.content, notice.fingerprint, notice.documentNumber]);
+    expect([stored.content, stored.fingerprint, stored.documentNumber]).to.deep.equal([
+      notice.content,
+      notice.fingerprint,
+      notice.documentNumber,
+    ]);
   });
 
   it('receipt and rectification are recorded beside the content, which stays as issued; its findings become rectified', async () => {
     const notice = await issueNotice(ctx.dataSource, { agentUscc: A1, issuerId }, regulator);
     await acknowledgeNotice(ctx.dataSource, EVERYTHING, notice.id, '张三签收，邮寄送达', 'inspector');
-    const refusedAgain = await refusal(acknowledgeNotice(ctx.dataSource, EVERYTHING, notice.id, '再次签收', 'inspector'));
+    const refusedAgain = await refusal(
+      acknowledgeNotice(ctx.dataSource, EVERYTHING, notice.id, '再次签收', 'inspector'),
+    );
     expect((refusedAgain as NoticeError).code).to.equal('notices.cannot_acknowledge');
     const done = await rectifyNotice(ctx.dataSource, EVERYTHING, notice.id, '已收回号段 106901234501', 'inspector');
-    expect([done.status, done.content, done.fingerprint]).to.deep.equal(['rectified', notice.content, notice.fingerprint]);
+    expect([done.status, done.content, done.fingerprint]).to.deep.equal([
+      'rectified',
+      notice.content,
+      notice.fingerprint,
+    ]);
     const findings = await ctx.dataSource.getRepository(Finding).findBy({ agentUscc: A1 });
     expect(new Set(findings.map((f) => f.status))).to.deep.equal(new Set(['rectified']));
   });
 
   it('a correction is a new notice that supersedes the old one; both stay, and verification says which is current', async () => {
     const original = await issueNotice(ctx.dataSource, { agentUscc: A1, issuerId }, regulator);
-    const correction = await issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, supersedesId: original.id, deadline: '2099-12-31' }, regulator);
+    const correction = await issueNotice(
+      ctx.dataSource,
+      { agentUscc: A1, issuerId, supersedesId: original.id, deadline: '2099-12-31' },
+      regulator,
+    );
     expect(correction.documentNumber).to.equal(`京通管〔${correction.year}〕2号`);
     expect(contentOf(correction).opening).to.include(`本通知书更正并替代${original.documentNumber}`);
     const old = await verifyNotice(ctx.dataSource, original.verificationCode.toLowerCase().replaceAll('-', ' '));
     expect([old?.id, old?.supersededById, old?.content]).to.deep.equal([original.id, correction.id, original.content]);
-    const twice = await refusal(issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, supersedesId: original.id }, regulator));
+    const twice = await refusal(
+      issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, supersedesId: original.id }, regulator),
+    );
     expect((twice as NoticeError).code).to.equal('notices.already_superseded');
     expect(await verifyNotice(ctx.dataSource, 'AAAA-BBBB-CCCC-DDDD')).to.equal(null);
   });
 
-  it('a carrier user issues only under its carrier\'s issuer, to agents and findings in its scope', async () => {
+  it("a carrier user issues only under its carrier's issuer, to agents and findings in its scope", async () => {
     const cmcc = await ctx.dataSource.getRepository(Carrier).findOneByOrFail({ code: 'CMCC' });
     const cucc = await ctx.dataSource.getRepository(Carrier).findOneByOrFail({ code: 'CUCC' });
     const cuccStaff: NoticeActor = { name: 'cucc-staff', scope: { carrierId: cucc.id }, role: 'carrier' };
-    expect(((await refusal(issueNotice(ctx.dataSource, { agentUscc: A3 }, cuccStaff))) as NoticeError).code).to.equal('notices.no_issuer');
-    await ctx.dataSource.getRepository(Issuer).save({ code: '联合规', name: '中国联合网络通信集团有限公司', carrierId: cucc.id, signatory: '网络与信息安全部', copyTo: null, printedBy: '办公室' });
-    await ctx.dataSource.getRepository(Issuer).save({ code: '移合规', name: '中国移动通信集团有限公司', carrierId: cmcc.id, signatory: '信息安全管理部', copyTo: null, printedBy: '办公室' });
-    expect(((await refusal(issueNotice(ctx.dataSource, { agentUscc: A1 }, cuccStaff))) as NoticeError).code).to.equal('notices.no_findings');
+    expect(((await refusal(issueNotice(ctx.dataSource, { agentUscc: A3 }, cuccStaff))) as NoticeError).code).to.equal(
+      'notices.no_issuer',
+    );
+    await ctx.dataSource.getRepository(Issuer).save({
+      code: '联合规',
+      name: '中国联合网络通信集团有限公司',
+      carrierId: cucc.id,
+      signatory: '网络与信息安全部',
+      copyTo: null,
+      printedBy: '办公室',
+    });
+    await ctx.dataSource.getRepository(Issuer).save({
+      code: '移合规',
+      name: '中国移动通信集团有限公司',
+      carrierId: cmcc.id,
+      signatory: '信息安全管理部',
+      copyTo: null,
+      printedBy: '办公室',
+    });
+    expect(((await refusal(issueNotice(ctx.dataSource, { agentUscc: A1 }, cuccStaff))) as NoticeError).code).to.equal(
+      'notices.no_findings',
+    );
     const own = await issueNotice(ctx.dataSource, { agentUscc: A3 }, cuccStaff);
     expect([own.documentNumber.startsWith('联合规〔'), own.carrierId]).to.deep.equal([true, cucc.id]);
   });
 
   it('refuses a deadline that is not after today and an empty legal basis, writing nothing', async () => {
     const now = new Date('2026-03-01T10:00:00+08:00');
-    expect(((await refusal(issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, deadline: '2026-03-01', now }, regulator))) as NoticeError).code).to.equal('notices.bad_deadline');
-    expect(((await refusal(issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, legalInstrumentIds: [], now }, regulator))) as NoticeError).code).to.equal('notices.no_legal_basis');
+    expect(
+      (
+        (await refusal(
+          issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, deadline: '2026-03-01', now }, regulator),
+        )) as NoticeError
+      ).code,
+    ).to.equal('notices.bad_deadline');
+    expect(
+      (
+        (await refusal(
+          issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, legalInstrumentIds: [], now }, regulator),
+        )) as NoticeError
+      ).code,
+    ).to.equal('notices.no_legal_basis');
     expect(await ctx.dataSource.getRepository(Notice).count()).to.equal(0);
     const next = await issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, now }, regulator);
     expect(next.serial).to.equal(1);
@@ -133,19 +209,51 @@ describe('notice numbering under concurrency [MariaDB]', function () {
     const setup = await openDatabase(mariadbUrl);
     const connections: Awaited<ReturnType<typeof openDatabase>>[] = [];
     try {
-        await clearAllData(setup);
+      await clearAllData(setup);
       await importDataset(setup, await openDataset(await writeDataset(smallDataset())));
-      const issuer = await setup.getRepository(Issuer).save({ code: '并发', name: '并发测试局', carrierId: null, signatory: '并发测试局', copyTo: null, printedBy: '办公室' });
+      const issuer = await setup.getRepository(Issuer).save({
+        code: '并发',
+        name: '并发测试局',
+        carrierId: null,
+        signatory: '并发测试局',
+        copyTo: null,
+        printedBy: '办公室',
+      });
       // Forty open findings for one agent, one per notice.
       const now = new Date();
-      const findings = await setup.getRepository(Finding).save(Array.from({ length: 40 }, (_, i) => ({
-        dedupeKey: `concurrency-${String(i).padStart(4, '0')}`, rule: 'MULTI_LEVEL_RELEASE', severity: 'high' as const, status: 'open' as const, rootCarrierId: null,
-        agentUscc: A1, prefix: null, number: null, messageId: null, messageRef: null, complaintId: null, complaintRef: null, entityUscc: null,
-        detail: `第 ${i} 条`, detailEn: `#${i}`, evidence: {}, occurredAt: now, firstSeenAt: now, lastSeenAt: now, lastRunId: 1,
-        statusChangedAt: null, statusChangedBy: null, statusReason: null,
-      })));
-      connections.push(...await Promise.all(Array.from({ length: 8 }, () => openDatabase(mariadbUrl))));
-      const issued = await Promise.all(findings.map((finding, i) => issueNotice(connections[i % 8], { agentUscc: A1, issuerId: issuer.id, findingIds: [finding.id] }, regulator)));
+      const findings = await setup.getRepository(Finding).save(
+        Array.from({ length: 40 }, (_, i) => ({
+          dedupeKey: `concurrency-${String(i).padStart(4, '0')}`,
+          rule: 'MULTI_LEVEL_RELEASE',
+          severity: 'high' as const,
+          status: 'open' as const,
+          rootCarrierId: null,
+          agentUscc: A1,
+          prefix: null,
+          number: null,
+          messageId: null,
+          messageRef: null,
+          complaintId: null,
+          complaintRef: null,
+          entityUscc: null,
+          detail: `第 ${i} 条`,
+          detailEn: `#${i}`,
+          evidence: {},
+          occurredAt: now,
+          firstSeenAt: now,
+          lastSeenAt: now,
+          lastRunId: 1,
+          statusChangedAt: null,
+          statusChangedBy: null,
+          statusReason: null,
+        })),
+      );
+      connections.push(...(await Promise.all(Array.from({ length: 8 }, () => openDatabase(mariadbUrl)))));
+      const issued = await Promise.all(
+        findings.map((finding, i) =>
+          issueNotice(connections[i % 8], { agentUscc: A1, issuerId: issuer.id, findingIds: [finding.id] }, regulator),
+        ),
+      );
       const serials = issued.map((n) => n.serial).sort((a, b) => a - b);
       expect(serials).to.deep.equal(Array.from({ length: 40 }, (_, i) => i + 1));
       expect(new Set(issued.map((n) => n.documentNumber)).size).to.equal(40);

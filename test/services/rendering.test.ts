@@ -6,7 +6,10 @@ import { RenderBusy, Renderer, RenderQueue } from '../../server/services/renderi
 function deferred<T = void>() {
   let resolve!: (value: T) => void;
   let reject!: (error: Error) => void;
-  const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
   return { promise, resolve, reject };
 }
 
@@ -47,7 +50,14 @@ describe('render queue', () => {
     const jobs = heldJobs(3);
     const accepted = jobs.started.map((_, i) => queue.run(jobs.job(i)));
     let ran = false;
-    const refused = await queue.run(async () => { ran = true; }).then(() => null, (error: unknown) => error);
+    const refused = await queue
+      .run(async () => {
+        ran = true;
+      })
+      .then(
+        () => null,
+        (error: unknown) => error,
+      );
     expect(refused).to.be.instanceOf(RenderBusy);
     expect((refused as RenderBusy).retryAfterSeconds).to.be.above(0);
     expect([ran, queue.rejected, queue.waitingCount]).to.deep.equal([false, 1, 2]);
@@ -60,7 +70,12 @@ describe('render queue', () => {
     const queue = new RenderQueue({ concurrency: 1, maxWaiting: 0 });
     const jobs = heldJobs(1);
     const first = queue.run(jobs.job(0));
-    await queue.run(async () => 'no').then(() => expect.fail('a second job ran'), (error: unknown) => expect(error).to.be.instanceOf(RenderBusy));
+    await queue
+      .run(async () => 'no')
+      .then(
+        () => expect.fail('a second job ran'),
+        (error: unknown) => expect(error).to.be.instanceOf(RenderBusy),
+      );
     jobs.release[0].resolve('done');
     expect(await first).to.equal('done');
     expect(await queue.run(async () => 'next')).to.equal('next');
@@ -70,11 +85,19 @@ describe('render queue', () => {
     const queue = new RenderQueue({ concurrency: 1, maxWaiting: 2 });
     const jobs = heldJobs(2);
     const failing = queue.run(jobs.job(0));
-    const throwsAtOnce = queue.run(() => { throw new Error('synchronous failure'); });
+    const throwsAtOnce = queue.run(() => {
+      throw new Error('synchronous failure');
+    });
     const after = queue.run(jobs.job(1));
     jobs.release[0].reject(new Error('Chromium crashed'));
-    await failing.then(() => expect.fail('the failure was lost'), (error: Error) => expect(error.message).to.equal('Chromium crashed'));
-    await throwsAtOnce.then(() => expect.fail('the failure was lost'), (error: Error) => expect(error.message).to.equal('synchronous failure'));
+    await failing.then(
+      () => expect.fail('the failure was lost'),
+      (error: Error) => expect(error.message).to.equal('Chromium crashed'),
+    );
+    await throwsAtOnce.then(
+      () => expect.fail('the failure was lost'),
+      (error: Error) => expect(error.message).to.equal('synchronous failure'),
+    );
     await jobs.started[1].promise;
     jobs.release[1].resolve('ran');
     expect(await after).to.equal('ran');
@@ -83,8 +106,13 @@ describe('render queue', () => {
 
   it('reads its limits from RENDER_CONCURRENCY and RENDER_QUEUE and names a bad one', () => {
     expect(loadConfig({}).render).to.deep.equal({ concurrency: 2, maxWaiting: 8 });
-    expect(loadConfig({ RENDER_CONCURRENCY: '3', RENDER_QUEUE: '0' }).render).to.deep.equal({ concurrency: 3, maxWaiting: 0 });
-    expect(() => loadConfig({ RENDER_CONCURRENCY: '0' })).to.throw(/RENDER_CONCURRENCY must be a whole number from 1 .*"0"/);
+    expect(loadConfig({ RENDER_CONCURRENCY: '3', RENDER_QUEUE: '0' }).render).to.deep.equal({
+      concurrency: 3,
+      maxWaiting: 0,
+    });
+    expect(() => loadConfig({ RENDER_CONCURRENCY: '0' })).to.throw(
+      /RENDER_CONCURRENCY must be a whole number from 1 .*"0"/,
+    );
     expect(() => loadConfig({ RENDER_QUEUE: 'many' })).to.throw(/RENDER_QUEUE .*"many"/);
   });
 });
@@ -99,10 +127,14 @@ describe('renderer (Debian Chromium)', function () {
       await page.setContent('<p id="x">一</p>');
       return { browser: page.context().browser()!, context: page.context() };
     });
-    const second = await renderer.page({}, async (page) => ({ browser: page.context().browser()!, context: page.context(), contexts: page.context().browser()!.contexts().length }));
+    const second = await renderer.page({}, async (page) => ({
+      browser: page.context().browser()!,
+      context: page.context(),
+      contexts: page.context().browser()!.contexts().length,
+    }));
     expect(second.browser).to.equal(first.browser);
     expect(second.context).not.to.equal(first.context);
-    expect(second.contexts, 'the first render\'s context was closed').to.equal(1);
+    expect(second.contexts, "the first render's context was closed").to.equal(1);
     await first.browser.close();
     const third = await renderer.page({}, async (page) => {
       await page.setContent('<p>二</p>');

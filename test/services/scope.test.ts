@@ -12,8 +12,12 @@ import { csrfFromPage, signIn, TEST_PASSWORD } from '../support/session.ts';
 
 describe('scopeOf', () => {
   it('confines a carrier user to its carrier and leaves other roles unconfined', () => {
-    expect(scopeOf({ userId: 1, name: 'c', role: 'carrier', carrierId: 7, carrierCode: 'CUCC' })).to.deep.equal({ carrierId: 7 });
-    expect(scopeOf({ userId: 2, name: 'r', role: 'regulator', carrierId: null, carrierCode: null })).to.deep.equal({ carrierId: null });
+    expect(scopeOf({ userId: 1, name: 'c', role: 'carrier', carrierId: 7, carrierCode: 'CUCC' })).to.deep.equal({
+      carrierId: 7,
+    });
+    expect(scopeOf({ userId: 2, name: 'r', role: 'regulator', carrierId: null, carrierCode: null })).to.deep.equal({
+      carrierId: null,
+    });
     expect(scopeOf(null)).to.deep.equal({ carrierId: null });
   });
 
@@ -38,24 +42,32 @@ describeEachDatabase('a carrier user without a carrier', (ctx) => {
     return 'accepted';
   };
 
-  it('cannot be created or made by changing a user\'s role', async () => {
-    expect(await refusal(createUser(ctx.dataSource, { name: 'c1', role: 'carrier', carrierCode: null, password: null }, 'test')))
-      .to.equal('account.carrier_required');
+  it("cannot be created or made by changing a user's role", async () => {
+    expect(
+      await refusal(
+        createUser(ctx.dataSource, { name: 'c1', role: 'carrier', carrierCode: null, password: null }, 'test'),
+      ),
+    ).to.equal('account.carrier_required');
     const regulator = await createUser(ctx.dataSource, { name: 'r1', role: 'regulator', password: null }, 'test');
     const change = { role: 'carrier', carrierCode: null, disabled: false };
-    expect(await refusal(updateUser(ctx.dataSource, regulator.id, regulator.version, change, { userId: 0, name: 'test' })))
-      .to.equal('account.carrier_required');
+    expect(
+      await refusal(updateUser(ctx.dataSource, regulator.id, regulator.version, change, { userId: 0, name: 'test' })),
+    ).to.equal('account.carrier_required');
     expect(await ctx.dataSource.getRepository(User).countBy({ role: 'carrier' })).to.equal(0);
   });
 
-  it('left behind in the store, gets an error page rather than any carrier\'s data', async () => {
+  it("left behind in the store, gets an error page rather than any carrier's data", async () => {
     const app = createApp(ctx.dataSource);
     const { name } = await signIn(app, ctx.dataSource, { role: 'carrier', carrierCode: 'CUCC' });
     await ctx.dataSource.getRepository(User).update({ name }, { carrierId: null });
     // A fresh sign-in, so the session reads the user as it is now stored.
     const agent = request.agent(app);
     const form = await agent.get('/login').expect(200);
-    await agent.post('/login').type('form').send({ _csrf: csrfFromPage(form.text), name, password: TEST_PASSWORD, next: '/' }).expect(303);
+    await agent
+      .post('/login')
+      .type('form')
+      .send({ _csrf: csrfFromPage(form.text), name, password: TEST_PASSWORD, next: '/' })
+      .expect(303);
     for (const path of ['/findings', '/notices', '/agents', '/imports']) {
       const page = await agent.get(path).expect(500);
       expect(page.text, path).not.to.include('中国移动');

@@ -2,8 +2,20 @@ import { expect } from 'chai';
 import { AllocationIndex, type IndexedAllocation } from '../../server/chain/allocationIndex.ts';
 import { dayNumber } from '../../server/numbering/time.ts';
 import {
-  growTree, layoutTree, LAYOUT, NO_FINDING, rerootAtOnlyChild, treeCsvRows, treeIndexOf, visibleTree, walkTree, worstFindingOf,
-  type FindingMarks, type TreeNode, type VisibleNode, type VisibleOptions,
+  growTree,
+  layoutTree,
+  LAYOUT,
+  NO_FINDING,
+  rerootAtOnlyChild,
+  treeCsvRows,
+  treeIndexOf,
+  visibleTree,
+  walkTree,
+  worstFindingOf,
+  type FindingMarks,
+  type TreeNode,
+  type VisibleNode,
+  type VisibleOptions,
 } from '../../server/services/tree.ts';
 import type { TrafficTally } from '../../server/services/treeTraffic.ts';
 import { agentParty, CMCC, entityParty, grant } from '../support/snapshot.ts';
@@ -11,20 +23,37 @@ import { agentParty, CMCC, entityParty, grant } from '../support/snapshot.ts';
 // The tree service's pure parts, on allocations built in memory: which allocations a day's tree
 // holds, what is drawn of it, and where.
 
-const noTraffic = (): TrafficTally => ({ messagesByAllocation: new Map(), complaintsByAllocation: new Map(), complaintsByAgentMonth: new Map() });
+const noTraffic = (): TrafficTally => ({
+  messagesByAllocation: new Map(),
+  complaintsByAllocation: new Map(),
+  complaintsByAgentMonth: new Map(),
+});
 const noMarks = (): FindingMarks => ({ byAgent: new Map(), byEntity: new Map(), byPrefix: new Map() });
 
 function treeOn(allocations: IndexedAllocation[], date: string, marks = noMarks(), tally = noTraffic()): TreeNode {
   const treeIndex = treeIndexOf(new AllocationIndex(allocations));
-  return growTree(CMCC, NO_FINDING, treeIndex.rootsByCarrier.get(CMCC.id) ?? [], { treeIndex, day: dayNumber(date), marks, tally });
+  return growTree(CMCC, NO_FINDING, treeIndex.rootsByCarrier.get(CMCC.id) ?? [], {
+    treeIndex,
+    day: dayNumber(date),
+    marks,
+    tally,
+  });
 }
 
-const names = (node: TreeNode): unknown => (node.children.length === 0 ? node.party.name : { [node.party.name]: node.children.map(names) });
+const names = (node: TreeNode): unknown =>
+  node.children.length === 0 ? node.party.name : { [node.party.name]: node.children.map(names) };
 const drawn = (v: VisibleNode): unknown => {
   const name = v.node ? v.node.party.name : `+${v.more!.count}`;
   return v.children.length === 0 ? name : { [name]: v.children.map(drawn) };
 };
-const options = (overrides: Partial<VisibleOptions> = {}): VisibleOptions => ({ depth: 8, toggled: new Set(), hits: new Set(), maxChildren: 25, maxNodes: 1000, ...overrides });
+const options = (overrides: Partial<VisibleOptions> = {}): VisibleOptions => ({
+  depth: 8,
+  toggled: new Set(),
+  hits: new Set(),
+  maxChildren: 25,
+  maxNodes: 1000,
+  ...overrides,
+});
 const find = (root: TreeNode, name: string) => [...walkTree(root)].find((n) => n.party.name === name)!;
 
 describe('tree service: the tree on a day', () => {
@@ -33,7 +62,12 @@ describe('tree service: the tree on a day', () => {
   const shop = entityParty('91330100MA04DDDD4', 'shop');
   const logistics = entityParty('91330100MA05EEEE5', 'logistics');
   const root = grant('1069012345', CMCC, a1, { from: '2021-01-01' });
-  const release = grant('106901234501', a1, a2, { parent: root, from: '2021-06-01', to: '2022-12-31', declared: false });
+  const release = grant('106901234501', a1, a2, {
+    parent: root,
+    from: '2021-06-01',
+    to: '2022-12-31',
+    declared: false,
+  });
   const before = grant('10690123450188', a2, shop, { parent: release, from: '2022-01-01', to: '2023-06-30' });
   const after = grant('10690123450188', a2, logistics, { parent: release, from: '2023-07-01' });
   const allocations = [root, release, before, after];
@@ -55,7 +89,12 @@ describe('tree service: the tree on a day', () => {
 
   it('adds up messages and complaints at the top from its children only (each message passes through one of them)', () => {
     const tally = noTraffic();
-    for (const [id, n] of [[root.id, 5], [release.id, 4], [before.id, 4]]) tally.messagesByAllocation.set(id, n);
+    for (const [id, n] of [
+      [root.id, 5],
+      [release.id, 4],
+      [before.id, 4],
+    ])
+      tally.messagesByAllocation.set(id, n);
     tally.complaintsByAllocation.set(root.id, 2);
     const tree = treeOn(allocations, '2022-03-14', noMarks(), tally);
     expect([tree.messages, tree.complaints]).to.deep.equal([5, 2]);
@@ -73,7 +112,7 @@ describe('tree service: the tree on a day', () => {
     expect(worstFindingOf(root, marks)).to.equal(0);
   });
 
-  it('reroots an agent\'s drawing at its only holding, one level shallower', () => {
+  it("reroots an agent's drawing at its only holding, one level shallower", () => {
     const tree = rerootAtOnlyChild(treeOn(allocations, '2022-03-14'));
     expect([tree.party.name, tree.depth, tree.parent, find(tree, 'shop').depth]).to.deep.equal(['A1', 0, null, 2]);
   });
@@ -96,8 +135,19 @@ describe('tree service: what is drawn', () => {
   const a2 = agentParty('91310115MA02BBBB2', 'A2');
   const root = grant('1069012345', CMCC, a1);
   const release = grant('106901234599', a1, a2, { parent: root });
-  const leaves = Array.from({ length: 30 }, (_, i) => grant(`10690123450${String(i).padStart(3, '0')}`, a1, entityParty(`91330100MA0${String(i).padStart(6, '0')}`, `e${i}`), { parent: root }));
-  const deeper = Array.from({ length: 3 }, (_, i) => grant(`10690123459900${i}`, a2, entityParty(`91330100MB0${String(i).padStart(6, '0')}`, `d${i}`), { parent: release }));
+  const leaves = Array.from({ length: 30 }, (_, i) =>
+    grant(
+      `10690123450${String(i).padStart(3, '0')}`,
+      a1,
+      entityParty(`91330100MA0${String(i).padStart(6, '0')}`, `e${i}`),
+      { parent: root },
+    ),
+  );
+  const deeper = Array.from({ length: 3 }, (_, i) =>
+    grant(`10690123459900${i}`, a2, entityParty(`91330100MB0${String(i).padStart(6, '0')}`, `d${i}`), {
+      parent: release,
+    }),
+  );
   const marks = noMarks();
   marks.byEntity.set(leaves[27].lessee.key, 2);
   marks.byEntity.set(leaves[28].lessee.key, 3);
@@ -111,7 +161,7 @@ describe('tree service: what is drawn', () => {
     expect([top.children[0].open, top.children[0].hidden, top.children[0].togglable]).to.deep.equal([false, 34, true]);
   });
 
-  it('flips a node\'s default when its id is toggled: shut nodes open, open nodes shut', () => {
+  it("flips a node's default when its id is toggled: shut nodes open, open nodes shut", () => {
     const opened = visibleTree(tree, options({ depth: 1, toggled: new Set([root.id]), maxChildren: 50 })).top;
     expect(opened.children[0].children.map((c) => c.node!.party.name)).to.include.members(['A2', 'e0', 'e29']);
     const shut = visibleTree(tree, options({ depth: 8, toggled: new Set([root.id]) })).top;
@@ -124,7 +174,14 @@ describe('tree service: what is drawn', () => {
     expect([boxes, allocationsDrawn]).to.deep.equal([8, 6]);
     const children = top.children[0].children;
     // The two with findings, then the first in prefix order, drawn in prefix order.
-    expect(children.map((c) => (c.node ? c.node.party.name : 'more'))).to.deep.equal(['e0', 'e1', 'e2', 'e27', 'e28', 'more']);
+    expect(children.map((c) => (c.node ? c.node.party.name : 'more'))).to.deep.equal([
+      'e0',
+      'e1',
+      'e2',
+      'e27',
+      'e28',
+      'more',
+    ]);
     const more = children[5].more!;
     // e3…e26 and e29 (25 numbers), and A2 with its 3 numbers.
     expect([more.count, more.numbers, more.worst, more.parent]).to.deep.equal([29, 28, NO_FINDING, a1Node]);
@@ -142,7 +199,10 @@ describe('tree service: what is drawn', () => {
     const a1Visible = top.children[0];
     expect([a1Visible.open, a1Visible.togglable, a1Visible.onPath]).to.deep.equal([true, false, true]);
     const a2Visible = a1Visible.children.find((c) => c.node === a2Node)!;
-    expect(a2Visible.children.map((c) => [c.node?.party.name ?? `+${c.more!.count}`, c.hit, c.onPath])).to.deep.equal([['d2', true, true], ['+2', false, false]]);
+    expect(a2Visible.children.map((c) => [c.node?.party.name ?? `+${c.more!.count}`, c.hit, c.onPath])).to.deep.equal([
+      ['d2', true, true],
+      ['+2', false, false],
+    ]);
   });
 
   it('stops opening nodes once maxNodes are drawn, and says so', () => {
@@ -157,7 +217,7 @@ describe('tree service: what is drawn', () => {
     const layout = layoutTree(top);
     expect(layout.nodes).to.have.length(36);
     expect(layout.links).to.have.length(35);
-    for (const { visible, x } of layout.nodes) expect(x).to.equal(LAYOUT.margin + (visible.node!.depth * LAYOUT.column));
+    for (const { visible, x } of layout.nodes) expect(x).to.equal(LAYOUT.margin + visible.node!.depth * LAYOUT.column);
     const byColumn = new Map<number, number[]>();
     for (const { x, y } of layout.nodes) byColumn.set(x, [...(byColumn.get(x) ?? []), y]);
     for (const ys of byColumn.values()) {

@@ -1,7 +1,13 @@
 import { expect } from 'chai';
 import { RULE_CODES } from '../../server/rules/types.ts';
 import {
-  brokenReferences, headingAnchors, headingSlug, outsideCitations, readProjectFile, referencesIn, scannedFiles,
+  brokenReferences,
+  headingAnchors,
+  headingSlug,
+  outsideCitations,
+  readProjectFile,
+  referencesIn,
+  scannedFiles,
   type Problem,
 } from '../support/docReferences.ts';
 
@@ -15,13 +21,20 @@ describe('citations stay inside the repository', () => {
   describe('the checks themselves', () => {
     it('flags each outside specification and the directory beside the repository, with its line', () => {
       const text = [
-        `// see ${SPEC('DOMAIN')}`, `/* ${SPEC('FORMATS')} */`, ` * ${SPEC('CONVENTIONS')}`,
-        `read ${'..'}/shared/x`, `(${'shared'}/seed/source-article.md)`, 'docs/domain.md is fine',
+        `// see ${SPEC('DOMAIN')}`,
+        `/* ${SPEC('FORMATS')} */`,
+        ` * ${SPEC('CONVENTIONS')}`,
+        `read ${'..'}/shared/x`,
+        `(${'shared'}/seed/source-article.md)`,
+        'docs/domain.md is fine',
       ].join('\n');
       const problems = outsideCitations('x.ts', text);
       expect(problems.map((p) => [p.line, p.text])).to.deep.equal([
-        [1, SPEC('DOMAIN')], [2, SPEC('FORMATS')], [3, SPEC('CONVENTIONS')],
-        [4, `${'..'}/shared`], [5, `${'shared'}/seed/`],
+        [1, SPEC('DOMAIN')],
+        [2, SPEC('FORMATS')],
+        [3, SPEC('CONVENTIONS')],
+        [4, `${'..'}/shared`],
+        [5, `${'shared'}/seed/`],
       ]);
     });
 
@@ -29,15 +42,19 @@ describe('citations stay inside the repository', () => {
       expect(headingSlug('Rectification notices (整改通知书)')).to.equal('rectification-notices-整改通知书');
       expect(headingSlug('OFFICIAL_PRETEXT (high)')).to.equal('official_pretext-high');
       expect(headingSlug('One transaction, every problem reported')).to.equal('one-transaction-every-problem-reported');
-      const markdown = ['# Title', '## 106 numbers', '```sh', '# not a heading', '```', '## Notes', '### Notes']
-        .join('\n');
+      const markdown = ['# Title', '## 106 numbers', '```sh', '# not a heading', '```', '## Notes', '### Notes'].join(
+        '\n',
+      );
       expect([...headingAnchors(markdown)]).to.deep.equal(['title', '106-numbers', 'notes', 'notes-1']);
     });
 
     it('reports a reference to a missing file or a missing heading, and passes one that exists', () => {
       const files: Record<string, string> = { [`${DOCS}a.md`]: '# A\n## Known part\n' };
       const text = [
-        `${DOCS}a.md#known-part`, `${DOCS}a.md`, `${DOCS}a.md#unknown-part`, `${DOCS}missing.md#x`,
+        `${DOCS}a.md#known-part`,
+        `${DOCS}a.md`,
+        `${DOCS}a.md#unknown-part`,
+        `${DOCS}missing.md#x`,
         `/${DOCS}a-route-not-a-file`,
       ].join('\n');
       const problems = brokenReferences(referencesIn('x.ts', text), (target) => files[target] ?? null);
@@ -60,8 +77,14 @@ describe('citations stay inside the repository', () => {
 
     it('scans the code, tests, templates, seeds and docs', () => {
       const expected = [
-        'server/cli.ts', 'test/suite/docs.test.ts', 'views/error.hbs', 'bin/sms106.js', 'seeds/check.ts', 'ormconfig.ts',
-        'README.md', 'docs/domain.md',
+        'server/cli.ts',
+        'test/suite/docs.test.ts',
+        'views/error.hbs',
+        'bin/sms106.js',
+        'seeds/check.ts',
+        'ormconfig.ts',
+        'README.md',
+        'docs/domain.md',
       ];
       expect(files).to.include.members(expected);
     });

@@ -13,8 +13,13 @@ function serverImports(): Map<string, string[]> {
     .map((file) => path.posix.join('server', file.split(path.sep).join('/')));
   for (const file of files) {
     const source = readFileSync(path.join(root, file), 'utf8');
-    const specifiers = [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)'(\.{1,2}\/[^']+)'/g)].map((match) => match[1]);
-    graph.set(file, specifiers.map((specifier) => path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier))));
+    const specifiers = [...source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)'(\.{1,2}\/[^']+)'/g)].map(
+      (match) => match[1],
+    );
+    graph.set(
+      file,
+      specifiers.map((specifier) => path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier))),
+    );
   }
   return graph;
 }
@@ -27,7 +32,9 @@ function serverImports(): Map<string, string[]> {
  */
 function layoutViolations(graph: Map<string, string[]>): string[] {
   const violations: string[] = [];
-  const routeModules = new Set((graph.get('server/routes/index.ts') ?? []).filter((target) => target.startsWith('server/routes/')));
+  const routeModules = new Set(
+    (graph.get('server/routes/index.ts') ?? []).filter((target) => target.startsWith('server/routes/')),
+  );
   for (const [file, targets] of graph) {
     for (const target of targets) {
       if (target === 'server/app.ts' && file !== 'server/index.ts') violations.push(`${file} imports server/app.ts`);
@@ -41,7 +48,10 @@ describe('the module graph of server/', () => {
   it('reads the imports it checks: the route table registers route modules and index.ts imports the app', () => {
     const graph = serverImports();
     expect(graph.get('server/index.ts')).to.include('server/app.ts');
-    expect(graph.get('server/routes/index.ts')).to.include.members(['server/routes/findings.ts', 'server/routes/notices.ts']);
+    expect(graph.get('server/routes/index.ts')).to.include.members([
+      'server/routes/findings.ts',
+      'server/routes/notices.ts',
+    ]);
   });
 
   it('has no module but server/index.ts importing app.ts, and no route module importing another', () => {
@@ -53,7 +63,10 @@ describe('the module graph of server/', () => {
       ['server/index.ts', ['server/app.ts']],
       ['server/auth.ts', ['server/app.ts']],
       ['server/routes/index.ts', ['server/routes/agents.ts', 'server/routes/findings.ts', 'server/context.ts']],
-      ['server/routes/agents.ts', ['server/routes/findings.ts', 'server/routes/shared.ts', 'server/presenters/findings.ts']],
+      [
+        'server/routes/agents.ts',
+        ['server/routes/findings.ts', 'server/routes/shared.ts', 'server/presenters/findings.ts'],
+      ],
       ['server/routes/findings.ts', ['server/routes/shared.ts', 'server/errors.ts']],
     ]);
     expect(layoutViolations(graph)).to.deep.equal([

@@ -22,10 +22,12 @@ export function handWrittenScopeChecks(files: Map<string, string>): string[] {
 }
 
 function serverSources(): Map<string, string> {
-  return new Map(readdirSync(path.join(root, 'server'), { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.ts'))
-    .map((file) => path.posix.join('server', file.split(path.sep).join('/')))
-    .map((file) => [file, readFileSync(path.join(root, file), 'utf8')]));
+  return new Map(
+    readdirSync(path.join(root, 'server'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => path.posix.join('server', file.split(path.sep).join('/')))
+      .map((file) => [file, readFileSync(path.join(root, file), 'utf8')]),
+  );
 }
 
 describe('the scope helper module', () => {
@@ -42,7 +44,7 @@ describe('the scope helper module', () => {
     ]);
   });
 
-  it('is the only module in server/ that reads a scope\'s carrier', () => {
+  it("is the only module in server/ that reads a scope's carrier", () => {
     const sources = serverSources();
     expect(sources.get(HELPER)).to.match(/scope\.carrierId/);
     expect(handWrittenScopeChecks(sources)).to.deep.equal([]);

@@ -23,7 +23,10 @@ export function mariadbNameWith(suffix: string): string {
 export async function mariadbServerQuery(sql: string): Promise<void> {
   const url = new URL(mariadbUrl);
   const connection = await createConnection({
-    host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username || 'root'), password: decodeURIComponent(url.password),
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username || 'root'),
+    password: decodeURIComponent(url.password),
   });
   try {
     await connection.query(sql);
@@ -46,20 +49,46 @@ export const testDatabases: TestDatabase[] = [
 
 /** Tables in an order where each only references tables after it. */
 const tablesChildFirst = [
-  'notice_findings', 'notices', 'notice_counters', 'issuers', 'findings', 'audit_runs', 'audit_events', 'user_sessions', 'sign_in_attempts', 'users', 'import_run_errors', 'import_runs', 'url_list_entries', 'protected_senders', 'legal_instruments', 'complaints', 'message_labels', 'messages',
-  'allocations', 'signatures', 'entities', 'agents', 'carriers',
+  'notice_findings',
+  'notices',
+  'notice_counters',
+  'issuers',
+  'findings',
+  'audit_runs',
+  'audit_events',
+  'user_sessions',
+  'sign_in_attempts',
+  'users',
+  'import_run_errors',
+  'import_runs',
+  'url_list_entries',
+  'protected_senders',
+  'legal_instruments',
+  'complaints',
+  'message_labels',
+  'messages',
+  'allocations',
+  'signatures',
+  'entities',
+  'agents',
+  'carriers',
 ];
 
 export async function clearAllData(dataSource: DataSource): Promise<void> {
   // allocations reference each other; unlink them so one DELETE cannot trip over its own rows.
   await dataSource.query('UPDATE allocations SET parent_id = NULL');
   // Issued notices cannot be deleted (the store's triggers refuse it): lift the triggers to empty the test store.
-  for (const trigger of ['notices_content_immutable', 'notices_never_deleted']) await dataSource.query(`DROP TRIGGER IF EXISTS ${trigger}`);
+  for (const trigger of ['notices_content_immutable', 'notices_never_deleted'])
+    await dataSource.query(`DROP TRIGGER IF EXISTS ${trigger}`);
   for (const table of tablesChildFirst) await dataSource.query(`DELETE FROM ${table}`);
-  for (const statement of immutabilityTriggers(dataSource.options.type === 'better-sqlite3')) await dataSource.query(statement);
+  for (const statement of immutabilityTriggers(dataSource.options.type === 'better-sqlite3'))
+    await dataSource.query(statement);
   // Back to what a freshly migrated database holds.
   for (const [position, title] of SEEDED_LEGAL_INSTRUMENTS.entries()) {
-    await dataSource.query('INSERT INTO legal_instruments (title, articles, position, version) VALUES (?, NULL, ?, 1)', [title, position + 1]);
+    await dataSource.query(
+      'INSERT INTO legal_instruments (title, articles, position, version) VALUES (?, NULL, ?, 1)',
+      [title, position + 1],
+    );
   }
   invalidateAllocationIndex(dataSource);
 }
@@ -68,13 +97,22 @@ export async function clearAllData(dataSource: DataSource): Promise<void> {
  * Declares `suite` once per database. Inside, `ctx.dataSource` is an open, migrated database
  * emptied before each test.
  */
-export function describeEachDatabase(title: string, suite: (ctx: { dataSource: DataSource; database: TestDatabase }) => void): void {
+export function describeEachDatabase(
+  title: string,
+  suite: (ctx: { dataSource: DataSource; database: TestDatabase }) => void,
+): void {
   for (const database of testDatabases) {
     describe(`${title} [${database.name}]`, function () {
       const ctx = { database } as { dataSource: DataSource; database: TestDatabase };
-      before(async () => { ctx.dataSource = await openDatabase(database.url); });
-      after(async () => { await ctx.dataSource?.destroy(); });
-      beforeEach(async () => { await clearAllData(ctx.dataSource); });
+      before(async () => {
+        ctx.dataSource = await openDatabase(database.url);
+      });
+      after(async () => {
+        await ctx.dataSource?.destroy();
+      });
+      beforeEach(async () => {
+        await clearAllData(ctx.dataSource);
+      });
       suite(ctx);
     });
   }

@@ -11,7 +11,16 @@ export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 
 /** What the scan reads: the product's code, tests, templates, seeds, scripts and docs. */
 export const SCANNED = [
-  'server', 'test', 'views', 'bench', 'seeds', 'bin', 'scripts', 'docs', 'README.md', 'ormconfig.ts',
+  'server',
+  'test',
+  'views',
+  'bench',
+  'seeds',
+  'bin',
+  'scripts',
+  'docs',
+  'README.md',
+  'ormconfig.ts',
 ];
 const TEXT_FILE = /\.(ts|js|hbs|md|json|csv|txt|css)$/;
 

@@ -55,8 +55,9 @@ function treeCase(): FindingTextCase {
   const otherRoot = grant('10655', CUCC, A1, { filing: null, from: '2022-01-01' });
   const multi = grant('106550', A1, SHOP, { parent: otherRoot, from: '2022-01-01' });
   const lone = grant('1069066', CMCC, LONE);
-  const many = ['1069077', '1069078', '1069079', '1069080', '1069081', '1069082', '1069083']
-    .map((prefix) => grant(prefix, CMCC, MANY));
+  const many = ['1069077', '1069078', '1069079', '1069080', '1069081', '1069082', '1069083'].map((prefix) =>
+    grant(prefix, CMCC, MANY),
+  );
   const badAgent = grant('1069088', CMCC, BAD_AGENT);
   const badEntity = grant('10690881', BAD_AGENT, BAD_ENTITY, { parent: badAgent });
   // One number granted to two entities through two carriers' trees.
@@ -67,14 +68,33 @@ function treeCase(): FindingTextCase {
     grant('10659066123456', WEST, LOGI, { parent: west, from: '2022-04-01' }),
   ];
   const allocations: IndexedAllocation[] = [
-    root, second, undeclared, shop, logi, overlapping, bare, otherRoot, multi, lone, ...many, badAgent, badEntity,
-    east, west, ...twice,
+    root,
+    second,
+    undeclared,
+    shop,
+    logi,
+    overlapping,
+    bare,
+    otherRoot,
+    multi,
+    lone,
+    ...many,
+    badAgent,
+    badEntity,
+    east,
+    west,
+    ...twice,
   ];
   const snapshot = snapshotOf(allocations, {
-    agents: [{ uscc: LONE.key, licenceNo: null }, { uscc: MANY.key, licenceNo: null }],
+    agents: [
+      { uscc: LONE.key, licenceNo: null },
+      { uscc: MANY.key, licenceNo: null },
+    ],
     entities: [
-      { uscc: SHOP.key, signatures: ['某网店', 'Shop'] }, { uscc: LOGI.key, signatures: ['某物流'] },
-      { uscc: BANK.key, signatures: ['某银行'] }, { uscc: BARE.key, signatures: [] },
+      { uscc: SHOP.key, signatures: ['某网店', 'Shop'] },
+      { uscc: LOGI.key, signatures: ['某物流'] },
+      { uscc: BANK.key, signatures: ['某银行'] },
+      { uscc: BARE.key, signatures: [] },
     ],
     block: ['tax-refund.top'],
     protectedSenders: [
@@ -151,13 +171,22 @@ export function findingTextCases(): FindingTextCase[] {
   const tune = loadCorpus().filter((row) => row.split === 'tune');
   return [
     treeCase(),
-    messagesCase('impersonation', impersonation.map((row, i) => ({ ref: `I${i + 1}`, ...row })),
-      fixture('protected_senders.json')),
-    messagesCase('corpus', tune.map((row) => ({ ref: row.id, content: row.text, registered: registeredFor(row) })),
-      realWorldSenders),
+    messagesCase(
+      'impersonation',
+      impersonation.map((row, i) => ({ ref: `I${i + 1}`, ...row })),
+      fixture('protected_senders.json'),
+    ),
+    messagesCase(
+      'corpus',
+      tune.map((row) => ({ ref: row.id, content: row.text, registered: registeredFor(row) })),
+      realWorldSenders,
+    ),
     // The fraud texts once more from a number nobody held: the "no registered entity" wording.
-    messagesCase('corpus-unheld', tune.filter((row) => row.label !== 'legit')
-      .map((row) => ({ ref: row.id, content: row.text, registered: null })), realWorldSenders),
+    messagesCase(
+      'corpus-unheld',
+      tune.filter((row) => row.label !== 'legit').map((row) => ({ ref: row.id, content: row.text, registered: null })),
+      realWorldSenders,
+    ),
   ];
 }
 
@@ -169,4 +198,3 @@ export function findingsOf(textCase: FindingTextCase): FindingDraft[] {
 /** What tells a case's findings apart: the rule and the key that dedupes it. */
 export const findingId = (textCase: FindingTextCase, finding: FindingDraft) =>
   `${textCase.name}|${finding.rule}|${finding.key.join('/')}`;
-

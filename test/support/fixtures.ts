@@ -26,17 +26,20 @@ export function smallDataset(): Record<string, string> {
     'carriers.csv': 'code,name\nCMCC,中国移动\nCUCC,中国联通\n',
     'agents.csv': `uscc,name,licence_no,contact,address\n${A1},北京一级通信有限公司,B2-20190001,张三,北京市海淀区\n${A2},上海二级网络科技有限公司,沪B2-20200002,,\n${A3},深圳无证信息技术有限公司,,,\n`,
     'entities.csv': `uscc,name,signatures,kind\n${E_GOV},北京市公安局公安交通管理局,北京交警|北京市公安局公安交通管理局,\n${E_SHOP},杭州某网店有限公司,某网店,\n${E_LOGI},杭州某物流有限公司,【某物流】,\n`,
-    'allocations.csv': [
-      'prefix,holder,lessee,valid_from,valid_to,miit_filing_no,declared',
-      `10690123450188,${A2},${E_SHOP},2022-01-01,2023-06-30,,true`,
-      `1069012345,CMCC,${A1},2021-01-01,,工信部备案A-001,true`,
-      `106901234501,${A1},${A2},2021-06-01,,,false`,
-      `10690123450188,${A2},${E_LOGI},2023-07-01,,,`,
-      `106901234502,${A1},${E_GOV},2021-03-01,,,true`,
-      `10655,CUCC,${A3},2020-01-01,,,true`,
-    ].join('\n') + '\n',
-    'messages.csv': 'id,sender,sent_at,content,recipient\nM1,10690123450188,2022-03-14T09:30:00+08:00,"【某网店】您的订单已发货, 请注意查收",13800138000\n,106901234502,2022-05-01 10:00:00,【北京交警】您有一条违章记录,+86 139 0013 9000\n',
-    'complaints.csv': 'id,sender,reported_at,received_at,loss_yuan,region,summary\nC1,10690123450188,2022-04-01T12:00:00+08:00,2022-04-02,30000,北京市海淀区,冒充交警\n',
+    'allocations.csv':
+      [
+        'prefix,holder,lessee,valid_from,valid_to,miit_filing_no,declared',
+        `10690123450188,${A2},${E_SHOP},2022-01-01,2023-06-30,,true`,
+        `1069012345,CMCC,${A1},2021-01-01,,工信部备案A-001,true`,
+        `106901234501,${A1},${A2},2021-06-01,,,false`,
+        `10690123450188,${A2},${E_LOGI},2023-07-01,,,`,
+        `106901234502,${A1},${E_GOV},2021-03-01,,,true`,
+        `10655,CUCC,${A3},2020-01-01,,,true`,
+      ].join('\n') + '\n',
+    'messages.csv':
+      'id,sender,sent_at,content,recipient\nM1,10690123450188,2022-03-14T09:30:00+08:00,"【某网店】您的订单已发货, 请注意查收",13800138000\n,106901234502,2022-05-01 10:00:00,【北京交警】您有一条违章记录,+86 139 0013 9000\n',
+    'complaints.csv':
+      'id,sender,reported_at,received_at,loss_yuan,region,summary\nC1,10690123450188,2022-04-01T12:00:00+08:00,2022-04-02,30000,北京市海淀区,冒充交警\n',
     'protected_senders.csv': `name,uscc,aliases\n北京市公安局公安交通管理局,${E_GOV},北京交警|交管12123\n`,
     'url_lists.csv': 'domain,list,note\nt.cn,block,短链接\nwww.12123.gov.cn,allow,\n',
   };
@@ -49,7 +52,17 @@ export async function writeDataset(files: Record<string, string | Buffer>): Prom
   return directory;
 }
 
-const TABLES = ['carriers', 'agents', 'entities', 'signatures', 'allocations', 'messages', 'complaints', 'protected_senders', 'url_list_entries'];
+const TABLES = [
+  'carriers',
+  'agents',
+  'entities',
+  'signatures',
+  'allocations',
+  'messages',
+  'complaints',
+  'protected_senders',
+  'url_list_entries',
+];
 
 /** Every row of every data table, ids included, in a form two snapshots can be compared in. */
 export async function snapshot(dataSource: DataSource): Promise<Record<string, unknown[]>> {

@@ -14,7 +14,14 @@ export interface LogLine {
 /** A logger at info that keeps its lines, parsed, for a test to read. */
 export function capturedLogger(): { logger: Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
-  return { logger: createLogger('info', { write: (line: string) => { lines.push(JSON.parse(line) as LogLine); } }), lines };
+  return {
+    logger: createLogger('info', {
+      write: (line: string) => {
+        lines.push(JSON.parse(line) as LogLine);
+      },
+    }),
+    lines,
+  };
 }
 
 /** pino's number for the error level. */

@@ -8,7 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { CsvParser, type CsvRecord } from '../../server/dataset/csvParser.ts';
 import { USCC_ALPHABET, usccCheckCharacter } from '../../server/numbering/uscc.ts';
-import { ClaimDetector, impersonation, lookalikeSignature, type ProtectedSenderRef, type RegisteredEntity } from '../../server/rules/claims/index.ts';
+import {
+  ClaimDetector,
+  impersonation,
+  lookalikeSignature,
+  type ProtectedSenderRef,
+  type RegisteredEntity,
+} from '../../server/rules/claims/index.ts';
 import { PretextReader } from '../../server/rules/pretext/reader.ts';
 import { CORPUS_COLUMNS } from '../../server/services/messageLabels.ts';
 
@@ -38,28 +44,46 @@ export function parseCorpus(csv: string, file = 'corpus.csv'): CorpusRow[] {
   new CsvParser().end(csv.replace(/^\uFEFF/, ''), csv.length, records);
   const [header, ...body] = records;
   const columns = header.cells;
-  for (const column of CORPUS_COLUMNS) if (!columns.includes(column)) throw new Error(`${file}: missing column ${column}`);
-  const at = (record: CsvRecord, column: (typeof CORPUS_COLUMNS)[number]) => record.cells[columns.indexOf(column)] ?? '';
-  return body.filter((record) => record.cells.some((cell) => cell !== '')).map((record) => {
-    const row: CorpusRow = {
-      id: at(record, 'id'), split: at(record, 'split') as CorpusRow['split'], label: at(record, 'label') as CorpusLabel, kind: at(record, 'kind'),
-      claims: at(record, 'claims'), sender: at(record, 'sender'), senderKind: at(record, 'sender_kind') as CorpusRow['senderKind'],
-      text: at(record, 'text'), source: at(record, 'source'), note: at(record, 'note'),
-    };
-    const where = `${file}:${record.line}`;
-    if (!['tune', 'holdout'].includes(row.split)) throw new Error(`${where}: split "${row.split}" is not tune or holdout`);
-    if (!['gov', 'brand', 'legit'].includes(row.label)) throw new Error(`${where}: label "${row.label}" is not gov, brand or legit`);
-    if (row.text.trim() === '') throw new Error(`${where}: text is empty`);
-    if (!/^(https?:\/\/|github:[^/]+\/[^/]+\/|sms106:message\/)/.test(row.source)) throw new Error(`${where}: source "${row.source}" is neither a URL, github:OWNER/REPO/PATH nor a labelled message (sms106:message/REF)`);
-    return row;
-  });
+  for (const column of CORPUS_COLUMNS)
+    if (!columns.includes(column)) throw new Error(`${file}: missing column ${column}`);
+  const at = (record: CsvRecord, column: (typeof CORPUS_COLUMNS)[number]) =>
+    record.cells[columns.indexOf(column)] ?? '';
+  return body
+    .filter((record) => record.cells.some((cell) => cell !== ''))
+    .map((record) => {
+      const row: CorpusRow = {
+        id: at(record, 'id'),
+        split: at(record, 'split') as CorpusRow['split'],
+        label: at(record, 'label') as CorpusLabel,
+        kind: at(record, 'kind'),
+        claims: at(record, 'claims'),
+        sender: at(record, 'sender'),
+        senderKind: at(record, 'sender_kind') as CorpusRow['senderKind'],
+        text: at(record, 'text'),
+        source: at(record, 'source'),
+        note: at(record, 'note'),
+      };
+      const where = `${file}:${record.line}`;
+      if (!['tune', 'holdout'].includes(row.split))
+        throw new Error(`${where}: split "${row.split}" is not tune or holdout`);
+      if (!['gov', 'brand', 'legit'].includes(row.label))
+        throw new Error(`${where}: label "${row.label}" is not gov, brand or legit`);
+      if (row.text.trim() === '') throw new Error(`${where}: text is empty`);
+      if (!/^(https?:\/\/|github:[^/]+\/[^/]+\/|sms106:message\/)/.test(row.source))
+        throw new Error(
+          `${where}: source "${row.source}" is neither a URL, github:OWNER/REPO/PATH nor a labelled message (sms106:message/REF)`,
+        );
+      return row;
+    });
 }
 
 export function loadCorpus(): CorpusRow[] {
   return parseCorpus(readFileSync(new URL('corpus.csv', FIXTURE), 'utf8'));
 }
 
-export const realWorldSenders: ProtectedSenderRef[] = JSON.parse(readFileSync(new URL('protected_senders.json', FIXTURE), 'utf8'));
+export const realWorldSenders: ProtectedSenderRef[] = JSON.parse(
+  readFileSync(new URL('protected_senders.json', FIXTURE), 'utf8'),
+);
 
 /** A valid USCC of the given registration category, the same for the same name. */
 function usccFor(category: '11' | '12' | '91', name: string): string {
@@ -68,14 +92,17 @@ function usccFor(category: '11' | '12' | '91', name: string): string {
   let body = '';
   for (let i = 0; i < 9; i++) {
     body += USCC_ALPHABET[hash % 31];
-    hash = Math.imul(hash, 0x01000193) + i >>> 0;
+    hash = (Math.imul(hash, 0x01000193) + i) >>> 0;
   }
   const first17 = `${category}110000${body}`;
   return first17 + usccCheckCharacter(first17);
 }
 
 /** The company the field report's fraud sender was registered to: every fraud text is sent from its number. */
-export const ORDINARY_COMPANY: RegisteredEntity = { uscc: usccFor('91', '深圳市腾跃鑫商贸有限公司'), name: '深圳市腾跃鑫商贸有限公司' };
+export const ORDINARY_COMPANY: RegisteredEntity = {
+  uscc: usccFor('91', '深圳市腾跃鑫商贸有限公司'),
+  name: '深圳市腾跃鑫商贸有限公司',
+};
 
 /** Who the number of a row was registered to. */
 export function registeredFor(row: CorpusRow): RegisteredEntity {
@@ -108,8 +135,11 @@ export class CorpusJudge {
     const lookalike = lookalikeSignature(this.detector, row.text, registered);
     if (lookalike !== null) rules.push(lookalike.claim.brand ? 'LOOKALIKE_SIGNATURE(brand)' : 'LOOKALIKE_SIGNATURE');
     if (officialPretext(this.reader, this.detector, row.text, registered) !== null) rules.push('OFFICIAL_PRETEXT');
-    if (brandImpersonation(this.reader, this.detector, row.text, registered) !== null) rules.push('BRAND_IMPERSONATION');
-    const gov = rules.some((rule) => rule === 'GOV_IMPERSONATION' || rule === 'LOOKALIKE_SIGNATURE' || rule === 'OFFICIAL_PRETEXT');
+    if (brandImpersonation(this.reader, this.detector, row.text, registered) !== null)
+      rules.push('BRAND_IMPERSONATION');
+    const gov = rules.some(
+      (rule) => rule === 'GOV_IMPERSONATION' || rule === 'LOOKALIKE_SIGNATURE' || rule === 'OFFICIAL_PRETEXT',
+    );
     const brand = rules.some((rule) => rule === 'BRAND_IMPERSONATION' || rule === 'LOOKALIKE_SIGNATURE(brand)');
     return { gov, brand, rules };
   }
@@ -151,7 +181,12 @@ export function score(rows: readonly CorpusRow[], judge: CorpusJudge, label: 'go
   }
   const flagged = truePositives + falsePositives;
   return {
-    precision: flagged === 0 ? 1 : truePositives / flagged, recall: truePositives / (truePositives + falseNegatives),
-    truePositives, falsePositives, falseNegatives, positives: truePositives + falseNegatives, wrong,
+    precision: flagged === 0 ? 1 : truePositives / flagged,
+    recall: truePositives / (truePositives + falseNegatives),
+    truePositives,
+    falsePositives,
+    falseNegatives,
+    positives: truePositives + falseNegatives,
+    wrong,
   };
 }

@@ -7,7 +7,10 @@ import { createUser } from '../../server/services/accounts.ts';
 export const TEST_PASSWORD = 'correct horse battery staple';
 let users = 0;
 
-/** A browser-like client signed in through the real login form; its POSTs carry the CSRF token in the header scripts use. */
+/**
+ * A browser-like client signed in through the real login form; its POSTs carry the CSRF token in the header scripts
+ * use.
+ */
 export interface Client {
   name: string;
   csrfToken: string;
@@ -23,12 +26,24 @@ export function csrfFromPage(html: string): string {
 }
 
 /** Creates a user with the given role and signs in as them. */
-export async function signIn(app: Express, dataSource: DataSource, options: { role?: Role; carrierCode?: string } = {}): Promise<Client> {
+export async function signIn(
+  app: Express,
+  dataSource: DataSource,
+  options: { role?: Role; carrierCode?: string } = {},
+): Promise<Client> {
   const name = `tester${++users}`;
-  await createUser(dataSource, { name, role: options.role ?? 'admin', carrierCode: options.carrierCode ?? null, password: TEST_PASSWORD }, 'test');
+  await createUser(
+    dataSource,
+    { name, role: options.role ?? 'admin', carrierCode: options.carrierCode ?? null, password: TEST_PASSWORD },
+    'test',
+  );
   const agent = request.agent(app);
   const form = await agent.get('/login').expect(200);
-  await agent.post('/login').type('form').send({ _csrf: csrfFromPage(form.text), name, password: TEST_PASSWORD, next: '/' }).expect(303);
+  await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrfFromPage(form.text), name, password: TEST_PASSWORD, next: '/' })
+    .expect(303);
   const page = await agent.get('/lookup').expect(200);
   const csrfToken = csrfFromPage(page.text);
   return {
@@ -54,7 +69,10 @@ export async function waitForRun(client: Client, location: string): Promise<stri
 }
 
 /** Uploads dataset files through the import form and waits for the run to end; returns its page. */
-export async function uploadDataset(client: Client, files: Record<string, string | Buffer>): Promise<{ location: string; page: string }> {
+export async function uploadDataset(
+  client: Client,
+  files: Record<string, string | Buffer>,
+): Promise<{ location: string; page: string }> {
   let post = client.post('/imports');
   for (const [name, content] of Object.entries(files)) post = post.attach('files', Buffer.from(content), name);
   const { headers } = await post.expect(303);

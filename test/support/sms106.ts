@@ -4,7 +4,11 @@ import path from 'node:path';
 
 const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'sms106.js');
 
-export interface CliOutcome { code: number; stdout: string; stderr: string }
+export interface CliOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 /**
  * Runs the installed `sms106` in a child process from another directory, with an environment of
@@ -12,9 +16,14 @@ export interface CliOutcome { code: number; stdout: string; stderr: string }
  */
 export function sms106(args: string[], env: Record<string, string> = {}): Promise<CliOutcome> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [bin, ...args], { cwd: os.tmpdir(), env: { PATH: process.env.PATH ?? '', ...env } }, (error, stdout, stderr) => {
-      if (error && typeof error.code !== 'number') reject(error);
-      else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { cwd: os.tmpdir(), env: { PATH: process.env.PATH ?? '', ...env } },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') reject(error);
+        else resolve({ code: error ? Number(error.code) : 0, stdout, stderr });
+      },
+    );
   });
 }

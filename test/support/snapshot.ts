@@ -1,8 +1,15 @@
 import { AllocationIndex, type IndexedAllocation, type Party } from '../../server/chain/allocationIndex.ts';
 import { AuditPass } from '../../server/rules/engine.ts';
 import {
-  DEFAULT_THRESHOLDS, type AgentInfo, type AuditedComplaint, type AuditedMessage, type AuditSnapshot, type EntityInfo, type FindingDraft,
-  type ProtectedSenderInfo, type Rule,
+  DEFAULT_THRESHOLDS,
+  type AgentInfo,
+  type AuditedComplaint,
+  type AuditedMessage,
+  type AuditSnapshot,
+  type EntityInfo,
+  type FindingDraft,
+  type ProtectedSenderInfo,
+  type Rule,
 } from '../../server/rules/types.ts';
 import { uscc } from './fixtures.ts';
 
@@ -22,36 +29,65 @@ export function entityParty(first17: string, name: string): Party {
 }
 
 /** An allocation; `parent` gives it its parent id and level. */
-export function grant(prefix: string, holder: Party, lessee: Party, options: {
-  parent?: IndexedAllocation; from?: string; to?: string | null; declared?: boolean; filing?: string | null;
-} = {}): IndexedAllocation {
+export function grant(
+  prefix: string,
+  holder: Party,
+  lessee: Party,
+  options: {
+    parent?: IndexedAllocation;
+    from?: string;
+    to?: string | null;
+    declared?: boolean;
+    filing?: string | null;
+  } = {},
+): IndexedAllocation {
   return {
-    id: nextId++, prefix, parentId: options.parent?.id ?? null, level: options.parent ? options.parent.level + 1 : 1,
-    holder, lessee, validFrom: options.from ?? '2021-01-01', validTo: options.to ?? null, declared: options.declared ?? true,
+    id: nextId++,
+    prefix,
+    parentId: options.parent?.id ?? null,
+    level: options.parent ? options.parent.level + 1 : 1,
+    holder,
+    lessee,
+    validFrom: options.from ?? '2021-01-01',
+    validTo: options.to ?? null,
+    declared: options.declared ?? true,
     miitFilingNo: options.filing === undefined ? (options.parent ? null : '工信部备案-001') : options.filing,
   };
 }
 
-export function snapshotOf(allocations: IndexedAllocation[], options: {
-  agents?: Array<Partial<AgentInfo> & { uscc: string }>;
-  entities?: Array<Partial<EntityInfo> & { uscc: string }>;
-  protectedSenders?: ProtectedSenderInfo[];
-  allow?: string[];
-  block?: string[];
-} = {}): AuditSnapshot {
+export function snapshotOf(
+  allocations: IndexedAllocation[],
+  options: {
+    agents?: Array<Partial<AgentInfo> & { uscc: string }>;
+    entities?: Array<Partial<EntityInfo> & { uscc: string }>;
+    protectedSenders?: ProtectedSenderInfo[];
+    allow?: string[];
+    block?: string[];
+  } = {},
+): AuditSnapshot {
   const agents = new Map<string, AgentInfo>();
   const entities = new Map<string, EntityInfo>();
   for (const a of allocations) {
     for (const party of [a.holder, a.lessee]) {
-      if (party.kind === 'agent' && !agents.has(party.key)) agents.set(party.key, { id: party.id, uscc: party.key, name: party.name, licenceNo: 'B2-20190001' });
-      if (party.kind === 'entity' && !entities.has(party.key)) entities.set(party.key, { id: party.id, uscc: party.key, name: party.name, kind: null, signatures: [] });
+      if (party.kind === 'agent' && !agents.has(party.key))
+        agents.set(party.key, { id: party.id, uscc: party.key, name: party.name, licenceNo: 'B2-20190001' });
+      if (party.kind === 'entity' && !entities.has(party.key))
+        entities.set(party.key, { id: party.id, uscc: party.key, name: party.name, kind: null, signatures: [] });
     }
   }
   for (const a of options.agents ?? []) agents.set(a.uscc, { ...agents.get(a.uscc)!, ...a });
-  for (const e of options.entities ?? []) entities.set(e.uscc, { ...(entities.get(e.uscc) ?? { id: nextId++, name: e.uscc, kind: null, signatures: [] }), ...e } as EntityInfo);
+  for (const e of options.entities ?? [])
+    entities.set(e.uscc, {
+      ...(entities.get(e.uscc) ?? { id: nextId++, name: e.uscc, kind: null, signatures: [] }),
+      ...e,
+    } as EntityInfo);
   return {
-    index: new AllocationIndex(allocations), agents, entities, protectedSenders: options.protectedSenders ?? [],
-    urlLists: { allow: new Set(options.allow ?? []), block: new Set(options.block ?? []) }, thresholds: DEFAULT_THRESHOLDS,
+    index: new AllocationIndex(allocations),
+    agents,
+    entities,
+    protectedSenders: options.protectedSenders ?? [],
+    urlLists: { allow: new Set(options.allow ?? []), block: new Set(options.block ?? []) },
+    thresholds: DEFAULT_THRESHOLDS,
   };
 }
 
@@ -66,7 +102,11 @@ export function complaint(sender: string, reportedAt: string, lossYuan: number |
 }
 
 /** Runs one rule (or several) over a snapshot and some traffic; returns every finding. */
-export function audit(rules: Rule | Rule[], snapshot: AuditSnapshot, traffic: { messages?: AuditedMessage[]; complaints?: AuditedComplaint[] } = {}): FindingDraft[] {
+export function audit(
+  rules: Rule | Rule[],
+  snapshot: AuditSnapshot,
+  traffic: { messages?: AuditedMessage[]; complaints?: AuditedComplaint[] } = {},
+): FindingDraft[] {
   const pass = new AuditPass(snapshot, Array.isArray(rules) ? rules : [rules]);
   return [
     ...pass.structure(),

@@ -20,7 +20,11 @@ export function deflatedPart(name: string, content: string | Buffer): ZipPart {
  * holding the inflated text: each MiB of "A" is deflated once after a full flush (which empties
  * the window), so its compressed bytes are the same every time and are repeated.
  */
-async function repeatingDeflate(prefix: string, mebibytes: number, suffix: string): Promise<{ data: Buffer; size: number }> {
+async function repeatingDeflate(
+  prefix: string,
+  mebibytes: number,
+  suffix: string,
+): Promise<{ data: Buffer; size: number }> {
   const deflate = createDeflateRaw({ level: 9 });
   const chunks: Buffer[] = [];
   deflate.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -85,14 +89,27 @@ export function zipArchive(parts: ZipPart[]): Buffer {
 /** The parts of a workbook with one sheet called `sheetName`, but for the sheet itself. */
 export function workbookParts(sheetName: string): ZipPart[] {
   return [
-    deflatedPart('[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'),
-    deflatedPart('_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-    deflatedPart('xl/workbook.xml', `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>`),
-    deflatedPart('xl/_rels/workbook.xml.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+    deflatedPart(
+      '[Content_Types].xml',
+      '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    ),
+    deflatedPart(
+      '_rels/.rels',
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    ),
+    deflatedPart(
+      'xl/workbook.xml',
+      `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="${sheetName}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    ),
+    deflatedPart(
+      'xl/_rels/workbook.xml.rels',
+      '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+    ),
   ];
 }
 
-const SHEET_HEAD = '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
+const SHEET_HEAD =
+  '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
 const SHEET_TAIL = '</sheetData></worksheet>';
 
 /** An inline-string cell of a sheet row. */
@@ -100,7 +117,12 @@ const inlineCell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><
 
 /** A sheet part from rows of cell texts. */
 export function sheetPart(rows: string[][]): ZipPart {
-  const xml = rows.map((cells, r) => `<row r="${r + 1}">${cells.map((text, c) => inlineCell(`${String.fromCharCode(65 + c)}${r + 1}`, text)).join('')}</row>`).join('');
+  const xml = rows
+    .map(
+      (cells, r) =>
+        `<row r="${r + 1}">${cells.map((text, c) => inlineCell(`${String.fromCharCode(65 + c)}${r + 1}`, text)).join('')}</row>`,
+    )
+    .join('');
   return deflatedPart('xl/worksheets/sheet1.xml', SHEET_HEAD + xml + SHEET_TAIL);
 }
 

@@ -13,7 +13,10 @@ describe('LruMap', () => {
   it('replacing a value neither grows the map nor drops another entry', () => {
     const map = new LruMap<string, number>(2);
     map.set('a', 1).set('b', 2).set('a', 10);
-    expect([...map]).to.deep.equal([['b', 2], ['a', 10]]);
+    expect([...map]).to.deep.equal([
+      ['b', 2],
+      ['a', 10],
+    ]);
     expect(map.size).to.equal(2);
   });
 

@@ -16,7 +16,13 @@
 import { canonicalise } from './canonical.ts';
 import { FoldedMessage, foldTable, isHan } from './fold.ts';
 import {
-  BODY_NAME_LAST_UNITS, GOVERNMENT_BODY, GOVERNMENT_BODY_AT_END, GOVERNMENT_BODY_AT_START, GOVERNMENT_LABEL, UNIT_AT_END, publicServiceOf,
+  BODY_NAME_LAST_UNITS,
+  GOVERNMENT_BODY,
+  GOVERNMENT_BODY_AT_END,
+  GOVERNMENT_BODY_AT_START,
+  GOVERNMENT_LABEL,
+  UNIT_AT_END,
+  publicServiceOf,
 } from './governmentPattern.ts';
 import { ProtectedNames, type ProtectedForm } from './protectedNames.ts';
 import { senderKind } from './senderKind.ts';
@@ -47,8 +53,15 @@ const MAX_SIGNATURE_TEXT = 40;
 
 /** A unit that cannot stand inside a signature: any signature bracket, [ ], or a line break. */
 function isSignatureStop(unit: number): boolean {
-  return unit === LENTICULAR_OPEN || unit === LENTICULAR_CLOSE || unit === WHITE_LENTICULAR_OPEN || unit === WHITE_LENTICULAR_CLOSE
-    || unit === SQUARE_OPEN || unit === SQUARE_CLOSE || unit === LINE_FEED;
+  return (
+    unit === LENTICULAR_OPEN ||
+    unit === LENTICULAR_CLOSE ||
+    unit === WHITE_LENTICULAR_OPEN ||
+    unit === WHITE_LENTICULAR_CLOSE ||
+    unit === SQUARE_OPEN ||
+    unit === SQUARE_CLOSE ||
+    unit === LINE_FEED
+  );
 }
 
 /**
@@ -66,7 +79,9 @@ function signatureEnd(units: Uint16Array, length: number, open: number): number 
   while (close < limit && !isSignatureStop(units[close])) close++;
   if (close === open + 1 || close === limit) return -1;
   const closer = units[close];
-  return closer === LENTICULAR_CLOSE || closer === WHITE_LENTICULAR_CLOSE || (closer === SQUARE_CLOSE && !square) ? close : -1;
+  return closer === LENTICULAR_CLOSE || closer === WHITE_LENTICULAR_CLOSE || (closer === SQUARE_CLOSE && !square)
+    ? close
+    : -1;
 }
 /** Other brackets are a signature only where a signature goes: first or last in the message. */
 const SUBSTITUTE_OPENERS = '[(〔「『<〈{';
@@ -78,19 +93,59 @@ const SUBSTITUTE_CLOSER_UNITS = [...SUBSTITUTE_CLOSERS].map((bracket) => bracket
 const MAX_SIGNATURE = 30;
 
 /** Words after a body's name inside a signature that do not change the body: 【济南交警温馨提示】. */
-const NOTICE_ENDING = /(?:温馨提示|温馨提醒|友情提示|友情提醒|重要通知|紧急通知|特别通知|温馨告知|告知书|通知书|提醒函|提醒|提示|通知|公告|通告|公示|告知|服务号)$/;
+const NOTICE_ENDING =
+  /(?:温馨提示|温馨提醒|友情提示|友情提醒|重要通知|紧急通知|特别通知|温馨告知|告知书|通知书|提醒函|提醒|提示|通知|公告|通告|公示|告知|服务号)$/;
 
 /** X + one of these: X is the body speaking. */
 const SPEAKER_BEFORE = [
-  '温馨提示', '温馨提醒', '友情提示', '友情提醒', '郑重提醒', '郑重提示', '特别提醒', '特别提示', '重要提醒', '重要提示',
-  '提醒您', '提醒你', '提示您', '提示你', '提醒:', '提示:', '通知您', '通知你', '通知:', '告知您', '正式通知', '敬告',
-  '提醒广大', '提醒各位', '的工作人员', '工作人员', '重要通知', '紧急通知', '特别通知', '告知:',
+  '温馨提示',
+  '温馨提醒',
+  '友情提示',
+  '友情提醒',
+  '郑重提醒',
+  '郑重提示',
+  '特别提醒',
+  '特别提示',
+  '重要提醒',
+  '重要提示',
+  '提醒您',
+  '提醒你',
+  '提示您',
+  '提示你',
+  '提醒:',
+  '提示:',
+  '通知您',
+  '通知你',
+  '通知:',
+  '告知您',
+  '正式通知',
+  '敬告',
+  '提醒广大',
+  '提醒各位',
+  '的工作人员',
+  '工作人员',
+  '重要通知',
+  '紧急通知',
+  '特别通知',
+  '告知:',
 ];
 /** One of these + X: X is the body speaking. */
-const SPEAKER_AFTER = ['这里是', '这边是', '我这边是', '我们是', '我是', '本人是', '本人系', '我系', '我方是', '我单位是'];
+const SPEAKER_AFTER = [
+  '这里是',
+  '这边是',
+  '我这边是',
+  '我们是',
+  '我是',
+  '本人是',
+  '本人系',
+  '我系',
+  '我方是',
+  '我单位是',
+];
 /** The speaker words in the order /(before…)|(after…)/ tries them, each with the side its name stands on. */
 const SPEAKER_WORDS: ReadonlyArray<{ word: string; before: boolean }> = [
-  ...SPEAKER_BEFORE.map((word) => ({ word, before: true })), ...SPEAKER_AFTER.map((word) => ({ word, before: false })),
+  ...SPEAKER_BEFORE.map((word) => ({ word, before: true })),
+  ...SPEAKER_AFTER.map((word) => ({ word, before: false })),
 ];
 /** Per UTF-16 unit: 1 when a speaker word starts with it. */
 const SPEAKER_STARTS = new Uint8Array(0x10000);
@@ -118,7 +173,8 @@ function speakerAt(units: Uint16Array, length: number, at: number): { word: stri
  * In the same clause as a body's name, these make it a mention or a warning, not the sender's
  * identity: 冒充公安局通知您, 谨防自称法院工作人员, 如遇“这里是交警支队”的来电.
  */
-const MENTION_CUE = /冒充|假冒|仿冒|伪装|假扮|谎称|自称|声称|冒用|假借|谨防|警惕|提防|防范|如遇|若遇|如有|接到|骗子|不法分子|诈骗分子|不会/;
+const MENTION_CUE =
+  /冒充|假冒|仿冒|伪装|假扮|谎称|自称|声称|冒用|假借|谨防|警惕|提防|防范|如遇|若遇|如有|接到|骗子|不法分子|诈骗分子|不会/;
 /** A warning word counts within its clause; a quotation within its sentence. */
 const CLAUSE_END = /[。.!?;\n,、:]/;
 const SENTENCE_END = /[。.!?;\n]/;
@@ -129,7 +185,8 @@ const CLOSING_QUOTES = '”"」』’\'';
  * A self-identification that names no government body is reported only when it names an
  * organisation (招商银行提醒您), so that 停水通知: or 开庭提醒您 is not taken for a body.
  */
-const ORGANISATION_ENDING = /(?:银行|公司|集团|医院|大学|学院|学校|快递|速运|物流|电力|燃气|水务|自来水|移动|联通|电信|保险|证券|人寿|商城|平台|客服|中心)$/;
+const ORGANISATION_ENDING =
+  /(?:银行|公司|集团|医院|大学|学院|学校|快递|速运|物流|电力|燃气|水务|自来水|移动|联通|电信|保险|证券|人寿|商城|平台|客服|中心)$/;
 
 /** A province written before a city's name. */
 const PROVINCE_FIRST = /^(?:[\u4e00-\u9fff]{2,3}省|[\u4e00-\u9fff]{2,5}自治区)(?=[\u4e00-\u9fff]{2,4}市)/;
@@ -155,7 +212,12 @@ function openingBracket(text: string, from: number): number {
 type SignatureReading = Readonly<Pick<Claim, 'protectedSender' | 'match' | 'government' | 'brand'>>;
 
 /** The reading of a signature that names no protected sender and no government body. */
-const NAMES_NOBODY: SignatureReading = Object.freeze({ protectedSender: null, match: 'none', government: false, brand: false });
+const NAMES_NOBODY: SignatureReading = Object.freeze({
+  protectedSender: null,
+  match: 'none',
+  government: false,
+  brand: false,
+});
 
 /** How many signature readings a detector keeps before it starts again. */
 const MAX_REMEMBERED_SIGNATURES = 50_000;
@@ -170,18 +232,37 @@ const NONE_KNOWN: readonly KnownSignature[] = Object.freeze([]);
 function readingOf(claim: Claim): SignatureReading {
   // Most signatures name nobody: they share one reading.
   if (claim.protectedSender === null && claim.match === 'none' && !claim.government) return NAMES_NOBODY;
-  return { protectedSender: claim.protectedSender, match: claim.match, government: claim.government, brand: claim.brand };
+  return {
+    protectedSender: claim.protectedSender,
+    match: claim.match,
+    government: claim.government,
+    brand: claim.brand,
+  };
 }
 
 /** True when units[start, end) and text[textStart, textEnd) are the same units. */
-function sameUnits(units: Uint16Array, start: number, end: number, text: string, textStart: number, textEnd: number): boolean {
+function sameUnits(
+  units: Uint16Array,
+  start: number,
+  end: number,
+  text: string,
+  textStart: number,
+  textEnd: number,
+): boolean {
   if (end - start !== textEnd - textStart) return false;
   for (let i = 0; i < end - start; i++) if (units[start + i] !== text.charCodeAt(textStart + i)) return false;
   return true;
 }
 
-/** Of the caller's signatures, the one at exactly [start, end) (its text that long), when it is written as a filed signature. */
-function filedSignatureAt(known: readonly KnownSignature[], start: number, end: number): (KnownSignature & { filed: NonNullable<KnownSignature['filed']> }) | null {
+/**
+ * Of the caller's signatures, the one at exactly [start, end) (its text that long), when it is written as a filed
+ * signature.
+ */
+function filedSignatureAt(
+  known: readonly KnownSignature[],
+  start: number,
+  end: number,
+): (KnownSignature & { filed: NonNullable<KnownSignature['filed']> }) | null {
   for (const signature of known) {
     if (signature.start !== start || signature.end !== end) continue;
     const { filed } = signature;
@@ -269,15 +350,18 @@ export class ClaimDetector {
     if (opener >= 0) {
       const text = folded.text;
       const close = closingBracket(text, 1);
-      if (close > 1 && SUBSTITUTE_CLOSER_UNITS.indexOf(text.charCodeAt(close)) === opener) this.#signature(content, 1, close, true, claims, known);
+      if (close > 1 && SUBSTITUTE_CLOSER_UNITS.indexOf(text.charCodeAt(close)) === opener)
+        this.#signature(content, 1, close, true, claims, known);
     }
     let last = length - 1;
-    if (last > 0 && (units[last] === IDEOGRAPHIC_FULL_STOP || units[last] === FULL_STOP || units[last] === EXCLAMATION)) last--;
+    if (last > 0 && (units[last] === IDEOGRAPHIC_FULL_STOP || units[last] === FULL_STOP || units[last] === EXCLAMATION))
+      last--;
     const closer = last > 0 ? SUBSTITUTE_CLOSER_UNITS.indexOf(units[last]) : -1;
     if (closer >= 0) {
       const text = folded.text;
       const open = openingBracket(text, last - 1);
-      if (open > 0 && SUBSTITUTE_OPENER_UNITS.indexOf(text.charCodeAt(open)) === closer) this.#signature(content, open + 1, last, false, claims);
+      if (open > 0 && SUBSTITUTE_OPENER_UNITS.indexOf(text.charCodeAt(open)) === closer)
+        this.#signature(content, open + 1, last, false, claims);
     }
 
     // Self-identification in the text.
@@ -297,7 +381,8 @@ export class ClaimDetector {
 
   #insideSignature(foldedIndex: number, claims: Claim[]): boolean {
     const index = this.#folded.originAt(foldedIndex);
-    for (const claim of claims) if (claim.kind === 'signature' && index >= claim.start - 1 && index <= claim.end) return true;
+    for (const claim of claims)
+      if (claim.kind === 'signature' && index >= claim.start - 1 && index <= claim.end) return true;
     return false;
   }
 
@@ -309,7 +394,14 @@ export class ClaimDetector {
    * be a signature at all). `known`: the caller's signatures (claims), read from when one of them
    * stands exactly here written as filed.
    */
-  #signature(content: string, start: number, end: number, always: boolean, claims: Claim[], known: readonly KnownSignature[] = NONE_KNOWN): void {
+  #signature(
+    content: string,
+    start: number,
+    end: number,
+    always: boolean,
+    claims: Claim[],
+    known: readonly KnownSignature[] = NONE_KNOWN,
+  ): void {
     const folded = this.#folded;
     const originalStart = folded.originAt(start - 1) + 1;
     const originalEnd = folded.originAt(end);
@@ -372,7 +464,9 @@ export class ClaimDetector {
     this.#resolve(claim, body, canonical);
     // (1/2) or [95555] at the start is a counter or a number, not a name, unless it is one (【12123】)
     // A number a protected sender lists (【95588】 for a bank) is that sender's claim.
-    return claim.government || claim.protectedSender !== null || (always && /[^0-9]/.test(canonical)) ? readingOf(claim) : null;
+    return claim.government || claim.protectedSender !== null || (always && /[^0-9]/.test(canonical))
+      ? readingOf(claim)
+      : null;
   }
 
   /** The body named just before speaker words at folded `end` (上海交警 + 提醒您). */
@@ -401,7 +495,8 @@ export class ClaimDetector {
         return;
       }
     }
-    if (ORGANISATION_ENDING.test(run) && !/[您你我请并和及将会已的了]/.test(run) && run.length <= 12) this.#textClaim(content, text, start, end, claims);
+    if (ORGANISATION_ENDING.test(run) && !/[您你我请并和及将会已的了]/.test(run) && run.length <= 12)
+      this.#textClaim(content, text, start, end, claims);
   }
 
   /** The body named just after speaker words ending at folded `start` (这里是 + 济南交警支队). */
@@ -423,7 +518,8 @@ export class ClaimDetector {
     }
     const cut = run.search(/的|工作人员|客服|专员/);
     const name = cut > 0 ? run.slice(0, cut) : run;
-    if (ORGANISATION_ENDING.test(name) && !/[您你我请并和及将会已了]/.test(name) && name.length <= 12) this.#textClaim(content, text, start, start + name.length, claims);
+    if (ORGANISATION_ENDING.test(name) && !/[您你我请并和及将会已了]/.test(name) && name.length <= 12)
+      this.#textClaim(content, text, start, start + name.length, claims);
   }
 
   /** "济南交警：…" at the start (after any signature), and a body's name alone after the last sentence. */
@@ -440,7 +536,8 @@ export class ClaimDetector {
     let end = start;
     while (end < length && end - start <= MAX_LABEL && isNameUnit(units[end])) end++;
     // units past `length` are an earlier message's.
-    if (end - start >= 2 && end < length && units[end] === COLON && this.#namesBody(folded.text.slice(start, end))) this.#textClaim(content, folded.text, start, end, claims);
+    if (end - start >= 2 && end < length && units[end] === COLON && this.#namesBody(folded.text.slice(start, end)))
+      this.#textClaim(content, folded.text, start, end, claims);
 
     let tailEnd = length;
     for (; tailEnd > 0; tailEnd--) {
@@ -454,7 +551,10 @@ export class ClaimDetector {
     const tail = folded.text.slice(tailStart, tailEnd);
     // After a sentence any body's name signs; after a comma only a protected sender's listed name or
     // alias does: "请准时到达考场，济南市车管所" names a place, "…请及时办理，济南交警" signs.
-    const signs = units[tailStart - 1] === COMMA ? (this.#names.get(tail)?.kind ?? 'abbreviation') !== 'abbreviation' : this.#namesBody(tail);
+    const signs =
+      units[tailStart - 1] === COMMA
+        ? (this.#names.get(tail)?.kind ?? 'abbreviation') !== 'abbreviation'
+        : this.#namesBody(tail);
     if (signs) this.#textClaim(content, folded.text, tailStart, tailEnd, claims);
   }
 

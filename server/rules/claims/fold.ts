@@ -61,7 +61,8 @@ function traditionalToSimplified(): Map<string, string> {
   for (const character of characters) {
     for (const convert of converters) {
       const converted = convert(character);
-      if (converted !== character && converted.length === 1 && !simplified.has(character)) simplified.set(character, converted);
+      if (converted !== character && converted.length === 1 && !simplified.has(character))
+        simplified.set(character, converted);
     }
   }
   return simplified;
@@ -74,7 +75,8 @@ const LINE_BREAK = /^[\n\r\u2028\u2029\u0085]$/;
 function buildTable(): FoldTable {
   const simplified = traditionalToSimplified();
   const confusable = new Map<string, string>();
-  for (const [canonical, ...lookalikes] of CHINESE_CONFUSABLES) for (const lookalike of lookalikes) confusable.set(lookalike, canonical);
+  for (const [canonical, ...lookalikes] of CHINESE_CONFUSABLES)
+    for (const lookalike of lookalikes) confusable.set(lookalike, canonical);
 
   const foldCharacter = (character: string): string => {
     if (LINE_BREAK.test(character)) return '\n';
@@ -105,9 +107,11 @@ function buildTable(): FoldTable {
   for (const separator of SEPARATORS) contextual[separator] = 1;
   // Symbols (★ ☎ ♥ ✓ …) carry no part of a name: between two Chinese characters they are separators too.
   for (let unit = 0x80; unit < 0x10000; unit++) {
-    if ((unit < 0xd800 || unit > 0xdfff) && units[unit] === UNCHANGED && SYMBOL.test(String.fromCharCode(unit))) contextual[unit] = 1;
+    if ((unit < 0xd800 || unit > 0xdfff) && units[unit] === UNCHANGED && SYMBOL.test(String.fromCharCode(unit)))
+      contextual[unit] = 1;
   }
-  for (const [letter, digit] of Object.entries(DIGIT_LOOKALIKE_LETTERS)) contextual[letter.charCodeAt(0)] = 2 + Number(digit);
+  for (const [letter, digit] of Object.entries(DIGIT_LOOKALIKE_LETTERS))
+    contextual[letter.charCodeAt(0)] = 2 + Number(digit);
   return { units, expansions, contextual };
 }
 
@@ -119,7 +123,12 @@ export function foldTable(): FoldTable {
 
 /** True for a CJK unified ideograph (basic block, extension A) or a UTF-16 half of one in plane 2 (extensions B–F). */
 export function isHan(unit: number): boolean {
-  return (unit >= 0x4e00 && unit <= 0x9fff) || (unit >= 0x3400 && unit <= 0x4dbf) || (unit >= 0xd840 && unit <= 0xd87f) || (unit >= 0xdc00 && unit <= 0xdfff);
+  return (
+    (unit >= 0x4e00 && unit <= 0x9fff) ||
+    (unit >= 0x3400 && unit <= 0x4dbf) ||
+    (unit >= 0xd840 && unit <= 0xd87f) ||
+    (unit >= 0xdc00 && unit <= 0xdfff)
+  );
 }
 
 /** High surrogates of the emoji planes (U+1F000–U+1FBFF): pictures inserted into a name are dropped. */
@@ -214,7 +223,14 @@ export class FoldedMessage {
           if (!isEmojiHighSurrogate(unit)) {
             for (const character of pair.normalize('NFKC')) {
               const folded = character.length === 1 ? foldUnits[character.charCodeAt(0)] : UNCHANGED;
-              const replacement = folded === UNCHANGED ? character : folded === DROPPED ? '' : folded === EXPANDED ? expansions.get(character.charCodeAt(0))! : String.fromCharCode(folded);
+              const replacement =
+                folded === UNCHANGED
+                  ? character
+                  : folded === DROPPED
+                    ? ''
+                    : folded === EXPANDED
+                      ? expansions.get(character.charCodeAt(0))!
+                      : String.fromCharCode(folded);
               for (let k = 0; k < replacement.length; k++) {
                 units[length] = replacement.charCodeAt(k);
                 origins[length++] = i;
@@ -271,7 +287,10 @@ export class FoldedMessage {
   }
 }
 
-/** U+FFFD for each surrogate half of the first `length` units that is not part of a pair, as a UTF-16 decoder reads them. */
+/**
+ * U+FFFD for each surrogate half of the first `length` units that is not part of a pair, as a UTF-16 decoder reads
+ * them.
+ */
 function replaceLoneSurrogates(units: Uint16Array, length: number): void {
   for (let k = 0; k < length; k++) {
     const unit = units[k];

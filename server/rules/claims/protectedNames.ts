@@ -19,7 +19,9 @@ export interface ProtectedForm {
 
 const HAN = '\\u3400-\\u4dbf\\u4e00-\\u9fff';
 /** 国家税务总局北京市税务局 / 山东省济南市… / 北京市海淀区人民法院 / 上海市浦东新区人民法院 */
-const LOCAL_BODY = new RegExp(`^(?:国家税务总局)?(?:[${HAN}]{2,3}省)?([${HAN}]{2,4}?)市(?:([${HAN}]{2,3}?)(新区|区|县))?(.+)$`);
+const LOCAL_BODY = new RegExp(
+  `^(?:国家税务总局)?(?:[${HAN}]{2,3}省)?([${HAN}]{2,4}?)市(?:([${HAN}]{2,3}?)(新区|区|县))?(.+)$`,
+);
 
 /**
  * How people abbreviate a city-level body of each family, given the city written with and
@@ -29,8 +31,22 @@ const LOCAL_BODY = new RegExp(`^(?:国家税务总局)?(?:[${HAN}]{2,3}省)?([${
  */
 const CITY_FORMS: Partial<Record<BodyFamily, readonly string[]>> = {
   'traffic-police': [
-    '交警', '交管', '交警支队', '交警总队', '交警大队', '交警局', '交管局', '交通管理局', '交通警察支队', '公安交管',
-    '公安局交通管理局', '公安局交通警察支队', '公安局交通警察总队', '公安局交通警察局', '公安局公安交通管理局', '车管所',
+    '交警',
+    '交管',
+    '交警支队',
+    '交警总队',
+    '交警大队',
+    '交警局',
+    '交管局',
+    '交通管理局',
+    '交通警察支队',
+    '公安交管',
+    '公安局交通管理局',
+    '公安局交通警察支队',
+    '公安局交通警察总队',
+    '公安局交通警察局',
+    '公安局公安交通管理局',
+    '车管所',
   ],
   police: ['公安', '公安局'],
   tax: ['税务', '税务局'],
@@ -59,7 +75,8 @@ export function abbreviationsOf(name: string): string[] {
         // 浦东新区 is written 浦东区 and 浦东新区; 某县 keeps its 县
         const suffixes = new Set(['区', districtSuffix]);
         forms.push(district + type);
-        for (const suffix of suffixes) for (const place of [district, city + district, `${city}市${district}`]) forms.push(place + suffix + type);
+        for (const suffix of suffixes)
+          for (const place of [district, city + district, `${city}市${district}`]) forms.push(place + suffix + type);
       }
       continue;
     }
@@ -79,7 +96,8 @@ export function abbreviationsOf(name: string): string[] {
  * Signatures that end like this say what they are, and it is not a government body: 海淀区医院
  * is one edit from 海淀区法院 but is a hospital's name, not a disguised court.
  */
-const NON_GOVERNMENT_ENDING = /(?:医院|银行|大学|学院|学校|中学|小学|幼儿园|公司|集团|酒店|宾馆|超市|商城|商场|物流|快递|速运|保险|证券|人寿|财险|基金|电力|燃气|水务|自来水|热力|移动|联通|电信|广电|影院|剧院|商贸|科技|教育|健身|餐饮|药房|药店|诊所|医药|事务所|协会|基金会|研究院|研究所|出版社|报社|电视台)$/;
+const NON_GOVERNMENT_ENDING =
+  /(?:医院|银行|大学|学院|学校|中学|小学|幼儿园|公司|集团|酒店|宾馆|超市|商城|商场|物流|快递|速运|保险|证券|人寿|财险|基金|电力|燃气|水务|自来水|热力|移动|联通|电信|广电|影院|剧院|商贸|科技|教育|健身|餐饮|药房|药店|诊所|医药|事务所|协会|基金会|研究院|研究所|出版社|报社|电视台)$/;
 
 /** Fewest characters a protected form needs before a one-character substitution counts as a lookalike. */
 const MIN_LENGTH_FOR_SUBSTITUTION = 5;
@@ -118,7 +136,10 @@ export class ProtectedNames {
       if (canonical.length < 2 || this.#byCanonical.has(canonical)) return;
       const form: ProtectedForm = { sender, kind, written, canonical };
       this.#byCanonical.set(canonical, form);
-      for (const key of [`${canonical.length}<${canonical[0]}`, `${canonical.length}>${canonical[canonical.length - 1]}`]) {
+      for (const key of [
+        `${canonical.length}<${canonical[0]}`,
+        `${canonical.length}>${canonical[canonical.length - 1]}`,
+      ]) {
         const bucket = this.#byLengthAndEnd.get(key);
         if (bucket === undefined) this.#byLengthAndEnd.set(key, [form]);
         else bucket.push(form);
@@ -126,7 +147,8 @@ export class ProtectedNames {
     };
     for (const sender of senders) add(sender, 'name', sender.name);
     for (const sender of senders) for (const alias of sender.aliases) add(sender, 'alias', alias);
-    for (const sender of senders) for (const form of abbreviationsOf(canonicalise(sender.name))) add(sender, 'abbreviation', form);
+    for (const sender of senders)
+      for (const form of abbreviationsOf(canonicalise(sender.name))) add(sender, 'abbreviation', form);
     let longest = 0;
     for (const canonical of this.#byCanonical.keys()) longest = Math.max(longest, canonical.length);
     this.#longest = longest;
@@ -158,7 +180,12 @@ export class ProtectedNames {
     const first = canonical[0];
     const last = canonical[length - 1];
     for (let formLength = length - 1; formLength <= length + 1; formLength++) {
-      if (formLength === length ? length < MIN_LENGTH_FOR_SUBSTITUTION : Math.min(length, formLength) < MIN_LENGTH_FOR_INSERTION) continue;
+      if (
+        formLength === length
+          ? length < MIN_LENGTH_FOR_SUBSTITUTION
+          : Math.min(length, formLength) < MIN_LENGTH_FOR_INSERTION
+      )
+        continue;
       for (const key of [`${formLength}<${first}`, `${formLength}>${last}`]) {
         const bucket = this.#byLengthAndEnd.get(key);
         if (bucket === undefined) continue;

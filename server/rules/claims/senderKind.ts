@@ -39,6 +39,7 @@ function kindOf(sender: ProtectedSenderRef): SenderKind {
 }
 
 /** How a business's name ends. */
-const BUSINESS_NAME = /(?:公司|集团|银行|信用社|合作社|商城|商行|速运|速递|快递|物流|驿站|邮政|移动|联通|电信|广电|航空|保险|证券|基金|支付|科技)$/;
+const BUSINESS_NAME =
+  /(?:公司|集团|银行|信用社|合作社|商城|商行|速运|速递|快递|物流|驿站|邮政|移动|联通|电信|广电|航空|保险|证券|基金|支付|科技)$/;
 /** Well-known brands whose names end otherwise. */
 const BRAND_WORDS = ['支付宝', '淘宝', '天猫', '京东', '拼多多', '抖音', '美团', '12306', 'ems', '银联'];

@@ -116,7 +116,12 @@ function impersonationOf(claim: Claim, registered: RegisteredEntity | null): Imp
  * clearly a different body. The first such claim in the message decides. `known`: see
  * ClaimDetector.claims.
  */
-export function impersonation(detector: ClaimDetector, content: string, registered: RegisteredEntity | null, known?: readonly KnownSignature[]): ImpersonationVerdict | null {
+export function impersonation(
+  detector: ClaimDetector,
+  content: string,
+  registered: RegisteredEntity | null,
+  known?: readonly KnownSignature[],
+): ImpersonationVerdict | null {
   for (const claim of detector.claims(content, known)) {
     if (!claim.government) continue;
     const verdict = impersonationOf(claim, registered);
@@ -130,7 +135,12 @@ export function impersonation(detector: ClaimDetector, content: string, register
  * 'normalised' | 'lookalike', not 'exact') whose registered entity is not that protected sender's
  * owner. A signature that is the registered entity's own name is not a disguise of someone else's.
  */
-export function lookalikeSignature(detector: ClaimDetector, content: string, registered: RegisteredEntity | null, known?: readonly KnownSignature[]): ImpersonationVerdict | null {
+export function lookalikeSignature(
+  detector: ClaimDetector,
+  content: string,
+  registered: RegisteredEntity | null,
+  known?: readonly KnownSignature[],
+): ImpersonationVerdict | null {
   for (const claim of detector.claims(content, known)) {
     if (claim.kind !== 'signature' || claim.protectedSender === null) continue;
     if (claim.match !== 'normalised' && claim.match !== 'lookalike') continue;
@@ -139,9 +149,10 @@ export function lookalikeSignature(detector: ClaimDetector, content: string, reg
     const sender = claim.protectedSender;
     // One edit away, or the same once folded (width, script, spacing, inserted characters).
     const code = claim.match === 'lookalike' ? 'finding.claim.lookalike' : 'finding.claim.normalised';
-    const holder = registered === null
-      ? phrase('finding.holder.unregistered')
-      : phrase('finding.claim.not_owner', { name: registered.name });
+    const holder =
+      registered === null
+        ? phrase('finding.holder.unregistered')
+        : phrase('finding.claim.not_owner', { name: registered.name });
     return { claim, reason: phrase(code, { text: claim.text, sender: sender.name, holder }) };
   }
   return null;

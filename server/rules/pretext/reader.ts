@@ -22,25 +22,163 @@ const SECTORS: Readonly<Record<Sector, { cues: readonly string[]; owners: RegExp
   bank: {
     cues: [
       // 工行, 中行 and 交行 stand inside ordinary words (施工行业, 集中行动, 成交行情): left to the claim detector
-      '电子密码器', '密码器', 'u盾', '网银', '手机银行', '网上银行', '信用卡', '储户', '我行', '银行卡', '额度', '借记卡', '建行', '农行', '招行',
-      '邮储', '农信', '农商', '银联', '银行账户', '存款', '贷款', '还款',
+      '电子密码器',
+      '密码器',
+      'u盾',
+      '网银',
+      '手机银行',
+      '网上银行',
+      '信用卡',
+      '储户',
+      '我行',
+      '银行卡',
+      '额度',
+      '借记卡',
+      '建行',
+      '农行',
+      '招行',
+      '邮储',
+      '农信',
+      '农商',
+      '银联',
+      '银行账户',
+      '存款',
+      '贷款',
+      '还款',
     ],
     owners: /银行|信用社|信用联社|农商|农信|银联|消费金融/,
   },
-  carrier: { cues: ['话费', '积分', '流量', '套餐', '宽带', '10086', '10010', '10000', '运营商', '手机号码', '号码', '携号转网'], owners: /移动|联通|电信|广电|通信|银行|信用卡/ },
-  utility: { cues: ['电费', '燃气费', '燃气', '水费', '供电', '停电', '停气'], owners: /电力|电网|供电|燃气|水务|自来水|热力|能源/ },
-  etc: { cues: ['etc', '速通', '通行卡', '通行ic', '一卡通', '高速通行', '粤通卡', '鲁通卡', '苏通卡', '通行费', '车载', '收费站'], owners: /高速|速通|通卡|路桥|信联|etc|银行|公路/ },
-  courier: { cues: ['快递', '包裹', '快件', '驿站', '邮政', '派件', '邮件', '物流', '丰巢', '签收', '运单', '派送', '投递', '邮包', '取件', '地址不详', '无法派送'], owners: /邮政|快递|速运|速递|物流|驿站|菜鸟|丰巢|供应链|运通|中通|圆通|申通|韵达|极兔/ },
-  platform: { cues: ['淘宝', '支付宝', '京东', '拼多多', '抖音', '天猫', '订单', '花呗', '白条', '网购', '退货', '售后', '店铺', '商品'], owners: /淘宝|天猫|阿里巴巴|支付宝|京东|拼多多|寻梦|抖音|字节跳动/ },
-  airline: { cues: ['航班', '机票', '改签', '航空', '登机', '退改', '航班取消'], owners: /航空|航旅|机场|携程|飞猪|旅行|旅游|去哪儿/ },
+  carrier: {
+    cues: ['话费', '积分', '流量', '套餐', '宽带', '10086', '10010', '10000', '运营商', '手机号码', '号码', '携号转网'],
+    owners: /移动|联通|电信|广电|通信|银行|信用卡/,
+  },
+  utility: {
+    cues: ['电费', '燃气费', '燃气', '水费', '供电', '停电', '停气'],
+    owners: /电力|电网|供电|燃气|水务|自来水|热力|能源/,
+  },
+  etc: {
+    cues: [
+      'etc',
+      '速通',
+      '通行卡',
+      '通行ic',
+      '一卡通',
+      '高速通行',
+      '粤通卡',
+      '鲁通卡',
+      '苏通卡',
+      '通行费',
+      '车载',
+      '收费站',
+    ],
+    owners: /高速|速通|通卡|路桥|信联|etc|银行|公路/,
+  },
+  courier: {
+    cues: [
+      '快递',
+      '包裹',
+      '快件',
+      '驿站',
+      '邮政',
+      '派件',
+      '邮件',
+      '物流',
+      '丰巢',
+      '签收',
+      '运单',
+      '派送',
+      '投递',
+      '邮包',
+      '取件',
+      '地址不详',
+      '无法派送',
+    ],
+    owners: /邮政|快递|速运|速递|物流|驿站|菜鸟|丰巢|供应链|运通|中通|圆通|申通|韵达|极兔/,
+  },
+  platform: {
+    cues: [
+      '淘宝',
+      '支付宝',
+      '京东',
+      '拼多多',
+      '抖音',
+      '天猫',
+      '订单',
+      '花呗',
+      '白条',
+      '网购',
+      '退货',
+      '售后',
+      '店铺',
+      '商品',
+    ],
+    owners: /淘宝|天猫|阿里巴巴|支付宝|京东|拼多多|寻梦|抖音|字节跳动/,
+  },
+  airline: {
+    cues: ['航班', '机票', '改签', '航空', '登机', '退改', '航班取消'],
+    owners: /航空|航旅|机场|携程|飞猪|旅行|旅游|去哪儿/,
+  },
 };
 /** Threats and lures a sector's pretext needs (an offer to 兑换 is one; 及时 is not). */
 const SECTOR_PRESSURE_WORDS = [
-  '停用', '冻结', '失效', '无效', '过期', '过时', '到期', '逾期', '作废', '注销', '清零', '关停', '禁用', '异常', '取消', '盗刷', '违禁', '受损', '磕坏', '丢失',
-  '损坏', '理赔', '赔付', '退款', '兑换', '提额', '提升', '升级', '更新', '认证', '核实', '激活', '限制', '停机', '终止', '故障', '延误', '扣费',
-  '缴费协议', '中奖', '封停', '停止', '欠费', '质量问题', '赔偿', '双倍', '无法派送', '地址不详', '退回', '拦截', '违规', '不全',
+  '停用',
+  '冻结',
+  '失效',
+  '无效',
+  '过期',
+  '过时',
+  '到期',
+  '逾期',
+  '作废',
+  '注销',
+  '清零',
+  '关停',
+  '禁用',
+  '异常',
+  '取消',
+  '盗刷',
+  '违禁',
+  '受损',
+  '磕坏',
+  '丢失',
+  '损坏',
+  '理赔',
+  '赔付',
+  '退款',
+  '兑换',
+  '提额',
+  '提升',
+  '升级',
+  '更新',
+  '认证',
+  '核实',
+  '激活',
+  '限制',
+  '停机',
+  '终止',
+  '故障',
+  '延误',
+  '扣费',
+  '缴费协议',
+  '中奖',
+  '封停',
+  '停止',
+  '欠费',
+  '质量问题',
+  '赔偿',
+  '双倍',
+  '无法派送',
+  '地址不详',
+  '退回',
+  '拦截',
+  '违规',
+  '不全',
   // 验证 alone is in every code message (验证码): only as a demand
-  '验证身份', '身份验证', '重新验证', '进行验证', '完成验证',
+  '验证身份',
+  '身份验证',
+  '重新验证',
+  '进行验证',
+  '完成验证',
 ];
 
 /** How near (folded units) an unnamed business's word its threat must stand: 提升额度, 您的ETC认证已失效. */
@@ -59,8 +197,13 @@ function sectorCuePatterns(): SectorPatterns {
   if (sectorPatterns !== null) return sectorPatterns;
   const { fold } = cuePatterns();
   const sectorOf = new Map<string, Sector>();
-  for (const [sector, { cues }] of Object.entries(SECTORS) as [Sector, (typeof SECTORS)[Sector]][]) for (const cue of cues) sectorOf.set(fold(cue), sector);
-  sectorPatterns = { cue: new WordMatcher(sectorOf.keys()), sectorOf, pressure: new WordMatcher(SECTOR_PRESSURE_WORDS.map(fold)) };
+  for (const [sector, { cues }] of Object.entries(SECTORS) as [Sector, (typeof SECTORS)[Sector]][])
+    for (const cue of cues) sectorOf.set(fold(cue), sector);
+  sectorPatterns = {
+    cue: new WordMatcher(sectorOf.keys()),
+    sectorOf,
+    pressure: new WordMatcher(SECTOR_PRESSURE_WORDS.map(fold)),
+  };
   return sectorPatterns;
 }
 
@@ -135,7 +278,10 @@ export class PretextReader {
     return this.#matchCue('channel', content, cuePatterns().channel.find(text));
   }
 
-  /** The first threat, or demand or lure not reported done, outside the topics' spans (folded) unless the reader holds the matter. */
+  /**
+   * The first threat, or demand or lure not reported done, outside the topics' spans (folded) unless the reader holds
+   * the matter.
+   */
   #pressure(content: string, text: string, topics: ReadonlyArray<readonly [number, number]>): Cue | null {
     const { threat: threats, request: requests, doneBefore, resolvedBefore, holder, code } = cuePatterns();
     // 违章 is a topic and a threat. Said of the reader (你的车辆有一条超速违章记录) it presses; in a
@@ -145,8 +291,18 @@ export class PretextReader {
     const inTopic = (at: number) => !held && topics.some(([start, end]) => at >= start && at < end);
     const before = (at: number) => text.slice(Math.max(0, at - 4), at);
     const notCode = (word: string, at: number) => !text.startsWith(code, at + word.length);
-    const threat = threats.find(text, 0, text.length, (word, at) => notCode(word, at) && !inTopic(at) && !resolvedBefore.test(before(at)));
-    const request = requests.find(text, 0, text.length, (word, at) => notCode(word, at) && !inTopic(at) && !doneBefore.test(before(at)));
+    const threat = threats.find(
+      text,
+      0,
+      text.length,
+      (word, at) => notCode(word, at) && !inTopic(at) && !resolvedBefore.test(before(at)),
+    );
+    const request = requests.find(
+      text,
+      0,
+      text.length,
+      (word, at) => notCode(word, at) && !inTopic(at) && !doneBefore.test(before(at)),
+    );
     const first = threat === null || (request !== null && request.index < threat.index) ? request : threat;
     return this.#matchCue('pressure', content, first);
   }
@@ -175,7 +331,8 @@ export class PretextReader {
     if (topic === null || warnsOnly(content, text)) return null;
     const pressure = this.#pressure(content, text, spans);
     if (pressure === null) return null;
-    const reach = this.#channel(content, text) ?? this.#matchCue('address', content, patterns.holder.find(text)) ?? holding;
+    const reach =
+      this.#channel(content, text) ?? this.#matchCue('address', content, patterns.holder.find(text)) ?? holding;
     if (reach === null) return null;
     return { cues: [topic, pressure, reach] };
   }
@@ -185,7 +342,11 @@ export class PretextReader {
    * kind of business (sector) it speaks for, with a threat or a lure and a channel; no warning
    * words. `isOwner` says whether the registered entity is that brand or of that kind of business.
    */
-  brand(content: string, registeredName: string | null, isOwner: (sender: ProtectedSenderRef) => boolean): BrandPretext | null {
+  brand(
+    content: string,
+    registeredName: string | null,
+    isOwner: (sender: ProtectedSenderRef) => boolean,
+  ): BrandPretext | null {
     const folded = this.#fold(content);
     const sectors = sectorCuePatterns();
     if (!sectors.pressure.inUnits(folded.units, folded.length)) return null;
@@ -200,7 +361,11 @@ export class PretextReader {
     if (named !== null) {
       const sender = this.#brandByForm.get(named.word)!;
       if (isOwner(sender)) return null;
-      return { sender, sector: null, cues: [this.#matchCue('topic', content, named)!, this.#matchCue('pressure', content, pressureMatch)!, channel] };
+      return {
+        sender,
+        sector: null,
+        cues: [this.#matchCue('topic', content, named)!, this.#matchCue('pressure', content, pressureMatch)!, channel],
+      };
     }
     // Unnamed, the business must be what is threatened: the pressure stands close to its word
     // (您的ETC认证已失效, 积分即将清零, 提升额度), not at a promotion's end (送话费…过期就没有了).
@@ -211,7 +376,11 @@ export class PretextReader {
       if (near === null) continue;
       const sector = sectors.sectorOf.get(match.word)!;
       if (registeredName !== null && SECTORS[sector].owners.test(canonicalise(registeredName))) return null;
-      return { sender: null, sector, cues: [this.#matchCue('sector', content, match)!, this.#matchCue('pressure', content, near)!, channel] };
+      return {
+        sender: null,
+        sector,
+        cues: [this.#matchCue('sector', content, match)!, this.#matchCue('pressure', content, near)!, channel],
+      };
     }
     return null;
   }
@@ -231,7 +400,9 @@ function replyCode(text: string): RegExpExecArray | null {
 function standsAlone(text: string, word: string, at: number): boolean {
   const inside = /^[0-9]+$/.test(word) ? /[0-9]/ : /^[0-9a-z]+$/.test(word) ? /[0-9a-z]/ : null;
   if (inside === null) return true;
-  return !(at > 0 && inside.test(text[at - 1])) && !(at + word.length < text.length && inside.test(text[at + word.length]));
+  return (
+    !(at > 0 && inside.test(text[at - 1])) && !(at + word.length < text.length && inside.test(text[at + word.length]))
+  );
 }
 
 /** A link, a phone number or a reply code: something concrete to act on. */

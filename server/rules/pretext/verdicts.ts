@@ -3,7 +3,15 @@
  * claim verdicts: the message, the entity its number was registered to when it was sent (null:
  * nobody), and the snapshot's readers in; a verdict with the cues that made it out.
  */
-import { impersonation, mayActAsGovernment, owns, type Claim, type ClaimDetector, type ProtectedSenderRef, type RegisteredEntity } from '../claims/index.ts';
+import {
+  impersonation,
+  mayActAsGovernment,
+  owns,
+  type Claim,
+  type ClaimDetector,
+  type ProtectedSenderRef,
+  type RegisteredEntity,
+} from '../claims/index.ts';
 import { canonicalise } from '../claims/canonical.ts';
 import type { Cue } from './cues.ts';
 import type { OfficialPretext, PretextReader, Sector } from './reader.ts';
@@ -14,7 +22,12 @@ import type { OfficialPretext, PretextReader, Sector } from './reader.ts';
  * government organ or public institution. A message GOV_IMPERSONATION already reports (it names
  * the body) is left to that rule.
  */
-export function officialPretext(reader: PretextReader, detector: ClaimDetector, content: string, registered: RegisteredEntity | null): OfficialPretext | null {
+export function officialPretext(
+  reader: PretextReader,
+  detector: ClaimDetector,
+  content: string,
+  registered: RegisteredEntity | null,
+): OfficialPretext | null {
   if (registered !== null && mayActAsGovernment(registered)) return null;
   const pretext = reader.official(content);
   if (pretext === null) return null;
@@ -51,7 +64,12 @@ const MIN_BRAND_PREFIX = 4;
  * (a bank, a carrier, an ETC issuer, a courier), or presents such a brand's matter with pressure
  * and a channel, from a number registered to someone else.
  */
-export function brandImpersonation(reader: PretextReader, detector: ClaimDetector, content: string, registered: RegisteredEntity | null): BrandVerdict | null {
+export function brandImpersonation(
+  reader: PretextReader,
+  detector: ClaimDetector,
+  content: string,
+  registered: RegisteredEntity | null,
+): BrandVerdict | null {
   for (const claim of detector.claims(content)) {
     if (!claim.brand || claim.protectedSender === null) continue;
     if (isBrandOwner(registered, claim.protectedSender)) return null;

@@ -27,7 +27,25 @@ const GENERIC =
   'mom lol party review science trade date faith racing stream bid cricket gdn';
 
 /** Chinese-script TLDs, written as people type them (hosts are converted to punycode later). */
-const CHINESE_SCRIPT = ['中国', '中國', '公司', '网络', '在线', '网址', '网店', '商城', '商标', '集团', '我爱你', '手机', '中文网', '香港', '台湾', '台灣', '游戏'];
+const CHINESE_SCRIPT = [
+  '中国',
+  '中國',
+  '公司',
+  '网络',
+  '在线',
+  '网址',
+  '网店',
+  '商城',
+  '商标',
+  '集团',
+  '我爱你',
+  '手机',
+  '中文网',
+  '香港',
+  '台湾',
+  '台灣',
+  '游戏',
+];
 
 /**
  * Country codes that are far more often file extensions than domains in an SMS (README.md,

@@ -48,7 +48,9 @@ const ZW = ZERO_WIDTH_CLASS;
  * followed by a letter, possibly after spaces or invisible characters, or a `://`; a message
  * without either is done after one linear scan, without folding or the full pattern.
  */
-const URL_HINT = new RegExp(`[.\\u3002\\uFF0E\\uFF61][\\s${ZW}]*[A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A]|[:\\uFF1A][/\\uFF0F]{2}`);
+const URL_HINT = new RegExp(
+  `[.\\u3002\\uFF0E\\uFF61][\\s${ZW}]*[A-Za-z\\uFF21-\\uFF3A\\uFF41-\\uFF5A]|[:\\uFF1A][/\\uFF0F]{2}`,
+);
 
 /** A host label; invisible characters may sit between its characters. */
 const ASCII_LABEL = `[A-Za-z0-9](?:[A-Za-z0-9${ZW}-]*[A-Za-z0-9])?`;
@@ -82,7 +84,9 @@ const URL_PATTERN = new RegExp(
 );
 const SEPARATOR_PATTERN = new RegExp(LABEL_SEPARATOR, 'gu');
 const IDEOGRAPHIC_FULL_STOP = /[\u3002\uFF61]/;
-const NON_ASCII = /[^\x00-\x7F]/;
+// Any character past ASCII; written as a range from NUL, which is what the rule means.
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\u0000-\u007F]/;
 const INVISIBLE = new RegExp(`^[${ZW}]$`);
 const TLD_AFTER_SCHEME = /^(?:[A-Za-z]{2,63}|[Xx][Nn]--[A-Za-z0-9-]{1,59})$/;
 const IPV4_OCTET = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
@@ -142,7 +146,11 @@ function hostLabels(hostText: string, offset: number, content: string): HostLabe
   let labelStart = 0;
   let afterIdeographicStop = false;
   SEPARATOR_PATTERN.lastIndex = 0;
-  for (let separator = SEPARATOR_PATTERN.exec(hostText); separator !== null; separator = SEPARATOR_PATTERN.exec(hostText)) {
+  for (
+    let separator = SEPARATOR_PATTERN.exec(hostText);
+    separator !== null;
+    separator = SEPARATOR_PATTERN.exec(hostText)
+  ) {
     labels.push(hostLabel(hostText, labelStart, separator.index, offset, afterIdeographicStop));
     labelStart = separator.index + separator[0].length;
     // The folded text has '.' for every dot; the original says which one the sender typed.
@@ -152,8 +160,19 @@ function hostLabels(hostText: string, offset: number, content: string): HostLabe
   return labels;
 }
 
-function hostLabel(hostText: string, from: number, to: number, offset: number, afterIdeographicStop: boolean): HostLabel {
-  return { text: hostText.slice(from, to).replace(ZERO_WIDTH, ''), start: offset + from, end: offset + to, afterIdeographicStop };
+function hostLabel(
+  hostText: string,
+  from: number,
+  to: number,
+  offset: number,
+  afterIdeographicStop: boolean,
+): HostLabel {
+  return {
+    text: hostText.slice(from, to).replace(ZERO_WIDTH, ''),
+    start: offset + from,
+    end: offset + to,
+    afterIdeographicStop,
+  };
 }
 
 /**
