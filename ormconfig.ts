@@ -6,7 +6,7 @@ import { entities } from './server/entities/index.ts';
 import { migrations } from './server/migrations/index.ts';
 import { config, defaultDatabaseUrl } from './server/config.ts';
 import { prepareSqliteConnection } from './server/db/typeormAdapter.ts';
-import { attributeTraffic } from './server/services/attribution.ts';
+import { attributeTraffic } from './server/services/audit/attribution.ts';
 
 export { defaultDatabaseUrl, projectRoot } from './server/config.ts';
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import { AuditPass } from '../server/rules/engine.ts';
 import { RULES } from '../server/rules/index.ts';
 import type { AuditedMessage, AuditSnapshot } from '../server/rules/types.ts';
-import { AuditShares } from '../server/services/auditShares.ts';
+import { AuditShares } from '../server/services/audit/auditShares.ts';
 import { trialRates } from './stats.ts';
 import { pagesOf } from './traffic.ts';
 
@@ -22,7 +22,7 @@ export interface SplitPass {
 /**
  * The rules alone over traffic already in memory: in this thread (after a warm-up on a
  * throw-away pass), then split across one thread per core as runAudit splits a large audit
- * (services/auditShares.ts), fed in pages of 5,000 as runAudit reads them, `splitPasses` times,
+ * (services/audit/auditShares.ts), fed in pages of 5,000 as runAudit reads them, `splitPasses` times,
  * each with threads of its own. The threads' start (loading the rules, taking in the snapshot)
  * is timed apart; a split pass's rate runs from threads ready to the last finding merged, and
  * every pass must draft the same findings as the one in this thread. The split rate reported is

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../ormconfig.ts';
 import { Allocation } from '../server/entities/index.ts';
-import { loadSnapshot } from '../server/services/auditRuns.ts';
+import { loadSnapshot } from '../server/services/audit/auditRuns.ts';
 import { measureAudit } from './audit.ts';
 import { generatedMessages } from './traffic.ts';
 

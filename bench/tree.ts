@@ -17,8 +17,8 @@ import { openDatabase } from '../ormconfig.ts';
 import { createApp } from '../server/app.ts';
 import { openDataset } from '../server/dataset/readers.ts';
 import { usccCheckCharacter } from '../server/numbering/uscc.ts';
-import { runAudit } from '../server/services/auditRuns.ts';
-import { importDataset } from '../server/services/importer.ts';
+import { runAudit } from '../server/services/audit/auditRuns.ts';
+import { importDataset } from '../server/services/import/importer.ts';
 import { signIn } from '../test/support/session.ts';
 import { median } from './stats.ts';
 

@@ -10,12 +10,12 @@ import { openDatabase, projectRoot } from '../ormconfig.ts';
 import { createApp } from '../server/app.ts';
 import { demoDatasetDir } from '../server/demo.ts';
 import { openDataset } from '../server/dataset/readers.ts';
-import { createUser } from '../server/services/accounts.ts';
-import { runAudit } from '../server/services/auditRuns.ts';
-import { createDemoIssuers } from '../server/services/demoUsers.ts';
-import { importDataset } from '../server/services/importer.ts';
-import { issueNotice, issuersFor } from '../server/services/notices.ts';
-import { EVERYTHING } from '../server/services/scope.ts';
+import { createUser } from '../server/services/accounts/accounts.ts';
+import { runAudit } from '../server/services/audit/auditRuns.ts';
+import { createDemoIssuers } from '../server/services/accounts/demoUsers.ts';
+import { importDataset } from '../server/services/import/importer.ts';
+import { issueNotice, issuersFor } from '../server/services/notices/notices.ts';
+import { EVERYTHING } from '../server/services/accounts/scope.ts';
 import { listen } from '../test/support/browser.ts';
 
 const outDir = process.argv[2] ?? path.join(projectRoot, 'docs');

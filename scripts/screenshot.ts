@@ -7,8 +7,8 @@ import { openDatabase, projectRoot } from '../ormconfig.ts';
 import { createApp } from '../server/app.ts';
 import { demoDatasetDir } from '../server/demo.ts';
 import { openDataset } from '../server/dataset/readers.ts';
-import { createUser } from '../server/services/accounts.ts';
-import { importDataset } from '../server/services/importer.ts';
+import { createUser } from '../server/services/accounts/accounts.ts';
+import { importDataset } from '../server/services/import/importer.ts';
 import { launchChromium, listen } from '../test/support/browser.ts';
 
 const out = process.argv[2] ?? path.join(projectRoot, 'docs', 'lookup.png');

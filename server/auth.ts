@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { HttpError } from './errors.ts';
-import { findSession, type Principal } from './services/accounts.ts';
+import { findSession, type Principal } from './services/accounts/accounts.ts';
 
 declare module 'express-serve-static-core' {
   interface Request {

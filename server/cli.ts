@@ -15,17 +15,17 @@ import { DatasetOpenError, openDataset } from './dataset/readers.ts';
 import { isLocale, t, type Locale } from './i18n/index.ts';
 import { render } from './i18n/phrase.ts';
 import { formatShanghai } from './numbering/time.ts';
-import { exportDataset, ExportError } from './services/exporter.ts';
-import { issueMessage, type ImportIssue, type ImportSummary } from './services/importer.ts';
-import { AccountError, createUser, setPassword } from './services/accounts.ts';
-import { cliActor } from './services/audit.ts';
-import { createDemoIssuers, createDemoUsers } from './services/demoUsers.ts';
-import { runAudit } from './services/auditRuns.ts';
-import { issueNotice, issuersFor, NoticeError } from './services/notices.ts';
-import { EVERYTHING } from './services/scope.ts';
+import { exportDataset, ExportError } from './services/import/exporter.ts';
+import { issueMessage, type ImportIssue, type ImportSummary } from './services/import/importer.ts';
+import { AccountError, createUser, setPassword } from './services/accounts/accounts.ts';
+import { cliActor } from './services/accounts/audit.ts';
+import { createDemoIssuers, createDemoUsers } from './services/accounts/demoUsers.ts';
+import { runAudit } from './services/audit/auditRuns.ts';
+import { issueNotice, issuersFor, NoticeError } from './services/notices/notices.ts';
+import { EVERYTHING } from './services/accounts/scope.ts';
 import { normaliseUscc } from './numbering/uscc.ts';
-import { runImport } from './services/importRuns.ts';
-import { LookupInputError, lookupJson, lookupNumber } from './services/lookup.ts';
+import { runImport } from './services/import/importRuns.ts';
+import { LookupInputError, lookupJson, lookupNumber } from './services/lookup/lookup.ts';
 
 /** docs/cli.md#exit-codes: 0 on success, 1 when the input was refused, 2 when the command was used wrongly. */
 export const EXIT_OK = 0;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import { z } from 'zod';
 import type { Locale } from './i18n/index.ts';
-import type { RenderLimits } from './services/rendering.ts';
+import type { RenderLimits } from './services/notices/rendering.ts';
 import { TrustProxyError, trustProxySetting } from './util/trustProxy.ts';
 
 /** The levels LOG_LEVEL accepts (pino's). */

@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { Config } from './config.ts';
 import type { Locale } from './i18n/index.ts';
-import type { AuditJobs } from './services/auditJobs.ts';
-import type { ImportJobs } from './services/importJobs.ts';
-import type { Renderer } from './services/rendering.ts';
+import type { AuditJobs } from './services/audit/auditJobs.ts';
+import type { ImportJobs } from './services/import/importJobs.ts';
+import type { Renderer } from './services/notices/rendering.ts';
 import type { ViewEngine } from './views.ts';
 
 /** What every route handler is given besides the request: built once by createApp (app.ts). */

@@ -6,12 +6,12 @@ import { withLookupLane } from './lookupLane.ts';
 import { demoDatasetDir } from './demo.ts';
 import { openDataset } from './dataset/readers.ts';
 import { Carrier, ImportRun } from './entities/index.ts';
-import { createDemoIssuers, createDemoUsers } from './services/demoUsers.ts';
-import { runAudit } from './services/auditRuns.ts';
-import { endInterruptedRuns, isStoreBusy } from './services/importOwners.ts';
-import { runImport } from './services/importRuns.ts';
-import { allocationIndexFor } from './services/lookup.ts';
-import { closeSharedRenderer } from './services/rendering.ts';
+import { createDemoIssuers, createDemoUsers } from './services/accounts/demoUsers.ts';
+import { runAudit } from './services/audit/auditRuns.ts';
+import { endInterruptedRuns, isStoreBusy } from './services/import/importOwners.ts';
+import { runImport } from './services/import/importRuns.ts';
+import { allocationIndexFor } from './services/lookup/lookup.ts';
+import { closeSharedRenderer } from './services/notices/rendering.ts';
 
 /** Where the server listens unless HOST says otherwise: reachable from this machine only. */
 export const LOOPBACK = '127.0.0.1';

@@ -8,9 +8,9 @@ import { SESSION_COOKIE, readCookie } from './auth.ts';
 import { requestLogger } from './log.ts';
 import { formatShanghai } from './numbering/time.ts';
 import { lookupQuery } from './routes/lookup.ts';
-import { findSession } from './services/accounts.ts';
-import { LookupInputError, lookupJson, lookupNumber } from './services/lookup.ts';
-import { scopeOf } from './services/scope.ts';
+import { findSession } from './services/accounts/accounts.ts';
+import { LookupInputError, lookupJson, lookupNumber } from './services/lookup/lookup.ts';
+import { scopeOf } from './services/accounts/scope.ts';
 
 /**
  * GET /api/lookup, the machine interface carriers' systems call per message, answered without

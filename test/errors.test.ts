@@ -2,11 +2,11 @@ import { expect } from 'chai';
 import { DatasetOpenError } from '../server/dataset/readers.ts';
 import { answerFor, HttpError, UserError } from '../server/errors.ts';
 import { t } from '../server/i18n/index.ts';
-import { AccountError } from '../server/services/accounts.ts';
-import { AuditRateError, AUDIT_START_WINDOW_MINUTES, MAX_AUDIT_STARTS } from '../server/services/auditJobs.ts';
-import { FindingStateError } from '../server/services/findings.ts';
-import { LookupInputError } from '../server/services/lookup.ts';
-import { RenderBusy } from '../server/services/rendering.ts';
+import { AccountError } from '../server/services/accounts/accounts.ts';
+import { AuditRateError, AUDIT_START_WINDOW_MINUTES, MAX_AUDIT_STARTS } from '../server/services/audit/auditJobs.ts';
+import { FindingStateError } from '../server/services/audit/findings.ts';
+import { LookupInputError } from '../server/services/lookup/lookup.ts';
+import { RenderBusy } from '../server/services/notices/rendering.ts';
 
 describe('answerFor: an error as the user is told it', () => {
   it('gives a user-facing error its own status, message in the locale, and headers', () => {

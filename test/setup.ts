@@ -1,5 +1,5 @@
 import { createConnection } from 'mysql2/promise';
-import { closeSharedRenderer } from '../server/services/rendering.ts';
+import { closeSharedRenderer } from '../server/services/notices/rendering.ts';
 import { mariadbUrl } from './support/databases.ts';
 
 // A CLI or server a test starts runs the TypeScript under test, never an older build in dist/

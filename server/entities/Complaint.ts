@@ -36,7 +36,7 @@ export class Complaint {
   @Column('text', { nullable: true })
   summary!: string | null;
 
-  /** The carrier whose chain held the sender at the time; null when none did (services/attribution.ts). */
+  /** The carrier whose chain held the sender at the time; null when none did (services/audit/attribution.ts). */
   @Column('int', { name: 'root_carrier_id', nullable: true })
   rootCarrierId!: number | null;
 

@@ -35,7 +35,7 @@ export class ImportRun {
   @JoinColumn({ name: 'carrier_id', foreignKeyConstraintName: 'fk_import_runs_carrier' })
   carrier!: Carrier | null;
 
-  /** Per-file counts, as JSON (services/importer.ts ImportSummary). */
+  /** Per-file counts, as JSON (services/import/importer.ts ImportSummary). */
   @Column('simple-json', { nullable: true })
   summary!: unknown;
 
@@ -43,7 +43,7 @@ export class ImportRun {
   @Column('int', { name: 'error_count', default: 0 })
   errorCount!: number;
 
-  /** The process running it (services/importOwners.ts); null for runs from before owners were kept. */
+  /** The process running it (services/import/importOwners.ts); null for runs from before owners were kept. */
   @Column('varchar', { length: 300, nullable: true })
   owner!: string | null;
 

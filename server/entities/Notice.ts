@@ -7,7 +7,7 @@ export const NOTICE_STATUSES = ['issued', 'acknowledged', 'rectified'] as const;
 export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
 
 /**
- * 整改通知书. Everything printed on it is in `content` (JSON, services/notices.ts NoticeContent) and
+ * 整改通知书. Everything printed on it is in `content` (JSON, services/notices/notices.ts NoticeContent) and
  * fingerprinted; those columns never change once written (database triggers refuse it, see the
  * Notices migration). The workflow columns below them record what happened afterwards.
  */

@@ -3,7 +3,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 /**
  * One sign-in attempt that has not (yet) succeeded: reserved before the password is checked, so
  * that parallel attempts count against the account name and the client address the moment they
- * arrive, in the store every server process shares (services/accounts.ts authenticate). A
+ * arrive, in the store every server process shares (services/accounts/accounts.ts authenticate). A
  * successful sign-in removes its name's attempts; attempts older than the windows are pruned.
  */
 @Entity('sign_in_attempts')

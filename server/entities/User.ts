@@ -27,7 +27,7 @@ export class User {
   @JoinColumn({ name: 'carrier_id', foreignKeyConstraintName: 'fk_users_carrier' })
   carrier!: Carrier | null;
 
-  /** `scrypt$N$r$p$salt$hash` (services/passwords.ts); null until a password is set. */
+  /** `scrypt$N$r$p$salt$hash` (services/accounts/passwords.ts); null until a password is set. */
   @Column('varchar', { name: 'password_hash', length: 200, nullable: true })
   passwordHash!: string | null;
 

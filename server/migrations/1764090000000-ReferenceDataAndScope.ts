@@ -8,7 +8,7 @@ import { Table, TableColumn, TableForeignKey, TableIndex, type MigrationInterfac
  * - `users.disabled_at`, so an account can be switched off without losing its audit trail;
  * - `import_runs.carrier_id`, the carrier a carrier user's import was confined to;
  * - `messages.root_carrier_id` / `complaints.root_carrier_id`, the carrier whose chain the sender
- *   resolved to at the time (services/attribution.ts), so a carrier sees only its own traffic;
+ *   resolved to at the time (services/audit/attribution.ts), so a carrier sees only its own traffic;
  * - drops `import_runs.rows_total`, never written (progress is measured in bytes).
  */
 /** The instruments notices cite (docs/domain.md#the-notice); their articles are left for staff to fill in. */

@@ -180,7 +180,7 @@ export async function hasTriggers(queryRunner: QueryRunner): Promise<boolean> {
   return !isTidb(await serverVersion(queryRunner));
 }
 
-/** The message both dialects raise; services/notices.ts recognises it. */
+/** The message both dialects raise; services/notices/notices.ts recognises it. */
 export const IMMUTABLE_NOTICE_MESSAGE = 'an issued notice cannot be changed or deleted';
 
 /** CREATE TRIGGER statements refusing changes to a notice's content columns and its deletion. */

@@ -1,7 +1,7 @@
 import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
 
 /**
- * import_runs.owner: the process running an import (services/importOwners.ts), so that a starting
+ * import_runs.owner: the process running an import (services/import/importOwners.ts), so that a starting
  * server ends only the runs whose process stopped, not those another process is still running.
  */
 export class ImportRunOwner1764150000000 implements MigrationInterface {

@@ -1,6 +1,6 @@
 import { t, type Locale } from '../i18n/index.ts';
 import { dayNumber } from '../numbering/time.ts';
-import type { HoldingSpan, MonthCount } from '../services/agentProfile.ts';
+import type { HoldingSpan, MonthCount } from '../services/tree/agentProfile.ts';
 
 // Small server-rendered SVG charts for the agent profile (views/partials/month-chart.hbs,
 // views/partials/holdings-timeline.hbs). Geometry only; every text goes through {{ }}.

@@ -1,5 +1,5 @@
 import { t, type Locale } from '../i18n/index.ts';
-import type { AllocationRow, PartyRef } from '../services/browse.ts';
+import type { AllocationRow, PartyRef } from '../services/lookup/browse.ts';
 
 // View-model pieces every page that shows parties and allocations uses.
 

@@ -6,7 +6,7 @@ import {
   type TreeLayout,
   type TreeNode,
   type VisibleNode,
-} from '../services/tree.ts';
+} from '../services/tree/tree.ts';
 import { partyUrl } from './parties.ts';
 
 // View models for the tree drawing (views/partials/tree-svg.hbs) and its text alternative

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { t } from '../i18n/index.ts';
 import { shanghaiDayRange } from '../numbering/time.ts';
-import { AUDIT_ACTIONS, auditEvents } from '../services/audit.ts';
+import { AUDIT_ACTIONS, auditEvents } from '../services/accounts/audit.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
 import { beijingTime } from '../presenters/time.ts';
 import { param, readQuery } from './query.ts';

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { AuditRun } from '../entities/index.ts';
 import { t } from '../i18n/index.ts';
-import { carrierTotalsIn, scopeOf, seesEveryCarrier } from '../services/scope.ts';
+import { carrierTotalsIn, scopeOf, seesEveryCarrier } from '../services/accounts/scope.ts';
 import { beijingTime } from '../presenters/time.ts';
 import { idParam } from './shared.ts';
 

@@ -4,8 +4,8 @@ import type { AppContext } from '../context.ts';
 import { cookieOptions, issueLoginCsrf, safeNext, SESSION_COOKIE } from '../auth.ts';
 import { t } from '../i18n/index.ts';
 import { param, readQuery } from './query.ts';
-import { recordAudit } from '../services/audit.ts';
-import { AccountError, authenticate, endSession, SESSION_DAYS, startSession } from '../services/accounts.ts';
+import { recordAudit } from '../services/accounts/audit.ts';
+import { AccountError, authenticate, endSession, SESSION_DAYS, startSession } from '../services/accounts/accounts.ts';
 
 const loginForm = z.object({
   name: z.string().trim().min(1).max(64),

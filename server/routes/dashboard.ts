@@ -2,8 +2,8 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../context.ts';
 import { DATASET_FILES, TABLE_SPECS } from '../dataset/tables.ts';
 import { t } from '../i18n/index.ts';
-import { carrierStats, carrierTraffic, latestImports, trafficTotals } from '../services/dashboard.ts';
-import { scopeOf } from '../services/scope.ts';
+import { carrierStats, carrierTraffic, latestImports, trafficTotals } from '../services/lookup/dashboard.ts';
+import { scopeOf } from '../services/accounts/scope.ts';
 import { importRunView } from '../presenters/imports.ts';
 
 /** GET / — counts per carrier and the latest imports. */

@@ -14,8 +14,8 @@ import {
   getFinding,
   listFindings,
   reopenFinding,
-} from '../services/findings.ts';
-import { coversCarrier, scopeOf } from '../services/scope.ts';
+} from '../services/audit/findings.ts';
+import { coversCarrier, scopeOf } from '../services/accounts/scope.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
 import { findingRowView } from '../presenters/findings.ts';
 import { beijingTime } from '../presenters/time.ts';

@@ -13,11 +13,11 @@ import { csrfFieldMatches } from '../auth.ts';
 import { datasetFileOf } from '../dataset/tables.ts';
 import { ImportRun, ImportRunError } from '../entities/index.ts';
 import { t } from '../i18n/index.ts';
-import type { Principal } from '../services/accounts.ts';
-import { endInterruptedRuns, isStoreBusy } from '../services/importOwners.ts';
-import { issueMessage, type ImportSummary } from '../services/importer.ts';
-import { latestImports } from '../services/dashboard.ts';
-import { scopedWhere, scopeOf } from '../services/scope.ts';
+import type { Principal } from '../services/accounts/accounts.ts';
+import { endInterruptedRuns, isStoreBusy } from '../services/import/importOwners.ts';
+import { issueMessage, type ImportSummary } from '../services/import/importer.ts';
+import { latestImports } from '../services/lookup/dashboard.ts';
+import { scopedWhere, scopeOf } from '../services/accounts/scope.ts';
 import { importRunView } from '../presenters/imports.ts';
 import { param, readQuery } from './query.ts';
 

@@ -8,8 +8,8 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { Agent, Carrier, LegalInstrument, Notice } from '../entities/index.ts';
 import { t, type Locale } from '../i18n/index.ts';
-import { chromiumPath } from '../services/pdf.ts';
-import { RenderUnavailable } from '../services/rendering.ts';
+import { chromiumPath } from '../services/notices/pdf.ts';
+import { RenderUnavailable } from '../services/notices/rendering.ts';
 import {
   acknowledgeNotice,
   contentAsIssued,
@@ -28,9 +28,9 @@ import {
   type NoticeActor,
   type NoticeContent,
   type NoticeRequest,
-} from '../services/notices.ts';
-import { findAgent } from '../services/browse.ts';
-import { coversCarrier, scopeOf, seesEveryCarrier } from '../services/scope.ts';
+} from '../services/notices/notices.ts';
+import { findAgent } from '../services/lookup/browse.ts';
+import { coversCarrier, scopeOf, seesEveryCarrier } from '../services/accounts/scope.ts';
 import { shanghaiDate } from '../numbering/time.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
 import { findingRowView } from '../presenters/findings.ts';

@@ -18,7 +18,7 @@ import {
   type ReferenceRow,
   type ReferenceTable,
   type ReferenceValues,
-} from '../services/referenceData.ts';
+} from '../services/reference/referenceData.ts';
 import { idParam } from './shared.ts';
 import { param, readQuery } from './query.ts';
 

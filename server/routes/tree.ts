@@ -5,8 +5,8 @@ import { HttpError } from '../errors.ts';
 import { csvRecord } from '../dataset/csvWriter.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { shanghaiDate } from '../numbering/time.ts';
-import { crossCarrierReport } from '../services/crossCarrier.ts';
-import { scopeOf } from '../services/scope.ts';
+import { crossCarrierReport } from '../services/tree/crossCarrier.ts';
+import { scopeOf } from '../services/accounts/scope.ts';
 import {
   allocationsIn,
   carrierTree,
@@ -17,8 +17,8 @@ import {
   type TreeDrawing,
   type TreeRequest,
   type TreeSearch,
-} from '../services/tree.ts';
-import { svgToPng } from '../services/treePng.ts';
+} from '../services/tree/tree.ts';
+import { svgToPng } from '../services/tree/treePng.ts';
 import { nodePartyUrl, treeListView, treeSvgView, type TreeLinks } from '../presenters/tree.ts';
 import { partyUrl } from '../presenters/parties.ts';
 import { param, readQuery } from './query.ts';

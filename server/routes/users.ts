@@ -14,8 +14,8 @@ import {
   StaleUserError,
   updateUser,
   type UserSummary,
-} from '../services/accounts.ts';
-import { MIN_PASSWORD_LENGTH } from '../services/passwords.ts';
+} from '../services/accounts/accounts.ts';
+import { MIN_PASSWORD_LENGTH } from '../services/accounts/passwords.ts';
 import { beijingTime } from '../presenters/time.ts';
 import { idParam } from './shared.ts';
 import { param, readQuery } from './query.ts';

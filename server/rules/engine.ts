@@ -147,7 +147,7 @@ export class AuditPass {
   }
 
   /**
-   * The end of one thread's share of the traffic (services/auditShares.ts): the findings of the
+   * The end of one thread's share of the traffic (services/audit/auditShares.ts): the findings of the
    * rules that gather per number, and, per rule, what the rules that gather across numbers
    * gathered (undefined for the others), for the main thread's pass to `gather`.
    */

@@ -24,7 +24,7 @@ export const RULE_CODES = [
 ] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
-/** A finding as a rule produces it, before it is stored (services/audit.ts keeps it up to date). */
+/** A finding as a rule produces it, before it is stored (services/accounts/audit.ts keeps it up to date). */
 export interface FindingDraft {
   rule: RuleCode;
   severity: Severity;
@@ -148,7 +148,7 @@ export interface RuleRun {
   finish?(): Iterable<FindingDraft>;
   /**
    * An audit split across threads gives each thread the messages of some senders
-   * (services/auditShares.ts). What a rule gathers per number it concludes in each thread; a rule
+   * (services/audit/auditShares.ts). What a rule gathers per number it concludes in each thread; a rule
    * that gathers across numbers (per allocation, per agent) hands what its thread gathered over as
    * plain data (`gathered`) and the main thread's run takes every part in (`gather`) before its
    * own `finish`.

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { Finding } from '../../server/entities/index.ts';
-import { createUser } from '../../server/services/accounts.ts';
+import { createUser } from '../../server/services/accounts/accounts.ts';
 import { fillSignIn, useBrowserApp } from '../support/browser.ts';
 import { TEST_PASSWORD } from '../support/session.ts';
 

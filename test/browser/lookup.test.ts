@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
-import { createUser } from '../../server/services/accounts.ts';
+import { createUser } from '../../server/services/accounts/accounts.ts';
 import { fillSignIn, useBrowserApp } from '../support/browser.ts';
 import { TEST_PASSWORD } from '../support/session.ts';
 

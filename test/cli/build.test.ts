@@ -102,7 +102,7 @@ describe('the compiled build (npm run build)', function () {
     // What the web app does with an upload, run by plain node on dist/ (no tsx loader registered).
     const script = `
       const { openDatabase } = await import(${JSON.stringify(pathToFileURL(path.join(root, 'dist', 'ormconfig.js')).href)});
-      const { ImportJobs } = await import(${JSON.stringify(pathToFileURL(path.join(root, 'dist', 'server', 'services', 'importJobs.js')).href)});
+      const { ImportJobs } = await import(${JSON.stringify(pathToFileURL(path.join(root, 'dist', 'server', 'services', 'import', 'importJobs.js')).href)});
       const { workerTsconfig } = await import(${JSON.stringify(pathToFileURL(path.join(root, 'dist', 'server', 'util', 'projectRoot.js')).href)});
       if (workerTsconfig !== null) throw new Error('compiled code would register tsx in its workers');
       const dataSource = await openDatabase(${JSON.stringify(url)});

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { openDatabase } from '../../ormconfig.ts';
 import { main } from '../../server/cli.ts';
 import { shanghaiDate } from '../../server/numbering/time.ts';
-import { createDemoIssuers } from '../../server/services/demoUsers.ts';
+import { createDemoIssuers } from '../../server/services/accounts/demoUsers.ts';
 import { uscc, writeDataset } from '../support/fixtures.ts';
 import { sms106 } from '../support/sms106.ts';
 

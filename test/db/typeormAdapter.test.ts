@@ -149,7 +149,7 @@ describe("TypeORM's internals", () => {
       const source = readFileSync(path.join(projectRoot, file), 'utf8');
       return internals.some((pattern) => pattern.test(source));
     });
-    expect(files).to.include(path.join('server', 'services', 'loadData.ts'));
+    expect(files).to.include(path.join('server', 'services', 'import', 'loadData.ts'));
     expect(reaching).to.deep.equal([path.join('server', 'db', 'typeormAdapter.ts')]);
   });
 });

@@ -4,10 +4,10 @@ import { openDatabase } from '../../ormconfig.ts';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { Allocation, Carrier, Finding, Message } from '../../server/entities/index.ts';
-import { dedupeKey, runAudit } from '../../server/services/auditRuns.ts';
+import { dedupeKey, runAudit } from '../../server/services/audit/auditRuns.ts';
 import type { FindingDraft } from '../../server/rules/types.ts';
-import { importDataset } from '../../server/services/importer.ts';
-import { lookupNumber } from '../../server/services/lookup.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
+import { lookupNumber } from '../../server/services/lookup/lookup.ts';
 import { clearAllData, mariadbNameWith, mariadbServerQuery, mariadbUrl, mariadbUrlOf } from '../support/databases.ts';
 import { signIn } from '../support/session.ts';
 

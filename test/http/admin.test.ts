@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { AuditEvent, LegalInstrument, ProtectedSender, User, UserSession } from '../../server/entities/index.ts';
-import { importDataset } from '../../server/services/importer.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { smallDataset, writeDataset } from '../support/fixtures.ts';
 import { csrfFromPage, signIn, TEST_PASSWORD, type Client } from '../support/session.ts';

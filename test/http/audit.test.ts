@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
-import { setPassword } from '../../server/services/accounts.ts';
+import { setPassword } from '../../server/services/accounts/accounts.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { smallDataset } from '../support/fixtures.ts';
 import { csrfFromPage, signIn, uploadDataset } from '../support/session.ts';

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { AuditEvent, SignInAttempt, User } from '../../server/entities/index.ts';
 import { ConfigError, loadConfig } from '../../server/config.ts';
-import { MAX_FAILED_LOGINS, MAX_FAILURES_PER_IP, setPassword } from '../../server/services/accounts.ts';
+import { MAX_FAILED_LOGINS, MAX_FAILURES_PER_IP, setPassword } from '../../server/services/accounts/accounts.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { csrfFromPage, signIn, TEST_PASSWORD } from '../support/session.ts';
 import { networkAddress } from '../support/network.ts';

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { importDataset } from '../../server/services/importer.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { signIn, type Client } from '../support/session.ts';
 import { A1, A2, A3, E_GOV, E_LOGI, E_SHOP, smallDataset, uscc, writeDataset } from '../support/fixtures.ts';

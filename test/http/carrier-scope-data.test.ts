@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { Agent, Allocation, Carrier, Complaint, ImportRun, Message } from '../../server/entities/index.ts';
-import { importDataset } from '../../server/services/importer.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A3, E_LOGI, smallDataset, snapshot, uscc, writeDataset } from '../support/fixtures.ts';
 import { signIn, uploadDataset, type Client } from '../support/session.ts';

@@ -6,7 +6,7 @@ import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { createApp } from '../../server/app.ts';
 import { ImportRun } from '../../server/entities/index.ts';
-import { ImportJobs } from '../../server/services/importJobs.ts';
+import { ImportJobs } from '../../server/services/import/importJobs.ts';
 import { smallDataset } from '../support/fixtures.ts';
 import { signIn, uploadDataset, waitForRun } from '../support/session.ts';
 

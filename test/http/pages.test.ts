@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
 import { ImportRun } from '../../server/entities/index.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { importDataset } from '../../server/services/importer.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { stoppedProcessId } from '../support/processes.ts';
 import { signIn, waitForRun, type Client } from '../support/session.ts';

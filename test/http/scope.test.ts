@@ -4,7 +4,7 @@ import { createApp } from '../../server/app.ts';
 import { ROUTES } from '../../server/routes/index.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import type { Role } from '../../server/entities/User.ts';
-import { importDataset } from '../../server/services/importer.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A2, A3, E_GOV, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 import { signIn, waitForRun, type Client } from '../support/session.ts';

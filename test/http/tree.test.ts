@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { importDataset } from '../../server/services/importer.ts';
-import { Renderer } from '../../server/services/rendering.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
+import { Renderer } from '../../server/services/notices/rendering.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A2, E_LOGI, smallDataset, writeDataset } from '../support/fixtures.ts';
 import { signIn, type Client } from '../support/session.ts';

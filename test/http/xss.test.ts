@@ -3,7 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { Finding, LegalInstrument, Message, ProtectedSender } from '../../server/entities/index.ts';
-import { importDataset } from '../../server/services/importer.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A2, E_GOV, smallDataset, writeDataset } from '../support/fixtures.ts';
 import { auditFromPage, csrfFromPage, signIn, uploadDataset } from '../support/session.ts';

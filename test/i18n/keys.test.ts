@@ -42,7 +42,10 @@ const STATIC_PATTERNS = [
   /\bphrase\(\s*'([^']+)'/g, // the rules' phrase('finding.…')
 ];
 
-/** The dataset's errors are import issues: their codes are read as `issue.${code}` (services/importer.ts, cli.ts). */
+/**
+ * The dataset's errors are import issues: their codes are read as `issue.${code}` (services/import/importer.ts,
+ * cli.ts).
+ */
 const ISSUE_PATTERNS = [/new (?:Dataset|Workbook)\w*\(\s*(?:\d+\s*,\s*)?'([^']+)'/g];
 
 const DYNAMIC_PATTERNS = [
@@ -87,9 +90,9 @@ describe('the catalogue keys the code uses', () => {
   it('finds the keys where the code uses them (the scan itself works)', () => {
     expect(staticKeys.get('findings.title')).to.include('server/routes/findings.ts');
     expect(staticKeys.get('nav.findings'), 'a {{t "…"}} in a layout').to.have.length.greaterThan(0);
-    expect(staticKeys.get('notices.no_legal_basis'), 'an error code').to.include('server/services/notices.ts');
+    expect(staticKeys.get('notices.no_legal_basis'), 'an error code').to.include('server/services/notices/notices.ts');
     expect(staticKeys.get('issue.dataset.not_found'), 'a dataset error').to.include('server/dataset/readers.ts');
-    expect(prefixes.get('notices.action.'), "t('zh-CN', `…${…}`)").to.include('server/services/notices.ts');
+    expect(prefixes.get('notices.action.'), "t('zh-CN', `…${…}`)").to.include('server/services/notices/notices.ts');
     expect(staticKeys.get('finding.SEGMENT_UNFILED'), 'a phrase code').to.include('server/rules/segmentUnfiled.ts');
     expect(prefixes.get('rule.')).to.include('server/routes/findings.ts');
     expect(staticKeys.size).to.be.greaterThan(300);

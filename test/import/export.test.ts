@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expect } from 'chai';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { exportDataset } from '../../server/services/exporter.ts';
-import { importDataset } from '../../server/services/importer.ts';
+import { exportDataset } from '../../server/services/import/exporter.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
 import { clearAllData, describeEachDatabase } from '../support/databases.ts';
 import { smallDataset, snapshot, writeDataset } from '../support/fixtures.ts';
 

@@ -8,7 +8,7 @@ import { main } from '../../server/cli.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { DATASET_LIMITS } from '../../server/dataset/limits.ts';
 import { ImportRun, ImportRunError } from '../../server/entities/index.ts';
-import { runImport } from '../../server/services/importRuns.ts';
+import { runImport } from '../../server/services/import/importRuns.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, smallDataset, snapshot, writeDataset } from '../support/fixtures.ts';
 import { signIn, uploadDataset } from '../support/session.ts';

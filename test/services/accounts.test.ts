@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { hashPassword, verifyPassword } from '../../server/services/passwords.ts';
+import { hashPassword, verifyPassword } from '../../server/services/accounts/passwords.ts';
 
 describe('passwords', () => {
   it('verifies the password it hashed and nothing else', async () => {

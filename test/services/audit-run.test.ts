@@ -2,10 +2,10 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { AuditEvent, AuditRun, Finding } from '../../server/entities/index.ts';
-import { dedupeKey, runAudit } from '../../server/services/auditRuns.ts';
-import { dismissFinding, listFindings } from '../../server/services/findings.ts';
-import { importDataset } from '../../server/services/importer.ts';
-import { EVERYTHING } from '../../server/services/scope.ts';
+import { dedupeKey, runAudit } from '../../server/services/audit/auditRuns.ts';
+import { dismissFinding, listFindings } from '../../server/services/audit/findings.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
+import { EVERYTHING } from '../../server/services/accounts/scope.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A2, smallDataset, writeDataset } from '../support/fixtures.ts';
 

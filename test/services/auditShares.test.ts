@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { RULES } from '../../server/rules/index.ts';
 import type { AuditedMessage } from '../../server/rules/types.ts';
-import { AuditShares } from '../../server/services/auditShares.ts';
+import { AuditShares } from '../../server/services/audit/auditShares.ts';
 import { CMCC, entityParty, grant, message, snapshotOf } from '../support/snapshot.ts';
 
 describe('audit threads', () => {

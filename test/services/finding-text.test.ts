@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { Finding } from '../../server/entities/index.ts';
 import { findingText, render } from '../../server/i18n/phrase.ts';
-import { runAudit } from '../../server/services/auditRuns.ts';
-import { importDataset } from '../../server/services/importer.ts';
+import { runAudit } from '../../server/services/audit/auditRuns.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, smallDataset, writeDataset } from '../support/fixtures.ts';
 

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { ImportRun } from '../../server/entities/index.ts';
-import { ImportJobs } from '../../server/services/importJobs.ts';
+import { ImportJobs } from '../../server/services/import/importJobs.ts';
 
 describe('web imports in a worker thread that stops halfway', () => {
   let directory = '';

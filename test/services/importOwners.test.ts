@@ -13,8 +13,8 @@ import {
   hasIsFreeLock,
   isStoreBusy,
   takeAndLetGo,
-} from '../../server/services/importOwners.ts';
-import { runImport, type ImportOutcome } from '../../server/services/importRuns.ts';
+} from '../../server/services/import/importOwners.ts';
+import { runImport, type ImportOutcome } from '../../server/services/import/importRuns.ts';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
 import { smallDataset, writeDataset } from '../support/fixtures.ts';
 import { runningProcess } from '../support/processes.ts';

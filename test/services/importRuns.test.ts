@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { AuditEvent, ImportRun, ImportRunError } from '../../server/entities/index.ts';
-import { ImportRefused, type ImportSummary } from '../../server/services/importer.ts';
-import { runImport } from '../../server/services/importRuns.ts';
+import { ImportRefused, type ImportSummary } from '../../server/services/import/importer.ts';
+import { runImport } from '../../server/services/import/importRuns.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { smallDataset, writeDataset } from '../support/fixtures.ts';
 

@@ -5,9 +5,9 @@ import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { importDataset } from '../../server/services/importer.ts';
-import { runImport } from '../../server/services/importRuns.ts';
-import { allocationIndexFor, indexRecheck, lookupNumber } from '../../server/services/lookup.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
+import { runImport } from '../../server/services/import/importRuns.ts';
+import { allocationIndexFor, indexRecheck, lookupNumber } from '../../server/services/lookup/lookup.ts';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
 import { A1, E_LOGI, smallDataset, writeDataset } from '../support/fixtures.ts';
 

@@ -2,8 +2,13 @@ import { expect } from 'chai';
 import type { DataSource, EntityManager, ObjectLiteral } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { Carrier, Message, ProtectedSender } from '../../server/entities/index.ts';
-import { LOAD_ROWS, loadDataIsTransactional, LoadDataWriter, rowsOfText } from '../../server/services/loadData.ts';
-import { Upserter } from '../../server/services/upsert.ts';
+import {
+  LOAD_ROWS,
+  loadDataIsTransactional,
+  LoadDataWriter,
+  rowsOfText,
+} from '../../server/services/import/loadData.ts';
+import { Upserter } from '../../server/services/import/upsert.ts';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
 
 /**

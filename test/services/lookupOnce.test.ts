@@ -3,8 +3,8 @@ import { openDataset } from '../../server/dataset/readers.ts';
 import { demoDatasetDir } from '../../server/demo.ts';
 import { Allocation } from '../../server/entities/index.ts';
 import { formatShanghai } from '../../server/numbering/time.ts';
-import { importDataset } from '../../server/services/importer.ts';
-import { lookupJson, lookupNumber } from '../../server/services/lookup.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
+import { lookupJson, lookupNumber } from '../../server/services/lookup/lookup.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 
 describeEachDatabase("a one-off lookup reads only its number's rows (sms106 lookup)", (ctx) => {

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { Message } from '../../server/entities/index.ts';
-import { importDataset } from '../../server/services/importer.ts';
-import { listMessages } from '../../server/services/messages.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
+import { listMessages } from '../../server/services/audit/messages.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { smallDataset, writeDataset } from '../support/fixtures.ts';
 

@@ -3,8 +3,8 @@ import { openDatabase } from '../../ormconfig.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { AuditEvent, Carrier, Finding, Issuer, Notice } from '../../server/entities/index.ts';
 import { findingText } from '../../server/i18n/phrase.ts';
-import { runAudit } from '../../server/services/auditRuns.ts';
-import { importDataset } from '../../server/services/importer.ts';
+import { runAudit } from '../../server/services/audit/auditRuns.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
 import {
   acknowledgeNotice,
   contentAsIssued,
@@ -16,8 +16,8 @@ import {
   rectifyNotice,
   verifyNotice,
   type NoticeActor,
-} from '../../server/services/notices.ts';
-import { EVERYTHING } from '../../server/services/scope.ts';
+} from '../../server/services/notices/notices.ts';
+import { EVERYTHING } from '../../server/services/accounts/scope.ts';
 import { clearAllData, describeEachDatabase, mariadbUrl } from '../support/databases.ts';
 import { A1, A3, smallDataset, writeDataset } from '../support/fixtures.ts';
 

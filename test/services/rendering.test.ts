@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadConfig } from '../../server/config.ts';
-import { RenderBusy, Renderer, RenderQueue } from '../../server/services/rendering.ts';
+import { RenderBusy, Renderer, RenderQueue } from '../../server/services/notices/rendering.ts';
 
 /** A promise the test settles by hand. */
 function deferred<T = void>() {

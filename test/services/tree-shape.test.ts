@@ -16,8 +16,8 @@ import {
   type TreeNode,
   type VisibleNode,
   type VisibleOptions,
-} from '../../server/services/tree.ts';
-import type { TrafficTally } from '../../server/services/treeTraffic.ts';
+} from '../../server/services/tree/tree.ts';
+import type { TrafficTally } from '../../server/services/tree/treeTraffic.ts';
 import { agentParty, CMCC, entityParty, grant } from '../support/snapshot.ts';
 
 // The tree service's pure parts, on allocations built in memory: which allocations a day's tree

@@ -4,11 +4,11 @@ import type { DataSource } from 'typeorm';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { Carrier, Finding } from '../../server/entities/index.ts';
 import type { FindingStatus, Severity } from '../../server/entities/Finding.ts';
-import { agentProfile } from '../../server/services/agentProfile.ts';
-import { crossCarrierReport, CrossCarrierForbidden } from '../../server/services/crossCarrier.ts';
-import { importDataset } from '../../server/services/importer.ts';
-import { EVERYTHING, type Scope } from '../../server/services/scope.ts';
-import { carrierTree, severityOfRank, TreeNotFound, walkTree, type TreeNode } from '../../server/services/tree.ts';
+import { agentProfile } from '../../server/services/tree/agentProfile.ts';
+import { crossCarrierReport, CrossCarrierForbidden } from '../../server/services/tree/crossCarrier.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
+import { EVERYTHING, type Scope } from '../../server/services/accounts/scope.ts';
+import { carrierTree, severityOfRank, TreeNotFound, walkTree, type TreeNode } from '../../server/services/tree/tree.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { A1, A2, E_GOV, E_LOGI, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 

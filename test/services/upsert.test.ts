@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Carrier, ProtectedSender } from '../../server/entities/index.ts';
-import { MAX_STATEMENT_PARAMETERS, Upserter, upsertStatement } from '../../server/services/upsert.ts';
+import { MAX_STATEMENT_PARAMETERS, Upserter, upsertStatement } from '../../server/services/import/upsert.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 
 describe('upsertStatement', () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const HELPER = 'server/services/scope.ts';
+const HELPER = 'server/services/accounts/scope.ts';
 
 /** Ways of reading a Scope's carrier by hand: `scope.carrierId`, `scope?.carrierId`, `{ carrierId } = scope`. */
 const HAND_WRITTEN = [/\bscope\??\.carrierId\b/gi, /\{\s*carrierId\s*\}\s*=\s*(?:[\w.]*\.)?scope\b/gi];

@@ -6,8 +6,8 @@ import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { importDataset } from '../../server/services/importer.ts';
-import { launchPdfBrowser } from '../../server/services/pdf.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
+import { launchPdfBrowser } from '../../server/services/notices/pdf.ts';
 import { smallDataset, writeDataset } from './fixtures.ts';
 import { TEST_PASSWORD } from './session.ts';
 

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { SEEDED_LEGAL_INSTRUMENTS } from '../../server/migrations/1764090000000-ReferenceDataAndScope.ts';
 import { immutabilityTriggers } from '../../server/migrations/1764110000000-Notices.ts';
-import { invalidateAllocationIndex } from '../../server/services/lookup.ts';
+import { invalidateAllocationIndex } from '../../server/services/lookup/lookup.ts';
 
 export const mariadbUrl = process.env.TEST_DATABASE_URL || 'mysql://root@127.0.0.1:3306/test';
 

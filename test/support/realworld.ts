@@ -16,7 +16,7 @@ import {
   type RegisteredEntity,
 } from '../../server/rules/claims/index.ts';
 import { PretextReader } from '../../server/rules/pretext/reader.ts';
-import { CORPUS_COLUMNS } from '../../server/services/messageLabels.ts';
+import { CORPUS_COLUMNS } from '../../server/services/audit/messageLabels.ts';
 
 export { CORPUS_COLUMNS };
 import { brandImpersonation, officialPretext } from '../../server/rules/pretext/verdicts.ts';

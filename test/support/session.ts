@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import type { Role } from '../../server/entities/User.ts';
-import { createUser } from '../../server/services/accounts.ts';
+import { createUser } from '../../server/services/accounts/accounts.ts';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 let users = 0;

@@ -1,0 +1,371 @@
+import { createHash } from 'node:crypto';
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import { valueConversion } from '../../db/typeormAdapter.ts';
+import {
+  Agent,
+  AuditRun,
+  Complaint,
+  Finding,
+  Message,
+  ProtectedSender,
+  Signature,
+  UrlListEntry,
+  UsingEntity,
+} from '../../entities/index.ts';
+import type { CarrierTotals } from '../../entities/AuditRun.ts';
+import { AuditPass } from '../../rules/engine.ts';
+import { RULES } from '../../rules/index.ts';
+import {
+  DEFAULT_THRESHOLDS,
+  type AgentInfo,
+  type AuditedMessage,
+  type AuditSnapshot,
+  type EntityInfo,
+  type FindingDraft,
+  type Rule,
+} from '../../rules/types.ts';
+import { pushTo } from '../../util/pushTo.ts';
+import { recordAudit, type Actor } from '../accounts/audit.ts';
+import { AuditShares, auditThreads, shareableRules, type AuditedPage } from './auditShares.ts';
+import { allocationIndexFor } from '../lookup/lookup.ts';
+
+const PAGE_ROWS = 5_000;
+const WRITE_ROWS = 500;
+
+/** Everything the rules read besides the traffic. */
+export async function loadSnapshot(dataSource: DataSource): Promise<AuditSnapshot> {
+  const agents = new Map<string, AgentInfo>();
+  for (const a of await dataSource.getRepository(Agent).find())
+    agents.set(a.uscc, { id: a.id, uscc: a.uscc, name: a.name, licenceNo: a.licenceNo });
+  const signatures = new Map<number, string[]>();
+  for (const s of await dataSource.getRepository(Signature).find()) pushTo(signatures, s.entityId, s.text);
+  const entities = new Map<string, EntityInfo>();
+  for (const e of await dataSource.getRepository(UsingEntity).find()) {
+    entities.set(e.uscc, {
+      id: e.id,
+      uscc: e.uscc,
+      name: e.name,
+      kind: e.kind,
+      signatures: signatures.get(e.id) ?? [],
+    });
+  }
+  const urls = await dataSource.getRepository(UrlListEntry).find();
+  return {
+    index: await allocationIndexFor(dataSource, { fresh: true }),
+    agents,
+    entities,
+    protectedSenders: (await dataSource.getRepository(ProtectedSender).find()).map((p) => ({
+      name: p.name,
+      uscc: p.uscc,
+      aliases: p.aliases,
+    })),
+    urlLists: {
+      allow: new Set(urls.filter((u) => u.list === 'allow').map((u) => u.domain)),
+      block: new Set(urls.filter((u) => u.list === 'block').map((u) => u.domain)),
+    },
+    thresholds: DEFAULT_THRESHOLDS,
+  };
+}
+
+export function dedupeKey(finding: Pick<FindingDraft, 'rule' | 'key'>): string {
+  return createHash('sha256')
+    .update([finding.rule, ...finding.key].join('\u0000'))
+    .digest('hex');
+}
+
+export interface AuditProgress {
+  itemsDone: number;
+  itemsTotal: number;
+}
+
+export interface AuditOutcome {
+  runId: number;
+  status: 'succeeded' | 'cancelled';
+  /** What this run found, in the order the rules produced it. */
+  findings: FindingDraft[];
+  newFindings: number;
+}
+
+export interface AuditOptions {
+  actor: Actor;
+  onStart?: (runId: number) => void;
+  onProgress?: (progress: AuditProgress) => void;
+  /** Checked between pages of traffic: when it says so, the run stops and nothing is written. */
+  cancelled?: () => boolean;
+  rules?: readonly Rule[];
+  /**
+   * Threads the traffic is audited in (services/audit/auditShares.ts); by default one per core when
+   * there is enough traffic to repay starting them (auditThreads), else this thread alone.
+   */
+  threads?: number;
+}
+
+/**
+ * Runs every rule over the stored data (docs/cli.md#audit). The traffic is read a page at a
+ * time; the findings are kept in memory (they are few next to the messages) and written in one
+ * short transaction at the end: a re-run updates `last_seen_at` of the findings it sees again
+ * (matched on their dedupe key) and leaves their workflow status alone, so a dismissed finding
+ * stays dismissed; a cancelled run writes no findings at all. A large audit runs the rules over
+ * the traffic in one thread per core (services/audit/auditShares.ts) while this thread reads the pages.
+ */
+export async function runAudit(dataSource: DataSource, options: AuditOptions): Promise<AuditOutcome> {
+  const runs = dataSource.getRepository(AuditRun);
+  const messageCount = await dataSource.getRepository(Message).count();
+  const itemsTotal = messageCount + (await dataSource.getRepository(Complaint).count());
+  const run = await runs.save(
+    runs.create({
+      status: 'running',
+      actor: options.actor.slice(0, 100),
+      startedAt: new Date(),
+      finishedAt: null,
+      itemsTotal,
+      itemsDone: 0,
+      findingsTotal: null,
+      findingsNew: null,
+      carrierTotals: null,
+      failure: null,
+    }),
+  );
+  options.onStart?.(run.id);
+  let shares: AuditShares | null = null;
+  try {
+    const rules = options.rules ?? RULES;
+    const threads = options.threads ?? (shareableRules(rules) ? auditThreads(messageCount) : 1);
+    const loading = loadSnapshot(dataSource);
+    // The threads load their code while the snapshot loads here.
+    if (threads > 1) shares = await AuditShares.start(loading, rules, threads);
+    const snapshot = await loading;
+    const pass = new AuditPass(snapshot, rules);
+    const found = new Map<string, FindingDraft>();
+    const keep = (drafts: readonly FindingDraft[]) => {
+      for (const draft of drafts) found.set(dedupeKey(draft), draft);
+    };
+    keep(pass.structure());
+    let itemsDone = 0;
+    const progress = async (count: number) => {
+      itemsDone += count;
+      options.onProgress?.({ itemsDone, itemsTotal });
+      await runs.update(run.id, { itemsDone });
+    };
+    const messages = messagePages(dataSource);
+    for await (const page of shares ? shares.auditPages(messages) : auditedHere(pass, messages)) {
+      keep(page.findings);
+      await progress(page.count);
+      if (options.cancelled?.()) return await cancel(dataSource, run.id, options.actor);
+    }
+    for await (const page of complaintPages(dataSource)) {
+      for (const c of page) {
+        keep(
+          pass.complaint({
+            id: c.id,
+            ref: c.externalId,
+            sender: c.sender,
+            reportedAt: c.reportedAt,
+            lossYuan: c.lossYuan === null ? null : Number(c.lossYuan),
+            summary: c.summary,
+          }),
+        );
+      }
+      await progress(page.length);
+      if (options.cancelled?.()) return await cancel(dataSource, run.id, options.actor);
+    }
+    if (shares) keep(await shares.finish(pass));
+    keep(pass.finish());
+    const fresh = await dataSource.transaction((manager) => storeFindings(manager, run.id, found));
+    const newFindings = fresh.size;
+    await runs.update(run.id, {
+      status: 'succeeded',
+      finishedAt: new Date(),
+      findingsTotal: found.size,
+      findingsNew: newFindings,
+      carrierTotals: totalsByCarrier(found, fresh),
+    });
+    await recordAudit(dataSource, {
+      actor: options.actor,
+      action: 'audit.succeeded',
+      subject: `audit_run:${run.id}`,
+      after: { runId: run.id, findings: found.size, new: newFindings },
+    });
+    return { runId: run.id, status: 'succeeded', findings: [...found.values()], newFindings };
+  } catch (error) {
+    const failure = error instanceof Error ? error.message : String(error);
+    await runs.update(run.id, { status: 'failed', finishedAt: new Date(), failure: failure.slice(0, 1000) });
+    await recordAudit(dataSource, {
+      actor: options.actor,
+      action: 'audit.failed',
+      subject: `audit_run:${run.id}`,
+      after: { runId: run.id },
+    });
+    throw error;
+  } finally {
+    await shares?.close();
+  }
+}
+
+async function cancel(dataSource: DataSource, runId: number, actor: Actor): Promise<AuditOutcome> {
+  await dataSource.getRepository(AuditRun).update(runId, { status: 'cancelled', finishedAt: new Date() });
+  await recordAudit(dataSource, { actor, action: 'audit.cancelled', subject: `audit_run:${runId}`, after: { runId } });
+  return { runId, status: 'cancelled', findings: [], newFindings: 0 };
+}
+
+/** The stored complaints in id order, a page at a time (keyset paging: no OFFSET that slows down). */
+async function* complaintPages(dataSource: DataSource): AsyncGenerator<Complaint[]> {
+  let afterId = 0;
+  for (;;) {
+    const page = await dataSource
+      .getRepository(Complaint)
+      .createQueryBuilder('t')
+      .where('t.id > :afterId', { afterId })
+      .orderBy('t.id', 'ASC')
+      .limit(PAGE_ROWS)
+      .getMany();
+    if (page.length > 0) yield page;
+    if (page.length < PAGE_ROWS) return;
+    afterId = page[page.length - 1].id;
+  }
+}
+
+/**
+ * The stored messages as the rules take them, a page at a time in id order: five columns read
+ * raw, without making a Message entity of every row first (that tripled the cost of reading).
+ * The next page is asked for as soon as a page arrives, so the database reads it while the rules
+ * work through this one.
+ */
+async function* messagePages(dataSource: DataSource): AsyncGenerator<AuditedMessage[]> {
+  const sentAt = dataSource.getMetadata(Message).findColumnWithPropertyName('sentAt')!;
+  const conversion = valueConversion(dataSource);
+  type Row = { id: number | string; ref: string | null; sender: string; sentAt: unknown; content: string };
+  const read = (afterId: number): Promise<Row[]> =>
+    dataSource
+      .getRepository(Message)
+      .createQueryBuilder('m')
+      .select([
+        'm.id AS id',
+        'm.external_id AS ref',
+        'm.sender AS sender',
+        'm.sent_at AS sentAt',
+        'm.content AS content',
+      ])
+      .where('m.id > :afterId', { afterId })
+      .orderBy('m.id', 'ASC')
+      .limit(PAGE_ROWS)
+      .getRawMany<Row>();
+  let next: Promise<Row[]> | null = read(0);
+  try {
+    while (next) {
+      const rows: Row[] = await next;
+      next = rows.length === PAGE_ROWS ? read(Number(rows[rows.length - 1].id)) : null;
+      if (rows.length > 0) {
+        yield rows.map((row) => ({
+          id: Number(row.id),
+          ref: row.ref,
+          sender: row.sender,
+          sentAt: conversion.prepareHydratedValue(row.sentAt, sentAt) as Date,
+          content: row.content,
+        }));
+      }
+    }
+  } finally {
+    // A run stopped early (cancelled, or failed further on) no longer wants the page read ahead.
+    next?.catch(() => undefined);
+  }
+}
+
+/** Pages of messages audited by `pass`, in this thread. */
+async function* auditedHere(pass: AuditPass, messages: AsyncIterable<AuditedMessage[]>): AsyncGenerator<AuditedPage> {
+  for await (const page of messages) yield { findings: pass.messages(page), count: page.length };
+}
+
+/** What a stored finding shows, from its draft; the workflow columns are the store's own. */
+function findingValues(draft: FindingDraft) {
+  return {
+    rule: draft.rule,
+    severity: draft.severity,
+    rootCarrierId: draft.rootCarrierId,
+    agentUscc: draft.agent,
+    prefix: draft.prefix,
+    number: draft.number,
+    messageId: draft.message?.id ?? null,
+    messageRef: draft.message?.ref ?? null,
+    complaintId: draft.complaint?.id ?? null,
+    complaintRef: draft.complaint?.ref ?? null,
+    entityUscc: draft.entity,
+    detailCode: draft.text.code,
+    detailParams: draft.text.params,
+    detail: null,
+    detailEn: null,
+    evidence: draft.evidence,
+    occurredAt: draft.occurredAt,
+  };
+}
+
+/** Inserts the new findings and refreshes the ones seen before; returns how many were new. */
+/**
+ * A run's findings and new findings per carrier whose chain they lie in; findings outside any carrier's chain count for
+ * none.
+ */
+function totalsByCarrier(found: Map<string, FindingDraft>, fresh: ReadonlySet<string>): CarrierTotals {
+  const totals: CarrierTotals = {};
+  for (const [key, draft] of found) {
+    if (draft.rootCarrierId === null) continue;
+    const counts = (totals[draft.rootCarrierId] ??= [0, 0]);
+    counts[0] += 1;
+    if (fresh.has(key)) counts[1] += 1;
+  }
+  return totals;
+}
+
+/** Writes the run's findings; returns the dedupe keys of those stored for the first time. */
+async function storeFindings(
+  manager: EntityManager,
+  runId: number,
+  found: Map<string, FindingDraft>,
+): Promise<Set<string>> {
+  const now = new Date();
+  const keys = [...found.keys()];
+  const added = new Set<string>();
+  for (let i = 0; i < keys.length; i += WRITE_ROWS) {
+    const chunk = keys.slice(i, i + WRITE_ROWS);
+    const stored = await manager.find(Finding, { where: { dedupeKey: In(chunk) } });
+    const byKey = new Map(stored.map((f) => [f.dedupeKey, f]));
+    const fresh = chunk
+      .filter((key) => !byKey.has(key))
+      .map((key) => ({
+        ...findingValues(found.get(key)!),
+        dedupeKey: key,
+        status: 'open' as const,
+        firstSeenAt: now,
+        lastSeenAt: now,
+        lastRunId: runId,
+        statusChangedAt: null,
+        statusChangedBy: null,
+        statusReason: null,
+      }));
+    if (fresh.length)
+      await manager.createQueryBuilder().insert().into(Finding).values(fresh).updateEntity(false).execute();
+    for (const finding of fresh) added.add(finding.dedupeKey);
+    const seen = chunk.filter((key) => byKey.has(key));
+    if (seen.length) {
+      await manager
+        .createQueryBuilder()
+        .update(Finding)
+        .set({ lastSeenAt: now, lastRunId: runId })
+        .where({ dedupeKey: In(seen) })
+        .execute();
+    }
+    for (const key of seen) {
+      const values = findingValues(found.get(key)!);
+      const current = byKey.get(key)!;
+      // What it says is its code and parameters: a finding stored as prose (no code) is rewritten with them.
+      const changed =
+        current.severity !== values.severity ||
+        current.detailCode !== values.detailCode ||
+        JSON.stringify(current.detailParams) !== JSON.stringify(values.detailParams) ||
+        JSON.stringify(current.evidence) !== JSON.stringify(values.evidence) ||
+        current.agentUscc !== values.agentUscc ||
+        current.rootCarrierId !== values.rootCarrierId;
+      if (changed) await manager.update(Finding, { id: current.id }, values);
+    }
+  }
+  return added;
+}
