@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { BUILT_MARKER, chooseEntry } from '../../bin/entry.js';
-import { runCommand } from '../support/processes.ts';
+import { runCommand, startServer, stopServer } from '../support/processes.ts';
 
 const root = path.join(import.meta.dirname, '..', '..');
 const bin = path.join(root, 'bin', 'sms106.js');
@@ -69,28 +68,14 @@ describe('the compiled build (npm run build)', function () {
 
   it('serves the demo from the compiled code: views, catalogue and seeds are found from dist/', async () => {
     const url = `sqlite:${path.join(await mkdtemp(path.join(os.tmpdir(), 'sms106-built-')), 'store.sqlite')}`;
-    const child: ChildProcess = spawn(process.execPath, [bin, 'serve', '--port', '0', '--demo-if-empty', '--db', url], {
-      cwd: os.tmpdir(),
-      env: userEnv(),
-    });
+    const server = await startServer(url, { SMS106_FROM_SOURCE: undefined });
     try {
-      let log = '';
-      const baseUrl = await new Promise<string>((resolve, reject) => {
-        child.stderr!.on('data', (chunk) => {
-          log += chunk;
-          const match = /listening on (http:\/\/localhost:\d+)/.exec(log);
-          if (match) resolve(match[1]);
-        });
-        child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
-      });
-      expect(log).to.include('demo audit:');
-      const login = await fetch(`${baseUrl}/login`);
+      expect(server.log()).to.include('demo audit:');
+      const login = await fetch(`${server.baseUrl}/login`);
       expect(login.status).to.equal(200);
       expect(await login.text()).to.include('登录');
     } finally {
-      const exited = new Promise((resolve) => child.on('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await stopServer(server.child);
     }
   });
 

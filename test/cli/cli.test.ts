@@ -5,35 +5,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { openDatabase } from '../../ormconfig.ts';
-import { main } from '../../server/cli.ts';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
+import { cli, cliWithPassword } from '../support/cliInProcess.ts';
 import { E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 
 const run = promisify(execFile);
 const projectRoot = path.join(import.meta.dirname, '..', '..');
-
-/** Runs the CLI in-process, capturing what it prints; `password` answers a password prompt. */
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return cliWithPassword('', ...argv);
-}
-
-async function cliWithPassword(
-  password: string,
-  ...argv: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readPassword: async () => password,
-  });
-  return { code, stdout, stderr };
-}
 
 for (const kind of ['SQLite', 'MariaDB'] as const) {
   describe(`sms106 command line [${kind}]`, () => {

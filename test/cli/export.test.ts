@@ -3,23 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { openDatabase } from '../../ormconfig.ts';
-import { main } from '../../server/cli.ts';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
+import { cli } from '../support/cliInProcess.ts';
 import { smallDataset, writeDataset } from '../support/fixtures.ts';
-
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(argv, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-  });
-  return { code, stdout, stderr };
-}
 
 async function readAll(directory: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};

@@ -1,43 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { openDatabase } from '../../ormconfig.ts';
-import { runningProcess, stoppedProcessId } from '../support/processes.ts';
+import { runningProcess, startServer as start, stopServer as stop, stoppedProcessId } from '../support/processes.ts';
 import { networkAddress } from '../support/network.ts';
 
 const bin = path.join(import.meta.dirname, '..', '..', 'bin', 'sms106.js');
-
-/** Starts `sms106 serve --demo-if-empty` (what npm start runs) and waits for its address. */
-async function start(
-  databaseUrl: string,
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; baseUrl: string; log: () => string }> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--demo-if-empty', '--db', databaseUrl], {
-    cwd: os.tmpdir(),
-    env: { ...process.env, ...env },
-  });
-  let log = '';
-  child.stdout!.on('data', (chunk) => {
-    log += chunk;
-  });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (chunk) => {
-      log += chunk;
-      const match = /listening on (http:\/\/localhost:\d+)/.exec(log);
-      if (match) resolve(match[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));
-  });
-  return { child, baseUrl, log: () => log };
-}
-
-async function stop(child: ChildProcess): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  return exited;
-}
 
 describe('sms106 serve --demo-if-empty (npm start)', function () {
   this.timeout(180_000);

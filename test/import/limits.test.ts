@@ -4,7 +4,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { openDatabase } from '../../ormconfig.ts';
 import { createApp } from '../../server/app.ts';
-import { main } from '../../server/cli.ts';
+import { cli } from '../support/cliInProcess.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { DATASET_LIMITS } from '../../server/dataset/limits.ts';
 import { ImportRun, ImportRunError } from '../../server/entities/index.ts';
@@ -157,21 +157,6 @@ describeEachDatabase('import limits: XLSX', (ctx) => {
     const file = path.join(await mkdtemp(path.join(workbooks, 'w-')), name);
     await writeFile(file, content);
     return file;
-  }
-
-  async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    let stdout = '';
-    let stderr = '';
-    const code = await main(argv, {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      readPassword: async () => '',
-    });
-    return { code, stdout, stderr };
   }
 
   const bombs: Array<[string, () => Promise<Buffer>, string]> = [

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
-import { main } from '../../server/cli.ts';
+import { cli } from '../support/cliInProcess.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { ImportRun, Message } from '../../server/entities/index.ts';
 import type { ImportSummary } from '../../server/services/import/importer.ts';
@@ -85,17 +85,7 @@ describeEachDatabase('import warnings: optional cells that do not parse', (ctx) 
     // The command line opens a store of its own: on SQLite a new file, on MariaDB the test database.
     const url =
       ctx.database.url === 'sqlite::memory:' ? `sqlite:${path.join(directory, 'store.sqlite')}` : ctx.database.url;
-    let stdout = '';
-    let stderr = '';
-    const code = await main(['import', directory, '--db', url], {
-      stdout: (t) => {
-        stdout += t;
-      },
-      stderr: (t) => {
-        stderr += t;
-      },
-      readPassword: async () => '',
-    });
+    const { code, stdout, stderr } = await cli('import', directory, '--db', url);
     expect(code).to.equal(0);
     expect(stderr).to.equal(
       [
