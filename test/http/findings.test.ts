@@ -73,6 +73,24 @@ describeEachDatabase('findings pages', (ctx) => {
     await auditFromPage(regulator);
   });
 
+  it('a regulator cannot dismiss or reopen a finding, which staff can', async () => {
+    await auditFromPage(regulator);
+    const finding = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ status: 'open' });
+    const form = { reason: '误报，已核实', expected: 'open' };
+    await regulator.post(`/findings/${finding.id}/dismiss`).type('form').send(form).expect(403);
+    expect((await ctx.dataSource.getRepository(Finding).findOneByOrFail({ id: finding.id })).status).to.equal('open');
+    const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
+    await admin.post(`/findings/${finding.id}/dismiss`).type('form').send(form).expect(303);
+    await regulator
+      .post(`/findings/${finding.id}/reopen`)
+      .type('form')
+      .send({ reason: '重新打开', expected: 'dismissed' })
+      .expect(403);
+    expect((await ctx.dataSource.getRepository(Finding).findOneByOrFail({ id: finding.id })).status).to.equal(
+      'dismissed',
+    );
+  });
+
   it('lists findings worst first, filters by rule and agent, and shows one with its chain and evidence', async () => {
     await auditFromPage(regulator);
     const list = (await regulator.get(`/findings?rule=MULTI_LEVEL_RELEASE&agent=${A1}`).expect(200)).text;

@@ -68,6 +68,24 @@ describeEachDatabase('notice pages', (ctx) => {
     return ctx.dataSource.getRepository(Notice).findOneByOrFail({ id: Number(headers.location.split('/').pop()) });
   }
 
+  it("records the answer to a regulator office's notice but not to a carrier's, whose page offers it no form", async () => {
+    const carriers = await issueFromPages(cucc, A3);
+    const own = await issueFromPages(regulator, A1);
+    const page = (await regulator.get(`/notices/${carriers.id}`).expect(200)).text;
+    expect(page).not.to.include(`action="/notices/${carriers.id}/acknowledge"`);
+    await regulator.post(`/notices/${carriers.id}/acknowledge`).type('form').send({ note: '监管代签' }).expect(403);
+    await regulator.post(`/notices/${carriers.id}/rectify`).type('form').send({ note: '监管代改' }).expect(403);
+    expect((await ctx.dataSource.getRepository(Notice).findOneByOrFail({ id: carriers.id })).status).to.equal('issued');
+    await cucc.post(`/notices/${carriers.id}/acknowledge`).type('form').send({ note: '张三签收' }).expect(303);
+    expect((await regulator.get(`/notices/${own.id}`).expect(200)).text).to.include(
+      `action="/notices/${own.id}/acknowledge"`,
+    );
+    await regulator.post(`/notices/${own.id}/acknowledge`).type('form').send({ note: '李四签收' }).expect(303);
+    expect((await ctx.dataSource.getRepository(Notice).findOneByOrFail({ id: own.id })).status).to.equal(
+      'acknowledged',
+    );
+  });
+
   it('form → preview → issue; the printable page shows the number, title, QR code and verification code', async () => {
     const notice = await issueFromPages(regulator, A1);
     expect(notice.documentNumber).to.match(/^京通管〔\d{4}〕1号$/);
