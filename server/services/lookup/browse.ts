@@ -1,4 +1,4 @@
-import { Brackets, In, type DataSource, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, In, type DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type { Party } from '../../chain/allocationIndex.ts';
 import { Agent, Allocation, Carrier, Signature, UsingEntity } from '../../entities/index.ts';
 import { isValidUscc, normaliseUscc, usccKind, type EntityKind } from '../../numbering/uscc.ts';
@@ -179,6 +179,19 @@ export function carrierSegments(
   );
 }
 
+/** Rows whose name contains `q` or whose USCC starts with it; every row for an empty `q`. */
+function matchNameOrUscc(query: SelectQueryBuilder<ObjectLiteral>, alias: string, q: string): void {
+  const text = q.trim();
+  if (text === '') return;
+  query.where(
+    new Brackets((match) =>
+      match
+        .where(`${alias}.name LIKE :name ESCAPE '!'`, { name: `%${likeEscape(text)}%` })
+        .orWhere(`${alias}.uscc LIKE :uscc ESCAPE '!'`, { uscc: `${likeEscape(normaliseUscc(text))}%` }),
+    ),
+  );
+}
+
 // ---------------------------------------------------------------- agents
 
 /** Agents whose name contains `q` or whose USCC starts with it (all agents for an empty `q`), by name. */
@@ -193,16 +206,7 @@ export async function searchAgents(
     .createQueryBuilder('agent')
     .orderBy('agent.name', 'ASC')
     .addOrderBy('agent.id', 'ASC');
-  const text = q.trim();
-  if (text !== '') {
-    query.where(
-      new Brackets((match) =>
-        match
-          .where("agent.name LIKE :name ESCAPE '!'", { name: `%${likeEscape(text)}%` })
-          .orWhere("agent.uscc LIKE :uscc ESCAPE '!'", { uscc: `${likeEscape(normaliseUscc(text))}%` }),
-      ),
-    );
-  }
+  matchNameOrUscc(query, 'agent', q);
   scoped.agents(query, scope);
   const result = await readPage(query, paging);
   const ids = result.rows.map((a) => a.id);
@@ -318,16 +322,7 @@ export async function searchEntities(
     .createQueryBuilder('entity')
     .orderBy('entity.name', 'ASC')
     .addOrderBy('entity.id', 'ASC');
-  const text = q.trim();
-  if (text !== '') {
-    query.where(
-      new Brackets((match) =>
-        match
-          .where("entity.name LIKE :name ESCAPE '!'", { name: `%${likeEscape(text)}%` })
-          .orWhere("entity.uscc LIKE :uscc ESCAPE '!'", { uscc: `${likeEscape(normaliseUscc(text))}%` }),
-      ),
-    );
-  }
+  matchNameOrUscc(query, 'entity', q);
   scoped.entities(query, scope);
   const result = await readPage(query, paging);
   const signatures = await signaturesOf(
