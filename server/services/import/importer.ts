@@ -18,27 +18,35 @@ import { t, type Locale } from '../../i18n/index.ts';
 import { HashedKeySet } from '../../dataset/keySet.ts';
 import { DATASET_LIMITS } from '../../dataset/limits.ts';
 import { isBlankRow, TABLE_SPECS, type DatasetFile } from '../../dataset/tables.ts';
-import { parse106 } from '../../numbering/number106.ts';
 import { normaliseDomain } from '../../numbering/domain.ts';
 import { compactPhone, normalisePhone } from '../../numbering/phone.ts';
-import { parseDate, parseTimestamp } from '../../numbering/time.ts';
-import { ENTITY_KINDS, isUsccShaped, normaliseUscc } from '../../numbering/uscc.ts';
+import { ENTITY_KINDS, normaliseUscc } from '../../numbering/uscc.ts';
 import { pushTo } from '../../util/pushTo.ts';
 import { attributeTraffic } from '../audit/attribution.ts';
 import { invalidateAllocationIndex } from '../lookup/lookup.ts';
 import { LoadDataWriter, loadDataUsable } from './loadData.ts';
 import { type ChunkWriter, dialectOf, Upserter, UpsertChunks } from './upsert.ts';
 import { logger } from '../../log.ts';
+import {
+  MAX_REPORTED_ISSUES,
+  MAX_SUMMARY_WARNINGS,
+  type FileSummary,
+  type ImportIssue,
+  type ImportOptions,
+  type ImportSummary,
+} from './job/report.ts';
+import { RowReader, splitList } from './job/rowReader.ts';
+import { batchesOf, checkHeader, columnAt, headerColumns, headerTooLong, normaliseHeader } from './job/header.ts';
 
-/** One thing wrong with a dataset: where (file, line, column), what was there, and why (an i18n code). */
-export interface ImportIssue {
-  file: string;
-  line: number;
-  column: string | null;
-  value: string | null;
-  code: string;
-  params?: Record<string, string | number>;
-}
+export {
+  MAX_REPORTED_ISSUES,
+  MAX_SUMMARY_WARNINGS,
+  type FileSummary,
+  type ImportIssue,
+  type ImportOptions,
+  type ImportProgress,
+  type ImportSummary,
+} from './job/report.ts';
 
 /** What an issue says in `locale`: its code's message, filled from its params. */
 export function issueMessage(issue: Pick<ImportIssue, 'code' | 'params'>, locale: Locale): string {
@@ -46,45 +54,6 @@ export function issueMessage(issue: Pick<ImportIssue, 'code' | 'params'>, locale
   // A fault (a CSV file's) names the finer text that fills the code's {detail}, in the same language.
   if (!('fault' in params)) return t(locale, `issue.${issue.code}`, params);
   return t(locale, `issue.${issue.code}`, { detail: t(locale, `issue.${issue.code}.${params.fault}`, params) });
-}
-
-export interface FileSummary {
-  file: string;
-  rows: number;
-  /** Rows that were not in the store before (the rest updated or confirmed existing rows). */
-  added: number;
-  unknownColumns: string[];
-}
-
-export interface ImportSummary {
-  dataset: string;
-  files: FileSummary[];
-  ignoredFiles: string[];
-  /**
-   * Optional cells kept although they do not parse (docs/dataset-format.md#values): the first
-   * MAX_SUMMARY_WARNINGS, their values cut to 100 characters, so the summary stays small;
-   * warningCount counts them all. Absent from runs recorded before warnings were kept.
-   */
-  warnings: ImportIssue[];
-  warningCount: number;
-}
-
-/** Warnings listed in a summary (which import_runs keeps); the rest are counted. */
-export const MAX_SUMMARY_WARNINGS = 100;
-
-export interface ImportProgress {
-  rowsRead: number;
-  bytesRead: number;
-  /** Bytes the import will read in all, when every file's size is known (CSV). */
-  bytesTotal: number | null;
-}
-
-export interface ImportOptions {
-  onProgress?: (progress: ImportProgress) => void;
-  /** Issues kept for the report; the rest are only counted. */
-  maxReportedIssues?: number;
-  /** A carrier user's import: confined to that carrier (ImportJob.checkScope). */
-  carrier?: { id: number; code: string } | null;
 }
 
 /** The dataset was refused: nothing was written. */
@@ -97,12 +66,6 @@ export class ImportRefused extends Error {
   }
 }
 
-/**
- * Problems kept for the report (CLI output and the web page); past this they are counted and the
- * report says how many more there are. 100,000 lines is more than anyone reads, and a broken
- * million-row file must not exhaust memory describing itself.
- */
-export const MAX_REPORTED_ISSUES = 100_000;
 const BATCH_ROWS = 500;
 /**
  * Writes queued on the connection at once: the next statement is already waiting when the
@@ -268,82 +231,6 @@ interface Holding {
  * (`cut`: the rows before it were read), or not past the header (missing, or missing columns).
  */
 type FileRead = 'read' | 'cut' | 'no-header';
-
-/** Access to the cells of one row, reporting problems against the row's line. */
-class RowReader {
-  constructor(
-    private readonly job: ImportJob,
-    private readonly label: string,
-    readonly line: number,
-    private readonly cells: string[],
-    private readonly columns: Map<string, number>,
-  ) {}
-
-  bad = false;
-
-  raw(column: string): string {
-    const index = this.columns.get(column);
-    return index === undefined ? '' : (this.cells[index] ?? '').trim();
-  }
-
-  issue(column: string | null, value: string | null, code: string, params?: Record<string, string | number>): null {
-    this.bad = true;
-    this.job.report({ file: this.label, line: this.line, column, value, code, params });
-    return null;
-  }
-
-  /** An optional cell kept as it is although it does not parse: the row is imported, the import reports it. */
-  warning(column: string, value: string, code: string, params?: Record<string, string | number>): void {
-    this.job.warn({ file: this.label, line: this.line, column, value, code, params });
-  }
-
-  required(column: string, maxLength: number): string | null {
-    const value = this.raw(column);
-    if (value === '') return this.issue(column, null, 'cell.required');
-    return this.checkLength(column, value, maxLength);
-  }
-
-  optional(column: string, maxLength: number): string | null {
-    const value = this.raw(column);
-    return value === '' ? null : this.checkLength(column, value, maxLength);
-  }
-
-  private checkLength(column: string, value: string, maxLength: number): string | null {
-    if (value.includes('\uFFFD')) return this.issue(column, value, 'cell.not_utf8');
-    if ([...value].length > maxLength) return this.issue(column, value, 'cell.too_long', { max: maxLength });
-    return value;
-  }
-
-  uscc(column: string, required = true): string | null {
-    const raw = this.raw(column);
-    if (raw === '') return required ? this.issue(column, null, 'cell.required') : null;
-    const value = normaliseUscc(raw);
-    return isUsccShaped(value) ? value : this.issue(column, raw, 'uscc.bad_shape');
-  }
-
-  number106(column: string, kind: 'prefix' | 'number'): string | null {
-    const raw = this.raw(column);
-    if (raw === '') return this.issue(column, null, 'cell.required');
-    const parsed = parse106(raw, kind);
-    return parsed.ok ? parsed.value : this.issue(column, raw, parsed.code);
-  }
-
-  date(column: string, required: boolean): string | null {
-    const raw = this.raw(column);
-    if (raw === '') return required ? this.issue(column, null, 'cell.required') : null;
-    const parsed = parseDate(raw);
-    return parsed.ok ? parsed.value : this.issue(column, raw, parsed.code);
-  }
-
-  timestamp(column: string, required: boolean): Date | null {
-    const raw = this.raw(column);
-    if (raw === '') return required ? this.issue(column, null, 'cell.required') : null;
-    const parsed = parseTimestamp(raw);
-    if (!parsed.ok) return this.issue(column, raw, parsed.code);
-    // Stored as DATETIME, which keeps whole seconds: drop the rest now so keys built from it match later.
-    return new Date(Math.floor(parsed.value.getTime() / 1000) * 1000);
-  }
-}
 
 class ImportJob {
   readonly issues: ImportIssue[] = [];
@@ -1409,68 +1296,6 @@ function findParent(holdings: Map<string, Holding[]>, row: AllocationRow): Holdi
       best = h;
   }
   return best;
-}
-
-async function* batchesOf(table: DatasetTable): AsyncIterable<SourceRecord[]> {
-  if (table.recordBatches) {
-    yield* table.recordBatches();
-    return;
-  }
-  for await (const record of table.records()) yield [record];
-}
-
-/** A header longer than limits.ts allows, its cells and the commas between them counted. */
-function headerTooLong(record: SourceRecord): boolean {
-  return record.cells.reduce((chars, cell) => chars + cell.length + 1, -1) > DATASET_LIMITS.headerChars;
-}
-
-/** The header's name of the column at `index`, null where the header names none there. */
-function columnAt(columns: Map<string, number>, index: number): string | null {
-  for (const [name, at] of columns) if (at === index) return name;
-  return null;
-}
-
-function headerColumns(record: SourceRecord): Map<string, number> {
-  const columns = new Map<string, number>();
-  record.cells.forEach((cell, index) => {
-    const name = normaliseHeader(cell);
-    if (name !== '' && !columns.has(name)) columns.set(name, index);
-  });
-  return columns;
-}
-
-/**
- * What readHeader reports of a header, found without reporting it: its duplicate cells, unknown columns (trimmed) and
- * missing required ones, and whether it is accepted (none duplicated, none missing).
- */
-function checkHeader(record: SourceRecord, spec: { required: readonly string[]; optional: readonly string[] }) {
-  const columns = headerColumns(record);
-  const duplicates: string[] = [];
-  const unknown: string[] = [];
-  const seen = new Set<string>();
-  for (const cell of record.cells) {
-    const name = normaliseHeader(cell);
-    if (name === '') continue;
-    if (seen.has(name)) duplicates.push(cell);
-    seen.add(name);
-    if (!spec.required.includes(name) && !spec.optional.includes(name)) unknown.push(cell.trim());
-  }
-  const missing = spec.required.filter((name) => !columns.has(name));
-  return { columns, duplicates, unknown, missing, accepted: duplicates.length === 0 && missing.length === 0 };
-}
-
-function normaliseHeader(cell: string): string {
-  return cell
-    .replace(/^\uFEFF/, '')
-    .trim()
-    .toLowerCase();
-}
-
-function splitList(value: string): string[] {
-  return value
-    .split('|')
-    .map((part) => part.trim())
-    .filter((part) => part !== '');
 }
 
 function stripSignatureBrackets(signature: string): string {
