@@ -44,6 +44,30 @@ function layoutViolations(graph: Map<string, string[]>): string[] {
   return violations;
 }
 
+/**
+ * The import cycles among the modules under `folder` (docs/architecture.md: the importer's passes
+ * share a core and never import each other back), found by a depth-first walk: each import that
+ * leads back into the walk's path gives one, as the path it closes with its first module repeated
+ * at the end. None when the folder's modules import one another without a cycle.
+ */
+function cyclesWithin(graph: Map<string, string[]>, folder: string): string[] {
+  const inFolder = (file: string) => file.startsWith(folder);
+  const cycles: string[] = [];
+  const done = new Set<string>();
+  const visit = (file: string, path: string[]) => {
+    const at = path.indexOf(file);
+    if (at >= 0) {
+      cycles.push([...path.slice(at), file].join(' -> '));
+      return;
+    }
+    if (done.has(file)) return;
+    for (const target of graph.get(file) ?? []) if (inFolder(target)) visit(target, [...path, file]);
+    done.add(file);
+  };
+  for (const file of graph.keys()) if (inFolder(file)) visit(file, []);
+  return cycles;
+}
+
 describe('the module graph of server/', () => {
   it('reads the imports it checks: the route table registers route modules and index.ts imports the app', () => {
     const graph = serverImports();
@@ -56,6 +80,24 @@ describe('the module graph of server/', () => {
 
   it('has no module but server/index.ts importing app.ts, and no route module importing another', () => {
     expect(layoutViolations(serverImports())).to.deep.equal([]);
+  });
+
+  it('has no import cycle among the modules of services/import/ and of its passes in job/', () => {
+    const graph = serverImports();
+    expect(graph.get('server/services/import/importer.ts')).to.include('server/services/import/job/core.ts');
+    expect(cyclesWithin(graph, 'server/services/import/')).to.deep.equal([]);
+  });
+
+  it('names an import cycle inside a folder, and passes over one that leaves it', () => {
+    const graph = new Map([
+      ['server/a/run.ts', ['server/a/core.ts', 'server/a/pass.ts']],
+      ['server/a/pass.ts', ['server/a/core.ts', 'server/b/x.ts']],
+      ['server/a/core.ts', ['server/a/pass.ts']],
+      ['server/b/x.ts', ['server/a/run.ts']],
+    ]);
+    expect(cyclesWithin(graph, 'server/a/')).to.deep.equal([
+      'server/a/core.ts -> server/a/pass.ts -> server/a/core.ts',
+    ]);
   });
 
   it('names a route importing a route, and a module importing the app, when there are any', () => {
