@@ -128,9 +128,13 @@ export function createDataSource(url: string = configuredDatabaseUrl()): DataSou
 
 /**
  * Opens the database at `url` and brings its schema up to date (docs/cli.md#the-schema-comes-first:
- * every command first runs pending migrations; a new SQLite path is created).
+ * every command first runs pending migrations; a new SQLite path is created). `progress.migrated`
+ * hears how many migrations ran (0: the schema was up to date), for a command that reports it.
  */
-export async function openDatabase(url: string = configuredDatabaseUrl()): Promise<DataSource> {
+export async function openDatabase(
+  url: string = configuredDatabaseUrl(),
+  progress: { migrated?: (count: number) => void } = {},
+): Promise<DataSource> {
   let options = dataSourceOptions(url);
   let dataSource: DataSource;
   try {
@@ -147,6 +151,7 @@ export async function openDatabase(url: string = configuredDatabaseUrl()): Promi
     const ran = await dataSource.runMigrations({ transaction: 'each' });
     // That migration added messages/complaints.root_carrier_id: fill it for traffic already stored.
     if (ran.some((m) => m.name === 'ReferenceDataAndScope1764090000000')) await attributeTraffic(dataSource);
+    progress.migrated?.(ran.length);
   } catch (error) {
     await dataSource.destroy();
     throw error;

@@ -337,7 +337,8 @@ async function measureHttp(dataSource: DataSource, sample: Array<{ number: strin
   const user = await createUser(dataSource, { name: 'bench', role: 'admin', password: null }, 'bench');
   const { token } = await startSession(dataSource, user.id);
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, ['bin/sms106.js', 'serve', '--port', String(port), '--db', databaseUrl], {
+  const serveArgs = ['bin/sms106.js', 'serve', '--port', String(port), '--db', databaseUrl, '--lang', 'en'];
+  const child = spawn(process.execPath, serveArgs, {
     cwd: projectRoot,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -347,7 +348,7 @@ async function measureHttp(dataSource: DataSource, sample: Array<{ number: strin
     await new Promise<void>((resolve, reject) => {
       const read = (chunk: Buffer) => {
         stderr += chunk.toString();
-        if (!stderr.includes('listening on')) return;
+        if (!stderr.includes('ready: http://')) return;
         // From here on stderr carries a log line per request (server/log.ts): drained, not kept.
         child.stderr!.off('data', read).resume();
         resolve();

@@ -19,7 +19,7 @@ import { exportDataset, ExportError } from './services/import/exporter.ts';
 import { issueMessage, type ImportIssue, type ImportSummary } from './services/import/importer.ts';
 import { AccountError, createUser, setPassword } from './services/accounts/accounts.ts';
 import { cliActor } from './services/accounts/audit.ts';
-import { createDemoIssuers, createDemoUsers } from './services/accounts/demoUsers.ts';
+import { createDemoIssuers, createDemoUsers, demoUsersText } from './services/accounts/demoUsers.ts';
 import { runAudit } from './services/audit/auditRuns.ts';
 import { issueNotice, issuersFor, NoticeError } from './services/notices/notices.ts';
 import { EVERYTHING } from './services/accounts/scope.ts';
@@ -68,6 +68,9 @@ export interface CliIo {
 }
 
 class UsageError extends Error {}
+
+/** Opens the command's database once, bringing its schema up to date; `progress` hears how (ormconfig.ts). */
+type OpenStore = (progress?: { migrated?: (count: number) => void }) => Promise<DataSource>;
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
@@ -157,7 +160,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     io.stderr(`sms106: --lang must be zh-CN or en\n`);
     return EXIT_USAGE;
   }
-  const commands: Record<string, (db: () => Promise<DataSource>) => Promise<number>> = {
+  const commands: Record<string, (db: OpenStore) => Promise<number>> = {
     import: (db) => importCommand(db, expectArgs(args, 1, 'import PATH')[0], values.json, locale, io),
     audit: (db) => {
       expectArgs(args, 0, 'audit');
@@ -191,7 +194,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     user: (db) => userCommand(db, args, values.role, values.carrier, locale, io),
     serve: (db) => {
       expectArgs(args, 0, 'serve [--port N]');
-      return serveCommand(db, databaseUrl, values.port, values['demo-if-empty'], settings, io);
+      return serveCommand(db, databaseUrl, values.port, values['demo-if-empty'], settings, locale, io);
     },
   };
   const run = commands[command];
@@ -201,7 +204,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   const databaseUrl = values.db || settings.databaseUrl || defaultDatabaseUrl;
   let dataSource: DataSource | null = null;
-  const db = async () => (dataSource ??= await openDatabase(databaseUrl));
+  const db: OpenStore = async (progress) => (dataSource ??= await openDatabase(databaseUrl, progress));
   try {
     return await run(db);
   } catch (error) {
@@ -447,9 +450,8 @@ async function seedCommand(db: () => Promise<DataSource>, json: boolean, locale:
   if (code !== EXIT_OK) return code;
   const created = await createDemoUsers(await db(), cliActor());
   await createDemoIssuers(await db());
-  if (!json && created.length) {
-    io.stderr(`${t(locale, 'cli.seed.demo_users', { users: created.join(t(locale, 'cli.list')) })}\n`);
-  }
+  // On stderr even with --json (stdout stays the import's JSON): the passwords are shown this once.
+  io.stderr(demoUsersText(created, locale));
   return EXIT_OK;
 }
 
@@ -511,11 +513,12 @@ async function exportCommand(
 }
 
 async function serveCommand(
-  db: () => Promise<DataSource>,
+  db: OpenStore,
   databaseUrl: string,
   portFlag: string | undefined,
   demoIfEmpty: boolean,
   settings: Config,
+  locale: Locale,
   io: CliIo,
 ): Promise<number> {
   const port = portFlag === undefined ? settings.port : Number(portFlag);
@@ -523,6 +526,12 @@ async function serveCommand(
     throw new UsageError(`--port must be a port number, not "${portFlag}"`);
   const { serve } = await import('./index.ts');
   const host = settings.host ?? undefined;
-  await serve(await db(), { port, host, demoIfEmpty, databaseUrl, config: settings, log: io.stderr });
+  // The first start of `npm start` creates the store and loads the demo: say each step as it begins.
+  io.stderr(`${t(locale, 'cli.serve.opening', { url: redactDatabaseUrl(databaseUrl) })}\n`);
+  const dataSource = await db({
+    migrated: (count) =>
+      io.stderr(`${count ? t(locale, 'cli.serve.migrated', { count }) : t(locale, 'cli.serve.schema_current')}\n`),
+  });
+  await serve(dataSource, { port, host, demoIfEmpty, databaseUrl, config: settings, log: io.stderr, locale });
   return EXIT_OK;
 }

@@ -6,7 +6,8 @@ import { withLookupLane } from './lookupLane.ts';
 import { demoDatasetDir } from './demo.ts';
 import { openDataset } from './dataset/readers.ts';
 import { Carrier, ImportRun } from './entities/index.ts';
-import { createDemoIssuers, createDemoUsers } from './services/accounts/demoUsers.ts';
+import { DEFAULT_LOCALE, t, type Locale } from './i18n/index.ts';
+import { createDemoIssuers, createDemoUsers, demoUsersText } from './services/accounts/demoUsers.ts';
 import { runAudit } from './services/audit/auditRuns.ts';
 import { endInterruptedRuns, isStoreBusy } from './services/import/importOwners.ts';
 import { runImport } from './services/import/importRuns.ts';
@@ -25,34 +26,26 @@ export interface ServeOptions {
   databaseUrl?: string | null;
   /** The app's settings (server/config.ts); this process's when not given. */
   config?: Config;
+  /** Where the progress lines and the ready line go (stderr by default), in `locale`. */
   log?: (text: string) => void;
+  /** The command line's language, for what the server says while it starts and stops. */
+  locale?: Locale;
 }
 
 /** Starts the web server; resolves once it has stopped (SIGINT/SIGTERM) and the database is closed. */
 export async function serve(dataSource: DataSource, options: ServeOptions): Promise<void> {
-  const log = options.log ?? ((text: string) => process.stderr.write(text));
+  const write = options.log ?? ((text: string) => process.stderr.write(text));
+  const locale = options.locale ?? DEFAULT_LOCALE;
+  const say = (key: string, params: Record<string, string | number> = {}) => write(`${t(locale, key, params)}\n`);
   // An import whose process stopped never committed: say so. Others' running imports go on.
   try {
     await endInterruptedRuns(dataSource, { atStart: true });
   } catch (error) {
     if (!isStoreBusy(error)) throw error;
-    log(
-      'another process is writing to the database (an import?): import runs left running by stopped processes are ended at the next start\n',
-    );
+    say('cli.serve.store_busy');
   }
-  if (options.demoIfEmpty && (await isPristine(dataSource))) {
-    log('empty database: loading the demo dataset (seeds/demo)…\n');
-    const outcome = await runImport(dataSource, await openDataset(demoDatasetDir), { source: 'seeds/demo' });
-    if (outcome.status !== 'succeeded')
-      throw new Error(
-        `the demo dataset was refused (${outcome.refused.issueCount} problems); run "sms106 seed" to see them`,
-      );
-    const users = await createDemoUsers(dataSource, 'system');
-    await createDemoIssuers(dataSource);
-    log(`demo users ${users.join(', ')} created without passwords; set one with: npx sms106 user passwd NAME\n`);
-    const audit = await runAudit(dataSource, { actor: 'system' });
-    log(`demo audit: ${audit.findings.length} findings\n`);
-  }
+  if (options.demoIfEmpty && (await isPristine(dataSource))) await loadDemo(dataSource, locale, say, write);
+  say('cli.serve.indexing');
   await allocationIndexFor(dataSource);
   const host = options.host ?? LOOPBACK;
   const app = createApp(dataSource, { databaseUrl: options.databaseUrl ?? null, config: options.config });
@@ -64,16 +57,13 @@ export async function serve(dataSource: DataSource, options: ServeOptions): Prom
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
-  log(
-    host === LOOPBACK
-      ? `sms106 is listening on http://localhost:${port} (this machine only; set HOST=0.0.0.0 to serve other machines)\n`
-      : `sms106 is listening on http://localhost:${port} (bound to ${host}: other machines can reach it)\n`,
-  );
+  const url = readyUrl(host, port);
+  say(host === LOOPBACK ? 'cli.serve.ready_local' : 'cli.serve.ready_bound', { url, host });
   await new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      log('shutting down…\n');
+      say('cli.serve.stopping');
       server.close(() => resolve());
       server.closeAllConnections();
     };
@@ -82,6 +72,39 @@ export async function serve(dataSource: DataSource, options: ServeOptions): Prom
   });
   await closeSharedRenderer();
   await dataSource.destroy();
+}
+
+/**
+ * What `npm start` does to an empty store, saying each step: the demo dataset, its users (each
+ * with a new password, printed here once) and issuers, then one audit so findings are there.
+ */
+async function loadDemo(
+  dataSource: DataSource,
+  locale: Locale,
+  say: (key: string, params?: Record<string, string | number>) => void,
+  write: (text: string) => void,
+): Promise<void> {
+  say('cli.serve.loading_demo', { dataset: 'seeds/demo' });
+  const outcome = await runImport(dataSource, await openDataset(demoDatasetDir), { source: 'seeds/demo' });
+  if (outcome.status !== 'succeeded')
+    throw new Error(t(locale, 'cli.serve.demo_refused', { count: outcome.refused.issueCount }));
+  const { files } = outcome.summary;
+  say('cli.serve.demo_loaded', { rows: files.reduce((sum, file) => sum + file.rows, 0), files: files.length });
+  const users = await createDemoUsers(dataSource, 'system');
+  await createDemoIssuers(dataSource);
+  write(demoUsersText(users, locale));
+  say('cli.serve.auditing');
+  const audit = await runAudit(dataSource, { actor: 'system' });
+  say('cli.serve.audited', { count: audit.findings.length });
+}
+
+/**
+ * The address to open in a browser: localhost when the server listens on the loopback address or
+ * on every interface (which includes it), else the address it is bound to.
+ */
+export function readyUrl(host: string, port: number): string {
+  if (['127.0.0.1', '0.0.0.0', '::', 'localhost'].includes(host)) return `http://localhost:${port}`;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** Nothing was ever imported here: no carrier and no successful import. */

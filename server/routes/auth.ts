@@ -5,6 +5,7 @@ import { cookieOptions, issueLoginCsrf, safeNext, SESSION_COOKIE } from '../auth
 import { t } from '../i18n/index.ts';
 import { param, readQuery } from './query.ts';
 import { recordAudit } from '../services/accounts/audit.ts';
+import { demoUsersAwaitingSignIn } from '../services/accounts/demoUsers.ts';
 import { AccountError, authenticate, endSession, SESSION_DAYS, startSession } from '../services/accounts/accounts.ts';
 
 const loginForm = z.object({
@@ -16,8 +17,17 @@ const loginForm = z.object({
 /** `?next=…`: where to go once signed in (any address the app redirected from; safeNext keeps it local). */
 const loginQuery = z.object({ next: param.text(4000) });
 
+/**
+ * Where a demo's passwords are, while none of its users has signed in: the console of the first
+ * start printed them (services/accounts/demoUsers.ts). Names the accounts, never a password.
+ */
+async function demoHint(req: Request, context: AppContext): Promise<string | null> {
+  const names = await demoUsersAwaitingSignIn(context.dataSource);
+  return names.length ? t(req.locale, 'auth.demo_hint', { users: names.join(t(req.locale, 'auth.list')) }) : null;
+}
+
 /** GET /login */
-export function getLogin(req: Request, res: Response): void {
+export async function getLogin(req: Request, res: Response, context: AppContext): Promise<void> {
   const { next } = readQuery(req, loginQuery);
   if (req.principal) {
     res.redirect(303, safeNext(next));
@@ -28,13 +38,14 @@ export function getLogin(req: Request, res: Response): void {
     loginCsrf: issueLoginCsrf(req, res),
     next: safeNext(next),
     name: '',
+    demoHint: await demoHint(req, context),
   });
 }
 
 /** POST /login — name and password; on success a new session and back to where the user was going. */
 export async function postLogin(req: Request, res: Response, context: AppContext): Promise<void> {
   const form = loginForm.safeParse(req.body);
-  const again = (message: string, status: number) =>
+  const again = async (message: string, status: number) =>
     res.page(
       'auth/login',
       {
@@ -43,11 +54,12 @@ export async function postLogin(req: Request, res: Response, context: AppContext
         next: safeNext(req.body?.next),
         name: form.success ? form.data.name : '',
         error: message,
+        demoHint: await demoHint(req, context),
       },
       status,
     );
   if (!form.success) {
-    again(t(req.locale, 'auth.fill_both'), 400);
+    await again(t(req.locale, 'auth.fill_both'), 400);
     return;
   }
   try {
@@ -57,7 +69,7 @@ export async function postLogin(req: Request, res: Response, context: AppContext
     res.redirect(303, safeNext(form.data.next));
   } catch (error) {
     if (!(error instanceof AccountError)) throw error;
-    again(error.text(req.locale), error.status);
+    await again(error.text(req.locale), error.status);
   }
 }
 

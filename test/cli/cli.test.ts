@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 import { openDatabase } from '../../ormconfig.ts';
+import { verifyPassword } from '../../server/services/accounts/passwords.ts';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
 import { cli, cliWithPassword } from '../support/cliInProcess.ts';
 import { E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
@@ -208,22 +209,35 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
       expect(legit).to.deep.equal([]);
     });
 
-    it('seed loads the demo dataset', async function () {
+    it('seed loads the demo dataset and gives each demo user a random password, printed once on stderr', async function () {
       this.timeout(120_000);
-      const result = await cli('seed', '--db', url, '--json');
+      const result = await cli('seed', '--db', url, '--json', '--lang', 'en');
       expect(result.code).to.equal(0);
       expect(JSON.parse(result.stdout).status).to.equal('succeeded');
+      const printed = Object.fromEntries(
+        [...result.stderr.matchAll(/^ {2}([a-z]+) \([a-z]+\) {2}password: (\S+)$/gm)].map(([, name, password]) => [
+          name,
+          password,
+        ]),
+      );
+      expect(Object.keys(printed)).to.deep.equal(['admin', 'regulator', 'cmcc']);
       const dataSource = await openDatabase(url);
       try {
         const users = await dataSource.query('SELECT name, role, password_hash FROM users ORDER BY name');
-        expect(users).to.deep.equal([
-          { name: 'admin', role: 'admin', password_hash: null },
-          { name: 'cmcc', role: 'carrier', password_hash: null },
-          { name: 'regulator', role: 'regulator', password_hash: null },
+        expect(users.map((u: { name: string; role: string }) => [u.name, u.role])).to.deep.equal([
+          ['admin', 'admin'],
+          ['cmcc', 'carrier'],
+          ['regulator', 'regulator'],
         ]);
+        for (const user of users) {
+          expect(user.password_hash).not.to.include(printed[user.name]);
+          expect(await verifyPassword(printed[user.name], user.password_hash), user.name).to.equal(true);
+        }
       } finally {
         await dataSource.destroy();
       }
+      // A second seed creates no user and prints no password.
+      expect((await cli('seed', '--db', url, '--lang', 'en')).stderr).not.to.include('password');
     });
   });
 }

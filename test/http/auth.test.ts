@@ -6,6 +6,7 @@ import { createApp } from '../../server/app.ts';
 import { AuditEvent, SignInAttempt, User } from '../../server/entities/index.ts';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 import { MAX_FAILED_LOGINS, MAX_FAILURES_PER_IP, setPassword } from '../../server/services/accounts/accounts.ts';
+import { createDemoUsers } from '../../server/services/accounts/demoUsers.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { csrfFromPage, signIn, TEST_PASSWORD } from '../support/session.ts';
 import { networkAddress } from '../support/network.ts';
@@ -43,6 +44,25 @@ describeEachDatabase('sign-in and the defences around it', (ctx) => {
     expect(page.text).to.include(`${client.name}（管理员）`);
     await client.post('/logout').expect(303);
     await client.get('/').expect(303);
+  });
+
+  it('points the sign-in page to the console for the demo passwords until a demo user signs in, never showing one', async () => {
+    const hint = async () =>
+      /data-testid="demo-hint">([^<]*)</.exec((await request(app()).get('/login').expect(200)).text);
+    expect(await hint()).to.equal(null);
+    const demo = await createDemoUsers(ctx.dataSource, 'test');
+    // No carrier CMCC in an empty store: no cmcc user.
+    expect(demo.map((user) => user.name)).to.deep.equal(['admin', 'regulator']);
+    expect((await hint())?.[1])
+      .to.include('演示用户 admin、regulator 的密码')
+      .and.include('npx sms106 user passwd');
+    const page = (await request(app()).get('/login').expect(200)).text;
+    for (const user of demo) expect(page).not.to.include(user.password);
+    await signIn(app(), ctx.dataSource);
+    expect(await hint(), 'after another user signed in').not.to.equal(null);
+    const regulator = request.agent(app());
+    expect((await tryLogin(regulator, 'regulator', demo[1].password)).status).to.equal(303);
+    expect(await hint(), 'after a demo user signed in').to.equal(null);
   });
 
   it('refuses a wrong password without saying whether the name exists', async () => {

@@ -63,7 +63,8 @@ export async function startServer(
   const baseUrl = await new Promise<string>((resolve, reject) => {
     child.stderr!.on('data', (chunk) => {
       log += chunk;
-      const match = /listening on (http:\/\/localhost:\d+)/.exec(log);
+      // The ready line, in either language: "ready: http://localhost:PORT (…" or "就绪：http://localhost:PORT（…".
+      const match = /(?:ready: |就绪：)(http:\/\/localhost:\d+)/.exec(log);
       if (match) resolve(match[1]);
     });
     child.on('exit', (code) => reject(new Error(`server exited with ${code}:\n${log}`)));

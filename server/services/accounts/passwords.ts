@@ -38,3 +38,15 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 /** At least 10 characters: long enough to resist guessing with the lockout in place. */
 export const MIN_PASSWORD_LENGTH = 10;
+
+/** Crockford's base32, in lower case: no i, l, o or u to misread, 32 symbols so a byte's low 5 bits pick one evenly. */
+const READABLE = '0123456789abcdefghjkmnpqrstvwxyz';
+
+/**
+ * A random password a person can read off a console and type: 16 symbols of Crockford's base32
+ * (80 bits from crypto.randomBytes) in four groups, e.g. `7kqm-x3vt-9hpw-2cna`.
+ */
+export function readablePassword(): string {
+  const symbols = [...randomBytes(16)].map((byte) => READABLE[byte & 31]).join('');
+  return symbols.match(/.{4}/g)!.join('-');
+}

@@ -156,7 +156,10 @@ export interface AgentRisk {
   high: number;
   medium: number;
   low: number;
+  /** Open and notified findings: what the score counts. */
   open: number;
+  /** Of those, the ones still open (no notice, not dismissed): what `/findings?status=open` lists. */
+  pending: number;
   complaints: number;
   /** critical×10 + high×5 + medium×2 + low, plus a point per complaint finding's complaint. */
   score: number;
@@ -170,12 +173,14 @@ export async function agentRiskRanking(dataSource: DataSource, scope: Scope, lim
   const rows = await findingsIn(dataSource, scope)
     .select('f.agent_uscc', 'uscc')
     .addSelect('f.severity', 'severity')
+    .addSelect('f.status', 'status')
     .addSelect('COUNT(*)', 'count')
     .andWhere('f.agent_uscc IS NOT NULL')
     .andWhere("f.status IN ('open', 'notified')")
     .groupBy('f.agent_uscc')
     .addGroupBy('f.severity')
-    .getRawMany<{ uscc: string; severity: Severity; count: string | number }>();
+    .addGroupBy('f.status')
+    .getRawMany<{ uscc: string; severity: Severity; status: FindingStatus; count: string | number }>();
   const byAgent = new Map<string, AgentRisk>();
   for (const row of rows) {
     let risk = byAgent.get(row.uscc);
@@ -190,12 +195,14 @@ export async function agentRiskRanking(dataSource: DataSource, scope: Scope, lim
           medium: 0,
           low: 0,
           open: 0,
+          pending: 0,
           complaints: 0,
           score: 0,
         }),
       );
     risk[row.severity] += Number(row.count);
     risk.open += Number(row.count);
+    if (row.status === 'open') risk.pending += Number(row.count);
   }
   const clusters = await findingsIn(dataSource, scope)
     .andWhere("f.rule = 'COMPLAINT_CLUSTER'")

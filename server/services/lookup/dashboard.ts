@@ -1,6 +1,8 @@
 import { IsNull, type DataSource } from 'typeorm';
-import { Allocation, Carrier, Complaint, ImportRun, Message } from '../../entities/index.ts';
-import { coversCarrier, scopedWhere, seesEveryCarrier, type Scope } from '../accounts/scope.ts';
+import { Allocation, Carrier, Complaint, Finding, ImportRun, Message, Notice } from '../../entities/index.ts';
+import { SEVERITIES, type Severity } from '../../entities/Finding.ts';
+import { dateOfDayNumber, dayNumber, shanghaiDate } from '../../numbering/time.ts';
+import { coversCarrier, scoped, scopedWhere, seesEveryCarrier, type Scope } from '../accounts/scope.ts';
 
 export interface CarrierStats {
   code: string;
@@ -103,4 +105,140 @@ export async function latestImports(dataSource: DataSource, limit: number, scope
   return dataSource
     .getRepository(ImportRun)
     .find({ where: scopedWhere.importRuns(scope), order: { id: 'DESC' }, take: limit });
+}
+
+/** Open findings (status open: nobody has acted on them yet) counted by severity and by rule. */
+export interface OpenFindingCounts {
+  total: number;
+  bySeverity: Record<Severity, number>;
+  /** Rules with at least one open finding, most first; `worst` is the gravest severity among them. */
+  byRule: Array<{ rule: string; count: number; worst: Severity }>;
+}
+
+/** The dashboard's counts of open findings in scope: one GROUP BY over (rule, severity). */
+export async function openFindingCounts(dataSource: DataSource, scope: Scope): Promise<OpenFindingCounts> {
+  const rows = await scoped
+    .findings(dataSource.getRepository(Finding).createQueryBuilder('f'), scope)
+    .select('f.rule', 'rule')
+    .addSelect('f.severity', 'severity')
+    .addSelect('COUNT(*)', 'count')
+    .andWhere("f.status = 'open'")
+    .groupBy('f.rule')
+    .addGroupBy('f.severity')
+    .getRawMany<{ rule: string; severity: Severity; count: number | string }>();
+  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  const byRule = new Map<string, { rule: string; count: number; worst: Severity }>();
+  const rank = (severity: Severity) => SEVERITIES.indexOf(severity);
+  for (const row of rows) {
+    const count = Number(row.count);
+    bySeverity[row.severity] += count;
+    const rule = byRule.get(row.rule) ?? { rule: row.rule, count: 0, worst: row.severity };
+    rule.count += count;
+    if (rank(row.severity) > rank(rule.worst)) rule.worst = row.severity;
+    byRule.set(row.rule, rule);
+  }
+  return {
+    total: Object.values(bySeverity).reduce((sum, n) => sum + n, 0),
+    bySeverity,
+    byRule: [...byRule.values()].sort((a, b) => b.count - a.count || a.rule.localeCompare(b.rule)),
+  };
+}
+
+/** Where an agent sits in the chains in scope: its shallowest and deepest level, and the carriers they start at. */
+export interface AgentPlacement {
+  minLevel: number;
+  maxLevel: number;
+  carriers: Array<{ code: string; name: string }>;
+}
+
+/**
+ * The levels and carriers of the given agents' grants in scope (they as lessee), by USCC: one
+ * GROUP BY over allocations, whatever the number of agents asked about.
+ */
+export async function agentPlacements(
+  dataSource: DataSource,
+  scope: Scope,
+  usccs: string[],
+): Promise<Map<string, AgentPlacement>> {
+  const placements = new Map<string, AgentPlacement>();
+  if (usccs.length === 0) return placements;
+  const rows = await scoped
+    .allocations(dataSource.getRepository(Allocation).createQueryBuilder('a'), scope)
+    .innerJoin('a.lesseeAgent', 'agent')
+    .innerJoin('a.rootCarrier', 'carrier')
+    .select('agent.uscc', 'uscc')
+    .addSelect('carrier.code', 'code')
+    .addSelect('carrier.name', 'name')
+    .addSelect('MIN(a.level)', 'minLevel')
+    .addSelect('MAX(a.level)', 'maxLevel')
+    .andWhere('agent.uscc IN (:...usccs)', { usccs })
+    .groupBy('agent.uscc')
+    .addGroupBy('carrier.code')
+    .addGroupBy('carrier.name')
+    .orderBy('carrier.code')
+    .getRawMany<{ uscc: string; code: string; name: string; minLevel: number | string; maxLevel: number | string }>();
+  for (const row of rows) {
+    const placement = placements.get(row.uscc) ?? { minLevel: Infinity, maxLevel: 0, carriers: [] };
+    placement.minLevel = Math.min(placement.minLevel, Number(row.minLevel));
+    placement.maxLevel = Math.max(placement.maxLevel, Number(row.maxLevel));
+    placement.carriers.push({ code: row.code, name: row.name });
+    placements.set(row.uscc, placement);
+  }
+  return placements;
+}
+
+/** A notice is due soon when its deadline is today or within this many days (Beijing). */
+export const DUE_SOON_DAYS = 7;
+
+/** Notices still waiting for rectification whose deadline has passed or comes soon, and how many there are. */
+export interface NoticesDue {
+  today: string;
+  overdue: Notice[];
+  overdueCount: number;
+  dueSoon: Notice[];
+  dueSoonCount: number;
+}
+
+/**
+ * Notices in scope that are current (not superseded) and not rectified: overdue ones (their
+ * deadline before today, as services/notices/notices.ts isOverdue says), longest overdue first,
+ * and those due within DUE_SOON_DAYS, nearest first; `limit` of each, with their counts.
+ */
+export async function noticesDue(
+  dataSource: DataSource,
+  scope: Scope,
+  limit: number,
+  now = new Date(),
+): Promise<NoticesDue> {
+  const today = shanghaiDate(now);
+  const soon = dateOfDayNumber(dayNumber(today) + DUE_SOON_DAYS);
+  const pending = () =>
+    scoped
+      .notices(dataSource.getRepository(Notice).createQueryBuilder('n'), scope)
+      .andWhere("n.status <> 'rectified'")
+      .andWhere('n.superseded_by_id IS NULL');
+  const counts = await pending()
+    .select('SUM(CASE WHEN n.deadline < :today THEN 1 ELSE 0 END)', 'overdue')
+    .addSelect('SUM(CASE WHEN n.deadline >= :today AND n.deadline <= :soon THEN 1 ELSE 0 END)', 'dueSoon')
+    .setParameters({ today, soon })
+    .getRawOne<{ overdue: number | string | null; dueSoon: number | string | null }>();
+  const overdue = await pending()
+    .andWhere('n.deadline < :today', { today })
+    .orderBy('n.deadline', 'ASC')
+    .addOrderBy('n.id', 'ASC')
+    .take(limit)
+    .getMany();
+  const dueSoon = await pending()
+    .andWhere('n.deadline >= :today AND n.deadline <= :soon', { today, soon })
+    .orderBy('n.deadline', 'ASC')
+    .addOrderBy('n.id', 'ASC')
+    .take(limit)
+    .getMany();
+  return {
+    today,
+    overdue,
+    overdueCount: Number(counts?.overdue ?? 0),
+    dueSoon,
+    dueSoonCount: Number(counts?.dueSoon ?? 0),
+  };
 }
