@@ -47,13 +47,16 @@ interface AuditJob {
 export class AuditJobs {
   private current: AuditJob | null = null;
 
+  /** `run` is runAudit; a test passes one that holds a run at a chosen step. */
+  constructor(private readonly run: typeof runAudit = runAudit) {}
+
   get runningId(): number | null {
     return this.current?.runId ?? null;
   }
 
   /** Starts a run; resolves with its id once it is recorded. */
   async start(dataSource: DataSource, actor: string, now = new Date()): Promise<number> {
-    if (this.current) throw new AuditBusyError(this.current.runId);
+    await this.refuseWhileRunning(dataSource);
     // Counted from audit_runs, so every server process and a restart see the same starts.
     const windowStart = new Date(now.getTime() - AUDIT_START_WINDOW_MINUTES * 60_000);
     const recent = await dataSource.getRepository(AuditRun).find({
@@ -65,12 +68,11 @@ export class AuditJobs {
       throw new AuditRateError(Math.max(1, Math.ceil((recent[0].startedAt.getTime() - windowStart.getTime()) / 1000)));
     }
     // Another start may have begun while the count was read.
-    const started = this.current as AuditJob | null;
-    if (started) throw new AuditBusyError(started.runId);
+    await this.refuseWhileRunning(dataSource);
     const job: AuditJob = { runId: -1, cancelRequested: false, done: Promise.resolve() };
     this.current = job;
     return new Promise<number>((resolve, reject) => {
-      job.done = runAudit(dataSource, {
+      job.done = this.run(dataSource, {
         actor,
         onStart: (runId) => {
           job.runId = runId;
@@ -90,6 +92,21 @@ export class AuditJobs {
           if (this.current === job) this.current = null;
         });
     });
+  }
+
+  /**
+   * Refuses a start while an audit runs here. A run whose row already says it ended (the page
+   * shows it finished) is still tidying up (its audit log entry, its worker threads): the start
+   * waits for that instead of answering "busy" to a user who saw the run end.
+   */
+  private async refuseWhileRunning(dataSource: DataSource): Promise<void> {
+    for (let job = this.current; job; job = this.current) {
+      const row = job.runId > 0 ? await dataSource.getRepository(AuditRun).findOneBy({ id: job.runId }) : null;
+      if (row?.status === 'running' || row === null) throw new AuditBusyError(job.runId);
+      await job.done.catch(() => undefined);
+      // The finished job clears itself; a start that came in meanwhile is seen on the next turn.
+      if (this.current === job) this.current = null;
+    }
   }
 
   /** Asks the running audit to stop; false when `runId` is not running here. */
