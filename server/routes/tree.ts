@@ -5,7 +5,8 @@ import { HttpError } from '../errors.ts';
 import { csvRecord } from '../dataset/csvWriter.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { shanghaiDate } from '../numbering/time.ts';
-import { crossCarrierReport } from '../services/tree/crossCarrier.ts';
+import { crossCarrierReport, hasRisk, type RiskCounts } from '../services/tree/crossCarrier.ts';
+import { SEVERITIES } from '../entities/Finding.ts';
 import { scopeOf } from '../services/accounts/scope.ts';
 import {
   allocationsIn,
@@ -259,9 +260,14 @@ export async function getTreeCsv(req: Request, res: Response, context: AppContex
 
 const crossQuery = z.object({ at: param.day() });
 
+/** The risk columns, the worst severity first; a zero is shown plain. */
+function riskColumns(risk: RiskCounts) {
+  return [...SEVERITIES].reverse().map((severity) => ({ severity, count: risk[severity] }));
+}
+
 /**
  * GET /tree/cross-carrier — parties under several carriers, first-level agents with several segments (regulators and
- * administrators).
+ * administrators), each with its open findings by severity, the riskiest first.
  */
 export async function getCrossCarrier(req: Request, res: Response, context: AppContext): Promise<void> {
   const date = readQuery(req, crossQuery).at ?? shanghaiDate(new Date());
@@ -269,28 +275,39 @@ export async function getCrossCarrier(req: Request, res: Response, context: AppC
   const locale = req.locale;
   const treeOf = (code: string, key: string) =>
     `/tree?carrier=${encodeURIComponent(code)}&at=${date}&q=${encodeURIComponent(key)}`;
+  const parties = report.parties.map((p) => ({
+    name: p.party.name,
+    key: p.party.key,
+    url: partyUrl(p.party),
+    kindText: t(locale, `tree.kind.${p.party.kind}`),
+    risky: hasRisk(p.risk),
+    risk: riskColumns(p.risk),
+    carriers: p.carriers.map((c) => ({
+      name: c.name,
+      code: c.code,
+      allocations: c.allocations,
+      treeUrl: treeOf(c.code, p.party.key),
+    })),
+  }));
+  const severities = [...SEVERITIES].reverse().map((severity) => ({
+    severity,
+    text: t(locale, `severity.${severity}`),
+  }));
   res.page('tree/cross-carrier', {
     title: t(locale, 'cross.title'),
     section: 'tree',
     stylesheets: STYLESHEETS,
     form: { at: date },
-    parties: report.parties.map((p) => ({
-      name: p.party.name,
-      key: p.party.key,
-      url: partyUrl(p.party),
-      kindText: t(locale, `tree.kind.${p.party.kind}`),
-      carriers: p.carriers.map((c) => ({
-        name: c.name,
-        code: c.code,
-        allocations: c.allocations,
-        treeUrl: treeOf(c.code, p.party.key),
-      })),
-    })),
+    severities,
+    partiesTotal: parties.length,
+    riskyParties: parties.filter((p) => p.risky),
+    quietParties: parties.filter((p) => !p.risky),
     multiSegment: report.multiSegmentAgents.map((a) => ({
       name: a.agent.name,
       key: a.agent.key,
       url: partyUrl(a.agent),
       crossCarrier: a.crossCarrier,
+      risk: riskColumns(a.risk),
       segments: a.segments.map((s) => ({
         prefix: s.prefix,
         carrier: s.carrier.name,

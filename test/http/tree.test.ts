@@ -4,7 +4,8 @@ import { openDataset } from '../../server/dataset/readers.ts';
 import { importDataset } from '../../server/services/import/importer.ts';
 import { Renderer } from '../../server/services/notices/rendering.ts';
 import { describeEachDatabase } from '../support/databases.ts';
-import { A1, A2, E_LOGI, smallDataset, writeDataset } from '../support/fixtures.ts';
+import { addFinding } from '../support/findings.ts';
+import { A1, A2, A3, E_GOV, E_LOGI, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 import { signIn, type Client } from '../support/session.ts';
 
 /** The `data-key`s of the nested list (the drawing's text alternative), in document order. */
@@ -24,6 +25,25 @@ function drawnNames(svg: string): string[] {
 /** The link targets in `html`, with the entities Handlebars writes in attributes decoded. */
 function hrefs(html: string): string[] {
   return [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1].replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'));
+}
+
+/**
+ * The small dataset with parties under both carriers on 2022-03-14: CUCC's A3 serves the
+ * government, the shop and the logistics firm (the last also under CMCC through A1), holds a
+ * second segment, and A1 takes a CUCC segment too.
+ */
+function crossCarrierDataset(): Record<string, string> {
+  const files = smallDataset();
+  files['allocations.csv'] +=
+    [
+      `1065501,${A3},${E_GOV},2022-01-01,,,true`,
+      `1065502,${A3},${E_LOGI},2022-01-01,,,true`,
+      `1065503,${A3},${E_SHOP},2022-01-01,,,true`,
+      `10657,CUCC,${A3},2022-01-01,,,true`,
+      `10656,CUCC,${A1},2022-01-01,,工信部备案B-002,true`,
+      `106901234503,${A1},${E_LOGI},2021-03-01,,,true`,
+    ].join('\n') + '\n';
+  return files;
 }
 
 describeEachDatabase('tree pages', (ctx) => {
@@ -273,6 +293,41 @@ describeEachDatabase('tree pages', (ctx) => {
       '上海二级网络科技有限公司',
       '杭州某网店有限公司',
       '北京市公安局公安交通管理局',
+    ]);
+  });
+
+  it('ranks the cross-carrier view by open findings, worst severity first, and keeps parties with none apart', async () => {
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(crossCarrierDataset())));
+    await addFinding(ctx.dataSource, { carrier: 'CMCC', severity: 'high', entity: E_LOGI });
+    for (let i = 0; i < 5; i++)
+      await addFinding(ctx.dataSource, { carrier: 'CUCC', severity: 'medium', entity: E_SHOP });
+    // The government's critical finding was dismissed and its low ones rectified: none is open.
+    await addFinding(ctx.dataSource, { carrier: 'CMCC', severity: 'critical', entity: E_GOV, status: 'dismissed' });
+    await addFinding(ctx.dataSource, { carrier: 'CUCC', severity: 'low', entity: E_GOV, status: 'rectified' });
+    await addFinding(ctx.dataSource, { carrier: 'CUCC', severity: 'high', agent: A3, status: 'notified' });
+    const page = (await regulator.get('/tree/cross-carrier?at=2022-03-14').expect(200)).text;
+    const rows = (testid: string) => {
+      const start = page.indexOf(`data-testid="${testid}"`);
+      const table = page.slice(start, page.indexOf('</table>', start));
+      return [...table.matchAll(/<tr>\s*<td><a href="[^"]*">([^<]*)<\/a>[\s\S]*?<\/tr>/g)].map((m) => [
+        m[1],
+        ...[...m[0].matchAll(/<td class="num risk-cell[^"]*">(\d+)<\/td>/g)].map((c) => Number(c[1])),
+      ]);
+    };
+    // Critical, high, medium, low.
+    expect(rows('cross-parties')).to.deep.equal([
+      ['杭州某物流有限公司', 0, 1, 0, 0],
+      ['杭州某网店有限公司', 0, 0, 5, 0],
+    ]);
+    expect(page).to.include('没有未处理线索的（2 个）');
+    expect(rows('cross-quiet-parties')).to.deep.equal([
+      ['北京一级通信有限公司', 0, 0, 0, 0],
+      ['北京市公安局公安交通管理局', 0, 0, 0, 0],
+    ]);
+    // A3's two CUCC segments come before A1's two across carriers: A3 has an open finding.
+    expect(rows('cross-multi')).to.deep.equal([
+      ['深圳无证信息技术有限公司', 0, 1, 0, 0],
+      ['北京一级通信有限公司', 0, 0, 0, 0],
     ]);
   });
 });
