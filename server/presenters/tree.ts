@@ -76,11 +76,59 @@ function tooltip(node: TreeNode, locale: Locale, date: string): string {
   if (node.allocation && !node.allocation.declared) parts.push(t(locale, 'tree.undeclared'));
   const worst = severityView(node.worst, locale);
   if (worst) parts.push(t(locale, 'tree.worst_finding', { severity: worst.text }));
+  const below = belowView(node.worst, node.belowWorst, locale);
+  if (below) parts.push(below.text);
   return parts.join('\n');
+}
+
+/**
+ * Findings below a node that are worse than its own, shown apart from its colour (a hatched strip
+ * in their severity's colour): a first-level agent is not painted red for what an entity three
+ * levels down did, yet the way to it stays marked. Null when nothing below is worse.
+ */
+function belowView(own: Rank, below: Rank, locale: Locale) {
+  const severity = below > own ? severityOfRank(below) : null;
+  return severity
+    ? { severity, text: t(locale, 'tree.risk_below', { severity: t(locale, `severity.${severity}`) }) }
+    : null;
+}
+
+/** The hatched fills of the "risk below" strips, one per severity, with ids unique to one drawing. */
+function belowPatterns(prefix: string) {
+  return (['low', 'medium', 'high', 'critical'] as const).map((severity) => ({
+    id: `${prefix}-below-${severity}`,
+    stripe: PALETTE[severity].stroke,
+  }));
+}
+
+/** The strip along a box's right edge that says "worse below", or null. */
+function belowStrip(prefix: string, own: Rank, below: Rank, box: { x: number; y: number; w: number; h: number }) {
+  const severity = below > own ? severityOfRank(below) : null;
+  if (!severity || box.h < 4) return null;
+  const width = Math.min(10, Math.max(3, box.w / 8));
+  const inset = box.h >= 12 ? 3 : 0;
+  return {
+    x: round(box.x + box.w - width - inset),
+    y: round(box.y + inset),
+    w: round(width),
+    h: round(box.h - 2 * inset),
+    fill: `url(#${prefix}-below-${severity})`,
+    stroke: PALETTE[severity].stroke,
+  };
 }
 
 function moreText(visible: VisibleNode, locale: Locale): string {
   return t(locale, 'tree.more', { count: visible.more!.count });
+}
+
+function moreTooltip(visible: VisibleNode, locale: Locale): string {
+  const more = visible.more!;
+  const parts = [moreText(visible, locale), countsText(locale, more)];
+  const worst = severityView(more.worst, locale);
+  if (worst) parts.push(t(locale, 'tree.worst_finding', { severity: worst.text }));
+  const below = belowView(more.worst, more.belowWorst, locale);
+  if (below) parts.push(below.text);
+  return parts.join('\n');
 }
 
 /** The SVG drawing's view model. */
@@ -107,6 +155,7 @@ export function treeSvgView(
     const undeclared = node?.allocation ? !node.allocation.declared : false;
     const toggleHref = options.interactive && node?.id != null && visible.togglable ? links.toggleUrl(node.id) : null;
     const counts = node ?? visible.more!;
+    const box = { x: round(x), y: round(y), w: LAYOUT.nodeWidth, h: LAYOUT.nodeHeight };
     return {
       key: visible.key,
       x: round(x),
@@ -119,7 +168,7 @@ export function treeSvgView(
       strokeWidth: visible.hit ? 4 : visible.onPath ? 2.5 : 1.2,
       dash: undeclared ? DASH : null,
       href: options.interactive ? (node ? links.partyUrl(node) : links.partyUrl(visible.more!.parent)) : null,
-      title: node ? tooltip(node, locale, date) : `${moreText(visible, locale)}\n${countsText(locale, counts)}`,
+      title: node ? tooltip(node, locale, date) : moreTooltip(visible, locale),
       line1: node
         ? isTopAgain(node)
           ? t(locale, 'tree.held_range', { prefix: node.allocation!.prefix })
@@ -132,7 +181,9 @@ export function treeSvgView(
       ty2: round(y + 30),
       ty3: round(y + 43),
       hit: visible.hit,
+      onPath: visible.onPath && !visible.hit,
       collapsed: visible.open === false,
+      below: belowStrip('tree', rank, node ? node.belowWorst : visible.more!.belowWorst, box),
       toggle:
         visible.open === null || !node
           ? null
@@ -169,6 +220,7 @@ export function treeSvgView(
     title: options.title,
     description: t(locale, 'tree.svg_description'),
     interactive: options.interactive,
+    patterns: belowPatterns('tree'),
     nodes,
     edges,
   };
@@ -185,6 +237,7 @@ export interface ListItemView {
   validity: string | null;
   counts: string;
   worst: { severity: string; text: string } | null;
+  below: { severity: string; text: string } | null;
   undeclared: boolean;
   hit: boolean;
   toggle: { href: string; text: string } | null;
@@ -210,6 +263,7 @@ export function treeListView(top: VisibleNode, locale: Locale, links: TreeLinks)
         validity: null,
         counts: countsText(locale, more),
         worst: severityView(more.worst, locale),
+        below: belowView(more.worst, more.belowWorst, locale),
         undeclared: false,
         hit: false,
         toggle: null,
@@ -235,6 +289,7 @@ export function treeListView(top: VisibleNode, locale: Locale, links: TreeLinks)
         : null,
       counts: countsText(locale, node),
       worst: severityView(node.worst, locale),
+      below: belowView(node.worst, node.belowWorst, locale),
       undeclared: a ? !a.declared : false,
       hit: visible.hit,
       toggle:

@@ -17,10 +17,34 @@ function listedNames(html: string): string[] {
   return [...list.matchAll(/<li data-key="[^"]+"[^>]*>\s*<a href="[^"]*">([^<]*)<\/a>/g)].map((m) => m[1]);
 }
 
-/** The SVG's node boxes' first lines, in document order. */
-function drawnNames(svg: string): string[] {
-  return [...svg.matchAll(/<text [^>]*font-weight="600"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+/** The hierarchy drawing of a page or an exported file. */
+function treeSvg(html: string): string {
+  const start = html.indexOf('data-testid="tree-svg"');
+  return html.slice(start, html.indexOf('</svg>', start));
 }
+
+/** The drawing's node boxes' first lines, in document order. */
+function drawnNames(html: string): string[] {
+  return [...treeSvg(html).matchAll(/<text [^>]*font-weight="600"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+}
+
+/** One box of the drawing: its `<g>` up to its end, found by the name its tooltip starts with. */
+function box(html: string, name: string): string {
+  const svg = treeSvg(html);
+  const title = svg.indexOf(`<title>${name} (`);
+  expect(title, `a box for ${name}`).to.be.above(-1);
+  return svg.slice(svg.lastIndexOf('<g class="node', title), svg.indexOf('</g>', title));
+}
+
+/** The fill of a box (or cell): its first rect's. */
+const fillOf = (element: string) => /<rect [^>]*fill="([^"]+)"/.exec(element)![1];
+
+/** The severity of the hatched "risk below" strip in a box or cell, or null. */
+const belowOf = (element: string) => /fill="url\(#(?:tree|icicle)-below-(\w+)\)"/.exec(element)?.[1] ?? null;
+
+const CRITICAL = '#7a1a14';
+const MEDIUM = '#fff4db';
+const NONE = '#ffffff';
 
 /** The link targets in `html`, with the entities Handlebars writes in attributes decoded. */
 function hrefs(html: string): string[] {
@@ -294,6 +318,50 @@ describeEachDatabase('tree pages', (ctx) => {
       '杭州某网店有限公司',
       '北京市公安局公安交通管理局',
     ]);
+  });
+  it('colours a box by the findings on its own allocation and marks worse findings below it with a hatched strip', async () => {
+    // The shop's number is critical; A1 itself is medium; A2's own critical finding was dismissed.
+    await addFinding(ctx.dataSource, {
+      carrier: 'CMCC',
+      severity: 'critical',
+      entity: E_SHOP,
+      prefix: '10690123450188',
+    });
+    await addFinding(ctx.dataSource, { carrier: 'CMCC', severity: 'medium', agent: A1 });
+    await addFinding(ctx.dataSource, { carrier: 'CMCC', severity: 'critical', agent: A2, status: 'dismissed' });
+    const page = (await regulator.get('/tree?carrier=CMCC&at=2022-03-14&depth=3').expect(200)).text;
+    const seen = (name: string) => [fillOf(box(page, name)), belowOf(box(page, name))];
+    expect(seen('杭州某网店有限公司')).to.deep.equal([CRITICAL, null]);
+    expect(seen('上海二级网络科技有限公司'), 'nothing of its own: white, critical below').to.deep.equal([
+      NONE,
+      'critical',
+    ]);
+    expect(seen('北京一级通信有限公司'), 'its own medium, critical below').to.deep.equal([MEDIUM, 'critical']);
+    expect(seen('北京市公安局公安交通管理局')).to.deep.equal([NONE, null]);
+    expect(belowOf(box(page, '中国移动'))).to.equal('critical');
+    expect(box(page, '北京一级通信有限公司')).to.include('下级有更严重的未处理线索：严重');
+    // The text alternative says the same, on the carrier, A1 and A2.
+    const list = page.slice(page.indexOf('data-testid="tree-list"'));
+    expect(list.match(/class="risk-below risk-below-critical">下级有更严重的未处理线索：严重</g)).to.have.length(3);
+    // Collapsed, A1 still says what it hides.
+    const shut = (await regulator.get('/tree?carrier=CMCC&at=2022-03-14&depth=1').expect(200)).text;
+    expect(drawnNames(shut)).not.to.include('杭州某网店有限公司');
+    expect(belowOf(box(shut, '北京一级通信有限公司'))).to.equal('critical');
+    // A drawing that is only as red as its own allocations: one box of five.
+    expect([...treeSvg(page).matchAll(/rx="6" fill="#7a1a14"/g)]).to.have.length(1);
+    // The exported file carries its own hatching.
+    const exported = await regulator.get('/tree/export.svg?carrier=CMCC&at=2022-03-14&depth=3').expect(200);
+    const svg = exported.text || (exported.body as Buffer).toString('utf8');
+    expect(svg).to.include('<pattern id="tree-below-critical"');
+    expect(svg).to.include('fill="url(#tree-below-critical)"');
+  });
+
+  it('opens on the carrier with the most allocations that day when none is asked for', async () => {
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(crossCarrierDataset())));
+    const selected = (html: string) => /<option value="(\w+)" selected>/.exec(html)![1];
+    // CUCC's grants to A3's customers start in 2022: it is then the larger.
+    expect(selected((await regulator.get('/tree?at=2022-03-14').expect(200)).text)).to.equal('CUCC');
+    expect(selected((await regulator.get('/tree?at=2021-04-01').expect(200)).text)).to.equal('CMCC');
   });
 
   it('ranks the cross-carrier view by open findings, worst severity first, and keeps parties with none apart', async () => {

@@ -187,10 +187,27 @@ describe('tree service: what is drawn', () => {
     expect([more.count, more.numbers, more.worst, more.parent]).to.deep.equal([29, 28, NO_FINDING, a1Node]);
   });
 
-  it('colours the "+N more" node by the worst finding among what it stands for', () => {
+  it('colours the "+N more" node by the worst finding on the siblings it stands for', () => {
     const { top } = visibleTree(tree, options({ depth: 2, maxChildren: 1 }));
     const more = top.children[0].children.find((c) => c.more)!.more!;
     expect([more.count, more.worst]).to.deep.equal([33, 2]);
+  });
+
+  it('keeps what is below a node apart from its own findings, on a node and on a "+N more" node', () => {
+    const below = noMarks();
+    below.byEntity.set(deeper[1].lessee.key, 3);
+    below.byAgent.set(a1.key, 0);
+    // e5 is as bad as the worst below A2 and comes first in prefix order: it is the one drawn.
+    below.byEntity.set(leaves[5].lessee.key, 3);
+    const risky = treeOn([root, release, ...leaves, ...deeper], '2024-01-01', below);
+    const a1Risky = find(risky, 'A1');
+    expect([a1Risky.worst, a1Risky.belowWorst, a1Risky.subtreeWorst]).to.deep.equal([0, 3, 3]);
+    expect([find(risky, 'A2').worst, find(risky, 'A2').belowWorst]).to.deep.equal([NO_FINDING, 3]);
+    // A2 is among what "+N more" stands for: its own colour is none, the risk below it critical.
+    const { top } = visibleTree(risky, options({ depth: 2, maxChildren: 1 }));
+    expect(top.children[0].children[0].node!.party.name).to.equal('e5');
+    const more = top.children[0].children.find((c) => c.more)!.more!;
+    expect([more.worst, more.belowWorst]).to.deep.equal([NO_FINDING, 3]);
   });
 
   it('draws a search hit and the way to it whatever the depth and the cap, held open (no toggle on the way)', () => {
