@@ -65,6 +65,8 @@ const at = '2024-01-01';
 await measure('tree depth 2', `/tree?carrier=CMCC&at=${at}`, (body) => {
   results['depth 2: nodes drawn'] = count(body, /<g class="node/g);
   results['depth 2: "+N more" nodes'] = count(body, /data-key="more/g);
+  results['overview cells'] = count(body, /<g class="cell"/g);
+  results['page kB'] = Math.round(Buffer.byteLength(body) / 1024);
 });
 await measure('tree all open', `/tree?carrier=CMCC&at=${at}&depth=8`, (body) => {
   results['all open: nodes drawn'] = count(body, /<g class="node/g);

@@ -7,6 +7,7 @@ import {
   type TreeNode,
   type VisibleNode,
 } from '../services/tree/tree.ts';
+import type { IcicleLayout } from '../services/tree/icicle.ts';
 import { partyUrl } from './parties.ts';
 
 // View models for the tree drawing (views/partials/tree-svg.hbs) and its text alternative
@@ -29,6 +30,8 @@ const PALETTE: Record<string, Palette> = {
   carrier: { fill: '#20293a', stroke: '#20293a', text: '#ffffff' },
 };
 const HIGHLIGHT = '#1f4fb3';
+/** What the icicle's columns sit on, so that a cell with no finding (white) stands out from it. */
+const ICICLE_GROUND = '#e3e7ee';
 const LINK = '#9aa3b2';
 const DASH = '7 4';
 
@@ -313,4 +316,87 @@ export function treeListView(top: VisibleNode, locale: Locale, links: TreeLinks)
 /** The page of a node's party: the carrier, agent or entity. */
 export function nodePartyUrl(node: TreeNode): string {
   return partyUrl(node.party);
+}
+
+/** The icicle's frame in SVG user units: its width, the column headings' height, the body below. */
+export const ICICLE = { width: 360, header: 40, labelMin: 15, fontSize: 11 };
+
+export interface IcicleLinks {
+  /** The tree focused on this allocation (searched for, so its path is opened and marked). */
+  focusUrl(node: TreeNode): string;
+  /** The tree with this many levels open, or null where none can be opened that deep. */
+  depthUrl(depth: number): string | null;
+}
+
+/** The overview's view model (views/partials/tree-icicle.hbs): columns, cells and their links. */
+export function icicleView(
+  layout: IcicleLayout,
+  options: { locale: Locale; date: string; title: string; links: IcicleLinks; interactive: boolean },
+) {
+  const { locale, links } = options;
+  const columnWidth = ICICLE.width / layout.columns.length;
+  const columns = layout.columns.map((column) => {
+    const x = (column.depth - 1) * columnWidth;
+    const worst = severityView(column.worst, locale);
+    return {
+      x: round(x + 4),
+      ty1: 16,
+      ty2: 32,
+      label: t(locale, 'browse.level', { level: column.depth }),
+      count: t(locale, 'tree.icicle_count', { count: column.allocations }),
+      title: [
+        t(locale, 'tree.icicle_column', { level: column.depth, count: column.allocations }),
+        worst ? t(locale, 'tree.worst_finding', { severity: worst.text }) : t(locale, 'tree.no_finding'),
+      ].join('\n'),
+      href: options.interactive ? links.depthUrl(column.depth) : null,
+    };
+  });
+  const labelChars = Math.floor((columnWidth - 10) / ICICLE.fontSize);
+  const cells = layout.cells.map((cell) => {
+    const box = {
+      x: round((cell.depth - 1) * columnWidth + 1),
+      y: round(ICICLE.header + cell.y0),
+      w: round(columnWidth - 2),
+      h: Math.max(0.5, round(cell.y1 - cell.y0)),
+    };
+    const palette = PALETTE[severityOfRank(cell.worst) ?? 'none'];
+    const node = cell.lead;
+    const worst = severityView(cell.worst, locale);
+    const title =
+      cell.count === 1
+        ? tooltip(node, locale, options.date)
+        : [
+            t(locale, 'tree.icicle_group', { count: cell.count, level: cell.depth }),
+            worst ? t(locale, 'tree.worst_finding', { severity: worst.text }) : t(locale, 'tree.no_finding'),
+            t(locale, 'tree.icicle_group_lead', { name: node.party.name }),
+          ].join('\n');
+    const below = belowStrip('icicle', cell.worst, cell.belowWorst, box);
+    // A name stops short of the strip.
+    const chars = below ? labelChars - 1 : labelChars;
+    const label = cell.count === 1 && box.h >= ICICLE.labelMin && chars > 0 ? fit(node.party.name, chars) : null;
+    return {
+      ...box,
+      fill: palette.fill,
+      stroke: box.h >= 4 ? palette.stroke : 'none',
+      textFill: palette.text,
+      title,
+      href: options.interactive ? links.focusUrl(node) : null,
+      label,
+      tx: round(box.x + 4),
+      ty: round(box.y + box.h / 2 + 4),
+      below,
+    };
+  });
+  return {
+    width: ICICLE.width,
+    height: Math.ceil(ICICLE.header + layout.height),
+    ground: ICICLE_GROUND,
+    bodyY: ICICLE.header,
+    bodyHeight: layout.height,
+    title: options.title,
+    description: t(locale, 'tree.icicle_description'),
+    patterns: belowPatterns('icicle'),
+    columns,
+    cells,
+  };
 }

@@ -20,13 +20,23 @@ import {
   type TreeSearch,
 } from '../services/tree/tree.ts';
 import { svgToPng } from '../services/tree/treePng.ts';
-import { nodePartyUrl, treeListView, treeSvgView, type TreeLinks } from '../presenters/tree.ts';
+import { icicleLayout } from '../services/tree/icicle.ts';
+import {
+  icicleView,
+  nodePartyUrl,
+  treeListView,
+  treeSvgView,
+  type IcicleLinks,
+  type TreeLinks,
+} from '../presenters/tree.ts';
 import { partyUrl } from '../presenters/parties.ts';
 import { param, readQuery } from './query.ts';
 
 export const MAX_DEPTH = 8;
 export const DEFAULT_DEPTH = 2;
 const STYLESHEETS = ['/static/tree.css'];
+// Zoom and pan for the drawing (public/tree.js): a file of our own origin, as the CSP allows.
+const SCRIPTS = ['/static/tree.js'];
 
 const treeQuery = z.object({
   carrier: param.text(16),
@@ -80,6 +90,14 @@ function treeLinks(request: TreeRequest, carrier: string | null): TreeLinks {
       else toggled.add(id);
       return treeUrl('/tree', request, carrier, toggled);
     },
+  };
+}
+
+function icicleLinks(request: TreeRequest, carrier: string): IcicleLinks {
+  const plain = { ...request, toggled: new Set<number>() };
+  return {
+    focusUrl: (node) => treeUrl('/tree', { ...plain, q: node.party.key }, carrier),
+    depthUrl: (depth) => (depth <= MAX_DEPTH ? treeUrl('/tree', { ...plain, depth }, carrier) : null),
   };
 }
 
@@ -146,6 +164,20 @@ function svgModel(tree: TreeDrawing, request: TreeRequest, locale: Locale, inter
   });
 }
 
+/** The overview of the carrier's whole tree, whatever is open in the drawing; null for an empty tree. */
+function icicleOf(tree: TreeDrawing, request: TreeRequest, locale: Locale) {
+  const layout = icicleLayout(tree.root!);
+  if (!layout) return null;
+  const carrier = tree.carrier!;
+  return icicleView(layout, {
+    locale,
+    date: request.date,
+    interactive: true,
+    links: icicleLinks(request, carrier.code),
+    title: t(locale, 'tree.icicle_title', { carrier: carrier.name, date: request.date }),
+  });
+}
+
 /** GET /tree — a carrier's allocations on a day as a tree, with search, collapse and exports. */
 export async function getTree(req: Request, res: Response, context: AppContext): Promise<void> {
   const { request, tree } = await drawing(req, context);
@@ -155,6 +187,7 @@ export async function getTree(req: Request, res: Response, context: AppContext):
     title: t(locale, 'tree.title'),
     section: 'tree',
     stylesheets: STYLESHEETS,
+    wide: true,
     form: { at: request.date, q: request.q },
     carriers: tree.carriers.map((c) => ({ code: c.code, name: c.name, selected: c.id === carrier?.id })),
     depths: Array.from({ length: MAX_DEPTH }, (_, i) => ({
@@ -176,12 +209,15 @@ export async function getTree(req: Request, res: Response, context: AppContext):
         drawn: tree.visible.allocationsDrawn,
       }),
       budgetHit: tree.visible.budgetHit,
+      scripts: SCRIPTS,
+      hasHits: tree.hits.size > 0,
       maxNodes: DEFAULT_VISIBLE.maxNodes,
       empty: tree.root.children.length === 0,
       svg: svgModel(tree, request, locale, true),
       list: treeListView(tree.visible.top, locale, links),
+      icicle: icicleOf(tree, request, locale),
       legend: ['critical', 'high', 'medium', 'low']
-        .map((key) => ({ key, text: t(locale, 'tree.legend_worst', { severity: t(locale, `severity.${key}`) }) }))
+        .map((key) => ({ key, text: t(locale, `severity.${key}`) }))
         .concat([{ key: 'none', text: t(locale, 'tree.legend_none') }]),
       exports: {
         csv: treeUrl('/tree/export.csv', { ...request, q: '', toggled: new Set() }, carrier.code),

@@ -6,6 +6,7 @@ import { Renderer } from '../../server/services/notices/rendering.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { addFinding } from '../support/findings.ts';
 import { A1, A2, A3, E_GOV, E_LOGI, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
+import { largeTree } from '../support/largeTree.ts';
 import { signIn, type Client } from '../support/session.ts';
 
 /** The `data-key`s of the nested list (the drawing's text alternative), in document order. */
@@ -17,7 +18,7 @@ function listedNames(html: string): string[] {
   return [...list.matchAll(/<li data-key="[^"]+"[^>]*>\s*<a href="[^"]*">([^<]*)<\/a>/g)].map((m) => m[1]);
 }
 
-/** The hierarchy drawing of a page or an exported file. */
+/** The hierarchy drawing (not the overview beside it) of a page or an exported file. */
 function treeSvg(html: string): string {
   const start = html.indexOf('data-testid="tree-svg"');
   return html.slice(start, html.indexOf('</svg>', start));
@@ -41,6 +42,46 @@ const fillOf = (element: string) => /<rect [^>]*fill="([^"]+)"/.exec(element)![1
 
 /** The severity of the hatched "risk below" strip in a box or cell, or null. */
 const belowOf = (element: string) => /fill="url\(#(?:tree|icicle)-below-(\w+)\)"/.exec(element)?.[1] ?? null;
+
+/** The overview beside the drawing. */
+function icicleSvg(html: string): string {
+  const start = html.indexOf('data-testid="tree-icicle"');
+  expect(start, 'an overview on the page').to.be.above(-1);
+  return html.slice(start, html.indexOf('</svg>', start));
+}
+
+interface IcicleCellSeen {
+  name: string;
+  x: number;
+  y: number;
+  height: number;
+  fill: string;
+  below: string | null;
+  href: string | null;
+}
+
+/** The overview's cells, each as its tooltip's first line names it, with its place, colour and link. */
+function icicleCells(html: string): IcicleCellSeen[] {
+  return [...icicleSvg(html).matchAll(/<g class="cell"><title>([^<]*)<\/title>([\s\S]*?)<\/g>/g)].map((m) => {
+    const rect = /<rect x="([^"]+)" y="([^"]+)" width="[^"]+" height="([^"]+)" fill="([^"]+)"/.exec(m[2])!;
+    return {
+      name: m[1].split('\n')[0].replace(/ \(.*$/, ''),
+      x: Number(rect[1]),
+      y: Number(rect[2]),
+      height: Number(rect[3]),
+      fill: rect[4],
+      below: belowOf(m[2]),
+      href: hrefs(m[2])[0] ?? null,
+    };
+  });
+}
+
+/** The overview's column headings: level and count. */
+function icicleColumns(html: string): string[][] {
+  return [
+    ...icicleSvg(html).matchAll(/<g class="band">[\s\S]*?<text [^>]*>([^<]*)<\/text><text [^>]*>([^<]*)<\/text>/g),
+  ].map((m) => [m[1], m[2]]);
+}
 
 const CRITICAL = '#7a1a14';
 const MEDIUM = '#fff4db';
@@ -354,6 +395,76 @@ describeEachDatabase('tree pages', (ctx) => {
     const svg = exported.text || (exported.body as Buffer).toString('utf8');
     expect(svg).to.include('<pattern id="tree-below-critical"');
     expect(svg).to.include('fill="url(#tree-below-critical)"');
+  });
+
+  it('draws the whole tree as an icicle beside the drawing: a column per level, a cell per allocation, each linking to the tree focused on it', async () => {
+    await addFinding(ctx.dataSource, {
+      carrier: 'CMCC',
+      severity: 'critical',
+      entity: E_SHOP,
+      prefix: '10690123450188',
+    });
+    // At the default depth the shop is not drawn in the tree; the overview shows it all the same.
+    const page = (await regulator.get('/tree?carrier=CMCC&at=2022-03-14').expect(200)).text;
+    expect(drawnNames(page)).not.to.include('杭州某网店有限公司');
+    expect(icicleColumns(page)).to.deep.equal([
+      ['第 1 级', '1 条'],
+      ['第 2 级', '2 条'],
+      ['第 3 级', '1 条'],
+    ]);
+    const cells = icicleCells(page);
+    expect(cells.map((c) => c.name)).to.deep.equal([
+      '北京一级通信有限公司',
+      '上海二级网络科技有限公司',
+      '北京市公安局公安交通管理局',
+      '杭州某网店有限公司',
+    ]);
+    const [a1, a2, gov, shop] = cells;
+    // One leaf under each of A1's two children: they share A1's height evenly; the shop is A2's height.
+    expect([a1.height, a2.height, gov.height, shop.height]).to.deep.equal([360, 180, 180, 180]);
+    expect([a2.y, shop.y]).to.deep.equal([a1.y, a1.y]);
+    expect(gov.y).to.equal(a1.y + 180);
+    expect(new Set([a2.x, gov.x]).size).to.equal(1);
+    expect(shop.x).to.be.above(a2.x);
+    expect(a2.x).to.be.above(a1.x);
+    // Coloured by their own findings, with the risk below marked as in the drawing.
+    expect(cells.map((c) => [c.fill, c.below])).to.deep.equal([
+      [NONE, 'critical'],
+      [NONE, 'critical'],
+      [NONE, null],
+      [CRITICAL, null],
+    ]);
+    expect(shop.href).to.equal(`/tree?carrier=CMCC&at=2022-03-14&q=${E_SHOP}`);
+    expect(hrefs(icicleSvg(page))).to.include('/tree?carrier=CMCC&at=2022-03-14&depth=3');
+    // The cell's link opens the drawing on that allocation.
+    const focused = (await regulator.get(shop.href!).expect(200)).text;
+    expect(box(focused, '杭州某网店有限公司')).to.match(/^<g class="node hit"/);
+  });
+
+  it('keeps the overview of a 10,000-allocation tree to a few hundred cells, every level counted and the risky cell kept', async function () {
+    this.timeout(180_000);
+    const big = largeTree({ allocations: 10_000, prefix: '10693' });
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(big.files)));
+    // One entity number deep down has a critical finding, one sub-agent a low one.
+    const leaf = 4321;
+    await addFinding(ctx.dataSource, { carrier: 'CMCC', severity: 'critical', entity: big.entityOf(leaf) });
+    await addFinding(ctx.dataSource, { carrier: 'CMCC', severity: 'low', agent: big.subAgent(7, 3) });
+    const page = (await regulator.get('/tree?carrier=CMCC&at=2024-01-01').expect(200)).text;
+    // The small dataset's CMCC tree is there too: its agent A1 is one more first-level agent.
+    expect(icicleColumns(page)).to.deep.equal([
+      ['第 1 级', '21 条'],
+      ['第 2 级', '202 条'],
+      ['第 3 级', '9781 条'],
+    ]);
+    const cells = icicleCells(page);
+    expect(cells.length).to.be.within(200, 700);
+    const critical = cells.filter((c) => c.fill === CRITICAL);
+    expect(critical, 'the critical number, drawn with the thin cells around it').to.have.length(1);
+    expect(critical[0].href).to.equal(`/tree?carrier=CMCC&at=2024-01-01&q=${big.entityOf(leaf)}`);
+    expect(critical[0].name).to.match(/^第 3 级的 \d+ 条相邻分配/);
+    const firstLevel = cells.filter((c) => c.name.startsWith('一级代理'));
+    expect(firstLevel, 'every first-level agent is tall enough to be drawn alone').to.have.length(20);
+    expect(firstLevel.filter((c) => c.below === 'critical').map((c) => c.name)).to.have.length(1);
   });
 
   it('opens on the carrier with the most allocations that day when none is asked for', async () => {

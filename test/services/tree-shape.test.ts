@@ -18,6 +18,7 @@ import {
   type VisibleOptions,
 } from '../../server/services/tree/tree.ts';
 import type { TrafficTally } from '../../server/services/tree/treeTraffic.ts';
+import { icicleLayout } from '../../server/services/tree/icicle.ts';
 import { agentParty, CMCC, entityParty, grant } from '../support/snapshot.ts';
 
 // The tree service's pure parts, on allocations built in memory: which allocations a day's tree
@@ -208,6 +209,27 @@ describe('tree service: what is drawn', () => {
     expect(top.children[0].children[0].node!.party.name).to.equal('e5');
     const more = top.children[0].children.find((c) => c.more)!.more!;
     expect([more.worst, more.belowWorst]).to.deep.equal([NO_FINDING, 3]);
+  });
+
+  it('lays the whole tree out as an icicle, drawing thin neighbours as one cell led by the worst of them', () => {
+    // 33 leaves in 33 units: each number is one unit tall, thinner than a cell is drawn alone.
+    const layout = icicleLayout(tree, { height: 33, minCell: 3 })!;
+    expect(layout.columns.map((c) => [c.depth, c.allocations, c.worst])).to.deep.equal([
+      [1, 1, NO_FINDING],
+      [2, 31, 3],
+      [3, 3, NO_FINDING],
+    ]);
+    const cells = (depth: number) =>
+      layout.cells
+        .filter((c) => c.depth === depth)
+        .map((c) => [c.lead.party.name, c.count, c.worst, Math.round(c.y0), Math.round(c.y1)]);
+    expect(cells(1)).to.deep.equal([['A1', 1, NO_FINDING, 0, 33]]);
+    // e0…e29 (in prefix order) in threes, e28 leading its three; A2, three units tall, alone.
+    expect(cells(2)).to.have.length(11);
+    expect(cells(2)[9]).to.deep.equal(['e28', 3, 3, 27, 30]);
+    expect(cells(2)[10]).to.deep.equal(['A2', 1, NO_FINDING, 30, 33]);
+    expect(cells(3)).to.deep.equal([['d0', 3, NO_FINDING, 30, 33]]);
+    expect(icicleLayout(treeOn([root], '2024-01-01').children[0])).to.equal(null);
   });
 
   it('draws a search hit and the way to it whatever the depth and the cap, held open (no toggle on the way)', () => {
