@@ -55,4 +55,9 @@ export default tseslint.config(
       ],
     },
   },
+  // The pages' own scripts (public/tree.js) run in the browser, as classic scripts.
+  {
+    files: ['public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { window: 'readonly', document: 'readonly' } },
+  },
 );

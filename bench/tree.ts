@@ -16,9 +16,9 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../ormconfig.ts';
 import { createApp } from '../server/app.ts';
 import { openDataset } from '../server/dataset/readers.ts';
-import { usccCheckCharacter } from '../server/numbering/uscc.ts';
 import { runAudit } from '../server/services/audit/auditRuns.ts';
 import { importDataset } from '../server/services/import/importer.ts';
+import { largeTree } from '../test/support/largeTree.ts';
 import { signIn } from '../test/support/session.ts';
 import { median } from './stats.ts';
 
@@ -29,61 +29,9 @@ const total = Number(values.allocations ?? 10_000);
 const messageCount = Number(values.messages ?? 20_000);
 const runs = Number(values.runs ?? 10);
 
-const uscc = (prefix: string, n: number) => {
-  const first17 = `${prefix}${String(n).padStart(17 - prefix.length, '0')}`;
-  return first17 + usccCheckCharacter(first17);
-};
-
-function dataset(): Record<string, string> {
-  const agents = ['uscc,name,licence_no'];
-  const entities = ['uscc,name,signatures'];
-  const allocations = ['prefix,holder,lessee,valid_from,valid_to,miit_filing_no,declared'];
-  const leaves: string[] = [];
-  const firstLevel = 20;
-  const subAgents = 10;
-  const perSub = Math.ceil((total - firstLevel * (1 + subAgents)) / (firstLevel * subAgents));
-  let entity = 0;
-  for (let a = 0; a < firstLevel && allocations.length <= total; a++) {
-    const root = `1069${String(a).padStart(3, '0')}`;
-    agents.push(`${uscc('91110108MA', a)},一级代理${a}有限公司,B2-2019${String(a).padStart(4, '0')}`);
-    allocations.push(`${root},CMCC,${uscc('91110108MA', a)},2020-01-01,,工信部备案${a},true`);
-    for (let s = 0; s < subAgents && allocations.length <= total; s++) {
-      const sub = `${root}${s}`;
-      const subUscc = uscc('91310115MB', a * subAgents + s);
-      agents.push(`${subUscc},二级代理${a}-${s}有限公司,`);
-      allocations.push(`${sub},${uscc('91110108MA', a)},${subUscc},2020-06-01,,,${s % 3 === 0 ? 'false' : 'true'}`);
-      for (let e = 0; e < perSub && allocations.length <= total; e++) {
-        const entityUscc = uscc('91330100MC', entity);
-        entities.push(`${entityUscc},使用主体${entity}有限公司,主体${entity}`);
-        entity++;
-        const number = `${sub}${String(e).padStart(6, '0')}`;
-        allocations.push(`${number},${subUscc},${entityUscc},2021-01-01,,,true`);
-        leaves.push(number);
-      }
-    }
-  }
-  const messages = ['id,sender,sent_at,content'];
-  const complaints = ['id,sender,reported_at'];
-  for (let m = 0; m < messageCount; m++) {
-    const sender = leaves[(m * 7919) % leaves.length];
-    const day = String(1 + (m % 28)).padStart(2, '0');
-    messages.push(
-      `M${m},${sender},2023-0${1 + (m % 9)}-${day}T10:00:00+08:00,【主体${m % 50}】您的验证码是${m % 10_000}`,
-    );
-    if (m % 40 === 0) complaints.push(`C${m},${sender},2023-0${1 + (m % 9)}-${day}T12:00:00+08:00`);
-  }
-  return {
-    'carriers.csv': 'code,name\nCMCC,中国移动\n',
-    'agents.csv': `${agents.join('\n')}\n`,
-    'entities.csv': `${entities.join('\n')}\n`,
-    'allocations.csv': `${allocations.join('\n')}\n`,
-    'messages.csv': `${messages.join('\n')}\n`,
-    'complaints.csv': `${complaints.join('\n')}\n`,
-  };
-}
-
 const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-tree-bench-'));
-for (const [name, content] of Object.entries(dataset())) await writeFile(path.join(directory, name), content);
+for (const [name, content] of Object.entries(largeTree({ allocations: total, messages: messageCount }).files))
+  await writeFile(path.join(directory, name), content);
 const dataSource = await openDatabase('sqlite::memory:');
 let started = performance.now();
 const summary = await importDataset(dataSource, await openDataset(directory));
@@ -117,6 +65,8 @@ const at = '2024-01-01';
 await measure('tree depth 2', `/tree?carrier=CMCC&at=${at}`, (body) => {
   results['depth 2: nodes drawn'] = count(body, /<g class="node/g);
   results['depth 2: "+N more" nodes'] = count(body, /data-key="more/g);
+  results['overview cells'] = count(body, /<g class="cell"/g);
+  results['page kB'] = Math.round(Buffer.byteLength(body) / 1024);
 });
 await measure('tree all open', `/tree?carrier=CMCC&at=${at}&depth=8`, (body) => {
   results['all open: nodes drawn'] = count(body, /<g class="node/g);

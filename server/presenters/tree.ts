@@ -7,6 +7,7 @@ import {
   type TreeNode,
   type VisibleNode,
 } from '../services/tree/tree.ts';
+import type { IcicleLayout } from '../services/tree/icicle.ts';
 import { partyUrl } from './parties.ts';
 
 // View models for the tree drawing (views/partials/tree-svg.hbs) and its text alternative
@@ -29,6 +30,8 @@ const PALETTE: Record<string, Palette> = {
   carrier: { fill: '#20293a', stroke: '#20293a', text: '#ffffff' },
 };
 const HIGHLIGHT = '#1f4fb3';
+/** What the icicle's columns sit on, so that a cell with no finding (white) stands out from it. */
+const ICICLE_GROUND = '#e3e7ee';
 const LINK = '#9aa3b2';
 const DASH = '7 4';
 
@@ -76,11 +79,59 @@ function tooltip(node: TreeNode, locale: Locale, date: string): string {
   if (node.allocation && !node.allocation.declared) parts.push(t(locale, 'tree.undeclared'));
   const worst = severityView(node.worst, locale);
   if (worst) parts.push(t(locale, 'tree.worst_finding', { severity: worst.text }));
+  const below = belowView(node.worst, node.belowWorst, locale);
+  if (below) parts.push(below.text);
   return parts.join('\n');
+}
+
+/**
+ * Findings below a node that are worse than its own, shown apart from its colour (a hatched strip
+ * in their severity's colour): a first-level agent is not painted red for what an entity three
+ * levels down did, yet the way to it stays marked. Null when nothing below is worse.
+ */
+function belowView(own: Rank, below: Rank, locale: Locale) {
+  const severity = below > own ? severityOfRank(below) : null;
+  return severity
+    ? { severity, text: t(locale, 'tree.risk_below', { severity: t(locale, `severity.${severity}`) }) }
+    : null;
+}
+
+/** The hatched fills of the "risk below" strips, one per severity, with ids unique to one drawing. */
+function belowPatterns(prefix: string) {
+  return (['low', 'medium', 'high', 'critical'] as const).map((severity) => ({
+    id: `${prefix}-below-${severity}`,
+    stripe: PALETTE[severity].stroke,
+  }));
+}
+
+/** The strip along a box's right edge that says "worse below", or null. */
+function belowStrip(prefix: string, own: Rank, below: Rank, box: { x: number; y: number; w: number; h: number }) {
+  const severity = below > own ? severityOfRank(below) : null;
+  if (!severity || box.h < 4) return null;
+  const width = Math.min(10, Math.max(3, box.w / 8));
+  const inset = box.h >= 12 ? 3 : 0;
+  return {
+    x: round(box.x + box.w - width - inset),
+    y: round(box.y + inset),
+    w: round(width),
+    h: round(box.h - 2 * inset),
+    fill: `url(#${prefix}-below-${severity})`,
+    stroke: PALETTE[severity].stroke,
+  };
 }
 
 function moreText(visible: VisibleNode, locale: Locale): string {
   return t(locale, 'tree.more', { count: visible.more!.count });
+}
+
+function moreTooltip(visible: VisibleNode, locale: Locale): string {
+  const more = visible.more!;
+  const parts = [moreText(visible, locale), countsText(locale, more)];
+  const worst = severityView(more.worst, locale);
+  if (worst) parts.push(t(locale, 'tree.worst_finding', { severity: worst.text }));
+  const below = belowView(more.worst, more.belowWorst, locale);
+  if (below) parts.push(below.text);
+  return parts.join('\n');
 }
 
 /** The SVG drawing's view model. */
@@ -107,6 +158,7 @@ export function treeSvgView(
     const undeclared = node?.allocation ? !node.allocation.declared : false;
     const toggleHref = options.interactive && node?.id != null && visible.togglable ? links.toggleUrl(node.id) : null;
     const counts = node ?? visible.more!;
+    const box = { x: round(x), y: round(y), w: LAYOUT.nodeWidth, h: LAYOUT.nodeHeight };
     return {
       key: visible.key,
       x: round(x),
@@ -119,7 +171,7 @@ export function treeSvgView(
       strokeWidth: visible.hit ? 4 : visible.onPath ? 2.5 : 1.2,
       dash: undeclared ? DASH : null,
       href: options.interactive ? (node ? links.partyUrl(node) : links.partyUrl(visible.more!.parent)) : null,
-      title: node ? tooltip(node, locale, date) : `${moreText(visible, locale)}\n${countsText(locale, counts)}`,
+      title: node ? tooltip(node, locale, date) : moreTooltip(visible, locale),
       line1: node
         ? isTopAgain(node)
           ? t(locale, 'tree.held_range', { prefix: node.allocation!.prefix })
@@ -132,7 +184,9 @@ export function treeSvgView(
       ty2: round(y + 30),
       ty3: round(y + 43),
       hit: visible.hit,
+      onPath: visible.onPath && !visible.hit,
       collapsed: visible.open === false,
+      below: belowStrip('tree', rank, node ? node.belowWorst : visible.more!.belowWorst, box),
       toggle:
         visible.open === null || !node
           ? null
@@ -169,6 +223,7 @@ export function treeSvgView(
     title: options.title,
     description: t(locale, 'tree.svg_description'),
     interactive: options.interactive,
+    patterns: belowPatterns('tree'),
     nodes,
     edges,
   };
@@ -185,6 +240,7 @@ export interface ListItemView {
   validity: string | null;
   counts: string;
   worst: { severity: string; text: string } | null;
+  below: { severity: string; text: string } | null;
   undeclared: boolean;
   hit: boolean;
   toggle: { href: string; text: string } | null;
@@ -210,6 +266,7 @@ export function treeListView(top: VisibleNode, locale: Locale, links: TreeLinks)
         validity: null,
         counts: countsText(locale, more),
         worst: severityView(more.worst, locale),
+        below: belowView(more.worst, more.belowWorst, locale),
         undeclared: false,
         hit: false,
         toggle: null,
@@ -235,6 +292,7 @@ export function treeListView(top: VisibleNode, locale: Locale, links: TreeLinks)
         : null,
       counts: countsText(locale, node),
       worst: severityView(node.worst, locale),
+      below: belowView(node.worst, node.belowWorst, locale),
       undeclared: a ? !a.declared : false,
       hit: visible.hit,
       toggle:
@@ -258,4 +316,87 @@ export function treeListView(top: VisibleNode, locale: Locale, links: TreeLinks)
 /** The page of a node's party: the carrier, agent or entity. */
 export function nodePartyUrl(node: TreeNode): string {
   return partyUrl(node.party);
+}
+
+/** The icicle's frame in SVG user units: its width, the column headings' height, the body below. */
+export const ICICLE = { width: 360, header: 40, labelMin: 15, fontSize: 11 };
+
+export interface IcicleLinks {
+  /** The tree focused on this allocation (searched for, so its path is opened and marked). */
+  focusUrl(node: TreeNode): string;
+  /** The tree with this many levels open, or null where none can be opened that deep. */
+  depthUrl(depth: number): string | null;
+}
+
+/** The overview's view model (views/partials/tree-icicle.hbs): columns, cells and their links. */
+export function icicleView(
+  layout: IcicleLayout,
+  options: { locale: Locale; date: string; title: string; links: IcicleLinks; interactive: boolean },
+) {
+  const { locale, links } = options;
+  const columnWidth = ICICLE.width / layout.columns.length;
+  const columns = layout.columns.map((column) => {
+    const x = (column.depth - 1) * columnWidth;
+    const worst = severityView(column.worst, locale);
+    return {
+      x: round(x + 4),
+      ty1: 16,
+      ty2: 32,
+      label: t(locale, 'browse.level', { level: column.depth }),
+      count: t(locale, 'tree.icicle_count', { count: column.allocations }),
+      title: [
+        t(locale, 'tree.icicle_column', { level: column.depth, count: column.allocations }),
+        worst ? t(locale, 'tree.worst_finding', { severity: worst.text }) : t(locale, 'tree.no_finding'),
+      ].join('\n'),
+      href: options.interactive ? links.depthUrl(column.depth) : null,
+    };
+  });
+  const labelChars = Math.floor((columnWidth - 10) / ICICLE.fontSize);
+  const cells = layout.cells.map((cell) => {
+    const box = {
+      x: round((cell.depth - 1) * columnWidth + 1),
+      y: round(ICICLE.header + cell.y0),
+      w: round(columnWidth - 2),
+      h: Math.max(0.5, round(cell.y1 - cell.y0)),
+    };
+    const palette = PALETTE[severityOfRank(cell.worst) ?? 'none'];
+    const node = cell.lead;
+    const worst = severityView(cell.worst, locale);
+    const title =
+      cell.count === 1
+        ? tooltip(node, locale, options.date)
+        : [
+            t(locale, 'tree.icicle_group', { count: cell.count, level: cell.depth }),
+            worst ? t(locale, 'tree.worst_finding', { severity: worst.text }) : t(locale, 'tree.no_finding'),
+            t(locale, 'tree.icicle_group_lead', { name: node.party.name }),
+          ].join('\n');
+    const below = belowStrip('icicle', cell.worst, cell.belowWorst, box);
+    // A name stops short of the strip.
+    const chars = below ? labelChars - 1 : labelChars;
+    const label = cell.count === 1 && box.h >= ICICLE.labelMin && chars > 0 ? fit(node.party.name, chars) : null;
+    return {
+      ...box,
+      fill: palette.fill,
+      stroke: box.h >= 4 ? palette.stroke : 'none',
+      textFill: palette.text,
+      title,
+      href: options.interactive ? links.focusUrl(node) : null,
+      label,
+      tx: round(box.x + 4),
+      ty: round(box.y + box.h / 2 + 4),
+      below,
+    };
+  });
+  return {
+    width: ICICLE.width,
+    height: Math.ceil(ICICLE.header + layout.height),
+    ground: ICICLE_GROUND,
+    bodyY: ICICLE.header,
+    bodyHeight: layout.height,
+    title: options.title,
+    description: t(locale, 'tree.icicle_description'),
+    patterns: belowPatterns('icicle'),
+    columns,
+    cells,
+  };
 }

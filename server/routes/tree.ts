@@ -5,7 +5,8 @@ import { HttpError } from '../errors.ts';
 import { csvRecord } from '../dataset/csvWriter.ts';
 import { t, type Locale } from '../i18n/index.ts';
 import { shanghaiDate } from '../numbering/time.ts';
-import { crossCarrierReport } from '../services/tree/crossCarrier.ts';
+import { crossCarrierReport, hasRisk, type RiskCounts } from '../services/tree/crossCarrier.ts';
+import { SEVERITIES } from '../entities/Finding.ts';
 import { scopeOf } from '../services/accounts/scope.ts';
 import {
   allocationsIn,
@@ -19,13 +20,23 @@ import {
   type TreeSearch,
 } from '../services/tree/tree.ts';
 import { svgToPng } from '../services/tree/treePng.ts';
-import { nodePartyUrl, treeListView, treeSvgView, type TreeLinks } from '../presenters/tree.ts';
+import { icicleLayout } from '../services/tree/icicle.ts';
+import {
+  icicleView,
+  nodePartyUrl,
+  treeListView,
+  treeSvgView,
+  type IcicleLinks,
+  type TreeLinks,
+} from '../presenters/tree.ts';
 import { partyUrl } from '../presenters/parties.ts';
 import { param, readQuery } from './query.ts';
 
 export const MAX_DEPTH = 8;
 export const DEFAULT_DEPTH = 2;
 const STYLESHEETS = ['/static/tree.css'];
+// Zoom and pan for the drawing (public/tree.js): a file of our own origin, as the CSP allows.
+const SCRIPTS = ['/static/tree.js'];
 
 const treeQuery = z.object({
   carrier: param.text(16),
@@ -79,6 +90,14 @@ function treeLinks(request: TreeRequest, carrier: string | null): TreeLinks {
       else toggled.add(id);
       return treeUrl('/tree', request, carrier, toggled);
     },
+  };
+}
+
+function icicleLinks(request: TreeRequest, carrier: string): IcicleLinks {
+  const plain = { ...request, toggled: new Set<number>() };
+  return {
+    focusUrl: (node) => treeUrl('/tree', { ...plain, q: node.party.key }, carrier),
+    depthUrl: (depth) => (depth <= MAX_DEPTH ? treeUrl('/tree', { ...plain, depth }, carrier) : null),
   };
 }
 
@@ -145,6 +164,20 @@ function svgModel(tree: TreeDrawing, request: TreeRequest, locale: Locale, inter
   });
 }
 
+/** The overview of the carrier's whole tree, whatever is open in the drawing; null for an empty tree. */
+function icicleOf(tree: TreeDrawing, request: TreeRequest, locale: Locale) {
+  const layout = icicleLayout(tree.root!);
+  if (!layout) return null;
+  const carrier = tree.carrier!;
+  return icicleView(layout, {
+    locale,
+    date: request.date,
+    interactive: true,
+    links: icicleLinks(request, carrier.code),
+    title: t(locale, 'tree.icicle_title', { carrier: carrier.name, date: request.date }),
+  });
+}
+
 /** GET /tree — a carrier's allocations on a day as a tree, with search, collapse and exports. */
 export async function getTree(req: Request, res: Response, context: AppContext): Promise<void> {
   const { request, tree } = await drawing(req, context);
@@ -154,6 +187,7 @@ export async function getTree(req: Request, res: Response, context: AppContext):
     title: t(locale, 'tree.title'),
     section: 'tree',
     stylesheets: STYLESHEETS,
+    wide: true,
     form: { at: request.date, q: request.q },
     carriers: tree.carriers.map((c) => ({ code: c.code, name: c.name, selected: c.id === carrier?.id })),
     depths: Array.from({ length: MAX_DEPTH }, (_, i) => ({
@@ -175,12 +209,15 @@ export async function getTree(req: Request, res: Response, context: AppContext):
         drawn: tree.visible.allocationsDrawn,
       }),
       budgetHit: tree.visible.budgetHit,
+      scripts: SCRIPTS,
+      hasHits: tree.hits.size > 0,
       maxNodes: DEFAULT_VISIBLE.maxNodes,
       empty: tree.root.children.length === 0,
       svg: svgModel(tree, request, locale, true),
       list: treeListView(tree.visible.top, locale, links),
+      icicle: icicleOf(tree, request, locale),
       legend: ['critical', 'high', 'medium', 'low']
-        .map((key) => ({ key, text: t(locale, 'tree.legend_worst', { severity: t(locale, `severity.${key}`) }) }))
+        .map((key) => ({ key, text: t(locale, `severity.${key}`) }))
         .concat([{ key: 'none', text: t(locale, 'tree.legend_none') }]),
       exports: {
         csv: treeUrl('/tree/export.csv', { ...request, q: '', toggled: new Set() }, carrier.code),
@@ -259,9 +296,14 @@ export async function getTreeCsv(req: Request, res: Response, context: AppContex
 
 const crossQuery = z.object({ at: param.day() });
 
+/** The risk columns, the worst severity first; a zero is shown plain. */
+function riskColumns(risk: RiskCounts) {
+  return [...SEVERITIES].reverse().map((severity) => ({ severity, count: risk[severity] }));
+}
+
 /**
  * GET /tree/cross-carrier — parties under several carriers, first-level agents with several segments (regulators and
- * administrators).
+ * administrators), each with its open findings by severity, the riskiest first.
  */
 export async function getCrossCarrier(req: Request, res: Response, context: AppContext): Promise<void> {
   const date = readQuery(req, crossQuery).at ?? shanghaiDate(new Date());
@@ -269,28 +311,39 @@ export async function getCrossCarrier(req: Request, res: Response, context: AppC
   const locale = req.locale;
   const treeOf = (code: string, key: string) =>
     `/tree?carrier=${encodeURIComponent(code)}&at=${date}&q=${encodeURIComponent(key)}`;
+  const parties = report.parties.map((p) => ({
+    name: p.party.name,
+    key: p.party.key,
+    url: partyUrl(p.party),
+    kindText: t(locale, `tree.kind.${p.party.kind}`),
+    risky: hasRisk(p.risk),
+    risk: riskColumns(p.risk),
+    carriers: p.carriers.map((c) => ({
+      name: c.name,
+      code: c.code,
+      allocations: c.allocations,
+      treeUrl: treeOf(c.code, p.party.key),
+    })),
+  }));
+  const severities = [...SEVERITIES].reverse().map((severity) => ({
+    severity,
+    text: t(locale, `severity.${severity}`),
+  }));
   res.page('tree/cross-carrier', {
     title: t(locale, 'cross.title'),
     section: 'tree',
     stylesheets: STYLESHEETS,
     form: { at: date },
-    parties: report.parties.map((p) => ({
-      name: p.party.name,
-      key: p.party.key,
-      url: partyUrl(p.party),
-      kindText: t(locale, `tree.kind.${p.party.kind}`),
-      carriers: p.carriers.map((c) => ({
-        name: c.name,
-        code: c.code,
-        allocations: c.allocations,
-        treeUrl: treeOf(c.code, p.party.key),
-      })),
-    })),
+    severities,
+    partiesTotal: parties.length,
+    riskyParties: parties.filter((p) => p.risky),
+    quietParties: parties.filter((p) => !p.risky),
     multiSegment: report.multiSegmentAgents.map((a) => ({
       name: a.agent.name,
       key: a.agent.key,
       url: partyUrl(a.agent),
       crossCarrier: a.crossCarrier,
+      risk: riskColumns(a.risk),
       segments: a.segments.map((s) => ({
         prefix: s.prefix,
         carrier: s.carrier.name,

@@ -18,6 +18,7 @@ import {
   type VisibleOptions,
 } from '../../server/services/tree/tree.ts';
 import type { TrafficTally } from '../../server/services/tree/treeTraffic.ts';
+import { icicleLayout } from '../../server/services/tree/icicle.ts';
 import { agentParty, CMCC, entityParty, grant } from '../support/snapshot.ts';
 
 // The tree service's pure parts, on allocations built in memory: which allocations a day's tree
@@ -187,10 +188,48 @@ describe('tree service: what is drawn', () => {
     expect([more.count, more.numbers, more.worst, more.parent]).to.deep.equal([29, 28, NO_FINDING, a1Node]);
   });
 
-  it('colours the "+N more" node by the worst finding among what it stands for', () => {
+  it('colours the "+N more" node by the worst finding on the siblings it stands for', () => {
     const { top } = visibleTree(tree, options({ depth: 2, maxChildren: 1 }));
     const more = top.children[0].children.find((c) => c.more)!.more!;
     expect([more.count, more.worst]).to.deep.equal([33, 2]);
+  });
+
+  it('keeps what is below a node apart from its own findings, on a node and on a "+N more" node', () => {
+    const below = noMarks();
+    below.byEntity.set(deeper[1].lessee.key, 3);
+    below.byAgent.set(a1.key, 0);
+    // e5 is as bad as the worst below A2 and comes first in prefix order: it is the one drawn.
+    below.byEntity.set(leaves[5].lessee.key, 3);
+    const risky = treeOn([root, release, ...leaves, ...deeper], '2024-01-01', below);
+    const a1Risky = find(risky, 'A1');
+    expect([a1Risky.worst, a1Risky.belowWorst, a1Risky.subtreeWorst]).to.deep.equal([0, 3, 3]);
+    expect([find(risky, 'A2').worst, find(risky, 'A2').belowWorst]).to.deep.equal([NO_FINDING, 3]);
+    // A2 is among what "+N more" stands for: its own colour is none, the risk below it critical.
+    const { top } = visibleTree(risky, options({ depth: 2, maxChildren: 1 }));
+    expect(top.children[0].children[0].node!.party.name).to.equal('e5');
+    const more = top.children[0].children.find((c) => c.more)!.more!;
+    expect([more.worst, more.belowWorst]).to.deep.equal([NO_FINDING, 3]);
+  });
+
+  it('lays the whole tree out as an icicle, drawing thin neighbours as one cell led by the worst of them', () => {
+    // 33 leaves in 33 units: each number is one unit tall, thinner than a cell is drawn alone.
+    const layout = icicleLayout(tree, { height: 33, minCell: 3 })!;
+    expect(layout.columns.map((c) => [c.depth, c.allocations, c.worst])).to.deep.equal([
+      [1, 1, NO_FINDING],
+      [2, 31, 3],
+      [3, 3, NO_FINDING],
+    ]);
+    const cells = (depth: number) =>
+      layout.cells
+        .filter((c) => c.depth === depth)
+        .map((c) => [c.lead.party.name, c.count, c.worst, Math.round(c.y0), Math.round(c.y1)]);
+    expect(cells(1)).to.deep.equal([['A1', 1, NO_FINDING, 0, 33]]);
+    // e0…e29 (in prefix order) in threes, e28 leading its three; A2, three units tall, alone.
+    expect(cells(2)).to.have.length(11);
+    expect(cells(2)[9]).to.deep.equal(['e28', 3, 3, 27, 30]);
+    expect(cells(2)[10]).to.deep.equal(['A2', 1, NO_FINDING, 30, 33]);
+    expect(cells(3)).to.deep.equal([['d0', 3, NO_FINDING, 30, 33]]);
+    expect(icicleLayout(treeOn([root], '2024-01-01').children[0])).to.equal(null);
   });
 
   it('draws a search hit and the way to it whatever the depth and the cap, held open (no toggle on the way)', () => {

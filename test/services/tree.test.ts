@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { Carrier, Finding } from '../../server/entities/index.ts';
-import type { FindingStatus, Severity } from '../../server/entities/Finding.ts';
+import { Carrier } from '../../server/entities/index.ts';
 import { agentProfile } from '../../server/services/tree/agentProfile.ts';
 import { crossCarrierReport, CrossCarrierForbidden } from '../../server/services/tree/crossCarrier.ts';
 import { importDataset } from '../../server/services/import/importer.ts';
 import { EVERYTHING, type Scope } from '../../server/services/accounts/scope.ts';
 import { carrierTree, severityOfRank, TreeNotFound, walkTree, type TreeNode } from '../../server/services/tree/tree.ts';
 import { describeEachDatabase } from '../support/databases.ts';
+import { addFinding } from '../support/findings.ts';
 import { A1, A2, E_GOV, E_LOGI, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 
 /** name → children, down to the leaves' names: the shape of a tree at a glance. */
@@ -20,47 +19,6 @@ const nodeOf = (root: TreeNode, key: string, prefix?: string) =>
 
 async function carrierId(dataSource: DataSource, code: string): Promise<number> {
   return (await dataSource.getRepository(Carrier).findOneByOrFail({ code })).id;
-}
-
-let findings = 0;
-/** A stored finding, as an audit would leave it. */
-async function addFinding(
-  dataSource: DataSource,
-  values: {
-    carrier: string;
-    severity: Severity;
-    status?: FindingStatus;
-    agent?: string;
-    entity?: string;
-    prefix?: string;
-  },
-): Promise<void> {
-  const now = new Date();
-  await dataSource.getRepository(Finding).insert({
-    dedupeKey: createHash('sha256').update(`test ${++findings}`).digest('hex'),
-    rule: 'MULTI_LEVEL_RELEASE',
-    severity: values.severity,
-    status: values.status ?? 'open',
-    rootCarrierId: await carrierId(dataSource, values.carrier),
-    agentUscc: values.agent ?? null,
-    entityUscc: values.entity ?? null,
-    prefix: values.prefix ?? null,
-    number: null,
-    messageId: null,
-    messageRef: null,
-    complaintId: null,
-    complaintRef: null,
-    detail: 'test',
-    detailEn: 'test',
-    evidence: {},
-    occurredAt: null,
-    firstSeenAt: now,
-    lastSeenAt: now,
-    lastRunId: 1,
-    statusChangedAt: null,
-    statusChangedBy: null,
-    statusReason: null,
-  });
 }
 
 describeEachDatabase('tree service', (ctx) => {

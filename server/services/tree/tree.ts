@@ -195,8 +195,12 @@ export interface TreeNode {
   /** Messages and complaints whose sender resolved through this allocation at their time. */
   messages: number;
   complaints: number;
-  /** The worst open finding on this node, and on it or anything below it. */
+  /**
+   * The worst open finding on this node itself (what colours its box), the worst anywhere below it
+   * (shown apart, as "risk below"), and the worse of the two.
+   */
   worst: Rank;
+  belowWorst: Rank;
   subtreeWorst: Rank;
 }
 
@@ -221,6 +225,7 @@ export function growTree(top: Party, topWorst: Rank, tops: readonly DatedAllocat
     messages: 0,
     complaints: 0,
     worst: topWorst,
+    belowWorst: NO_FINDING,
     subtreeWorst: topWorst,
   };
   const grow = (parent: TreeNode, entries: readonly DatedAllocation[]) => {
@@ -240,12 +245,14 @@ export function growTree(top: Party, topWorst: Rank, tops: readonly DatedAllocat
         messages: inputs.tally.messagesByAllocation.get(allocation.id) ?? 0,
         complaints: inputs.tally.complaintsByAllocation.get(allocation.id) ?? 0,
         worst,
+        belowWorst: NO_FINDING,
         subtreeWorst: worst,
       };
       parent.children.push(node);
       if (node.depth < MAX_CHAIN) grow(node, inputs.treeIndex.children.get(allocation.id) ?? []);
       parent.numbers += node.numbers;
       parent.descendants += node.descendants + 1;
+      parent.belowWorst = Math.max(parent.belowWorst, node.subtreeWorst);
       parent.subtreeWorst = Math.max(parent.subtreeWorst, node.subtreeWorst);
     }
   };
@@ -294,7 +301,9 @@ export interface MoreAggregate {
   numbers: number;
   messages: number;
   complaints: number;
+  /** The worst open finding on the siblings themselves, and anywhere below them. */
   worst: Rank;
+  belowWorst: Rank;
 }
 
 export interface VisibleNode {
@@ -343,7 +352,8 @@ export interface VisibleTree {
 /**
  * Cuts the tree down to what is drawn, breadth first so that the levels near the top win when the
  * node budget runs out. Under a node with too many children the ones with the worst findings are
- * drawn (in prefix order) and the rest summed into a "+N more" node, coloured by the worst among them.
+ * drawn (in prefix order) and the rest summed into a "+N more" node, coloured by the worst finding on
+ * those siblings themselves, with what lies below them shown apart as on any node.
  */
 export function visibleTree(root: TreeNode, options: VisibleOptions): VisibleTree {
   const onPath = new Set<TreeNode>();
@@ -396,13 +406,22 @@ export function visibleTree(root: TreeNode, options: VisibleOptions): VisibleTre
     }
     const left = rest.filter((child) => !chosen.has(child));
     if (left.length > 0) {
-      const more: MoreAggregate = { parent: node, count: 0, numbers: 0, messages: 0, complaints: 0, worst: NO_FINDING };
+      const more: MoreAggregate = {
+        parent: node,
+        count: 0,
+        numbers: 0,
+        messages: 0,
+        complaints: 0,
+        worst: NO_FINDING,
+        belowWorst: NO_FINDING,
+      };
       for (const child of left) {
         more.count += child.descendants + 1;
         more.numbers += child.numbers;
         more.messages += child.messages;
         more.complaints += child.complaints;
-        more.worst = Math.max(more.worst, child.subtreeWorst);
+        more.worst = Math.max(more.worst, child.worst);
+        more.belowWorst = Math.max(more.belowWorst, child.belowWorst);
       }
       v.children.push({
         key: `more${node.id ?? 'top'}`,
@@ -553,7 +572,7 @@ export class TreeNotFound extends UserError {
 }
 
 export interface TreeRequest {
-  /** Carrier code; null: the first carrier in scope. */
+  /** Carrier code; null: the carrier in scope with the most allocations valid that day. */
   carrier: string | null;
   /** YYYY-MM-DD (already validated). */
   date: string;
@@ -586,6 +605,20 @@ async function carriersInScope(dataSource: DataSource, scope: Scope): Promise<Ca
 }
 
 /**
+ * The carrier with the most allocations valid on the day (the first by code on a tie): the tree a
+ * page opens on when no carrier is asked for, so that a regulator starts where most of the numbers are.
+ */
+export function largestCarrier(carriers: readonly CarrierChoice[], treeIndex: TreeIndex, day: number): CarrierChoice {
+  const counts = new Map<number, number>();
+  for (const dated of treeIndex.byId.values())
+    if (dated.carrierId !== -1 && validOn(dated, day))
+      counts.set(dated.carrierId, (counts.get(dated.carrierId) ?? 0) + 1);
+  let largest = carriers[0];
+  for (const carrier of carriers) if ((counts.get(carrier.id) ?? 0) > (counts.get(largest.id) ?? 0)) largest = carrier;
+  return largest;
+}
+
+/**
  * One carrier's whole tree on a day, with findings and traffic on every node, and the search's
  * hits. The scope is enforced here, not in the page: a carrier's staff asking for another
  * carrier get TreeNotFound, and a number of another carrier is "not found".
@@ -596,13 +629,16 @@ export async function carrierTree(
   request: Pick<TreeRequest, 'carrier' | 'date' | 'q'>,
 ): Promise<CarrierTree> {
   const carriers = await carriersInScope(dataSource, scope);
-  const carrier =
-    request.carrier === null ? (carriers[0] ?? null) : (carriers.find((c) => c.code === request.carrier) ?? null);
-  if (request.carrier !== null && !carrier) throw new TreeNotFound(request.carrier);
-  if (!carrier) return { carriers, carrier: null, date: request.date, root: null, search: null, hits: new Set() };
+  if (carriers.length === 0)
+    return { carriers, carrier: null, date: request.date, root: null, search: null, hits: new Set() };
   const index = await allocationIndexFor(dataSource);
   const treeIndex = treeIndexOf(index);
   const day = dayNumber(request.date);
+  const carrier =
+    request.carrier === null
+      ? largestCarrier(carriers, treeIndex, day)
+      : (carriers.find((c) => c.code === request.carrier) ?? null);
+  if (!carrier) throw new TreeNotFound(request.carrier ?? '');
   const [marks, tally] = await Promise.all([
     openFindingMarks(dataSource, [carrier.id]),
     trafficTallyFor(dataSource, index),
