@@ -5,7 +5,7 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { entities } from './server/entities/index.ts';
 import { migrations } from './server/migrations/index.ts';
 import { config, defaultDatabaseUrl } from './server/config.ts';
-import { prepareSqliteConnection } from './server/db/typeormAdapter.ts';
+import { declareMediumTextColumns, prepareSqliteConnection } from './server/db/typeormAdapter.ts';
 import { attributeTraffic } from './server/services/audit/attribution.ts';
 
 export { defaultDatabaseUrl, projectRoot } from './server/config.ts';
@@ -144,6 +144,7 @@ export async function openDatabase(
     }
     dataSource = new DataSource(options);
     await dataSource.initialize();
+    declareMediumTextColumns(dataSource);
   } catch (error) {
     throw new DatabaseOpenError(url, error);
   }

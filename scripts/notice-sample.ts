@@ -16,6 +16,7 @@ import { createDemoIssuers } from '../server/services/accounts/demoUsers.ts';
 import { importDataset } from '../server/services/import/importer.ts';
 import { issueNotice, issuersFor } from '../server/services/notices/notices.ts';
 import { EVERYTHING } from '../server/services/accounts/scope.ts';
+import { closeSharedRenderer } from '../server/services/notices/rendering.ts';
 import { listen } from '../test/support/browser.ts';
 
 const outDir = process.argv[2] ?? path.join(projectRoot, 'docs');
@@ -65,5 +66,6 @@ try {
   console.log(`wrote ${pdfPath} and ${path.join(outDir, 'notice.png')} (${notice.documentNumber})`);
 } finally {
   server.close();
+  await closeSharedRenderer();
   await dataSource.destroy();
 }

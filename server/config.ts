@@ -44,6 +44,8 @@ export interface Config {
   debug: boolean;
   /** LOG_LEVEL: how much the server logs (server/log.ts). */
   logLevel: LevelWithSilent;
+  /** NODE_ENV=production: a notice whose verification link points at this machine is not printed. */
+  production: boolean;
 }
 
 /** What README's table says of a setting; `accepts` also words the error for a bad value. */
@@ -112,6 +114,7 @@ const ENVIRONMENT = z.object({
     (raw) => (typeof raw === 'string' ? unsetIfEmpty(raw.trim().toLowerCase()) : raw),
     z.enum(LOG_LEVELS).default('info'),
   ),
+  NODE_ENV: z.string().optional(),
 });
 
 type Variable = keyof typeof ENVIRONMENT.shape;
@@ -176,6 +179,13 @@ export const SETTINGS: Record<Variable, SettingDoc> = {
     accepts: `one of ${LOG_LEVELS.join(', ')}`,
     unset: '`info`',
   },
+  NODE_ENV: {
+    purpose:
+      '`production`: a notice whose verification link would point at this machine (localhost) is not printed; ' +
+      'set `PUBLIC_URL`',
+    accepts: 'anything; only `production` changes something',
+    unset: 'not production: the link may point wherever the request came to',
+  },
 };
 
 /** A base for `${base}/verify/CODE`: http(s), and nothing after the path that the link would break. */
@@ -219,6 +229,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     locale: /^en/i.test(env.LANG ?? '') ? 'en' : 'zh-CN',
     debug: Boolean(env.DEBUG),
     logLevel: env.LOG_LEVEL,
+    production: env.NODE_ENV === 'production',
   };
 }
 

@@ -16,6 +16,7 @@ const DEFAULTS: Config = {
   locale: DEFAULT_LOCALE,
   debug: false,
   logLevel: 'info',
+  production: false,
 };
 
 /** Each variable with a value it refuses. */
@@ -72,6 +73,7 @@ describe('configuration (server/config.ts)', () => {
         LANG: 'en_US.UTF-8',
         DEBUG: '1',
         LOG_LEVEL: 'debug',
+        NODE_ENV: 'production',
       }),
     ).to.deep.equal({
       databaseUrl: 'mysql://auditor:pw@db:3306/sms106',
@@ -84,6 +86,7 @@ describe('configuration (server/config.ts)', () => {
       locale: 'en',
       debug: true,
       logLevel: 'debug',
+      production: true,
     });
     expect(loadConfig({ HOST: 'audit-1.example.cn', LANG: 'zh_CN.UTF-8' })).to.include({
       host: 'audit-1.example.cn',

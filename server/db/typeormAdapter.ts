@@ -76,6 +76,29 @@ export function discardConnection(runner: QueryRunner): void {
   held.destroy();
 }
 
+/**
+ * Columns an entity declares `text` that hold a document of no fixed size, and are MEDIUMTEXT on
+ * MySQL/MariaDB (whose TEXT stops at 64 KiB): TypeORM's SQLite driver knows no `mediumtext`, so
+ * the entity cannot say it.
+ */
+export const MEDIUM_TEXT_COLUMNS: ReadonlyArray<{ table: string; column: string }> = [
+  { table: 'notices', column: 'content' }, // migration 1764210000000
+];
+
+/**
+ * Tells an initialised MySQL store's entity metadata that MEDIUM_TEXT_COLUMNS are MEDIUMTEXT, as
+ * the migrations made them, so that TypeORM's view of the schema matches the database's.
+ */
+export function declareMediumTextColumns(dataSource: DataSource): void {
+  if (!isMysql(dataSource)) return;
+  for (const { table, column } of MEDIUM_TEXT_COLUMNS) {
+    const metadata = dataSource.entityMetadatas.find((entity) => entity.tableName === table);
+    const declared = metadata?.findColumnWithDatabaseName(column);
+    if (!declared) throw changed(`column metadata for ${table}.${column}`);
+    declared.type = 'mediumtext';
+  }
+}
+
 /** What better-sqlite3 is given to prepare each connection with (TypeORM's prepareDatabase). */
 interface SqliteDatabase {
   pragma(sql: string): unknown;

@@ -71,7 +71,7 @@ export class Notice {
   @Column('varchar', { length: 64 })
   fingerprint!: string;
 
-  /** Everything the printed notice says, as JSON (NoticeContent). */
+  /** Everything the printed notice says, as JSON (NoticeContent); MEDIUMTEXT on MySQL (typeormAdapter.ts). */
   @Column('text')
   content!: string;
 

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isIPv4, isIPv6 } from 'node:net';
 import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -59,29 +60,77 @@ function verifyUrl(req: Request, context: AppContext, code: string): string {
   return `${base}/verify/${code}`;
 }
 
+/** Whether a URL's host is this machine: localhost, 127.0.0.0/8, ::1 or 0.0.0.0, which nobody else can reach. */
+function isLoopbackUrl(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIPv4(host)) return host.startsWith('127.') || host === '0.0.0.0';
+  return isIPv6(host) && /^(::1?|::ffff:(127\.[\d.]+|7f[0-9a-f]{2}:[0-9a-f]{1,4}))$/.test(host);
+}
+
+/**
+ * The verification link a printed notice carries. In production (NODE_ENV=production) a link to
+ * this machine is refused: the agent holding the paper could never open it, and the fix is PUBLIC_URL.
+ */
+function printableVerifyUrl(req: Request, context: AppContext, code: string): string {
+  const url = verifyUrl(req, context, code);
+  if (context.config.production && isLoopbackUrl(url)) throw new HttpError(503, 'notices.local_verify_url', { url });
+  return url;
+}
+
 /** The QR code as an SVG data URI (the CSP allows data: images; no markup goes into the page). */
 async function qrDataUri(text: string): Promise<string> {
   const svg = await QRCode.toString(text, { type: 'svg', margin: 0, errorCorrectionLevel: 'M' });
   return `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`;
 }
 
+type NoticePoint = NoticeContent['findings'][number];
+
+/** The brackets after a point's rule name; notices issued before `subject` was stored name the prefix or number. */
+function pointSubject(point: NoticePoint): string | null {
+  if (point.subject !== undefined) return point.subject;
+  if (point.prefix) return `号段 ${point.prefix}`;
+  return point.number ? `号码 ${point.number}` : null;
+}
+
+/** The bracketed note closing a point: when it happened, which attachments to read. */
+function pointNote(point: NoticePoint): string | null {
+  const zh = (key: string, params: Record<string, string | number>) => t('zh-CN', key, params);
+  const chains = point.chains ?? (point.attachment === null ? [] : [point.attachment]);
+  const parts = [
+    point.occurred === null ? null : zh('notices.doc.occurred', { when: point.occurred }),
+    chains.length ? zh('notices.doc.see_attachment', { index: chains.join('、') }) : null,
+  ].filter((part) => part !== null);
+  return parts.length ? parts.join('；') : null;
+}
+
 /** What views/partials/notice-document.hbs draws. */
 async function documentView(req: Request, context: AppContext, content: NoticeContent, preview: boolean) {
-  const url = preview ? '' : verifyUrl(req, context, content.verificationCode);
+  const url = preview ? '' : printableVerifyUrl(req, context, content.verificationCode);
   return {
     doc: {
       ...content,
       preview,
-      findings: content.findings.map((f) => ({ ...f, chineseIndex: chineseNumeral(f.index) })),
+      findings: content.findings.map((f) => ({
+        chineseIndex: chineseNumeral(f.index),
+        ruleText: f.ruleText,
+        subject: pointSubject(f),
+        // The point ends with its note and one full stop, however its finding's text ended.
+        detail: f.detail.replace(/[。；，\s]+$/, ''),
+        note: pointNote(f),
+      })),
       actions: content.actions.map((text, i) => ({ index: i + 1, text })),
-      attachments: content.attachments.map((a) => `${a.index}. ${a.title}`),
-      chains: content.attachments.map((a) => ({
+      attachments: content.attachments.map((a) => ({ index: a.index, title: a.title })),
+      attachmentPages: content.attachments.map((a) => ({
         label: t('zh-CN', 'notices.doc.attachment_title', { index: a.index }),
         title: a.title,
-        links: a.chain,
+        links: 'chain' in a ? a.chain : null,
+        rows: 'list' in a ? a.list.map((row, i) => ({ ...row, index: i + 1 })) : null,
       })),
     },
     verifyUrl: url,
+    // A line may break after a slash of the link, never inside a part (nor at the code's hyphens).
+    verifyUrlParts: url.match(/[^/]*\/*/g)!.filter(Boolean),
     qr: preview ? null : await qrDataUri(url),
   };
 }

@@ -7,9 +7,11 @@ import { openDataset } from '../../server/dataset/readers.ts';
 import { Carrier, Issuer, Notice } from '../../server/entities/index.ts';
 import { runAudit } from '../../server/services/audit/auditRuns.ts';
 import { Renderer } from '../../server/services/notices/rendering.ts';
+import { issueNotice, LISTED_AFTER } from '../../server/services/notices/notices.ts';
+import { EVERYTHING } from '../../server/services/accounts/scope.ts';
 import { importDataset } from '../../server/services/import/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
-import { A1, A3, smallDataset, writeDataset } from '../support/fixtures.ts';
+import { A1, A3, saveFindings, smallDataset, writeDataset } from '../support/fixtures.ts';
 import { signIn, type Client } from '../support/session.ts';
 
 /** supertest's parser for a binary body (a PDF). */
@@ -106,6 +108,47 @@ describeEachDatabase('notice pages', (ctx) => {
     const print = (await behindProxy.get(`/notices/${notice.id}/print`).expect(200)).text;
     expect(print).to.include(`alt="https://audit.example.cn/sms106/verify/${notice.verificationCode}"`);
     expect(print).not.to.include('127.0.0.1');
+  });
+
+  it('in production refuses to print a notice whose verification link would point at this machine, naming PUBLIC_URL', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    const production = createApp(ctx.dataSource, { config: loadConfig({ NODE_ENV: 'production' }) });
+    const local = await signIn(production, ctx.dataSource, { role: 'regulator' });
+    for (const path of [`/notices/${notice.id}/print`, `/notices/${notice.id}/pdf`]) {
+      const refused = await local.get(path).expect(503);
+      expect(refused.text, path).to.include('PUBLIC_URL').and.include(`http://127.0.0.1:`);
+    }
+    // The record page still shows the link, so that staff see what is wrong.
+    await local.get(`/notices/${notice.id}`).expect(200);
+    const published = createApp(ctx.dataSource, {
+      config: loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://audit.example.cn' }),
+    });
+    const behindProxy = await signIn(published, ctx.dataSource, { role: 'regulator' });
+    const print = (await behindProxy.get(`/notices/${notice.id}/print`).expect(200)).text;
+    expect(print).to.include(`alt="https://audit.example.cn/verify/${notice.verificationCode}"`);
+  });
+
+  it('prints no empty brackets, and a rule with many findings as one point whose attachment lists them', async () => {
+    const day = new Date('2026-02-01T10:00:00+08:00');
+    const ids = await saveFindings(ctx.dataSource, A1, [
+      { rule: 'COMPLAINT_CLUSTER', detail: '多个号码被集中投诉', occurredAt: day },
+      ...Array.from({ length: LISTED_AFTER + 1 }, (_, i) => ({
+        rule: 'SUSPICIOUS_URL',
+        number: '1069012345101',
+        detail: `短信含可疑链接 http://t.cn/x${i}`,
+        occurredAt: day,
+      })),
+    ]);
+    const regulatorActor = { name: 'inspector', scope: EVERYTHING, role: 'regulator' as const };
+    const issuerId = (await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ code: '京通管' })).id;
+    const notice = await issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, findingIds: ids }, regulatorActor);
+    const print = (await regulator.get(`/notices/${notice.id}/print`).expect(200)).text;
+    expect(print).not.to.match(/（\s*）/);
+    expect(print).to.include('<span class="num">一、</span>投诉聚集。多个号码被集中投诉（发生时间：2026年2月1日）。');
+    expect(print).to.include(`同类问题共${LISTED_AFTER + 1}条，详见附件1。`);
+    const list = /<table class="list-table"[^]*?<\/table>/.exec(print)?.[0] ?? '';
+    expect(list.match(/<tr>/g)).to.have.length(LISTED_AFTER + 2);
+    expect(list).to.include('短信含可疑链接 http://t.cn/x3');
   });
 
   it('refuses to delete an issuer that has issued notices with a clear 409, and deletes an unused one', async () => {

@@ -12,6 +12,7 @@ import {
   fingerprintOf,
   issueNotice,
   isImmutabilityRefusal,
+  LISTED_AFTER,
   NoticeError,
   rectifyNotice,
   verifyNotice,
@@ -19,7 +20,7 @@ import {
 } from '../../server/services/notices/notices.ts';
 import { EVERYTHING } from '../../server/services/accounts/scope.ts';
 import { clearAllData, describeEachDatabase, mariadbUrl } from '../support/databases.ts';
-import { A1, A3, smallDataset, writeDataset } from '../support/fixtures.ts';
+import { A1, A3, saveFindings, smallDataset, writeDataset } from '../support/fixtures.ts';
 
 const regulator: NoticeActor = { name: 'inspector', scope: EVERYTHING, role: 'regulator' };
 
@@ -113,6 +114,66 @@ describeEachDatabase('rectification notices', (ctx) => {
       notice.fingerprint,
       notice.documentNumber,
     ]);
+  });
+
+  it('a rule with more than LISTED_AFTER findings is one point with their count and an attachment listing each', async () => {
+    const day = (d: number) => new Date(`2026-02-${String(d).padStart(2, '0')}T10:00:00+08:00`);
+    const urls = Array.from({ length: LISTED_AFTER + 2 }, (_, i) => ({
+      rule: 'SUSPICIOUS_URL',
+      prefix: i % 2 ? '10690123451' : '10690123452',
+      number: i % 2 ? '1069012345101' : '1069012345201',
+      detail: `短信含可疑链接 http://t.cn/x${i}。`,
+      occurredAt: day(i + 1),
+    }));
+    const ids = await saveFindings(ctx.dataSource, A1, [
+      ...urls,
+      { rule: 'COMPLAINT_CLUSTER', detail: '多个号码被集中投诉', occurredAt: day(10) },
+      { rule: 'UNFILED_SIGNATURE', number: '1069012345101', detail: '签名一未报备', occurredAt: day(11) },
+      { rule: 'UNFILED_SIGNATURE', number: '1069012345101', detail: '签名二未报备', occurredAt: day(12) },
+    ]);
+    const notice = await issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, findingIds: ids }, regulator);
+    const content = contentOf(notice);
+    expect(content.findings.map((f) => [f.rule, f.ids.length, f.subject])).to.deep.equal([
+      ['SUSPICIOUS_URL', LISTED_AFTER + 2, '号段 10690123452、号段 10690123451'],
+      ['COMPLAINT_CLUSTER', 1, null],
+      ['UNFILED_SIGNATURE', 2, '号码 1069012345101'],
+    ]);
+    const [listed, cluster, unfiled] = content.findings;
+    expect(listed.list).to.equal(1);
+    expect(listed.detail).to.equal(`同类问题共${LISTED_AFTER + 2}条，详见附件1。例如：短信含可疑链接 http://t.cn/x0。`);
+    expect([cluster.list, unfiled.list]).to.deep.equal([null, null]);
+    expect(unfiled.detail).to.equal('同类问题共2起，例如：签名一未报备');
+    expect(content.attachments).to.have.length(1);
+    const attachment = content.attachments[0];
+    expect(attachment.title).to.equal(`可疑链接问题清单（共${LISTED_AFTER + 2}条）`);
+    expect('list' in attachment && attachment.list).to.deep.equal(
+      urls.map((u, i) => ({
+        occurred: `2026-02-0${i + 1} 10:00`,
+        subject: u.number,
+        detail: u.detail,
+      })),
+    );
+    expect(content.opening).to.include(`存在以下3个方面的问题（共${ids.length}条风险线索）`);
+  });
+
+  it('stores the whole content of a notice that lists hundreds of findings (MEDIUMTEXT on MySQL)', async () => {
+    const long =
+      '号码 1069012345101 发出的短信以“某市公安局交通管理局”的名义签名，但该号码登记的使用主体不是机关或事业单位。';
+    const ids = await saveFindings(
+      ctx.dataSource,
+      A1,
+      Array.from({ length: 400 }, (_, i) => ({
+        rule: 'GOV_IMPERSONATION',
+        number: '1069012345101',
+        detail: `${long}（第 ${i + 1} 条）`,
+        occurredAt: new Date(Date.UTC(2026, 0, 1, 0, i)),
+      })),
+    );
+    const notice = await issueNotice(ctx.dataSource, { agentUscc: A1, issuerId, findingIds: ids }, regulator);
+    const stored = await ctx.dataSource.getRepository(Notice).findOneByOrFail({ id: notice.id });
+    expect(Buffer.byteLength(stored.content)).to.be.greaterThan(65_535);
+    const attachment = contentAsIssued(stored)!.attachments[0];
+    expect('list' in attachment && attachment.list).to.have.length(400);
   });
 
   it('receipt and rectification are recorded beside the content, which stays as issued; its findings become rectified', async () => {

@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { createApp } from '../../server/app.ts';
+import type { Config } from '../../server/config.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { importDataset } from '../../server/services/import/importer.ts';
 import { launchPdfBrowser } from '../../server/services/notices/pdf.ts';
@@ -31,9 +32,10 @@ export interface BrowserApp {
 
 /**
  * Declares the hooks of a browser suite: an in-memory store with the small dataset and whatever
- * `seed` adds (users, an audit, issuers), the app on a loopback port, and Debian's Chromium.
+ * `seed` adds (users, an audit, issuers), the app on a loopback port (with `config`'s settings
+ * when given), and Debian's Chromium.
  */
-export function useBrowserApp(seed: (dataSource: DataSource) => Promise<void>): BrowserApp {
+export function useBrowserApp(seed: (dataSource: DataSource) => Promise<void>, config?: Config): BrowserApp {
   const context = {} as BrowserApp;
   let server: Server | undefined;
   before(async () => {
@@ -41,7 +43,7 @@ export function useBrowserApp(seed: (dataSource: DataSource) => Promise<void>): 
     await importDataset(context.dataSource, await openDataset(await writeDataset(smallDataset())));
     await seed(context.dataSource);
     let baseUrl: string;
-    ({ server, baseUrl } = await listen(createApp(context.dataSource)));
+    ({ server, baseUrl } = await listen(createApp(context.dataSource, config ? { config } : {})));
     context.baseUrl = baseUrl;
     context.browser = await launchChromium();
   });

@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
+import { Finding } from '../../server/entities/index.ts';
 import { usccCheckCharacter } from '../../server/numbering/uscc.ts';
 
 /** A USCC with the right check character for the given first 17 characters. */
@@ -72,4 +73,47 @@ export async function snapshot(dataSource: DataSource): Promise<Record<string, u
     result[table] = JSON.parse(JSON.stringify(rows));
   }
   return result;
+}
+
+/** What saveFindings needs of a finding; the rest is a plain open finding of `agentUscc`. */
+export interface FindingSpec {
+  rule: string;
+  prefix?: string | null;
+  number?: string | null;
+  /** Its Chinese prose (the form findings had before catalogue codes): what a notice prints of it. */
+  detail: string;
+  occurredAt: Date;
+}
+
+/** Saves open findings of one agent as an audit would have left them, with no chain; their ids in order. */
+export async function saveFindings(dataSource: DataSource, agentUscc: string, specs: FindingSpec[]): Promise<number[]> {
+  const now = new Date();
+  const rows = specs.map((spec, i) => ({
+    dedupeKey: `fixture-${agentUscc}-${i}-${now.getTime()}`,
+    rule: spec.rule,
+    severity: 'high' as const,
+    status: 'open' as const,
+    rootCarrierId: null,
+    agentUscc,
+    prefix: spec.prefix ?? null,
+    number: spec.number ?? null,
+    messageId: null,
+    messageRef: null,
+    complaintId: null,
+    complaintRef: null,
+    entityUscc: null,
+    detailCode: null,
+    detailParams: null,
+    detail: spec.detail,
+    detailEn: spec.detail,
+    evidence: {},
+    occurredAt: spec.occurredAt,
+    firstSeenAt: now,
+    lastSeenAt: now,
+    lastRunId: 1,
+    statusChangedAt: null,
+    statusChangedBy: null,
+    statusReason: null,
+  }));
+  return (await dataSource.getRepository(Finding).save(rows)).map((row) => row.id);
 }

@@ -6,7 +6,7 @@ import type { NoticeStatus } from '../../entities/Notice.ts';
 import { t } from '../../i18n/index.ts';
 import { findingText } from '../../i18n/phrase.ts';
 import { IMMUTABLE_NOTICE_MESSAGE } from '../../migrations/1764110000000-Notices.ts';
-import { shanghaiDate, shanghaiDayRange } from '../../numbering/time.ts';
+import { formatShanghai, shanghaiDate, shanghaiDayRange } from '../../numbering/time.ts';
 import type { RuleCode } from '../../rules/types.ts';
 import { recordAudit, type Actor } from '../accounts/audit.ts';
 import { pushTo } from '../../util/pushTo.ts';
@@ -15,6 +15,18 @@ import { UserError, type MessageParams } from '../../errors.ts';
 
 export const DEFAULT_DEADLINE_DAYS = 15;
 
+/** The allocation chain a finding cites, root to leaf. */
+export type NoticeChain = NonNullable<FindingEvidence['chain']>;
+
+/**
+ * An attachment (附件): the chain of one or more points, or the list of every finding a point
+ * stands for (a rule with more than LISTED_AFTER findings). Notices issued before lists existed
+ * have chain attachments only.
+ */
+export type NoticeAttachment =
+  | { index: number; title: string; chain: NoticeChain }
+  | { index: number; title: string; list: Array<{ occurred: string | null; subject: string | null; detail: string }> };
+
 /** Everything a notice prints, frozen when it is issued (stored as JSON, fingerprinted). */
 export interface NoticeContent {
   issuer: { code: string; name: string; signatory: string; copyTo: string | null; printedBy: string };
@@ -22,7 +34,11 @@ export interface NoticeContent {
   title: string;
   addressee: { name: string; uscc: string };
   opening: string;
-  /** Numbered points; findings of one rule about one prefix or number are one point with their count. */
+  /**
+   * Numbered points: a rule with more than LISTED_AFTER findings is one point with their count and
+   * an attachment listing them; otherwise the findings of one rule about one prefix or number are
+   * one point with their count.
+   */
   findings: Array<{
     index: number;
     ids: number[];
@@ -31,21 +47,37 @@ export interface NoticeContent {
     severityText: string;
     prefix: string | null;
     number: string | null;
+    /**
+     * What the brackets after the rule name say ("号段 …", "号码 …"); null: no brackets. Absent in
+     * notices issued before it was stored, which print `prefix`/`number` instead.
+     */
+    subject?: string | null;
     detail: string;
     occurred: string | null;
+    /** The first chain attachment the point cites (as every notice has stored it). */
     attachment: number | null;
+    /** Every chain attachment the point cites; absent in older notices (then `attachment` alone). */
+    chains?: number[];
+    /** The attachment that lists the point's findings one by one; absent or null when there is none. */
+    list?: number | null;
   }>;
   actions: string[];
   deadline: string;
   deadlineText: string;
   closing: string;
   legalBasis: Array<{ title: string; articles: string | null }>;
-  /** One per distinct chain the findings cite: 附件1, 附件2, … */
-  attachments: Array<{ index: number; title: string; chain: NonNullable<FindingEvidence['chain']> }>;
+  /** 附件1, 附件2, … numbered in the order the points first cite them. */
+  attachments: NoticeAttachment[];
   issuedDateText: string;
   verificationCode: string;
   supersedes: string | null;
 }
+
+/**
+ * A rule with more findings than this is one point of the notice with their count, and an
+ * attachment lists them: pages of near-identical points help no one (docs/domain.md#the-notice).
+ */
+export const LISTED_AFTER = 3;
 
 /** Why a notice could not be issued or changed; `code` is an i18n key under `notices.`. */
 export class NoticeError extends UserError {
@@ -203,31 +235,51 @@ export function noticeContent(
 ): NoticeContent {
   const { issuer, agent, findings, instruments, deadline, supersedes } = draft;
   const zh = (key: string, params?: Record<string, string | number>) => t('zh-CN', key, params);
+  const perRule = new Map<string, number>();
+  for (const f of findings) perRule.set(f.rule, (perRule.get(f.rule) ?? 0) + 1);
+  const listed = (f: Finding) => perRule.get(f.rule)! > LISTED_AFTER;
+  // Points by rule, in the order each rule first happened, and a rule's points in the order of their
+  // first finding (the candidates come oldest first).
   const groups = new Map<string, Finding[]>();
-  for (const f of findings) pushTo(groups, `${f.rule}|${f.prefix ?? f.number ?? f.id}`, f);
+  for (const f of findings) pushTo(groups, listed(f) ? f.rule : `${f.rule}|${f.prefix ?? f.number ?? f.id}`, f);
+  const ruleOrder = [...perRule.keys()];
+  const ordered = [...groups.values()].sort((a, b) => ruleOrder.indexOf(a[0].rule) - ruleOrder.indexOf(b[0].rule));
   const attachments: NoticeContent['attachments'] = [];
-  const attachmentOf = new Map<string, number>();
-  const points = [...groups.values()].map((group, i): NoticeContent['findings'][number] => {
+  const chainAttachment = new Map<string, number>();
+  /** The chain's attachment, added the first time a point cites it. */
+  const attachChain = (chain: NoticeChain): number => {
+    const key = chain.map((l) => `${l.prefix}>${l.lessee}`).join('|');
+    let index = chainAttachment.get(key);
+    if (index === undefined) {
+      index = attachments.length + 1;
+      chainAttachment.set(key, index);
+      attachments.push({
+        index,
+        title: zh('notices.doc.chain_title', { prefix: chain[chain.length - 1].prefix }),
+        chain,
+      });
+    }
+    return index;
+  };
+  const points = ordered.map((group, i): NoticeContent['findings'][number] => {
     const first = group[0];
     // Drafting reads the catalogue; an issued notice keeps the text it was issued with (its content).
     const detail = findingText('zh-CN', first);
-    const chain = group.find((f) => (f.evidence.chain ?? []).length > 0)?.evidence.chain ?? [];
-    let attachment: number | null = null;
-    if (chain.length) {
-      const key = chain.map((l) => `${l.prefix}>${l.lessee}`).join('|');
-      attachment = attachmentOf.get(key) ?? null;
-      if (attachment === null) {
-        attachment = attachments.length + 1;
-        attachmentOf.set(key, attachment);
-        attachments.push({
-          index: attachment,
-          title: zh('notices.doc.attachment', {
-            rule: zh(`rule.${first.rule}`),
-            subject: first.prefix ?? first.number ?? '',
-          }),
-          chain,
-        });
-      }
+    const chains = [
+      ...new Set(group.flatMap((f) => (f.evidence.chain?.length ? [attachChain(f.evidence.chain)] : []))),
+    ].sort((a, b) => a - b);
+    let list: number | null = null;
+    if (listed(first)) {
+      list = attachments.length + 1;
+      attachments.push({
+        index: list,
+        title: zh('notices.doc.list_title', { rule: zh(`rule.${first.rule}`), count: group.length }),
+        list: group.map((f) => ({
+          occurred: f.occurredAt ? formatShanghai(f.occurredAt).slice(0, 16).replace('T', ' ') : null,
+          subject: f.number ?? f.prefix,
+          detail: findingText('zh-CN', f),
+        })),
+      });
     }
     const days = group.flatMap((f) => (f.occurredAt ? [shanghaiDate(f.occurredAt)] : [])).sort();
     const occurred =
@@ -236,17 +288,30 @@ export function noticeContent(
         : days[0] === days[days.length - 1]
           ? chineseDate(days[0])
           : zh('notices.doc.period', { from: chineseDate(days[0]), to: chineseDate(days[days.length - 1]) });
+    const subjects = [...new Set(group.map(subjectOf).filter((s) => s !== null))];
+    const sameSubject = group.every((f) => f.prefix === first.prefix && f.number === first.number);
     return {
       index: i + 1,
       ids: group.map((f) => f.id),
       rule: first.rule,
       ruleText: zh(`rule.${first.rule}`),
       severityText: zh(`severity.${first.severity}`),
-      prefix: first.prefix,
-      number: first.number,
-      detail: group.length === 1 ? detail : zh('notices.doc.group', { count: group.length, example: detail }),
+      prefix: sameSubject ? first.prefix : null,
+      number: sameSubject ? first.number : null,
+      subject:
+        subjects.length <= 2
+          ? subjects.join('、') || null
+          : zh('notices.doc.subjects', { first: subjects.slice(0, 2).join('、'), count: subjects.length }),
+      detail:
+        list !== null
+          ? zh('notices.doc.listed', { count: group.length, index: list, example: detail })
+          : group.length === 1
+            ? detail
+            : zh('notices.doc.group', { count: group.length, example: detail }),
       occurred,
-      attachment,
+      attachment: chains[0] ?? null,
+      chains,
+      list,
     };
   });
   return {
@@ -278,6 +343,12 @@ export function noticeContent(
     verificationCode,
     supersedes: supersedes?.documentNumber ?? null,
   };
+}
+
+/** What a finding is about, as the brackets after a point's rule name say it; null when it has neither. */
+function subjectOf(finding: Finding): string | null {
+  if (finding.prefix) return `号段 ${finding.prefix}`;
+  return finding.number ? `号码 ${finding.number}` : null;
 }
 
 /** 80 random bits in Crockford-style base32 (no I, L, O, U), grouped for reading aloud: `7KQ4-M2XD-…`. */
