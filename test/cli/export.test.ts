@@ -58,6 +58,7 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
         'carriers.csv',
         'complaints.csv',
         'entities.csv',
+        'issuers.csv',
         'messages.csv',
         'notes.txt',
         'protected_senders.csv',

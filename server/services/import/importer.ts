@@ -5,6 +5,7 @@ import {
   Allocation,
   Carrier,
   Complaint,
+  Issuer,
   Message,
   ProtectedSender,
   Signature,
@@ -26,6 +27,7 @@ import { ENTITY_KINDS, isUsccShaped, normaliseUscc } from '../../numbering/uscc.
 import { pushTo } from '../../util/pushTo.ts';
 import { attributeTraffic } from '../audit/attribution.ts';
 import { invalidateAllocationIndex } from '../lookup/lookup.ts';
+import { importIssuers } from './issuers.ts';
 import { LoadDataWriter, loadDataUsable } from './loadData.ts';
 import { type ChunkWriter, dialectOf, Upserter, UpsertChunks } from './upsert.ts';
 import { logger } from '../../log.ts';
@@ -421,6 +423,16 @@ class ImportJob {
       complaints: (t) => this.importComplaints(t),
       protected_senders: (t) => this.importProtectedSenders(t),
       url_lists: (t) => this.importUrlLists(t),
+      issuers: (t) =>
+        importIssuers(t, {
+          manager: this.manager,
+          eachRow: (table, onRow) => this.eachRow(table, onRow),
+          unique: this.duplicateCheck(),
+          carriers: this.carriers,
+          carrierScope: this.carrier,
+          report: (issue) => this.report(issue),
+          writing: () => this.writing,
+        }),
     };
     if (this.carrier) await this.loadSharedRegistry();
     for (const table of this.dataset.tables) {
@@ -455,6 +467,7 @@ class ImportJob {
       complaints: Complaint,
       protected_senders: ProtectedSender,
       url_lists: UrlListEntry,
+      issuers: Issuer,
     };
     return this.manager.count(target[file]);
   }
