@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,26 +18,7 @@ import { lookupJson, lookupNumber } from '../../server/services/lookup/lookup.ts
 import type { DataSource } from 'typeorm';
 import { clearAllData, mariadbUrl } from '../support/databases.ts';
 import { cli } from '../support/cliInProcess.ts';
-
-const root = path.join(import.meta.dirname, '..', '..');
-
-/** The packages a module reaches through static imports (type-only ones and `import()` aside). */
-function packagesReached(start: string): string[] {
-  const reached = new Set<string>();
-  const packages = new Set<string>();
-  const visit = (file: string) => {
-    if (reached.has(file)) return;
-    reached.add(file);
-    const source = readFileSync(path.join(root, file), 'utf8');
-    for (const match of source.matchAll(/^(?:import|export) (?!type )[^;]*? from '([^']+)';/gms)) {
-      const specifier = match[1];
-      if (specifier.startsWith('.')) visit(path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)));
-      else if (!specifier.startsWith('node:')) packages.add(specifier);
-    }
-  };
-  visit(start);
-  return [...packages].sort();
-}
+import { staticImports } from '../support/staticImports.ts';
 
 describe('sms106 lookup without TypeORM', () => {
   it('knows every migration by name without loading them (server/migrations/names.ts)', () => {
@@ -45,8 +26,8 @@ describe('sms106 lookup without TypeORM', () => {
   });
 
   it('loads no package through its static imports: the driver is loaded when the store is opened', () => {
-    expect(packagesReached('server/cli/lookup.ts')).to.deep.equal([]);
-    expect(packagesReached('server/services/lookup/lookup.ts')).to.include('typeorm');
+    expect(staticImports('server/cli/lookup.ts').packages).to.deep.equal([]);
+    expect(staticImports('server/services/lookup/lookup.ts').packages).to.include('typeorm');
   });
 
   it('leaves a store that is not current to the usual way: in memory, not made yet, never migrated, a migration pending', async () => {

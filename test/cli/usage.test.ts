@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { expect } from 'chai';
 import { cli } from '../support/cliInProcess.ts';
 import { sms106 } from '../support/sms106.ts';
-
-const root = path.join(import.meta.dirname, '..', '..');
+import { staticImports } from '../support/staticImports.ts';
 
 describe('sms106 help', () => {
   it('--help after a command prints that command’s usage, what it does and its options, as help COMMAND does', async () => {
@@ -61,23 +58,24 @@ describe('sms106 help', () => {
   });
 
   it('loads nothing for help but the catalogue: no statically imported module of server/cli.ts reaches a package', () => {
-    const reached = new Set<string>();
-    const packages = new Set<string>();
-    const visit = (file: string) => {
-      if (reached.has(file)) return;
-      reached.add(file);
-      const source = readFileSync(path.join(root, file), 'utf8');
-      // Static imports that are not type-only; `import('…')` runs only when a command does.
-      for (const match of source.matchAll(/^import (?!type )[^;]*? from '([^']+)';/gms)) {
-        const specifier = match[1];
-        if (specifier.startsWith('.'))
-          visit(path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)));
-        else if (!specifier.startsWith('node:')) packages.add(`${specifier} (${file})`);
-      }
-    };
-    visit('server/cli.ts');
-    expect([...reached].sort()).to.include.members(['server/cli/usage.ts', 'server/i18n/index.ts']);
-    expect([...packages]).to.deep.equal([]);
+    const { modules, packages } = staticImports('server/cli.ts');
+    expect(modules).to.include.members(['server/cli/usage.ts', 'server/i18n/index.ts']);
+    expect(packages).to.deep.equal([]);
+  });
+
+  it('loads for each command only what it uses: no exceljs (a workbook loads it), no server, browser or templates', () => {
+    const commands = ['import', 'audit', 'lookup', 'export', 'seed', 'notice', 'user', 'issuer'];
+    const reached = commands.flatMap((command) =>
+      staticImports(`server/cli/${command}.ts`)
+        .packages.filter((name) => ['exceljs', 'playwright-core', 'handlebars', 'express'].includes(name))
+        .map((name) => `${command}: ${name}`),
+    );
+    expect(reached).to.deep.equal([]);
+    expect(staticImports('server/cli/lookup.ts').packages, 'lookup: not even TypeORM').to.deep.equal([]);
+    expect(staticImports('server/index.ts').packages, 'the scan sees what the server loads').to.include.members([
+      'express',
+      'handlebars',
+    ]);
   });
 });
 
