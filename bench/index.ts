@@ -10,6 +10,8 @@
  *   lookup   chainAt over the index loaded from MariaDB (five trials of L lookups, the median),
  *            against the hand-written SQL a lookup would otherwise be (a LIKE scan, and
  *            index-aware `prefix IN (…)`), same data, same run.
+ *   cli      whole processes (bench/cli.ts): `node -e 0`, `sms106 --help`, and `sms106 lookup` on
+ *            that store, from the compiled build, 15 interleaved runs (5 with --quick), the median.
  *   audit    AuditPass.message over M generated messages against that snapshot (the rules, pure),
  *            in one thread and split across one thread per core (three passes, the median),
  *            then runAudit with the messages stored in MariaDB (paging and writing findings).
@@ -47,6 +49,7 @@ import { LOAD_ROWS, loadDataText } from '../server/services/import/loadData.ts';
 import { invalidateAllocationIndex, loadAllocationIndex } from '../server/services/lookup/lookup.ts';
 import { leafGrant, writeLargeDataset } from './largeDataset.ts';
 import { measureAudit } from './audit.ts';
+import { measureCli } from './cli.ts';
 import { median, trialRates } from './stats.ts';
 import { generatedMessages, prng } from './traffic.ts';
 
@@ -465,6 +468,14 @@ async function main(): Promise<void> {
     const scan = await measureSql(mariadb, sample, 'scan', 3);
     const indexed = await measureSql(mariadb, sample, 'indexed', 100);
     log(`SQL: scan ${scan.perSecond.toFixed(2)}/s, indexed ${Math.round(indexed.perSecond)}/s`);
+    // The command line's start-up, a lookup on this store included (bench/cli.ts).
+    const cli = measureCli({
+      databaseUrl,
+      number: sample[0].number,
+      at: sample[0].at.toISOString(),
+      runs: quick ? 5 : 15,
+      log,
+    });
 
     // The audit: the rules alone over generated traffic, in this thread and then split across
     // one thread per core; then the whole run on stored traffic.
@@ -542,6 +553,7 @@ async function main(): Promise<void> {
       index_load_s_sqlite: round(sqliteLoadSeconds, 2),
       ...http,
       ...tree,
+      ...cli,
     };
     console.table(results);
     writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { LevelWithSilent } from 'pino';
 import { z } from 'zod';
 import type { Locale } from './i18n/index.ts';
+import { localeForLang } from './i18n/lang.ts';
 import type { RenderLimits } from './services/notices/rendering.ts';
 import { TrustProxyError, trustProxySetting } from './util/trustProxy.ts';
 
@@ -226,7 +227,7 @@ export function loadConfig(environment: Readonly<Record<string, string | undefin
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     chromiumPath: env.CHROMIUM_PATH ?? DEFAULT_CHROMIUM_PATH,
     render: { concurrency: env.RENDER_CONCURRENCY, maxWaiting: env.RENDER_QUEUE },
-    locale: /^en/i.test(env.LANG ?? '') ? 'en' : 'zh-CN',
+    locale: localeForLang(env.LANG),
     debug: Boolean(env.DEBUG),
     logLevel: env.LOG_LEVEL,
     production: env.NODE_ENV === 'production',

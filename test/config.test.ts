@@ -159,9 +159,12 @@ describe('configuration (server/config.ts)', () => {
     ];
     const readers = files.filter((file) => reads.some((read) => read.test(readFileSync(file, 'utf8'))));
     expect(files.length).to.be.greaterThan(100);
-    // bin/sms106.js decides which build of this code runs (SMS106_FROM_SOURCE), before any of it is loaded.
+    // bin/sms106.js decides which build of this code runs (SMS106_FROM_SOURCE), before any of it is
+    // loaded; server/cli.ts reads LANG alone, by the rule config.ts follows (server/i18n/lang.ts), for
+    // help and usage errors, which answer before the settings are read (docs/cli.md#help).
     expect(readers.map((file) => path.relative(projectRoot, file)).sort()).to.deep.equal([
       'bin/sms106.js',
+      'server/cli.ts',
       'server/config.ts',
     ]);
   });
@@ -169,7 +172,9 @@ describe('configuration (server/config.ts)', () => {
   it('the command line stops at a bad setting with one line and exit 2, and its help needs no settings', async () => {
     const refused = await sms106(['lookup', '10690123456789', '--db', 'sqlite::memory:'], { PORT: 'http' });
     expect([refused.code, refused.stdout]).to.deep.equal([2, '']);
-    expect(refused.stderr).to.equal(`sms106: PORT must be ${SETTINGS.PORT.accepts}, not "http"\n`);
+    expect(refused.stderr).to.equal(
+      `sms106: 环境变量中的设置无法使用：PORT must be ${SETTINGS.PORT.accepts}, not "http"\n`,
+    );
     const help = await sms106(['help'], { PORT: 'http' });
     expect([help.code, help.stderr]).to.deep.equal([0, '']);
   });

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { CsvSyntaxError, csvBatches } from './csvParser.ts';
 import { sieveCsv, type SievedCsv } from './csvSieve.ts';
 import { DATASET_LIMITS } from './limits.ts';
@@ -191,9 +191,12 @@ async function openWorkbook(file: string): Promise<Dataset> {
   }
 }
 
+/** exceljs, loaded for a workbook only: a CSV dataset, and the command line, do not pay for it. */
+const excel = async (): Promise<typeof ExcelJS> => (await import('exceljs')).default;
+
 async function openWorkbookWhole(file: string): Promise<Dataset> {
   const label = path.basename(file);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await excel()).Workbook();
   try {
     await workbook.xlsx.readFile(file);
   } catch (error) {
@@ -273,7 +276,7 @@ interface SheetReader extends AsyncIterable<{ number: number; values: unknown[] 
 }
 
 async function* workbookReader(file: string): AsyncIterable<SheetReader> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+  const reader = new (await excel()).stream.xlsx.WorkbookReader(file, {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',

@@ -11,6 +11,8 @@ export const DATASET_FILES = [
   'complaints',
   'protected_senders',
   'url_lists',
+  // Last: its `carrier` names carriers the same dataset may bring (docs/dataset-format.md#issuers).
+  'issuers',
 ] as const;
 export type DatasetFile = (typeof DATASET_FILES)[number];
 
@@ -34,6 +36,7 @@ export const TABLE_SPECS: Record<DatasetFile, TableSpec> = {
   },
   protected_senders: { required: ['name'], optional: ['uscc', 'aliases'] },
   url_lists: { required: ['domain', 'list'], optional: ['note'] },
+  issuers: { required: ['code', 'name', 'signatory', 'printed_by'], optional: ['carrier', 'copy_to'] },
 };
 
 /** A row every cell of which is empty once trimmed: the importer passes over it, before the header and after. */
@@ -52,6 +55,7 @@ export function exportColumns(file: DatasetFile): string[] {
     complaints: ['id', 'sender', 'reported_at', 'received_at', 'loss_yuan', 'region', 'summary'],
     protected_senders: ['name', 'uscc', 'aliases'],
     url_lists: ['domain', 'list', 'note'],
+    issuers: ['code', 'name', 'carrier', 'signatory', 'copy_to', 'printed_by'],
   };
   return order[file];
 }

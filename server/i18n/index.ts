@@ -9,10 +9,12 @@ export const DEFAULT_LOCALE: Locale = 'zh-CN';
 
 type Messages = Record<string, string>;
 
-const messages: Record<Locale, Messages> = {
-  'zh-CN': load('zh-CN'),
-  en: load('en'),
-};
+/** Each locale's catalogue, read the first time it is asked for: `sms106 --help` in English reads only English. */
+const messages: Partial<Record<Locale, Messages>> = {};
+
+function catalogue(locale: Locale): Messages {
+  return (messages[locale] ??= load(locale));
+}
 
 /** Each locale is a folder of JSON files, one per area of the product, merged; a key may appear once. */
 function load(locale: Locale): Messages {
@@ -40,11 +42,11 @@ export function isLocale(value: unknown): value is Locale {
  * from a locale falls back to zh-CN, then to the key itself, so a gap shows rather than hides.
  */
 export function t(locale: Locale, key: string, params: Record<string, string | number> = {}): string {
-  const template = messages[locale][key] ?? messages[DEFAULT_LOCALE][key] ?? key;
+  const template = catalogue(locale)[key] ?? catalogue(DEFAULT_LOCALE)[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 /** Every key of a locale: for the test that both locales say everything. */
 export function messageKeys(locale: Locale): string[] {
-  return Object.keys(messages[locale]);
+  return Object.keys(catalogue(locale));
 }

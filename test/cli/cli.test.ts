@@ -246,7 +246,8 @@ describe('sms106 usage errors', () => {
   it('exits 2 with the usage on stderr when no command is given', async () => {
     const result = await cli();
     expect(result.code).to.equal(2);
-    expect(result.stderr).to.include('usage: sms106');
+    expect(result.stderr).to.include('用法：sms106 命令');
+    expect((await cli('--lang', 'en')).stderr).to.include('usage: sms106 COMMAND');
   });
 
   it('exits 2 on an unknown command', async () => {
@@ -254,9 +255,11 @@ describe('sms106 usage errors', () => {
   });
 
   it('exits 2 when a command lacks its argument', async () => {
-    const result = await cli('lookup');
-    expect(result.code).to.equal(2);
-    expect(result.stderr).to.include('expected: sms106 lookup NUMBER');
+    const result = await cli('lookup', '--lang', 'en');
+    expect([result.code, result.stderr]).to.deep.equal([
+      2,
+      'sms106: expected: sms106 lookup NUMBER [--at TIME] (sms106 lookup --help)\n',
+    ]);
   });
 
   it('exits 2 on a database URL it cannot use', async () => {

@@ -58,6 +58,7 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
         'carriers.csv',
         'complaints.csv',
         'entities.csv',
+        'issuers.csv',
         'messages.csv',
         'notes.txt',
         'protected_senders.csv',
@@ -111,8 +112,10 @@ for (const kind of ['SQLite', 'MariaDB'] as const) {
 
 describe('sms106 export --help', () => {
   it('documents --force and --safe-for-excel', async () => {
-    const help = await cli('export', '--help');
+    const help = await cli('export', '--help', '--lang', 'en');
     expect(help.code).to.equal(0);
-    expect(help.stdout).to.include('export DIR [--force] [--safe-for-excel]');
+    expect(help.stdout).to.include('usage: sms106 export DIR [--force] [--safe-for-excel]');
+    expect(help.stdout).to.match(/--force +write into a DIR that already holds files/);
+    expect(help.stdout).to.match(/--safe-for-excel +put ' before cells a spreadsheet would run as formulas/);
   });
 });

@@ -20,7 +20,7 @@ describe('sms106 and the store it is pointed at', function () {
     for (const [url, args] of runs) {
       const result = await sms106(args, { DATABASE_URL: url });
       expect([result.code, result.stderr], `${args.join(' ')} with DATABASE_URL=${url}`).to.deep.equal([0, '']);
-      expect(result.stdout).to.include('usage: sms106');
+      expect(result.stdout).to.include('用法：sms106');
     }
   });
 

@@ -29,6 +29,7 @@ async function content(ctx: { dataSource: import('typeorm').DataSource }) {
           lessee_agent_id: _la,
           lessee_entity_id: _le,
           root_carrier_id: _rc,
+          carrier_id: _carrier,
           ...rest
         } = row as Record<string, unknown>;
         return JSON.stringify(rest);
@@ -63,10 +64,12 @@ describeEachDatabase('export', (ctx) => {
       'carriers.csv',
       'complaints.csv',
       'entities.csv',
+      'issuers.csv',
       'messages.csv',
       'protected_senders.csv',
       'url_lists.csv',
     ]);
+    expect(files['issuers.csv']).to.equal('code,name,carrier,signatory,copy_to,printed_by\n');
     expect(files['allocations.csv'].split('\n')[0]).to.equal(
       'prefix,holder,lessee,valid_from,valid_to,miit_filing_no,declared',
     );
@@ -74,7 +77,14 @@ describeEachDatabase('export', (ctx) => {
   });
 
   it('round-trips: importing the export into an empty store gives the same data and the same files', async () => {
-    await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
+    const issuers =
+      'code,name,carrier,signatory,copy_to,printed_by\n' +
+      '京通管,北京市通信管理局,,北京市通信管理局,,北京市通信管理局办公室\n' +
+      '联通合规,中国联通,CUCC,中国联通合规部,"抄送：甲, 乙",中国联通合规部\n';
+    await importDataset(
+      ctx.dataSource,
+      await openDataset(await writeDataset({ ...smallDataset(), 'issuers.csv': issuers })),
+    );
     const original = await content(ctx);
     const first = await writeDataset({});
     await exportDataset(ctx.dataSource, first);
@@ -86,5 +96,6 @@ describeEachDatabase('export', (ctx) => {
     const second = await writeDataset({});
     await exportDataset(ctx.dataSource, second);
     expect(await readAll(second)).to.deep.equal(await readAll(first));
+    expect((await readAll(first))['issuers.csv']).to.equal(issuers);
   });
 });

@@ -63,6 +63,7 @@ const TABLES = [
   'complaints',
   'protected_senders',
   'url_list_entries',
+  'issuers',
 ];
 
 /** Every row of every data table, ids included, in a form two snapshots can be compared in. */

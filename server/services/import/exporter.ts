@@ -6,6 +6,7 @@ import {
   Allocation,
   Carrier,
   Complaint,
+  Issuer,
   Message,
   ProtectedSender,
   Signature,
@@ -135,6 +136,12 @@ export async function exportDataset(
     url_lists: async (write) => {
       for (const u of await dataSource.getRepository(UrlListEntry).find({ order: { domain: 'ASC' } }))
         await write([u.domain, u.list, u.note]);
+    },
+    issuers: async (write) => {
+      for (const i of await dataSource.getRepository(Issuer).find({ order: { code: 'ASC' } })) {
+        const carrier = i.carrierId === null ? null : parties.carriers.get(i.carrierId)!;
+        await write([i.code, i.name, carrier, i.signatory, i.copyTo, i.printedBy]);
+      }
     },
   };
   for (const file of DATASET_FILES) {

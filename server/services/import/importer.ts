@@ -4,6 +4,7 @@ import {
   Allocation,
   Carrier,
   Complaint,
+  Issuer,
   Message,
   ProtectedSender,
   UrlListEntry,
@@ -15,6 +16,7 @@ import { t, type Locale } from '../../i18n/index.ts';
 import type { DatasetFile } from '../../dataset/tables.ts';
 import { attributeTraffic } from '../audit/attribution.ts';
 import { invalidateAllocationIndex } from '../lookup/lookup.ts';
+import { importIssuers } from './issuers.ts';
 import { dialectOf } from './upsert.ts';
 import { logger } from '../../log.ts';
 import { ImportJob } from './job/core.ts';
@@ -150,6 +152,16 @@ async function run(job: ImportJob): Promise<void> {
     complaints: (t) => traffic.importComplaints(t),
     protected_senders: (t) => referenceData.importProtectedSenders(t),
     url_lists: (t) => referenceData.importUrlLists(t),
+    issuers: (t) =>
+      importIssuers(t, {
+        manager: job.manager,
+        eachRow: (table, onRow) => job.eachRow(table, onRow),
+        unique: job.duplicateCheck(),
+        carriers: job.carriers,
+        carrierScope: job.carrier,
+        report: (issue) => job.report(issue),
+        writing: () => job.writing,
+      }),
   };
   if (job.carrier) await parties.loadSharedRegistry();
   for (const table of job.dataset.tables) {
@@ -181,6 +193,7 @@ const FILE_TARGETS: Record<DatasetFile, EntityTarget<ObjectLiteral>> = {
   complaints: Complaint,
   protected_senders: ProtectedSender,
   url_lists: UrlListEntry,
+  issuers: Issuer,
 };
 
 async function count(manager: EntityManager, file: DatasetFile): Promise<number> {

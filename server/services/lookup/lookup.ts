@@ -1,19 +1,20 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
-import {
-  AllocationIndexBuilder,
-  chainAt,
-  type AllocationIndex,
-  type Chain,
-  type Party,
-} from '../../chain/allocationIndex.ts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AllocationIndexBuilder, chainAt, type AllocationIndex, type Party } from '../../chain/allocationIndex.ts';
 import { Agent, Carrier, UsingEntity } from '../../entities/index.ts';
-import { parse106 } from '../../numbering/number106.ts';
-import { parseTimestamp } from '../../numbering/time.ts';
 import { coversCarrier, EVERYTHING, type Scope } from '../accounts/scope.ts';
 import { dialectOf } from '../import/upsert.ts';
-import { UserError } from '../../errors.ts';
-import { t, type Locale } from '../../i18n/index.ts';
 import { logger } from '../../log.ts';
+import {
+  addAllocations,
+  ALLOCATION_COLUMNS,
+  lookupOnce,
+  readLookupInput,
+  type AllocationRecord,
+  type LookupResult,
+  type Parties,
+} from './chainOnce.ts';
+
+export { LookupInputError, lookupJson, type LookupResult } from './chainOnce.ts';
 
 /**
  * Rows read at a time while loading the index. A page's rows are objects until the builder has
@@ -23,77 +24,19 @@ import { logger } from '../../log.ts';
  */
 const PAGE_ROWS = 10_000;
 
-interface AllocationRecord {
-  id: number;
-  prefix: string;
-  parent_id: number | null;
-  level: number;
-  holder_carrier_id: number | null;
-  holder_agent_id: number | null;
-  lessee_agent_id: number | null;
-  lessee_entity_id: number | null;
-  valid_from: string;
-  valid_to: string | null;
-  declared: number | boolean;
-  miit_filing_no: string | null;
-}
-
-const ALLOCATION_COLUMNS =
-  'id, prefix, parent_id, level, holder_carrier_id, holder_agent_id, lessee_agent_id, lessee_entity_id,' +
-  ' valid_from, valid_to, declared, miit_filing_no';
-
-interface Parties {
-  carriers: Map<number, Party>;
-  agents: Map<number, Party>;
-  entities: Map<number, Party>;
-}
-
-/** The parties allocations name: all of them, or only those of the ids given (one lookup's rows). */
-async function loadParties(manager: EntityManager, only?: { agents: number[]; entities: number[] }): Promise<Parties> {
+/** The parties allocations name: all of them. */
+async function loadParties(manager: EntityManager): Promise<Parties> {
   const carriers = new Map<number, Party>();
   const agents = new Map<number, Party>();
   const entities = new Map<number, Party>();
   for (const c of await manager.getRepository(Carrier).find())
     carriers.set(c.id, { kind: 'carrier', id: c.id, key: c.code, name: c.name });
   const select = { id: true, uscc: true, name: true } as const;
-  const agentRows = only
-    ? only.agents.length
-      ? await manager.getRepository(Agent).find({ select, where: { id: In(only.agents) } })
-      : []
-    : await manager.getRepository(Agent).find({ select });
-  for (const a of agentRows) agents.set(a.id, { kind: 'agent', id: a.id, key: a.uscc, name: a.name });
-  const entityRows = only
-    ? only.entities.length
-      ? await manager.getRepository(UsingEntity).find({ select, where: { id: In(only.entities) } })
-      : []
-    : await manager.getRepository(UsingEntity).find({ select });
-  for (const e of entityRows) entities.set(e.id, { kind: 'entity', id: e.id, key: e.uscc, name: e.name });
+  for (const a of await manager.getRepository(Agent).find({ select }))
+    agents.set(a.id, { kind: 'agent', id: a.id, key: a.uscc, name: a.name });
+  for (const e of await manager.getRepository(UsingEntity).find({ select }))
+    entities.set(e.id, { kind: 'entity', id: e.id, key: e.uscc, name: e.name });
   return { carriers, agents, entities };
-}
-
-function addAllocations(
-  builder: AllocationIndexBuilder,
-  rows: readonly AllocationRecord[],
-  { carriers, agents, entities }: Parties,
-): void {
-  for (const a of rows) {
-    builder.add({
-      id: Number(a.id),
-      prefix: a.prefix,
-      parentId: a.parent_id === null ? null : Number(a.parent_id),
-      level: Number(a.level),
-      holder: (a.holder_carrier_id !== null
-        ? carriers.get(Number(a.holder_carrier_id))
-        : agents.get(Number(a.holder_agent_id)))!,
-      lessee: (a.lessee_agent_id !== null
-        ? agents.get(Number(a.lessee_agent_id))
-        : entities.get(Number(a.lessee_entity_id)))!,
-      validFrom: String(a.valid_from),
-      validTo: a.valid_to === null ? null : String(a.valid_to),
-      declared: Boolean(Number(a.declared)),
-      miitFilingNo: a.miit_filing_no,
-    });
-  }
 }
 
 /**
@@ -115,37 +58,6 @@ export async function loadAllocationIndex(dataSource: DataSource | EntityManager
     if (page.length < PAGE_ROWS) break;
     afterId = Number(page[page.length - 1].id);
   }
-  const index = builder.build();
-  await index.buildFreed;
-  return index;
-}
-
-/**
- * An index of only the allocations that can be in `number`'s chain: a link's prefix always begins
- * the number (a re-lease narrows its parent's range), so those are the rows whose prefix is one
- * of the number's leading digits, found through the prefix-first unique index. For one question
- * asked once (`sms106 lookup`) this reads a handful of rows where the whole index reads them all.
- */
-async function loadIndexFor(manager: EntityManager, number: string): Promise<AllocationIndex> {
-  const prefixes = Array.from({ length: number.length }, (_, i) => number.slice(0, i + 1));
-  const rows: AllocationRecord[] = await manager.query(
-    `SELECT ${ALLOCATION_COLUMNS} FROM allocations WHERE prefix IN (${prefixes.map(() => '?').join(', ')}) ORDER BY id`,
-    prefixes,
-  );
-  const ids = (pick: (row: AllocationRecord) => number | null) => [
-    ...new Set(
-      rows
-        .map(pick)
-        .filter((id) => id !== null)
-        .map(Number),
-    ),
-  ];
-  const parties = await loadParties(manager, {
-    agents: ids((row) => row.holder_agent_id).concat(ids((row) => row.lessee_agent_id)),
-    entities: ids((row) => row.lessee_entity_id),
-  });
-  const builder = new AllocationIndexBuilder(rows.length);
-  addAllocations(builder, rows, parties);
   const index = builder.build();
   await index.buildFreed;
   return index;
@@ -263,29 +175,6 @@ export function invalidateAllocationIndex(dataSource: DataSource): void {
   cache.delete(dataSource);
 }
 
-/** The number or the time a user gave could not be understood. */
-export class LookupInputError extends UserError {
-  constructor(
-    readonly field: 'number' | 'at',
-    readonly code: string,
-    readonly value: string,
-  ) {
-    super(400, `lookup.${field}.invalid`, {}, { message: `${field}: ${code} (${value})` });
-  }
-
-  /** Which field, and why in the words of the issue catalogue. */
-  override text(locale: Locale): string {
-    return t(locale, this.messageKey, { reason: t(locale, `issue.${this.code}`) });
-  }
-}
-
-export interface LookupResult {
-  /** The number as normalised. */
-  number: string;
-  at: Date;
-  chain: Chain | null;
-}
-
 /**
  * Who held `rawNumber` at `rawAt` (a timestamp as docs/dataset-format.md#values accepts; default
  * now). A chain that starts at a carrier outside `scope` is not shown: to that user the number is
@@ -299,34 +188,10 @@ export async function lookupNumber(
   scope: Scope = EVERYTHING,
   options: { once?: boolean } = {},
 ): Promise<LookupResult> {
-  const number = parse106(rawNumber, 'number');
-  if (!number.ok) throw new LookupInputError('number', number.code, rawNumber);
-  let at = new Date();
-  if (rawAt && rawAt.trim() !== '') {
-    const parsed = parseTimestamp(rawAt);
-    if (!parsed.ok) throw new LookupInputError('at', parsed.code, rawAt);
-    at = parsed.value;
-  }
-  const index = options.once
-    ? await loadIndexFor(dataSource.manager, number.value)
-    : await allocationIndexFor(dataSource);
-  const chain = chainAt(index, number.value, at);
+  const { number, at } = readLookupInput(rawNumber, rawAt);
+  const chain = options.once
+    ? (await lookupOnce((sql, parameters) => dataSource.manager.query(sql, parameters), number, at)).chain
+    : chainAt(await allocationIndexFor(dataSource), number, at);
   const visible = chain !== null && coversCarrier(scope, chain.links[0].holder.id);
-  return { number: number.value, at, chain: visible ? chain : null };
-}
-
-/** `lookup --json` (docs/cli.md#lookup). */
-export function lookupJson(result: LookupResult, formatAt: (at: Date) => string): object {
-  return {
-    number: result.number,
-    at: formatAt(result.at),
-    chain: (result.chain?.links ?? []).map((link) => ({
-      prefix: link.prefix,
-      holder: link.holder.key,
-      lessee: link.lessee.key,
-      lessee_kind: link.lessee.kind,
-      level: link.level,
-    })),
-    entity: result.chain?.entity ? { uscc: result.chain.entity.key, name: result.chain.entity.name } : null,
-  };
+  return { number, at, chain: visible ? chain : null };
 }
