@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { DatasetTable } from '../../dataset/readers.ts';
 import { Issuer } from '../../entities/index.ts';
-import type { ImportIssue } from './importer.ts';
+import type { ImportIssue } from './job/report.ts';
 
 /**
  * `issuers.csv` (docs/dataset-format.md#issuers): the offices that sign notices, so that a store
