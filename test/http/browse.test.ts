@@ -171,6 +171,14 @@ describeEachDatabase('browse pages', (ctx) => {
       expect(pagerLink(page.text, 'next')).to.equal('');
     });
 
+    it('names every page in the pager, the current one marked, beside the total', async () => {
+      await load(manyAgents(60));
+      const page = await app().get('/agents').query({ page: 2 }).expect(200);
+      const pager = /<nav class="pager"[\s\S]*?<\/nav>/.exec(page.text)![0];
+      expect(pager).to.include('<a href="/agents">1</a><span aria-current="page">2</span>');
+      expect(pager).to.include('第 2 / 2 页，共 60 条');
+    });
+
     it('keeps the search text in the pager links', async () => {
       await load(manyAgents(60));
       const page = await app().get('/agents').query({ q: '测试' }).expect(200);
