@@ -54,6 +54,9 @@ function walk(theirs: Theirs): Step[] {
     clean('/audits/:id', `/audits/${theirs.auditRunId}`),
     clean('/findings'),
     clean('/findings', `/findings?agent=${A1}`),
+    // A name typed into the agent filter finds nothing of CMCC's, and shows none of its names.
+    clean('/findings', `/findings?agent=${encodeURIComponent('北京一级')}`),
+    { route: '/findings', url: `/findings?similar=${theirs.findingId}`, status: 400 },
     { route: '/findings', url: '/findings?carrier=CMCC', status: 400 },
     notFound('/findings/:id', `/findings/${theirs.findingId}`),
     clean('/risk'),
@@ -65,6 +68,7 @@ function walk(theirs: Theirs): Step[] {
       shows: 'the public check of a notice, for anyone holding its code',
     },
     notFound('/agents/:uscc/notices/new', `/agents/${A1}/notices/new`),
+    notFound('/agents/:uscc/notices/new', `/agents/${A1}/notices/new?finding=${theirs.findingId}`),
     clean('/notices'),
     clean('/notices', `/notices?agent=${A1}`),
     { route: '/notices', url: '/notices?carrier=CMCC', status: 400 },
