@@ -48,6 +48,8 @@ export interface FindingEvidence {
 @Index('idx_findings_root_carrier', ['rootCarrierId'])
 @Index('idx_findings_agent', ['agentUscc'])
 @Index('idx_findings_occurred', ['occurredAt'])
+@Index('idx_findings_message', ['messageId'])
+@Index('idx_findings_entity', ['entityUscc'])
 export class Finding {
   @PrimaryGeneratedColumn('increment', { type: 'int' })
   id!: number;

@@ -13,6 +13,7 @@ import { MessageLabels1764160000000 } from './1764160000000-MessageLabels.ts';
 import { SignInAttempts1764170000000 } from './1764170000000-SignInAttempts.ts';
 import { AuditRunCarrierTotals1764180000000 } from './1764180000000-AuditRunCarrierTotals.ts';
 import { FindingDetailCode1764200000000 } from './1764200000000-FindingDetailCode.ts';
+import { FindingLinkIndexes1764215000000 } from './1764215000000-FindingLinkIndexes.ts';
 
 /** Every migration, oldest first. Listed by hand so no file glob is needed under tsx/ESM. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   SignInAttempts1764170000000,
   AuditRunCarrierTotals1764180000000,
   FindingDetailCode1764200000000,
+  FindingLinkIndexes1764215000000,
 ];

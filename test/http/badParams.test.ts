@@ -153,6 +153,7 @@ const ROWS: Row[] = [
     path: fixed('/messages'),
   },
   { route: '/messages', name: 'text', kind: text(100, '订单'), path: fixed('/messages') },
+  { route: '/messages', name: 'flagged', kind: choice('1'), path: fixed('/messages') },
   { route: '/messages', name: 'page', kind: PAGE, path: fixed('/messages') },
   { route: '/messages/:id', name: 'labelled', kind: choice('1'), path: (s) => `/messages/${s.messageId}` },
   { route: '/lookup', name: 'number', kind: text(100, '10690123450188'), path: fixed('/lookup') },
@@ -179,6 +180,8 @@ const ROWS: Row[] = [
   { route: '/entities', name: 'q', kind: text(100, '杭州'), path: fixed('/entities') },
   { route: '/entities', name: 'page', kind: PAGE, path: fixed('/entities') },
   { route: '/entities/:uscc', name: 'page', kind: PAGE, path: fixed(`/entities/${E_SHOP}`) },
+  { route: '/entities/:uscc', name: 'messages_page', kind: PAGE, path: fixed(`/entities/${E_SHOP}`) },
+  { route: '/entities/:uscc', name: 'complaints_page', kind: PAGE, path: fixed(`/entities/${E_SHOP}`) },
 ];
 
 /** `path` with `name` set to `value` (repeated when it is a list). */

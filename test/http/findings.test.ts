@@ -365,4 +365,37 @@ describeEachDatabase('findings pages', (ctx) => {
     expect(after).to.include('北京一级通信有限公司没有待处理的风险线索');
     expect(after).to.include(`另有 ${open} 条线索已在整改通知书中通知`);
   });
+
+  it("gives each message in the list the audit's verdict, and keeps only the flagged ones on request", async () => {
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(REPEATED_MESSAGES)));
+    const unaudited = (await regulator.get('/messages').expect(200)).text;
+    expect(bodyRows(unaudited, 'messages').every((row) => row.includes('尚未稽核'))).to.equal(true);
+    await auditFromPage(regulator);
+    const flaggedIds = new Set(
+      (await ctx.dataSource.getRepository(Finding).find())
+        .filter((f) => f.messageId !== null && f.status !== 'dismissed')
+        .map((f) => f.messageId!),
+    );
+    const messages = await ctx.dataSource.getRepository(Message).find();
+    expect(flaggedIds.size).to.be.greaterThan(0).and.lessThan(messages.length);
+    const list = (await regulator.get('/messages').expect(200)).text;
+    for (const message of messages) {
+      const row = bodyRows(list, 'messages').find((r) => r.includes(`href="/messages/${message.id}"`))!;
+      expect(row, message.externalId ?? '').to.include(flaggedIds.has(message.id) ? '被标记（' : '未发现问题');
+    }
+    const flagged = (await regulator.get('/messages?flagged=1').expect(200)).text;
+    expect(flagged).to.include(`共 ${flaggedIds.size} 条`);
+    expect(bodyRows(flagged, 'messages')).to.have.length(flaggedIds.size);
+    // A dismissed finding no longer flags its message.
+    const r3 = messages.find((m) => m.externalId === 'R3')!;
+    const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
+    for (const finding of await ctx.dataSource.getRepository(Finding).findBy({ messageId: r3.id }))
+      await admin
+        .post(`/findings/${finding.id}/dismiss`)
+        .type('form')
+        .send({ expected: finding.status, reason: '核实为本单位授权' })
+        .expect(303);
+    const after = (await regulator.get('/messages?flagged=1').expect(200)).text;
+    expect(after).not.to.include(`href="/messages/${r3.id}"`);
+  });
 });

@@ -77,6 +77,7 @@ function walk(theirs: Theirs): Step[] {
     notFound('/notices/:id/pdf', `/notices/${theirs.noticeId}/pdf`),
     clean('/messages'),
     clean('/messages', '/messages?sender=1069'),
+    clean('/messages', '/messages?flagged=1'),
     notFound('/messages/:id', `/messages/${theirs.messageId}`),
     clean('/lookup', `/lookup?number=10690123450188&${AT}`),
     clean('/api/lookup', `/api/lookup?number=10690123450188&${AT}`),

@@ -24,6 +24,8 @@ export interface FindingFilter {
   agent?: string;
   /** The sender number a finding is about. */
   number?: string;
+  /** The using entity it is about, by USCC. */
+  entity?: string;
   /** The findings like this one: the same agent, rule and number (SimilarFindings). */
   similar?: Finding;
   /** occurred_at from (inclusive) / to (exclusive). */
@@ -69,6 +71,7 @@ function filtered(dataSource: DataSource, scope: Scope, filter: FindingFilter): 
   if (filter.carrierId !== undefined) query.andWhere('f.root_carrier_id = :carrierId', { carrierId: filter.carrierId });
   if (filter.agent) whereAgent(query, dataSource, scope, filter.agent);
   if (filter.number) query.andWhere('f.number = :number', { number: filter.number });
+  if (filter.entity) query.andWhere('f.entity_uscc = :entity', { entity: filter.entity });
   if (filter.similar) {
     const like = filter.similar;
     if (like.number === null) query.andWhere('f.id = :similarId', { similarId: like.id });
