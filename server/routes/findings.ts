@@ -36,6 +36,8 @@ const findingsQuery = z.object({
   // The agent's USCC, or part of its name.
   agent: param.text(100),
   number: param.digits(20),
+  // The findings about one using entity (its page links here).
+  entity: param.uscc(),
   // Every finding like this one (same agent, rule and number), one row each.
   similar: param.id(),
   from: param.day(),
@@ -80,6 +82,7 @@ export async function getFindings(req: Request, res: Response, context: AppConte
     carrierId: carrier?.id,
     agent: q.agent?.trim(),
     number: q.number,
+    entity: q.entity,
     similar: similar ?? undefined,
     ...shanghaiDayRange(q.from, q.to),
   };
@@ -124,7 +127,20 @@ export async function getFindings(req: Request, res: Response, context: AppConte
   res.page('findings/index', {
     title: t(locale, 'findings.title'),
     section: 'findings',
-    filter: { agent: q.agent ?? '', number: q.number ?? '', from: q.from ?? '', to: q.to ?? '' },
+    filter: {
+      agent: q.agent ?? '',
+      number: q.number ?? '',
+      entity: q.entity ?? '',
+      from: q.from ?? '',
+      to: q.to ?? '',
+    },
+    entity: q.entity
+      ? {
+          uscc: q.entity,
+          url: `/entities/${q.entity}`,
+          withoutUrl: pageUrlBuilder('/findings', { ...req.query, entity: undefined })(1),
+        }
+      : null,
     rules: RULE_CODES.map((r) => option(r, t(locale, `rule.${r}`), q.rule)),
     severities: [...SEVERITIES].reverse().map((s) => option(s, t(locale, `severity.${s}`), q.severity)),
     statuses: FINDING_STATUSES.map((s) => option(s, t(locale, `findings.status.${s}`), q.status)),

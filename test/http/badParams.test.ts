@@ -107,6 +107,12 @@ const ROWS: Row[] = [
   },
   {
     route: '/findings',
+    name: 'entity',
+    kind: { bad: ['123', 'x'.repeat(41)], good: [E_SHOP, E_SHOP.toLowerCase()] },
+    path: fixed('/findings'),
+  },
+  {
+    route: '/findings',
     name: 'similar',
     kind: { bad: [...ID.bad, '999999'], good: (s) => [String(s.findingId)] },
     path: fixed('/findings'),

@@ -3,6 +3,7 @@ import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { importDataset } from '../../server/services/import/importer.ts';
 import { runAudit } from '../../server/services/audit/auditRuns.ts';
+import { Finding } from '../../server/entities/index.ts';
 import { shanghaiDate } from '../../server/numbering/time.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { signIn, type Client } from '../support/session.ts';
@@ -343,6 +344,11 @@ describeEachDatabase('browse pages', (ctx) => {
       expect(table(shop, 'entity-messages')).to.include('您的订单已发货').and.include('R3');
       expect(table(shop, 'entity-complaints')).to.include('C1').and.include('冒充交警').and.include('30000');
       expect(table(shop, 'entity-findings')).to.include('冒用政府机关');
+      // Its findings, all of them, are one link away on the findings page.
+      const about = (await app().get(`/findings?entity=${E_SHOP}`).expect(200)).text;
+      const own = await ctx.dataSource.getRepository(Finding).countBy({ entityUscc: E_SHOP });
+      expect(about).to.include(`共 ${own} 条`).and.include('data-testid="entity-filter"');
+      expect(own).to.be.lessThan(await ctx.dataSource.getRepository(Finding).count());
       // The number passed to E_LOGI on 2023-07-01: what was sent before is not its traffic.
       const logi = (await app().get(`/entities/${E_LOGI}`).expect(200)).text;
       expect(logi).not.to.include('data-testid="entity-messages"');
