@@ -8,6 +8,13 @@ export type Severity = (typeof SEVERITIES)[number];
 /** open → notified → rectified, or dismissed with a written reason (issue "The audit"). */
 export const FINDING_STATUSES = ['open', 'notified', 'rectified', 'dismissed'] as const;
 export type FindingStatus = (typeof FINDING_STATUSES)[number];
+/**
+ * The one definition every page counts by. Open findings are those a notice may still be issued
+ * for (待处理); notified ones wait for the rectification a notice asked for (已通知). Both are
+ * unresolved: they count towards an agent's risk until rectified or dismissed.
+ */
+export const NOTIFIABLE_STATUSES = ['open'] as const satisfies readonly FindingStatus[];
+export const UNRESOLVED_STATUSES = ['open', 'notified'] as const satisfies readonly FindingStatus[];
 
 /** The trail a finding carries: the chain, the text that triggered it, the figures behind a threshold. */
 export interface FindingEvidence {
@@ -41,6 +48,8 @@ export interface FindingEvidence {
 @Index('idx_findings_root_carrier', ['rootCarrierId'])
 @Index('idx_findings_agent', ['agentUscc'])
 @Index('idx_findings_occurred', ['occurredAt'])
+@Index('idx_findings_message', ['messageId'])
+@Index('idx_findings_entity', ['entityUscc'])
 export class Finding {
   @PrimaryGeneratedColumn('increment', { type: 'int' })
   id!: number;

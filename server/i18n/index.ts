@@ -46,6 +46,11 @@ export function t(locale: Locale, key: string, params: Record<string, string | n
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
+/** Whether the catalogue has a text for `key` (both locales do: test/i18n/locales.test.ts). */
+export function hasMessage(key: string): boolean {
+  return key in catalogue(DEFAULT_LOCALE);
+}
+
 /** Every key of a locale: for the test that both locales say everything. */
 export function messageKeys(locale: Locale): string[] {
   return Object.keys(catalogue(locale));

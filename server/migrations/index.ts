@@ -14,6 +14,7 @@ import { SignInAttempts1764170000000 } from './1764170000000-SignInAttempts.ts';
 import { AuditRunCarrierTotals1764180000000 } from './1764180000000-AuditRunCarrierTotals.ts';
 import { FindingDetailCode1764200000000 } from './1764200000000-FindingDetailCode.ts';
 import { NoticeContentMediumText1764210000000 } from './1764210000000-NoticeContentMediumText.ts';
+import { FindingLinkIndexes1764215000000 } from './1764215000000-FindingLinkIndexes.ts';
 
 /** Every migration, oldest first. Listed by hand so no file glob is needed under tsx/ESM. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   AuditRunCarrierTotals1764180000000,
   FindingDetailCode1764200000000,
   NoticeContentMediumText1764210000000,
+  FindingLinkIndexes1764215000000,
 ];

@@ -22,4 +22,5 @@ export const MIGRATION_NAMES: readonly string[] = [
   'AuditRunCarrierTotals1764180000000',
   'FindingDetailCode1764200000000',
   'NoticeContentMediumText1764210000000',
+  'FindingLinkIndexes1764215000000',
 ];

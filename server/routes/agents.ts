@@ -4,7 +4,14 @@ import type { AppContext } from '../context.ts';
 import { HttpError } from '../errors.ts';
 import { scopeOf } from '../services/accounts/scope.ts';
 import { t } from '../i18n/index.ts';
-import { agentGrants, agentHoldings, findAgent, searchAgents } from '../services/lookup/browse.ts';
+import {
+  agentGrants,
+  agentHeldPeriods,
+  agentHoldings,
+  findAgent,
+  searchAgents,
+  type Period,
+} from '../services/lookup/browse.ts';
 import { agentProfile, timelineRange, type AgentProfile } from '../services/tree/agentProfile.ts';
 import { listFindings } from '../services/audit/findings.ts';
 import { shanghaiDate } from '../numbering/time.ts';
@@ -91,6 +98,32 @@ function profileView(profile: AgentProfile, agent: { uscc: string; name: string 
   };
 }
 
+/** Periods the agent page names as days to pick; the latest ones. */
+const MAX_PERIODS_NAMED = 8;
+
+const held = (periods: readonly Period[], day: string) =>
+  periods.some((p) => p.from <= day && (p.to === null || day <= p.to));
+
+/**
+ * The day the agent page opens at when none is asked for: today if the agent holds something
+ * today, else the last day up to today it held something, else (holdings that start later) the
+ * first day it will; null when it never held anything in scope.
+ */
+export function lastDayHeld(periods: readonly Period[], today: string): string | null {
+  if (periods.length === 0) return null;
+  if (held(periods, today)) return today;
+  const past = periods.filter((p) => p.from <= today).map((p) => (p.to === null || p.to > today ? today : p.to));
+  return past.length > 0 ? past.sort().at(-1)! : periods[0].from;
+}
+
+/** What the page says about its day: that it moved off today, or that the agent held nothing on the day asked. */
+function dateNote(periods: readonly Period[], date: string, today: string, chosenByPage: boolean, locale: Locale) {
+  if (periods.length === 0) return t(locale, 'agents.never_held');
+  if (!held(periods, date)) return t(locale, 'agents.date_not_held', { date });
+  if (chosenByPage && date !== today) return t(locale, 'agents.date_moved', { today, date });
+  return null;
+}
+
 /** GET /agents?q=…&page=… — every agent, searchable by name or USCC prefix, 50 a page. */
 export async function getAgents(req: Request, res: Response, context: AppContext): Promise<void> {
   const query = readQuery(req, listQuery);
@@ -129,7 +162,10 @@ export async function getAgent(req: Request, res: Response, context: AppContext)
   const agent = uscc === null ? null : await findAgent(context.dataSource, uscc, scopeOf(req.principal));
   if (!agent) throw new HttpError(404, 'error.not_found');
   const query = readQuery(req, agentQuery);
-  const date = query.at ?? shanghaiDate(new Date());
+  const today = shanghaiDate(new Date());
+  const periods = await agentHeldPeriods(context.dataSource, agent.id, scopeOf(req.principal));
+  const date = query.at ?? lastDayHeld(periods, today) ?? today;
+  const path = `/agents/${encodeURIComponent(agent.uscc)}`;
   const profile = await agentProfile(context.dataSource, scopeOf(req.principal), agent, date);
   const findings = await listFindings(
     context.dataSource,
@@ -150,12 +186,16 @@ export async function getAgent(req: Request, res: Response, context: AppContext)
     { page: query.grants_page ?? 1, perPage: PER_PAGE },
     scopeOf(req.principal),
   );
-  const path = `/agents/${encodeURIComponent(agent.uscc)}`;
   res.page('agents/show', {
     title: agent.name,
     section: 'agents',
     stylesheets: ['/static/tree.css'],
     profile: profileView(profile, agent, req.locale),
+    dateNote: dateNote(periods, date, today, query.at === undefined, req.locale),
+    periods: periods.slice(-MAX_PERIODS_NAMED).map((p) => ({
+      text: p.to === null ? t(req.locale, 'browse.valid_open', { from: p.from }) : `${p.from} – ${p.to}`,
+      url: `${path}?at=${p.to === null || p.to > today ? (p.from > today ? p.from : today) : p.to}`,
+    })),
     findings: {
       total: findings.total,
       rows: findings.rows.map((f) => findingRowView(f, req.locale)),

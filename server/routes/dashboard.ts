@@ -130,12 +130,12 @@ function agentView(agent: AgentRisk, placement: AgentPlacement | undefined, loca
         ? t(locale, 'dashboard.level_value', { level: placement.minLevel })
         : t(locale, 'dashboard.level_range', { min: placement.minLevel, max: placement.maxLevel }),
     carriers: (placement?.carriers ?? []).map((carrier) => carrier.name).join(t(locale, 'dashboard.list')),
-    pending: agent.pending,
+    pending: agent.toNotify,
     findingsUrl: `/findings?agent=${agent.uscc}&status=open`,
     score: agent.score,
     critical: agent.critical,
     // Open findings to put in a notice; else the notices already sent, to follow up.
-    act: agent.pending
+    act: agent.toNotify
       ? { url: `/agents/${agent.uscc}/notices/new`, text: t(locale, 'dashboard.issue_notice') }
       : { url: `/notices?agent=${agent.uscc}`, text: t(locale, 'dashboard.agent_notices') },
   };

@@ -5,20 +5,26 @@ import { HttpError } from '../errors.ts';
 import { Carrier, type Finding } from '../entities/index.ts';
 import { FINDING_STATUSES, SEVERITIES, type FindingEvidence } from '../entities/Finding.ts';
 import { t, type Locale } from '../i18n/index.ts';
-import { shanghaiDayRange } from '../numbering/time.ts';
+import { shanghaiDate, shanghaiDayRange } from '../numbering/time.ts';
+import { CLAIM_MATCHES } from '../rules/claims/types.ts';
+import { noticesCovering } from '../services/notices/notices.ts';
 import { RULE_CODES } from '../rules/types.ts';
 import {
   agentRiskRanking,
   dismissFinding,
+  findingNames,
   FindingStateError,
   getFinding,
+  listFindingGroups,
   listFindings,
   reopenFinding,
 } from '../services/audit/findings.ts';
 import { coversCarrier, scopeOf } from '../services/accounts/scope.ts';
-import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
+import { PER_PAGE, pagerView, pageUrlBuilder, type PagerView } from '../presenters/paging.ts';
 import { findingRowView } from '../presenters/findings.ts';
 import { beijingTime } from '../presenters/time.ts';
+import { actorText } from '../presenters/actors.ts';
+import { usersNamed } from '../services/accounts/accounts.ts';
 import { idParam } from './shared.ts';
 import { badParameter, param, readQuery } from './query.ts';
 
@@ -27,13 +33,37 @@ const findingsQuery = z.object({
   severity: param.choice(SEVERITIES),
   status: param.choice(FINDING_STATUSES),
   carrier: param.text(16),
-  agent: param.uscc(),
+  // The agent's USCC, or part of its name.
+  agent: param.text(100),
+  number: param.digits(20),
+  // The findings about one using entity (its page links here).
+  entity: param.uscc(),
+  // Every finding like this one (same agent, rule and number), one row each.
+  similar: param.id(),
   from: param.day(),
   to: param.day(),
   page: param.page(),
 });
 
-/** GET /findings — every finding in scope, filtered by rule, severity, status, carrier, agent and date. */
+/** The pager of a grouped list counts rows; it says how many findings they hold as well. */
+function groupedPager(pager: PagerView | null, findings: number, locale: Locale): PagerView | null {
+  if (!pager || pager.total === findings) return pager;
+  return {
+    ...pager,
+    summary: t(locale, 'findings.pager_grouped', {
+      page: pager.page,
+      pages: pager.pages,
+      groups: pager.total,
+      findings,
+    }),
+  };
+}
+
+/**
+ * GET /findings — every finding in scope, filtered by rule, severity, status, carrier, agent (name
+ * or USCC), number and date; near-identical ones (same agent, rule and number) are one row with
+ * their count, which links to them one by one (`similar`).
+ */
 export async function getFindings(req: Request, res: Response, context: AppContext): Promise<void> {
   const q = readQuery(req, findingsQuery);
   const scope = scopeOf(req.principal);
@@ -42,33 +72,100 @@ export async function getFindings(req: Request, res: Response, context: AppConte
   );
   const carrier = q.carrier ? carriers.find((c) => c.code === q.carrier) : undefined;
   if (q.carrier && !carrier) throw badParameter(req.locale, 'carrier', 'carrier');
+  const similar = q.similar !== undefined ? await getFinding(context.dataSource, scope, q.similar) : null;
+  if (q.similar !== undefined && !similar) throw badParameter(req.locale, 'similar', 'finding');
   const page = q.page ?? 1;
-  const result = await listFindings(
-    context.dataSource,
-    scope,
-    {
-      rule: q.rule,
-      severity: q.severity,
-      status: q.status,
-      carrierId: carrier?.id,
-      agent: q.agent,
-      ...shanghaiDayRange(q.from, q.to),
-    },
-    page,
-    PER_PAGE,
-  );
+  const filter = {
+    rule: q.rule,
+    severity: q.severity,
+    status: q.status,
+    carrierId: carrier?.id,
+    agent: q.agent?.trim(),
+    number: q.number,
+    entity: q.entity,
+    similar: similar ?? undefined,
+    ...shanghaiDayRange(q.from, q.to),
+  };
+  const locale = req.locale;
+  let rows;
+  let total: number;
+  let groups: number | null = null;
+  if (similar) {
+    const result = await listFindings(context.dataSource, scope, filter, page, PER_PAGE);
+    const names = await findingNames(context.dataSource, scope, result.rows);
+    rows = result.rows.map((f) => ({ ...findingRowView(f, locale, names), members: 1, statuses: null }));
+    total = result.total;
+  } else {
+    const result = await listFindingGroups(context.dataSource, scope, filter, page, PER_PAGE);
+    const names = await findingNames(
+      context.dataSource,
+      scope,
+      result.rows.map((group) => group.finding),
+    );
+    const similarUrl = (id: number) => pageUrlBuilder('/findings', { ...req.query, similar: String(id) })(1);
+    rows = result.rows.map((group) => ({
+      ...findingRowView(group.finding, locale, names),
+      severity: group.severity,
+      severityText: t(locale, `severity.${group.severity}`),
+      members: group.members,
+      membersUrl: group.members > 1 ? similarUrl(group.finding.id) : null,
+      statuses:
+        group.statuses.length > 1
+          ? group.statuses.map((entry) => ({
+              status: entry.status,
+              text: t(locale, 'findings.status_count', {
+                status: t(locale, `findings.status.${entry.status}`),
+                count: entry.count,
+              }),
+            }))
+          : null,
+    }));
+    total = result.total;
+    groups = result.groups;
+  }
   const option = (value: string, label: string, selected: unknown) => ({ value, label, selected: value === selected });
   res.page('findings/index', {
-    title: t(req.locale, 'findings.title'),
+    title: t(locale, 'findings.title'),
     section: 'findings',
-    filter: { agent: q.agent ?? '', from: q.from ?? '', to: q.to ?? '' },
-    rules: RULE_CODES.map((r) => option(r, t(req.locale, `rule.${r}`), q.rule)),
-    severities: [...SEVERITIES].reverse().map((s) => option(s, t(req.locale, `severity.${s}`), q.severity)),
-    statuses: FINDING_STATUSES.map((s) => option(s, t(req.locale, `findings.status.${s}`), q.status)),
+    filter: {
+      agent: q.agent ?? '',
+      number: q.number ?? '',
+      entity: q.entity ?? '',
+      from: q.from ?? '',
+      to: q.to ?? '',
+    },
+    entity: q.entity
+      ? {
+          uscc: q.entity,
+          url: `/entities/${q.entity}`,
+          withoutUrl: pageUrlBuilder('/findings', { ...req.query, entity: undefined })(1),
+        }
+      : null,
+    rules: RULE_CODES.map((r) => option(r, t(locale, `rule.${r}`), q.rule)),
+    severities: [...SEVERITIES].reverse().map((s) => option(s, t(locale, `severity.${s}`), q.severity)),
+    statuses: FINDING_STATUSES.map((s) => option(s, t(locale, `findings.status.${s}`), q.status)),
     carriers: carriers.length > 1 ? carriers.map((c) => option(c.code, c.name, q.carrier)) : null,
-    findings: result.rows.map((f) => findingRowView(f, req.locale)),
-    total: result.total,
-    pager: pagerView(page, result.total, PER_PAGE, pageUrlBuilder('/findings', req.query)),
+    showCarrier: carriers.length > 1,
+    similar: similar
+      ? {
+          id: similar.id,
+          url: `/findings/${similar.id}`,
+          text: t(locale, 'findings.similar_heading', {
+            id: similar.id,
+            rule: t(locale, `rule.${similar.rule}`),
+            number: similar.number ?? '',
+          }),
+          backUrl: pageUrlBuilder('/findings', { ...req.query, similar: undefined })(1),
+        }
+      : null,
+    findings: rows,
+    total,
+    grouped: groups !== null && groups < total ? t(locale, 'findings.grouped_count', { groups }) : null,
+    pager: groupedPager(
+      pagerView(page, groups ?? total, PER_PAGE, pageUrlBuilder('/findings', req.query)),
+      total,
+      locale,
+    ),
   });
 }
 
@@ -118,28 +215,80 @@ async function findingOf(req: Request, context: AppContext): Promise<Finding> {
   return finding;
 }
 
+/** Facts whose values are words of the product, not data: shown in the reader's language. */
+const WORDED_FACTS: Record<string, readonly string[]> = {
+  match: CLAIM_MATCHES,
+  declared: ['true', 'false'],
+};
+
+function factView(label: string, value: string | number, locale: Locale) {
+  const raw = String(value);
+  return {
+    label: t(locale, `findings.fact.${label}`),
+    value: WORDED_FACTS[label]?.includes(raw) ? t(locale, `findings.fact_value.${label}.${raw}`) : raw,
+  };
+}
+
+/**
+ * Where to go next from a finding: a notice to the agent answerable for it (the form with the
+ * finding ticked, while it is open and the reader may issue), the notices that already cover it,
+ * the chain it lies in (the number at that moment, the tree on that day), and whether the reader
+ * may dismiss or reopen it. Only what the reader's role allows is offered (ROUTES).
+ */
+async function nextSteps(req: Request, context: AppContext, finding: Finding) {
+  const scope = scopeOf(req.principal);
+  const day = shanghaiDate(finding.occurredAt ?? finding.lastSeenAt);
+  const carrier =
+    finding.rootCarrierId !== null
+      ? await context.dataSource.getRepository(Carrier).findOneBy({ id: finding.rootCarrierId })
+      : null;
+  const treeKey = finding.number ?? finding.prefix ?? finding.agentUscc;
+  const notices = await noticesCovering(context.dataSource, scope, finding.id);
+  const changesStatus = req.may('post', '/findings/:id/dismiss');
+  return {
+    noticeUrl:
+      finding.agentUscc && finding.status === 'open' && req.may('get', '/agents/:uscc/notices/new')
+        ? `/agents/${finding.agentUscc}/notices/new?finding=${finding.id}`
+        : null,
+    notices: notices.map((n) => ({ number: n.documentNumber, url: `/notices/${n.id}` })),
+    treeUrl: treeKey
+      ? `/tree?${new URLSearchParams({ ...(carrier ? { carrier: carrier.code } : {}), at: day, q: treeKey })}`
+      : null,
+    treeDay: day,
+    canDismiss: changesStatus && (finding.status === 'open' || finding.status === 'notified'),
+    canReopen: changesStatus && finding.status === 'dismissed',
+  };
+}
+
 async function renderFinding(
   req: Request,
   res: Response,
+  context: AppContext,
   finding: Finding,
   error: string | null,
   status = 200,
 ): Promise<void> {
   const locale = req.locale;
+  const scope = scopeOf(req.principal);
+  const names = await findingNames(context.dataSource, scope, [finding]);
   res.page(
     'findings/show',
     {
       title: t(locale, 'findings.show_title', { id: finding.id }),
       section: 'findings',
       finding: {
-        ...findingRowView(finding, locale),
+        ...findingRowView(finding, locale, names),
         prefix: finding.prefix,
         number: finding.number,
         entity: finding.entityUscc,
+        agentLabel: finding.agentUscc ? (names.agents.get(finding.agentUscc) ?? finding.agentUscc) : null,
+        entityName: finding.entityUscc ? (names.entities.get(finding.entityUscc) ?? null) : null,
         numberLookupUrl:
           finding.number && finding.occurredAt
             ? `/lookup?number=${finding.number}&at=${encodeURIComponent(beijingTime(finding.occurredAt).replace(' ', 'T'))}`
-            : null,
+            : finding.prefix
+              ? `/lookup?number=${finding.prefix}`
+              : null,
         messageUrl: finding.messageId ? `/messages/${finding.messageId}` : null,
         messageRef: finding.messageRef ?? (finding.messageId ? `#${finding.messageId}` : null),
         complaintRef: finding.complaintRef,
@@ -147,17 +296,15 @@ async function renderFinding(
         lastSeen: beijingTime(finding.lastSeenAt),
         lastRunId: finding.lastRunId,
         statusChangedAt: finding.statusChangedAt ? beijingTime(finding.statusChangedAt) : null,
-        statusChangedBy: finding.statusChangedBy,
+        statusChangedBy: finding.statusChangedBy
+          ? actorText(finding.statusChangedBy, locale, await usersNamed(context.dataSource, [finding.statusChangedBy]))
+          : null,
         statusReason: finding.statusReason,
-        canDismiss: finding.status === 'open' || finding.status === 'notified',
-        canReopen: finding.status === 'dismissed',
       },
+      next: await nextSteps(req, context, finding),
       text: textView(finding.evidence, locale),
       chain: chainView(finding.evidence, locale),
-      facts: Object.entries(finding.evidence.facts ?? {}).map(([label, value]) => ({
-        label: t(locale, `findings.fact.${label}`),
-        value: String(value),
-      })),
+      facts: Object.entries(finding.evidence.facts ?? {}).map(([label, value]) => factView(label, value, locale)),
       error,
     },
     status,
@@ -166,7 +313,7 @@ async function renderFinding(
 
 /** GET /findings/:id — the finding, its evidence and the chain drawn; dismiss or reopen it. */
 export async function getFindingPage(req: Request, res: Response, context: AppContext): Promise<void> {
-  await renderFinding(req, res, await findingOf(req, context), null);
+  await renderFinding(req, res, context, await findingOf(req, context), null);
 }
 
 const statusForm = z.object({
@@ -182,7 +329,7 @@ async function changeStatus(
 ): Promise<void> {
   const finding = await findingOf(req, context);
   const form = statusForm.safeParse(req.body ?? {});
-  if (!form.success) return renderFinding(req, res, finding, t(req.locale, 'findings.reason_required'), 400);
+  if (!form.success) return renderFinding(req, res, context, finding, t(req.locale, 'findings.reason_required'), 400);
   try {
     await change(
       context.dataSource,
@@ -195,7 +342,7 @@ async function changeStatus(
   } catch (error) {
     if (!(error instanceof FindingStateError)) throw error;
     const current = await findingOf(req, context);
-    return renderFinding(req, res, current, error.text(req.locale), error.status);
+    return renderFinding(req, res, context, current, error.text(req.locale), error.status);
   }
   res.redirect(303, `/findings/${finding.id}`);
 }
@@ -210,9 +357,13 @@ export async function postReopenFinding(req: Request, res: Response, context: Ap
   await changeStatus(req, res, context, reopenFinding);
 }
 
-/** GET /risk — agents ranked by their open findings and the complaints traced to them. */
+/**
+ * GET /risk — agents ranked by their unresolved findings and the complaints traced to them; each
+ * says how many are open (a notice may still be issued for them) and how many already notified.
+ */
 export async function getRisk(req: Request, res: Response, context: AppContext): Promise<void> {
   const ranking = await agentRiskRanking(context.dataSource, scopeOf(req.principal), 100);
+  const mayIssue = req.may('get', '/agents/:uscc/notices/new');
   res.page('findings/risk', {
     title: t(req.locale, 'risk.title'),
     section: 'risk',
@@ -221,7 +372,9 @@ export async function getRisk(req: Request, res: Response, context: AppContext):
       rank: i + 1,
       name: r.name ?? r.uscc,
       url: `/agents/${r.uscc}`,
-      findingsUrl: `/findings?agent=${r.uscc}&status=open`,
+      toNotifyUrl: `/findings?agent=${r.uscc}&status=open`,
+      notifiedUrl: `/findings?agent=${r.uscc}&status=notified`,
+      noticeUrl: mayIssue && r.toNotify > 0 ? `/agents/${r.uscc}/notices/new` : null,
     })),
   });
 }

@@ -37,6 +37,16 @@ import { getCrossCarrier, getTree, getTreeCsv, getTreePng, getTreeSvg } from './
 
 type Handler = (req: Request, res: Response, context: AppContext) => Promise<void> | void;
 
+declare module 'express-serve-static-core' {
+  interface Request {
+    /**
+     * Whether the signed-in user may use another route (as ROUTES declares it, e.g. `'post',
+     * '/findings/:id/dismiss'`): so that a page offers only the actions its reader may take.
+     */
+    may(method: RouteDeclaration['method'], path: string): boolean;
+  }
+}
+
 /**
  * Who may use a route: `public` (no sign-in: the login form, the public notice check), `signed-in`
  * (every role; what it shows is still confined to the user's scope), or the roles listed. The
@@ -126,12 +136,26 @@ export const ROUTES: readonly RouteDeclaration[] = [
   { method: 'get', path: '/entities/:uscc', access: 'signed-in', handler: getEntity },
 ];
 
+function allows(access: Access, role: Role | undefined): boolean {
+  if (access === 'public') return true;
+  if (access === 'signed-in') return role !== undefined;
+  return role !== undefined && access.includes(role);
+}
+
+/** Whether `role` may use the route declared as `method path`; asking of an undeclared route is a programming error. */
+export function mayUse(role: Role | undefined, method: RouteDeclaration['method'], path: string): boolean {
+  const route = ROUTES.find((r) => r.method === method && r.path === path);
+  if (!route) throw new Error(`no route ${method.toUpperCase()} ${path} is declared`);
+  return allows(route.access, role);
+}
+
 /** Registers every route; handlers get the shared context as their third argument. */
 export function registerRoutes(app: Express, context: AppContext): void {
   for (const route of ROUTES) {
     app[route.method](route.path, (req: Request, res: Response) => {
       if (Array.isArray(route.access) && !route.access.includes(req.principal?.role as Role))
         throw new HttpError(403, 'auth.forbidden');
+      req.may = (method, path) => mayUse(req.principal?.role, method, path);
       return route.handler(req, res, context);
     });
   }

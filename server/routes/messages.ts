@@ -6,7 +6,13 @@ import { t } from '../i18n/index.ts';
 import { render } from '../i18n/phrase.ts';
 import { chainEvidence } from '../rules/evidence.ts';
 import { MESSAGE_LABELS, MessageLabelError, labelOf, setMessageLabel } from '../services/audit/messageLabels.ts';
-import { explainMessage, listMessages, type MessageExplanation } from '../services/audit/messages.ts';
+import {
+  anyAuditFinished,
+  explainMessage,
+  listMessages,
+  messageVerdicts,
+  type MessageExplanation,
+} from '../services/audit/messages.ts';
 import { scopeOf } from '../services/accounts/scope.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
 import { findingRowView } from '../presenters/findings.ts';
@@ -17,27 +23,54 @@ import { param, readQuery } from './query.ts';
 const messagesQuery = z.object({
   sender: param.digits(20),
   text: param.text(100),
+  // Only the messages the audit flagged.
+  flagged: param.choice(['1']),
   page: param.page(),
 });
 
 /** `?labelled=1`: the redirect after a label was saved. */
 const messageQuery = z.object({ labelled: param.choice(['1']) });
 
-/** GET /messages — the stored message samples in scope, searchable by sender and text. */
+/**
+ * GET /messages — the stored message samples in scope, searchable by sender and text, each with
+ * the audit's verdict (flagged by a finding nobody dismissed, or clean); `flagged=1` keeps the
+ * flagged ones.
+ */
 export async function getMessages(req: Request, res: Response, context: AppContext): Promise<void> {
   const query = readQuery(req, messagesQuery);
   const page = query.page ?? 1;
+  const scope = scopeOf(req.principal);
+  const locale = req.locale;
   const result = await listMessages(
     context.dataSource,
-    scopeOf(req.principal),
-    { sender: query.sender, text: query.text?.trim() },
+    scope,
+    { sender: query.sender, text: query.text?.trim(), flagged: query.flagged === '1' },
     page,
     PER_PAGE,
   );
+  const verdicts = await messageVerdicts(
+    context.dataSource,
+    scope,
+    result.rows.map((m) => m.id),
+  );
+  const audited = await anyAuditFinished(context.dataSource);
+  const verdictOf = (id: number) => {
+    const verdict = verdicts.get(id);
+    if (verdict)
+      return {
+        kind: 'flagged',
+        text: t(locale, 'messages.verdict_flagged', { count: verdict.findings }),
+        severity: verdict.worst,
+        url: `/messages/${id}`,
+      };
+    return audited
+      ? { kind: 'clean', text: t(locale, 'messages.verdict_clean'), severity: null, url: null }
+      : { kind: 'unaudited', text: t(locale, 'messages.verdict_unaudited'), severity: null, url: null };
+  };
   res.page('messages/index', {
-    title: t(req.locale, 'messages.title'),
+    title: t(locale, 'messages.title'),
     section: 'messages',
-    filter: { sender: query.sender ?? '', text: query.text?.trim() ?? '' },
+    filter: { sender: query.sender ?? '', text: query.text?.trim() ?? '', flagged: query.flagged === '1' },
     messages: result.rows.map((m) => ({
       id: m.id,
       url: `/messages/${m.id}`,
@@ -45,6 +78,7 @@ export async function getMessages(req: Request, res: Response, context: AppConte
       sender: m.sender,
       sentAt: beijingTime(m.sentAt),
       content: m.content,
+      verdict: verdictOf(m.id),
     })),
     total: result.total,
     pager: pagerView(page, result.total, PER_PAGE, pageUrlBuilder('/messages', req.query)),

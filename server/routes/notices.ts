@@ -16,6 +16,7 @@ import {
   contentAsIssued,
   defaultDeadline,
   draftNotice,
+  findingsOfNotice,
   getNotice,
   isOverdue,
   issueNotice,
@@ -31,6 +32,9 @@ import {
   type NoticeRequest,
 } from '../services/notices/notices.ts';
 import { findAgent } from '../services/lookup/browse.ts';
+import { agentFindingCounts, findingNames, getFinding } from '../services/audit/findings.ts';
+import { usersNamed } from '../services/accounts/accounts.ts';
+import { actorText, commandLineUser } from '../presenters/actors.ts';
 import { coversCarrier, scopeOf, seesEveryCarrier } from '../services/accounts/scope.ts';
 import { shanghaiDate } from '../numbering/time.ts';
 import { PER_PAGE, pagerView, pageUrlBuilder } from '../presenters/paging.ts';
@@ -177,7 +181,9 @@ async function renderForm(
     .getRepository(LegalInstrument)
     .find({ order: { position: 'ASC', id: 'ASC' } });
   let problem = error;
-  if (candidates.length === 0) problem ??= t(req.locale, 'notices.no_findings', { name: agent.name });
+  // Nothing to notify: say what there is instead, counted as the risk ranking counts (Finding.ts).
+  const counts = candidates.length === 0 ? await agentFindingCounts(context.dataSource, actor.scope, agent.uscc) : null;
+  if (counts) problem ??= t(req.locale, 'notices.no_findings', { name: agent.name });
   if (issuers.length === 0) problem ??= t(req.locale, 'notices.no_issuer');
   const chosen = (list: number[] | undefined, id: number) => (list && list.length ? list.includes(id) : true);
   const today = shanghaiDate(new Date());
@@ -197,6 +203,14 @@ async function renderForm(
       deadline: values.deadline ?? defaultDeadline(today),
       minDeadline: today,
       supersedes: values.supersedes ?? null,
+      notified:
+        counts && counts.notified > 0
+          ? {
+              text: t(req.locale, 'notices.already_notified', { count: counts.notified }),
+              findingsUrl: `/findings?agent=${agent.uscc}&status=notified`,
+              noticesUrl: `/notices?agent=${agent.uscc}`,
+            }
+          : null,
       canIssue: candidates.length > 0 && issuers.length > 0,
       error: problem,
     },
@@ -204,14 +218,30 @@ async function renderForm(
   );
 }
 
-/** `?supersedes=ID`: the notice a correction replaces. */
-const newNoticeQuery = z.object({ supersedes: param.id() });
+/** `?supersedes=ID`: the notice a correction replaces; `?finding=ID`: the finding the form was opened from. */
+const newNoticeQuery = z.object({ supersedes: param.id(), finding: param.id() });
 
-/** GET /agents/:uscc/notices/new — pick findings, deadline, legal basis (and issuer), then preview. */
+/**
+ * GET /agents/:uscc/notices/new — pick findings, deadline, legal basis (and issuer), then preview.
+ * Opened from a finding (`finding`), only that finding is ticked; the agent's other open findings
+ * are there to add.
+ */
 export async function getNewNotice(req: Request, res: Response, context: AppContext): Promise<void> {
   const agent = await agentOf(req, context);
   const query = readQuery(req, newNoticeQuery);
-  await renderForm(req, res, context, agent, { supersedes: query.supersedes }, null);
+  let problem: string | null = null;
+  if (query.finding !== undefined) {
+    const finding = await getFinding(context.dataSource, scopeOf(req.principal), query.finding);
+    if (!finding || finding.agentUscc !== agent.uscc)
+      throw badParameter(req.locale, 'finding', 'agent_finding', { name: agent.name });
+    if (finding.status !== 'open')
+      problem = t(req.locale, 'notices.finding_not_open', {
+        id: finding.id,
+        status: t(req.locale, `findings.status.${finding.status}`),
+      });
+  }
+  const findings = query.finding !== undefined && problem === null ? [query.finding] : undefined;
+  await renderForm(req, res, context, agent, { supersedes: query.supersedes, findings }, problem);
 }
 
 function requestFrom(agent: Agent, form: z.infer<typeof noticeForm>): NoticeRequest {
@@ -386,6 +416,19 @@ async function renderNotice(
   const [supersedes, supersededBy] = [await related(notice.supersedesId), await related(notice.supersededById)];
   const current = notice.supersededById === null;
   const content = contentAsIssued(notice);
+  const scope = scopeOf(req.principal);
+  const findings = await findingsOfNotice(context.dataSource, scope, notice.id);
+  const names = await findingNames(context.dataSource, scope, findings);
+  const people = await usersNamed(
+    context.dataSource,
+    [notice.issuedBy, notice.acknowledgedBy, notice.rectifiedBy].filter((name) => name !== null),
+  );
+  const cliUser = commandLineUser(notice.issuedBy);
+  // Issued from the command line, the notice is the issuing office's: no person signed in.
+  const issuedBy =
+    cliUser !== null && content
+      ? t(locale, 'notices.issued_via_cli', { office: content.issuer.signatory, user: cliUser })
+      : actorText(notice.issuedBy, locale, people);
   // An altered row is shown by its columns under a warning, so that staff can still find and report it.
   const shown = content
     ? {
@@ -413,7 +456,7 @@ async function renderNotice(
         agentUrl: `/agents/${shown.agentUscc}`,
         altered: content === null,
         issuedAt: beijingTime(notice.issuedAt),
-        issuedBy: notice.issuedBy,
+        issuedBy,
         code: notice.verificationCode,
         fingerprint: notice.fingerprint,
         verifyUrl: verifyUrl(req, context, notice.verificationCode),
@@ -421,14 +464,14 @@ async function renderNotice(
         acknowledged: notice.acknowledgedAt
           ? t(locale, 'notices.acknowledged_text', {
               at: beijingTime(notice.acknowledgedAt),
-              by: notice.acknowledgedBy ?? '',
+              by: notice.acknowledgedBy ? actorText(notice.acknowledgedBy, locale, people) : '',
               note: notice.acknowledgement ?? '',
             })
           : null,
         rectified: notice.rectifiedAt
           ? t(locale, 'notices.rectified_text', {
               at: beijingTime(notice.rectifiedAt),
-              by: notice.rectifiedBy ?? '',
+              by: notice.rectifiedBy ? actorText(notice.rectifiedBy, locale, people) : '',
               note: notice.rectification ?? '',
             })
           : null,
@@ -439,6 +482,7 @@ async function renderNotice(
         canCorrect: current,
         pdfAvailable: chromiumPath() !== null,
       },
+      findings: findings.map((f) => findingRowView(f, locale, names)),
       error,
     },
     status,

@@ -1,9 +1,13 @@
 import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
+import { openDataset } from '../../server/dataset/readers.ts';
+import { User } from '../../server/entities/index.ts';
 import { setPassword } from '../../server/services/accounts/accounts.ts';
+import { recordAudit } from '../../server/services/accounts/audit.ts';
+import { importDataset } from '../../server/services/import/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
-import { smallDataset } from '../support/fixtures.ts';
+import { smallDataset, writeDataset } from '../support/fixtures.ts';
 import { csrfFromPage, signIn, uploadDataset } from '../support/session.ts';
 
 describeEachDatabase('audit log', (ctx) => {
@@ -65,12 +69,56 @@ describeEachDatabase('audit log', (ctx) => {
     const other = await signIn(app, ctx.dataSource, { role: 'regulator' });
     const page = (await admin.get('/admin/audit?action=session.signed_in').expect(200)).text;
     const table = page.slice(page.indexOf('data-testid="audit-events"'));
-    expect(table.indexOf(`<td>${other.name}</td>`)).to.be.greaterThan(-1);
-    expect(table.indexOf(`<td>${other.name}</td>`)).to.be.lessThan(table.indexOf(`<td>${admin.name}</td>`));
+    expect(table.indexOf(`>${other.name}（监管）</a>`)).to.be.greaterThan(-1);
+    expect(table.indexOf(`>${other.name}（监管）</a>`)).to.be.lessThan(table.indexOf(`>${admin.name}（管理员）</a>`));
     expect(table).not.to.include('创建用户');
     const byActor = (await admin.get(`/admin/audit?actor=${other.name}`).expect(200)).text;
     expect(byActor).to.include('共 1 条记录');
     await admin.get('/admin/audit?from=2026-13-01').expect(400);
+  });
+
+  it('names who acted in words: a user with role and carrier, the command line by its user, the server itself', async () => {
+    const app = createApp(ctx.dataSource);
+    const admin = await signIn(app, ctx.dataSource);
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
+    const staff = await signIn(app, ctx.dataSource, { role: 'carrier', carrierCode: 'CMCC' });
+    await setPassword(ctx.dataSource, staff.name, 'a brand new password', 'cli:root');
+    await recordAudit(ctx.dataSource, { actor: 'system', action: 'audit.succeeded', subject: 'audit_run:1' });
+    const page = (await admin.get('/admin/audit').expect(200)).text;
+    expect(page).to.include(`>${staff.name}（运营商，中国移动）</a>`);
+    expect(page).to.include('>命令行（系统用户 root）</a>');
+    expect(page).to.include('>系统（服务器自动执行）</a>');
+    expect(page).not.to.match(/>cli:root</);
+  });
+
+  it('shows only the fields a change touched, and cuts a long value with the whole of it one click away', async () => {
+    const app = createApp(ctx.dataSource);
+    const admin = await signIn(app, ctx.dataSource);
+    const other = await signIn(app, ctx.dataSource, { role: 'regulator' });
+    const user = await ctx.dataSource.getRepository(User).findOneByOrFail({ name: other.name });
+    await admin
+      .post(`/admin/users/${user.id}`)
+      .type('form')
+      .send({ role: 'regulator', carrier: '', disabled: 'on', version: String(user.version) })
+      .expect(303);
+    const long = '很长的说明'.repeat(40);
+    await recordAudit(ctx.dataSource, {
+      actor: admin.name,
+      action: 'reference.updated',
+      subject: 'url-lists:evil.example.com',
+      before: { domain: 'evil.example.com', note: 'short', version: 1 },
+      after: { domain: 'evil.example.com', note: long, version: 2 },
+    });
+    const page = (await admin.get('/admin/audit').expect(200)).text;
+    const changes = [...page.matchAll(/<table class="changes"[\s\S]*?<\/table>/g)].map((m) => m[0]);
+    const fields = (html: string) => [...html.matchAll(/<th scope="row" title="(\w+)">/g)].map((m) => m[1]);
+    const disabled = changes.find((html) => html.includes('title="disabled"'))!;
+    expect(fields(disabled)).to.deep.equal(['disabled', 'version']);
+    expect(disabled).to.include('<th scope="row" title="disabled">已停用</th>');
+    expect(disabled).to.match(/<code>否<\/code><\/td>\s*<td><code>是<\/code>/);
+    const note = changes.find((html) => html.includes('title="note"'))!;
+    expect(fields(note)).to.deep.equal(['note', 'version']);
+    expect(note).to.include(`<summary><code>${'很长的说明'.repeat(16)}…</code></summary><code>${long}</code>`);
   });
 
   it('is for administrators only', async () => {

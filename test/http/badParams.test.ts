@@ -8,7 +8,8 @@ import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../ormconfig.ts';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { ImportRun, Message, User } from '../../server/entities/index.ts';
+import { Finding, ImportRun, Message, User } from '../../server/entities/index.ts';
+import { runAudit } from '../../server/services/audit/auditRuns.ts';
 import { importDataset } from '../../server/services/import/importer.ts';
 import { createReference } from '../../server/services/reference/referenceData.ts';
 import { clearAllData, testDatabases } from '../support/databases.ts';
@@ -21,7 +22,8 @@ import { signIn, waitForRun, type Client } from '../support/session.ts';
 type Values = Array<string | string[]>;
 interface Kind {
   bad: Values;
-  good: Values;
+  /** Values to take; a function of the seed for ids that exist only once it is made. */
+  good: Values | ((seed: Seed) => Values);
 }
 
 const PAGE: Kind = {
@@ -60,6 +62,8 @@ interface Seed {
   userId: number;
   messageId: number;
   importRunId: number;
+  /** A finding of A1's. */
+  findingId: number;
 }
 
 const fixed = (path: string) => () => path;
@@ -92,7 +96,25 @@ const ROWS: Row[] = [
   {
     route: '/findings',
     name: 'agent',
-    kind: { bad: ['123', 'x'.repeat(41)], good: [A1, A1.toLowerCase()] },
+    kind: { bad: ['x'.repeat(101), 'a\u0000b'], good: [A1, A1.toLowerCase(), '北京一级', '123'] },
+    path: fixed('/findings'),
+  },
+  {
+    route: '/findings',
+    name: 'number',
+    kind: { bad: ['12a', '1'.repeat(21)], good: ['106901234502'] },
+    path: fixed('/findings'),
+  },
+  {
+    route: '/findings',
+    name: 'entity',
+    kind: { bad: ['123', 'x'.repeat(41)], good: [E_SHOP, E_SHOP.toLowerCase()] },
+    path: fixed('/findings'),
+  },
+  {
+    route: '/findings',
+    name: 'similar',
+    kind: { bad: [...ID.bad, '999999'], good: (s) => [String(s.findingId)] },
     path: fixed('/findings'),
   },
   { route: '/findings', name: 'from', kind: DAY, path: fixed('/findings') },
@@ -107,6 +129,12 @@ const ROWS: Row[] = [
     anonymous: true,
   },
   { route: '/agents/:uscc/notices/new', name: 'supersedes', kind: ID, path: fixed(`/agents/${A1}/notices/new`) },
+  {
+    route: '/agents/:uscc/notices/new',
+    name: 'finding',
+    kind: { bad: [...ID.bad, '999999'], good: (s) => [String(s.findingId)] },
+    path: fixed(`/agents/${A1}/notices/new`),
+  },
   { route: '/notices', name: 'status', kind: choice('overdue'), path: fixed('/notices') },
   {
     route: '/notices',
@@ -131,6 +159,7 @@ const ROWS: Row[] = [
     path: fixed('/messages'),
   },
   { route: '/messages', name: 'text', kind: text(100, '订单'), path: fixed('/messages') },
+  { route: '/messages', name: 'flagged', kind: choice('1'), path: fixed('/messages') },
   { route: '/messages', name: 'page', kind: PAGE, path: fixed('/messages') },
   { route: '/messages/:id', name: 'labelled', kind: choice('1'), path: (s) => `/messages/${s.messageId}` },
   { route: '/lookup', name: 'number', kind: text(100, '10690123450188'), path: fixed('/lookup') },
@@ -157,6 +186,8 @@ const ROWS: Row[] = [
   { route: '/entities', name: 'q', kind: text(100, '杭州'), path: fixed('/entities') },
   { route: '/entities', name: 'page', kind: PAGE, path: fixed('/entities') },
   { route: '/entities/:uscc', name: 'page', kind: PAGE, path: fixed(`/entities/${E_SHOP}`) },
+  { route: '/entities/:uscc', name: 'messages_page', kind: PAGE, path: fixed(`/entities/${E_SHOP}`) },
+  { route: '/entities/:uscc', name: 'complaints_page', kind: PAGE, path: fixed(`/entities/${E_SHOP}`) },
 ];
 
 /** `path` with `name` set to `value` (repeated when it is a list). */
@@ -186,6 +217,7 @@ for (const database of testDatabases)
       ctx.dataSource = await openDatabase(database.url);
       await clearAllData(ctx.dataSource);
       await importDataset(ctx.dataSource, await openDataset(await writeDataset(smallDataset())));
+      await runAudit(ctx.dataSource, { actor: 'test' });
       await createReference(
         ctx.dataSource,
         'issuers',
@@ -218,6 +250,7 @@ for (const database of testDatabases)
         userId: (await ctx.dataSource.getRepository(User).findOneByOrFail({ name: admin.name })).id,
         messageId: (await ctx.dataSource.getRepository(Message).find({ order: { id: 'ASC' }, take: 1 }))[0].id,
         importRunId: run.id,
+        findingId: (await ctx.dataSource.getRepository(Finding).findOneByOrFail({ agentUscc: A1, status: 'open' })).id,
       };
     });
 
@@ -238,7 +271,8 @@ for (const database of testDatabases)
 
       if (row.badOnly) continue;
       it(`${row.route}: still takes a good ${row.name}`, async () => {
-        for (const value of row.kind.good) {
+        const good = typeof row.kind.good === 'function' ? row.kind.good(seed) : row.kind.good;
+        for (const value of good) {
           const url = withParameter(row.path(seed), row.name, value);
           const response = await get(row, url);
           expect(response.status, `${url}: ${bodyText(response).slice(0, 300)}`).to.equal(row.goodStatus ?? 200);

@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { importDataset } from '../../server/services/import/importer.ts';
+import { runAudit } from '../../server/services/audit/auditRuns.ts';
+import { Finding } from '../../server/entities/index.ts';
+import { shanghaiDate } from '../../server/numbering/time.ts';
 import { describeEachDatabase } from '../support/databases.ts';
 import { signIn, type Client } from '../support/session.ts';
 import { A1, A2, A3, E_GOV, E_LOGI, E_SHOP, smallDataset, uscc, writeDataset } from '../support/fixtures.ts';
@@ -171,6 +174,14 @@ describeEachDatabase('browse pages', (ctx) => {
       expect(pagerLink(page.text, 'next')).to.equal('');
     });
 
+    it('names every page in the pager, the current one marked, beside the total', async () => {
+      await load(manyAgents(60));
+      const page = await app().get('/agents').query({ page: 2 }).expect(200);
+      const pager = /<nav class="pager"[\s\S]*?<\/nav>/.exec(page.text)![0];
+      expect(pager).to.include('<a href="/agents">1</a><span aria-current="page">2</span>');
+      expect(pager).to.include('第 2 / 2 页，共 60 条');
+    });
+
     it('keeps the search text in the pager links', async () => {
       await load(manyAgents(60));
       const page = await app().get('/agents').query({ q: '测试' }).expect(200);
@@ -190,6 +201,32 @@ describeEachDatabase('browse pages', (ctx) => {
       expect(page.text).to.include('张三');
       expect(page.text).to.include('北京市海淀区');
       expect(page.text).not.to.include('校验位错误');
+    });
+
+    it('opens an agent that holds nothing today at the last day it held something, and says so', async () => {
+      const A4 = uscc('91440300MA04DDDD4');
+      const files = smallDataset();
+      files['agents.csv'] += `${A4},深圳已退出信息技术有限公司,B2-20200004,,\n`;
+      files['allocations.csv'] +=
+        `1065501,${A3},${A4},2020-03-01,2021-12-31,,true\n1065502,${A3},${A4},2022-03-01,2022-04-30,,true\n`;
+      await load(files);
+      const page = (await app().get(`/agents/${A4}`).expect(200)).text;
+      expect(page).to.match(/name="at" value="2022-04-30"/);
+      expect(page).to.include(
+        `今天（${shanghaiDate(new Date())}）没有持有号段，下面显示的是它最后持有号段的一天：2022-04-30`,
+      );
+      expect(page).not.to.include('data-testid="upstream-none"');
+      const periods = page.slice(page.indexOf('data-testid="held-periods"'));
+      expect(hrefs(periods.slice(0, periods.indexOf('</p>')))).to.deep.equal([
+        `/agents/${A4}?at=2021-12-31`,
+        `/agents/${A4}?at=2022-04-30`,
+      ]);
+      const asked = (await app().get(`/agents/${A4}?at=2023-01-01`).expect(200)).text;
+      expect(asked).to.include('2023-01-01 该代理商没有持有任何号段；请从下面它持有号段的期间中选一天');
+      // An agent that holds something today opens at today, with nothing to explain.
+      const a1 = (await app().get(`/agents/${A1}`).expect(200)).text;
+      expect(a1).to.match(new RegExp(`name="at" value="${shanghaiDate(new Date())}"`));
+      expect(a1).not.to.include('data-testid="profile-date-note"');
     });
 
     it('shows the levels at which an agent is a lessee, not those of what it grants', async () => {
@@ -296,6 +333,28 @@ describeEachDatabase('browse pages', (ctx) => {
       expect(hrefs(row)).to.include('/lookup?number=106901234502');
       expect(row).to.include(`<a href="/agents/${A1}">北京一级通信有限公司</a>`);
       expect(row).to.include('2021-03-01 起，长期有效');
+    });
+
+    it('shows the findings about an entity, and the messages and complaints from its numbers while it held them', async () => {
+      const files = smallDataset();
+      files['messages.csv'] += 'R3,10690123450188,2022-03-15T09:30:00+08:00,【北京交警】您有一条违章记录待处理,\n';
+      await load(files);
+      await runAudit(ctx.dataSource, { actor: 'tester' });
+      const shop = (await app().get(`/entities/${E_SHOP}`).expect(200)).text;
+      expect(table(shop, 'entity-messages')).to.include('您的订单已发货').and.include('R3');
+      expect(table(shop, 'entity-complaints')).to.include('C1').and.include('冒充交警').and.include('30000');
+      expect(table(shop, 'entity-findings')).to.include('冒用政府机关');
+      // Its findings, all of them, are one link away on the findings page.
+      const about = (await app().get(`/findings?entity=${E_SHOP}`).expect(200)).text;
+      const own = await ctx.dataSource.getRepository(Finding).countBy({ entityUscc: E_SHOP });
+      expect(about).to.include(`共 ${own} 条`).and.include('data-testid="entity-filter"');
+      expect(own).to.be.lessThan(await ctx.dataSource.getRepository(Finding).count());
+      // The number passed to E_LOGI on 2023-07-01: what was sent before is not its traffic.
+      const logi = (await app().get(`/entities/${E_LOGI}`).expect(200)).text;
+      expect(logi).not.to.include('data-testid="entity-messages"');
+      expect(logi).to.include('该主体持有号码期间没有从这些号码发出的短信样本');
+      expect(logi).to.include('该主体持有号码期间没有针对这些号码的投诉');
+      expect(table(logi, 'entity-findings')).to.equal('');
     });
 
     it('shows a staff class override next to the class the USCC implies', async () => {

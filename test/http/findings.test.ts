@@ -2,12 +2,36 @@ import { expect } from 'chai';
 import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { AuditEvent, AuditRun, Finding, Message } from '../../server/entities/index.ts';
+import { AuditEvent, AuditRun, Finding, Issuer, Message } from '../../server/entities/index.ts';
 import { AUDIT_START_WINDOW_MINUTES, MAX_AUDIT_STARTS } from '../../server/services/audit/auditJobs.ts';
 import { importDataset } from '../../server/services/import/importer.ts';
+import { issueNotice } from '../../server/services/notices/notices.ts';
+import { EVERYTHING } from '../../server/services/accounts/scope.ts';
 import { describeEachDatabase } from '../support/databases.ts';
-import { A1, A3, smallDataset, writeDataset } from '../support/fixtures.ts';
+import { A1, A3, E_GOV, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 import { auditFromPage, csrfFromPage, signIn, TEST_PASSWORD, type Client } from '../support/session.ts';
+
+/** The rows of a page's table (by its data-testid), header left out. */
+function bodyRows(html: string, testId: string): string[] {
+  const table = new RegExp(`<table[^>]*data-testid="${testId}"[\\s\\S]*?<tbody>([\\s\\S]*?)</tbody>`).exec(html);
+  if (!table) throw new Error(`no table ${testId} on the page`);
+  return table[1].match(/<tr[\s\S]*?<\/tr>/g) ?? [];
+}
+
+/** An href as the page writes it, decoded (handlebars writes = as &#x3D;, & as &amp;). */
+const decoded = (href: string) => href.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+
+/**
+ * Two messages from E_GOV's number with a block-listed link (two SUSPICIOUS_URL findings about
+ * one number for A1), and one from E_SHOP's number signed as the traffic police (GOV_IMPERSONATION).
+ */
+const REPEATED_MESSAGES = {
+  'messages.csv':
+    'id,sender,sent_at,content\n' +
+    'R1,106901234502,2022-06-01T09:00:00+08:00,违章处理请点 http://t.cn/R1\n' +
+    'R2,106901234502,2022-06-02T09:00:00+08:00,违章处理请点 http://t.cn/R2\n' +
+    'R3,10690123450188,2022-03-15T09:30:00+08:00,【北京交警】您有一条违章记录待处理\n',
+};
 
 describeEachDatabase('findings pages', (ctx) => {
   let regulator: Client;
@@ -242,5 +266,136 @@ describeEachDatabase('findings pages', (ctx) => {
     expect(page).to.include('这条短信触发了风险规则');
     expect(page).to.include('可疑链接');
     expect(page).to.include('稽核已存储的相关风险线索');
+  });
+
+  it("names the agent and the carrier of each finding, and finds an agent's findings by part of its name", async () => {
+    await auditFromPage(regulator);
+    const ofA1 = await ctx.dataSource.getRepository(Finding).countBy({ agentUscc: A1 });
+    expect(ofA1).to.be.greaterThan(0);
+    const list = (await regulator.get('/findings').query({ agent: '一级通信' }).expect(200)).text;
+    expect(list).to.include(`共 ${ofA1} 条`);
+    const rows = bodyRows(list, 'findings');
+    expect(rows.length).to.be.greaterThan(0);
+    for (const row of rows) {
+      expect(row).to.include(`<a href="/agents/${A1}">北京一级通信有限公司</a>`);
+      expect(row).to.include('<td class="nowrap">中国移动</td>');
+    }
+    expect((await regulator.get('/findings').query({ agent: A1.toLowerCase() }).expect(200)).text).to.include(
+      `共 ${ofA1} 条`,
+    );
+    const none = (await regulator.get('/findings').query({ agent: '没有这家代理商' }).expect(200)).text;
+    expect(none).to.include('没有符合条件的风险线索');
+  });
+
+  it('shows near-identical findings (same agent, rule and number) as one row with their count, linking to each', async () => {
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(REPEATED_MESSAGES)));
+    await auditFromPage(regulator);
+    const same = await ctx.dataSource
+      .getRepository(Finding)
+      .find({ where: { rule: 'SUSPICIOUS_URL', number: '106901234502' }, order: { id: 'ASC' } });
+    expect(same.map((f) => f.agentUscc)).to.deep.equal([A1, A1]);
+    const list = (await regulator.get('/findings').query({ rule: 'SUSPICIOUS_URL' }).expect(200)).text;
+    const rows = bodyRows(list, 'findings').filter((row) => row.includes('106901234502'));
+    expect(rows, 'one row for the two').to.have.length(1);
+    expect(rows[0]).to.include('共 2 条相同线索');
+    expect(list).to.include('相同代理商、规则和号码的线索合为一行');
+    const link = decoded(/<a class="badge badge-group" href="([^"]+)"/.exec(rows[0])![1]);
+    expect(link).to.match(/^\/findings\?rule=SUSPICIOUS_URL&similar=\d+$/);
+    const members = (await regulator.get(link).expect(200)).text;
+    expect(members).to.include('data-testid="similar"');
+    expect(members).to.include('共 2 条');
+    const memberRows = bodyRows(members, 'findings');
+    expect(memberRows).to.have.length(2);
+    for (const finding of same) expect(members).to.include(`<a href="/findings/${finding.id}">${finding.id}</a>`);
+    await regulator.get('/findings?similar=999999').expect(400);
+  });
+
+  it("a finding's page names its agent and entity, words its facts, and offers the reader's next steps", async () => {
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(REPEATED_MESSAGES)));
+    await auditFromPage(regulator);
+    const release = await ctx.dataSource
+      .getRepository(Finding)
+      .findOneByOrFail({ rule: 'MULTI_LEVEL_RELEASE', agentUscc: A1 });
+    const page = (await regulator.get(`/findings/${release.id}`).expect(200)).text;
+    expect(page).to.match(new RegExp(`data-testid="finding-agent"><a href="/agents/${A1}">北京一级通信有限公司</a>`));
+    expect(page).to.include('<dt>已报备</dt><dd>否</dd>');
+    expect(page).not.to.match(/<dd>(true|false)<\/dd>/);
+    expect(decoded(page)).to.include(`href="/agents/${A1}/notices/new?finding=${release.id}"`);
+    expect(decoded(page)).to.include('href="/tree?carrier=CMCC&at=2021-06-01&q=106901234501"');
+    // A regulator reads findings; dismissing is a carrier's staff's (or an administrator's).
+    expect(page).not.to.include('data-testid="dismiss-form"');
+    const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
+    expect((await admin.get(`/findings/${release.id}`).expect(200)).text).to.include('data-testid="dismiss-form"');
+
+    const impersonation = await ctx.dataSource
+      .getRepository(Finding)
+      .findOneByOrFail({ rule: 'GOV_IMPERSONATION', entityUscc: E_SHOP });
+    const claim = (await regulator.get(`/findings/${impersonation.id}`).expect(200)).text;
+    expect(claim).to.include(`<a href="/entities/${E_SHOP}">杭州某网店有限公司</a>`);
+    expect(claim).to.match(/<dt>匹配方式<\/dt><dd>[^<]*[\u4e00-\u9fff][^<]*<\/dd>/);
+    expect(claim).not.to.match(/<dd>(exact|normalised|abbreviation|lookalike|pattern|none)<\/dd>/);
+    expect(E_GOV).not.to.equal(E_SHOP);
+  });
+
+  it('counts open and notified findings by one definition on the risk ranking and the notice form', async () => {
+    await auditFromPage(regulator);
+    await ctx.dataSource.getRepository(Issuer).save({
+      code: '京通管',
+      name: '北京市通信管理局',
+      carrierId: null,
+      signatory: '北京市通信管理局',
+      copyTo: null,
+      printedBy: '北京市通信管理局办公室',
+    });
+    const open = await ctx.dataSource.getRepository(Finding).countBy({ agentUscc: A1, status: 'open' });
+    expect(open).to.be.greaterThan(0);
+    const a1Row = async () =>
+      bodyRows((await regulator.get('/risk').expect(200)).text, 'risk').find((row) => row.includes(A1))!;
+    expect(await a1Row())
+      .to.include(`待处理 ${open} 条</a> · <a`)
+      .and.include('已通知 0 条');
+    const form = (await regulator.get(`/agents/${A1}/notices/new`).expect(200)).text;
+    expect([...form.matchAll(/name="findings" value="\d+" checked/g)]).to.have.length(open);
+
+    await issueNotice(ctx.dataSource, { agentUscc: A1 }, { name: 'cli:root', scope: EVERYTHING, role: 'cli' });
+    expect(await a1Row())
+      .to.include('待处理 0 条')
+      .and.include(`已通知 ${open} 条`);
+    const after = (await regulator.get(`/agents/${A1}/notices/new`).expect(200)).text;
+    expect(after).to.include('北京一级通信有限公司没有待处理的风险线索');
+    expect(after).to.include(`另有 ${open} 条线索已在整改通知书中通知`);
+  });
+
+  it("gives each message in the list the audit's verdict, and keeps only the flagged ones on request", async () => {
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(REPEATED_MESSAGES)));
+    const unaudited = (await regulator.get('/messages').expect(200)).text;
+    expect(bodyRows(unaudited, 'messages').every((row) => row.includes('尚未稽核'))).to.equal(true);
+    await auditFromPage(regulator);
+    const flaggedIds = new Set(
+      (await ctx.dataSource.getRepository(Finding).find())
+        .filter((f) => f.messageId !== null && f.status !== 'dismissed')
+        .map((f) => f.messageId!),
+    );
+    const messages = await ctx.dataSource.getRepository(Message).find();
+    expect(flaggedIds.size).to.be.greaterThan(0).and.lessThan(messages.length);
+    const list = (await regulator.get('/messages').expect(200)).text;
+    for (const message of messages) {
+      const row = bodyRows(list, 'messages').find((r) => r.includes(`href="/messages/${message.id}"`))!;
+      expect(row, message.externalId ?? '').to.include(flaggedIds.has(message.id) ? '被标记（' : '未发现问题');
+    }
+    const flagged = (await regulator.get('/messages?flagged=1').expect(200)).text;
+    expect(flagged).to.include(`共 ${flaggedIds.size} 条`);
+    expect(bodyRows(flagged, 'messages')).to.have.length(flaggedIds.size);
+    // A dismissed finding no longer flags its message.
+    const r3 = messages.find((m) => m.externalId === 'R3')!;
+    const admin = await signIn(createApp(ctx.dataSource), ctx.dataSource, { role: 'admin' });
+    for (const finding of await ctx.dataSource.getRepository(Finding).findBy({ messageId: r3.id }))
+      await admin
+        .post(`/findings/${finding.id}/dismiss`)
+        .type('form')
+        .send({ expected: finding.status, reason: '核实为本单位授权' })
+        .expect(303);
+    const after = (await regulator.get('/messages?flagged=1').expect(200)).text;
+    expect(after).not.to.include(`href="/messages/${r3.id}"`);
   });
 });

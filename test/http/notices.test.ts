@@ -4,7 +4,7 @@ import request from 'supertest';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
-import { Carrier, Issuer, Notice } from '../../server/entities/index.ts';
+import { Carrier, Finding, Issuer, Notice } from '../../server/entities/index.ts';
 import { runAudit } from '../../server/services/audit/auditRuns.ts';
 import { Renderer } from '../../server/services/notices/rendering.ts';
 import { issueNotice, LISTED_AFTER } from '../../server/services/notices/notices.ts';
@@ -342,5 +342,61 @@ describeEachDatabase('notice pages', (ctx) => {
     const list = (await cucc.get('/notices').expect(200)).text;
     expect(list).to.include(own.documentNumber);
     expect(list).not.to.include(regulatorNotice.documentNumber);
+  });
+
+  it('the form opened from a finding ticks that finding only; a notified one is explained, another agent’s refused', async () => {
+    // Two more findings for A1: links to a block-listed domain from the number it serves E_GOV with.
+    await importDataset(
+      ctx.dataSource,
+      await openDataset(
+        await writeDataset({
+          'messages.csv':
+            'id,sender,sent_at,content\nN1,106901234502,2022-06-01T09:00:00+08:00,请点 http://t.cn/N1\n' +
+            'N2,106901234502,2022-06-02T09:00:00+08:00,请点 http://t.cn/N2\n',
+        }),
+      ),
+    );
+    await runAudit(ctx.dataSource, { actor: 'tester' });
+    const open = await ctx.dataSource.getRepository(Finding).find({ where: { agentUscc: A1, status: 'open' } });
+    expect(open.length).to.be.greaterThan(2);
+    const chosen = open[open.length - 1];
+    const form = (await regulator.get(`/agents/${A1}/notices/new?finding=${chosen.id}`).expect(200)).text;
+    const ticked = [...form.matchAll(/name="findings" value="(\d+)" checked/g)].map((m) => Number(m[1]));
+    const offered = [...form.matchAll(/name="findings" value="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(ticked).to.deep.equal([chosen.id]);
+    expect(offered.sort((a, b) => a - b)).to.deep.equal(open.map((f) => f.id).sort((a, b) => a - b));
+
+    const office = await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ code: '京通管' });
+    await issueNotice(
+      ctx.dataSource,
+      { agentUscc: A1, findingIds: [chosen.id], issuerId: office.id },
+      { name: 'cli:root', scope: EVERYTHING, role: 'cli' },
+    );
+    const notified = (await regulator.get(`/agents/${A1}/notices/new?finding=${chosen.id}`).expect(200)).text;
+    expect(notified).to.include(`线索 #${chosen.id} 当前为“已通知”`);
+    expect(notified).not.to.include(`name="findings" value="${chosen.id}"`);
+
+    const other = await ctx.dataSource.getRepository(Finding).findOneByOrFail({ agentUscc: A3 });
+    const refused = await regulator.get(`/agents/${A1}/notices/new?finding=${other.id}`).expect(400);
+    expect(refused.text).to.include('查询参数 finding 无效');
+  });
+
+  it('lists the findings a notice covers, and names its issuer: a person with their role, or the issuing office', async () => {
+    const fromPages = await issueFromPages(regulator, A3);
+    const covered = await ctx.dataSource.getRepository(Finding).findBy({ agentUscc: A3, status: 'notified' });
+    expect(covered.length).to.be.greaterThan(0);
+    const page = (await regulator.get(`/notices/${fromPages.id}`).expect(200)).text;
+    expect(page).to.include(`本通知书所涉风险线索（${covered.length} 条）`);
+    for (const finding of covered) expect(page).to.include(`<a href="/findings/${finding.id}">${finding.id}</a>`);
+    expect(page).to.include(`data-testid="issued-by">${regulator.name}（监管）</dd>`);
+
+    const fromCli = await issueNotice(
+      ctx.dataSource,
+      { agentUscc: A1, issuerId: (await ctx.dataSource.getRepository(Issuer).findOneByOrFail({ code: '京通管' })).id },
+      { name: 'cli:root', scope: EVERYTHING, role: 'cli' },
+    );
+    const cliPage = (await regulator.get(`/notices/${fromCli.id}`).expect(200)).text;
+    expect(cliPage).to.include('data-testid="issued-by">北京市通信管理局（通过命令行签发，系统用户 root）</dd>');
+    expect(cliPage).not.to.include('cli:root');
   });
 });

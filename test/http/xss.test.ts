@@ -5,7 +5,7 @@ import { openDataset } from '../../server/dataset/readers.ts';
 import { Finding, LegalInstrument, Message, ProtectedSender } from '../../server/entities/index.ts';
 import { importDataset } from '../../server/services/import/importer.ts';
 import { describeEachDatabase } from '../support/databases.ts';
-import { A1, A2, E_GOV, smallDataset, writeDataset } from '../support/fixtures.ts';
+import { A1, A2, E_GOV, E_SHOP, smallDataset, writeDataset } from '../support/fixtures.ts';
 import { auditFromPage, csrfFromPage, signIn, uploadDataset } from '../support/session.ts';
 
 /** Markup that would run if any page put it out unescaped. */
@@ -80,6 +80,10 @@ describeEachDatabase('stored XSS payloads', (ctx) => {
       `/agents/${A2}`,
       '/entities',
       `/entities/${E_GOV}`,
+      // The entity that held M9's number lists the message; the agent filter echoes what was typed.
+      `/entities/${E_SHOP}`,
+      `/findings?agent=${encodeURIComponent(p1)}`,
+      '/messages?flagged=1',
       // The hierarchy draws names inside SVG text and titles, and lists them; the search echoes its text.
       '/tree?carrier=CMCC&at=2022-03-14&depth=8',
       `/tree?carrier=CMCC&at=2022-03-14&q=${encodeURIComponent(p1)}`,
@@ -110,6 +114,7 @@ describeEachDatabase('stored XSS payloads', (ctx) => {
       const html = (await admin.get(path).expect(200)).text;
       for (const raw of RAW) expect(html, `${path} puts out ${raw}`).not.to.match(raw);
     }
+    expect((await admin.get(`/entities/${E_SHOP}`)).text).to.include('【&lt;script&gt;alert(1)&lt;/script&gt;】');
     const tree = (await admin.get('/tree?carrier=CMCC&at=2022-03-14&depth=8')).text;
     expect(tree).to.match(/<text [^>]*font-weight="600"[^>]*>&lt;script&gt;alert\(1\)…<\/text>/);
     expect(tree).to.include('<a href="/agents/91110108MA01AAAA1Q">&lt;script&gt;alert(1)&lt;/script&gt;</a>');

@@ -15,6 +15,9 @@ export interface RegisteredEntity {
   name: string;
 }
 
+/** How a claim matched a protected sender, or that it matched only the pattern of a government body (Claim.match). */
+export const CLAIM_MATCHES = ['exact', 'normalised', 'abbreviation', 'lookalike', 'pattern', 'none'] as const;
+
 export interface Claim {
   /** the text as written in the message, and its span in the original content (UTF-16 offsets) */
   text: string;
@@ -30,7 +33,7 @@ export interface Claim {
    * government body. An abbreviation written with a disguise is 'normalised': the disguise is what
    * LOOKALIKE_SIGNATURE is about.
    */
-  match: 'exact' | 'normalised' | 'abbreviation' | 'lookalike' | 'pattern' | 'none';
+  match: (typeof CLAIM_MATCHES)[number];
   /** true when the claimed body is a government body (protected sender match, or the government pattern) */
   government: boolean;
   /**

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { LessThan, MoreThanOrEqual, type DataSource } from 'typeorm';
+import { In, LessThan, MoreThanOrEqual, type DataSource } from 'typeorm';
 import { Carrier, SignInAttempt, User, UserSession } from '../../entities/index.ts';
 import { ROLES, type Role } from '../../entities/User.ts';
 import { recordAudit, type Actor } from './audit.ts';
@@ -125,6 +125,19 @@ export async function listUsers(dataSource: DataSource): Promise<UserSummary[]> 
 export async function getUser(dataSource: DataSource, id: number): Promise<UserSummary | null> {
   const user = await dataSource.getRepository(User).findOne({ where: { id }, relations: { carrier: true } });
   return user ? summaryOf(user) : null;
+}
+
+/** Who the named users (actors in the audit log, on notices) are: role and carrier; unknown names are left out. */
+export async function usersNamed(
+  dataSource: DataSource,
+  names: string[],
+): Promise<Map<string, { role: Role; carrierName: string | null }>> {
+  const wanted = [...new Set(names)];
+  const users =
+    wanted.length === 0
+      ? []
+      : await dataSource.getRepository(User).find({ where: { name: In(wanted) }, relations: { carrier: true } });
+  return new Map(users.map((u) => [u.name, { role: u.role, carrierName: u.carrier?.name ?? null }]));
 }
 
 /** The account changed since the form was made from it; `current` is what is there now. */

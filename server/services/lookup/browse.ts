@@ -1,6 +1,7 @@
 import { Brackets, In, type DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type { Party } from '../../chain/allocationIndex.ts';
-import { Agent, Allocation, Carrier, Signature, UsingEntity } from '../../entities/index.ts';
+import { Agent, Allocation, Carrier, Complaint, Message, Signature, UsingEntity } from '../../entities/index.ts';
+import { shanghaiDayRange } from '../../numbering/time.ts';
 import { isValidUscc, normaliseUscc, usccKind, type EntityKind } from '../../numbering/uscc.ts';
 import { pushTo } from '../../util/pushTo.ts';
 import { carrierStats } from './dashboard.ts';
@@ -294,6 +295,42 @@ export function agentGrants(
   );
 }
 
+/** A span of Beijing days (`to` inclusive; null: open-ended). */
+export interface Period {
+  from: string;
+  to: string | null;
+}
+
+/**
+ * The days the agent held anything in scope: its holdings' validity periods, overlapping or
+ * adjoining ones merged, earliest first.
+ */
+export async function agentHeldPeriods(dataSource: DataSource, agentId: number, scope: Scope): Promise<Period[]> {
+  const rows = await scoped
+    .allocations(
+      dataSource
+        .getRepository(Allocation)
+        .createQueryBuilder('a')
+        .select(['a.id', 'a.validFrom', 'a.validTo'])
+        .where('a.lesseeAgentId = :agentId', { agentId }),
+      scope,
+    )
+    .orderBy('a.validFrom', 'ASC')
+    .getMany();
+  const periods: Period[] = [];
+  for (const row of rows) {
+    const last = periods[periods.length - 1];
+    if (last && (last.to === null || dayAfter(last.to) >= row.validFrom)) {
+      if (last.to !== null && (row.validTo === null || row.validTo > last.to)) last.to = row.validTo;
+    } else periods.push({ from: row.validFrom, to: row.validTo });
+  }
+  return periods;
+}
+
+function dayAfter(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
 // ---------------------------------------------------------------- using entities
 
 function entityKindOf(entity: UsingEntity): EntityKind {
@@ -374,4 +411,76 @@ export function entityAllocations(
     scoped.allocations(allocationsWithParties(dataSource).where('a.lesseeEntityId = :entityId', { entityId }), scope),
     paging,
   );
+}
+
+/** How many of an entity's allocations its traffic is matched against; an entity rarely holds more. */
+export const ENTITY_TRAFFIC_ALLOCATIONS = 500;
+
+/**
+ * The traffic sent from the entity's numbers while it held them (docs/domain.md#validity-over-time): a
+ * message or complaint whose sender starts with a prefix the entity held, at a time inside that
+ * allocation's validity. Newest first, a page at a time, within scope.
+ */
+async function entityTraffic<T extends Message | Complaint>(
+  dataSource: DataSource,
+  target: typeof Message | typeof Complaint,
+  timeColumn: 'sent_at' | 'reported_at',
+  entityId: number,
+  paging: Paging,
+  scope: Scope,
+): Promise<PageOf<T>> {
+  const held = await scoped
+    .allocations(
+      dataSource
+        .getRepository(Allocation)
+        .createQueryBuilder('a')
+        .select(['a.id', 'a.prefix', 'a.validFrom', 'a.validTo'])
+        .where('a.lesseeEntityId = :entityId', { entityId }),
+      scope,
+    )
+    .orderBy('a.id', 'ASC')
+    .limit(ENTITY_TRAFFIC_ALLOCATIONS)
+    .getMany();
+  if (held.length === 0) return { rows: [], total: 0, page: 1 };
+  const query = scoped.traffic(
+    dataSource.getRepository(target).createQueryBuilder('t'),
+    scope,
+  ) as SelectQueryBuilder<T>;
+  query.andWhere(
+    new Brackets((any) => {
+      held.forEach((allocation, i) => {
+        const during = shanghaiDayRange(allocation.validFrom, allocation.validTo ?? undefined);
+        const condition =
+          `(t.sender LIKE :prefix${i} ESCAPE '!' AND t.${timeColumn} >= :from${i}` +
+          (during.to ? ` AND t.${timeColumn} < :to${i})` : ')');
+        any.orWhere(condition, {
+          [`prefix${i}`]: `${likeEscape(allocation.prefix)}%`,
+          [`from${i}`]: during.from,
+          ...(during.to ? { [`to${i}`]: during.to } : {}),
+        });
+      });
+    }),
+  );
+  query.orderBy(`t.${timeColumn}`, 'DESC').addOrderBy('t.id', 'DESC');
+  return readPage(query, paging);
+}
+
+/** The messages sent from the entity's numbers while it held them, newest first. */
+export function entityMessages(
+  dataSource: DataSource,
+  entityId: number,
+  paging: Paging,
+  scope: Scope,
+): Promise<PageOf<Message>> {
+  return entityTraffic<Message>(dataSource, Message, 'sent_at', entityId, paging, scope);
+}
+
+/** The complaints about the entity's numbers while it held them, newest first. */
+export function entityComplaints(
+  dataSource: DataSource,
+  entityId: number,
+  paging: Paging,
+  scope: Scope,
+): Promise<PageOf<Complaint>> {
+  return entityTraffic<Complaint>(dataSource, Complaint, 'reported_at', entityId, paging, scope);
 }

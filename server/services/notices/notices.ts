@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { In, type DataSource, type EntityManager } from 'typeorm';
 import { Agent, Finding, Issuer, LegalInstrument, Notice, NoticeCounter, NoticeFinding } from '../../entities/index.ts';
-import type { FindingEvidence } from '../../entities/Finding.ts';
+import { NOTIFIABLE_STATUSES, type FindingEvidence } from '../../entities/Finding.ts';
 import type { NoticeStatus } from '../../entities/Notice.ts';
 import { t } from '../../i18n/index.ts';
 import { findingText } from '../../i18n/phrase.ts';
@@ -196,8 +196,9 @@ export async function draftNotice(
 }
 
 /**
- * The findings a notice to this agent may include: its open findings in the scope, and for a
- * correction also those of the notice it supersedes (they are already notified).
+ * The findings a notice to this agent may include: its open findings in the scope
+ * (NOTIFIABLE_STATUSES), and for a correction also those of the notice it supersedes (they are
+ * already notified).
  */
 export async function noticeCandidates(
   db: DataSource | EntityManager,
@@ -212,7 +213,10 @@ export async function noticeCandidates(
     .getRepository(Finding)
     .createQueryBuilder('f')
     .where('f.agent_uscc = :agent', { agent: agentUscc })
-    .andWhere(carried.length ? "(f.status = 'open' OR f.id IN (:...carried))" : "f.status = 'open'", { carried });
+    .andWhere(
+      carried.length ? '(f.status IN (:...notifiable) OR f.id IN (:...carried))' : 'f.status IN (:...notifiable)',
+      { carried, notifiable: NOTIFIABLE_STATUSES },
+    );
   return scoped.findings(query, scope).orderBy('f.occurred_at', 'ASC').addOrderBy('f.id', 'ASC').getMany();
 }
 
@@ -576,6 +580,29 @@ export async function listNotices(
 
 export async function getNotice(dataSource: DataSource, scope: Scope, id: number): Promise<Notice | null> {
   return dataSource.getRepository(Notice).findOne({ where: { id, ...scopedWhere.notices(scope) } });
+}
+
+/** The notices in scope issued for a finding, newest first. */
+export async function noticesCovering(dataSource: DataSource, scope: Scope, findingId: number): Promise<Notice[]> {
+  const query = dataSource
+    .getRepository(Notice)
+    .createQueryBuilder('n')
+    .innerJoin(NoticeFinding, 'nf', 'nf.notice_id = n.id')
+    .where('nf.finding_id = :findingId', { findingId });
+  return scoped.notices(query, scope).orderBy('n.issued_at', 'DESC').addOrderBy('n.id', 'DESC').getMany();
+}
+
+/**
+ * The findings a notice was issued for, as they stand now (their status may have moved on), in
+ * the order the notice numbers them; those `scope` does not reach are left out.
+ */
+export async function findingsOfNotice(dataSource: DataSource, scope: Scope, noticeId: number): Promise<Finding[]> {
+  const query = dataSource
+    .getRepository(Finding)
+    .createQueryBuilder('f')
+    .innerJoin(NoticeFinding, 'nf', 'nf.finding_id = f.id')
+    .where('nf.notice_id = :noticeId', { noticeId });
+  return scoped.findings(query, scope).orderBy('f.occurred_at', 'ASC').addOrderBy('f.id', 'ASC').getMany();
 }
 
 /** The public verification: a notice by its code, whoever asks. */
