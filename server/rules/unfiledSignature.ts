@@ -47,7 +47,7 @@ export const unfiledSignature: Rule = {
       const params = { sender, signature, entity: entity.name, filed: filed || phrase('finding.none') };
       if (link === null) return phrase('finding.UNFILED_SIGNATURE', params);
       const code = link.government ? 'finding.UNFILED_SIGNATURE.government' : 'finding.UNFILED_SIGNATURE.brand';
-      return phrase(code, { ...params, claimed: link.claimed, rule: link.rule });
+      return phrase(code, { ...params, claimed: link.claimed, rule: phrase(`rule.${link.rule}`) });
     }
 
     return {

@@ -95,7 +95,7 @@ describeEachDatabase("a carrier user's data: imports confined to the carrier, tr
       '只能导入本运营商（CUCC）的数据，这一行属于其他运营商',
       '代理商和使用主体为各运营商共用，已登记的内容不能由运营商导入修改（现登记为“北京一级通信有限公司”）',
       '这一分配所在的租用链不属于本运营商（CUCC）的号段',
-      '受保护发送方和网址名单属于基础数据，只能由管理员导入',
+      '受保护发送方、网址名单和签发机关属于基础数据，只能由管理员导入',
     ])
       expect(page).to.include(text);
     expect(await snapshot(ctx.dataSource)).to.deep.equal(before);
