@@ -16,7 +16,7 @@ import {
   trafficTotals,
   type AgentPlacement,
 } from '../services/lookup/dashboard.ts';
-import { agentRiskRanking, listFindings, type AgentRisk } from '../services/audit/findings.ts';
+import { agentRiskRanking, findingNames, listFindings, type AgentRisk } from '../services/audit/findings.ts';
 import { scopeOf } from '../services/accounts/scope.ts';
 import { findingRowView } from '../presenters/findings.ts';
 import { importRunView } from '../presenters/imports.ts';
@@ -46,6 +46,7 @@ export async function getDashboard(req: Request, res: Response, context: AppCont
     scope,
     ranking.map((agent) => agent.uscc),
   );
+  const names = await findingNames(dataSource, scope, critical.rows);
   const carriers = await carrierStats(dataSource, scope);
   const totals = await trafficTotals(dataSource, scope);
   const traffic = await carrierTraffic(dataSource);
@@ -76,7 +77,7 @@ export async function getDashboard(req: Request, res: Response, context: AppCont
     critical: {
       total: critical.total,
       url: '/findings?severity=critical&status=open',
-      findings: critical.rows.map((finding) => findingRowView(finding, locale)),
+      findings: critical.rows.map((finding) => findingRowView(finding, locale, names)),
     },
     notices: {
       overdue: notices.overdue.map((notice) => noticeDueView(notice, notices.today, locale)),

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { createApp } from '../../server/app.ts';
-import { Carrier, Finding, Issuer, Notice } from '../../server/entities/index.ts';
+import { In } from 'typeorm';
+import { Agent, Carrier, Finding, Issuer, Notice } from '../../server/entities/index.ts';
 import { SEVERITIES } from '../../server/entities/Finding.ts';
 import { openDataset } from '../../server/dataset/readers.ts';
 import { dateOfDayNumber, dayNumber, shanghaiDate } from '../../server/numbering/time.ts';
@@ -175,6 +176,10 @@ describeEachDatabase('the dashboard as a risk cockpit', (ctx) => {
     expect(open.length).to.be.greaterThan(0);
     for (const finding of open) expect(critical).to.include(`href="/findings/${finding.id}"`);
     expect(critical).to.include('href="/findings?severity=critical&status=open"');
+    // The responsible agent by name, not by its USCC.
+    const agents = await ctx.dataSource.getRepository(Agent).findBy({ uscc: In(open.map((f) => f.agentUscc ?? '')) });
+    expect(agents.length).to.be.greaterThan(0);
+    for (const agent of agents) expect(critical).to.include(`代理商 ${agent.name}</a>`);
     const due = section(page, 'notices-due');
     expect(section(due, 'notices-overdue'))
       .to.include(`href="/notices/${notices.overdue.id}"`)
