@@ -180,8 +180,9 @@ describe('UNFILED_SIGNATURE escalated by the claim it makes', () => {
       ['high', '中国工商银行'],
       ['medium', null],
     ]);
-    expect(render('zh-CN', findings[0].text)).to.include('GOV_IMPERSONATION');
-    expect(render('en', findings[1].text)).to.include('BRAND_IMPERSONATION');
+    // The linked finding by the rule's name, not its code.
+    expect(render('zh-CN', findings[0].text)).to.include('（见同一短信的“冒用政府机关”线索）');
+    expect(render('en', findings[1].text)).to.include(`(see the message's "Brand impersonation" finding)`);
   });
 
   it('stays medium when the owner sends its own name unfiled', () => {
