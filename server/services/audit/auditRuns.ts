@@ -28,9 +28,17 @@ import { pushTo } from '../../util/pushTo.ts';
 import { recordAudit, type Actor } from '../accounts/audit.ts';
 import { AuditShares, auditThreads, shareableRules, type AuditedPage } from './auditShares.ts';
 import { allocationIndexFor } from '../lookup/lookup.ts';
+import { Upserter } from '../import/upsert.ts';
 
 const PAGE_ROWS = 5_000;
-const WRITE_ROWS = 500;
+/** Dedupe keys asked for at once when the findings are written. */
+const READ_KEYS = 1_000;
+/**
+ * How often a run writes its progress to audit_runs (the page shows it): a write per page of
+ * traffic, each its own committed transaction, held the reading up for as long as the database
+ * took to sync it.
+ */
+const PROGRESS_WRITE_MS = 1_000;
 
 /** Everything the rules read besides the traffic. */
 export async function loadSnapshot(dataSource: DataSource): Promise<AuditSnapshot> {
@@ -128,6 +136,11 @@ export async function runAudit(dataSource: DataSource, options: AuditOptions): P
   );
   options.onStart?.(run.id);
   let shares: AuditShares | null = null;
+  // The first page of traffic is asked for at once: the database reads it while the snapshot
+  // loads, the threads start and the structural rules run.
+  const messages = messagePages(dataSource);
+  const first = messages.next();
+  first.catch(() => undefined);
   try {
     const rules = options.rules ?? RULES;
     const threads = options.threads ?? (shareableRules(rules) ? auditThreads(messageCount) : 1);
@@ -142,16 +155,27 @@ export async function runAudit(dataSource: DataSource, options: AuditOptions): P
     };
     keep(pass.structure());
     let itemsDone = 0;
-    const progress = async (count: number) => {
+    let progressWritten = performance.now();
+    let writing: Promise<unknown> = Promise.resolve();
+    const progress = (count: number) => {
       itemsDone += count;
       options.onProgress?.({ itemsDone, itemsTotal });
-      await runs.update(run.id, { itemsDone });
+      if (performance.now() - progressWritten < PROGRESS_WRITE_MS) return;
+      progressWritten = performance.now();
+      // Written while the next pages are read; one write at a time, in order, awaited before the run ends.
+      const done = itemsDone;
+      writing = writing.then(() => runs.update(run.id, { itemsDone: done }));
+      writing.catch(() => undefined);
     };
-    const messages = messagePages(dataSource);
-    for await (const page of shares ? shares.auditPages(messages) : auditedHere(pass, messages)) {
+    const stop = async () => {
+      await writing;
+      return cancel(dataSource, run.id, options.actor);
+    };
+    const pages = resumed(first, messages);
+    for await (const page of shares ? shares.auditPages(pages) : auditedHere(pass, pages)) {
       keep(page.findings);
-      await progress(page.count);
-      if (options.cancelled?.()) return await cancel(dataSource, run.id, options.actor);
+      progress(page.count);
+      if (options.cancelled?.()) return await stop();
     }
     for await (const page of complaintPages(dataSource)) {
       for (const c of page) {
@@ -166,14 +190,16 @@ export async function runAudit(dataSource: DataSource, options: AuditOptions): P
           }),
         );
       }
-      await progress(page.length);
-      if (options.cancelled?.()) return await cancel(dataSource, run.id, options.actor);
+      progress(page.length);
+      if (options.cancelled?.()) return await stop();
     }
     if (shares) keep(await shares.finish(pass));
     keep(pass.finish());
+    await writing;
     const fresh = await dataSource.transaction((manager) => storeFindings(manager, run.id, found));
     const newFindings = fresh.size;
     await runs.update(run.id, {
+      itemsDone,
       status: 'succeeded',
       finishedAt: new Date(),
       findingsTotal: found.size,
@@ -198,6 +224,8 @@ export async function runAudit(dataSource: DataSource, options: AuditOptions): P
     });
     throw error;
   } finally {
+    // A run that ended early leaves no read of the traffic behind (a finished one has none).
+    await messages.return(undefined).catch(() => undefined);
     await shares?.close();
   }
 }
@@ -271,6 +299,15 @@ async function* messagePages(dataSource: DataSource): AsyncGenerator<AuditedMess
   }
 }
 
+/** `pages` again, its first step already asked for. */
+async function* resumed<T>(first: Promise<IteratorResult<T>>, rest: AsyncIterator<T>): AsyncGenerator<T> {
+  try {
+    for (let step = await first; !step.done; step = await rest.next()) yield step.value;
+  } finally {
+    await rest.return?.();
+  }
+}
+
 /** Pages of messages audited by `pass`, in this thread. */
 async function* auditedHere(pass: AuditPass, messages: AsyncIterable<AuditedMessage[]>): AsyncGenerator<AuditedPage> {
   for await (const page of messages) yield { findings: pass.messages(page), count: page.length };
@@ -324,9 +361,25 @@ async function storeFindings(
   const now = new Date();
   const keys = [...found.keys()];
   const added = new Set<string>();
-  for (let i = 0; i < keys.length; i += WRITE_ROWS) {
-    const chunk = keys.slice(i, i + WRITE_ROWS);
-    const stored = await manager.find(Finding, { where: { dedupeKey: In(chunk) } });
+  // New findings go in as multi-row INSERTs of plain SQL (the query builder took longer to build
+  // each statement than the database took to run it); the values go through the driver's own
+  // conversion, as TypeORM would store them.
+  const inserts = new Upserter<Finding>(manager, Finding, ['dedupe_key'], []);
+  for (let i = 0; i < keys.length; i += READ_KEYS) {
+    const chunk = keys.slice(i, i + READ_KEYS);
+    const stored = await manager.find(Finding, {
+      select: {
+        id: true,
+        dedupeKey: true,
+        severity: true,
+        detailCode: true,
+        detailParams: true,
+        evidence: true,
+        agentUscc: true,
+        rootCarrierId: true,
+      },
+      where: { dedupeKey: In(chunk) },
+    });
     const byKey = new Map(stored.map((f) => [f.dedupeKey, f]));
     const fresh = chunk
       .filter((key) => !byKey.has(key))
@@ -341,8 +394,7 @@ async function storeFindings(
         statusChangedBy: null,
         statusReason: null,
       }));
-    if (fresh.length)
-      await manager.createQueryBuilder().insert().into(Finding).values(fresh).updateEntity(false).execute();
+    await inserts.write(fresh);
     for (const finding of fresh) added.add(finding.dedupeKey);
     const seen = chunk.filter((key) => byKey.has(key));
     if (seen.length) {
