@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
+import type { Page } from 'playwright-core';
 import { z } from 'zod';
 import { projectRoot } from '../../ormconfig.ts';
 import type { AppContext } from '../context.ts';
@@ -398,7 +399,41 @@ async function renderNotice(
 
 /** GET /notices/:id — the notice's record: status, lifecycle, verification, print and PDF. */
 export async function getNoticePage(req: Request, res: Response, context: AppContext): Promise<void> {
-  await renderNotice(req, res, context, await noticeOf(req, context), null);
+  const notice = await noticeOf(req, context);
+  await renderNotice(req, res, context, notice, null);
+  warmPdf(req, context, notice);
+}
+
+/** The notice as the PDF prints it: the print page, its stylesheet inlined (Chromium is given no URL). */
+async function pdfHtml(req: Request, context: AppContext, notice: Notice): Promise<string> {
+  const content = printableContent(notice);
+  const html = context.views.render(
+    'notices/print',
+    { title: content.documentNumber, ...(await documentView(req, context, content, false)) },
+    'print',
+  );
+  const css = await readFile(path.join(projectRoot, 'public', 'notice.css'), 'utf8');
+  return html.replace('<link rel="stylesheet" href="/static/notice.css">', () => `<style>${css}</style>`);
+}
+
+/**
+ * Prints `html` on `page`. The whole document is replaced and nothing else is set but the print
+ * media, so the page may be one an earlier PDF used (services/notices/rendering.ts).
+ */
+async function printPdf(page: Page, html: string): Promise<Buffer> {
+  await page.setContent(html, { waitUntil: 'load' });
+  await page.emulateMedia({ media: 'print' });
+  return page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+}
+
+/**
+ * A notice's PDF is one click from its pages: unless a page is kept ready, Chromium starts now,
+ * in the background, and prints this notice once on a new page (a page's first PDF loads the
+ * fonts), so the click finds both done (docs/performance.md).
+ */
+function warmPdf(req: Request, context: AppContext, notice: Notice): void {
+  if (chromiumPath() === null) return;
+  void context.renderer.warm({}, async (page) => printPdf(page, await pdfHtml(req, context, notice)));
 }
 
 /** GET /notices/:id/print — the printable page exactly as issued (print CSS, no UI chrome). */
@@ -412,6 +447,7 @@ export async function getNoticePrint(req: Request, res: Response, context: AppCo
     pdfUrl: `/notices/${notice.id}/pdf`,
     ...(await documentView(req, context, content, false)),
   });
+  warmPdf(req, context, notice);
 }
 
 /**
@@ -421,23 +457,10 @@ export async function getNoticePrint(req: Request, res: Response, context: AppCo
 export async function getNoticePdf(req: Request, res: Response, context: AppContext): Promise<void> {
   const notice = await noticeOf(req, context);
   if (chromiumPath() === null) throw new HttpError(503, 'notices.pdf_unavailable');
-  const content = printableContent(notice);
-  const html = context.views.render(
-    'notices/print',
-    { title: content.documentNumber, ...(await documentView(req, context, content, false)) },
-    'print',
-  );
-  const css = await readFile(path.join(projectRoot, 'public', 'notice.css'), 'utf8');
+  const html = await pdfHtml(req, context, notice);
   let pdf: Buffer;
   try {
-    pdf = await context.renderer.page({}, async (page) => {
-      await page.setContent(html.replace('<link rel="stylesheet" href="/static/notice.css">', ''), {
-        waitUntil: 'load',
-      });
-      await page.addStyleTag({ content: css });
-      await page.emulateMedia({ media: 'print' });
-      return page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
-    });
+    pdf = await context.renderer.page({}, (page) => printPdf(page, html), { reuse: true });
   } catch (error) {
     if (error instanceof RenderUnavailable) throw new HttpError(503, 'notices.pdf_unavailable');
     throw error;
