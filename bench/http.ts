@@ -3,7 +3,9 @@
  * in the bench's process, C connections on loopback. The server is measured twice, one after the
  * other on the same data: logging every request as it does by default (LOG_LEVEL=info, its JSON
  * lines written to /dev/null), then with logging off (LOG_LEVEL=silent), so that what the
- * request log costs the lookup lane shows beside it (docs/performance.md).
+ * request log costs the lookup lane shows beside it (docs/performance.md). Each server first
+ * answers `warmSeconds` of the same load, not counted: the measured seconds are a server's that
+ * has been answering for a while (its code compiled, its session read), as a carrier's is.
  */
 import { readFile } from 'node:fs/promises';
 import autocannon from 'autocannon';
@@ -67,6 +69,7 @@ async function measureServer(
   paths: string[],
   connections: number,
   seconds: number,
+  warmSeconds: number,
 ) {
   const server = await startServer({
     args: ['--db', databaseUrl],
@@ -77,6 +80,7 @@ async function measureServer(
     const rssLoaded = await rssMb(server.child.pid!);
     const probe = await fetch(`${server.url}${paths[0]}`, { headers: { cookie: `sid=${token}` } });
     if (probe.status !== 200) throw new Error(`GET /api/lookup answered ${probe.status}: ${await probe.text()}`);
+    await load(server.url, token, paths, connections, warmSeconds);
     const result = await load(server.url, token, paths, connections, seconds);
     return { startSeconds: server.startSeconds, rssLoaded, rssAfter: await rssMb(server.child.pid!), ...result };
   } finally {
@@ -90,14 +94,15 @@ export async function measureHttp(
   sample: Array<{ number: string; at: Date }>,
   connections: number,
   seconds: number,
+  warmSeconds: number,
 ) {
   const user = await createUser(dataSource, { name: 'bench', role: 'admin', password: null }, 'bench');
   const { token } = await startSession(dataSource, user.id);
   const paths = sample
     .slice(0, 10_000)
     .map(({ number, at }) => `/api/lookup?number=${number}&at=${encodeURIComponent(at.toISOString())}`);
-  const logged = await measureServer(databaseUrl, 'info', token, paths, connections, seconds);
-  const silent = await measureServer(databaseUrl, 'silent', token, paths, connections, seconds);
+  const logged = await measureServer(databaseUrl, 'info', token, paths, connections, seconds, warmSeconds);
+  const silent = await measureServer(databaseUrl, 'silent', token, paths, connections, seconds, warmSeconds);
   return {
     server_start_s: round(logged.startSeconds, 2),
     rss_mb_1m_allocations: logged.rssLoaded,
