@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Request, Response } from 'express';
@@ -426,14 +427,20 @@ async function printPdf(page: Page, html: string): Promise<Buffer> {
   return page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
 }
 
+/** What a notice's PDF is kept under when it is printed ahead: its HTML's digest, so only the same document matches. */
+const pdfKey = (html: string) => `notice-pdf:${createHash('sha256').update(html).digest('hex')}`;
+
 /**
  * A notice's PDF is one click from its pages: unless a page is kept ready, Chromium starts now,
- * in the background, and prints this notice once on a new page (a page's first PDF loads the
- * fonts), so the click finds both done (docs/performance.md).
+ * in the background, and prints this notice ahead on the new page (a page's first PDF also
+ * loads the fonts); the first click then gets that PDF, its HTML being the same
+ * (docs/performance.md).
  */
 function warmPdf(req: Request, context: AppContext, notice: Notice): void {
-  if (chromiumPath() === null) return;
-  void context.renderer.warm({}, async (page) => printPdf(page, await pdfHtml(req, context, notice)));
+  void context.renderer.warm({}, async () => {
+    const html = await pdfHtml(req, context, notice);
+    return { key: pdfKey(html), job: (page: Page) => printPdf(page, html) };
+  });
 }
 
 /** GET /notices/:id/print — the printable page exactly as issued (print CSS, no UI chrome). */
@@ -460,7 +467,7 @@ export async function getNoticePdf(req: Request, res: Response, context: AppCont
   const html = await pdfHtml(req, context, notice);
   let pdf: Buffer;
   try {
-    pdf = await context.renderer.page({}, (page) => printPdf(page, html), { reuse: true });
+    pdf = await context.renderer.page({}, (page) => printPdf(page, html), { reuse: true, key: pdfKey(html) });
   } catch (error) {
     if (error instanceof RenderUnavailable) throw new HttpError(503, 'notices.pdf_unavailable');
     throw error;

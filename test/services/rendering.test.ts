@@ -207,22 +207,35 @@ describe('renderer (Debian Chromium)', function () {
     }
   });
 
-  it('warms up: starts the browser and a prepared page ahead, which the next reusable render gets', async () => {
+  it('warms up: starts the browser and a page, renders ahead on it, and hands a render asking for it the result', async () => {
     const pool = new Renderer({ concurrency: 1, maxWaiting: 2 });
     try {
       let prepared: Page | null = null;
-      await pool.warm({}, async (page) => {
-        prepared = page;
-        await page.setContent('<p>预热</p>');
-      });
+      await pool.warm({}, async () => ({
+        key: 'notice 1',
+        job: async (page: Page) => {
+          prepared = page;
+          await page.setContent('<p>预热</p>');
+          return 'printed ahead';
+        },
+      }));
       expect(pool.pagesMade).to.equal(1);
-      // Warm already: nothing more is made.
+      // Warm already: nothing more is made or rendered.
       await pool.warm({}, async () => expect.fail('a second page was prepared'));
-      const used = await pool.page({}, async (page) => page, { reuse: true });
-      expect(used).to.equal(prepared);
+      const notRun = async () => expect.fail('the render ran although its result was ready') as never;
+      expect(await pool.page({}, notRun, { reuse: true, key: 'notice 1' })).to.equal('printed ahead');
+      // Once: the same document asked again is rendered again.
+      expect(await pool.page({}, async () => 'again', { reuse: true, key: 'notice 1' })).to.equal('again');
+      // Another key renders, on the page made ahead.
+      const used = await pool.page({}, async (page) => ({ page, text: await page.textContent('p') }), {
+        reuse: true,
+        key: 'notice 2',
+      });
+      expect(used.page).to.equal(prepared);
+      expect(used.text).to.equal('预热');
       expect(pool.pagesMade).to.equal(1);
       await pool.close();
-      expect(used.context().browser()!.isConnected()).to.equal(false);
+      expect(used.page.context().browser()!.isConnected()).to.equal(false);
     } finally {
       await pool.close();
     }

@@ -73,6 +73,9 @@ export class RenderQueue {
 /** How many renders a kept page does before it is closed and a new one made (docs/performance.md). */
 export const PAGE_RENDERS = 100;
 
+/** How long what a warm-up rendered ahead is kept for the render that asks for it. */
+export const AHEAD_MS = 5 * 60_000;
+
 /** A page kept open between renders, in a browser context of its own. */
 interface KeptPage {
   page: Page;
@@ -101,17 +104,37 @@ export class Renderer {
   /** Pages made so far (instrumentation: a test can tell a kept page from a new one). */
   pagesMade = 0;
   private warming: Promise<void> | null = null;
+  /** What the latest warm-up rendered, under the key its caller gave (`warm`). */
+  private ahead: { key: string; result: Promise<unknown>; at: number } | null = null;
 
   constructor(limits: RenderLimits) {
     this.queue = new RenderQueue(limits);
   }
 
-  /** Runs `job` on a page when its turn comes; RenderBusy when the queue is full. */
-  page<T>(
+  /**
+   * Runs `job` on a page when its turn comes; RenderBusy when the queue is full. The first render
+   * given the `key` a warm-up rendered ahead under gets that result instead, once the warm-up is
+   * done.
+   */
+  async page<T>(
     options: BrowserContextOptions,
     job: (page: Page) => Promise<T>,
-    { reuse = false }: { reuse?: boolean } = {},
+    { reuse = false, key }: { reuse?: boolean; key?: string } = {},
   ): Promise<T> {
+    if (key !== undefined) {
+      await this.warming;
+      const ahead = this.ahead;
+      if (ahead?.key === key && Date.now() - ahead.at < AHEAD_MS) {
+        // Used once: a later render of the same document renders it again.
+        this.ahead = null;
+        const result = await ahead.result.then(
+          (value) => ({ value: value as T }),
+          () => null,
+        );
+        // A warm-up that failed is the render's to do again, and to report if it fails too.
+        if (result) return result.value;
+      }
+    }
     return this.queue.run(async () => {
       const key = JSON.stringify(options);
       // A page being made ahead of this render is the one it should use.
@@ -135,10 +158,15 @@ export class Renderer {
   /**
    * Starts the browser, and a page for a render with `options` to reuse, unless they are there
    * already: called when a notice is shown, so that the PDF one click away need not wait for
-   * Chromium to start. `prepare` is run on a new page (a first render loads the fonts). Resolves
-   * when done; a failure is the next render's to report (it tries again), so it is only logged.
+   * Chromium to start. On a page it makes, it runs the job `ahead` gives (a first render also
+   * loads the fonts) and keeps the result for AHEAD_MS, for the first render that asks with the
+   * key `ahead` gives with it (`page`). Resolves when done; a failure is the next render's to report
+   * (it tries again), so it is only logged.
    */
-  warm(options: BrowserContextOptions = {}, prepare?: (page: Page) => Promise<unknown>): Promise<void> {
+  warm(
+    options: BrowserContextOptions = {},
+    ahead?: () => Promise<{ key: string; job: (page: Page) => Promise<unknown> }>,
+  ): Promise<void> {
     if (chromiumPath() === null) return Promise.resolve();
     this.warming ??= (async () => {
       try {
@@ -146,11 +174,16 @@ export class Renderer {
         const browser = await this.running();
         if (this.kept.some((k) => k.key === key)) return;
         const made: KeptPage = { page: await this.newPage(options, browser), key, renders: 0 };
-        try {
-          await prepare?.(made.page);
-        } catch (error) {
-          await this.discard(made);
-          throw error;
+        if (ahead) {
+          try {
+            const { key, job } = await ahead();
+            const result = job(made.page);
+            this.ahead = { key, result, at: Date.now() };
+            await result;
+          } catch (error) {
+            await this.discard(made);
+            throw error;
+          }
         }
         if (!this.keep(made)) await this.discard(made);
       } catch (error) {
@@ -224,6 +257,7 @@ export class Renderer {
     this.browser = null;
     this.kept = [];
     await this.warming;
+    this.ahead = null;
     // A launch that failed left nothing to close (and its error went to the render that asked).
     const browser = current ? await current.catch(() => null) : null;
     if (browser?.isConnected()) await browser.close();
