@@ -512,7 +512,8 @@ async function main(): Promise<void> {
     if (mariadb && sections.has('http')) {
       const http = await measureHttp(mariadb, databaseUrl, sample, connections, httpSeconds, HTTP_WARM_SECONDS);
       log(
-        `HTTP: ${http.http_rps} req/s, p99 ${http.http_lookup_p99_ms} ms; without the request log ${http.http_rps_no_logging} req/s, p99 ${http.http_lookup_p99_ms_no_logging} ms`,
+        `HTTP: ${http.http_rps} req/s, p99 ${http.http_lookup_p99_ms} ms; ` +
+          `without the request log ${http.http_rps_no_logging} req/s, p99 ${http.http_lookup_p99_ms_no_logging} ms`,
       );
       Object.assign(results, http);
     }
@@ -537,7 +538,8 @@ async function main(): Promise<void> {
     if (sections.has('notice')) {
       const notice = await measureNotice(NOTICE_TRIALS);
       log(
-        `first start ${notice.first_start_s} s; notice PDF ${notice.notice_pdf_s} s (first ${notice.notice_pdf_first_s} s), its HTML ${notice.notice_print_html_s} s`,
+        `first start ${notice.first_start_s} s; notice PDF ${notice.notice_pdf_s} s ` +
+          `(first ${notice.notice_pdf_first_s} s), its HTML ${notice.notice_print_html_s} s`,
       );
       Object.assign(results, notice);
     }

@@ -58,7 +58,9 @@ export async function measureNotice(trials: number) {
       let token: string;
       try {
         const [largest] = (await dataSource.query(
-          "SELECT agent_uscc AS uscc, COUNT(*) AS findings FROM findings WHERE status = 'open' AND agent_uscc IS NOT NULL GROUP BY agent_uscc ORDER BY findings DESC, agent_uscc LIMIT 1",
+          'SELECT agent_uscc AS uscc, COUNT(*) AS findings FROM findings' +
+            " WHERE status = 'open' AND agent_uscc IS NOT NULL" +
+            ' GROUP BY agent_uscc ORDER BY findings DESC, agent_uscc LIMIT 1',
         )) as Array<{ uscc: string; findings: number }>;
         const [office] = (await dataSource.query(
           'SELECT id FROM issuers WHERE carrier_id IS NULL ORDER BY id LIMIT 1',

@@ -207,7 +207,7 @@ describe('renderer (Debian Chromium)', function () {
     }
   });
 
-  it('warms up: starts the browser and a page, renders ahead on it, and hands a render asking for it the result', async () => {
+  it('warms up: starts the browser and a page, renders ahead on it, and hands a render asking the result', async () => {
     const pool = new Renderer({ concurrency: 1, maxWaiting: 2 });
     try {
       let prepared: Page | null = null;
