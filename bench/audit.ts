@@ -3,6 +3,7 @@
  * bench/auditProfile.ts.
  */
 import os from 'node:os';
+import type { DataSource } from 'typeorm';
 import { AuditPass } from '../server/rules/engine.ts';
 import { RULES } from '../server/rules/index.ts';
 import type { AuditedMessage, AuditSnapshot } from '../server/rules/types.ts';
@@ -79,4 +80,24 @@ async function splitPass(
   } finally {
     await shares.close();
   }
+}
+
+/**
+ * The floor under runAudit's reading: the stored messages as bare SELECTs of the pages it reads
+ * (the same five columns, 5,000 rows a page in id order, keyset paging), one after the other,
+ * nothing done with the rows.
+ */
+export async function measureSelect(dataSource: DataSource): Promise<{ perSecond: number; rows: number }> {
+  const started = performance.now();
+  let rows = 0;
+  for (let afterId = 0; ;) {
+    const page: Array<{ id: number }> = await dataSource.query(
+      'SELECT id, external_id, sender, sent_at, content FROM messages WHERE id > ? ORDER BY id LIMIT 5000',
+      [afterId],
+    );
+    rows += page.length;
+    if (page.length < 5000) break;
+    afterId = page[page.length - 1].id;
+  }
+  return { perSecond: rows / seconds(started), rows };
 }

@@ -14,26 +14,32 @@
  *            that store, from the compiled build, 15 interleaved runs (5 with --quick), the median.
  *   audit    AuditPass.message over M generated messages against that snapshot (the rules, pure),
  *            in one thread and split across one thread per core (three passes, the median),
- *            then runAudit with the messages stored in MariaDB (paging and writing findings).
+ *            then the same messages stored in MariaDB: a bare SELECT of the pages runAudit reads,
+ *            and runAudit itself (paging, rules, findings written; three runs, each into an
+ *            emptied findings table, the median).
  *   http     the server (`sms106 serve`) in a child process: its resident memory once the index
- *            is loaded, and GET /api/lookup under autocannon at C connections on loopback.
+ *            is loaded, and GET /api/lookup under autocannon at C connections on loopback, with
+ *            the request log on (the default) and off (bench/http.ts).
+ *   notice   `sms106 serve --demo-if-empty` on an empty SQLite store until the sign-in page
+ *            answers, then the PDF of the demo's largest notice beside its print page's HTML
+ *            (bench/notice.ts).
+ *   tree     the hierarchy page over 10,000 allocations (bench/tree.ts).
  *
  * Each median comes with the slowest and the fastest trial (`…_slowest`, `…_fastest`).
  * Prints a table and writes bench/results.json. Flags (defaults for the full run):
  *   --allocations 1000000 --messages 1000000 --lookups 1000000 --connections 100 --http-seconds 15
  *   --db mysql://… (default TEST_DATABASE_URL, else mysql://root@127.0.0.1:3306/bench; its data
  *   is replaced)  --quick (100,000 allocations and messages, shorter runs and fewer of them, the
- *   hierarchy page over 5,000 messages instead of 20,000: about 50 s on a slow machine of this kind).
+ *   hierarchy page over 5,000 messages instead of 20,000: about 50 s on a slow machine of this kind)
+ *   --sections import,lookup,audit,http,notice,tree (all by default; the dataset is imported once
+ *   whenever a section needs it, three times only for `import`).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { Readable } from 'node:stream';
 import { createConnection } from 'mysql2/promise';
@@ -42,14 +48,15 @@ import { mysqlConnectionOf } from '../server/db/typeormAdapter.ts';
 import { chainAt, type AllocationIndex } from '../server/chain/allocationIndex.ts';
 import { openDataset } from '../server/dataset/readers.ts';
 import { SEEDED_LEGAL_INSTRUMENTS } from '../server/migrations/1764090000000-ReferenceDataAndScope.ts';
-import { createUser, startSession } from '../server/services/accounts/accounts.ts';
 import { loadSnapshot, runAudit } from '../server/services/audit/auditRuns.ts';
 import { importDataset } from '../server/services/import/importer.ts';
 import { LOAD_ROWS, loadDataText } from '../server/services/import/loadData.ts';
 import { invalidateAllocationIndex, loadAllocationIndex } from '../server/services/lookup/lookup.ts';
 import { leafGrant, writeLargeDataset } from './largeDataset.ts';
-import { measureAudit } from './audit.ts';
+import { measureAudit, measureSelect } from './audit.ts';
 import { measureCli } from './cli.ts';
+import { measureHttp } from './http.ts';
+import { measureNotice } from './notice.ts';
 import { median, trialRates } from './stats.ts';
 import { generatedMessages, prng } from './traffic.ts';
 
@@ -62,14 +69,26 @@ const { values } = parseArgs({
     'http-seconds': { type: 'string' },
     db: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    sections: { type: 'string' },
   },
 });
+const SECTIONS = ['import', 'lookup', 'cli', 'audit', 'http', 'notice', 'tree'] as const;
+type Section = (typeof SECTIONS)[number];
+const sections = new Set<Section>(
+  (values.sections?.split(',') ?? SECTIONS).map((name) => {
+    if (!(SECTIONS as readonly string[]).includes(name))
+      throw new Error(`--sections takes some of ${SECTIONS.join(',')}, not "${name}"`);
+    return name as Section;
+  }),
+);
 const quick = values.quick;
 const allocationCount = Number(values.allocations ?? (quick ? 100_000 : 1_000_000));
 const messageCount = Number(values.messages ?? (quick ? 100_000 : 1_000_000));
 const lookupCount = Number(values.lookups ?? (quick ? 300_000 : 1_000_000));
 const connections = Number(values.connections ?? 100);
 const httpSeconds = Number(values['http-seconds'] ?? (quick ? 3 : 15));
+/** Load before each HTTP measurement, not counted (bench/http.ts). */
+const HTTP_WARM_SECONDS = quick ? 1 : 3;
 const sqlSeconds = quick ? 1 : 5;
 /**
  * The product's own timings are taken several times in the run and the median reported, with
@@ -78,10 +97,13 @@ const sqlSeconds = quick ? 1 : 5;
  */
 const LOOKUP_TRIALS = 5;
 const IMPORT_TRIALS = 3;
+/** runAudit over the stored messages, each run into an emptied findings table (a first audit). */
+const AUDIT_RUN_TRIALS = 3;
+/** PDFs of the notice after the first. */
+const NOTICE_TRIALS = quick ? 3 : 7;
 /** One split pass in a quick run: each starts threads of its own (a second and a half). */
 const AUDIT_SPLIT_PASSES = quick ? 1 : 3;
 const databaseUrl = values.db ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/bench';
-const projectRoot = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
 const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 const seconds = (since: number) => (performance.now() - since) / 1000;
@@ -326,80 +348,6 @@ async function storeMessages(dataSource: DataSource): Promise<void> {
   await flush();
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024);
-}
-
-/** The real server in a child process: its memory with the index loaded, then lookups under load. */
-async function measureHttp(dataSource: DataSource, sample: Array<{ number: string; at: Date }>) {
-  const user = await createUser(dataSource, { name: 'bench', role: 'admin', password: null }, 'bench');
-  const { token } = await startSession(dataSource, user.id);
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const serveArgs = ['bin/sms106.js', 'serve', '--port', String(port), '--db', databaseUrl, '--lang', 'en'];
-  const child = spawn(process.execPath, serveArgs, {
-    cwd: projectRoot,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  try {
-    const started = performance.now();
-    let stderr = '';
-    await new Promise<void>((resolve, reject) => {
-      const read = (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (!stderr.includes('ready: http://')) return;
-        // From here on stderr carries a log line per request (server/log.ts): drained, not kept.
-        child.stderr!.off('data', read).resume();
-        resolve();
-      };
-      child.stderr!.on('data', read);
-      child.once('exit', (code) => reject(new Error(`the server exited (${code}): ${stderr}`)));
-    });
-    const startSeconds = seconds(started);
-    const rssLoaded = await rssMb(child.pid!);
-    const paths = sample
-      .slice(0, 10_000)
-      .map(({ number, at }) => `/api/lookup?number=${number}&at=${encodeURIComponent(at.toISOString())}`);
-    const probe = await fetch(`http://127.0.0.1:${port}${paths[0]}`, { headers: { cookie: `sid=${token}` } });
-    if (probe.status !== 200) throw new Error(`GET /api/lookup answered ${probe.status}: ${await probe.text()}`);
-    let next = 0;
-    const latencies: number[] = [];
-    const result = await new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(
-        {
-          url: `http://127.0.0.1:${port}`,
-          connections,
-          duration: httpSeconds,
-          headers: { cookie: `sid=${token}` },
-          requests: [{ setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }) }],
-        },
-        (error, finished) => (error ? reject(error) : resolve(finished)),
-      );
-      instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-    });
-    const sorted = Float64Array.from(latencies).sort();
-    const rssAfter = await rssMb(child.pid!);
-    return {
-      server_start_s: round(startSeconds, 2),
-      rss_mb_1m_allocations: rssLoaded,
-      rss_mb_after_http: rssAfter,
-      http_rps: Math.round(result.requests.average),
-      http_requests: result.requests.total,
-      http_non_2xx: result.non2xx + result.errors,
-      http_lookup_p50_ms: round(percentile(sorted, 50), 1),
-      http_lookup_p95_ms: round(percentile(sorted, 95), 1),
-      http_lookup_p99_ms: round(percentile(sorted, 99), 1),
-    };
-  } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit').catch(() => undefined);
-  }
-}
-
 /** Runs bench/tree.ts (10,000 allocations) and takes its medians. */
 function measureTree(): { tree_10k_render_ms: number; tree_10k_all_open_ms: number; tree_10k_search_ms: number } {
   const output = execFileSync(
@@ -428,133 +376,196 @@ function measureTree(): { tree_10k_render_ms: number; tree_10k_all_open_ms: numb
   };
 }
 
+/** Empties the findings (and the runs that wrote them) for a run that finds everything anew. */
+async function emptyFindings(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.query('SET FOREIGN_KEY_CHECKS = 0');
+    for (const table of ['findings', 'audit_runs']) await runner.query(`TRUNCATE TABLE ${table}`);
+  } finally {
+    await runner.query('SET FOREIGN_KEY_CHECKS = 1');
+    await runner.release();
+  }
+}
+
 async function main(): Promise<void> {
   const directory = await mkdtemp(path.join(os.tmpdir(), 'sms106-bench-'));
+  const results: Record<string, number> = {
+    cpus: os.cpus().length,
+    allocations: allocationCount,
+    messages: messageCount,
+    lookups: lookupCount,
+    connections,
+  };
   try {
     let started = performance.now();
-    await writeLargeDataset(directory, allocationCount);
-    log(`dataset of ${allocationCount} allocations written in ${seconds(started).toFixed(1)} s`);
-
-    // Import into MariaDB, then the bare INSERT floor, on the same rows and table.
-    await ensureDatabase(databaseUrl);
-    const mariadb = await openDatabase(databaseUrl);
-    const importRuns: number[] = [];
-    for (let trial = 0; trial < IMPORT_TRIALS; trial++) {
-      await emptyDatabase(mariadb);
-      started = performance.now();
-      await importDataset(mariadb, await openDataset(directory));
-      importRuns.push(seconds(started));
+    const needsData = ['import', 'lookup', 'cli', 'audit', 'http'].some((name) => sections.has(name as Section));
+    if (needsData) await ensureDatabase(databaseUrl);
+    const mariadb = needsData ? await openDatabase(databaseUrl) : null;
+    if (mariadb) {
+      await writeLargeDataset(directory, allocationCount);
+      log(`dataset of ${allocationCount} allocations written in ${seconds(started).toFixed(1)} s`);
+      // Import into MariaDB (the data every later section reads), then the floors on the same rows and table.
+      const importRuns: number[] = [];
+      for (let trial = 0; trial < (sections.has('import') ? IMPORT_TRIALS : 1); trial++) {
+        await emptyDatabase(mariadb);
+        started = performance.now();
+        await importDataset(mariadb, await openDataset(directory));
+        importRuns.push(seconds(started));
+      }
+      log(`MariaDB import: ${importRuns.map((s) => s.toFixed(1)).join(', ')} s`);
+      if (sections.has('import')) {
+        const importSeconds = median(importRuns);
+        const imports = trialRates(importRuns.map((s) => allocationCount / s));
+        const rawPerSecond = await rawInsert(mariadb, true);
+        const rawPerSecondUnchecked = await rawInsert(mariadb, false);
+        log(
+          `bare INSERTs: ${Math.round(rawPerSecond)} rows/s, ${Math.round(rawPerSecondUnchecked)} without foreign-key checks`,
+        );
+        const rawLoadPerSecond = await rawLoadData(mariadb);
+        log(`bare LOAD DATA: ${Math.round(rawLoadPerSecond)} rows/s`);
+        Object.assign(results, {
+          import_rows_per_s: Math.round(allocationCount / importSeconds),
+          import_s: round(importSeconds, 1),
+          import_trials: IMPORT_TRIALS,
+          import_rows_per_s_slowest: Math.round(imports.slowest),
+          import_rows_per_s_fastest: Math.round(imports.fastest),
+          raw_insert_rows_per_s: Math.round(rawPerSecond),
+          import_vs_raw_insert: round(allocationCount / importSeconds / rawPerSecond, 2),
+          raw_insert_rows_per_s_no_fk_checks: Math.round(rawPerSecondUnchecked),
+          import_vs_raw_insert_no_fk_checks: round(allocationCount / importSeconds / rawPerSecondUnchecked, 2),
+          raw_load_data_rows_per_s: Math.round(rawLoadPerSecond),
+          import_vs_raw_load_data: round(allocationCount / importSeconds / rawLoadPerSecond, 2),
+        });
+      }
     }
-    const importSeconds = median(importRuns);
-    const imports = trialRates(importRuns.map((s) => allocationCount / s));
-    log(`MariaDB import: ${importRuns.map((s) => s.toFixed(1)).join(', ')} s`);
-    const rawPerSecond = await rawInsert(mariadb, true);
-    const rawPerSecondUnchecked = await rawInsert(mariadb, false);
-    log(
-      `bare INSERTs: ${Math.round(rawPerSecond)} rows/s, ${Math.round(rawPerSecondUnchecked)} without foreign-key checks`,
-    );
-    const rawLoadPerSecond = await rawLoadData(mariadb);
-    log(`bare LOAD DATA: ${Math.round(rawLoadPerSecond)} rows/s`);
-
-    // Lookups: the index from MariaDB against SQL on the same table.
-    started = performance.now();
-    const index = await loadAllocationIndex(mariadb);
-    const loadSeconds = seconds(started);
     const sample = lookupSample(100_000);
-    const lookups = measureChainAt(index, sample);
-    log(
-      `chainAt: ${Math.round(lookups.perSecond)}/s (median of ${LOOKUP_TRIALS}; ${Math.round(lookups.slowest)}–${Math.round(lookups.fastest)})`,
-    );
-    const scan = await measureSql(mariadb, sample, 'scan', 3);
-    const indexed = await measureSql(mariadb, sample, 'indexed', 100);
-    log(`SQL: scan ${scan.perSecond.toFixed(2)}/s, indexed ${Math.round(indexed.perSecond)}/s`);
-    // The command line's start-up, a lookup on this store included (bench/cli.ts).
-    const cli = measureCli({
-      databaseUrl,
-      number: sample[0].number,
-      at: sample[0].at.toISOString(),
-      runs: quick ? 5 : 15,
-      log,
-    });
 
-    // The audit: the rules alone over generated traffic, in this thread and then split across
-    // one thread per core; then the whole run on stored traffic.
-    const snapshot = await loadSnapshot(mariadb);
-    const messages = [...generatedMessages(allocationCount, messageCount)];
-    const audit = await measureAudit(snapshot, messages, os.availableParallelism(), AUDIT_SPLIT_PASSES);
-    messages.length = 0;
-    log(
-      `audit: ${Math.round(audit.oneThread.perSecond)}/s in one thread, ${Math.round(audit.split.perSecond)}/s in ${audit.split.threads} (median of ${audit.split.passes}; ${Math.round(audit.split.slowest)}–${Math.round(audit.split.fastest)}; started in ${audit.split.startSeconds.toFixed(2)} s)`,
-    );
-    await storeMessages(mariadb);
-    started = performance.now();
-    const outcome = await runAudit(mariadb, { actor: 'bench' });
-    const runSeconds = seconds(started);
-    log(`runAudit: ${runSeconds.toFixed(1)} s, ${outcome.findings.length} findings`);
+    if (mariadb && sections.has('lookup')) {
+      // Lookups: the index from MariaDB against SQL on the same table.
+      started = performance.now();
+      const index = await loadAllocationIndex(mariadb);
+      const loadSeconds = seconds(started);
+      const lookups = measureChainAt(index, sample);
+      log(
+        `chainAt: ${Math.round(lookups.perSecond)}/s (median of ${LOOKUP_TRIALS}; ${Math.round(lookups.slowest)}–${Math.round(lookups.fastest)})`,
+      );
+      const scan = await measureSql(mariadb, sample, 'scan', 3);
+      const indexed = await measureSql(mariadb, sample, 'indexed', 100);
+      log(`SQL: scan ${scan.perSecond.toFixed(2)}/s, indexed ${Math.round(indexed.perSecond)}/s`);
+      Object.assign(results, {
+        lookup_per_s: Math.round(lookups.perSecond),
+        lookup_trials: LOOKUP_TRIALS,
+        lookup_per_s_slowest: Math.round(lookups.slowest),
+        lookup_per_s_fastest: Math.round(lookups.fastest),
+        lookup_vs_sql: round(lookups.perSecond / scan.perSecond),
+        lookup_vs_indexed_sql: round(lookups.perSecond / indexed.perSecond),
+        sql_scan_lookup_per_s: round(scan.perSecond, 2),
+        sql_indexed_lookup_per_s: Math.round(indexed.perSecond),
+        lookups_answered: lookups.answered,
+        index_load_s: round(loadSeconds, 2),
+      });
+    }
 
-    const http = await measureHttp(mariadb, sample);
-    log(`HTTP: ${http.http_rps} req/s, p95 ${http.http_lookup_p95_ms} ms`);
-    await mariadb.destroy();
+    if (mariadb && sections.has('cli')) {
+      // The command line's start-up, a lookup on this store included (bench/cli.ts).
+      const cli = measureCli({
+        databaseUrl,
+        number: sample[0].number,
+        at: sample[0].at.toISOString(),
+        runs: quick ? 5 : 15,
+        log,
+      });
+      Object.assign(results, cli);
+    }
 
-    // SQLite: the same import into a file database.
-    const sqlite = await openDatabase(`sqlite:${path.join(directory, 'bench.sqlite')}`);
-    started = performance.now();
-    await importDataset(sqlite, await openDataset(directory));
-    const sqliteImportSeconds = seconds(started);
-    started = performance.now();
-    await loadAllocationIndex(sqlite);
-    const sqliteLoadSeconds = seconds(started);
-    await sqlite.destroy();
+    if (mariadb && sections.has('audit')) {
+      // The audit: the rules alone over generated traffic, in this thread and then split across
+      // one thread per core; then the whole run on stored traffic, beside a bare read of it.
+      const snapshot = await loadSnapshot(mariadb);
+      const messages = [...generatedMessages(allocationCount, messageCount)];
+      const audit = await measureAudit(snapshot, messages, os.availableParallelism(), AUDIT_SPLIT_PASSES);
+      messages.length = 0;
+      log(
+        `audit: ${Math.round(audit.oneThread.perSecond)}/s in one thread, ${Math.round(audit.split.perSecond)}/s in ${audit.split.threads} (median of ${audit.split.passes}; ${Math.round(audit.split.slowest)}–${Math.round(audit.split.fastest)}; started in ${audit.split.startSeconds.toFixed(2)} s)`,
+      );
+      await storeMessages(mariadb);
+      const select = await measureSelect(mariadb);
+      log(`bare SELECT of the audit's pages: ${Math.round(select.perSecond)} messages/s`);
+      const runSeconds: number[] = [];
+      let findings = 0;
+      for (let trial = 0; trial < AUDIT_RUN_TRIALS; trial++) {
+        await emptyFindings(mariadb);
+        started = performance.now();
+        const outcome = await runAudit(mariadb, { actor: 'bench' });
+        runSeconds.push(seconds(started));
+        findings = outcome.findings.length;
+      }
+      const runs = trialRates(runSeconds.map((s) => messageCount / s));
+      log(`runAudit: ${runSeconds.map((s) => s.toFixed(1)).join(', ')} s, ${findings} findings`);
+      Object.assign(results, {
+        audit_msgs_per_s: Math.round(audit.split.perSecond),
+        audit_split_passes: audit.split.passes,
+        audit_msgs_per_s_slowest: Math.round(audit.split.slowest),
+        audit_msgs_per_s_fastest: Math.round(audit.split.fastest),
+        audit_threads: audit.split.threads,
+        audit_threads_start_s: round(audit.split.startSeconds, 2),
+        audit_msgs_per_s_with_start: Math.round(messageCount / (audit.split.seconds + audit.split.startSeconds)),
+        audit_msgs_per_s_one_thread: Math.round(audit.oneThread.perSecond),
+        audit_findings_drafted: audit.oneThread.drafts,
+        audit_run_msgs_per_s: Math.round(runs.perSecond),
+        audit_run_trials: AUDIT_RUN_TRIALS,
+        audit_run_msgs_per_s_slowest: Math.round(runs.slowest),
+        audit_run_msgs_per_s_fastest: Math.round(runs.fastest),
+        audit_run_s: round(median(runSeconds), 1),
+        audit_run_findings: findings,
+        audit_select_msgs_per_s: Math.round(select.perSecond),
+        audit_run_vs_select: round(runs.perSecond / select.perSecond, 2),
+      });
+    }
 
-    // The hierarchy page over a 10,000-allocation tree (issue 6), in its own process.
-    const tree = measureTree();
-    log(`tree: ${tree.tree_10k_render_ms} ms at the default depth, ${tree.tree_10k_all_open_ms} ms fully opened`);
+    if (mariadb && sections.has('http')) {
+      const http = await measureHttp(mariadb, databaseUrl, sample, connections, httpSeconds, HTTP_WARM_SECONDS);
+      log(
+        `HTTP: ${http.http_rps} req/s, p99 ${http.http_lookup_p99_ms} ms; ` +
+          `without the request log ${http.http_rps_no_logging} req/s, p99 ${http.http_lookup_p99_ms_no_logging} ms`,
+      );
+      Object.assign(results, http);
+    }
+    await mariadb?.destroy();
 
-    const results = {
-      cpus: os.cpus().length,
-      allocations: allocationCount,
-      messages: messageCount,
-      lookups: lookupCount,
-      connections,
-      lookup_per_s: Math.round(lookups.perSecond),
-      lookup_trials: LOOKUP_TRIALS,
-      lookup_per_s_slowest: Math.round(lookups.slowest),
-      lookup_per_s_fastest: Math.round(lookups.fastest),
-      lookup_vs_sql: round(lookups.perSecond / scan.perSecond),
-      lookup_vs_indexed_sql: round(lookups.perSecond / indexed.perSecond),
-      sql_scan_lookup_per_s: round(scan.perSecond, 2),
-      sql_indexed_lookup_per_s: Math.round(indexed.perSecond),
-      lookups_answered: lookups.answered,
-      index_load_s: round(loadSeconds, 2),
-      audit_msgs_per_s: Math.round(audit.split.perSecond),
-      audit_split_passes: audit.split.passes,
-      audit_msgs_per_s_slowest: Math.round(audit.split.slowest),
-      audit_msgs_per_s_fastest: Math.round(audit.split.fastest),
-      audit_threads: audit.split.threads,
-      audit_threads_start_s: round(audit.split.startSeconds, 2),
-      audit_msgs_per_s_with_start: Math.round(messageCount / (audit.split.seconds + audit.split.startSeconds)),
-      audit_msgs_per_s_one_thread: Math.round(audit.oneThread.perSecond),
-      audit_findings_drafted: audit.oneThread.drafts,
-      audit_run_msgs_per_s: Math.round(messageCount / runSeconds),
-      audit_run_s: round(runSeconds, 1),
-      audit_run_findings: outcome.findings.length,
-      import_rows_per_s: Math.round(allocationCount / importSeconds),
-      import_s: round(importSeconds, 1),
-      import_trials: IMPORT_TRIALS,
-      import_rows_per_s_slowest: Math.round(imports.slowest),
-      import_rows_per_s_fastest: Math.round(imports.fastest),
-      raw_insert_rows_per_s: Math.round(rawPerSecond),
-      import_vs_raw_insert: round(allocationCount / importSeconds / rawPerSecond, 2),
-      raw_insert_rows_per_s_no_fk_checks: Math.round(rawPerSecondUnchecked),
-      import_vs_raw_insert_no_fk_checks: round(allocationCount / importSeconds / rawPerSecondUnchecked, 2),
-      raw_load_data_rows_per_s: Math.round(rawLoadPerSecond),
-      import_vs_raw_load_data: round(allocationCount / importSeconds / rawLoadPerSecond, 2),
-      import_rows_per_s_sqlite: Math.round(allocationCount / sqliteImportSeconds),
-      index_load_s_sqlite: round(sqliteLoadSeconds, 2),
-      ...http,
-      ...tree,
-      ...cli,
-    };
+    if (sections.has('import')) {
+      // SQLite: the same import into a file database.
+      const sqlite = await openDatabase(`sqlite:${path.join(directory, 'bench.sqlite')}`);
+      started = performance.now();
+      await importDataset(sqlite, await openDataset(directory));
+      const sqliteImportSeconds = seconds(started);
+      started = performance.now();
+      await loadAllocationIndex(sqlite);
+      const sqliteLoadSeconds = seconds(started);
+      await sqlite.destroy();
+      Object.assign(results, {
+        import_rows_per_s_sqlite: Math.round(allocationCount / sqliteImportSeconds),
+        index_load_s_sqlite: round(sqliteLoadSeconds, 2),
+      });
+    }
+
+    if (sections.has('notice')) {
+      const notice = await measureNotice(NOTICE_TRIALS);
+      log(
+        `first start ${notice.first_start_s} s; notice PDF ${notice.notice_pdf_s} s ` +
+          `(first ${notice.notice_pdf_first_s} s), its HTML ${notice.notice_print_html_s} s`,
+      );
+      Object.assign(results, notice);
+    }
+
+    if (sections.has('tree')) {
+      // The hierarchy page over a 10,000-allocation tree (issue 6), in its own process.
+      const tree = measureTree();
+      log(`tree: ${tree.tree_10k_render_ms} ms at the default depth, ${tree.tree_10k_all_open_ms} ms fully opened`);
+      Object.assign(results, tree);
+    }
+
     console.table(results);
     writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
   } finally {

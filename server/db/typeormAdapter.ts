@@ -24,9 +24,12 @@ export interface ValueConversion {
 
 /** The part of mysql2's callback connection, the one a TypeORM MySQL query runner holds, used here. */
 export interface MysqlConnection {
-  /** A statement with callbacks; `infileStreamFactory` answers LOAD DATA LOCAL INFILE. */
+  /**
+   * A statement with callbacks; `infileStreamFactory` answers LOAD DATA LOCAL INFILE, `values`
+   * fill its `?`, `rowsAsArray` gives each row as an array of its columns.
+   */
   query<R>(
-    options: { sql: string; infileStreamFactory?: () => Readable },
+    options: { sql: string; values?: unknown[]; rowsAsArray?: boolean; infileStreamFactory?: () => Readable },
     callback: (error: (Error & { errno?: number }) | null, result: R) => void,
   ): void;
   /** Closes the connection at once; the pool drops it. */

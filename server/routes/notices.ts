@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { Request, Response } from 'express';
 import QRCode from 'qrcode';
+import type { Page } from 'playwright-core';
 import { z } from 'zod';
 import { projectRoot } from '../../ormconfig.ts';
 import type { AppContext } from '../context.ts';
@@ -491,7 +493,47 @@ async function renderNotice(
 
 /** GET /notices/:id — the notice's record: status, lifecycle, verification, print and PDF. */
 export async function getNoticePage(req: Request, res: Response, context: AppContext): Promise<void> {
-  await renderNotice(req, res, context, await noticeOf(req, context), null);
+  const notice = await noticeOf(req, context);
+  await renderNotice(req, res, context, notice, null);
+  warmPdf(req, context, notice);
+}
+
+/** The notice as the PDF prints it: the print page, its stylesheet inlined (Chromium is given no URL). */
+async function pdfHtml(req: Request, context: AppContext, notice: Notice): Promise<string> {
+  const content = printableContent(notice);
+  const html = context.views.render(
+    'notices/print',
+    { title: content.documentNumber, ...(await documentView(req, context, content, false)) },
+    'print',
+  );
+  const css = await readFile(path.join(projectRoot, 'public', 'notice.css'), 'utf8');
+  return html.replace('<link rel="stylesheet" href="/static/notice.css">', () => `<style>${css}</style>`);
+}
+
+/**
+ * Prints `html` on `page`. The whole document is replaced and nothing else is set but the print
+ * media, so the page may be one an earlier PDF used (services/notices/rendering.ts).
+ */
+async function printPdf(page: Page, html: string): Promise<Buffer> {
+  await page.setContent(html, { waitUntil: 'load' });
+  await page.emulateMedia({ media: 'print' });
+  return page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+}
+
+/** What a notice's PDF is kept under when it is printed ahead: its HTML's digest, so only the same document matches. */
+const pdfKey = (html: string) => `notice-pdf:${createHash('sha256').update(html).digest('hex')}`;
+
+/**
+ * A notice's PDF is one click from its pages: unless a page is kept ready, Chromium starts now,
+ * in the background, and prints this notice ahead on the new page (a page's first PDF also
+ * loads the fonts); the first click then gets that PDF, its HTML being the same
+ * (docs/performance.md).
+ */
+function warmPdf(req: Request, context: AppContext, notice: Notice): void {
+  void context.renderer.warm({}, async () => {
+    const html = await pdfHtml(req, context, notice);
+    return { key: pdfKey(html), job: (page: Page) => printPdf(page, html) };
+  });
 }
 
 /** GET /notices/:id/print — the printable page exactly as issued (print CSS, no UI chrome). */
@@ -505,6 +547,7 @@ export async function getNoticePrint(req: Request, res: Response, context: AppCo
     pdfUrl: `/notices/${notice.id}/pdf`,
     ...(await documentView(req, context, content, false)),
   });
+  warmPdf(req, context, notice);
 }
 
 /**
@@ -514,23 +557,10 @@ export async function getNoticePrint(req: Request, res: Response, context: AppCo
 export async function getNoticePdf(req: Request, res: Response, context: AppContext): Promise<void> {
   const notice = await noticeOf(req, context);
   if (chromiumPath() === null) throw new HttpError(503, 'notices.pdf_unavailable');
-  const content = printableContent(notice);
-  const html = context.views.render(
-    'notices/print',
-    { title: content.documentNumber, ...(await documentView(req, context, content, false)) },
-    'print',
-  );
-  const css = await readFile(path.join(projectRoot, 'public', 'notice.css'), 'utf8');
+  const html = await pdfHtml(req, context, notice);
   let pdf: Buffer;
   try {
-    pdf = await context.renderer.page({}, async (page) => {
-      await page.setContent(html.replace('<link rel="stylesheet" href="/static/notice.css">', ''), {
-        waitUntil: 'load',
-      });
-      await page.addStyleTag({ content: css });
-      await page.emulateMedia({ media: 'print' });
-      return page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
-    });
+    pdf = await context.renderer.page({}, (page) => printPdf(page, html), { reuse: true, key: pdfKey(html) });
   } catch (error) {
     if (error instanceof RenderUnavailable) throw new HttpError(503, 'notices.pdf_unavailable');
     throw error;

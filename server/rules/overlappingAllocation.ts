@@ -18,10 +18,10 @@ export const overlappingAllocation: Rule = {
   start: (snapshot) => ({
     *structure() {
       const { all, byId } = allocationsOf(snapshot);
-      const siblings = new Map<string, IndexedAllocation[]>();
-      for (const a of all) {
-        pushTo(siblings, a.parentId === null ? `c${a.holder.id}` : `p${a.parentId}`, a);
-      }
+      // By parent id, and a carrier's roots by the carrier's id negated (ids are positive): a number
+      // key, not a string made for each of a million allocations.
+      const siblings = new Map<number, IndexedAllocation[]>();
+      for (const a of all) pushTo(siblings, a.parentId ?? -a.holder.id, a);
       for (const group of siblings.values()) {
         if (group.length < 2) continue;
         for (const [outer, inner] of overlappingPairs(group)) {

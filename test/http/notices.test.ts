@@ -321,6 +321,38 @@ describeEachDatabase('notice pages', (ctx) => {
     }
   });
 
+  it('showing a notice starts Chromium and prints it once ahead; the PDF then uses that page, warm', async () => {
+    const notice = await issueFromPages(regulator, A1);
+    const renderer = new Renderer({ concurrency: 2, maxWaiting: 3 });
+    try {
+      const client = await signIn(createApp(ctx.dataSource, { renderer }), ctx.dataSource, { role: 'regulator' });
+      expect(renderer.pagesMade).to.equal(0);
+      await client.get(`/notices/${notice.id}`).expect(200);
+      // The page's warm-up runs in the background after the answer: waited for here.
+      for (let waited = 0; renderer.pagesMade === 0 && waited < 30_000; waited += 50)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(renderer.pagesMade, 'a page made when the notice was shown').to.equal(1);
+      // A second notice printed on the same page after the first shows its own text only.
+      const other = await issueFromPages(cucc, A3);
+      const carrierClient = await signIn(createApp(ctx.dataSource, { renderer }), ctx.dataSource, {
+        role: 'carrier',
+        carrierCode: 'CUCC',
+      });
+      for (const [who, printed, not] of [
+        [client, notice, other],
+        [carrierClient, other, notice],
+        [client, notice, other],
+      ] as const) {
+        const pdf = await who.get(`/notices/${printed.id}/pdf`).buffer(true).parse(binary).expect(200);
+        const text = execFileSync('pdftotext', ['-', '-'], { input: pdf.body as Buffer, encoding: 'utf8' });
+        expect(text.replace(/\s+/g, '')).to.include(printed.documentNumber).and.not.include(not.documentNumber);
+      }
+      expect(renderer.pagesMade, 'every PDF printed on the page made ready').to.equal(1);
+    } finally {
+      await renderer.close();
+    }
+  });
+
   it('receipt and rectification are recorded from the notice page; there is no route that edits a notice', async () => {
     const notice = await issueFromPages(regulator, A1);
     await regulator.post(`/notices/${notice.id}/acknowledge`).type('form').send({ note: '李四签收' }).expect(303);

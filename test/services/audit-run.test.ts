@@ -119,6 +119,30 @@ describeEachDatabase('an audit over several pages of traffic', (ctx) => {
   });
 });
 
+describeEachDatabase('texts beyond the basic plane through the pages', (ctx) => {
+  it('reach the rules as stored, with one thread or two (MySQL pages carry them as bytes)', async function () {
+    this.timeout(120_000);
+    const files = smallDataset();
+    // Two pages and a bit: a block-listed link in every message, the text around it in CJK, an
+    // emoji and a CJK extension B character (four UTF-8 bytes each), a combining accent, a tab.
+    const content = (i: number) => `【某网店】😀第${i}单 𠀀é	点击 http://t.cn/A${i} 查看`;
+    const rows = Array.from(
+      { length: 10_050 },
+      (_, i) => `P${i},10690123450188,2022-03-14T09:30:00+08:00,"${content(i)}",`,
+    );
+    files['messages.csv'] = `id,sender,sent_at,content,recipient\n${rows.join('\n')}\n`;
+    await importDataset(ctx.dataSource, await openDataset(await writeDataset(files)));
+    for (const threads of [1, 2]) {
+      const outcome = await runAudit(ctx.dataSource, { actor: 'tester', threads });
+      const seen = outcome.findings
+        .filter((f) => f.rule === 'SUSPICIOUS_URL')
+        .map((f) => [f.message?.ref, f.evidence.text]);
+      expect(seen, `${threads} thread(s)`).to.have.length(10_050);
+      expect(seen, `${threads} thread(s)`).to.deep.equal(rows.map((_, i) => [`P${i}`, content(i)]));
+    }
+  });
+});
+
 describeEachDatabase('an audit split across threads', (ctx) => {
   it('finds on the demo data exactly what one thread finds, in the same order for each message', async function () {
     this.timeout(120_000);

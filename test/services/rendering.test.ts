@@ -1,6 +1,19 @@
+import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
+import type { Page } from 'playwright-core';
 import { loadConfig } from '../../server/config.ts';
 import { RenderBusy, Renderer, RenderQueue } from '../../server/services/notices/rendering.ts';
+
+/** The Chromium processes this process started (the browsers' main processes). */
+function chromiumChildren(): Set<number> {
+  let out = '';
+  try {
+    out = execFileSync('pgrep', ['-P', String(process.pid), 'chromium'], { encoding: 'utf8' });
+  } catch {
+    // pgrep exits 1 when nothing matches.
+  }
+  return new Set(out.split('\n').filter(Boolean).map(Number));
+}
 
 /** A promise the test settles by hand. */
 function deferred<T = void>() {
@@ -145,5 +158,86 @@ describe('renderer (Debian Chromium)', function () {
     expect(third.browser.isConnected()).to.equal(true);
     await renderer.close();
     expect(third.browser.isConnected()).to.equal(false);
+  });
+
+  it('hands a reusable render the page the last one kept, and after the browser is killed starts another', async () => {
+    const pool = new Renderer({ concurrency: 2, maxWaiting: 2 });
+    try {
+      const before = chromiumChildren();
+      const write = (text: string) => async (page: Page) => {
+        await page.setContent(`<p>${text}</p>`);
+        return { page, text: await page.textContent('p') };
+      };
+      const first = await pool.page({}, write('一'), { reuse: true });
+      const [pid, ...others] = [...chromiumChildren()].filter((p) => !before.has(p));
+      expect(others, 'one browser started').to.deep.equal([]);
+      const second = await pool.page({}, write('二'), { reuse: true });
+      expect(second.page).to.equal(first.page);
+      expect([second.text, pool.pagesMade]).to.deep.equal(['二', 1]);
+      // A render that does not say it may reuse gets a page of its own, closed after it.
+      const own = await pool.page({}, write('三'));
+      expect(own.page).not.to.equal(first.page);
+      expect(own.page.isClosed()).to.equal(true);
+
+      const browser = first.page.context().browser()!;
+      const gone = new Promise((resolve) => browser.once('disconnected', resolve));
+      process.kill(pid, 'SIGKILL');
+      await gone;
+      const third = await pool.page({}, write('四'), { reuse: true });
+      expect(third.text).to.equal('四');
+      expect(third.page.context().browser()).not.to.equal(browser);
+      expect(third.page.context().browser()!.isConnected()).to.equal(true);
+
+      // A render that failed leaves its page closed: the next one gets a new page.
+      const failed = await pool
+        .page(
+          {},
+          async (page) => {
+            throw Object.assign(new Error('render failed'), { page });
+          },
+          { reuse: true },
+        )
+        .catch((error: Error & { page: Page }) => error.page);
+      expect(failed).to.equal(third.page);
+      expect(failed.isClosed()).to.equal(true);
+      const after = await pool.page({}, write('五'), { reuse: true });
+      expect(after.page).not.to.equal(third.page);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('warms up: starts the browser and a page, renders ahead on it, and hands a render asking the result', async () => {
+    const pool = new Renderer({ concurrency: 1, maxWaiting: 2 });
+    try {
+      let prepared: Page | null = null;
+      await pool.warm({}, async () => ({
+        key: 'notice 1',
+        job: async (page: Page) => {
+          prepared = page;
+          await page.setContent('<p>预热</p>');
+          return 'printed ahead';
+        },
+      }));
+      expect(pool.pagesMade).to.equal(1);
+      // Warm already: nothing more is made or rendered.
+      await pool.warm({}, async () => expect.fail('a second page was prepared'));
+      const notRun = async () => expect.fail('the render ran although its result was ready') as never;
+      expect(await pool.page({}, notRun, { reuse: true, key: 'notice 1' })).to.equal('printed ahead');
+      // Once: the same document asked again is rendered again.
+      expect(await pool.page({}, async () => 'again', { reuse: true, key: 'notice 1' })).to.equal('again');
+      // Another key renders, on the page made ahead.
+      const used = await pool.page({}, async (page) => ({ page, text: await page.textContent('p') }), {
+        reuse: true,
+        key: 'notice 2',
+      });
+      expect(used.page).to.equal(prepared);
+      expect(used.text).to.equal('预热');
+      expect(pool.pagesMade).to.equal(1);
+      await pool.close();
+      expect(used.page.context().browser()!.isConnected()).to.equal(false);
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -354,22 +354,54 @@ interface CachedSession {
  * under load that query is most of a cheap request's cost. This process forgets an entry the
  * moment it ends the session or changes or switches off the account (endSession, updateUser);
  * a change made by another process (the command line) is seen within SESSION_CACHE_MS.
+ *
+ * One read per session at a time: when an entry grows stale under load, the requests that find
+ * it so wait for the one read the first of them began, instead of each reading it again (a
+ * hundred connections' requests at once stalled the server every SESSION_CACHE_MS, the lookup
+ * API's slowest hundredth; docs/performance.md). A read begun before this process forgot a
+ * session (`generation` moved on) answers the requests that were waiting for it but is not kept.
  */
 const SESSION_CACHE_MS = 5_000;
 /** Sessions kept per database: a flood of sign-ins pushes out the least recently used, not the ones in use. */
 export const SESSION_CACHE_LIMIT = 10_000;
-const sessionCaches = new WeakMap<DataSource, LruMap<string, CachedSession>>();
 
-function sessionCache(dataSource: DataSource): LruMap<string, CachedSession> {
+interface SessionCache {
+  entries: LruMap<string, CachedSession>;
+  /** Reads under way, by token hash. */
+  reading: Map<string, Promise<CachedSession | null>>;
+  /** Moves on whenever this process forgets sessions. */
+  generation: number;
+}
+
+const sessionCaches = new WeakMap<DataSource, SessionCache>();
+
+function sessionCache(dataSource: DataSource): SessionCache {
   let cache = sessionCaches.get(dataSource);
-  if (!cache) sessionCaches.set(dataSource, (cache = new LruMap(SESSION_CACHE_LIMIT)));
+  if (!cache)
+    sessionCaches.set(
+      dataSource,
+      (cache = { entries: new LruMap(SESSION_CACHE_LIMIT), reading: new Map(), generation: 0 }),
+    );
   return cache;
 }
 
-function forgetSessionsOf(dataSource: DataSource, userId: number, keptHash: string | null = null): void {
+/** Forgets what `forget` picks, and every read under way (a request from now on reads anew). */
+function forgetSessions(dataSource: DataSource, forget: (hash: string, session: CachedSession) => boolean): void {
   const cache = sessionCache(dataSource);
-  for (const [hash, session] of [...cache])
-    if (session.principal.userId === userId && hash !== keptHash) cache.delete(hash);
+  cache.generation++;
+  cache.reading.clear();
+  for (const [hash, session] of [...cache.entries]) if (forget(hash, session)) cache.entries.delete(hash);
+}
+
+function forgetSession(dataSource: DataSource, hash: string): void {
+  const cache = sessionCache(dataSource);
+  cache.generation++;
+  cache.reading.clear();
+  cache.entries.delete(hash);
+}
+
+function forgetSessionsOf(dataSource: DataSource, userId: number, keptHash: string | null = null): void {
+  forgetSessions(dataSource, (hash, session) => session.principal.userId === userId && hash !== keptHash);
 }
 
 export async function findSession(
@@ -378,40 +410,60 @@ export async function findSession(
 ): Promise<{ principal: Principal; csrfToken: string } | null> {
   const hash = tokenHash(token);
   const cache = sessionCache(dataSource);
-  const now = Date.now();
-  let cached = cache.get(hash);
-  if (!cached || now - cached.readAt > SESSION_CACHE_MS) {
-    cache.delete(hash);
-    // One query (findOne with relations and its implied LIMIT makes TypeORM run two); token_hash
-    // is unique, so there is at most one row.
-    const session = await dataSource
-      .getRepository(UserSession)
-      .createQueryBuilder('s')
-      .innerJoinAndSelect('s.user', 'u')
-      .leftJoinAndSelect('u.carrier', 'c')
-      .where('s.tokenHash = :hash', { hash })
-      .getOne();
-    if (!session || session.user.disabledAt) return null;
-    const { user } = session;
-    cached = {
-      principal: {
-        userId: user.id,
-        name: user.name,
-        role: user.role,
-        carrierId: user.carrierId,
-        carrierCode: user.carrier?.code ?? null,
-      },
-      csrfToken: session.csrfToken,
-      expiresAt: session.expiresAt,
-      readAt: now,
-    };
-    cache.set(hash, cached);
+  let cached: CachedSession | null | undefined = cache.entries.get(hash);
+  if (!cached || Date.now() - cached.readAt > SESSION_CACHE_MS) {
+    let reading = cache.reading.get(hash);
+    if (!reading) {
+      reading = readSession(dataSource, hash, cache);
+      cache.reading.set(hash, reading);
+      const done = () => {
+        if (cache.reading.get(hash) === reading) cache.reading.delete(hash);
+      };
+      reading.then(done, done);
+    }
+    cached = await reading;
+    if (!cached) return null;
   }
-  if (cached.expiresAt.getTime() <= now) return null;
+  if (cached.expiresAt.getTime() <= Date.now()) return null;
   return { principal: cached.principal, csrfToken: cached.csrfToken };
 }
 
+/** The session of `hash` from the store, kept in `cache` unless sessions were forgotten meanwhile. */
+async function readSession(dataSource: DataSource, hash: string, cache: SessionCache): Promise<CachedSession | null> {
+  const generation = cache.generation;
+  const readAt = Date.now();
+  cache.entries.delete(hash);
+  // One query (findOne with relations and its implied LIMIT makes TypeORM run two); token_hash
+  // is unique, so there is at most one row.
+  const session = await dataSource
+    .getRepository(UserSession)
+    .createQueryBuilder('s')
+    .innerJoinAndSelect('s.user', 'u')
+    .leftJoinAndSelect('u.carrier', 'c')
+    .where('s.tokenHash = :hash', { hash })
+    .getOne();
+  if (!session || session.user.disabledAt) return null;
+  const { user } = session;
+  const cached: CachedSession = {
+    principal: {
+      userId: user.id,
+      name: user.name,
+      role: user.role,
+      carrierId: user.carrierId,
+      carrierCode: user.carrier?.code ?? null,
+    },
+    csrfToken: session.csrfToken,
+    expiresAt: session.expiresAt,
+    readAt,
+  };
+  if (cache.generation === generation) cache.entries.set(hash, cached);
+  return cached;
+}
+
 export async function endSession(dataSource: DataSource, token: string): Promise<void> {
-  sessionCache(dataSource).delete(tokenHash(token));
-  await dataSource.getRepository(UserSession).delete({ tokenHash: tokenHash(token) });
+  const hash = tokenHash(token);
+  forgetSession(dataSource, hash);
+  await dataSource.getRepository(UserSession).delete({ tokenHash: hash });
+  // A read begun between the two saw the session still stored: not kept either.
+  forgetSession(dataSource, hash);
 }

@@ -44,45 +44,120 @@ type ToThread =
   | { type: 'finish' };
 
 /**
+ * A page of stored messages as the database gave them, column by column, each content either
+ * a string or its UTF-8 bytes (MySQL hands them over undecoded: services/audit/auditRuns.ts). A
+ * thread is sent the bytes and makes the strings itself, so the thread that reads the pages
+ * neither decodes the texts nor copies them again into a message to the thread.
+ */
+export interface StoredPage {
+  count: number;
+  ids: Float64Array;
+  /** Milliseconds since the epoch. */
+  sentAt: Float64Array;
+  refs: Array<string | null>;
+  senders: string[];
+  contents: Array<string | Uint8Array>;
+}
+
+/** What the threads are fed: messages as objects, or a page as read from the store. */
+export type AuditPage = readonly AuditedMessage[] | StoredPage;
+
+function isStoredPage(page: AuditPage): page is StoredPage {
+  return !Array.isArray(page);
+}
+
+/** A stored page's messages as the rules take them, the contents decoded. */
+export function storedMessages(page: StoredPage): AuditedMessage[] {
+  const messages: AuditedMessage[] = new Array(page.count);
+  for (let i = 0; i < page.count; i++) {
+    const content = page.contents[i];
+    messages[i] = {
+      id: page.ids[i],
+      ref: page.refs[i],
+      sender: page.senders[i],
+      sentAt: new Date(page.sentAt[i]),
+      content: typeof content === 'string' ? content : utf8(content),
+    };
+  }
+  return messages;
+}
+
+const utf8 = (bytes: Uint8Array, start = 0, end = bytes.length) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end);
+
+/**
  * Messages as they travel to a thread: their strings in one array and their numbers in typed
  * arrays, rather than an object each, which the structured clone copies field by field at more
  * than twice the cost. The strings arrive in the thread as strings of their own, so what a rule
- * keeps of one message does not hold on to a whole batch.
+ * keeps of one message does not hold on to a whole batch. Contents read as bytes travel as one
+ * buffer (moved, not copied) with where each ends.
  */
 interface MessageBatch {
   ids: Float64Array;
   sentAt: Float64Array;
-  /** Per message: its sender, its ref and its content. */
+  /** Per message: its sender and its ref, then its content unless the contents are bytes. */
   strings: Array<string | null>;
+  bytes: Uint8Array | null;
+  /** Where each message's content ends in `bytes`. */
+  ends: Uint32Array | null;
 }
 
-function packBatch(messages: readonly AuditedMessage[]): MessageBatch {
-  const count = messages.length;
-  const batch: MessageBatch = {
-    ids: new Float64Array(count),
-    sentAt: new Float64Array(count),
-    strings: new Array(3 * count),
-  };
-  for (let i = 0; i < count; i++) {
-    const { id, ref, sender, sentAt, content } = messages[i];
-    batch.ids[i] = id;
-    batch.sentAt[i] = sentAt.getTime();
-    batch.strings[3 * i] = sender;
-    batch.strings[3 * i + 1] = ref;
-    batch.strings[3 * i + 2] = content;
+/** The messages at `picked` (indices into the page) as a batch for one thread. */
+function packBatch(page: AuditPage, picked: readonly number[]): MessageBatch {
+  const count = picked.length;
+  const ids = new Float64Array(count);
+  const sentAt = new Float64Array(count);
+  if (!isStoredPage(page)) {
+    const strings: Array<string | null> = new Array(3 * count);
+    for (let k = 0; k < count; k++) {
+      const { id, ref, sender, sentAt: at, content } = page[picked[k]];
+      ids[k] = id;
+      sentAt[k] = at.getTime();
+      strings[3 * k] = sender;
+      strings[3 * k + 1] = ref;
+      strings[3 * k + 2] = content;
+    }
+    return { ids, sentAt, strings, bytes: null, ends: null };
   }
-  return batch;
+  const asBytes = page.count > 0 && typeof page.contents[0] !== 'string';
+  const strings: Array<string | null> = new Array((asBytes ? 2 : 3) * count);
+  let size = 0;
+  for (let k = 0; k < count; k++) {
+    const i = picked[k];
+    ids[k] = page.ids[i];
+    sentAt[k] = page.sentAt[i];
+    if (asBytes) {
+      strings[2 * k] = page.senders[i];
+      strings[2 * k + 1] = page.refs[i];
+      size += (page.contents[i] as Uint8Array).length;
+    } else {
+      strings[3 * k] = page.senders[i];
+      strings[3 * k + 1] = page.refs[i];
+      strings[3 * k + 2] = page.contents[i] as string;
+    }
+  }
+  if (!asBytes) return { ids, sentAt, strings, bytes: null, ends: null };
+  const bytes = new Uint8Array(size);
+  const ends = new Uint32Array(count);
+  let at = 0;
+  for (let k = 0; k < count; k++) {
+    const content = page.contents[picked[k]] as Uint8Array;
+    bytes.set(content, at);
+    ends[k] = at += content.length;
+  }
+  return { ids, sentAt, strings, bytes, ends };
 }
 
 /** The batch's messages as objects again (an array: a generator's steps cost more than the array). */
-function unpackBatch({ ids, sentAt, strings }: MessageBatch): AuditedMessage[] {
+function unpackBatch({ ids, sentAt, strings, bytes, ends }: MessageBatch): AuditedMessage[] {
   const messages: AuditedMessage[] = new Array(ids.length);
+  const width = bytes ? 2 : 3;
   for (let i = 0; i < ids.length; i++) {
     messages[i] = {
       id: ids[i],
-      sender: strings[3 * i]!,
-      ref: strings[3 * i + 1],
-      content: strings[3 * i + 2]!,
+      sender: strings[width * i]!,
+      ref: strings[width * i + 1],
+      content: bytes ? utf8(bytes, i === 0 ? 0 : ends![i - 1], ends![i]) : strings[3 * i + 2]!,
       sentAt: new Date(sentAt[i]),
     };
   }
@@ -131,8 +206,10 @@ class Share {
     if (this.failure) return Promise.reject(this.failure);
     const answer = new Promise<FromThread>((resolve, reject) => this.waiting.push({ resolve, reject }));
     if (request?.type === 'messages') {
-      const { ids, sentAt } = request.batch;
-      this.worker.postMessage(request, [ids.buffer, sentAt.buffer] as ArrayBuffer[]);
+      const { ids, sentAt, bytes, ends } = request.batch;
+      const moved = [ids.buffer, sentAt.buffer];
+      if (bytes && ends) moved.push(bytes.buffer, ends.buffer);
+      this.worker.postMessage(request, moved as ArrayBuffer[]);
     } else if (request) {
       this.worker.postMessage(request);
     }
@@ -170,11 +247,15 @@ export class AuditShares {
   }
 
   /** Audits messages, each in its sender's thread; resolves with what the threads found, in message order. */
-  async audit(messages: readonly AuditedMessage[]): Promise<FindingDraft[]> {
-    const parts: AuditedMessage[][] = this.shares.map(() => []);
-    for (const message of messages) parts[shareOf(message.sender, parts.length)].push(message);
+  async audit(page: AuditPage): Promise<FindingDraft[]> {
+    const parts: number[][] = this.shares.map(() => []);
+    if (isStoredPage(page)) {
+      for (let i = 0; i < page.count; i++) parts[shareOf(page.senders[i], parts.length)].push(i);
+    } else {
+      for (let i = 0; i < page.length; i++) parts[shareOf(page[i].sender, parts.length)].push(i);
+    }
     const answers = await Promise.all(
-      this.shares.map((share, i) => share.next({ type: 'messages', batch: packBatch(parts[i]) })),
+      this.shares.map((share, i) => share.next({ type: 'messages', batch: packBatch(page, parts[i]) })),
     );
     const findings = answers.flatMap((answer) => (answer.type === 'findings' ? answer.findings : []));
     // Each thread answers in message order; merged, the findings read as one pass would give them.
@@ -188,15 +269,13 @@ export class AuditShares {
    * cores with them, 5–8 % of an audit (docs/performance.md). Yields each page's findings and
    * size, in page order.
    */
-  async *auditPages(
-    pages: AsyncIterable<readonly AuditedMessage[]> | Iterable<readonly AuditedMessage[]>,
-  ): AsyncGenerator<AuditedPage> {
+  async *auditPages(pages: AsyncIterable<AuditPage> | Iterable<AuditPage>): AsyncGenerator<AuditedPage> {
     const asked: Array<{ findings: Promise<FindingDraft[]>; count: number }> = [];
     for await (const page of pages) {
       const findings = this.audit(page);
       // Awaited in turn below; until then a thread's failure must not count as unhandled.
       findings.catch(() => undefined);
-      asked.push({ findings, count: page.length });
+      asked.push({ findings, count: isStoredPage(page) ? page.count : page.length });
       if (asked.length >= PAGES_IN_FLIGHT) {
         const done = asked.shift()!;
         yield { findings: await done.findings, count: done.count };
